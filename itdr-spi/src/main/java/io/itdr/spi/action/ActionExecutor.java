@@ -1,6 +1,6 @@
 package io.itdr.spi.action;
 
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Carries out containment and recovery on a platform, in four separate steps so the engine can
@@ -17,8 +17,13 @@ import java.util.Set;
  */
 public interface ActionExecutor {
 
-    /** The rungs this connector can carry out; never null. Observing rungs are never listed. */
-    Set<Rung> supportedRungs();
+    /**
+     * The rungs this connector can carry out, each with the reversibility class of the action it
+     * maps the rung to on this platform (an irreversible action is declared irreversible here, so
+     * the policy can require approval before planning). Never null; observing rungs are never
+     * listed. A rung not listed is refused with {@code NOT_SUPPORTED}.
+     */
+    Map<Rung, Reversibility> rungs();
 
     /**
      * Works out what carrying out {@code request} would do, reading current state only.
