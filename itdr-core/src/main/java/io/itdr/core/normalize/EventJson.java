@@ -1,0 +1,112 @@
+package io.itdr.core.normalize;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.itdr.spi.event.IdentityEvent;
+import java.io.UncheckedIOException;
+import java.util.stream.Collectors;
+
+/**
+ * The project's normalized event format: one {@link IdentityEvent} as one JSON object, field
+ * names as in the record ({@code id, time, platform, tenant, identity{id,kind,name}, credential,
+ * category, action, outcome, source{ip,asn,asOrg,geo{country,region,city,lat,lon},userAgent,proxy},
+ * session{sessionId,tokenId,issuedAt,mfa}, privilege{scopes,granted}, workload{id,kind,name},
+ * finding{type,confidence,severity,description}, target, rawRef, attributes}). Times are ISO-8601
+ * instants. Enum values are read case-insensitively. Unknown fields are ignored so that newer
+ * writers stay readable.
+ *
+ * <p>Reading is hardened for hostile input: nesting deeper than {@value #MAX_NESTING} and strings
+ * longer than {@value #MAX_STRING} characters are refused.
+ *
+ * <p>Thread-safe.
+ */
+public final class EventJson {
+    public static final int MAX_NESTING = 32;
+    public static final int MAX_STRING = 64 * 1024;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING)
+                            .maxStringLength(MAX_STRING)
+                            .maxNumberLength(64)
+                            .build())
+                    .build())
+            .addModule(new JavaTimeModule())
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+    private static final ObjectReader READER = MAPPER.readerFor(IdentityEvent.class);
+    private static final ObjectWriter WRITER = MAPPER.writerFor(IdentityEvent.class);
+
+    private EventJson() {
+    }
+
+    /** The shared mapper, configured as above; do not reconfigure it. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /** One event as one line of JSON (no line break inside: control characters are escaped). */
+    public static String write(IdentityEvent event) {
+        try {
+            return WRITER.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads one event.
+     *
+     * @throws InvalidEventException naming the field and what is wrong with it
+     */
+    public static IdentityEvent read(String json) {
+        try {
+            return READER.readValue(json);
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException(reason(e), e);
+        }
+    }
+
+    /** A short reason for people: which field, what is wrong; never the whole input. */
+    static String reason(JsonProcessingException e) {
+        String path = e instanceof MismatchedInputException m && !m.getPath().isEmpty()
+                ? m.getPath().stream()
+                        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                        .collect(Collectors.joining("."))
+                : null;
+        if (e instanceof ValueInstantiationException vie) {
+            Throwable cause = vie.getCause() != null ? vie.getCause() : vie;
+            String what = cause instanceof NullPointerException
+                    ? "missing required field '" + cause.getMessage() + "'"
+                    : Printable.clip(cause.getMessage(), 200);
+            return (path != null ? path + ": " : "") + what;
+        }
+        if (e instanceof InvalidFormatException ife) {
+            return (path != null ? path : "value") + ": cannot read " + Printable.clip(String.valueOf(ife.getValue()), 60)
+                    + " as " + ife.getTargetType().getSimpleName();
+        }
+        if (e instanceof MismatchedInputException) {
+            return (path != null ? path + ": " : "") + Printable.clip(e.getOriginalMessage(), 200);
+        }
+        String where = e.getLocation() != null ? " at column " + e.getLocation().getColumnNr() : "";
+        return "not valid JSON" + where + ": " + Printable.clip(e.getOriginalMessage(), 200);
+    }
+}
