@@ -100,8 +100,8 @@ public final class EventJson {
             return (path != null ? path + ": " : "") + what;
         }
         if (e instanceof InvalidFormatException ife) {
-            return (path != null ? path : "value") + ": cannot read " + Printable.clip(String.valueOf(ife.getValue()), 60)
-                    + " as " + ife.getTargetType().getSimpleName();
+            return (path != null ? path : "value") + ": cannot read '" + Printable.clip(String.valueOf(ife.getValue()), 60)
+                    + "' as " + ife.getTargetType().getSimpleName();
         }
         if (e instanceof MismatchedInputException) {
             return (path != null ? path + ": " : "") + Printable.clip(e.getOriginalMessage(), 200);
