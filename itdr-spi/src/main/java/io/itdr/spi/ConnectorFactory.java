@@ -2,7 +2,9 @@ package io.itdr.spi;
 
 import io.itdr.spi.config.ConfigProperty;
 import io.itdr.spi.config.ConnectorConfig;
+import io.itdr.spi.telemetry.EventNormalizer;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The entry point of a connector plugin, found with {@link java.util.ServiceLoader}: list the
@@ -35,6 +37,16 @@ public interface ConnectorFactory {
      * flagged so hosts mask them. Never null; may be empty.
      */
     List<ConfigProperty> configProperties();
+
+    /**
+     * A normalizer for this platform's exported raw telemetry (log files, archived webhook
+     * payloads) that needs no configuration and never calls the platform, so that operators can
+     * replay exports offline ({@code itdr replay --source <id>}). It must produce the same events
+     * as the connector's own {@link Connector#normalizer()}. Empty when the connector offers none.
+     */
+    default Optional<EventNormalizer> exportNormalizer() {
+        return Optional.empty();
+    }
 
     /**
      * Creates a connector from validated configuration. Must not call the platform: a connector
