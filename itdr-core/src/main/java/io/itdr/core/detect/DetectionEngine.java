@@ -22,7 +22,8 @@ import java.util.Set;
  * <p>State: one {@link IdentityState} per identity key, holding each detector's bounded state;
  * at most {@link DetectionSettings#maxTrackedIdentities()} identities, the least recently seen
  * forgotten first. Memory is therefore bounded by identities × the per-detector caps documented
- * on each detector.
+ * on each detector: about 1 KB for a quiet identity, up to roughly 20 KB for one that fills every
+ * cap with default settings.
  *
  * <p>Thread-safe: {@link #process} is serialised on the engine. To use several cores, run one
  * engine per partition of identity keys (DESIGN §7: partitioned by identity), never one identity
@@ -82,7 +83,7 @@ public final class DetectionEngine {
         }
         IdentityState state = state(key);
         Observation observation = new Observation(this, event, record, state);
-        List<Finding> findings = new ArrayList<>(2);
+        List<Finding> findings = new ArrayList<>(); // allocates no array until a detector fires
         for (int i = 0; i < detectors.size(); i++) {
             run(detectors.get(i), observation, state.slots[i], findings);
         }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * measured in event time, not wall-clock time.
  *
  * @param maxTrackedIdentities identities whose state is kept; the least recently seen is
- *                             forgotten beyond it (its baseline is learned again)
+ *                             forgotten beyond it (its baseline is learned again); default 200,000
  * @param newSource            {@code new_source}
  * @param impossibleTravel     {@code impossible_travel}
  * @param tokenReplay          {@code token_replay}
@@ -32,7 +32,7 @@ public record DetectionSettings(int maxTrackedIdentities, NewSource newSource, I
 
     /** The defaults documented on each group. */
     public static DetectionSettings defaults() {
-        return new DetectionSettings(1_000_000, NewSource.defaults(), ImpossibleTravel.defaults(), TokenReplay.defaults(),
+        return new DetectionSettings(200_000, NewSource.defaults(), ImpossibleTravel.defaults(), TokenReplay.defaults(),
                 Dormancy.defaults(), PrivilegeUse.defaults(), PlatformFindings.defaults());
     }
 

@@ -56,8 +56,15 @@ public final class DormantReactivatedDetector implements Detector<DormantReactiv
         }
     }
 
-    /** One use: when and by which event. */
-    record Use(Instant time, String eventId) {
+    /** A credential's last use: when and by which event; updated in place to spare an allocation per event. */
+    static final class Use {
+        Instant time;
+        String eventId;
+
+        Use(Instant time, String eventId) {
+            this.time = time;
+            this.eventId = eventId;
+        }
     }
 
     @Override
@@ -83,39 +90,40 @@ public final class DormantReactivatedDetector implements Detector<DormantReactiv
         IdentityEvent event = observation.event();
         IdentityRecord record = observation.record();
         Instant now = event.time();
-        List<String> reasons = new ArrayList<>(2);
-        double confidence = 0;
+        List<String> reasons = null; // most events have none: allocate only when one holds
         Duration longestGap = null;
         String previousEventId = null;
 
         if (last.time != null && isDormant(last.time, now)) {
-            reasons.add("identity_gap");
+            reasons = add(reasons, "identity_gap");
             longestGap = Duration.between(last.time, now);
             previousEventId = last.eventId;
         }
         CredentialRef credential = event.credential();
         if (credential != null) {
             Use previous = last.credentials.get(credential.id());
-            if (previous != null && isDormant(previous.time(), now)) {
-                reasons.add("credential_gap");
-                longestGap = longer(longestGap, Duration.between(previous.time(), now));
-                previousEventId = previousEventId == null ? previous.eventId() : previousEventId;
-            } else if (previous == null) {
+            if (previous == null) {
                 Instant inventoryLastUsed = inventoryLastUsed(record, credential.id());
                 if (inventoryLastUsed != null && isDormant(inventoryLastUsed, now)) {
-                    reasons.add("inventory_last_used");
+                    reasons = add(reasons, "inventory_last_used");
                     longestGap = longer(longestGap, Duration.between(inventoryLastUsed, now));
                 }
+                last.credentials.put(credential.id(), new Use(now, event.id()));
+            } else {
+                if (isDormant(previous.time, now)) {
+                    reasons = add(reasons, "credential_gap");
+                    longestGap = longer(longestGap, Duration.between(previous.time, now));
+                    previousEventId = previousEventId == null ? previous.eventId : previousEventId;
+                }
+                previous.time = now;
+                previous.eventId = event.id();
             }
-            last.credentials.put(credential.id(), new Use(now, event.id()));
         }
-        if (longestGap != null) {
-            confidence = gapConfidence(longestGap);
-        }
+        double confidence = longestGap == null ? 0 : gapConfidence(longestGap);
         Lifecycle lifecycle = record.lifecycle();
         if (lifecycle == Lifecycle.DORMANT || lifecycle == Lifecycle.DECOMMISSIONED) {
             if (!last.lifecycleReported) {
-                reasons.add("catalog_lifecycle");
+                reasons = add(reasons, "catalog_lifecycle");
                 confidence = Math.max(confidence, lifecycle == Lifecycle.DECOMMISSIONED ? 0.9 : 0.7);
                 last.lifecycleReported = true;
             }
@@ -124,7 +132,7 @@ public final class DormantReactivatedDetector implements Detector<DormantReactiv
         }
         last.time = now;
         last.eventId = event.id();
-        if (reasons.isEmpty()) {
+        if (reasons == null) {
             return;
         }
         Map<String, String> attributes = new HashMap<>();
@@ -153,6 +161,12 @@ public final class DormantReactivatedDetector implements Detector<DormantReactiv
         double threshold = settings.threshold().toSeconds();
         double beyond = (gap.toSeconds() - threshold) / threshold;
         return 0.5 + 0.3 * Math.min(1, Math.max(0, beyond));
+    }
+
+    private static List<String> add(List<String> reasons, String reason) {
+        List<String> list = reasons == null ? new ArrayList<>(2) : reasons;
+        list.add(reason);
+        return list;
     }
 
     private static Duration longer(Duration a, Duration b) {

@@ -44,6 +44,13 @@ final class Findings {
         return HexFormat.of().formatHex(sha.digest(), 0, 16);
     }
 
+    /** Puts an attribute only when its value is known: finding attributes never hold nulls. */
+    static void putIfKnown(Map<String, String> attributes, String key, String value) {
+        if (value != null) {
+            attributes.put(key, value);
+        }
+    }
+
     static double clamp(double confidence) {
         return Math.max(0, Math.min(1, confidence));
     }

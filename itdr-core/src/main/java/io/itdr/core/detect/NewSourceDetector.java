@@ -107,10 +107,10 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         attributes.put("new_country", Boolean.toString(newCountry));
         attributes.put("expected_sources", expected.name().toLowerCase(java.util.Locale.ROOT));
         attributes.put("proxy", Boolean.toString(proxy));
-        putIfKnown(attributes, "fingerprint", fingerprint);
-        putIfKnown(attributes, "network", network);
-        putIfKnown(attributes, "country", country);
-        putIfKnown(attributes, "ip", event.source().ip());
+        Findings.putIfKnown(attributes, "fingerprint", fingerprint);
+        Findings.putIfKnown(attributes, "network", network);
+        Findings.putIfKnown(attributes, "country", country);
+        Findings.putIfKnown(attributes, "ip", event.source().ip());
         attributes.put("baseline_size", Integer.toString(baseline.fingerprints.size()));
         String what = newNetwork && newCountry ? "network " + network + " in new country " + country
                 : newNetwork ? "network " + network
@@ -132,12 +132,6 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         }
         if (newCountry) {
             baseline.countries.put(country, Boolean.TRUE);
-        }
-    }
-
-    static void putIfKnown(Map<String, String> attributes, String key, String value) {
-        if (value != null) {
-            attributes.put(key, value);
         }
     }
 }

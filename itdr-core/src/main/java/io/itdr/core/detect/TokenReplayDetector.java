@@ -167,7 +167,7 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
         attributes.put("second_network", network);
         attributes.put("seconds_apart", Long.toString(Duration.between(token.lastSeen[previous], now).toSeconds()));
         attributes.put("proxy", Boolean.toString(proxy));
-        NewSourceDetector.putIfKnown(attributes, "ip", event.source().ip());
+        Findings.putIfKnown(attributes, "ip", event.source().ip());
         findings.add(Findings.of(this, observation, 0.8 + (proxy ? 0.1 : 0),
                 "token " + key + " of " + event.identity().id() + " used from " + token.networks[previous] + " and "
                         + network + " within " + Duration.between(token.lastSeen[previous], now).toMinutes() + " min",
@@ -203,8 +203,8 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
         attributes.put("variant", "outside_workload");
         attributes.put("reason", sourceOutside && workloadOutside ? "source,workload" : sourceOutside ? "source" : "workload");
         attributes.put("proxy", Boolean.toString(proxy));
-        NewSourceDetector.putIfKnown(attributes, "network", observation.network());
-        NewSourceDetector.putIfKnown(attributes, "ip", event.source().ip());
+        Findings.putIfKnown(attributes, "network", observation.network());
+        Findings.putIfKnown(attributes, "ip", event.source().ip());
         if (workloadOutside) {
             attributes.put("workload", workload.id());
             attributes.put("consumers", String.join(",", consumers));
