@@ -1,0 +1,197 @@
+package io.itdr.core.detect;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Every detector threshold and every state bound, grouped by detector. Immutable. Windows are
+ * measured in event time, not wall-clock time.
+ *
+ * @param maxTrackedIdentities identities whose state is kept; the least recently seen is
+ *                             forgotten beyond it (its baseline is learned again); default 200,000
+ * @param newSource            {@code new_source}
+ * @param impossibleTravel     {@code impossible_travel}
+ * @param tokenReplay          {@code token_replay}
+ * @param dormancy             {@code dormant_reactivated}
+ * @param privilegeUse         {@code privilege_change_then_use}
+ * @param platformFindings     {@code platform_finding}
+ */
+public record DetectionSettings(int maxTrackedIdentities, NewSource newSource, ImpossibleTravel impossibleTravel,
+                                TokenReplay tokenReplay, Dormancy dormancy, PrivilegeUse privilegeUse,
+                                PlatformFindings platformFindings) {
+
+    public DetectionSettings {
+        positive(maxTrackedIdentities, "maxTrackedIdentities");
+        Objects.requireNonNull(newSource, "newSource");
+        Objects.requireNonNull(impossibleTravel, "impossibleTravel");
+        Objects.requireNonNull(tokenReplay, "tokenReplay");
+        Objects.requireNonNull(dormancy, "dormancy");
+        Objects.requireNonNull(privilegeUse, "privilegeUse");
+        Objects.requireNonNull(platformFindings, "platformFindings");
+    }
+
+    /** The defaults documented on each group. */
+    public static DetectionSettings defaults() {
+        return new DetectionSettings(200_000, NewSource.defaults(), ImpossibleTravel.defaults(), TokenReplay.defaults(),
+                Dormancy.defaults(), PrivilegeUse.defaults(), PlatformFindings.defaults());
+    }
+
+    public DetectionSettings withMaxTrackedIdentities(int value) {
+        return new DetectionSettings(value, newSource, impossibleTravel, tokenReplay, dormancy, privilegeUse, platformFindings);
+    }
+
+    public DetectionSettings withNewSource(NewSource value) {
+        return new DetectionSettings(maxTrackedIdentities, value, impossibleTravel, tokenReplay, dormancy, privilegeUse, platformFindings);
+    }
+
+    public DetectionSettings withImpossibleTravel(ImpossibleTravel value) {
+        return new DetectionSettings(maxTrackedIdentities, newSource, value, tokenReplay, dormancy, privilegeUse, platformFindings);
+    }
+
+    public DetectionSettings withTokenReplay(TokenReplay value) {
+        return new DetectionSettings(maxTrackedIdentities, newSource, impossibleTravel, value, dormancy, privilegeUse, platformFindings);
+    }
+
+    public DetectionSettings withDormancy(Dormancy value) {
+        return new DetectionSettings(maxTrackedIdentities, newSource, impossibleTravel, tokenReplay, value, privilegeUse, platformFindings);
+    }
+
+    public DetectionSettings withPrivilegeUse(PrivilegeUse value) {
+        return new DetectionSettings(maxTrackedIdentities, newSource, impossibleTravel, tokenReplay, dormancy, value, platformFindings);
+    }
+
+    public DetectionSettings withPlatformFindings(PlatformFindings value) {
+        return new DetectionSettings(maxTrackedIdentities, newSource, impossibleTravel, tokenReplay, dormancy, privilegeUse, value);
+    }
+
+    /**
+     * @param learningEvents successful located events an identity needs before new sources are
+     *                       reported (default 20)
+     * @param baselineSize   fingerprints, networks and countries remembered per identity, each
+     *                       least-recently-seen evicted (default 32)
+     */
+    public record NewSource(int learningEvents, int baselineSize) {
+        public NewSource {
+            nonNegative(learningEvents, "newSource.learningEvents");
+            positive(baselineSize, "newSource.baselineSize");
+        }
+
+        public static NewSource defaults() {
+            return new NewSource(20, 32);
+        }
+    }
+
+    /**
+     * @param maxSpeedKmh       speed above which travel is impossible (default 900 km/h, an airliner)
+     * @param minDistanceKm     shorter hops never count: GeoIP is imprecise (default 500 km)
+     * @param repeatSuppression the same pair of places is reported once within this (default 24h)
+     */
+    public record ImpossibleTravel(double maxSpeedKmh, double minDistanceKm, Duration repeatSuppression) {
+        public ImpossibleTravel {
+            if (!(maxSpeedKmh > 0) || !(minDistanceKm >= 0) || Double.isInfinite(maxSpeedKmh) || Double.isInfinite(minDistanceKm)) {
+                throw new IllegalArgumentException("impossibleTravel needs maxSpeedKmh > 0 and minDistanceKm >= 0, finite: "
+                        + maxSpeedKmh + ", " + minDistanceKm);
+            }
+            nonNegative(repeatSuppression, "impossibleTravel.repeatSuppression");
+        }
+
+        public static ImpossibleTravel defaults() {
+            return new ImpossibleTravel(900, 500, Duration.ofHours(24));
+        }
+    }
+
+    /**
+     * @param window                   a token seen again on another network within this of its last
+     *                                 use is replayed; tokens idle longer are forgotten (default 1h)
+     * @param tokensPerIdentity        open tokens remembered per identity; oldest evicted (default 16)
+     * @param networksPerToken         networks remembered per token (default 4)
+     * @param outsideSourcesRemembered sources/workloads already reported as outside the expected
+     *                                 workload, per identity (default 8)
+     */
+    public record TokenReplay(Duration window, int tokensPerIdentity, int networksPerToken, int outsideSourcesRemembered) {
+        public TokenReplay {
+            positive(window, "tokenReplay.window");
+            positive(tokensPerIdentity, "tokenReplay.tokensPerIdentity");
+            if (networksPerToken < 2) {
+                throw new IllegalArgumentException("tokenReplay.networksPerToken must be at least 2: " + networksPerToken);
+            }
+            positive(outsideSourcesRemembered, "tokenReplay.outsideSourcesRemembered");
+        }
+
+        public static TokenReplay defaults() {
+            return new TokenReplay(Duration.ofHours(1), 16, 4, 8);
+        }
+    }
+
+    /**
+     * @param threshold              unused at least this long counts as dormant (default 90 days)
+     * @param credentialsPerIdentity credentials whose last use is remembered per identity (default 16)
+     */
+    public record Dormancy(Duration threshold, int credentialsPerIdentity) {
+        public Dormancy {
+            positive(threshold, "dormancy.threshold");
+            positive(credentialsPerIdentity, "dormancy.credentialsPerIdentity");
+        }
+
+        public static Dormancy defaults() {
+            return new Dormancy(Duration.ofDays(90), 16);
+        }
+    }
+
+    /**
+     * @param window                   a use within this of a grant is reported (default 1h)
+     * @param pendingGrantsPerIdentity grants awaiting use per identity; oldest evicted (default 4)
+     */
+    public record PrivilegeUse(Duration window, int pendingGrantsPerIdentity) {
+        public PrivilegeUse {
+            positive(window, "privilegeUse.window");
+            positive(pendingGrantsPerIdentity, "privilegeUse.pendingGrantsPerIdentity");
+        }
+
+        public static PrivilegeUse defaults() {
+            return new PrivilegeUse(Duration.ofHours(1), 4);
+        }
+    }
+
+    /**
+     * @param repeatWindow     a platform finding of a type already reported for the identity is
+     *                         passed through again only after this much quiet (default 1h)
+     * @param typesPerIdentity finding types remembered per identity (default 8)
+     */
+    public record PlatformFindings(Duration repeatWindow, int typesPerIdentity) {
+        public PlatformFindings {
+            nonNegative(repeatWindow, "platformFindings.repeatWindow");
+            positive(typesPerIdentity, "platformFindings.typesPerIdentity");
+        }
+
+        public static PlatformFindings defaults() {
+            return new PlatformFindings(Duration.ofHours(1), 8);
+        }
+    }
+
+    private static void positive(int value, String name) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+
+    private static void nonNegative(int value, String name) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must not be negative: " + value);
+        }
+    }
+
+    private static void positive(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+
+    private static void nonNegative(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative: " + value);
+        }
+    }
+}

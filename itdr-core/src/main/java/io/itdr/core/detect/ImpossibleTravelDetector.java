@@ -1,0 +1,144 @@
+package io.itdr.core.detect;
+
+import io.itdr.core.enrich.SourceExpectation.Verdict;
+import io.itdr.core.model.Finding;
+import io.itdr.spi.event.Geo;
+import io.itdr.spi.event.IdentityEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code impossible_travel}: two consecutive located, successful events of one identity farther
+ * apart than {@link DetectionSettings.ImpossibleTravel#minDistanceKm()} (great-circle, haversine)
+ * at a speed above {@link DetectionSettings.ImpossibleTravel#maxSpeedKmh()}. Events at the same
+ * instant in two far places count as infinite speed. An event inside the catalog's expected
+ * sources moves the last location but never fires itself: multi-region workloads legitimately
+ * act from far-apart regions, while a jump from there to an unexpected place still counts.
+ *
+ * <p>Confidence grows with speed: {@code 0.5 + 0.45 × (1 − maxSpeed / speed)}, so 0.5 at the
+ * threshold, 0.725 at twice it, approaching 0.95.
+ *
+ * <p>Suppression: the identity's last location moves to the new place, so staying there does not
+ * fire again; the same pair of places (country/city, else coordinates to 0.1°) is reported once
+ * within {@link DetectionSettings.ImpossibleTravel#repeatSuppression()}, so a token alternating
+ * between two places is one incident.
+ *
+ * <p>Bounds per identity: the last location and the last reported pair, nothing else.
+ */
+public final class ImpossibleTravelDetector implements Detector<ImpossibleTravelDetector.LastLocation> {
+    public static final String ID = "impossible_travel";
+    private static final List<String> TAGS = List.of("OWASP-NHI2", "T1078.004", "DE.CM-01", "DE.AE-02");
+    private static final double EARTH_RADIUS_KM = 6371.0088;
+
+    private final DetectionSettings.ImpossibleTravel settings;
+
+    public ImpossibleTravelDetector(DetectionSettings.ImpossibleTravel settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** Where the identity was last seen, and the last pair of places reported. Not thread-safe. */
+    public static final class LastLocation {
+        Geo geo;
+        Instant time;
+        String eventId;
+        String reportedFrom;
+        String reportedTo;
+        Instant reportedAt;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public List<String> frameworkTags() {
+        return TAGS;
+    }
+
+    @Override
+    public LastLocation newState() {
+        return new LastLocation();
+    }
+
+    @Override
+    public void detect(Observation observation, LastLocation last, List<Finding> findings) {
+        if (!observation.successfulUse()) {
+            return;
+        }
+        Geo here = observation.location();
+        if (here == null) {
+            return;
+        }
+        IdentityEvent event = observation.event();
+        if (last.geo != null && observation.expectation() != Verdict.INSIDE) {
+            compare(observation, last, here, findings);
+        }
+        last.geo = here;
+        last.time = event.time();
+        last.eventId = event.id();
+    }
+
+    private void compare(Observation observation, LastLocation last, Geo here, List<Finding> findings) {
+        IdentityEvent event = observation.event();
+        double km = distanceKm(last.geo.lat(), last.geo.lon(), here.lat(), here.lon());
+        if (km < settings.minDistanceKm() || km == 0) {
+            return;
+        }
+        long millis = Math.max(0, Duration.between(last.time, event.time()).toMillis());
+        double speed = millis == 0 ? Double.POSITIVE_INFINITY : km / (millis / 3_600_000.0);
+        if (speed <= settings.maxSpeedKmh()) {
+            return;
+        }
+        String from = place(last.geo);
+        String to = place(here);
+        if (alreadyReported(last, from, to, event.time())) {
+            return;
+        }
+        double confidence = 0.5 + 0.45 * (1 - settings.maxSpeedKmh() / speed);
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put("distance_km", Findings.number(km));
+        attributes.put("speed_kmh", Findings.number(speed));
+        attributes.put("elapsed_seconds", Long.toString(millis / 1000));
+        attributes.put("from", from);
+        attributes.put("to", to);
+        attributes.put("previous_event_id", last.eventId);
+        findings.add(Findings.of(this, observation, confidence,
+                event.identity().id() + " moved " + Findings.number(km) + " km from " + from + " to " + to
+                        + " in " + (millis / 1000) + " s (" + Findings.number(speed) + " km/h)",
+                List.of(last.eventId, event.id()), attributes));
+        last.reportedFrom = from;
+        last.reportedTo = to;
+        last.reportedAt = event.time();
+    }
+
+    private boolean alreadyReported(LastLocation last, String from, String to, Instant now) {
+        if (last.reportedAt == null || Duration.between(last.reportedAt, now).compareTo(settings.repeatSuppression()) >= 0) {
+            return false;
+        }
+        return (from.equals(last.reportedFrom) && to.equals(last.reportedTo))
+                || (from.equals(last.reportedTo) && to.equals(last.reportedFrom));
+    }
+
+    /** A coarse name of a place, for suppression and people. */
+    private static String place(Geo geo) {
+        if (geo.country() != null && geo.city() != null) {
+            return geo.city() + ", " + geo.country();
+        }
+        String coordinates = String.format(java.util.Locale.ROOT, "%.1f,%.1f", geo.lat(), geo.lon());
+        return geo.country() == null ? coordinates : coordinates + " (" + geo.country() + ")";
+    }
+
+    /** Great-circle distance by the haversine formula. */
+    static double distanceKm(double lat1, double lon1, double lat2, double lon2) {
+        double dLat = Math.toRadians(lat2 - lat1);
+        double dLon = Math.toRadians(lon2 - lon1);
+        double a = Math.sin(dLat / 2) * Math.sin(dLat / 2)
+                + Math.cos(Math.toRadians(lat1)) * Math.cos(Math.toRadians(lat2)) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
+        return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
+    }
+}

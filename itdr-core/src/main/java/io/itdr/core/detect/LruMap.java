@@ -1,0 +1,27 @@
+package io.itdr.core.detect;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A map that never holds more than {@code capacity} entries: adding one more drops the eldest
+ * (least recently accessed with {@code accessOrder}, else least recently inserted). Not
+ * thread-safe; it lives inside detector state.
+ */
+final class LruMap<K, V> extends LinkedHashMap<K, V> {
+    private final int capacity;
+
+    LruMap(int capacity, boolean accessOrder) {
+        super(Math.min(capacity, 16) * 2, 0.75f, accessOrder);
+        this.capacity = capacity;
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+        return size() > capacity;
+    }
+}

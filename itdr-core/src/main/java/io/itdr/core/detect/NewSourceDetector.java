@@ -1,0 +1,137 @@
+package io.itdr.core.detect;
+
+import io.itdr.core.enrich.SourceExpectation.Verdict;
+import io.itdr.core.model.Finding;
+import io.itdr.spi.event.IdentityEvent;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code new_source}: a successful event from a source fingerprint, network (ASN, else /24 or
+ * /48) or country that the identity's learned baseline does not hold.
+ *
+ * <p>Learning: the first {@link DetectionSettings.NewSource#learningEvents()} successful events
+ * with a known source only fill the baseline. Events whose source is {@link Verdict#INSIDE} the
+ * catalog's expected sources never fire (they still teach the baseline). Confidence: 0.5 for a
+ * new network or country (0.6 for both), 0.25 when only the fingerprint (in practice the user
+ * agent) is new; +0.25 when the source is {@link Verdict#OUTSIDE} the expected sources, +0.1
+ * when the platform flags it as a proxy.
+ *
+ * <p>Suppression: a new source enters the baseline when it fires, so a burst from it fires once;
+ * it fires again only after LRU eviction from the baseline.
+ *
+ * <p>Bounds per identity: at most {@code baselineSize} fingerprints, networks and countries each,
+ * least recently seen evicted; one event counter.
+ */
+public final class NewSourceDetector implements Detector<NewSourceDetector.Baseline> {
+    public static final String ID = "new_source";
+    private static final List<String> TAGS = List.of("OWASP-NHI2", "T1078.004", "DE.CM-01", "DE.AE-02");
+
+    private final DetectionSettings.NewSource settings;
+
+    public NewSourceDetector(DetectionSettings.NewSource settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** The sources an identity is known to act from. Not thread-safe. */
+    public static final class Baseline {
+        final LruMap<String, Boolean> fingerprints;
+        final LruMap<String, Boolean> networks;
+        final LruMap<String, Boolean> countries;
+        int learnedEvents;
+
+        Baseline(int size) {
+            fingerprints = new LruMap<>(size, true);
+            networks = new LruMap<>(size, true);
+            countries = new LruMap<>(size, true);
+        }
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public List<String> frameworkTags() {
+        return TAGS;
+    }
+
+    @Override
+    public Baseline newState() {
+        return new Baseline(settings.baselineSize());
+    }
+
+    @Override
+    public void detect(Observation observation, Baseline baseline, List<Finding> findings) {
+        if (!observation.successfulUse()) {
+            return;
+        }
+        String fingerprint = observation.fingerprint();
+        String network = observation.network();
+        String country = observation.country();
+        if (fingerprint == null && network == null && country == null) {
+            return; // nothing to learn from or compare
+        }
+        // get() refreshes recency for known values; put() below adds new ones
+        boolean newFingerprint = fingerprint != null && baseline.fingerprints.get(fingerprint) == null;
+        boolean newNetwork = network != null && baseline.networks.get(network) == null;
+        boolean newCountry = country != null && baseline.countries.get(country) == null;
+        boolean learning = baseline.learnedEvents < settings.learningEvents();
+        if (learning) {
+            baseline.learnedEvents++;
+        }
+        remember(baseline, fingerprint, network, country, newFingerprint, newNetwork, newCountry);
+
+        if (learning || !(newFingerprint || newNetwork || newCountry)) {
+            return;
+        }
+        Verdict expected = observation.expectation();
+        if (expected == Verdict.INSIDE) {
+            return;
+        }
+        IdentityEvent event = observation.event();
+        boolean proxy = Boolean.TRUE.equals(event.source().proxy());
+        double confidence = newNetwork || newCountry ? (newNetwork && newCountry ? 0.6 : 0.5) : 0.25;
+        if (expected == Verdict.OUTSIDE) {
+            confidence += 0.25;
+        }
+        if (proxy) {
+            confidence += 0.1;
+        }
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put("new_fingerprint", Boolean.toString(newFingerprint));
+        attributes.put("new_network", Boolean.toString(newNetwork));
+        attributes.put("new_country", Boolean.toString(newCountry));
+        attributes.put("expected_sources", expected.name().toLowerCase(java.util.Locale.ROOT));
+        attributes.put("proxy", Boolean.toString(proxy));
+        Findings.putIfKnown(attributes, "fingerprint", fingerprint);
+        Findings.putIfKnown(attributes, "network", network);
+        Findings.putIfKnown(attributes, "country", country);
+        Findings.putIfKnown(attributes, "ip", event.source().ip());
+        attributes.put("baseline_size", Integer.toString(baseline.fingerprints.size()));
+        String what = newNetwork && newCountry ? "network " + network + " in new country " + country
+                : newNetwork ? "network " + network
+                : newCountry ? "country " + country
+                : "client " + fingerprint;
+        findings.add(Findings.of(this, observation, confidence,
+                "new source for " + event.identity().id() + ": " + what
+                        + (expected == Verdict.OUTSIDE ? ", outside its expected sources" : ""),
+                List.of(event.id()), attributes));
+    }
+
+    private static void remember(Baseline baseline, String fingerprint, String network, String country,
+                                 boolean newFingerprint, boolean newNetwork, boolean newCountry) {
+        if (newFingerprint) {
+            baseline.fingerprints.put(fingerprint, Boolean.TRUE);
+        }
+        if (newNetwork) {
+            baseline.networks.put(network, Boolean.TRUE);
+        }
+        if (newCountry) {
+            baseline.countries.put(country, Boolean.TRUE);
+        }
+    }
+}

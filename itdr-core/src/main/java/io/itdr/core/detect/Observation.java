@@ -1,0 +1,138 @@
+package io.itdr.core.detect;
+
+import io.itdr.core.enrich.IpAddress;
+import io.itdr.core.enrich.SourceExpectation;
+import io.itdr.core.model.IdentityRecord;
+import io.itdr.spi.event.EventCategory;
+import io.itdr.spi.event.Geo;
+import io.itdr.spi.event.IdentityEvent;
+import io.itdr.spi.event.Outcome;
+import io.itdr.spi.event.Source;
+
+/**
+ * One event as the detectors see it: the event, its identity's record, and facts derived from
+ * them once and shared by all detectors (fingerprint, network, location, expected-source
+ * verdict), each computed on first use. Created by the engine per event; not thread-safe.
+ */
+public final class Observation {
+    private final DetectionEngine engine;
+    private final IdentityEvent event;
+    private final IdentityRecord record;
+    private final IdentityState state;
+
+    private boolean fingerprintDone;
+    private String fingerprint;
+    private boolean networkDone;
+    private String network;
+    private boolean geoDone;
+    private Geo geo;
+    private SourceExpectation.Verdict expectation;
+
+    Observation(DetectionEngine engine, IdentityEvent event, IdentityRecord record, IdentityState state) {
+        this.engine = engine;
+        this.event = event;
+        this.record = record;
+        this.state = state;
+    }
+
+    public IdentityEvent event() {
+        return event;
+    }
+
+    public IdentityRecord record() {
+        return record;
+    }
+
+    public String identityKey() {
+        return record.key();
+    }
+
+    /**
+     * Whether this is the identity successfully doing something: outcome SUCCESS and not a
+     * platform's finding about it.
+     */
+    public boolean successfulUse() {
+        return event.outcome() == Outcome.SUCCESS && event.category() != EventCategory.PLATFORM_FINDING;
+    }
+
+    /** {@link Source#fingerprint()}; null when the source is unknown. */
+    public String fingerprint() {
+        if (!fingerprintDone) {
+            fingerprint = event.source().fingerprint();
+            fingerprintDone = true;
+        }
+        return fingerprint;
+    }
+
+    /**
+     * The source network: {@code as:<asn>} when the ASN is known, else {@code v4:<ip>/24} or
+     * {@code v6:<ip>/48} for an IP literal; null otherwise (a service name such as
+     * "ec2.amazonaws.com" is not a network). Networks compare only within one kind: see
+     * {@link #comparableNetworks}.
+     */
+    public String network() {
+        if (!networkDone) {
+            network = networkOf(event.source());
+            networkDone = true;
+        }
+        return network;
+    }
+
+    /** Whether two {@link #network()} values are of the same kind, so that their difference means something. */
+    public static boolean comparableNetworks(String a, String b) {
+        return a != null && b != null && a.regionMatches(0, b, 0, 3);
+    }
+
+    /**
+     * Where the source is: the platform's geo when it has coordinates; otherwise the resolver's
+     * answer (with the platform's country or region where the resolver has none); otherwise the
+     * platform's geo without coordinates. Null when nothing is known.
+     */
+    public Geo geo() {
+        if (!geoDone) {
+            geo = engine.locate(event.source());
+            geoDone = true;
+        }
+        return geo;
+    }
+
+    /** {@link #geo()} when it has coordinates, else null. */
+    public Geo location() {
+        Geo g = geo();
+        return g != null && g.hasCoordinates() ? g : null;
+    }
+
+    /** The country (ISO code, upper-case) when known, else null. */
+    public String country() {
+        Geo g = geo();
+        return g == null ? null : g.country();
+    }
+
+    /** How the source compares with the record's expected sources (catalog). */
+    public SourceExpectation.Verdict expectation() {
+        if (expectation == null) {
+            expectation = state.expectation(record.expectedSources()).check(event.source(), geo());
+        }
+        return expectation;
+    }
+
+    /**
+     * The state {@code detector} keeps for another identity, created when new: for detectors
+     * whose evidence arrives on one identity's event but concerns another (a grant by an admin).
+     */
+    public <S> S stateOf(Detector<S> detector, String identityKey) {
+        return engine.stateOf(detector, identityKey);
+    }
+
+    private static String networkOf(Source source) {
+        if (source.asn() != null) {
+            return "as:" + source.asn();
+        }
+        IpAddress ip = IpAddress.tryParse(source.ip());
+        if (ip == null) {
+            return null;
+        }
+        ip = ip.unmapped();
+        return ip.v4() ? "v4:" + ip.network(24) + "/24" : "v6:" + ip.network(48) + "/48";
+    }
+}

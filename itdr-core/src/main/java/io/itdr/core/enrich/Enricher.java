@@ -1,0 +1,174 @@
+package io.itdr.core.enrich;
+
+import io.itdr.core.model.Criticality;
+import io.itdr.core.model.ExpectedSources;
+import io.itdr.core.model.IdentityRecord;
+import io.itdr.core.model.Lifecycle;
+import io.itdr.spi.event.IdentityEvent;
+import io.itdr.spi.event.IdentityRef;
+import io.itdr.spi.inventory.InventoryIdentity;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Joins an identity's {@link IdentityRecord}: the connector's inventory with the operator's
+ * {@link IdentityCatalog} laid over it. Thread-safe when the inventory lookup is (the catalog is
+ * immutable).
+ *
+ * <p>Where both speak, <b>the catalog wins</b>: owner, criticality and consumers come from the
+ * catalog when it states them, else from inventory. Lifecycle, maturity, expected sources and the
+ * secret destination come from the catalog only (lifecycle ACTIVE when unstated); credentials,
+ * privilege scopes, the privileged flag and tags from inventory only.
+ *
+ * <p>Inventory owner: the tag named by {@link InventoryTagKeys#owner()} (exact key, else the same
+ * key in another case), else {@link InventoryIdentity#owner()}. Inventory criticality: the tag
+ * named by {@link InventoryTagKeys#criticality()}; a value that is not tier0..tier3 is ignored,
+ * never fatal, and noted in provenance.
+ *
+ * <p>{@link IdentityRecord#provenance()} keeps both sources' values for owner, criticality,
+ * lifecycle, consumers (and maturity when stated), catalog first:
+ * {@code owner -> "catalog:team-a; inventory:team-b"},
+ * {@code criticality -> "catalog:tier0; inventory:ignored 'gold' (not tier0..tier3)"},
+ * {@code consumers -> "catalog:api,batch; inventory:api"}, {@code lifecycle -> "default:active"}.
+ * A field neither source states has no entry, except lifecycle.
+ */
+public final class Enricher {
+    private final IdentityCatalog catalog;
+    private final InventoryLookup inventory;
+    private final InventoryTagKeys tagKeys;
+
+    /**
+     * @param catalog   never null ({@link IdentityCatalog#empty()} when none)
+     * @param inventory never null ({@link InventoryLookup#none()} when none)
+     * @param tagKeys   never null
+     */
+    public Enricher(IdentityCatalog catalog, InventoryLookup inventory, InventoryTagKeys tagKeys) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.inventory = Objects.requireNonNull(inventory, "inventory");
+        this.tagKeys = Objects.requireNonNull(tagKeys, "tagKeys");
+    }
+
+    /** The record of the identity that acted in {@code event}. */
+    public IdentityRecord enrich(IdentityEvent event) {
+        return enrich(event.platform(), event.tenant(), event.identity());
+    }
+
+    /**
+     * The record of one identity.
+     *
+     * @param platform never null
+     * @param tenant   may be null
+     * @param ref      never null
+     */
+    public IdentityRecord enrich(String platform, String tenant, IdentityRef ref) {
+        Objects.requireNonNull(platform, "platform");
+        Objects.requireNonNull(ref, "ref");
+        String key = IdentityEvent.identityKey(platform, tenant, ref.id());
+        CatalogEntry entry = catalog.match(platform, ref.id()).orElse(null);
+        InventoryIdentity inv = inventory.find(key).orElse(null);
+        Map<String, String> provenance = new LinkedHashMap<>();
+
+        String catalogOwner = entry == null ? null : entry.owner();
+        String inventoryOwner = inv == null ? null : inventoryOwner(inv);
+        record(provenance, "owner", catalogOwner, inventoryOwner);
+
+        Criticality catalogTier = entry == null ? null : entry.criticality();
+        String tierTag = inv == null ? null : tag(inv.tags(), tagKeys.criticality());
+        Criticality inventoryTier = parseTier(tierTag);
+        String inventoryTierNote = tierTag == null ? null
+                : inventoryTier != null ? inventoryTier.policyName()
+                : "ignored '" + tierTag + "' (not tier0..tier3)";
+        record(provenance, "criticality", catalogTier == null ? null : catalogTier.policyName(), inventoryTierNote);
+
+        Lifecycle lifecycle = entry == null ? null : entry.lifecycle();
+        provenance.put("lifecycle", lifecycle == null ? "default:active" : "catalog:" + lifecycle.policyName());
+        if (entry != null && entry.maturity() != null) {
+            provenance.put("maturity", "catalog:" + entry.maturity().policyName());
+        }
+
+        List<String> catalogConsumers = entry == null ? List.of() : entry.consumers();
+        List<String> inventoryConsumers = inv == null ? List.of() : inv.consumers();
+        record(provenance, "consumers", joined(catalogConsumers), joined(inventoryConsumers));
+
+        return new IdentityRecord(key, platform, tenant, identityRef(ref, inv),
+                catalogOwner != null ? catalogOwner : inventoryOwner,
+                catalogTier != null ? catalogTier : inventoryTier,
+                lifecycle == null ? Lifecycle.ACTIVE : lifecycle,
+                entry == null ? null : entry.maturity(),
+                catalogConsumers.isEmpty() ? inventoryConsumers : catalogConsumers,
+                entry == null ? ExpectedSources.NONE : entry.expectedSources(),
+                inv == null ? List.of() : inv.privilegeScopes(),
+                inv != null && Boolean.TRUE.equals(inv.privileged()),
+                inv == null ? List.of() : inv.credentials(),
+                inv == null ? Map.of() : inv.tags(),
+                entry == null ? null : entry.secretDestination(),
+                entry == null ? null : entry.match(),
+                provenance);
+    }
+
+    private String inventoryOwner(InventoryIdentity inv) {
+        String tagged = tag(inv.tags(), tagKeys.owner());
+        if (tagged != null) {
+            return tagged;
+        }
+        return inv.owner() == null || inv.owner().isBlank() ? null : inv.owner();
+    }
+
+    /** The non-blank value under {@code key}, trying the exact key first and then any case of it. */
+    private static String tag(Map<String, String> tags, String key) {
+        String value = tags.get(key);
+        if (value == null) {
+            for (Map.Entry<String, String> e : tags.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(key)) {
+                    value = e.getValue();
+                    break;
+                }
+            }
+        }
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static Criticality parseTier(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Criticality.fromName(text);
+        } catch (IllegalArgumentException malformed) {
+            return null; // a tag is free text on the platform: ignore it, provenance says so
+        }
+    }
+
+    /** Inventory's kind and name fill what the event's reference leaves out. */
+    private static IdentityRef identityRef(IdentityRef ref, InventoryIdentity inv) {
+        if (inv == null || (ref.kind() != null && ref.name() != null)) {
+            return ref;
+        }
+        IdentityRef known = inv.identity();
+        return new IdentityRef(ref.id(), ref.kind() != null ? ref.kind() : known.kind(),
+                ref.name() != null ? ref.name() : known.name());
+    }
+
+    private static void record(Map<String, String> provenance, String field, String catalogValue, String inventoryValue) {
+        if (catalogValue == null && inventoryValue == null) {
+            return;
+        }
+        StringBuilder b = new StringBuilder();
+        if (catalogValue != null) {
+            b.append("catalog:").append(catalogValue);
+        }
+        if (inventoryValue != null) {
+            if (b.length() > 0) {
+                b.append("; ");
+            }
+            b.append("inventory:").append(inventoryValue);
+        }
+        provenance.put(field, b.toString());
+    }
+
+    private static String joined(List<String> values) {
+        return values.isEmpty() ? null : String.join(",", values);
+    }
+}
