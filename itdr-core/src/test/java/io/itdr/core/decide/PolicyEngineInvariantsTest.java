@@ -33,8 +33,11 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
-/** Invariants of the decide stage (DESIGN §8): guardrails never raise a rung; budgets hold. */
-class PolicyEngineProperties {
+/**
+ * Invariants of the decide stage as jqwik properties (DESIGN §8): guardrails never raise a rung;
+ * budgets hold under concurrency. Named *Test so the default surefire includes run it.
+ */
+class PolicyEngineInvariantsTest {
     private static final List<String> DETECTORS = List.of("new_source", "impossible_travel", "token_replay",
             "dormant_reactivated", "privilege_change_then_use", "platform_finding");
     private static final Set<String> ISOLATION_FORBIDDING = Arrays.stream(BuiltinGuardrail.values())
