@@ -151,59 +151,19 @@ public final class PolicyEngine {
         trail.add("mode " + mode.policyName() + (rule != null && rule.mode() != null
                 ? " (policy " + policy.mode().policyName() + ", rule " + rule.mode().policyName() + "; the stricter wins)" : ""));
 
-        Rung rung = intended;
-        boolean hold = false;
-        if (!intended.changesPlatform()) {
-            trail.add(intended.policyName() + " changes nothing on a platform: guardrails, maturity ceiling and budgets do not apply");
+        Outcome outcome;
+        if (intended.changesPlatform()) {
+            outcome = guard(intended, rule, finding, identity, trigger, activation, trail);
+            outcome = capToMaturity(outcome, intended, finding, identity, trail);
+            outcome = spendBudget(outcome, mode, now, finding, identity, trail);
         } else {
-            String platform = finding.platform();
-            Optional<Reversibility> reversibility = rollbackPaths.reversibility(platform, intended);
-            activation.withAction(intended, reversibility);
-            Holds holds = new Holds();
-            builtinGuardrails(intended, reversibility, finding, identity, trigger, holds, trail);
-            customGuardrails(activation, holds, trail);
-            targetChecks(intended, finding, identity, holds, trail);
-            if (rule.approval() == Approval.REQUIRED) {
-                holds.add(null, false);
-                trail.add("rule " + rule.id() + " requires approval → hold");
-            }
-            if (holds.any()) {
-                hold = true;
-                rung = interim(intended, platform, holds, trail);
-            }
-            if (policy.maturity() != null) {
-                Rung ceiling = policy.maturity().ceilingFor(identity.maturity());
-                if (rung.isAbove(ceiling)) {
-                    trail.lowered(MATURITY_CEILING, maturityReason(identity, ceiling, intended));
-                    if (hold) {
-                        rung = ceiling; // below the interim already chosen
-                    } else {
-                        hold = true;
-                        rung = runsAutomatically(ceiling, finding, identity)
-                                ? ceiling : Rung.lower(ceiling, interim(intended, platform, holds, trail));
-                    }
-                }
-            }
-            if (rung.isDisruptive() && enabled(BuiltinGuardrail.BUDGET_EXHAUSTED) && !policy.budgets().isEmpty()) {
-                BudgetTracker tracker = mode == Mode.ENFORCE ? budgets : shadowBudgets;
-                BudgetTracker.Admission admission = tracker.tryConsume(now, platform, identity.owner());
-                String simulated = mode == Mode.SHADOW ? " (simulated: shadow mode)" : "";
-                if (admission.granted()) {
-                    trail.add("budgets: 1 disruptive action counted" + simulated + ": "
-                            + admission.usage().stream().map(BudgetTracker.BudgetUsage::describe).collect(Collectors.joining("; ")));
-                } else {
-                    hold = true;
-                    BudgetTracker.BudgetUsage refused = admission.refusedBy();
-                    trail.lowered(BuiltinGuardrail.BUDGET_EXHAUSTED.id(), refused.describe()
-                            + (admission.breakerWasTripped() ? ", breaker tripped until reset" : ", breaker trips")
-                            + " → hold (isolation not allowed)" + simulated);
-                    rung = Rung.lower(rung, Rung.MONITOR);
-                }
-            }
+            trail.add(intended.policyName() + " changes nothing on a platform: guardrails, maturity ceiling and budgets do not apply");
+            outcome = new Outcome(intended, false, new Holds());
         }
-        trail.add(outcome(intended, rung, hold, mode));
+        trail.add(describe(intended, outcome, mode));
         return new Decision(decisionId(finding), now, finding.id(), finding.identityKey(), rule == null ? null : rule.id(),
-                intended, rung, hold, mode, actions(rung, finding, identity), hold ? actions(intended, finding, identity) : List.of(),
+                intended, outcome.rung(), outcome.hold(), mode, actions(outcome.rung(), finding, identity),
+                outcome.hold() ? actions(intended, finding, identity) : List.of(),
                 trail.reasons, trail.guardrails, tags(rule, finding), policy.ref());
     }
 
@@ -281,6 +241,67 @@ public final class PolicyEngine {
         return null;
     }
 
+    // ---- containment steps: each returns an outcome no higher than the one it got ----
+
+    /** The rung that may run now, whether the intended rung waits for a human, and why. */
+    private record Outcome(Rung rung, boolean hold, Holds holds) {
+    }
+
+    /** Guardrails, target checks and approval; on any hold, the interim rung. */
+    private Outcome guard(Rung intended, ContainmentRule rule, Finding finding, IdentityRecord identity,
+                          IdentityEvent trigger, Activation activation, Trail trail) {
+        Optional<Reversibility> reversibility = rollbackPaths.reversibility(finding.platform(), intended);
+        activation.withAction(intended, reversibility);
+        Holds holds = new Holds();
+        builtinGuardrails(intended, reversibility, finding, identity, trigger, holds, trail);
+        customGuardrails(activation, holds, trail);
+        targetChecks(intended, finding, identity, holds, trail);
+        if (rule.approval() == Approval.REQUIRED) {
+            holds.add("approval", false);
+            trail.add("rule " + rule.id() + " requires approval → hold");
+        }
+        return holds.any()
+                ? new Outcome(interim(intended, finding.platform(), holds, trail), true, holds)
+                : new Outcome(intended, false, holds);
+    }
+
+    /** The maturity ceiling caps what runs now; capping the intended rung holds it. */
+    private Outcome capToMaturity(Outcome in, Rung intended, Finding finding, IdentityRecord identity, Trail trail) {
+        if (policy.maturity() == null) {
+            return in;
+        }
+        Rung ceiling = policy.maturity().ceilingFor(identity.maturity());
+        if (!in.rung().isAbove(ceiling)) {
+            return in;
+        }
+        trail.lowered(MATURITY_CEILING, maturityReason(identity, ceiling, intended));
+        if (in.hold()) {
+            return new Outcome(ceiling, true, in.holds()); // below the interim already chosen
+        }
+        Rung capped = runsAutomatically(ceiling, finding, identity)
+                ? ceiling : Rung.lower(ceiling, interim(intended, finding.platform(), in.holds(), trail));
+        return new Outcome(capped, true, in.holds());
+    }
+
+    /** A disruptive rung that runs now takes one unit from every budget, or is held with monitor. */
+    private Outcome spendBudget(Outcome in, Mode mode, Instant now, Finding finding, IdentityRecord identity, Trail trail) {
+        if (!in.rung().isDisruptive() || !enabled(BuiltinGuardrail.BUDGET_EXHAUSTED) || policy.budgets().isEmpty()) {
+            return in;
+        }
+        BudgetTracker tracker = mode == Mode.ENFORCE ? budgets : shadowBudgets;
+        BudgetTracker.Admission admission = tracker.tryConsume(now, finding.platform(), identity.owner());
+        String simulated = mode == Mode.SHADOW ? " (simulated: shadow mode)" : "";
+        if (admission.granted()) {
+            trail.add("budgets: 1 disruptive action counted" + simulated + ": "
+                    + admission.usage().stream().map(BudgetTracker.BudgetUsage::describe).collect(Collectors.joining("; ")));
+            return in;
+        }
+        trail.lowered(BuiltinGuardrail.BUDGET_EXHAUSTED.id(), admission.refusedBy().describe()
+                + (admission.breakerWasTripped() ? ", breaker tripped until reset" : ", breaker trips")
+                + " → hold (isolation not allowed)" + simulated);
+        return new Outcome(Rung.MONITOR, true, in.holds());
+    }
+
     // ---- guardrails ----
 
     /** The guardrails that fired, and whether any of them forbids interim isolation. */
@@ -288,10 +309,10 @@ public final class PolicyEngine {
         private boolean any;
         private final List<String> forbidding = new ArrayList<>();
 
-        void add(String forbiddingId, boolean forbidsIsolation) {
+        void add(String id, boolean forbidsIsolation) {
             any = true;
             if (forbidsIsolation) {
-                forbidding.add(forbiddingId);
+                forbidding.add(id);
             }
         }
 
@@ -450,10 +471,10 @@ public final class PolicyEngine {
         return List.copyOf(tags);
     }
 
-    private static String outcome(Rung intended, Rung rung, boolean hold, Mode mode) {
-        String what = hold
-                ? "hold: " + rung.policyName() + " now, " + intended.policyName() + " awaits approval"
-                : rung.policyName();
+    private static String describe(Rung intended, Outcome outcome, Mode mode) {
+        String what = outcome.hold()
+                ? "hold: " + outcome.rung().policyName() + " now, " + intended.policyName() + " awaits approval"
+                : outcome.rung().policyName();
         return "outcome: " + what + (mode == Mode.SHADOW ? " (shadow: recorded, nothing is carried out)" : "");
     }
 
