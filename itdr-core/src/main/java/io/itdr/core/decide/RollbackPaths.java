@@ -38,6 +38,39 @@ public interface RollbackPaths {
     }
 
     /**
+     * What each platform's official API offers, for replay without connectors: the classes
+     * recorded in the project's platform notes (checked against each SDK), falling back to
+     * {@link #typical()} for a platform not listed. A rung missing for a listed platform has no
+     * rollback path there (e.g. Entra can revoke sign-in sessions of users only, so a service
+     * principal's sessions cannot be quarantined); token revocation on Okta and GitHub is
+     * irreversible.
+     */
+    static RollbackPaths platformFacts() {
+        Map<String, Map<Rung, Reversibility>> facts = Map.of(
+                // TokenIssueTime deny policy ↔ delete it; UpdateAccessKey Inactive ↔ Active; AWSDenyAll attach ↔ detach.
+                "aws", Map.of(Rung.STEP_UP, Reversibility.COMPENSABLE, Rung.QUARANTINE_SESSION, Reversibility.COMPENSABLE,
+                        Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE, Rung.ROTATE_CREDENTIAL, Reversibility.COMPENSABLE,
+                        Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE),
+                // Token revocation (DELETE /apps/{id}/tokens) cannot be undone; secrets and apps deactivate ↔ activate.
+                "okta", Map.of(Rung.QUARANTINE_SESSION, Reversibility.IRREVERSIBLE, Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE,
+                        Rung.ROTATE_CREDENTIAL, Reversibility.COMPENSABLE, Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE),
+                // accountEnabled false ↔ true; removePassword loses the secret; no session revocation for service principals.
+                "azure", Map.of(Rung.DISABLE_CREDENTIAL, Reversibility.IRREVERSIBLE, Rung.ROTATE_CREDENTIAL, Reversibility.IRREVERSIBLE,
+                        Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE),
+                // Service account and key disable ↔ enable; no per-session revocation.
+                "gcp", Map.of(Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE, Rung.ROTATE_CREDENTIAL, Reversibility.COMPENSABLE,
+                        Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE),
+                // Workflow disable ↔ enable, installation suspend ↔ unsuspend; token and secret revocation are final.
+                "github", Map.of(Rung.QUARANTINE_SESSION, Reversibility.IRREVERSIBLE, Rung.DISABLE_CREDENTIAL, Reversibility.IRREVERSIBLE,
+                        Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE));
+        RollbackPaths typical = typical();
+        return (platform, rung) -> {
+            Map<Rung, Reversibility> known = facts.get(platform);
+            return known == null ? typical.reversibility(platform, rung) : Optional.ofNullable(known.get(rung));
+        };
+    }
+
+    /**
      * Paths from what each platform's executor declares ({@code ActionExecutor.rungs()}), keyed by
      * connector id; a platform not listed has none.
      */

@@ -311,6 +311,16 @@ public final class EstateGenerator {
             }
             return;
         }
+        // Benign novelty: now and then an operator runs a new tool with a service's key from the
+        // service's own network. Detectors may notice; the policy must not disrupt anything for it.
+        if (id.type() == Archetype.SERVICE && id.index() % 10 == 4 && hour == (settings.days() / 2) * 24 + 15) {
+            Home home = id.homes().get(0);
+            Instant t = from.plusSeconds(600);
+            if (!inQuietWindow(id, t)) {
+                Home tool = new Home(home.site(), home.consumer(), "Terraform/1.9.5 (+https://www.terraform.io)");
+                out.add(benign(id, tool, t, EventCategory.API_CALL, ACTIONS.get(id.platform())[0], "s-" + id.index() + "-tool-" + hour, t, r));
+            }
+        }
         // Diurnal load: business hours of the identity's site carry most of it.
         boolean businessHours = hourOfDay >= 12 && hourOfDay <= 23;
         double expected = id.eventsPerHour() * (businessHours ? 1.6 : 0.35);
@@ -388,10 +398,12 @@ public final class EstateGenerator {
         attacks.add(privilegeEscalation(services.get(1), at(base, slot++)));
         attacks.add(outsideWorkload(ci, at(base, slot++)));
         attacks.add(platformFinding(services.get(2), at(base, slot++)));
-        // A campaign against many keys within one hour: the disruptive-action budget must bite.
+        // A campaign against one team's keys within one hour: the disruptive-action budget must bite.
         Instant campaign = base.plus(Duration.ofDays(1));
-        for (int k = 0; k < 8 && 3 + k < services.size(); k++) {
-            attacks.add(tokenReplay(services.get(3 + k), campaign.plus(Duration.ofMinutes(5L * k))));
+        String team = services.get(3).owner();
+        List<Identity> teamKeys = services.subList(3, services.size()).stream().filter(i -> team.equals(i.owner())).limit(6).toList();
+        for (int k = 0; k < teamKeys.size(); k++) {
+            attacks.add(tokenReplay(teamKeys.get(k), campaign.plus(Duration.ofMinutes(5L * k))));
         }
     }
 
