@@ -54,6 +54,16 @@ final class ChainCheck {
         }
     }
 
+    /**
+     * Records that entry {@code seq}, though readable, is not whole (its line was torn), so the
+     * break is at that entry even if it was accepted already.
+     */
+    void tornAt(long seq, String reason) {
+        if (broken == null) {
+            broken = LedgerVerification.broken(Math.min(intactEntries, seq - 1), seq, reason);
+        }
+    }
+
     boolean isBroken() {
         return broken != null;
     }

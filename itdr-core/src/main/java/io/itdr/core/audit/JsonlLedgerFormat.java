@@ -136,7 +136,7 @@ final class JsonlLedgerFormat {
             return check;
         }
         if (lineNo > 0 && !endsWithNewline(file)) {
-            check.unreadable("line " + lineNo + ": no line terminator (a torn write?)");
+            check.tornAt(lineNo, "line " + lineNo + ": no line terminator (a torn write?)");
         }
         return check;
     }
