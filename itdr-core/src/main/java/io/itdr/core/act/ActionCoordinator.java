@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *       retried, settled by {@link #reconcile}) → verify → verified. Irreversible plans are held
  *       for approval instead (DESIGN §4).
  *   <li><b>Hold</b>: when {@code decision.hold()}, each of {@code decision.heldActions()} is planned
- *       and held for approval; {@link #approve} re-plans, refuses a plan whose digest changed, and
+ *       and held for approval, even while the kill switch is engaged (planning reads only; the
+ *       switch is checked again at approval); held actions of a decision that does not hold are
+ *       ignored; {@link #approve} re-plans, refuses a plan whose digest changed, and
  *       executes as above.
  * </ul>
  * If the ledger throws, the {@link io.itdr.core.audit.LedgerException} propagates and the step it

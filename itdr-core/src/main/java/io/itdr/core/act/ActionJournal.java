@@ -56,12 +56,19 @@ public final class ActionJournal {
         return store.inStates(states);
     }
 
-    /** Ledgers a newly planned record ({@code action.planned}), then stores it. */
+    /**
+     * Ledgers a newly planned record ({@code action.planned}), then stores it.
+     *
+     * @throws IllegalStateException when an action with this id exists (nothing is ledgered)
+     */
     public ActionRecord open(ActionRecord planned, Stage stage, String actor, String result, Map<String, String> evidence) {
         if (planned.state() != ActionState.PLANNED || planned.version() != 1) {
             throw new IllegalArgumentException("a new action starts planned at version 1: " + planned.id());
         }
         synchronized (changeLock) {
+            if (store.find(planned.id()).isPresent()) {
+                throw new IllegalStateException("action " + planned.id() + " already exists");
+            }
             ledger.append(draft(planned, planned.state().ledgerKind(), stage, actor, result, evidence));
             store.insert(planned);
             return planned;

@@ -1,8 +1,8 @@
 package io.itdr.core.act;
 
+import io.itdr.core.audit.Ledger;
 import io.itdr.core.audit.LedgerDraft;
 import io.itdr.core.audit.LedgerKinds;
-import io.itdr.core.audit.Ledger;
 import io.itdr.core.model.Stage;
 import java.time.Clock;
 import java.time.Instant;
