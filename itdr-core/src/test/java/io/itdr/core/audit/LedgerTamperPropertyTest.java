@@ -23,7 +23,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /** Any single modified, removed or moved entry breaks verification at its position. */
-class LedgerTamperProperties {
+class LedgerTamperPropertyTest {
 
     enum Tampering { MODIFY, REMOVE, SWAP }
 

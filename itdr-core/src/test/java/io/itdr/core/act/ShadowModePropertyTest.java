@@ -22,7 +22,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Shadow mode never calls an executor, whatever the decision, the platform or the kill switch. */
-class ShadowModeProperties {
+class ShadowModePropertyTest {
 
     @Property(tries = 200)
     void shadowModeNeverCallsAnExecutor(@ForAll("actions") List<ActionRequest> actions,

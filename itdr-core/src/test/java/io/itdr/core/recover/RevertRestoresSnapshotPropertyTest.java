@@ -20,7 +20,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /** For a reversible action, execute then roll back leaves the platform exactly as it was. */
-class RevertRestoresSnapshotProperties {
+class RevertRestoresSnapshotPropertyTest {
 
     /** One identity of a random platform. */
     record IdentitySetup(boolean enabled, boolean denyPolicy, boolean quarantined, List<Boolean> credentialsActive, int sessions) {
