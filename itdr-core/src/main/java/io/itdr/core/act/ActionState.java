@@ -1,0 +1,67 @@
+package io.itdr.core.act;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Where an action is in its lifecycle (DESIGN §6). The legal transitions:
+ *
+ * <pre>
+ *   from        to
+ *   planned     held (approval needed), executing (no approval needed),
+ *               failed (stopped before it started: kill switch)
+ *   held        approved, rejected, expired
+ *   approved    executing, failed (re-plan differs from the approved plan or failed; kill switch)
+ *   executing   executed, failed (the connector refused), unknown (timeout or unexpected error)
+ *   unknown     executed, failed (reconciled by reading the platform, never by executing again)
+ *   executed    verified, rolled_back
+ *   verified    rolled_back
+ *   rejected, expired, failed, rolled_back: final
+ * </pre>
+ *
+ * {@code executing → executed/failed} is also how {@code reconcile} settles an action a crash left
+ * in {@code executing}.
+ */
+public enum ActionState {
+    PLANNED, HELD, APPROVED, REJECTED, EXPIRED, EXECUTING, EXECUTED, FAILED, UNKNOWN, VERIFIED, ROLLED_BACK;
+
+    /** Lower-case name as used in reports and ledger kinds ("rolled_back"). */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The ledger kind of an entry recording a move into this state: {@code action.<label>}. */
+    public String ledgerKind() {
+        return "action." + label();
+    }
+
+    public boolean canMoveTo(ActionState target) {
+        return successors().contains(target);
+    }
+
+    /** The states reachable in one step; empty for a final state. */
+    public Set<ActionState> successors() {
+        return switch (this) {
+            case PLANNED -> Set.of(HELD, EXECUTING, FAILED);
+            case HELD -> Set.of(APPROVED, REJECTED, EXPIRED);
+            case APPROVED -> Set.of(EXECUTING, FAILED);
+            case EXECUTING -> Set.of(EXECUTED, FAILED, UNKNOWN);
+            case UNKNOWN -> Set.of(EXECUTED, FAILED);
+            case EXECUTED -> Set.of(VERIFIED, ROLLED_BACK);
+            case VERIFIED -> Set.of(ROLLED_BACK);
+            case REJECTED, EXPIRED, FAILED, ROLLED_BACK -> Set.of();
+        };
+    }
+
+    public boolean isFinal() {
+        return successors().isEmpty();
+    }
+
+    /** @throws IllegalStateException naming both states when the move is not in the table above */
+    void requireMoveTo(ActionState target) {
+        if (!canMoveTo(target)) {
+            throw new IllegalStateException("an action cannot move from " + label() + " to " + target.label()
+                    + "; from " + label() + " it may move to " + successors().stream().map(ActionState::label).sorted().toList());
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.itdr.core.audit;
+
+/**
+ * Kinds of ledger entry written outside the action lifecycle. Action state changes are written as
+ * {@code action.<state>} (see {@code io.itdr.core.act.ActionState#ledgerKind()}).
+ */
+public final class LedgerKinds {
+    public static final String FINDING = "finding";
+    public static final String DECISION = "decision";
+    public static final String KILLSWITCH = "killswitch";
+    /** What an action would have done, written in shadow mode instead of acting. */
+    public static final String ACTION_SHADOW = "action.shadow";
+    /** Executing an action was not even planned (no executor, planning failed, kill switch). */
+    public static final String ACTION_NOT_PLANNED = "action.not_planned";
+    /** Verification after execution did not find the post-state (or could not read it). */
+    public static final String ACTION_UNVERIFIED = "action.unverified";
+    /** A person confirmed an expiring action (e.g. a quarantine) so it is not restored automatically. */
+    public static final String ACTION_CONFIRMED = "action.confirmed";
+    /** Intent to revert, written before the connector is called. */
+    public static final String ACTION_REVERTING = "action.reverting";
+    /** A rollback was refused (drift, irreversible) or failed; the action's state is unchanged. */
+    public static final String ACTION_ROLLBACK_REFUSED = "action.rollback_refused";
+    public static final String ACTION_ROLLBACK_FAILED = "action.rollback_failed";
+
+    private LedgerKinds() {
+    }
+}

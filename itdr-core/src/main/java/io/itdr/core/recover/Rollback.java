@@ -1,0 +1,118 @@
+package io.itdr.core.recover;
+
+import io.itdr.core.act.ActionJournal;
+import io.itdr.core.act.ActionRecord;
+import io.itdr.core.act.ActionRefusedException;
+import io.itdr.core.act.ActionRefusedException.Refusal;
+import io.itdr.core.act.ActionState;
+import io.itdr.core.act.ExecutorRegistry;
+import io.itdr.core.audit.LedgerKinds;
+import io.itdr.core.model.Stage;
+import io.itdr.spi.ConnectorException;
+import io.itdr.spi.ErrorCode;
+import io.itdr.spi.action.ActionExecutor;
+import io.itdr.spi.action.RevertResult;
+import io.itdr.spi.action.Snapshot;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Undoes an executed action from the snapshot stored with its plan (DESIGN §3 recover, §6).
+ * Every attempt is ledgered in stage recovery: the intent ({@code action.reverting}) before the
+ * connector is called, then {@code action.rolled_back} with the restored state and whether it
+ * matches the snapshot, or {@code action.rollback_refused} / {@code action.rollback_failed}.
+ *
+ * <p>If the identity changed since the action (drift), rollback stops with {@code DRIFT} rather
+ * than overwrite that change, unless forced by an approver. The kill switch does not block a
+ * rollback: undoing is what an operator who stopped automation usually needs.
+ *
+ * <p>Thread-safe.
+ */
+public final class Rollback {
+    private static final Set<ActionState> UNDOABLE = Set.of(ActionState.EXECUTED, ActionState.VERIFIED);
+
+    private final ActionJournal journal;
+    private final ExecutorRegistry executors;
+
+    public Rollback(ActionJournal journal, ExecutorRegistry executors) {
+        this.journal = Objects.requireNonNull(journal, "journal");
+        this.executors = Objects.requireNonNull(executors, "executors");
+    }
+
+    /**
+     * Restores the action's pre-state.
+     *
+     * @param actor who rolls back (a person, or the system for an expiry); never blank
+     * @param force restore despite drift; only for an actor the caller has checked holds the
+     *              approver role
+     * @return the record, rolled back
+     * @throws ActionRefusedException {@code NOT_FOUND}; {@code ILLEGAL_STATE} unless executed or
+     *         verified; {@code IRREVERSIBLE}; {@code NO_EXECUTOR}; {@code DRIFT} when the platform
+     *         changed since and {@code force} is false
+     * @throws ConnectorException when the connector failed otherwise (ledgered; for {@code TIMEOUT}
+     *         the restore may or may not have happened: read the platform before trying again)
+     */
+    public ActionRecord rollback(String actionId, String actor, boolean force) {
+        if (actor == null || actor.isBlank()) {
+            throw new IllegalArgumentException("actor is required to roll back an action");
+        }
+        ActionRecord record = journal.require(actionId);
+        if (!UNDOABLE.contains(record.state())) {
+            throw new ActionRefusedException(Refusal.ILLEGAL_STATE, "cannot roll back action " + actionId + ": it is "
+                    + record.state().label() + "; only executed or verified actions are rolled back");
+        }
+        Map<String, String> evidence = Map.of("rollback.force", Boolean.toString(force));
+        if (!record.plan().reversibility().canRevert()) {
+            journal.note(record, LedgerKinds.ACTION_ROLLBACK_REFUSED, Stage.RECOVERY, actor, "refused: irreversible", evidence);
+            throw new ActionRefusedException(Refusal.IRREVERSIBLE, "action " + actionId + " ("
+                    + record.plan().summary() + ") is irreversible and cannot be rolled back");
+        }
+        ActionExecutor executor = executors.find(record.platform()).orElseThrow(() -> new ActionRefusedException(
+                Refusal.NO_EXECUTOR, "no action executor for platform " + record.platform() + " (action " + actionId + ")"));
+        journal.note(record, LedgerKinds.ACTION_REVERTING, Stage.RECOVERY, actor, force ? "reverting (forced)" : "reverting", evidence);
+        RevertResult reverted;
+        try {
+            reverted = executor.revert(record.plan(), force);
+        } catch (ConnectorException e) {
+            if (e.code() == ErrorCode.DRIFT) {
+                journal.note(record, LedgerKinds.ACTION_ROLLBACK_REFUSED, Stage.RECOVERY, actor, "refused: drift: " + e.getMessage(), evidence);
+                throw new ActionRefusedException(Refusal.DRIFT, "cannot roll back action " + actionId
+                        + ": the identity changed since the action (" + e.getMessage()
+                        + "); an approver may force the rollback to overwrite that change", e);
+            }
+            journal.note(record, LedgerKinds.ACTION_ROLLBACK_FAILED, Stage.RECOVERY, actor,
+                    "failed: " + e.code() + ": " + e.getMessage(), evidence);
+            throw e;
+        } catch (RuntimeException e) {
+            journal.note(record, LedgerKinds.ACTION_ROLLBACK_FAILED, Stage.RECOVERY, actor,
+                    "failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), evidence);
+            throw e;
+        }
+        Snapshot snapshot = record.plan().preState();
+        boolean matches = reverted.restored().sameStateAs(snapshot);
+        Map<String, String> restored = new TreeMap<>(evidence);
+        restored.put("rollback.matches_snapshot", Boolean.toString(matches));
+        reverted.restored().state().forEach((key, value) -> restored.put("restored." + key, value));
+        String result = matches
+                ? "rolled back: snapshot restored"
+                : "rolled back: compensated; the state differs from the snapshot (" + differences(snapshot, reverted.restored()) + ")";
+        return journal.advance(record, record.rolledBack(reverted, journal.now()), Stage.RECOVERY, actor, result, restored);
+    }
+
+    private static String differences(Snapshot expected, Snapshot actual) {
+        Set<String> keys = new TreeSet<>(expected.state().keySet());
+        keys.addAll(actual.state().keySet());
+        StringBuilder out = new StringBuilder();
+        for (String key : keys) {
+            String want = expected.state().get(key);
+            String got = actual.state().get(key);
+            if (!Objects.equals(want, got)) {
+                out.append(out.isEmpty() ? "" : ", ").append(key).append(": ").append(want).append(" → ").append(got);
+            }
+        }
+        return out.toString();
+    }
+}
