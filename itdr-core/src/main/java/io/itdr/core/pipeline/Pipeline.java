@@ -1,0 +1,128 @@
+package io.itdr.core.pipeline;
+
+import io.itdr.core.act.ActionCoordinator;
+import io.itdr.core.act.ActionRecord;
+import io.itdr.core.audit.Actors;
+import io.itdr.core.audit.Ledger;
+import io.itdr.core.audit.LedgerDraft;
+import io.itdr.core.audit.LedgerKinds;
+import io.itdr.core.decide.PolicyEngine;
+import io.itdr.core.detect.DetectionEngine;
+import io.itdr.core.enrich.Enricher;
+import io.itdr.core.model.Decision;
+import io.itdr.core.model.Finding;
+import io.itdr.core.model.IdentityRecord;
+import io.itdr.core.model.Mode;
+import io.itdr.core.model.Stage;
+import io.itdr.spi.event.IdentityEvent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One event through the whole engine (DESIGN §3): enrich → detect → decide → gate and act, with
+ * a ledger entry at every arrow. Detection and containment are separate stages: the finding is
+ * ledgered (stage detection) before the policy sees it, and the decision (stage containment)
+ * before any action is planned.
+ *
+ * <p>With {@code forceShadow} every decision is recorded in shadow mode whatever the policy
+ * says, with a reason saying so: what {@code itdr replay} uses, so a replay never acts.
+ *
+ * <p>Not thread-safe: events of one identity must be processed in time order, one at a time;
+ * the detection engine serialises, and a scale-out runs one pipeline per partition of identities.
+ */
+public final class Pipeline {
+    private final Enricher enricher;
+    private final DetectionEngine detection;
+    private final PolicyEngine policy;
+    private final ActionCoordinator coordinator;
+    private final Ledger ledger;
+    private final boolean forceShadow;
+
+    public Pipeline(Enricher enricher, DetectionEngine detection, PolicyEngine policy, ActionCoordinator coordinator,
+                    Ledger ledger, boolean forceShadow) {
+        this.enricher = Objects.requireNonNull(enricher, "enricher");
+        this.detection = Objects.requireNonNull(detection, "detection");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
+        this.forceShadow = forceShadow;
+    }
+
+    /** What one finding led to. */
+    public record Outcome(Finding finding, IdentityRecord identity, Decision decision, List<ActionRecord> actions) {
+        public Outcome {
+            actions = List.copyOf(actions);
+        }
+    }
+
+    /**
+     * Processes one event.
+     *
+     * @return one outcome per finding the event raised; usually none
+     * @throws io.itdr.core.audit.LedgerException when the ledger cannot be written: the stage
+     *         that needed the entry did not happen
+     */
+    public List<Outcome> process(IdentityEvent event) {
+        IdentityRecord identity = enricher.enrich(event);
+        List<Finding> findings = detection.process(event, identity);
+        if (findings.isEmpty()) {
+            return List.of();
+        }
+        List<Outcome> outcomes = new ArrayList<>(findings.size());
+        for (Finding finding : findings) {
+            ledger.append(new LedgerDraft(null, Stage.DETECTION, LedgerKinds.FINDING, "detector:" + finding.detector(),
+                    finding.identityKey(), findingEvidence(finding, identity), finding.summary()));
+            Decision decision = policy.decide(finding, identity, event);
+            if (forceShadow && decision.mode() == Mode.ENFORCE) {
+                decision = shadowed(decision);
+            }
+            ledger.append(new LedgerDraft(null, Stage.CONTAINMENT, LedgerKinds.DECISION,
+                    Actors.policy(decision.policy(), decision.ruleId()), decision.identityKey(), decisionEvidence(decision),
+                    decision.outcomeLabel() + " (" + decision.mode().policyName() + ")"));
+            outcomes.add(new Outcome(finding, identity, decision, coordinator.handle(decision, finding)));
+        }
+        return outcomes;
+    }
+
+    private static Decision shadowed(Decision d) {
+        List<String> reasons = new ArrayList<>(d.reasons());
+        reasons.add("replay: shadow mode forced; nothing is carried out");
+        return new Decision(d.id(), d.time(), d.findingId(), d.identityKey(), d.ruleId(), d.intendedRung(), d.rung(), d.hold(),
+                Mode.SHADOW, d.actions(), d.heldActions(), reasons, d.guardrails(), d.frameworkTags(), d.policy());
+    }
+
+    static Map<String, String> findingEvidence(Finding f, IdentityRecord identity) {
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("finding.id", f.id());
+        evidence.put("finding.detector", f.detector());
+        evidence.put("finding.confidence", Double.toString(f.confidence()));
+        evidence.put("finding.events", String.join(",", f.evidenceEventIds()));
+        evidence.put("finding.tags", String.join(",", f.frameworkTags()));
+        f.attributes().forEach((k, v) -> evidence.put("finding.attr." + k, v));
+        // Where each fact about the identity came from: catalog, inventory, or both.
+        identity.provenance().forEach((k, v) -> evidence.put("identity." + k, v));
+        if (identity.catalogEntry() != null) {
+            evidence.put("identity.catalog_entry", identity.catalogEntry());
+        }
+        return evidence;
+    }
+
+    static Map<String, String> decisionEvidence(Decision d) {
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("decision.id", d.id());
+        evidence.put("finding.id", d.findingId());
+        evidence.put("rule", d.ruleId() == null ? "" : d.ruleId());
+        evidence.put("rung.intended", d.intendedRung().policyName());
+        evidence.put("rung.now", d.rung().policyName());
+        evidence.put("hold", Boolean.toString(d.hold()));
+        evidence.put("guardrails", String.join(",", d.guardrails()));
+        evidence.put("policy.sha256", d.policy().sha256());
+        for (int i = 0; i < d.reasons().size(); i++) {
+            evidence.put(String.format("reason.%02d", i + 1), d.reasons().get(i));
+        }
+        return evidence;
+    }
+}

@@ -1,0 +1,236 @@
+package io.itdr.core.replay;
+
+import io.itdr.core.audit.Ledger;
+import io.itdr.core.model.Decision;
+import io.itdr.core.model.Finding;
+import io.itdr.core.model.PolicyRef;
+import io.itdr.core.normalize.EventJson;
+import io.itdr.core.normalize.Printable;
+import io.itdr.core.pipeline.Pipeline;
+import io.itdr.spi.action.Rung;
+import io.itdr.spi.event.IdentityEvent;
+import io.itdr.spi.telemetry.Rejection;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a replay found, for people ({@link #toText()}) and machines ({@link #toJson()}). Keys of
+ * the JSON form: {@code source, events{read,accepted,rejected}, rejections[{file,line,reason}]}
+ * (the first N), {@code findings{detector:n}, decisions{rung|hold:n}, guardrails{id:n},
+ * actions[{identity,rung,intended_rung,hold,rule,detector,confidence,reasons,mode}]} (the first N
+ * with a rung above observe or a hold; {@code actions_total} counts all), {@code policy{name,
+ * version,sha256}}, {@code ledger{entries,file,head}} and, with labels, {@code evaluation}.
+ *
+ * <p>Every string that came from input is escaped ({@link Printable}) before it is printed, so
+ * input cannot forge report lines. Not thread-safe.
+ */
+public final class ReplayReport {
+    private static final int TEXT_ACTIONS = 25;
+
+    private final ReplayOptions options;
+    private final String source;
+    private final Evaluation evaluation;
+    private long accepted;
+    private long rejected;
+    private final List<Map<String, Object>> rejections = new ArrayList<>();
+    private final Map<String, Long> findings = new TreeMap<>();
+    private final Map<String, Long> decisions = new TreeMap<>();
+    private final Map<String, Long> guardrails = new TreeMap<>();
+    private final List<Map<String, Object>> actions = new ArrayList<>();
+    private long actionsTotal;
+    private long ledgerEntries;
+    private String ledgerHead;
+
+    ReplayReport(ReplayOptions options, String source) {
+        this.options = options;
+        this.source = source;
+        this.evaluation = options.labels() == null ? null : new Evaluation(options.labels());
+    }
+
+    void onAccepted(IdentityEvent event) {
+        accepted++;
+    }
+
+    void onRejected(Rejection rejection) {
+        rejected++;
+        if (rejections.size() < options.maxRejectionsListed()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            String location = Printable.escape(rejection.location());
+            int colon = location.lastIndexOf(':');
+            String line = colon < 0 ? null : location.substring(colon + 1);
+            boolean numbered = line != null && !line.isEmpty() && line.chars().allMatch(Character::isDigit);
+            r.put("file", numbered ? location.substring(0, colon) : location);
+            r.put("line", numbered ? Long.valueOf(line) : null);
+            r.put("reason", Printable.escape(rejection.reason()));
+            rejections.add(r);
+        }
+    }
+
+    void onOutcome(Pipeline.Outcome outcome) {
+        Finding f = outcome.finding();
+        Decision d = outcome.decision();
+        findings.merge(f.detector(), 1L, Long::sum);
+        decisions.merge(d.outcomeLabel(), 1L, Long::sum);
+        for (String g : d.guardrails()) {
+            guardrails.merge(g, 1L, Long::sum);
+        }
+        if (evaluation != null) {
+            evaluation.onFinding(f);
+            evaluation.onDecision(d, f);
+        }
+        if (d.hold() || d.rung() != Rung.OBSERVE) {
+            actionsTotal++;
+            if (actions.size() < options.maxActionsListed()) {
+                Map<String, Object> a = new LinkedHashMap<>();
+                a.put("identity", Printable.escape(f.identityKey()));
+                a.put("rung", d.outcomeLabel());
+                a.put("rung_now", d.rung().policyName());
+                a.put("intended_rung", d.intendedRung().policyName());
+                a.put("hold", d.hold());
+                a.put("rule", d.ruleId());
+                a.put("detector", f.detector());
+                a.put("confidence", f.confidence());
+                a.put("time", d.time().toString());
+                a.put("reasons", d.reasons().stream().map(Printable::escape).toList());
+                a.put("mode", d.mode().policyName());
+                actions.add(a);
+            }
+        }
+    }
+
+    void onLedger(Ledger ledger, Path file) {
+        ledgerEntries = ledger.size();
+        ledgerHead = ledger.last().map(e -> e.hash()).orElse(null);
+    }
+
+    public long read() {
+        return accepted + rejected;
+    }
+
+    public long accepted() {
+        return accepted;
+    }
+
+    public long rejected() {
+        return rejected;
+    }
+
+    public Map<String, Long> findings() {
+        return findings;
+    }
+
+    public Map<String, Long> decisions() {
+        return decisions;
+    }
+
+    public Map<String, Long> guardrails() {
+        return guardrails;
+    }
+
+    public List<Map<String, Object>> rejections() {
+        return rejections;
+    }
+
+    public List<Map<String, Object>> actions() {
+        return actions;
+    }
+
+    /** The evaluation section; null without labels. */
+    public Map<String, Object> evaluation() {
+        return evaluation == null ? null : evaluation.toReport();
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", source);
+        m.put("events", Map.of("read", read(), "accepted", accepted, "rejected", rejected));
+        m.put("rejections", rejections);
+        m.put("findings", findings);
+        m.put("decisions", decisions);
+        m.put("guardrails", guardrails);
+        m.put("actions_total", actionsTotal);
+        m.put("actions", actions);
+        PolicyRef p = options.policy().ref();
+        m.put("policy", Map.of("name", p.name(), "version", p.version(), "sha256", p.sha256()));
+        Map<String, Object> ledger = new LinkedHashMap<>();
+        ledger.put("entries", ledgerEntries);
+        ledger.put("file", options.ledgerFile() == null ? null : options.ledgerFile().toString());
+        ledger.put("head", ledgerHead);
+        m.put("ledger", ledger);
+        if (evaluation != null) {
+            m.put("evaluation", evaluation.toReport());
+        }
+        return m;
+    }
+
+    public String toJson() {
+        try {
+            return EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(toMap());
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A summary for people; every input-derived string is escaped. */
+    public String toText() {
+        StringBuilder b = new StringBuilder();
+        PolicyRef p = options.policy().ref();
+        b.append(String.format("itdr replay — policy %s %s (sha256 %s…), shadow mode, source %s%n", Printable.escape(p.name()),
+                Printable.escape(p.version()), p.sha256().substring(0, 12), source));
+        b.append(String.format("%nEvents: %,d read, %,d accepted, %,d rejected%n", read(), accepted, rejected));
+        for (Map<String, Object> r : rejections.subList(0, Math.min(10, rejections.size()))) {
+            b.append(String.format("  rejected %s%s: %s%n", r.get("file"), r.get("line") == null ? "" : ":" + r.get("line"), r.get("reason")));
+        }
+        if (rejected > 10) {
+            b.append(String.format("  … %,d more (see --format json for the first %d)%n", rejected - 10, options.maxRejectionsListed()));
+        }
+        b.append(String.format("%nFindings by detector:%n"));
+        findings.forEach((k, v) -> b.append(String.format("  %-28s %,8d%n", k, v)));
+        b.append(String.format("%nDecisions (what would run now; hold = waits for a human):%n"));
+        decisions.forEach((k, v) -> b.append(String.format("  %-28s %,8d%n", k, v)));
+        b.append(String.format("%nGuardrails that lowered a decision:%n"));
+        if (guardrails.isEmpty()) {
+            b.append("  (none)\n");
+        }
+        guardrails.forEach((k, v) -> b.append(String.format("  %-28s %,8d%n", k, v)));
+        // People read the disruptive and held decisions first; notify/monitor are only counted here.
+        List<Map<String, Object>> serious = actions.stream()
+                .filter(a -> Boolean.TRUE.equals(a.get("hold")) || Rung.fromPolicyName((String) a.get("rung_now")).isDisruptive())
+                .toList();
+        b.append(String.format("%nDisruptive or held decisions (%,d of %,d listed; notify/monitor only counted above):%n",
+                Math.min(TEXT_ACTIONS, serious.size()), serious.size()));
+        for (Map<String, Object> a : serious.subList(0, Math.min(TEXT_ACTIONS, serious.size()))) {
+            b.append(String.format("  %s  %-22s %s%n", a.get("time"), a.get("rung"), a.get("identity")));
+            @SuppressWarnings("unchecked")
+            List<String> reasons = (List<String>) a.get("reasons");
+            for (String reason : reasons) {
+                b.append("      - ").append(reason).append('\n');
+            }
+        }
+        if (evaluation != null) {
+            Map<String, Object> e = evaluation.toReport();
+            b.append(String.format("%nEvaluation against labels (%d malicious events):%n", options.labels().maliciousCount()));
+            b.append(String.format("  %-28s %6s %6s %6s %10s %8s%n", "detector", "tp", "fp", "fn", "precision", "recall"));
+            e.forEach((k, v) -> {
+                if (v instanceof Map<?, ?> s && s.containsKey("tp")) {
+                    b.append(String.format("  %-28s %6s %6s %6s %10s %8s%n", k, s.get("tp"), s.get("fp"), s.get("fn"),
+                            s.get("precision") == null ? "-" : s.get("precision"), s.get("recall") == null ? "-" : s.get("recall")));
+                }
+            });
+            b.append("  attack families (malicious events detected):\n");
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Object>> families = (Map<String, Map<String, Object>>) e.get("families");
+            families.forEach((k, v) -> b.append(String.format("    %-26s %s/%s%n", Printable.escape(k), v.get("detected"), v.get("malicious_events"))));
+            b.append(String.format("  disruptive actions on benign identities: %s%n", e.get("disruptive_on_benign")));
+        }
+        b.append(String.format("%nLedger: %,d entries%s%n", ledgerEntries,
+                options.ledgerFile() == null ? " (in memory; --ledger FILE keeps them)" : " in " + Printable.escape(options.ledgerFile().toString())));
+        return b.toString();
+    }
+}

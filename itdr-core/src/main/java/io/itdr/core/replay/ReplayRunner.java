@@ -1,0 +1,143 @@
+package io.itdr.core.replay;
+
+import io.itdr.core.act.ActionCoordinator;
+import io.itdr.core.act.ActionSettings;
+import io.itdr.core.act.ExecutorRegistry;
+import io.itdr.core.act.InMemoryActionStore;
+import io.itdr.core.act.KillSwitch;
+import io.itdr.core.audit.InMemoryLedger;
+import io.itdr.core.audit.JsonlFileLedger;
+import io.itdr.core.audit.Ledger;
+import io.itdr.core.decide.PolicyEngine;
+import io.itdr.core.detect.DetectionEngine;
+import io.itdr.core.detect.GeoResolver;
+import io.itdr.core.enrich.Enricher;
+import io.itdr.core.enrich.InventoryLookup;
+import io.itdr.core.enrich.InventoryTagKeys;
+import io.itdr.core.normalize.Printable;
+import io.itdr.core.pipeline.Pipeline;
+import io.itdr.spi.ConnectorException;
+import io.itdr.spi.event.IdentityEvent;
+import io.itdr.spi.telemetry.EventNormalizer;
+import io.itdr.spi.telemetry.NormalizationSink;
+import io.itdr.spi.telemetry.RawPayload;
+import io.itdr.spi.telemetry.Rejection;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code itdr replay}: streams exported telemetry through a policy in shadow mode and reports
+ * what would have happened. Never acts (no executor is registered and every decision is forced
+ * to shadow). Never stops on a bad record: it is counted as rejected with its file, line and
+ * reason. Memory stays bounded for inputs larger than the heap: events stream through a bounded
+ * reorder window; what grows is the detector state (bounded per identity, capped in identities)
+ * and the findings and decisions kept for the report.
+ *
+ * <p>Not thread-safe; one run per instance.
+ */
+public final class ReplayRunner {
+    private final ReplayOptions options;
+
+    public ReplayRunner(ReplayOptions options) {
+        this.options = options;
+    }
+
+    /** An input file that cannot be opened at all. */
+    public static final class UnreadableInputException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnreadableInputException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Replays {@code files} in the order given through {@code normalizer}.
+     *
+     * @throws UnreadableInputException when a file does not exist or cannot be opened (before
+     *                                   anything is replayed: every file is checked first)
+     */
+    public ReplayReport run(String sourceId, EventNormalizer normalizer, List<Path> files) {
+        for (Path file : files) {
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                throw new UnreadableInputException(Printable.escape(file.toString()) + ": no such readable file", null);
+            }
+        }
+        ReplayClock clock = new ReplayClock(Instant.EPOCH);
+        Ledger ledger = openLedger(clock);
+        try {
+            ReplayReport report = new ReplayReport(options, sourceId);
+            PolicyEngine policy = new PolicyEngine(options.policy(), clock, options.rollbackPaths());
+            ActionCoordinator coordinator = new ActionCoordinator(ledger, new InMemoryActionStore(), ExecutorRegistry.of(java.util.Map.of()),
+                    new KillSwitch(ledger, clock), clock, ActionSettings.defaults());
+            Pipeline pipeline = new Pipeline(new Enricher(options.catalog(), InventoryLookup.none(), InventoryTagKeys.defaults()),
+                    new DetectionEngine(options.detection(), GeoResolver.none()), policy, coordinator, ledger, true);
+            TimeOrder order = new TimeOrder(options.reorderWindow(), 200_000, event -> {
+                clock.set(event.time());
+                for (Pipeline.Outcome outcome : pipeline.process(event)) {
+                    report.onOutcome(outcome);
+                }
+            });
+            for (Path file : files) {
+                replayFile(file, normalizer, order, report);
+            }
+            order.flush();
+            report.onLedger(ledger, options.ledgerFile());
+            return report;
+        } finally {
+            if (ledger instanceof JsonlFileLedger file) {
+                try {
+                    file.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+    }
+
+    private void replayFile(Path file, EventNormalizer normalizer, TimeOrder order, ReplayReport report) {
+        String name = Printable.escape(file.toString());
+        long[] ordinal = new long[1];
+        try (InputStream in = Files.newInputStream(file)) {
+            normalizer.normalize(new RawPayload(file.toString(), null, in), new NormalizationSink() {
+                @Override
+                public void accept(IdentityEvent event) {
+                    ordinal[0]++;
+                    switch (order.offer(event)) {
+                        case HELD -> report.onAccepted(event);
+                        case DUPLICATE -> report.onRejected(new Rejection(name + ":event " + ordinal[0],
+                                "duplicate of an earlier event with id " + Printable.clip(event.id(), 80)));
+                        case LATE -> report.onRejected(new Rejection(name + ":event " + ordinal[0],
+                                "event " + Printable.clip(event.id(), 80) + " at " + event.time() + " is " + order.behind(event)
+                                        + " older than events already processed, beyond the reorder window of "
+                                        + options.reorderWindow() + " (sort the input, or pass the files in time order)"));
+                    }
+                }
+
+                @Override
+                public void reject(Rejection rejection) {
+                    report.onRejected(rejection);
+                }
+            });
+        } catch (NoSuchFileException e) {
+            throw new UnreadableInputException(name + ": no such file", e);
+        } catch (ConnectorException e) {
+            // The payload as a whole stopped being readable (truncated gzip, ...): what was read counts.
+            report.onRejected(new Rejection(name, Printable.clip(e.getMessage(), 300)));
+        } catch (IOException | UncheckedIOException e) {
+            report.onRejected(new Rejection(name, "cannot be read further: " + Printable.clip(String.valueOf(e.getMessage()), 200)));
+        }
+    }
+
+    private Ledger openLedger(ReplayClock clock) {
+        Optional<Path> file = Optional.ofNullable(options.ledgerFile());
+        return file.<Ledger>map(p -> JsonlFileLedger.open(p, clock)).orElseGet(() -> new InMemoryLedger(clock));
+    }
+}

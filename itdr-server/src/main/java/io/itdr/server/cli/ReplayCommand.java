@@ -1,0 +1,132 @@
+package io.itdr.server.cli;
+
+import io.itdr.core.connect.ConnectorRegistry;
+import io.itdr.core.decide.policy.Policy;
+import io.itdr.core.decide.policy.PolicyException;
+import io.itdr.core.decide.policy.PolicyLoader;
+import io.itdr.core.enrich.CatalogException;
+import io.itdr.core.enrich.IdentityCatalog;
+import io.itdr.core.normalize.NormalizedEventNormalizer;
+import io.itdr.core.normalize.Printable;
+import io.itdr.core.replay.Labels;
+import io.itdr.core.replay.ReplayOptions;
+import io.itdr.core.replay.ReplayReport;
+import io.itdr.core.replay.ReplayRunner;
+import io.itdr.spi.ConnectorFactory;
+import io.itdr.spi.telemetry.EventNormalizer;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run events through a policy in shadow mode and report what would have happened.",
+                "Nothing is ever carried out. Bad records are rejected with file, line and reason; the run goes on."})
+final class ReplayCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--events", paramLabel = "FILE", required = true,
+            description = "Telemetry to replay (repeatable; gzip is detected). Files are read in the order given.")
+    List<Path> events = new ArrayList<>();
+
+    @Option(names = "--source", paramLabel = "ID", defaultValue = NormalizedEventNormalizer.SOURCE_ID,
+            description = "Input format: '${DEFAULT-VALUE}' (itdr's JSONL) or the id of a connector whose normalizer reads that platform's raw export.")
+    String source;
+
+    @Option(names = "--policy", paramLabel = "FILE", description = "Policy file (default: the shipped default policy).")
+    Path policyFile;
+
+    @Option(names = "--catalog", paramLabel = "FILE", description = "Identity catalog (default: none, so every owner is unknown).")
+    Path catalogFile;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "Ground truth (JSONL event_id/label/family): adds precision and recall.")
+    Path labelsFile;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--ledger", paramLabel = "FILE", description = "Write the replay's hash-chained ledger (JSONL) to FILE.")
+    Path ledgerFile;
+
+    @Option(names = "--reorder-window", paramLabel = "DURATION", defaultValue = "PT1H",
+            description = "How far out of time order the input may be (ISO-8601, default: ${DEFAULT-VALUE}).")
+    Duration reorderWindow;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text or json, not '" + Printable.clip(format, 40) + "'");
+        }
+        Map<String, EventNormalizer> sources = availableSources(err);
+        EventNormalizer normalizer = sources.get(source);
+        if (normalizer == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown --source '" + Printable.clip(source, 40) + "'; available: " + sources.keySet());
+        }
+        Policy policy;
+        IdentityCatalog catalog;
+        try {
+            policy = policyFile == null ? PolicyLoader.loadDefault() : PolicyLoader.load(policyFile);
+            catalog = catalogFile == null ? IdentityCatalog.empty() : IdentityCatalog.load(catalogFile);
+        } catch (PolicyException | CatalogException e) {
+            err.println(Printable.escape(e.getMessage()).replace("\\u000a", "\n"));
+            return ExitCode.INVALID;
+        } catch (UncheckedIOException e) {
+            err.println("itdr replay: cannot read: " + Printable.escape(e.getCause().getMessage()));
+            return ExitCode.UNREADABLE;
+        }
+        Labels labels;
+        try {
+            labels = labelsFile == null ? null : Labels.load(labelsFile);
+        } catch (Labels.InvalidLabelsException e) {
+            err.println("itdr replay: " + e.getMessage());
+            return ExitCode.UNREADABLE;
+        } catch (UncheckedIOException e) {
+            err.println("itdr replay: cannot read labels: " + Printable.escape(e.getCause().getMessage()));
+            return ExitCode.UNREADABLE;
+        }
+        if (ledgerFile != null && Files.exists(ledgerFile)) {
+            err.println("itdr replay: " + ledgerFile + " exists; a replay writes a new ledger");
+            return ExitCode.USAGE;
+        }
+        ReplayOptions defaults = ReplayOptions.of(policy, catalog, labels, ledgerFile);
+        ReplayOptions options = new ReplayOptions(policy, catalog, labels, ledgerFile, reorderWindow, defaults.detection(),
+                defaults.rollbackPaths(), defaults.maxRejectionsListed(), defaults.maxActionsListed());
+        ReplayReport report;
+        try {
+            report = new ReplayRunner(options).run(source, normalizer, events);
+        } catch (ReplayRunner.UnreadableInputException e) {
+            err.println("itdr replay: " + e.getMessage());
+            return ExitCode.UNREADABLE;
+        }
+        spec.commandLine().getOut().print(format.equals("json") ? report.toJson() + System.lineSeparator() : report.toText());
+        spec.commandLine().getOut().flush();
+        return ExitCode.OK;
+    }
+
+    /** The normalized format plus every connector on the class path that can read exports offline. */
+    static Map<String, EventNormalizer> availableSources(PrintWriter err) {
+        Map<String, EventNormalizer> sources = new TreeMap<>();
+        sources.put(NormalizedEventNormalizer.SOURCE_ID, new NormalizedEventNormalizer());
+        ConnectorRegistry registry = ConnectorRegistry.discover();
+        registry.problems().forEach(p -> err.println("itdr: warning: " + p));
+        for (ConnectorFactory factory : registry.factories().values()) {
+            Optional<EventNormalizer> n = factory.exportNormalizer();
+            n.ifPresent(normalizer -> sources.put(factory.id(), normalizer));
+        }
+        return sources;
+    }
+}
