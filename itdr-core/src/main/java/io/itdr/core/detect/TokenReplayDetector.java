@@ -8,6 +8,7 @@ import io.itdr.spi.event.SessionInfo;
 import io.itdr.spi.event.Workload;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -33,6 +34,9 @@ import java.util.Objects;
  *       consumers when both are known. Confidence 0.6 (source), 0.55 (workload), 0.75 (both),
  *       +0.1 from a proxy.</li>
  * </ul>
+ *
+ * <p>One event yields at most one finding: when {@code multi_source} fires, {@code outside_workload}
+ * stays quiet for that event (it would describe the same incident).
  *
  * <p>Suppression: {@code multi_source} fires once per token and new network (so at most
  * {@code networksPerToken − 1} times per token), not per call; {@code outside_workload} fires once
@@ -117,7 +121,14 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
         if (observation.event().category() == EventCategory.PLATFORM_FINDING) {
             return;
         }
+        int before = findings.size();
         multiSource(observation, sightings, findings);
+        if (findings.size() > before) {
+            // One event, one replay finding: the multi-source finding already cites this event. The
+            // outside source is still remembered (into a scratch list) so it is not reported again.
+            outsideWorkload(observation, sightings, new ArrayList<>(1));
+            return;
+        }
         outsideWorkload(observation, sightings, findings);
     }
 
