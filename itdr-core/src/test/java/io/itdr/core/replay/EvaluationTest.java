@@ -53,13 +53,18 @@ class EvaluationTest {
 
         Map<String, Object> report = e.toReport();
         assertThat(report.get("token_replay")).isEqualTo(Map.of("tp", 2L, "fp", 0L, "fn", 0L, "precision", 1.0, "recall", 1.0));
-        assertThat(report.get("impossible_travel")).isEqualTo(Map.of("tp", 0L, "fp", 0L, "fn", 1L, "recall", 0.0))
-                .satisfies(m -> assertThat(((Map<?, ?>) m).get("precision")).isNull());
-        assertThat((Map<?, ?>) report.get("new_source")).containsEntry("fp", 1L);
-        assertThat((Map<?, ?>) report.get("overall")).containsEntry("tp", 2L).containsEntry("fp", 1L).containsEntry("fn", 1L)
+        assertThat(section(report, "impossible_travel")).containsEntry("tp", 0L).containsEntry("fn", 1L).containsEntry("recall", 0.0)
+                .containsEntry("precision", null);
+        assertThat(section(report, "new_source")).containsEntry("fp", 1L);
+        assertThat(section(report, "overall")).containsEntry("tp", 2L).containsEntry("fp", 1L).containsEntry("fn", 1L)
                 .containsEntry("recall", 0.6667);
         assertThat(report.get("disruptive_on_benign")).isEqualTo(1L);
         assertThat(labels.benignLabelled()).isEqualTo(1);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> section(Map<String, Object> report, String key) {
+        return (Map<String, Object>) report.get(key);
     }
 
     @Test
