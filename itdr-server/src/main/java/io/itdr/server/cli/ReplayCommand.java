@@ -93,8 +93,12 @@ final class ReplayCommand implements Callable<Integer> {
         try {
             policy = policyFile == null ? PolicyLoader.loadDefault() : PolicyLoader.load(policyFile);
             catalog = catalogFile == null ? IdentityCatalog.empty() : IdentityCatalog.load(catalogFile);
-        } catch (PolicyException | CatalogException e) {
-            err.println(Printable.escape(e.getMessage()).replace("\\u000a", "\n"));
+        } catch (PolicyException e) {
+            // One escaped line per problem: a line break inside a problem (a quoted value) must not start a line.
+            e.problems().forEach(p -> err.println(Printable.escape(p.toString())));
+            return ExitCode.INVALID;
+        } catch (CatalogException e) {
+            e.problems().forEach(p -> err.println(Printable.escape(p.toString())));
             return ExitCode.INVALID;
         }
         Labels labels;
