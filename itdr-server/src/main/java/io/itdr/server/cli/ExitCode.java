@@ -9,7 +9,7 @@ public final class ExitCode {
     public static final int USAGE = 2;
     /** A policy or catalog is invalid (the errors name file and line), or a ledger chain is broken. */
     public static final int INVALID = 3;
-    /** An input file cannot be read. */
+    /** An input file cannot be read (or an output file, such as a ledger, cannot be written). */
     public static final int UNREADABLE = 4;
 
     private ExitCode() {

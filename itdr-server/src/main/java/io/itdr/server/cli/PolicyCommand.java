@@ -6,7 +6,7 @@ import io.itdr.core.decide.policy.PolicyLoader;
 import io.itdr.core.decide.policy.PolicyProblem;
 import io.itdr.core.normalize.Printable;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +43,12 @@ final class PolicyCommand implements Runnable {
             int invalid = 0;
             int unreadable = 0;
             for (Path file : files) {
+                // PolicyLoader reports an unreadable file as a policy problem; the exit code tells them apart.
+                if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                    unreadable++;
+                    err.println(Printable.escape(file.toString()) + ": cannot read: no such readable file");
+                    continue;
+                }
                 try {
                     Policy policy = PolicyLoader.load(file);
                     out.printf("%s: valid — %s %s, %d rules, mode %s, sha256 %s%n", Printable.escape(file.toString()),
@@ -53,9 +59,6 @@ final class PolicyCommand implements Runnable {
                     for (PolicyProblem p : e.problems()) {
                         err.println(Printable.escape(p.toString()));
                     }
-                } catch (UncheckedIOException e) {
-                    unreadable++;
-                    err.println(Printable.escape(file.toString()) + ": cannot read: " + Printable.escape(e.getCause().getMessage()));
                 }
             }
             out.flush();

@@ -1,5 +1,6 @@
 package io.itdr.server.cli;
 
+import io.itdr.core.audit.LedgerException;
 import io.itdr.core.connect.ConnectorRegistry;
 import io.itdr.core.decide.policy.Policy;
 import io.itdr.core.decide.policy.PolicyException;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,23 +72,34 @@ final class ReplayCommand implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text or json, not '" + Printable.clip(format, 40) + "'");
         }
+        if (reorderWindow.isNegative()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--reorder-window must not be negative, not " + reorderWindow);
+        }
         Map<String, EventNormalizer> sources = availableSources(err);
         EventNormalizer normalizer = sources.get(source);
         if (normalizer == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "unknown --source '" + Printable.clip(source, 40) + "'; available: " + sources.keySet());
         }
+        // The loaders report a missing file as a problem of the policy or catalog (exit 3); it is exit 4.
+        for (Path input : Arrays.asList(policyFile, catalogFile, labelsFile)) {
+            if (input != null && (!Files.isRegularFile(input) || !Files.isReadable(input))) {
+                err.println("itdr replay: " + Printable.escape(input.toString()) + ": no such readable file");
+                return ExitCode.UNREADABLE;
+            }
+        }
         Policy policy;
         IdentityCatalog catalog;
         try {
             policy = policyFile == null ? PolicyLoader.loadDefault() : PolicyLoader.load(policyFile);
             catalog = catalogFile == null ? IdentityCatalog.empty() : IdentityCatalog.load(catalogFile);
-        } catch (PolicyException | CatalogException e) {
-            err.println(Printable.escape(e.getMessage()).replace("\\u000a", "\n"));
+        } catch (PolicyException e) {
+            // One escaped line per problem: a line break inside a problem (a quoted value) must not start a line.
+            e.problems().forEach(p -> err.println(Printable.escape(p.toString())));
             return ExitCode.INVALID;
-        } catch (UncheckedIOException e) {
-            err.println("itdr replay: cannot read: " + Printable.escape(e.getCause().getMessage()));
-            return ExitCode.UNREADABLE;
+        } catch (CatalogException e) {
+            e.problems().forEach(p -> err.println(Printable.escape(p.toString())));
+            return ExitCode.INVALID;
         }
         Labels labels;
         try {
@@ -99,7 +112,7 @@ final class ReplayCommand implements Callable<Integer> {
             return ExitCode.UNREADABLE;
         }
         if (ledgerFile != null && Files.exists(ledgerFile)) {
-            err.println("itdr replay: " + ledgerFile + " exists; a replay writes a new ledger");
+            err.println("itdr replay: " + Printable.escape(ledgerFile.toString()) + " exists; a replay writes a new ledger");
             return ExitCode.USAGE;
         }
         ReplayOptions defaults = ReplayOptions.of(policy, catalog, labels, ledgerFile);
@@ -110,6 +123,10 @@ final class ReplayCommand implements Callable<Integer> {
             report = new ReplayRunner(options).run(source, normalizer, events);
         } catch (ReplayRunner.UnreadableInputException e) {
             err.println("itdr replay: " + e.getMessage());
+            return ExitCode.UNREADABLE;
+        } catch (LedgerException e) {
+            // The ledger file cannot be created or written (no such directory, no permission, disk full).
+            err.println("itdr replay: " + Printable.escape(e.getMessage()));
             return ExitCode.UNREADABLE;
         }
         spec.commandLine().getOut().print(format.equals("json") ? report.toJson() + System.lineSeparator() : report.toText());

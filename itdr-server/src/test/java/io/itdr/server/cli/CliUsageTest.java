@@ -1,0 +1,146 @@
+package io.itdr.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CliUsageTest {
+
+    @TempDir
+    Path dir;
+
+    private Path events() {
+        return NormalizedEvents.write(dir.resolve("events.jsonl"),
+                List.of(NormalizedEvents.apiCall("e-1", "2026-10-01T10:00:00Z", "arn:aws:iam::1:user/a")));
+    }
+
+    @Test
+    void noSubcommandIsAUsageError() {
+        CliRun run = CliRun.of();
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains("Missing subcommand").contains("Usage: itdr");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void unknownOptionIsAUsageErrorNamingIt() {
+        CliRun top = CliRun.of("--bogus");
+        CliRun replay = CliRun.of("replay", "--events", events().toString(), "--frobnicate");
+
+        assertThat(top.exitCode()).as(top.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(top.err()).contains("--bogus");
+        assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(replay.err()).contains("Unknown option: '--frobnicate'");
+    }
+
+    @Test
+    void replayWithoutEventsIsAUsageError() {
+        CliRun run = CliRun.of("replay");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains("Missing required option: '--events=FILE'");
+    }
+
+    @Test
+    void formatOtherThanTextOrJsonIsAUsageError() {
+        CliRun run = CliRun.of("replay", "--events", events().toString(), "--format", "xml");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains("--format must be text or json, not 'xml'");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void unknownSourceIsAUsageErrorListingTheAvailableOnes() {
+        CliRun run = CliRun.of("replay", "--events", events().toString(), "--source", "nope");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains("unknown --source 'nope'").containsPattern("available: \\[[^]]*normalized[^]]*]");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"banana, cannot convert 'banana'", "PT-1H, must not be negative"})
+    void badReorderWindowIsAUsageError(String window, String message) {
+        CliRun run = CliRun.of("replay", "--events", events().toString(), "--reorder-window", window);
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains("--reorder-window").contains(message);
+    }
+
+    @Test
+    void tooFewIdentitiesIsAUsageErrorAndWritesNothing() throws IOException {
+        Path out = dir.resolve("estate");
+
+        CliRun run = CliRun.of("generate", "--identities", "5", "--out", out.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains("identities must be at least 100, got 5");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void groupCommandsWithoutTheirSubcommandAreUsageErrors() {
+        CliRun policy = CliRun.of("policy");
+        CliRun ledger = CliRun.of("ledger");
+
+        assertThat(policy.exitCode()).as(policy.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(policy.err()).contains("Missing subcommand: validate");
+        assertThat(ledger.exitCode()).as(ledger.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(ledger.err()).contains("Missing subcommand: verify");
+    }
+
+    @Test
+    void versionPrintsTheSpiVersion() {
+        CliRun run = CliRun.of("--version");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.OK);
+        assertThat(run.out()).startsWith("itdr ").contains("SPI ");
+    }
+
+    @Test
+    void topLevelHelpListsCommandsAndExitCodes() {
+        CliRun run = CliRun.of("--help");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.OK);
+        assertThat(run.out()).contains("replay", "generate", "policy", "ledger", "Exit codes:",
+                "3   invalid policy or catalog, or broken ledger", "4   input unreadable");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "replay            | --events=FILE, --source=ID, --policy=FILE, --catalog=FILE, --labels=FILE, --format=FORMAT, --ledger=FILE, --reorder-window=DURATION",
+            "generate          | --out=DIR, --identities=N, --days=D, --seed=S",
+            "policy validate   | FILE..., file:line:column: path: reason",
+            "ledger verify     | FILE, intact",
+            "policy            | validate",
+            "ledger            | verify"})
+    void helpOfEachCommandMentionsItsOptions(String command, String mentions) {
+        String[] words = command.trim().split(" +");
+        String[] args = Arrays.copyOf(words, words.length + 1);
+        args[words.length] = "--help";
+
+        CliRun run = CliRun.of(args);
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.OK);
+        assertThat(run.out()).contains("Usage: itdr " + command.trim());
+        for (String mention : mentions.split(", ")) {
+            assertThat(run.out()).contains(mention.trim());
+        }
+    }
+
+    @Test
+    void helpCommandShowsASubcommandsHelp() {
+        CliRun run = CliRun.of("help", "replay");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.OK);
+        assertThat(run.out()).contains("Usage: itdr replay", "--events=FILE");
+    }
+}
