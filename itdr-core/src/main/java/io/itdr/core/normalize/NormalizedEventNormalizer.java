@@ -37,7 +37,7 @@ public final class NormalizedEventNormalizer implements EventNormalizer {
                 @Override
                 public void line(long lineNumber, String text) {
                     try {
-                        sink.accept(EventJson.read(text));
+                        sink.accept(EventJson.read(text), name + ":" + lineNumber);
                     } catch (InvalidEventException e) {
                         sink.reject(new Rejection(name + ":" + lineNumber, e.getMessage()));
                     }

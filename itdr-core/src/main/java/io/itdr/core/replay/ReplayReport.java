@@ -32,6 +32,10 @@ import java.util.TreeMap;
  */
 public final class ReplayReport {
     private static final int TEXT_ACTIONS = 25;
+    /** Unlike events, the report keeps nulls: an undefined recall or an unnumbered rejection says so. */
+    private static final com.fasterxml.jackson.databind.ObjectWriter REPORT_WRITER = EventJson.mapper().copy()
+            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+            .writerWithDefaultPrettyPrinter();
 
     private final ReplayOptions options;
     private final String source;
@@ -171,7 +175,7 @@ public final class ReplayReport {
 
     public String toJson() {
         try {
-            return EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(toMap());
+            return REPORT_WRITER.writeValueAsString(toMap());
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

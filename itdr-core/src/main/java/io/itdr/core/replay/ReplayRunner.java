@@ -109,12 +109,19 @@ public final class ReplayRunner {
             normalizer.normalize(new RawPayload(file.toString(), null, in), new NormalizationSink() {
                 @Override
                 public void accept(IdentityEvent event) {
+                    accept(event, null);
+                }
+
+                @Override
+                public void accept(IdentityEvent event, String location) {
                     ordinal[0]++;
+                    // Where the normalizer said the record was; else its position among the file's events.
+                    String where = location != null ? Printable.escape(location) : name + ":event " + ordinal[0];
                     switch (order.offer(event)) {
                         case HELD -> report.onAccepted(event);
-                        case DUPLICATE -> report.onRejected(new Rejection(name + ":event " + ordinal[0],
+                        case DUPLICATE -> report.onRejected(new Rejection(where,
                                 "duplicate of an earlier event with id " + Printable.clip(event.id(), 80)));
-                        case LATE -> report.onRejected(new Rejection(name + ":event " + ordinal[0],
+                        case LATE -> report.onRejected(new Rejection(where,
                                 "event " + Printable.clip(event.id(), 80) + " at " + event.time() + " is " + order.behind(event)
                                         + " older than events already processed, beyond the reorder window of "
                                         + options.reorderWindow() + " (sort the input, or pass the files in time order)"));

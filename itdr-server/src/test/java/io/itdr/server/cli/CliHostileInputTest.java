@@ -214,13 +214,15 @@ class CliHostileInputTest {
         assertCounts(report, 7, 3, 4);
         String escapedFile = dir + "/events\\u000d\\u000aEvents: 999 read\\u001b[2J.jsonl";
         JsonNode rejections = report.get("rejections");
-        assertThat(rejections.get(0).get("file").asText()).isEqualTo(escapedFile + ":event 3");
+        assertThat(rejections.get(0).get("file").asText()).isEqualTo(escapedFile);
+        assertThat(rejections.get(0).get("line").asLong()).isEqualTo(3);
         assertThat(rejections.get(0).get("reason").asText()).startsWith("duplicate of an earlier event with id id-x\\u000d\\u000aEvents");
         assertThat(rejections.get(1).get("file").asText()).isEqualTo(escapedFile);
         assertThat(rejections.get(1).get("line").asLong()).isEqualTo(4);
         assertThat(rejections.get(2).get("line").asLong()).isEqualTo(5);
         assertThat(rejections.get(2).get("reason").asText()).startsWith("category: cannot read 'x\\u000d\\u000a");
-        assertThat(rejections.get(3).get("file").asText()).isEqualTo(escapedFile + ":event 5");
+        assertThat(rejections.get(3).get("file").asText()).isEqualTo(escapedFile);
+        assertThat(rejections.get(3).get("line").asLong()).isEqualTo(7);
         assertThat(rejections.get(3).get("reason").asText()).startsWith("event late-x\\u000d\\u000aEvents").contains("reorder window");
         assertThat(report.at("/actions/0/identity").asText()).startsWith("aws/-/arn:x\\u000d\\u000aEvents");
         // Jackson would write a raw control character as \r, \n or \u001B: none reached it unescaped

@@ -157,7 +157,8 @@ class CliReplayTest {
         assertThat(report.at("/events/accepted").asLong()).isEqualTo(5);
         assertThat(report.at("/events/rejected").asLong()).isEqualTo(1);
         JsonNode rejection = report.at("/rejections/0");
-        assertThat(rejection.get("file").asText()).isEqualTo(events + ":event 5");
+        assertThat(rejection.get("file").asText()).isEqualTo(events.toString());
+        assertThat(rejection.get("line").asLong()).isEqualTo(5);
         assertThat(rejection.get("reason").asText())
                 .contains("event e-5 at 2026-10-01T09:00:00Z", "older than events already processed", "reorder window of PT1H");
     }

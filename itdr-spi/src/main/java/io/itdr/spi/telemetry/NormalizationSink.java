@@ -12,6 +12,15 @@ public interface NormalizationSink {
     /** One normalized event. */
     void accept(IdentityEvent event);
 
+    /**
+     * One normalized event and where its record was, in the form of {@link Rejection#location()}
+     * ("file.json.gz:12"), so the host can point at it later (a late or duplicate record). The
+     * default drops the location; normalizers that know it should call this one.
+     */
+    default void accept(IdentityEvent event, String location) {
+        accept(event);
+    }
+
     /** One record that could not be normalized. */
     void reject(Rejection rejection);
 }
