@@ -1,6 +1,7 @@
 package io.itdr.core.detect;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -34,6 +35,44 @@ public record DetectionSettings(int maxTrackedIdentities, NewSource newSource, I
     public static DetectionSettings defaults() {
         return new DetectionSettings(200_000, NewSource.defaults(), ImpossibleTravel.defaults(), TokenReplay.defaults(),
                 Dormancy.defaults(), PrivilegeUse.defaults(), PlatformFindings.defaults());
+    }
+
+    /**
+     * These settings with a policy's {@code detection} thresholds laid over them (detector id →
+     * setting → value, as the policy loader validated them: {@code new_source.learning_events},
+     * {@code impossible_travel.max_speed_kmh|min_distance_km}, {@code token_replay.window},
+     * {@code dormant_reactivated.after}, {@code privilege_change_then_use.window},
+     * {@code platform_finding.repeat_window}). Memory caps are not tunable here.
+     *
+     * @throws IllegalArgumentException for a key or value type the loader would not produce
+     */
+    public DetectionSettings tunedBy(Map<String, Object> tuning) {
+        DetectionSettings s = this;
+        for (Map.Entry<String, Object> detector : tuning.entrySet()) {
+            if (!(detector.getValue() instanceof Map<?, ?> values)) {
+                throw new IllegalArgumentException("detection." + detector.getKey() + " must be a mapping");
+            }
+            for (Map.Entry<?, ?> e : values.entrySet()) {
+                String key = detector.getKey() + "." + e.getKey();
+                Object v = e.getValue();
+                s = switch (key) {
+                    case "new_source.learning_events" -> s.withNewSource(new NewSource(((Number) v).intValue(), s.newSource.baselineSize()));
+                    case "impossible_travel.max_speed_kmh" -> s.withImpossibleTravel(new ImpossibleTravel(((Number) v).doubleValue(),
+                            s.impossibleTravel.minDistanceKm(), s.impossibleTravel.repeatSuppression()));
+                    case "impossible_travel.min_distance_km" -> s.withImpossibleTravel(new ImpossibleTravel(s.impossibleTravel.maxSpeedKmh(),
+                            ((Number) v).doubleValue(), s.impossibleTravel.repeatSuppression()));
+                    case "token_replay.window" -> s.withTokenReplay(new TokenReplay((Duration) v, s.tokenReplay.tokensPerIdentity(),
+                            s.tokenReplay.networksPerToken(), s.tokenReplay.outsideSourcesRemembered()));
+                    case "dormant_reactivated.after" -> s.withDormancy(new Dormancy((Duration) v, s.dormancy.credentialsPerIdentity()));
+                    case "privilege_change_then_use.window" -> s.withPrivilegeUse(new PrivilegeUse((Duration) v,
+                            s.privilegeUse.pendingGrantsPerIdentity()));
+                    case "platform_finding.repeat_window" -> s.withPlatformFindings(new PlatformFindings((Duration) v,
+                            s.platformFindings.typesPerIdentity()));
+                    default -> throw new IllegalArgumentException("unknown detection setting '" + key + "'");
+                };
+            }
+        }
+        return s;
     }
 
     public DetectionSettings withMaxTrackedIdentities(int value) {

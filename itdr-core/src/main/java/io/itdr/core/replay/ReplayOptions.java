@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param labels            ground truth for an evaluation; may be null
  * @param ledgerFile        where to write the JSONL ledger of the replay; null keeps it in memory
  * @param reorderWindow     how far out of time order input may be; never null
- * @param detection         detector settings; never null
+ * @param detection         detector settings (by default, the policy's {@code detection} thresholds
+ *                          over the built-in defaults); never null
  * @param rollbackPaths     what the platforms can undo; never null
  * @param maxRejectionsListed rejections listed in the report (all are counted)
  * @param maxActionsListed  actions listed in the report (all are counted)
@@ -33,7 +34,8 @@ public record ReplayOptions(Policy policy, IdentityCatalog catalog, Labels label
     }
 
     public static ReplayOptions of(Policy policy, IdentityCatalog catalog, Labels labels, Path ledgerFile) {
-        return new ReplayOptions(policy, catalog, labels, ledgerFile, Duration.ofHours(1), DetectionSettings.defaults(),
+        return new ReplayOptions(policy, catalog, labels, ledgerFile, Duration.ofHours(1),
+                DetectionSettings.defaults().tunedBy(policy.detectionTuning()),
                 RollbackPaths.platformFacts(), 100, 1000);
     }
 }

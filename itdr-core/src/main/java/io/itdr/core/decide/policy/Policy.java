@@ -18,8 +18,9 @@ import java.util.Optional;
  * @param source          the file or source name it was loaded from; never null
  * @param mode            the policy-wide mode; never null
  * @param maturity        the maturity ceiling; null when the policy states none (no cap)
- * @param detectionTuning detector settings, passed through uninterpreted (nested maps, lists,
- *                        strings, longs, doubles, booleans); never null
+ * @param detectionTuning detector thresholds, validated at load: detector id → setting → Integer,
+ *                        Double or Duration (see the default policy's {@code detection} section);
+ *                        never null
  * @param rules           containment rules in file order; never null
  * @param guardrails      never null
  * @param escalation      in file order; never null

@@ -61,6 +61,15 @@ public final class PolicyLoader {
     private static final int MAX_POLICY_CODE_POINTS = 1_000_000;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
+    /** Tunable thresholds per detector (memory caps are deliberately not policy: they bound the engine). */
+    static final Map<String, Set<String>> DETECTION_KEYS = Map.of(
+            "new_source", Set.of("learning_events"),
+            "impossible_travel", Set.of("max_speed_kmh", "min_distance_km"),
+            "token_replay", Set.of("window"),
+            "dormant_reactivated", Set.of("after"),
+            "privilege_change_then_use", Set.of("window"),
+            "platform_finding", Set.of("repeat_window"));
+
     private static final Set<String> TOP_KEYS = Set.of("name", "version", "mode", "maturity", "detection", "rules",
             "guardrails", "escalation", "budgets", "recovery");
     private static final Set<String> RULE_KEYS = Set.of("id", "description", "when", "rung", "approval", "mode", "tags");
@@ -251,14 +260,37 @@ public final class PolicyLoader {
 
         // ---- detection ----
 
-        @SuppressWarnings("unchecked")
+        /**
+         * Detector thresholds: {@code detector → setting → value}, every key known and typed, so a
+         * misspelt threshold is refused instead of silently ignored. Values are Integer, Double or
+         * Duration; the pipeline applies them to the detectors' defaults.
+         */
         private Map<String, Object> detection(Node node, String path) {
-            if (!(node instanceof org.yaml.snakeyaml.nodes.MappingNode)) {
-                r.problem(node, path, "expected a mapping of detector settings, found " + YamlReader.describe(node));
+            YamlReader.Fields f = r.fields(node, path, DETECTION_KEYS.keySet());
+            if (f == null) {
                 return null;
             }
-            // Opaque tuning for the detect stage: any keys, read as plain values.
-            return (Map<String, Object>) r.plain(node, path);
+            Map<String, Object> tuning = new java.util.TreeMap<>();
+            for (Map.Entry<String, Set<String>> detector : DETECTION_KEYS.entrySet()) {
+                YamlReader.Fields settings = opt(f, detector.getKey(), false, (n, p) -> r.fields(n, p, detector.getValue()));
+                if (settings == null) {
+                    continue;
+                }
+                Map<String, Object> values = new java.util.TreeMap<>();
+                for (String key : detector.getValue()) {
+                    Object value = opt(settings, key, false, (n, p) -> switch (key) {
+                        case "learning_events" -> r.integer(n, p, 0);
+                        case "max_speed_kmh" -> r.number(n, p, 1, 1_000_000);
+                        case "min_distance_km" -> r.number(n, p, 0, 40_075);
+                        default -> r.duration(n, p);
+                    });
+                    if (value != null) {
+                        values.put(key, value);
+                    }
+                }
+                tuning.put(detector.getKey(), values);
+            }
+            return tuning;
         }
 
         // ---- containment rules ----

@@ -119,8 +119,8 @@ class PolicyLoaderTest {
                   level: developing
                   ceilings: {initial: notify, developing: monitor, defined: quarantine_session, optimized: disable_identity}
                 detection:
-                  impossible_travel: {max_speed_kmh: 900, enabled: true}
-                  ignore: [a, b]
+                  impossible_travel: {max_speed_kmh: 1200, min_distance_km: 300}
+                  dormant_reactivated: {after: P30D}
                 guardrails:
                   builtin:
                     unmapped_token: false
@@ -151,7 +151,13 @@ class PolicyLoaderTest {
         assertThat(policy.maturity().ceilingFor(Maturity.INITIAL)).isEqualTo(Rung.NOTIFY);
         assertThat(policy.maturity().ceilingFor(Maturity.OPTIMIZED)).as("an identity cannot rise above the estate").isEqualTo(Rung.MONITOR);
         assertThat(policy.detectionTuning()).isEqualTo(Map.of(
-                "impossible_travel", Map.of("max_speed_kmh", 900L, "enabled", true), "ignore", List.of("a", "b")));
+                "impossible_travel", Map.of("max_speed_kmh", 1200.0, "min_distance_km", 300.0),
+                "dormant_reactivated", Map.of("after", java.time.Duration.ofDays(30))));
+        io.itdr.core.detect.DetectionSettings tuned = io.itdr.core.detect.DetectionSettings.defaults().tunedBy(policy.detectionTuning());
+        assertThat(tuned.impossibleTravel().maxSpeedKmh()).isEqualTo(1200.0);
+        assertThat(tuned.impossibleTravel().minDistanceKm()).isEqualTo(300.0);
+        assertThat(tuned.dormancy().threshold()).isEqualTo(java.time.Duration.ofDays(30));
+        assertThat(tuned.tokenReplay()).isEqualTo(io.itdr.core.detect.DetectionSettings.defaults().tokenReplay());
         GuardrailSettings g = policy.guardrails();
         assertThat(g.isEnabled(BuiltinGuardrail.UNMAPPED_TOKEN)).isFalse();
         assertThat(g.isEnabled(BuiltinGuardrail.SHARED_IDENTITY)).isTrue();
@@ -466,5 +472,29 @@ class PolicyLoaderTest {
                 """);
         assertThat(problems).extracting(PolicyProblem::line).containsExactly(7, 9);
         assertThat(problems.get(1).reason()).isEqualTo("duplicate recovery rule for quarantine_session (first at line 8)");
+    }
+
+    @Test
+    void detectionThresholdsAreTypedAndAMisspeltOneIsRefused() {
+        String yaml = """
+                name: p
+                version: "1"
+                mode: shadow
+                detection:
+                  impossible_travel: {max_speed: 900}
+                  dormant_reactivated: {after: 90 days}
+                  new_source: {learning_events: -1}
+                  geo_magic: {x: 1}
+                rules:
+                  - id: r
+                    when: finding.confidence > 0.5
+                    rung: notify
+                """;
+        assertThatThrownBy(() -> PolicyLoader.parse(yaml, "t.yaml"))
+                .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems()).extracting(PolicyProblem::toString)
+                        .anySatisfy(p -> assertThat(p).startsWith("t.yaml:5:").contains("detection.impossible_travel.max_speed: unknown key 'max_speed'"))
+                        .anySatisfy(p -> assertThat(p).startsWith("t.yaml:6:").contains("detection.dormant_reactivated.after").contains("ISO-8601"))
+                        .anySatisfy(p -> assertThat(p).startsWith("t.yaml:7:").contains("detection.new_source.learning_events: must be at least 0"))
+                        .anySatisfy(p -> assertThat(p).startsWith("t.yaml:8:").contains("unknown key 'geo_magic'")));
     }
 }
