@@ -266,7 +266,11 @@ public final class EstateGenerator {
             Site own = type == Archetype.CI_RUNNER ? site
                     : new Site(site.net() + ((i * 7 + c * 3) % 250) + ".", site.asn(), site.asOrg(), site.country(), site.region(),
                     site.city(), site.lat(), site.lon());
-            String consumer = type == Archetype.CI_RUNNER ? "github-actions:" + name : name.replace("shared-etl-" + i, "etl-" + (char) ('a' + c) + "-" + i) + (type == Archetype.SHARED ? "" : "-app");
+            String consumer = switch (type) {
+                case CI_RUNNER -> "github-actions:" + name;
+                case SHARED -> "etl-" + (char) ('a' + c) + "-" + i; // three applications share the account
+                default -> name + "-app";
+            };
             String agent = switch (type) {
                 case CI_RUNNER -> "aws-cli/2.15.0 GitHub-Actions";
                 default -> switch (platform) {
