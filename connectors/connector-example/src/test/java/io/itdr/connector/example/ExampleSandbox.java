@@ -41,6 +41,11 @@ final class ExampleSandbox implements Sandbox, AutoCloseable {
         reset();
     }
 
+    /** The simulated platform, for tests that change it the way an administrator would. */
+    ExamplePlatformSimulation platform() {
+        return platform;
+    }
+
     String baseUrl() {
         return server.baseUrl();
     }
