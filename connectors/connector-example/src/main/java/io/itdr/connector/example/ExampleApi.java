@@ -24,6 +24,9 @@ import java.util.Optional;
  * into the Authorization header and nowhere else. Thread-safe: the JDK client is.
  */
 final class ExampleApi {
+    /** API.md §3 and §5: the largest {@code limit} a list call accepts. */
+    static final int MAX_PAGE = 1000;
+
     private static final System.Logger LOG = System.getLogger(ExampleApi.class.getName());
 
     private final HttpClient client;

@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * A connection to one example platform. Declares telemetry polling and normalizing, inventory
  * and actions; anything else is refused by the SPI's defaults with the standard error.
- * Immutable and thread-safe.
+ * Immutable and thread-safe. {@link #close()} keeps the SPI's no-op default: the JDK client
+ * holds no resource that outlives its (daemon) threads.
  */
 final class ExampleConnector implements Connector {
     private final ExampleApi api;

@@ -25,7 +25,7 @@ final class ExampleInventory implements InventorySource {
 
     @Override
     public InventoryPage list(String pageToken, int pageSize) {
-        String path = "/api/apps?limit=" + Math.max(1, Math.min(pageSize, ExampleTelemetry.MAX_LIMIT))
+        String path = "/api/apps?limit=" + Math.max(1, Math.min(pageSize, ExampleApi.MAX_PAGE))
                 + (pageToken == null ? "" : "&pageToken=" + ExampleApi.encode(pageToken));
         Json.Obj page = api.get(path);
         try {

@@ -15,9 +15,6 @@ import java.util.List;
  * position, so polling keeps no state. Thread-safe.
  */
 final class ExampleTelemetry implements TelemetrySource {
-    /** API.md §3: the largest page the platform serves. */
-    static final int MAX_LIMIT = 1000;
-
     private final ExampleApi api;
 
     ExampleTelemetry(ExampleApi api) {
@@ -29,7 +26,7 @@ final class ExampleTelemetry implements TelemetrySource {
         if (maxEvents < 1) {
             throw new IllegalArgumentException("maxEvents must be at least 1: " + maxEvents);
         }
-        String path = "/api/events?limit=" + Math.min(maxEvents, MAX_LIMIT)
+        String path = "/api/events?limit=" + Math.min(maxEvents, ExampleApi.MAX_PAGE)
                 + (cursor.isStart() ? "" : "&after=" + ExampleApi.encode(cursor.value()));
         Json.Obj page = api.get(path);
         List<IdentityEvent> events = new ArrayList<>();

@@ -2,11 +2,13 @@ package io.itdr.connector.tck;
 
 import io.itdr.spi.ErrorCode;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * A failure the kit asks a {@link Sandbox} to answer with, and the standard error a connector
- * must turn it into.
+ * must turn it into. Immutable.
  *
  * @param kind       what the platform does; never null
  * @param retryAfter for {@link Kind#THROTTLED}, the wait the platform asks for (HTTP
@@ -54,8 +56,8 @@ public record Fault(Kind kind, Duration retryAfter) {
     }
 
     /** Every kind, throttling with {@code retryAfter}. */
-    public static java.util.List<Fault> all(Duration retryAfter) {
-        return java.util.Arrays.stream(Kind.values())
+    public static List<Fault> all(Duration retryAfter) {
+        return Arrays.stream(Kind.values())
                 .map(k -> new Fault(k, k == Kind.THROTTLED ? retryAfter : null))
                 .toList();
     }

@@ -2,6 +2,7 @@ package io.itdr.connector.tck;
 
 import io.itdr.spi.telemetry.RawPayload;
 import java.io.ByteArrayInputStream;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -32,12 +33,12 @@ public record RawExport(String name, String mediaType, byte[] body) {
     @Override
     public boolean equals(Object o) {
         return o instanceof RawExport other && name.equals(other.name)
-                && Objects.equals(mediaType, other.mediaType) && java.util.Arrays.equals(body, other.body);
+                && Objects.equals(mediaType, other.mediaType) && Arrays.equals(body, other.body);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, mediaType, java.util.Arrays.hashCode(body));
+        return Objects.hash(name, mediaType, Arrays.hashCode(body));
     }
 
     @Override
