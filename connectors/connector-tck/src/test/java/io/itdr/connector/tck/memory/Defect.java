@@ -1,0 +1,19 @@
+package io.itdr.connector.tck.memory;
+
+/** A deliberate bug the memory connector can be configured with, to prove the kit catches it. */
+enum Defect {
+    NONE,
+    EXECUTE_NOT_IDEMPOTENT,
+    REVERT_IGNORES_DRIFT,
+    SECRET_IN_TO_STRING,
+    SECRET_IN_LOG,
+    PLAN_MUTATES,
+    CURSOR_SKIPS_A_RECORD,
+    THROTTLING_AS_TERMINAL,
+    IRREVERSIBLE_CLAIMED_REVERSIBLE,
+    NONSTANDARD_REFUSAL;
+
+    String configValue() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}
