@@ -10,7 +10,9 @@ import io.itdr.core.pipeline.Pipeline;
 import io.itdr.spi.action.Rung;
 import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.telemetry.Rejection;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,8 +35,8 @@ import java.util.TreeMap;
 public final class ReplayReport {
     private static final int TEXT_ACTIONS = 25;
     /** Unlike events, the report keeps nulls: an undefined recall or an unnumbered rejection says so. */
-    private static final com.fasterxml.jackson.databind.ObjectWriter REPORT_WRITER = EventJson.mapper().copy()
-            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    private static final ObjectWriter REPORT_WRITER = EventJson.mapper().copy()
+            .setSerializationInclusion(JsonInclude.Include.ALWAYS)
             .writerWithDefaultPrettyPrinter();
 
     private final ReplayOptions options;

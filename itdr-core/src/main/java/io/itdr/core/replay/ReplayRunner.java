@@ -30,6 +30,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -75,7 +76,7 @@ public final class ReplayRunner {
         try {
             ReplayReport report = new ReplayReport(options, sourceId);
             PolicyEngine policy = new PolicyEngine(options.policy(), clock, options.rollbackPaths());
-            ActionCoordinator coordinator = new ActionCoordinator(ledger, new InMemoryActionStore(), ExecutorRegistry.of(java.util.Map.of()),
+            ActionCoordinator coordinator = new ActionCoordinator(ledger, new InMemoryActionStore(), ExecutorRegistry.of(Map.of()),
                     new KillSwitch(ledger, clock), clock, ActionSettings.defaults());
             Pipeline pipeline = new Pipeline(new Enricher(options.catalog(), InventoryLookup.none(), InventoryTagKeys.defaults()),
                     new DetectionEngine(options.detection(), GeoResolver.none()), policy, coordinator, ledger, true);
