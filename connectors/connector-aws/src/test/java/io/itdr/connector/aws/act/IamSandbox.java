@@ -31,28 +31,28 @@ import java.util.UUID;
  *
  * <p>Thread-safe enough for tests: the model is synchronized on this object.
  */
-final class IamSandbox implements ResponseDefinitionTransformerV2 {
+public final class IamSandbox implements ResponseDefinitionTransformerV2 {
     static final String NAME = "iam-sandbox";
     private static final String NS = "https://iam.amazonaws.com/doc/2010-05-08/";
 
     /** One IAM user: access key id → status, attached managed policy ARNs. */
-    static final class User {
-        final Map<String, String> keys = new LinkedHashMap<>();
+    public static final class User {
+        public final Map<String, String> keys = new LinkedHashMap<>();
         final Map<String, String> lastUsedService = new LinkedHashMap<>();
         final Set<String> attached = new LinkedHashSet<>();
     }
 
     /** One IAM role: inline policy name → document as put, attached managed policy ARNs. */
-    static final class Role {
+    public static final class Role {
         final Map<String, String> inline = new LinkedHashMap<>();
         final Set<String> attached = new LinkedHashSet<>();
     }
 
-    final Map<String, User> users = new LinkedHashMap<>();
-    final Map<String, Role> roles = new LinkedHashMap<>();
+    public final Map<String, User> users = new LinkedHashMap<>();
+    public final Map<String, Role> roles = new LinkedHashMap<>();
 
     /** Registers one stub per supported action, each citing its API reference page. */
-    void stubActions(WireMockServer server) {
+    public void stubActions(WireMockServer server) {
         // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html
         stub(server, "ListAccessKeys");
         // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccessKeyLastUsed.html
@@ -87,12 +87,12 @@ final class IamSandbox implements ResponseDefinitionTransformerV2 {
     }
 
     /** A body pattern matching one Action= parameter of a form-encoded Query request. */
-    static String actionPattern(String action) {
+    public static String actionPattern(String action) {
         return "(.*&)?Action=" + action + "(&.*)?";
     }
 
     /** The Action= of every request the server received, in order. */
-    static List<String> actions(WireMockServer server) {
+    public static List<String> actions(WireMockServer server) {
         List<String> actions = new ArrayList<>();
         for (ServeEvent event : server.getAllServeEvents()) {
             actions.add(0, form(event.getRequest()).getOrDefault("Action", "?"));
@@ -252,7 +252,7 @@ final class IamSandbox implements ResponseDefinitionTransformerV2 {
     }
 
     /** The Query API error document. */
-    static String errorXml(String code, String message) {
+    public static String errorXml(String code, String message) {
         return "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>" + code + "</Code><Message>" + x(message)
                 + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>";
     }
