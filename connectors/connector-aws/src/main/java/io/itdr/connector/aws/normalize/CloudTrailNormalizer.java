@@ -62,7 +62,7 @@ public final class CloudTrailNormalizer implements EventNormalizer {
                     } catch (RejectedRecord rejected) {
                         sink.reject(new Rejection(location(name, number, line), rejected.getMessage()));
                         return;
-                    } catch (IllegalArgumentException | NullPointerException invalid) {
+                    } catch (IllegalArgumentException invalid) {
                         // a value the event model refuses (e.g. a blank id): this record only
                         sink.reject(new Rejection(location(name, number, line), "not a valid event: " + invalid.getMessage()));
                         return;
