@@ -1,0 +1,114 @@
+package io.itdr.connector.aws;
+
+import io.itdr.spi.HttpSettings;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache.ProxyConfiguration;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.IamClientBuilder;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+
+/**
+ * The SDK clients of one connector, sharing one HTTP client and one credentials provider. Built
+ * without calling AWS: credentials are resolved (and a role assumed) on the first call.
+ * Endpoint overrides come from the host's {@link HttpSettings} per service ("iam", "sts"), for
+ * sandboxes and private endpoints. Thread-safe; {@link #close()} releases everything.
+ */
+final class AwsClients implements AutoCloseable {
+    private final SdkHttpClient http;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    final IamClient iam;
+    final StsClient sts;
+    private final String description;
+
+    AwsClients(AwsSettings settings, HttpSettings httpSettings) {
+        ApacheHttpClient.Builder httpBuilder = ApacheHttpClient.builder()
+                .connectionTimeout(httpSettings.connectTimeout())
+                .socketTimeout(httpSettings.requestTimeout());
+        if (httpSettings.proxy() != null) {
+            httpBuilder.proxyConfiguration(ProxyConfiguration.builder().endpoint(httpSettings.proxy()).build());
+        }
+        this.http = httpBuilder.build();
+        ClientOverrideConfiguration overrides = ClientOverrideConfiguration.builder()
+                .apiCallTimeout(httpSettings.requestTimeout())
+                .retryStrategy(b -> b.maxAttempts(settings.maxAttempts()))
+                .build();
+        Region region = Region.of(settings.region());
+        Optional<URI> stsEndpoint = httpSettings.endpoint("sts");
+        Optional<URI> iamEndpoint = httpSettings.endpoint("iam");
+
+        AwsCredentialsProvider base = settings.hasStaticCredentials()
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKeyId().reveal(), settings.secretAccessKey().reveal()))
+                : DefaultCredentialsProvider.builder().build();
+        AwsCredentialsProvider credentials = base;
+        if (settings.assumeRoleArn() != null) {
+            StsClient assumer = closing(stsClient(region, stsEndpoint, base, overrides));
+            credentials = closing(StsAssumeRoleCredentialsProvider.builder()
+                    .stsClient(assumer)
+                    .refreshRequest(r -> r.roleArn(settings.assumeRoleArn())
+                            .roleSessionName(settings.roleSessionName())
+                            .externalId(settings.externalId() == null ? null : settings.externalId().reveal()))
+                    .build());
+        }
+        // the health check asks who the connector acts as: with the assumed role's credentials
+        this.sts = closing(stsClient(region, stsEndpoint, credentials, overrides));
+        if (base instanceof AutoCloseable closeable) {
+            closeables.add(closeable);
+        }
+        // with an endpoint override IAM is signed for the configured region (a sandbox); otherwise
+        // the partition's global IAM endpoint is used
+        IamClientBuilder iamBuilder = IamClient.builder().httpClient(http).overrideConfiguration(overrides)
+                .credentialsProvider(credentials).region(iamEndpoint.isPresent() ? region : globalRegion(settings.region()));
+        iamEndpoint.ifPresent(iamBuilder::endpointOverride);
+        this.iam = closing(iamBuilder.build());
+        this.description = "region=" + settings.region() + ", iam=" + iamEndpoint.map(URI::toString).orElse("default")
+                + ", sts=" + stsEndpoint.map(URI::toString).orElse("default");
+    }
+
+    private StsClient stsClient(Region region, Optional<URI> endpoint, AwsCredentialsProvider credentials,
+                                ClientOverrideConfiguration overrides) {
+        var builder = StsClient.builder().httpClient(http).overrideConfiguration(overrides).region(region).credentialsProvider(credentials);
+        endpoint.ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    private <T extends AutoCloseable> T closing(T closeable) {
+        closeables.add(closeable);
+        return closeable;
+    }
+
+    static Region globalRegion(String region) {
+        if (region.startsWith("cn-")) {
+            return Region.AWS_CN_GLOBAL;
+        }
+        return region.startsWith("us-gov-") ? Region.AWS_US_GOV_GLOBAL : Region.AWS_GLOBAL;
+    }
+
+    @Override
+    public void close() {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception ignored) {
+                // closing is best effort: one failure must not keep the others open
+            }
+        }
+        http.close();
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}

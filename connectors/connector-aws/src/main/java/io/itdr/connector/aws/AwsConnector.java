@@ -1,0 +1,71 @@
+package io.itdr.connector.aws;
+
+import io.itdr.connector.aws.act.IamActionExecutor;
+import io.itdr.connector.aws.normalize.CloudTrailNormalizer;
+import io.itdr.spi.Capability;
+import io.itdr.spi.Connector;
+import io.itdr.spi.ConnectorContext;
+import io.itdr.spi.action.ActionExecutor;
+import io.itdr.spi.telemetry.EventNormalizer;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A connection to one AWS account (or, with assume-role-arn, the account of that role). Offers
+ * normalization of CloudTrail and GuardDuty exports and IAM containment actions; telemetry polling
+ * and inventory are not offered and refuse with the standard NOT_SUPPORTED error.
+ *
+ * <p>Thread-safe: the SDK clients are, the normalizer and executor are. {@link #toString()} never
+ * shows a secret.
+ */
+public final class AwsConnector implements Connector {
+    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.TELEMETRY_NORMALIZE, Capability.ACTIONS));
+
+    private final AwsSettings settings;
+    private final AwsClients clients;
+    private final CloudTrailNormalizer normalizer = new CloudTrailNormalizer();
+    private final IamActionExecutor actions;
+
+    AwsConnector(AwsSettings settings, ConnectorContext context) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clients = new AwsClients(settings, context.http());
+        this.actions = new IamActionExecutor(AwsConnectorFactory.ID, clients.iam, context.clock());
+    }
+
+    @Override
+    public String id() {
+        return AwsConnectorFactory.ID;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public EventNormalizer normalizer() {
+        return normalizer;
+    }
+
+    @Override
+    public ActionExecutor actions() {
+        return actions;
+    }
+
+    /** STS GetCallerIdentity: works for any valid credentials and needs no permission. */
+    @Override
+    public void checkHealth() {
+        AwsErrors.call("sts:GetCallerIdentity", "caller", () -> clients.sts.getCallerIdentity());
+    }
+
+    @Override
+    public void close() {
+        clients.close();
+    }
+
+    @Override
+    public String toString() {
+        return "AwsConnector[" + settings + ", " + clients + "]";
+    }
+}

@@ -1,0 +1,172 @@
+package io.itdr.connector.aws.act;
+
+import io.itdr.spi.ConnectorException;
+import io.itdr.spi.ErrorCode;
+import io.itdr.spi.action.ActionExecutor;
+import io.itdr.spi.action.ActionPlan;
+import io.itdr.spi.action.ActionRequest;
+import io.itdr.spi.action.ExecutionResult;
+import io.itdr.spi.action.PlatformCall;
+import io.itdr.spi.action.Reversibility;
+import io.itdr.spi.action.RevertResult;
+import io.itdr.spi.action.Rung;
+import io.itdr.spi.action.Snapshot;
+import io.itdr.spi.action.Verification;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import software.amazon.awssdk.services.iam.IamClient;
+
+/**
+ * Containment on AWS IAM with the SDK's {@link IamClient}:
+ * <ul>
+ *   <li>disable_credential → UpdateAccessKey Inactive ↔ Active (reversible);</li>
+ *   <li>quarantine_session → role inline policy AWSRevokeOlderSessions ↔ its deletion
+ *       (compensable; roles only: AWS has no such revocation for IAM users);</li>
+ *   <li>disable_identity → AWSDenyAll attached to the user or role ↔ detached (reversible).</li>
+ * </ul>
+ * Other rungs (step_up, rotate_credential) are refused with the standard NOT_SUPPORTED error.
+ *
+ * <p>Execution reads the state first and makes no call when it is already the plan's post-state;
+ * a second execution under one idempotency key never calls the platform again. Revert refuses
+ * with DRIFT when the state is no longer the post-state, unless forced. Every SDK failure becomes a
+ * {@link ConnectorException} ({@link io.itdr.connector.aws.AwsErrors}).
+ *
+ * <p>Thread-safe: the actions are stateless; the record of applied idempotency keys is
+ * synchronized and bounded (the engine reconciles older ones with {@link #verify}).
+ */
+public final class IamActionExecutor implements ActionExecutor {
+    private static final int REMEMBERED_KEYS = 10_000;
+
+    private final String connectorId;
+    private final Map<Rung, IamAction> actions;
+    private final Map<Rung, Reversibility> rungs;
+    private final Map<String, ExecutionResult> applied = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ExecutionResult> eldest) {
+                    return size() > REMEMBERED_KEYS;
+                }
+            });
+
+    /**
+     * @param connectorId the id plans are made under ("aws"); never null
+     * @param iam         an IAM client; never null; closed by its owner, not here
+     * @param clock       the time of snapshots and of the session cut-off; never null
+     */
+    public IamActionExecutor(String connectorId, IamClient iam, Clock clock) {
+        this.connectorId = Objects.requireNonNull(connectorId, "connectorId");
+        Objects.requireNonNull(iam, "iam");
+        Objects.requireNonNull(clock, "clock");
+        Map<Rung, IamAction> byRung = new EnumMap<>(Rung.class);
+        byRung.put(Rung.DISABLE_CREDENTIAL, new AccessKeyDeactivation(connectorId, iam, clock));
+        byRung.put(Rung.QUARANTINE_SESSION, new RoleSessionRevocation(connectorId, iam, clock));
+        byRung.put(Rung.DISABLE_IDENTITY, new DenyAllAttachment(connectorId, iam, clock));
+        this.actions = Collections.unmodifiableMap(byRung);
+        Map<Rung, Reversibility> classes = new EnumMap<>(Rung.class);
+        classes.put(Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE);
+        classes.put(Rung.QUARANTINE_SESSION, Reversibility.COMPENSABLE);
+        classes.put(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE);
+        this.rungs = Collections.unmodifiableMap(classes);
+    }
+
+    @Override
+    public Map<Rung, Reversibility> rungs() {
+        return rungs;
+    }
+
+    @Override
+    public ActionPlan plan(ActionRequest request) {
+        Objects.requireNonNull(request, "request");
+        return action(request.rung()).plan(request);
+    }
+
+    @Override
+    public ExecutionResult execute(ActionPlan plan, String idempotencyKey) {
+        Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+        IamAction action = actionOf(plan);
+        ExecutionResult earlier = applied.get(idempotencyKey);
+        if (earlier != null) {
+            return new ExecutionResult(idempotencyKey, true, List.of(), action.observe(plan));
+        }
+        Snapshot current = action.observe(plan);
+        ExecutionResult result;
+        if (current.sameStateAs(plan.postState())) {
+            result = new ExecutionResult(idempotencyKey, true, List.of(), current);
+        } else {
+            List<PlatformCall> performed = action.apply(plan);
+            result = new ExecutionResult(idempotencyKey, false, performed, action.observe(plan));
+        }
+        applied.put(idempotencyKey, result);
+        return result;
+    }
+
+    @Override
+    public Verification verify(ActionPlan plan) {
+        Snapshot observed = actionOf(plan).observe(plan);
+        return new Verification(observed.sameStateAs(plan.postState()), observed, differences(plan.postState(), observed));
+    }
+
+    @Override
+    public RevertResult revert(ActionPlan plan, boolean force) {
+        IamAction action = actionOf(plan);
+        if (!plan.reversibility().canRevert()) {
+            throw ConnectorException.notSupported(connectorId, "reverting an irreversible " + plan.request().rung().policyName());
+        }
+        Snapshot current = action.observe(plan);
+        if (!force && !current.sameStateAs(plan.postState())) {
+            throw new ConnectorException(ErrorCode.DRIFT, "will not revert " + plan.request().rung().policyName()
+                    + ": the state changed since the action (" + differences(plan.postState(), current)
+                    + "); an approver may force it");
+        }
+        if (current.sameStateAs(plan.preState())) {
+            return new RevertResult(current, List.of());
+        }
+        List<PlatformCall> performed = action.restore(plan);
+        return new RevertResult(action.observe(plan), performed);
+    }
+
+    private IamAction action(Rung rung) {
+        IamAction action = actions.get(Objects.requireNonNull(rung, "rung"));
+        if (action == null) {
+            throw ConnectorException.notSupported(connectorId, "rung " + rung.policyName());
+        }
+        return action;
+    }
+
+    private IamAction actionOf(ActionPlan plan) {
+        Objects.requireNonNull(plan, "plan");
+        if (!plan.connectorId().equals(connectorId)) {
+            throw new ConnectorException(ErrorCode.INTERNAL, "plan was made by connector '" + plan.connectorId()
+                    + "', not '" + connectorId + "'");
+        }
+        return action(plan.request().rung());
+    }
+
+    /** What differs between the expected and the observed state, for people; empty when nothing does. */
+    static String differences(Snapshot expected, Snapshot observed) {
+        TreeSet<String> keys = new TreeSet<>(expected.state().keySet());
+        keys.addAll(observed.state().keySet());
+        StringBuilder b = new StringBuilder();
+        for (String key : keys) {
+            String want = expected.state().get(key);
+            String got = observed.state().get(key);
+            if (!Objects.equals(want, got)) {
+                b.append(b.length() == 0 ? "" : "; ").append(key).append(": expected ").append(shorten(want))
+                        .append(", found ").append(shorten(got));
+            }
+        }
+        return b.toString();
+    }
+
+    private static String shorten(String value) {
+        return value == null ? "nothing" : value.length() > 120 ? value.substring(0, 120) + "…" : value;
+    }
+}
