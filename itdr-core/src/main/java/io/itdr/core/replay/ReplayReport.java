@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a replay found, for people ({@link #toText()}) and machines ({@link #toJson()}). Keys of
@@ -34,6 +36,7 @@ import java.util.TreeMap;
  */
 public final class ReplayReport {
     private static final int TEXT_ACTIONS = 25;
+    private static final Pattern LOCATION = Pattern.compile("(.*):(?:record \\d+, )?(?:line )?(\\d{1,18})");
     /** Unlike events, the report keeps nulls: an undefined recall or an unnumbered rejection says so. */
     private static final ObjectWriter REPORT_WRITER = EventJson.mapper().copy()
             .setSerializationInclusion(JsonInclude.Include.ALWAYS)
@@ -68,11 +71,11 @@ public final class ReplayReport {
         if (rejections.size() < options.maxRejectionsListed()) {
             Map<String, Object> r = new LinkedHashMap<>();
             String location = Printable.escape(rejection.location());
-            int colon = location.lastIndexOf(':');
-            String line = colon < 0 ? null : location.substring(colon + 1);
-            boolean numbered = line != null && !line.isEmpty() && line.chars().allMatch(Character::isDigit);
-            r.put("file", numbered ? location.substring(0, colon) : location);
-            r.put("line", numbered ? Long.valueOf(line) : null);
+            // "file:12", or a connector's "file:record 3, line 12": split off the line number.
+            Matcher m = LOCATION.matcher(location);
+            boolean numbered = m.matches();
+            r.put("file", numbered ? m.group(1) : location);
+            r.put("line", numbered ? Long.valueOf(m.group(2)) : null);
             r.put("reason", Printable.escape(rejection.reason()));
             rejections.add(r);
         }
