@@ -351,10 +351,12 @@ public final class YamlReader {
     }
 
     /**
-     * What a node holds, as SnakeYAML resolves plain scalars (YAML 1.1) with two exceptions that
-     * keep values as written: an empty value ({@code key:}) is empty text, refused where text must
-     * not be empty, while {@code ~} or {@code null} is null; and a base-60 number ({@code 1:30})
-     * is text, as in YAML 1.2. A quoted scalar is text unless tagged otherwise.
+     * What a node holds: its tag as SnakeYAML resolves it (YAML 1.1; a quoted scalar is text
+     * unless tagged otherwise), except that values keep the form they were written in where the
+     * tag says otherwise. An empty value ({@code key:}) is empty text, refused where text must not
+     * be empty, while {@code ~} or {@code null} is null; a base-60 number ({@code 1:30}) is text,
+     * as in YAML 1.2; and so is a value tagged {@code !!int} or {@code !!bool} that is not written
+     * as one.
      */
     public static Kind kind(Node node) {
         if (node instanceof MappingNode) {
@@ -365,20 +367,21 @@ public final class YamlReader {
         }
         ScalarNode scalar = (ScalarNode) node;
         Tag tag = scalar.getTag();
-        if (scalar.getValue().isEmpty()) {
+        String value = scalar.getValue();
+        if (value.isEmpty()) {
             return Kind.TEXT;
         } else if (Tag.NULL.equals(tag)) {
             return Kind.NULL;
-        } else if (Tag.BOOL.equals(tag)) {
+        } else if (Tag.BOOL.equals(tag) && Resolver.BOOL.matcher(value).matches()) {
             return Kind.BOOLEAN;
-        } else if (Tag.INT.equals(tag)) {
-            return scalar.getValue().indexOf(':') < 0 ? Kind.NUMBER : Kind.TEXT;
+        } else if (Tag.INT.equals(tag) && Resolver.INT.matcher(value).matches() && value.indexOf(':') < 0) {
+            return Kind.NUMBER;
         } else if (Tag.FLOAT.equals(tag)) {
             return Kind.NUMBER;
         } else if (Tag.BINARY.equals(tag)) {
             return Kind.BINARY;
         }
-        return Kind.TEXT; // strings, timestamps and other tags: as written
+        return Kind.TEXT; // strings, timestamps, other tags and the exceptions above
     }
 
     /** A node for a message: "a mapping", "a list", "nothing", or the scalar quoted as written. */
