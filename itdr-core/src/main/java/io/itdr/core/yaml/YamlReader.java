@@ -93,7 +93,7 @@ public final class YamlReader {
             if (!composer.checkNode()) {
                 return new Document(root, null, null);
             }
-            Mark nextDocument = parser.getEvent().getStartMark();
+            Mark nextDocument = parser.getEvent().getStartMark(); // its start, then a peek at its first content
             return new Document(root, nextDocument, parser.peekEvent().getStartMark());
         } catch (YAMLException e) {
             throw new YamlSyntaxException(e, parser.lastRead);
@@ -105,6 +105,7 @@ public final class YamlReader {
         return Collections.unmodifiableList(problems);
     }
 
+    /** A problem where {@code at} starts. */
     public void problem(Node at, String path, String reason) {
         problem(at.getStartMark(), path, reason);
     }
@@ -116,14 +117,17 @@ public final class YamlReader {
                 : new YamlProblem(mark.getLine() + 1, mark.getColumn() + 1, path, reason));
     }
 
+    /** A problem at a 1-based line and column (0 when unknown). */
     public void problem(int line, int column, String path, String reason) {
         problems.add(new YamlProblem(line, column, path, reason));
     }
 
+    /** The path of {@code key} in the mapping at {@code path}: "rules[0].when", or "name" at the root. */
     public static String child(String path, String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
+    /** The path of an element of the list at {@code path}: "rules[2]". */
     public static String element(String path, int index) {
         return path + "[" + index + "]";
     }
