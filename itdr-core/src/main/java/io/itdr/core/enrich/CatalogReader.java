@@ -57,8 +57,9 @@ final class CatalogReader {
     private Node compose(String text) {
         YamlReader.Document document;
         try {
-            document = YamlReader.compose(text, new LoaderOptions());
+            document = YamlReader.compose(text, new LoaderOptions()); // SnakeYAML's default bounds: 3M code points, 50 aliases
         } catch (YamlSyntaxException e) {
+            // placed after the last well-formed piece (an unterminated quote: where it opens), not where the parser gave up
             String message = e.getMessage();
             int newline = message.indexOf('\n');
             yaml.problem(e.lastRead() == null ? 0 : YamlReader.line(e.lastRead()), 0, "(syntax)",
