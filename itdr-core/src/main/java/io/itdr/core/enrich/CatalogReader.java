@@ -1,89 +1,119 @@
 package io.itdr.core.enrich;
 
-import com.fasterxml.jackson.core.JsonToken;
-import io.itdr.core.enrich.YamlNode.Field;
-import io.itdr.core.enrich.YamlNode.Mapping;
-import io.itdr.core.enrich.YamlNode.Scalar;
-import io.itdr.core.enrich.YamlNode.Sequence;
 import io.itdr.core.model.Criticality;
 import io.itdr.core.model.ExpectedSources;
 import io.itdr.core.model.Lifecycle;
 import io.itdr.core.model.Maturity;
+import io.itdr.core.yaml.YamlProblem;
+import io.itdr.core.yaml.YamlReader;
+import io.itdr.core.yaml.YamlReader.Fields;
+import io.itdr.core.yaml.YamlReader.Kind;
+import io.itdr.core.yaml.YamlSyntaxException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Validates catalog YAML into {@link CatalogEntry}s, collecting every problem with its line
  * before refusing the file. Not thread-safe; one instance reads one file.
  */
 final class CatalogReader {
-    private static final Set<String> ROOT_KEYS = Set.of("identities");
+    private static final List<String> ROOT_KEYS = List.of("identities");
     private static final List<String> ENTRY_KEYS = List.of("match", "platform", "owner", "criticality", "lifecycle",
             "maturity", "consumers", "expected_sources", "secret_destination");
     private static final List<String> SOURCE_KEYS = List.of("cidrs", "asns", "user_agents", "regions");
     private static final long MAX_ASN = 4_294_967_295L;
 
     private final String sourceName;
-    private final List<CatalogException.Problem> problems = new ArrayList<>();
+    private final YamlReader yaml = new YamlReader();
 
     private CatalogReader(String sourceName) {
         this.sourceName = sourceName;
     }
 
     /** The entries in file order; throws {@link CatalogException} listing every problem. */
-    static List<CatalogEntry> read(String yaml, String sourceName) {
+    static List<CatalogEntry> read(String text, String sourceName) {
         CatalogReader reader = new CatalogReader(sourceName);
-        YamlNode root = YamlNode.read(yaml, reader::problem);
+        Node root = reader.compose(text);
         List<CatalogEntry> entries = reader.root(root); // also after duplicate keys: report everything at once
-        if (!reader.problems.isEmpty()) {
-            reader.problems.sort((a, b) -> Integer.compare(a.line(), b.line()));
-            throw new CatalogException(reader.problems);
+        if (!reader.yaml.problems().isEmpty()) {
+            throw new CatalogException(reader.yaml.problems().stream()
+                    .sorted(Comparator.comparingInt(YamlProblem::line))
+                    .map(p -> new CatalogException.Problem(sourceName, p.line(), p.path(), p.reason()))
+                    .toList());
         }
         return entries;
     }
 
-    private void problem(int line, String field, String reason) {
-        problems.add(new CatalogException.Problem(sourceName, line, field, reason));
-    }
-
-    private List<CatalogEntry> root(YamlNode root) {
-        if (root == null || (root instanceof Scalar && ((Scalar) root).isNull())) {
-            return List.of(); // an empty catalog file: nothing described yet
+    /** The root node, or null for an empty file or a syntax error (reported); key problems anywhere are reported. */
+    private Node compose(String text) {
+        YamlReader.Document document;
+        try {
+            document = YamlReader.compose(text, new LoaderOptions()); // SnakeYAML's default bounds: 3M code points, 50 aliases
+        } catch (YamlSyntaxException e) {
+            // placed after the last well-formed piece (an unterminated quote: where it opens), not where the parser gave up
+            String message = e.getMessage();
+            int newline = message.indexOf('\n');
+            yaml.problem(e.lastRead() == null ? 0 : YamlReader.line(e.lastRead()), 0, "(syntax)",
+                    "not valid YAML: " + (newline < 0 ? message : message.substring(0, newline)).trim());
+            return null;
         }
-        if (!(root instanceof Mapping)) {
-            problem(root.line(), "(root)", "expected a mapping with the key 'identities', got " + root.describe());
-            return List.of();
-        }
-        Mapping mapping = (Mapping) root;
-        for (Field field : mapping.fields().values()) {
-            if (!ROOT_KEYS.contains(field.key())) {
-                problem(field.line(), field.key(), "unknown key; expected identities");
+        if (document.root() != null) {
+            for (YamlReader.KeyProblem key : YamlReader.keyProblems(document.root())) {
+                yaml.problem(key.key(), key.path().isEmpty() ? "(root)" : key.path(), key.first() == null
+                        ? "keys must be plain names, got " + describe(key.key())
+                        : "duplicate key; first at line " + YamlReader.line(key.first()));
             }
         }
-        Field identities = mapping.fields().get("identities");
-        if (identities == null || isAbsent(identities.value())) {
+        if (document.nextContent() != null) {
+            yaml.problem(document.nextContent(), "(document)", "only one YAML document is allowed");
+        }
+        return document.root();
+    }
+
+    private List<CatalogEntry> root(Node root) {
+        if (root == null || isNull(root)) {
+            return List.of(); // an empty catalog file: nothing described yet
+        }
+        if (!(root instanceof MappingNode mapping)) {
+            yaml.problem(root, "(root)", "expected a mapping with the key 'identities', got " + describe(root));
             return List.of();
         }
-        if (!(identities.value() instanceof Sequence)) {
-            problem(identities.line(), "identities", "expected a list of entries, got " + identities.value().describe());
+        Fields fields = yaml.entries(mapping, "");
+        for (String key : fields.keys()) {
+            if (!ROOT_KEYS.contains(key)) {
+                yaml.problem(fields.keyNode(key), key, "unknown key; expected identities");
+            }
+        }
+        Node identities = fields.get("identities");
+        if (identities == null || isAbsent(identities)) {
+            return List.of();
+        }
+        if (!(identities instanceof SequenceNode list)) {
+            yaml.problem(fields.keyNode("identities"), "identities", "expected a list of entries, got " + describe(identities));
             return List.of();
         }
         List<CatalogEntry> entries = new ArrayList<>();
         Map<String, Integer> firstLineOfMatch = new HashMap<>();
-        List<YamlNode> items = ((Sequence) identities.value()).items();
+        List<Node> items = list.getValue();
         for (int i = 0; i < items.size(); i++) {
-            CatalogEntry entry = entry(items.get(i), "identities[" + i + "]");
+            String path = YamlReader.element("identities", i);
+            CatalogEntry entry = entry(items.get(i), path);
             if (entry == null) {
                 continue;
             }
             String duplicateKey = (entry.platform() == null ? "" : entry.platform()) + "\n" + entry.match();
-            Integer first = firstLineOfMatch.putIfAbsent(duplicateKey, items.get(i).line());
+            Integer first = firstLineOfMatch.putIfAbsent(duplicateKey, YamlReader.line(items.get(i)));
             if (first != null) {
-                problem(items.get(i).line(), "identities[" + i + "].match",
+                yaml.problem(items.get(i), path + ".match",
                         "duplicate entry for '" + entry.match() + "'" + (entry.platform() == null ? "" : " on " + entry.platform())
                                 + "; first at line " + first);
             } else {
@@ -94,86 +124,84 @@ final class CatalogReader {
     }
 
     /** One entry, or null when it has problems (already reported). */
-    private CatalogEntry entry(YamlNode node, String path) {
-        if (!(node instanceof Mapping)) {
-            problem(node.line(), path, "expected a mapping with at least 'match', got " + node.describe());
+    private CatalogEntry entry(Node node, String path) {
+        if (!(node instanceof MappingNode mapping)) {
+            yaml.problem(node, path, "expected a mapping with at least 'match', got " + describe(node));
             return null;
         }
-        Mapping m = (Mapping) node;
-        int before = problems.size();
-        unknownKeys(m, path, ENTRY_KEYS);
-        String match = string(m, "match", path);
-        if (match == null && !m.fields().containsKey("match")) {
-            problem(m.line(), path + ".match", "required: an identity id or a glob with * and ?");
-        } else if (match == null && isNull(m.fields().get("match").value())) {
-            problem(m.fields().get("match").line(), path + ".match", "must not be empty");
+        Fields m = yaml.entries(mapping, path);
+        int before = yaml.problems().size();
+        unknownKeys(m, ENTRY_KEYS);
+        String match = string(m, "match");
+        if (match == null && m.get("match") == null) {
+            yaml.problem(mapping, m.path("match"), "required: an identity id or a glob with * and ?");
+        } else if (match == null && isNull(m.get("match"))) {
+            yaml.problem(m.keyNode("match"), m.path("match"), "must not be empty");
         }
-        String platform = string(m, "platform", path);
-        String owner = string(m, "owner", path);
-        Criticality criticality = named(m, "criticality", path, Criticality::fromName);
-        Lifecycle lifecycle = named(m, "lifecycle", path, Lifecycle::fromName);
-        Maturity maturity = named(m, "maturity", path, Maturity::fromName);
-        List<String> consumers = strings(m, "consumers", path);
-        ExpectedSources expected = expectedSources(m, path);
-        String secretDestination = string(m, "secret_destination", path);
-        if (problems.size() > before || match == null) {
+        String platform = string(m, "platform");
+        String owner = string(m, "owner");
+        Criticality criticality = named(m, "criticality", Criticality::fromName);
+        Lifecycle lifecycle = named(m, "lifecycle", Lifecycle::fromName);
+        Maturity maturity = named(m, "maturity", Maturity::fromName);
+        List<String> consumers = strings(m, "consumers");
+        ExpectedSources expected = expectedSources(m);
+        String secretDestination = string(m, "secret_destination");
+        if (yaml.problems().size() > before || match == null) {
             return null;
         }
         return new CatalogEntry(match, platform, owner, criticality, lifecycle, maturity, consumers, expected,
-                secretDestination, sourceName + ":" + m.line());
+                secretDestination, sourceName + ":" + YamlReader.line(mapping));
     }
 
-    private ExpectedSources expectedSources(Mapping entry, String path) {
-        Field field = entry.fields().get("expected_sources");
-        if (field == null || isAbsent(field.value())) {
+    private ExpectedSources expectedSources(Fields entry) {
+        Node value = entry.get("expected_sources");
+        if (value == null || isAbsent(value)) {
             return ExpectedSources.NONE;
         }
-        String sourcesPath = path + ".expected_sources";
-        if (!(field.value() instanceof Mapping)) {
-            problem(field.line(), sourcesPath, "expected a mapping of " + String.join(", ", SOURCE_KEYS)
-                    + ", got " + field.value().describe());
+        if (!(value instanceof MappingNode mapping)) {
+            yaml.problem(entry.keyNode("expected_sources"), entry.path("expected_sources"), "expected a mapping of "
+                    + String.join(", ", SOURCE_KEYS) + ", got " + describe(value));
             return ExpectedSources.NONE;
         }
-        Mapping m = (Mapping) field.value();
-        unknownKeys(m, sourcesPath, SOURCE_KEYS);
-        List<String> cidrs = strings(m, "cidrs", sourcesPath);
-        Sequence cidrItems = sequence(m, "cidrs");
-        for (int i = 0; i < cidrs.size() && cidrItems != null; i++) {
+        Fields m = yaml.entries(mapping, entry.path("expected_sources"));
+        unknownKeys(m, SOURCE_KEYS);
+        List<String> cidrs = strings(m, "cidrs");
+        for (int i = 0; i < cidrs.size(); i++) {
             if (cidrs.get(i).isEmpty()) {
                 continue; // not a string: already reported
             }
             try {
                 CidrBlock.parse(cidrs.get(i));
             } catch (IllegalArgumentException e) {
-                problem(cidrItems.items().get(i).line(), sourcesPath + ".cidrs[" + i + "]", e.getMessage());
+                yaml.problem(((SequenceNode) m.get("cidrs")).getValue().get(i), YamlReader.element(m.path("cidrs"), i), e.getMessage());
             }
         }
-        List<Long> asns = asns(m, sourcesPath);
-        List<String> agents = strings(m, "user_agents", sourcesPath);
-        List<String> regions = strings(m, "regions", sourcesPath);
+        List<Long> asns = asns(m);
+        List<String> agents = strings(m, "user_agents");
+        List<String> regions = strings(m, "regions");
         return new ExpectedSources(cidrs, asns, agents, regions);
     }
 
-    private List<Long> asns(Mapping m, String path) {
-        Sequence items = listField(m, "asns", path);
+    private List<Long> asns(Fields m) {
+        SequenceNode items = listField(m, "asns");
         if (items == null) {
             return List.of();
         }
-        List<Long> asns = new ArrayList<>(items.items().size());
-        for (int i = 0; i < items.items().size(); i++) {
-            YamlNode item = items.items().get(i);
-            String itemPath = path + ".asns[" + i + "]";
+        List<Long> asns = new ArrayList<>(items.getValue().size());
+        for (int i = 0; i < items.getValue().size(); i++) {
+            Node item = items.getValue().get(i);
             Long asn = null;
-            if (item instanceof Scalar && ((Scalar) item).token() == JsonToken.VALUE_NUMBER_INT) {
+            if (YamlReader.kind(item) == Kind.NUMBER) { // a quoted "16509" is text, refused
                 try {
-                    asn = Long.parseLong(((Scalar) item).text());
+                    asn = Long.parseLong(((ScalarNode) item).getValue());
                 } catch (NumberFormatException e) {
-                    asn = null;
+                    asn = null; // 1.5, 0x1F, 1_000: not written as a plain AS number
                 }
             }
             if (asn == null || asn < 0 || asn > MAX_ASN) {
-                problem(item.line(), itemPath, "expected an AS number 0.." + MAX_ASN + " (as a plain number, e.g. 16509), got "
-                        + (item instanceof Scalar && ((Scalar) item).text() != null ? "'" + ((Scalar) item).text() + "'" : item.describe()));
+                yaml.problem(item, YamlReader.element(m.path("asns"), i), "expected an AS number 0.." + MAX_ASN
+                        + " (as a plain number, e.g. 16509), got "
+                        + (item instanceof ScalarNode scalar && !isNull(item) ? "'" + scalar.getValue() + "'" : describe(item)));
             } else {
                 asns.add(asn);
             }
@@ -181,91 +209,89 @@ final class CatalogReader {
         return asns;
     }
 
-    private void unknownKeys(Mapping m, String path, List<String> allowed) {
-        for (Field field : m.fields().values()) {
-            if (!allowed.contains(field.key())) {
-                problem(field.line(), path + "." + field.key(), "unknown key; expected one of " + String.join(", ", allowed));
+    private void unknownKeys(Fields m, List<String> allowed) {
+        for (String key : m.keys()) {
+            if (!allowed.contains(key)) {
+                yaml.problem(m.keyNode(key), m.path(key), "unknown key; expected one of " + String.join(", ", allowed));
             }
         }
     }
 
     /** A non-blank string, or null when absent, YAML null or wrong (reported). */
-    private String string(Mapping m, String key, String path) {
-        Field field = m.fields().get(key);
-        if (field == null || isNull(field.value())) {
+    private String string(Fields m, String key) {
+        Node value = m.get(key);
+        if (value == null || isNull(value)) {
             return null;
         }
-        return stringValue(field.value(), path + "." + key);
+        return stringValue(value, m.path(key));
     }
 
-    private String stringValue(YamlNode node, String path) {
-        if (!(node instanceof Scalar) || !((Scalar) node).isString()) {
-            problem(node.line(), path, "expected a string, got " + node.describe()
-                    + (node instanceof Scalar ? " (quote it if it is meant as text)" : ""));
+    private String stringValue(Node node, String path) {
+        if (YamlReader.kind(node) != Kind.TEXT) {
+            yaml.problem(node, path, "expected a string, got " + describe(node)
+                    + (node instanceof ScalarNode ? " (quote it if it is meant as text)" : ""));
             return null;
         }
-        String text = ((Scalar) node).text();
+        String text = ((ScalarNode) node).getValue();
         if (text.isBlank()) {
-            problem(node.line(), path, "must not be empty");
+            yaml.problem(node, path, "must not be empty");
             return null;
         }
         return text;
     }
 
-    private <T> T named(Mapping m, String key, String path, Function<String, T> byName) {
-        String text = string(m, key, path);
+    private <T> T named(Fields m, String key, Function<String, T> byName) {
+        String text = string(m, key);
         if (text == null) {
             return null;
         }
         try {
             return byName.apply(text);
         } catch (IllegalArgumentException e) {
-            problem(m.fields().get(key).value().line(), path + "." + key, e.getMessage());
+            yaml.problem(m.get(key), m.path(key), e.getMessage());
             return null;
         }
     }
 
     /** A list of non-blank strings; empty when absent; bad items are reported and left out. */
-    private List<String> strings(Mapping m, String key, String path) {
-        Sequence items = listField(m, key, path);
+    private List<String> strings(Fields m, String key) {
+        SequenceNode items = listField(m, key);
         if (items == null) {
             return List.of();
         }
-        List<String> values = new ArrayList<>(items.items().size());
-        for (int i = 0; i < items.items().size(); i++) {
-            String value = stringValue(items.items().get(i), path + "." + key + "[" + i + "]");
+        List<String> values = new ArrayList<>(items.getValue().size());
+        for (int i = 0; i < items.getValue().size(); i++) {
+            String value = stringValue(items.getValue().get(i), YamlReader.element(m.path(key), i));
             values.add(value == null ? "" : value); // keep indexes aligned with items for later checks
         }
         return values;
     }
 
-    private Sequence listField(Mapping m, String key, String path) {
-        Field field = m.fields().get(key);
-        if (field == null || isAbsent(field.value())) {
+    private SequenceNode listField(Fields m, String key) {
+        Node value = m.get(key);
+        if (value == null || isAbsent(value)) {
             return null;
         }
-        if (!(field.value() instanceof Sequence)) {
-            problem(field.value().line(), path + "." + key, "expected a list, got " + field.value().describe()
-                    + " (write [value] for a single value)");
+        if (!(value instanceof SequenceNode list)) {
+            yaml.problem(value, m.path(key), "expected a list, got " + describe(value) + " (write [value] for a single value)");
             return null;
         }
-        return (Sequence) field.value();
+        return list;
     }
 
-    private static Sequence sequence(Mapping m, String key) {
-        Field field = m.fields().get(key);
-        return field != null && field.value() instanceof Sequence ? (Sequence) field.value() : null;
+    private static String describe(Node node) {
+        return YamlReader.kind(node).description();
     }
 
-    private static boolean isNull(YamlNode node) {
-        return node instanceof Scalar && ((Scalar) node).isNull();
+    private static boolean isNull(Node node) {
+        return YamlReader.kind(node) == Kind.NULL;
     }
 
     /**
      * Null, or the empty text YAML gives a key written with no value ("consumers:"): for a list or
      * mapping field that means "not stated", while an empty string field is reported.
      */
-    private static boolean isAbsent(YamlNode node) {
-        return isNull(node) || (node instanceof Scalar && ((Scalar) node).isString() && ((Scalar) node).text().isEmpty());
+    private static boolean isAbsent(Node node) {
+        return isNull(node) || (YamlReader.kind(node) == Kind.TEXT && ((ScalarNode) node).getValue().isEmpty());
     }
 }

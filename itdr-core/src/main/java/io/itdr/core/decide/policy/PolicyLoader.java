@@ -12,10 +12,11 @@ import io.itdr.core.model.Criticality;
 import io.itdr.core.model.Maturity;
 import io.itdr.core.model.Mode;
 import io.itdr.core.model.PolicyRef;
+import io.itdr.core.yaml.YamlReader;
+import io.itdr.core.yaml.YamlSyntaxException;
 import io.itdr.spi.action.Rung;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -39,9 +40,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
@@ -123,7 +121,7 @@ public final class PolicyLoader {
     }
 
     private static Policy parse(byte[] bytes, String source) {
-        YamlReader reader = new YamlReader(source);
+        YamlReader reader = new YamlReader();
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -136,9 +134,10 @@ public final class PolicyLoader {
         Node root = compose(text, reader);
         Policy policy = root == null ? null : new Reading(reader, source, sha256(bytes)).policy(root);
         if (!reader.problems().isEmpty()) {
-            List<PolicyProblem> problems = new ArrayList<>(reader.problems());
-            problems.sort(Comparator.comparingInt(PolicyProblem::line).thenComparingInt(PolicyProblem::column));
-            throw new PolicyException(problems);
+            throw new PolicyException(reader.problems().stream()
+                    .map(p -> new PolicyProblem(source, p.line(), p.column(), p.path(), p.reason()))
+                    .sorted(Comparator.comparingInt(PolicyProblem::line).thenComparingInt(PolicyProblem::column))
+                    .toList());
         }
         return policy;
     }
@@ -150,18 +149,17 @@ public final class PolicyLoader {
         options.setNestingDepthLimit(40);
         options.setCodePointLimit(MAX_POLICY_CODE_POINTS);
         try {
-            Node root = new Yaml(options).compose(new StringReader(text));
-            if (root == null) {
+            YamlReader.Document document = YamlReader.compose(text, options);
+            if (document.nextDocument() != null) { // worded as SnakeYAML words it
+                reader.problem(document.nextDocument(), "", "YAML: but found another document (expected a single document in the stream)");
+                return null;
+            }
+            if (document.root() == null) {
                 reader.problem(0, 0, "", "the policy is empty");
             }
-            return root;
-        } catch (MarkedYAMLException e) {
-            String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-            String context = e.getContext() != null ? " (" + e.getContext() + ")" : "";
-            reader.problem(e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark(), "", "YAML: " + problem + context);
-            return null;
-        } catch (YAMLException e) {
-            reader.problem(0, 0, "", "YAML: " + e.getMessage());
+            return document.root();
+        } catch (YamlSyntaxException e) {
+            reader.problem(e.mark(), "", "YAML: " + e.reason());
             return null;
         }
     }
