@@ -30,7 +30,7 @@ public final class AwsConnector implements Connector {
     AwsConnector(AwsSettings settings, ConnectorContext context) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clients = new AwsClients(settings, context.http());
-        this.actions = new IamActionExecutor(AwsConnectorFactory.ID, clients.iam, context.clock());
+        this.actions = new IamActionExecutor(AwsConnectorFactory.ID, clients.iam, clients::secretsManager, context.clock());
     }
 
     @Override

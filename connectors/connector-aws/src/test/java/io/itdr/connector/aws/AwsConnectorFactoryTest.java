@@ -172,7 +172,8 @@ class AwsConnectorFactoryTest {
             assertThat(connector.id()).isEqualTo("aws");
             assertThat(connector.capabilities()).containsExactlyInAnyOrder(Capability.TELEMETRY_NORMALIZE, Capability.ACTIONS);
             assertThat(connector.normalizer()).isNotNull();
-            assertThat(connector.actions().rungs()).containsOnlyKeys(Rung.DISABLE_CREDENTIAL, Rung.QUARANTINE_SESSION, Rung.DISABLE_IDENTITY);
+            assertThat(connector.actions().rungs()).containsOnlyKeys(Rung.DISABLE_CREDENTIAL, Rung.QUARANTINE_SESSION,
+                    Rung.ROTATE_CREDENTIAL, Rung.DISABLE_IDENTITY);
             assertThatThrownBy(connector::telemetry).isInstanceOfSatisfying(ConnectorException.class, e -> {
                 assertThat(e.code()).isEqualTo(ErrorCode.NOT_SUPPORTED);
                 assertThat(e.getMessage()).isEqualTo("Connector 'aws' does not support telemetry polling");
