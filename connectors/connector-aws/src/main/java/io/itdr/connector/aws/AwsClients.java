@@ -2,9 +2,10 @@ package io.itdr.connector.aws;
 
 import io.itdr.spi.HttpSettings;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -16,20 +17,28 @@ import software.amazon.awssdk.http.apache.ProxyConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.IamClientBuilder;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
  * The SDK clients of one connector, sharing one HTTP client and one credentials provider. Built
  * without calling AWS: credentials are resolved (and a role assumed) on the first call.
- * Endpoint overrides come from the host's {@link HttpSettings} per service ("iam", "sts"), for
- * sandboxes and private endpoints. Thread-safe; {@link #close()} releases everything.
+ * Endpoint overrides come from the host's {@link HttpSettings} per service ("iam", "sts",
+ * "secretsmanager"), for sandboxes and private endpoints. Secrets Manager clients are made per
+ * region on first use, since a secret lives in the region its ARN names. Thread-safe;
+ * {@link #close()} releases everything.
  */
 final class AwsClients implements AutoCloseable {
     private final SdkHttpClient http;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     final IamClient iam;
     final StsClient sts;
+    private final ClientOverrideConfiguration overrides;
+    private final AwsCredentialsProvider credentials;
+    private final Optional<URI> secretsManagerEndpoint;
+    private final ConcurrentHashMap<String, SecretsManagerClient> secretsManagers = new ConcurrentHashMap<>();
     private final String description;
 
     AwsClients(AwsSettings settings, HttpSettings httpSettings) {
@@ -52,6 +61,7 @@ final class AwsClients implements AutoCloseable {
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKeyId().reveal(), settings.secretAccessKey().reveal()))
                 : DefaultCredentialsProvider.builder().build();
         AwsCredentialsProvider credentials = base;
+        this.overrides = overrides;
         if (settings.assumeRoleArn() != null) {
             StsClient assumer = closing(stsClient(region, stsEndpoint, base, overrides));
             credentials = closing(StsAssumeRoleCredentialsProvider.builder()
@@ -61,6 +71,8 @@ final class AwsClients implements AutoCloseable {
                             .externalId(settings.externalId() == null ? null : settings.externalId().reveal()))
                     .build());
         }
+        this.credentials = credentials;
+        this.secretsManagerEndpoint = httpSettings.endpoint("secretsmanager");
         // the health check asks who the connector acts as: with the assumed role's credentials
         this.sts = closing(stsClient(region, stsEndpoint, credentials, overrides));
         if (base instanceof AutoCloseable closeable) {
@@ -73,7 +85,8 @@ final class AwsClients implements AutoCloseable {
         iamEndpoint.ifPresent(iamBuilder::endpointOverride);
         this.iam = closing(iamBuilder.build());
         this.description = "region=" + settings.region() + ", iam=" + iamEndpoint.map(URI::toString).orElse("default")
-                + ", sts=" + stsEndpoint.map(URI::toString).orElse("default");
+                + ", sts=" + stsEndpoint.map(URI::toString).orElse("default")
+                + ", secretsmanager=" + secretsManagerEndpoint.map(URI::toString).orElse("default");
     }
 
     private StsClient stsClient(Region region, Optional<URI> endpoint, AwsCredentialsProvider credentials,
@@ -81,6 +94,16 @@ final class AwsClients implements AutoCloseable {
         var builder = StsClient.builder().httpClient(http).overrideConfiguration(overrides).region(region).credentialsProvider(credentials);
         endpoint.ifPresent(builder::endpointOverride);
         return builder.build();
+    }
+
+    /** The Secrets Manager client of {@code region} ("eu-west-1"), made on first use. */
+    SecretsManagerClient secretsManager(String region) {
+        return secretsManagers.computeIfAbsent(region, name -> {
+            SecretsManagerClientBuilder builder = SecretsManagerClient.builder().httpClient(http).overrideConfiguration(overrides)
+                    .credentialsProvider(credentials).region(Region.of(name));
+            secretsManagerEndpoint.ifPresent(builder::endpointOverride);
+            return closing(builder.build());
+        });
     }
 
     private <T extends AutoCloseable> T closing(T closeable) {

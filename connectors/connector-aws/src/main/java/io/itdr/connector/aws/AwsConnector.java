@@ -1,11 +1,14 @@
 package io.itdr.connector.aws;
 
 import io.itdr.connector.aws.act.IamActionExecutor;
+import io.itdr.connector.aws.inventory.IamInventory;
+import io.itdr.connector.aws.inventory.InventorySettings;
 import io.itdr.connector.aws.normalize.CloudTrailNormalizer;
 import io.itdr.spi.Capability;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.action.ActionExecutor;
+import io.itdr.spi.inventory.InventorySource;
 import io.itdr.spi.telemetry.EventNormalizer;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -13,24 +16,28 @@ import java.util.Set;
 
 /**
  * A connection to one AWS account (or, with assume-role-arn, the account of that role). Offers
- * normalization of CloudTrail and GuardDuty exports and IAM containment actions; telemetry polling
- * and inventory are not offered and refuse with the standard NOT_SUPPORTED error.
+ * normalization of CloudTrail and GuardDuty exports, an inventory of IAM users and roles, and IAM
+ * containment actions; telemetry polling is not offered and refuses with the standard
+ * NOT_SUPPORTED error.
  *
- * <p>Thread-safe: the SDK clients are, the normalizer and executor are. {@link #toString()} never
- * shows a secret.
+ * <p>Thread-safe: the SDK clients are, the normalizer, inventory and executor are.
+ * {@link #toString()} never shows a secret.
  */
 public final class AwsConnector implements Connector {
-    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.TELEMETRY_NORMALIZE, Capability.ACTIONS));
+    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.TELEMETRY_NORMALIZE, Capability.INVENTORY,
+            Capability.ACTIONS));
 
     private final AwsSettings settings;
     private final AwsClients clients;
     private final CloudTrailNormalizer normalizer = new CloudTrailNormalizer();
+    private final IamInventory inventory;
     private final IamActionExecutor actions;
 
-    AwsConnector(AwsSettings settings, ConnectorContext context) {
+    AwsConnector(AwsSettings settings, InventorySettings inventorySettings, ConnectorContext context) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clients = new AwsClients(settings, context.http());
-        this.actions = new IamActionExecutor(AwsConnectorFactory.ID, clients.iam, context.clock());
+        this.inventory = new IamInventory(AwsConnectorFactory.ID, clients.iam, inventorySettings);
+        this.actions = new IamActionExecutor(AwsConnectorFactory.ID, clients.iam, clients::secretsManager, context.clock());
     }
 
     @Override
@@ -46,6 +53,11 @@ public final class AwsConnector implements Connector {
     @Override
     public EventNormalizer normalizer() {
         return normalizer;
+    }
+
+    @Override
+    public InventorySource inventory() {
+        return inventory;
     }
 
     @Override

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.itdr.connector.aws.act.IamSandbox;
+import io.itdr.connector.aws.inventory.InventorySettings;
 import io.itdr.spi.Capability;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
@@ -29,6 +30,7 @@ import io.itdr.spi.config.ConnectorConfig;
 import io.itdr.spi.config.Secret;
 import io.itdr.spi.event.CredentialRef;
 import io.itdr.spi.event.IdentityRef;
+import io.itdr.spi.inventory.InventoryPage;
 import io.itdr.spi.telemetry.NormalizationSink;
 import io.itdr.spi.telemetry.RawPayload;
 import io.itdr.spi.telemetry.Rejection;
@@ -134,8 +136,29 @@ class AwsConnectorFactoryTest {
         assertThat(factory.configProperties()).allSatisfy(p -> assertThat(p.description()).isNotBlank());
         assertThat(factory.configProperties()).filteredOn(ConfigProperty::secret).extracting(ConfigProperty::name)
                 .containsExactlyInAnyOrder("access-key-id", "secret-access-key", "external-id");
+        assertThat(factory.configProperties()).extracting(ConfigProperty::name).contains("owner-tag", "criticality-tag");
         ConnectorConfig defaults = config(Map.of());
         assertThat(AwsSettings.from(defaults)).isEqualTo(new AwsSettings("us-east-1", null, null, null, null, "itdr", 3));
+        assertThat(InventorySettings.from(defaults)).isEqualTo(new InventorySettings("owner", "criticality"));
+        assertThatThrownBy(() -> factory.create(config(Map.of("owner-tag", "bad<key>")), context()))
+                .isInstanceOfSatisfying(ConnectorException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_INVALID);
+                    assertThat(e.getMessage()).contains("owner-tag: expected an IAM tag key");
+                });
+    }
+
+    @Test
+    void inventoryListsTheAccountWithTheConfiguredTagKeys() {
+        sandbox.users.get("ci-deployer").tags.put("Team", "platform");
+        try (Connector connector = factory.create(config(staticKeys("owner-tag", "team")), context())) {
+            InventoryPage page = connector.inventory().list(null, 10);
+            assertThat(page.isLast()).isTrue();
+            assertThat(page.identities()).singleElement().satisfies(identity -> {
+                assertThat(identity.identity().id()).isEqualTo("arn:aws:iam::123456789012:user/ci-deployer");
+                assertThat(identity.owner()).isEqualTo("platform");
+                assertThat(identity.credentials()).extracting(c -> c.id()).containsExactly("AKIAIOSFODNN7EXAMPLE");
+            });
+        }
     }
 
     @Test
@@ -170,15 +193,16 @@ class AwsConnectorFactoryTest {
     void declaredCapabilitiesWorkAndTheOthersRefuseWithTheStandardError() {
         try (Connector connector = factory.create(config(staticKeys()), context())) {
             assertThat(connector.id()).isEqualTo("aws");
-            assertThat(connector.capabilities()).containsExactlyInAnyOrder(Capability.TELEMETRY_NORMALIZE, Capability.ACTIONS);
+            assertThat(connector.capabilities()).containsExactlyInAnyOrder(Capability.TELEMETRY_NORMALIZE, Capability.INVENTORY,
+                    Capability.ACTIONS);
             assertThat(connector.normalizer()).isNotNull();
-            assertThat(connector.actions().rungs()).containsOnlyKeys(Rung.DISABLE_CREDENTIAL, Rung.QUARANTINE_SESSION, Rung.DISABLE_IDENTITY);
+            assertThat(connector.inventory()).isNotNull();
+            assertThat(connector.actions().rungs()).containsOnlyKeys(Rung.DISABLE_CREDENTIAL, Rung.QUARANTINE_SESSION,
+                    Rung.ROTATE_CREDENTIAL, Rung.DISABLE_IDENTITY);
             assertThatThrownBy(connector::telemetry).isInstanceOfSatisfying(ConnectorException.class, e -> {
                 assertThat(e.code()).isEqualTo(ErrorCode.NOT_SUPPORTED);
                 assertThat(e.getMessage()).isEqualTo("Connector 'aws' does not support telemetry polling");
             });
-            assertThatThrownBy(connector::inventory).isInstanceOfSatisfying(ConnectorException.class,
-                    e -> assertThat(e.getMessage()).isEqualTo("Connector 'aws' does not support inventory"));
         }
     }
 

@@ -28,9 +28,12 @@ import software.amazon.awssdk.services.iam.IamClient;
  *   <li>disable_credential → UpdateAccessKey Inactive ↔ Active (reversible);</li>
  *   <li>quarantine_session → role inline policy AWSRevokeOlderSessions ↔ its deletion
  *       (compensable; roles only: AWS has no such revocation for IAM users);</li>
+ *   <li>rotate_credential → a new access key stored in the Secrets Manager secret the request
+ *       names, the old key deactivated ↔ old key reactivated, secret label restored, new key
+ *       deactivated (compensable; see {@link AccessKeyRotation});</li>
  *   <li>disable_identity → AWSDenyAll attached to the user or role ↔ detached (reversible).</li>
  * </ul>
- * Other rungs (step_up, rotate_credential) are refused with the standard NOT_SUPPORTED error.
+ * step_up is refused with the standard NOT_SUPPORTED error.
  *
  * <p>Execution reads the state first and makes no call when it is already the plan's post-state;
  * a second execution under one idempotency key never calls the platform again. Revert refuses
@@ -59,20 +62,24 @@ public final class IamActionExecutor implements ActionExecutor {
     /**
      * @param connectorId the id plans are made under ("aws"); never null
      * @param iam         an IAM client; never null; closed by its owner, not here
+     * @param secrets     Secrets Manager clients by region, for rotation; never null; closed by their owner
      * @param clock       the time of snapshots and of the session cut-off; never null
      */
-    public IamActionExecutor(String connectorId, IamClient iam, Clock clock) {
+    public IamActionExecutor(String connectorId, IamClient iam, SecretsManagerClients secrets, Clock clock) {
         this.connectorId = Objects.requireNonNull(connectorId, "connectorId");
         Objects.requireNonNull(iam, "iam");
+        Objects.requireNonNull(secrets, "secrets");
         Objects.requireNonNull(clock, "clock");
         Map<Rung, IamAction> byRung = new EnumMap<>(Rung.class);
         byRung.put(Rung.DISABLE_CREDENTIAL, new AccessKeyDeactivation(connectorId, iam, clock));
         byRung.put(Rung.QUARANTINE_SESSION, new RoleSessionRevocation(connectorId, iam, clock));
+        byRung.put(Rung.ROTATE_CREDENTIAL, new AccessKeyRotation(connectorId, iam, secrets, clock));
         byRung.put(Rung.DISABLE_IDENTITY, new DenyAllAttachment(connectorId, iam, clock));
         this.actions = Collections.unmodifiableMap(byRung);
         Map<Rung, Reversibility> classes = new EnumMap<>(Rung.class);
         classes.put(Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE);
         classes.put(Rung.QUARANTINE_SESSION, Reversibility.COMPENSABLE);
+        classes.put(Rung.ROTATE_CREDENTIAL, Reversibility.COMPENSABLE);
         classes.put(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE);
         this.rungs = Collections.unmodifiableMap(classes);
     }

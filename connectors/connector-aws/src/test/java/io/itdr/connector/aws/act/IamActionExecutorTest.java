@@ -46,6 +46,10 @@ class IamActionExecutorTest {
     static final String USER = "arn:aws:iam::123456789012:user/ci-deployer";
     static final String ROLE = "arn:aws:iam::123456789012:role/app-server";
     static final String KEY = "AKIAIOSFODNN7EXAMPLE";
+    /** These tests never rotate (AccessKeyRotationTest does): a Secrets Manager call would be a bug. */
+    static final SecretsManagerClients NO_SECRETS = region -> {
+        throw new AssertionError("no Secrets Manager call expected");
+    };
 
     private final IamSandbox sandbox = new IamSandbox();
     private WireMockServer server;
@@ -69,7 +73,7 @@ class IamActionExecutorTest {
         role.attached.add("arn:aws:iam::123456789012:policy/app-c");
         sandbox.roles.put("app-server", role);
         iam = client(Duration.ofSeconds(5));
-        executor = new IamActionExecutor("aws", iam, Clock.fixed(NOW, ZoneOffset.UTC));
+        executor = new IamActionExecutor("aws", iam, NO_SECRETS, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     IamClient client(Duration timeout) {
@@ -106,8 +110,9 @@ class IamActionExecutorTest {
     @Test
     void declaresItsRungsAndRefusesTheOthersWithTheStandardError() {
         assertThat(executor.rungs()).containsExactlyInAnyOrderEntriesOf(Map.of(Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE,
-                Rung.QUARANTINE_SESSION, Reversibility.COMPENSABLE, Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE));
-        for (Rung rung : List.of(Rung.STEP_UP, Rung.ROTATE_CREDENTIAL)) {
+                Rung.QUARANTINE_SESSION, Reversibility.COMPENSABLE, Rung.ROTATE_CREDENTIAL, Reversibility.COMPENSABLE,
+                Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE));
+        for (Rung rung : List.of(Rung.STEP_UP)) {
             assertThatThrownBy(() -> executor.plan(request(rung, USER, "iam_user", new CredentialRef(KEY, "access_key"))))
                     .isInstanceOfSatisfying(ConnectorException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.NOT_SUPPORTED);
@@ -352,7 +357,7 @@ class IamActionExecutorTest {
         ActionPlan plan = executor.plan(disableKey());
         fault("UpdateAccessKey", aResponse().withFixedDelay(3_000).withStatus(200).withBody(""));
         try (IamClient impatient = client(Duration.ofMillis(300))) {
-            IamActionExecutor hurried = new IamActionExecutor("aws", impatient, Clock.fixed(NOW, ZoneOffset.UTC));
+            IamActionExecutor hurried = new IamActionExecutor("aws", impatient, NO_SECRETS, Clock.fixed(NOW, ZoneOffset.UTC));
             assertThatThrownBy(() -> hurried.execute(plan, "slow-1")).isInstanceOfSatisfying(ConnectorException.class, e -> {
                 assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
                 assertThat(e.getMessage()).contains("the effect of a change is unknown");

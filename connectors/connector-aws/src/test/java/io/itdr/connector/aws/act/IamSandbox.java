@@ -14,19 +14,25 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * A stateful stand-in for the IAM Query API on WireMock: every call is {@code POST /} with a
  * form body whose {@code Action=} parameter names the operation; answers are the XML documents of
  * the IAM API Reference (https://docs.aws.amazon.com/IAM/latest/APIReference/), computed from an
- * in-memory account. Lists page one item at a time (Marker / IsTruncated) so the SDK paginators
- * are exercised. Errors use the Query error shape
+ * in-memory account. Lists of keys, tags and policies page one item at a time (Marker /
+ * IsTruncated) so the SDK paginators are exercised; ListUsers and ListRoles honour MaxItems and
+ * mark positions by name. CreateAccessKey issues a fresh random secret ({@link #issuedSecrets}, the
+ * canary of secret-leak checks) and refuses a third key with LimitExceeded, as IAM does.
+ * {@link #hooks} delay an answer or change the account right after one. Errors use the Query error shape
  * ({@code <ErrorResponse><Error><Type>Sender</Type><Code>NoSuchEntity</Code>…}).
  *
  * <p>Thread-safe enough for tests: the model is synchronized on this object.
@@ -34,22 +40,41 @@ import java.util.UUID;
 public final class IamSandbox implements ResponseDefinitionTransformerV2 {
     static final String NAME = "iam-sandbox";
     private static final String NS = "https://iam.amazonaws.com/doc/2010-05-08/";
+    private static final String ARN_PREFIX = "arn:aws:iam::123456789012:";
 
-    /** One IAM user: access key id → status, attached managed policy ARNs. */
+    /** Creation time of keys, users and roles that were not given one. */
+    public static final String DEFAULT_CREATED = "2024-01-10T08:00:00Z";
+
+    /**
+     * One IAM user: access key id → status (and creation time when not {@link #DEFAULT_CREATED}),
+     * the service each key was last used with, tags, inline policy name → document, attached
+     * managed policy ARNs.
+     */
     public static final class User {
         public final Map<String, String> keys = new LinkedHashMap<>();
-        final Map<String, String> lastUsedService = new LinkedHashMap<>();
-        final Set<String> attached = new LinkedHashSet<>();
+        public final Map<String, String> keyCreated = new LinkedHashMap<>();
+        public final Map<String, String> lastUsedService = new LinkedHashMap<>();
+        public final Map<String, String> tags = new LinkedHashMap<>();
+        public final Map<String, String> inline = new LinkedHashMap<>();
+        public final Set<String> attached = new LinkedHashSet<>();
     }
 
-    /** One IAM role: inline policy name → document as put, attached managed policy ARNs. */
+    /** One IAM role: tags, inline policy name → document as put, attached managed policy ARNs. */
     public static final class Role {
-        final Map<String, String> inline = new LinkedHashMap<>();
-        final Set<String> attached = new LinkedHashSet<>();
+        public final Map<String, String> tags = new LinkedHashMap<>();
+        public final Map<String, String> inline = new LinkedHashMap<>();
+        public final Set<String> attached = new LinkedHashSet<>();
     }
 
     public final Map<String, User> users = new LinkedHashMap<>();
     public final Map<String, Role> roles = new LinkedHashMap<>();
+    /** Secret access key of every key CreateAccessKey issued, by key id: the canary tests look for. */
+    public final Map<String, String> issuedSecrets = new LinkedHashMap<>();
+    /** The time CreateAccessKey stamps on new keys. */
+    public String now = "2024-06-01T12:00:05Z";
+    /** One-shot delays and side effects, per action. */
+    public final OneShotHooks hooks = new OneShotHooks();
+    private int issued;
 
     /** Registers one stub per supported action, each citing its API reference page. */
     public void stubActions(WireMockServer server) {
@@ -79,6 +104,23 @@ public final class IamSandbox implements ResponseDefinitionTransformerV2 {
         stub(server, "AttachRolePolicy");
         // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachRolePolicy.html
         stub(server, "DetachRolePolicy");
+        // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html (MaxItems, Marker, IsTruncated)
+        stub(server, "ListUsers");
+        // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html
+        stub(server, "ListRoles");
+        // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html
+        stub(server, "GetUser");
+        // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserTags.html
+        stub(server, "ListUserTags");
+        // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoleTags.html
+        stub(server, "ListRoleTags");
+        // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserPolicies.html
+        stub(server, "ListUserPolicies");
+        // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRolePolicies.html
+        stub(server, "ListRolePolicies");
+        // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccessKey.html (LimitExceeded at 2 keys:
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)
+        stub(server, "CreateAccessKey");
     }
 
     private static void stub(WireMockServer server, String action) {
@@ -91,11 +133,16 @@ public final class IamSandbox implements ResponseDefinitionTransformerV2 {
         return "(.*&)?Action=" + action + "(&.*)?";
     }
 
-    /** The Action= of every request the server received, in order. */
+    /**
+     * The operation of every request the server received, in order: the Action= of Query requests,
+     * the part of X-Amz-Target after the last '.' for JSON requests ("PutSecretValue").
+     */
     public static List<String> actions(WireMockServer server) {
         List<String> actions = new ArrayList<>();
         for (ServeEvent event : server.getAllServeEvents()) {
-            actions.add(0, form(event.getRequest()).getOrDefault("Action", "?"));
+            String target = event.getRequest().getHeader("X-Amz-Target");
+            actions.add(0, target != null ? target.substring(target.lastIndexOf('.') + 1)
+                    : form(event.getRequest()).getOrDefault("Action", "?"));
         }
         return actions;
     }
@@ -113,8 +160,9 @@ public final class IamSandbox implements ResponseDefinitionTransformerV2 {
     @Override
     public ResponseDefinition transform(ServeEvent serveEvent) {
         Map<String, String> p = form(serveEvent.getRequest());
+        String action = p.getOrDefault("Action", "");
         synchronized (this) {
-            return answer(p.getOrDefault("Action", ""), p);
+            return hooks.apply(action, answer(action, p));
         }
     }
 
@@ -127,7 +175,8 @@ public final class IamSandbox implements ResponseDefinitionTransformerV2 {
                 }
                 List<String> members = new ArrayList<>();
                 user.keys.forEach((id, status) -> members.add("<member><UserName>" + x(p.get("UserName")) + "</UserName><AccessKeyId>"
-                        + x(id) + "</AccessKeyId><Status>" + x(status) + "</Status><CreateDate>2024-01-10T08:00:00Z</CreateDate></member>"));
+                        + x(id) + "</AccessKeyId><Status>" + x(status) + "</Status><CreateDate>" + user.keyCreated.getOrDefault(id, DEFAULT_CREATED)
+                        + "</CreateDate></member>"));
                 return page(action, "<UserName>" + x(p.get("UserName")) + "</UserName>", "AccessKeyMetadata", members, p);
             }
             case "GetAccessKeyLastUsed": {
@@ -153,10 +202,7 @@ public final class IamSandbox implements ResponseDefinitionTransformerV2 {
                 if (!roles.containsKey(p.get("RoleName"))) {
                     return noSuchEntity("The role with name " + p.get("RoleName") + " cannot be found.");
                 }
-                String name = x(p.get("RoleName"));
-                return ok(action, "<Role><Path>/</Path><AssumeRolePolicyDocument>%7B%7D</AssumeRolePolicyDocument><RoleId>AROAEXAMPLE"
-                        + "</RoleId><RoleName>" + name + "</RoleName><Arn>arn:aws:iam::123456789012:role/" + name
-                        + "</Arn><CreateDate>2024-01-10T08:00:00Z</CreateDate></Role>");
+                return ok(action, "<Role>" + role(p.get("RoleName")) + "</Role>");
             }
             case "GetRolePolicy": {
                 Role role = roles.get(p.get("RoleName"));
@@ -211,9 +257,98 @@ public final class IamSandbox implements ResponseDefinitionTransformerV2 {
                 }
                 return ok(action, null);
             }
+            case "ListUsers":
+                return principals(action, "Users", users.keySet(), p,
+                        name -> "<Path>/</Path><UserName>" + x(name) + "</UserName><UserId>AIDA" + id(name) + "</UserId><Arn>"
+                                + ARN_PREFIX + "user/" + x(name) + "</Arn><CreateDate>" + DEFAULT_CREATED + "</CreateDate>");
+            case "ListRoles":
+                return principals(action, "Roles", roles.keySet(), p, name -> role(name));
+            case "GetUser": {
+                String name = p.get("UserName");
+                if (!users.containsKey(name)) {
+                    return noSuchEntity("The user with name " + name + " cannot be found.");
+                }
+                return ok(action, "<User><Path>/</Path><UserName>" + x(name) + "</UserName><UserId>AIDA" + id(name) + "</UserId><Arn>"
+                        + ARN_PREFIX + "user/" + x(name) + "</Arn><CreateDate>" + DEFAULT_CREATED + "</CreateDate></User>");
+            }
+            case "ListUserTags":
+            case "ListRoleTags": {
+                boolean user = action.equals("ListUserTags");
+                Map<String, String> tags = user ? (users.containsKey(p.get("UserName")) ? users.get(p.get("UserName")).tags : null)
+                        : (roles.containsKey(p.get("RoleName")) ? roles.get(p.get("RoleName")).tags : null);
+                if (tags == null) {
+                    return noSuchEntity("The " + (user ? "user" : "role") + " cannot be found.");
+                }
+                List<String> members = new ArrayList<>();
+                tags.forEach((k, v) -> members.add("<member><Key>" + x(k) + "</Key><Value>" + x(v) + "</Value></member>"));
+                return page(action, "", "Tags", members, p);
+            }
+            case "ListUserPolicies":
+            case "ListRolePolicies": {
+                boolean user = action.equals("ListUserPolicies");
+                Map<String, String> inline = user ? (users.containsKey(p.get("UserName")) ? users.get(p.get("UserName")).inline : null)
+                        : (roles.containsKey(p.get("RoleName")) ? roles.get(p.get("RoleName")).inline : null);
+                if (inline == null) {
+                    return noSuchEntity("The " + (user ? "user" : "role") + " cannot be found.");
+                }
+                List<String> members = new ArrayList<>();
+                inline.keySet().forEach(name -> members.add("<member>" + x(name) + "</member>"));
+                return page(action, "", "PolicyNames", members, p);
+            }
+            case "CreateAccessKey": {
+                User user = users.get(p.get("UserName"));
+                if (user == null) {
+                    return noSuchEntity("The user with name " + p.get("UserName") + " cannot be found.");
+                }
+                if (user.keys.size() >= 2) {
+                    return error(409, "LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2");
+                }
+                issued++;
+                String id = String.format("AKIANEWKEY%010d", issued);
+                String secret = "sandbox-secret-" + UUID.randomUUID();
+                user.keys.put(id, "Active");
+                user.keyCreated.put(id, now);
+                issuedSecrets.put(id, secret);
+                return ok(action, "<AccessKey><UserName>" + x(p.get("UserName")) + "</UserName><AccessKeyId>" + id
+                        + "</AccessKeyId><Status>Active</Status><SecretAccessKey>" + x(secret) + "</SecretAccessKey><CreateDate>"
+                        + now + "</CreateDate></AccessKey>");
+            }
             default:
                 return error(400, "InvalidAction", "Could not find operation " + action);
         }
+    }
+
+    private static String role(String name) {
+        return "<Path>/</Path><RoleName>" + x(name) + "</RoleName><RoleId>AROA" + id(name) + "</RoleId><Arn>" + ARN_PREFIX + "role/"
+                + x(name) + "</Arn><CreateDate>" + DEFAULT_CREATED + "</CreateDate><AssumeRolePolicyDocument>%7B%7D</AssumeRolePolicyDocument>";
+    }
+
+    /** A stable, unique-enough id suffix for a principal name. */
+    private static String id(String name) {
+        return String.format("%016X", name.hashCode() & 0xffffffffL);
+    }
+
+    /**
+     * ListUsers / ListRoles: sorted by name, MaxItems per page (default 100), and a Marker naming the
+     * next item, so that a principal deleted between pages does not shift the others (as IAM's
+     * opaque markers do not).
+     */
+    private static ResponseDefinition principals(String action, String listElement, Set<String> names, Map<String, String> p,
+                                                 Function<String, String> member) {
+        List<String> sorted = new ArrayList<>(new TreeSet<>(names));
+        String from = p.containsKey("Marker") ? new String(Base64.getUrlDecoder().decode(p.get("Marker")), StandardCharsets.UTF_8) : "";
+        int max = p.containsKey("MaxItems") ? Integer.parseInt(p.get("MaxItems")) : 100;
+        List<String> remaining = sorted.stream().filter(n -> n.compareTo(from) >= 0).toList();
+        StringBuilder body = new StringBuilder("<" + listElement + ">");
+        remaining.stream().limit(max).forEach(n -> body.append("<member>").append(member.apply(n)).append("</member>"));
+        body.append("</").append(listElement).append(">");
+        boolean more = remaining.size() > max;
+        body.append("<IsTruncated>").append(more).append("</IsTruncated>");
+        if (more) {
+            body.append("<Marker>").append(Base64.getUrlEncoder().encodeToString(remaining.get(max).getBytes(StandardCharsets.UTF_8)))
+                    .append("</Marker>");
+        }
+        return ok(action, body.toString());
     }
 
     private Set<String> attached(boolean user, Map<String, String> p) {
