@@ -2,35 +2,42 @@ package io.itdr.connector.aws;
 
 import io.itdr.connector.aws.act.IamActionExecutor;
 import io.itdr.connector.aws.normalize.CloudTrailNormalizer;
+import io.itdr.connector.aws.telemetry.LookupEventsSettings;
+import io.itdr.connector.aws.telemetry.LookupEventsSource;
 import io.itdr.spi.Capability;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.action.ActionExecutor;
 import io.itdr.spi.telemetry.EventNormalizer;
+import io.itdr.spi.telemetry.TelemetrySource;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * A connection to one AWS account (or, with assume-role-arn, the account of that role). Offers
- * normalization of CloudTrail and GuardDuty exports and IAM containment actions; telemetry polling
- * and inventory are not offered and refuse with the standard NOT_SUPPORTED error.
+ * polling of CloudTrail event history (LookupEvents), normalization of CloudTrail and GuardDuty
+ * exports and IAM containment actions; inventory is not offered and refuses with the standard
+ * NOT_SUPPORTED error.
  *
  * <p>Thread-safe: the SDK clients are, the normalizer and executor are. {@link #toString()} never
  * shows a secret.
  */
 public final class AwsConnector implements Connector {
-    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.TELEMETRY_NORMALIZE, Capability.ACTIONS));
+    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.TELEMETRY_POLL, Capability.TELEMETRY_NORMALIZE,
+            Capability.ACTIONS));
 
     private final AwsSettings settings;
     private final AwsClients clients;
     private final CloudTrailNormalizer normalizer = new CloudTrailNormalizer();
     private final IamActionExecutor actions;
+    private final LookupEventsSource telemetry;
 
-    AwsConnector(AwsSettings settings, ConnectorContext context) {
+    AwsConnector(AwsSettings settings, LookupEventsSettings cloudTrail, ConnectorContext context) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clients = new AwsClients(settings, context.http());
         this.actions = new IamActionExecutor(AwsConnectorFactory.ID, clients.iam, context.clock());
+        this.telemetry = new LookupEventsSource(clients.cloudTrail, cloudTrail, normalizer, context.clock());
     }
 
     @Override
@@ -41,6 +48,11 @@ public final class AwsConnector implements Connector {
     @Override
     public Set<Capability> capabilities() {
         return CAPABILITIES;
+    }
+
+    @Override
+    public TelemetrySource telemetry() {
+        return telemetry;
     }
 
     @Override
@@ -66,6 +78,6 @@ public final class AwsConnector implements Connector {
 
     @Override
     public String toString() {
-        return "AwsConnector[" + settings + ", " + clients + "]";
+        return "AwsConnector[" + settings + ", " + clients + ", " + telemetry + "]";
     }
 }

@@ -1,6 +1,7 @@
 package io.itdr.connector.aws;
 
 import io.itdr.connector.aws.normalize.CloudTrailNormalizer;
+import io.itdr.connector.aws.telemetry.LookupEventsSettings;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.ConnectorFactory;
@@ -10,6 +11,7 @@ import io.itdr.spi.telemetry.EventNormalizer;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The AWS connector plugin ({@code aws}), found with ServiceLoader. Its export normalizer reads
@@ -18,6 +20,8 @@ import java.util.Optional;
  */
 public final class AwsConnectorFactory implements ConnectorFactory {
     public static final String ID = "aws";
+    private static final List<ConfigProperty> PROPERTIES =
+            Stream.concat(AwsSettings.PROPERTIES.stream(), LookupEventsSettings.PROPERTIES.stream()).toList();
 
     @Override
     public String id() {
@@ -31,7 +35,7 @@ public final class AwsConnectorFactory implements ConnectorFactory {
 
     @Override
     public List<ConfigProperty> configProperties() {
-        return AwsSettings.PROPERTIES;
+        return PROPERTIES;
     }
 
     @Override
@@ -43,6 +47,6 @@ public final class AwsConnectorFactory implements ConnectorFactory {
     public Connector create(ConnectorConfig config, ConnectorContext context) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(context, "context");
-        return new AwsConnector(AwsSettings.from(config), context);
+        return new AwsConnector(AwsSettings.from(config), LookupEventsSettings.from(config), context);
     }
 }

@@ -170,13 +170,11 @@ class AwsConnectorFactoryTest {
     void declaredCapabilitiesWorkAndTheOthersRefuseWithTheStandardError() {
         try (Connector connector = factory.create(config(staticKeys()), context())) {
             assertThat(connector.id()).isEqualTo("aws");
-            assertThat(connector.capabilities()).containsExactlyInAnyOrder(Capability.TELEMETRY_NORMALIZE, Capability.ACTIONS);
+            assertThat(connector.capabilities()).containsExactlyInAnyOrder(Capability.TELEMETRY_POLL, Capability.TELEMETRY_NORMALIZE,
+                    Capability.ACTIONS);
+            assertThat(connector.telemetry()).isNotNull();
             assertThat(connector.normalizer()).isNotNull();
             assertThat(connector.actions().rungs()).containsOnlyKeys(Rung.DISABLE_CREDENTIAL, Rung.QUARANTINE_SESSION, Rung.DISABLE_IDENTITY);
-            assertThatThrownBy(connector::telemetry).isInstanceOfSatisfying(ConnectorException.class, e -> {
-                assertThat(e.code()).isEqualTo(ErrorCode.NOT_SUPPORTED);
-                assertThat(e.getMessage()).isEqualTo("Connector 'aws' does not support telemetry polling");
-            });
             assertThatThrownBy(connector::inventory).isInstanceOfSatisfying(ConnectorException.class,
                     e -> assertThat(e.getMessage()).isEqualTo("Connector 'aws' does not support inventory"));
         }
