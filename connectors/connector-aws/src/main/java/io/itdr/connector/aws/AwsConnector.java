@@ -20,7 +20,7 @@ import java.util.Set;
  * exports and IAM containment actions; inventory is not offered and refuses with the standard
  * NOT_SUPPORTED error.
  *
- * <p>Thread-safe: the SDK clients are, the normalizer and executor are. {@link #toString()} never
+ * <p>Thread-safe: the SDK clients are, the normalizer, telemetry source and executor are. {@link #toString()} never
  * shows a secret.
  */
 public final class AwsConnector implements Connector {

@@ -208,6 +208,7 @@ public final class CloudTrailSandbox implements ResponseDefinitionTransformerV2 
             item.put("EventName", e.eventName());
             item.put("ReadOnly", String.valueOf(e.eventName() != null && (e.eventName().startsWith("Get") || e.eventName().startsWith("List"))));
             item.put("AccessKeyId", "AKIAIOSFODNN7EXAMPLE");
+            // epoch seconds as a JSON number; whole seconds come out in exponent form (1.7723568E+9), which clients must read
             item.put("EventTime", BigDecimal.valueOf(e.time().getEpochSecond()).add(BigDecimal.valueOf(e.time().getNano(), 9)).stripTrailingZeros());
             item.put("EventSource", e.eventSource());
             item.put("Username", "ci-deployer");
