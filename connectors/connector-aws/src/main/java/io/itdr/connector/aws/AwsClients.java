@@ -15,6 +15,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.apache.ProxyConfiguration;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.IamClientBuilder;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -26,15 +27,16 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * The SDK clients of one connector, sharing one HTTP client and one credentials provider. Built
  * without calling AWS: credentials are resolved (and a role assumed) on the first call.
  * Endpoint overrides come from the host's {@link HttpSettings} per service ("iam", "sts",
- * "secretsmanager"), for sandboxes and private endpoints. Secrets Manager clients are made per
- * region on first use, since a secret lives in the region its ARN names. Thread-safe;
- * {@link #close()} releases everything.
+ * "secretsmanager", "cloudtrail"), for sandboxes and private endpoints. Secrets Manager clients
+ * are made per region on first use, since a secret lives in the region its ARN names.
+ * Thread-safe; {@link #close()} releases everything.
  */
 final class AwsClients implements AutoCloseable {
     private final SdkHttpClient http;
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     final IamClient iam;
     final StsClient sts;
+    final CloudTrailClient cloudTrail;
     private final ClientOverrideConfiguration overrides;
     private final AwsCredentialsProvider credentials;
     private final Optional<URI> secretsManagerEndpoint;
@@ -56,6 +58,7 @@ final class AwsClients implements AutoCloseable {
         Region region = Region.of(settings.region());
         Optional<URI> stsEndpoint = httpSettings.endpoint("sts");
         Optional<URI> iamEndpoint = httpSettings.endpoint("iam");
+        Optional<URI> cloudTrailEndpoint = httpSettings.endpoint("cloudtrail");
 
         AwsCredentialsProvider base = settings.hasStaticCredentials()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKeyId().reveal(), settings.secretAccessKey().reveal()))
@@ -84,9 +87,15 @@ final class AwsClients implements AutoCloseable {
                 .credentialsProvider(credentials).region(iamEndpoint.isPresent() ? region : globalRegion(settings.region()));
         iamEndpoint.ifPresent(iamBuilder::endpointOverride);
         this.iam = closing(iamBuilder.build());
+        // CloudTrail event history is regional: it holds the configured region's events (IAM's land in us-east-1)
+        var cloudTrailBuilder = CloudTrailClient.builder().httpClient(http).overrideConfiguration(overrides).region(region)
+                .credentialsProvider(credentials);
+        cloudTrailEndpoint.ifPresent(cloudTrailBuilder::endpointOverride);
+        this.cloudTrail = closing(cloudTrailBuilder.build());
         this.description = "region=" + settings.region() + ", iam=" + iamEndpoint.map(URI::toString).orElse("default")
                 + ", sts=" + stsEndpoint.map(URI::toString).orElse("default")
-                + ", secretsmanager=" + secretsManagerEndpoint.map(URI::toString).orElse("default");
+                + ", secretsmanager=" + secretsManagerEndpoint.map(URI::toString).orElse("default")
+                + ", cloudtrail=" + cloudTrailEndpoint.map(URI::toString).orElse("default");
     }
 
     private StsClient stsClient(Region region, Optional<URI> endpoint, AwsCredentialsProvider credentials,

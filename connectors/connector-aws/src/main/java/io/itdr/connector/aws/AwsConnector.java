@@ -4,27 +4,30 @@ import io.itdr.connector.aws.act.IamActionExecutor;
 import io.itdr.connector.aws.inventory.IamInventory;
 import io.itdr.connector.aws.inventory.InventorySettings;
 import io.itdr.connector.aws.normalize.CloudTrailNormalizer;
+import io.itdr.connector.aws.telemetry.LookupEventsSettings;
+import io.itdr.connector.aws.telemetry.LookupEventsSource;
 import io.itdr.spi.Capability;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.action.ActionExecutor;
 import io.itdr.spi.inventory.InventorySource;
 import io.itdr.spi.telemetry.EventNormalizer;
+import io.itdr.spi.telemetry.TelemetrySource;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * A connection to one AWS account (or, with assume-role-arn, the account of that role). Offers
- * normalization of CloudTrail and GuardDuty exports, an inventory of IAM users and roles, and IAM
- * containment actions; telemetry polling is not offered and refuses with the standard
- * NOT_SUPPORTED error.
+ * polling of CloudTrail event history (LookupEvents), normalization of CloudTrail and GuardDuty
+ * exports, an inventory of IAM users and roles, and IAM containment actions.
  *
- * <p>Thread-safe: the SDK clients are, the normalizer, inventory and executor are.
- * {@link #toString()} never shows a secret.
+ * <p>Thread-safe: the SDK clients are, the normalizer, telemetry source, inventory and executor
+ * are. {@link #toString()} never shows a secret.
  */
 public final class AwsConnector implements Connector {
-    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.TELEMETRY_NORMALIZE, Capability.INVENTORY,
+    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.TELEMETRY_POLL, Capability.TELEMETRY_NORMALIZE,
+            Capability.INVENTORY,
             Capability.ACTIONS));
 
     private final AwsSettings settings;
@@ -32,12 +35,15 @@ public final class AwsConnector implements Connector {
     private final CloudTrailNormalizer normalizer = new CloudTrailNormalizer();
     private final IamInventory inventory;
     private final IamActionExecutor actions;
+    private final LookupEventsSource telemetry;
 
-    AwsConnector(AwsSettings settings, InventorySettings inventorySettings, ConnectorContext context) {
+    AwsConnector(AwsSettings settings, LookupEventsSettings cloudTrail, InventorySettings inventorySettings,
+                 ConnectorContext context) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clients = new AwsClients(settings, context.http());
         this.inventory = new IamInventory(AwsConnectorFactory.ID, clients.iam, inventorySettings);
         this.actions = new IamActionExecutor(AwsConnectorFactory.ID, clients.iam, clients::secretsManager, context.clock());
+        this.telemetry = new LookupEventsSource(clients.cloudTrail, cloudTrail, normalizer, context.clock());
     }
 
     @Override
@@ -48,6 +54,11 @@ public final class AwsConnector implements Connector {
     @Override
     public Set<Capability> capabilities() {
         return CAPABILITIES;
+    }
+
+    @Override
+    public TelemetrySource telemetry() {
+        return telemetry;
     }
 
     @Override
@@ -78,6 +89,6 @@ public final class AwsConnector implements Connector {
 
     @Override
     public String toString() {
-        return "AwsConnector[" + settings + ", " + clients + "]";
+        return "AwsConnector[" + settings + ", " + clients + ", " + telemetry + "]";
     }
 }

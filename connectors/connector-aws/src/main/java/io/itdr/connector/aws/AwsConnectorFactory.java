@@ -2,6 +2,7 @@ package io.itdr.connector.aws;
 
 import io.itdr.connector.aws.inventory.InventorySettings;
 import io.itdr.connector.aws.normalize.CloudTrailNormalizer;
+import io.itdr.connector.aws.telemetry.LookupEventsSettings;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.ConnectorFactory;
@@ -21,7 +22,8 @@ import java.util.stream.Stream;
 public final class AwsConnectorFactory implements ConnectorFactory {
     public static final String ID = "aws";
     private static final List<ConfigProperty> PROPERTIES =
-            Stream.concat(AwsSettings.PROPERTIES.stream(), InventorySettings.PROPERTIES.stream()).toList();
+            Stream.of(AwsSettings.PROPERTIES, LookupEventsSettings.PROPERTIES, InventorySettings.PROPERTIES)
+                    .flatMap(List::stream).toList();
 
     @Override
     public String id() {
@@ -47,6 +49,6 @@ public final class AwsConnectorFactory implements ConnectorFactory {
     public Connector create(ConnectorConfig config, ConnectorContext context) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(context, "context");
-        return new AwsConnector(AwsSettings.from(config), InventorySettings.from(config), context);
+        return new AwsConnector(AwsSettings.from(config), LookupEventsSettings.from(config), InventorySettings.from(config), context);
     }
 }

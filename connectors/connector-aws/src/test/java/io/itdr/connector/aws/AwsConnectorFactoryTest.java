@@ -193,16 +193,13 @@ class AwsConnectorFactoryTest {
     void declaredCapabilitiesWorkAndTheOthersRefuseWithTheStandardError() {
         try (Connector connector = factory.create(config(staticKeys()), context())) {
             assertThat(connector.id()).isEqualTo("aws");
-            assertThat(connector.capabilities()).containsExactlyInAnyOrder(Capability.TELEMETRY_NORMALIZE, Capability.INVENTORY,
-                    Capability.ACTIONS);
+            assertThat(connector.capabilities()).containsExactlyInAnyOrder(Capability.TELEMETRY_POLL, Capability.TELEMETRY_NORMALIZE,
+                    Capability.INVENTORY, Capability.ACTIONS);
+            assertThat(connector.telemetry()).isNotNull();
             assertThat(connector.normalizer()).isNotNull();
             assertThat(connector.inventory()).isNotNull();
             assertThat(connector.actions().rungs()).containsOnlyKeys(Rung.DISABLE_CREDENTIAL, Rung.QUARANTINE_SESSION,
                     Rung.ROTATE_CREDENTIAL, Rung.DISABLE_IDENTITY);
-            assertThatThrownBy(connector::telemetry).isInstanceOfSatisfying(ConnectorException.class, e -> {
-                assertThat(e.code()).isEqualTo(ErrorCode.NOT_SUPPORTED);
-                assertThat(e.getMessage()).isEqualTo("Connector 'aws' does not support telemetry polling");
-            });
         }
     }
 

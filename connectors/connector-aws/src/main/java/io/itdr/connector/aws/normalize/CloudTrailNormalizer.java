@@ -12,6 +12,7 @@ import io.itdr.spi.telemetry.RawPayload;
 import io.itdr.spi.telemetry.Rejection;
 import java.io.IOException;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Normalizes AWS telemetry exports: CloudTrail log files as delivered to S3 ({@code {"Records":[...]}},
@@ -56,18 +57,7 @@ public final class CloudTrailNormalizer implements EventNormalizer {
             reader.read(payload.body(), new PayloadReader.RecordHandler() {
                 @Override
                 public void record(long number, long line, JsonNode record) {
-                    IdentityEvent event;
-                    try {
-                        event = map(record, name + ":record " + number);
-                    } catch (RejectedRecord rejected) {
-                        sink.reject(new Rejection(location(name, number, line), rejected.getMessage()));
-                        return;
-                    } catch (IllegalArgumentException invalid) {
-                        // a value the event model refuses (e.g. a blank id): this record only
-                        sink.reject(new Rejection(location(name, number, line), "not a valid event: " + invalid.getMessage()));
-                        return;
-                    }
-                    sink.accept(event);
+                    emit(() -> map(record, name + ":record " + number), location(name, number, line), sink);
                 }
 
                 @Override
@@ -78,6 +68,45 @@ public final class CloudTrailNormalizer implements EventNormalizer {
         } catch (PayloadReader.UnreadablePayload e) {
             throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Normalizes one item of a LookupEvents answer: its {@code CloudTrailEvent}, the CloudTrail
+     * record as a JSON string (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Event.html).
+     * The record becomes an event or, when it cannot be read, a rejection at {@code location}; it
+     * never throws for a bad record.
+     *
+     * @param cloudTrailEvent the record as text; may be null (rejected as missing)
+     * @param location        where the item was, for a rejection ("LookupEvents EventId=…"); never null
+     * @param rawRef          where the raw record lives, for the event; never null
+     * @param sink            receives the event or the rejection; never null
+     */
+    public void normalizeLookupEvent(String cloudTrailEvent, String location, String rawRef, NormalizationSink sink) {
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(rawRef, "rawRef");
+        Objects.requireNonNull(sink, "sink");
+        emit(() -> {
+            if (cloudTrailEvent == null) {
+                throw new RejectedRecord("CloudTrailEvent: missing");
+            }
+            return cloudTrail.map(parseEmbedded(cloudTrailEvent), rawRef);
+        }, location, sink);
+    }
+
+    /** Sends what {@code mapping} makes of one record to the sink: the event, or a rejection at {@code location}. */
+    private static void emit(Supplier<IdentityEvent> mapping, String location, NormalizationSink sink) {
+        IdentityEvent event;
+        try {
+            event = mapping.get();
+        } catch (RejectedRecord rejected) {
+            sink.reject(new Rejection(location, rejected.getMessage()));
+            return;
+        } catch (IllegalArgumentException invalid) {
+            // a value the event model refuses (e.g. a blank id): this record only
+            sink.reject(new Rejection(location, "not a valid event: " + invalid.getMessage()));
+            return;
+        }
+        sink.accept(event);
     }
 
     /** One record of any supported shape, unwrapped to a CloudTrail record or a GuardDuty finding. */
@@ -96,21 +125,26 @@ public final class CloudTrailNormalizer implements EventNormalizer {
             if (!embedded.isTextual()) {
                 throw new RejectedRecord("CloudTrailEvent: expected the record as a JSON string, found " + CloudTrailRecordMapper.kindOf(embedded));
             }
-            JsonNode parsed;
-            try {
-                parsed = reader.mapper().readTree(embedded.textValue());
-            } catch (IOException e) {
-                throw new RejectedRecord("CloudTrailEvent: not valid JSON: " + RecordFields.clip(e.getMessage(), 160));
-            }
-            if (parsed == null || !parsed.isObject()) {
-                throw new RejectedRecord("CloudTrailEvent: expected a JSON object");
-            }
-            return cloudTrail.map(parsed, rawRef);
+            return cloudTrail.map(parseEmbedded(embedded.textValue()), rawRef);
         }
         if (GuardDutyFindingMapper.looksLikeFinding(record)) {
             return guardDuty.map(record, rawRef);
         }
         return cloudTrail.map(record, rawRef);
+    }
+
+    /** A LookupEvents item's CloudTrailEvent string, parsed with this reader's limits. */
+    private JsonNode parseEmbedded(String text) {
+        JsonNode parsed;
+        try {
+            parsed = reader.mapper().readTree(text);
+        } catch (IOException e) {
+            throw new RejectedRecord("CloudTrailEvent: not valid JSON: " + RecordFields.clip(e.getMessage(), 160));
+        }
+        if (parsed == null || !parsed.isObject()) {
+            throw new RejectedRecord("CloudTrailEvent: expected a JSON object");
+        }
+        return parsed;
     }
 
     private static String location(String name, long number, long line) {
