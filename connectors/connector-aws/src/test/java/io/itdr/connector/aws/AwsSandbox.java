@@ -121,14 +121,21 @@ final class AwsSandbox implements Sandbox, AutoCloseable {
     }
 
     /**
-     * IAM calls other than reads (List*, Get*). STS GetCallerIdentity and CloudTrail LookupEvents
-     * read; STS AssumeRole issues the connector's own session and changes nothing in the account.
+     * Calls whose operation may change the account, from the server's request journal (faulted
+     * ones included). The rule is by operation name, the AWS API naming convention: List*, Get*
+     * and Describe* read (IAM, STS GetCallerIdentity, Secrets Manager DescribeSecret); CloudTrail
+     * LookupEvents reads event history; STS AssumeRole issues the connector's own session and
+     * changes nothing in the account. Everything else counts, a request naming no operation too:
+     * when in doubt, a call is taken to mutate.
      */
     @Override
     public int mutatingCallCount() {
-        return (int) IamSandbox.actions(server).stream()
-                .filter(action -> !action.equals("?") && !action.equals("AssumeRole") && !action.startsWith("List") && !action.startsWith("Get"))
-                .count();
+        return (int) IamSandbox.actions(server).stream().filter(operation -> !reads(operation)).count();
+    }
+
+    private static boolean reads(String operation) {
+        return operation.startsWith("List") || operation.startsWith("Get") || operation.startsWith("Describe")
+                || operation.equals("LookupEvents") || operation.equals("AssumeRole");
     }
 
     /**
