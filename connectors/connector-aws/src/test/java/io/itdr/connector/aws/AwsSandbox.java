@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One AWS account for the conformance kit, on one WireMock server: IAM and STS (Query protocol,
@@ -88,6 +89,9 @@ final class AwsSandbox implements Sandbox, AutoCloseable {
         console.addUser(USER, Map.of(KEY, "Active", "AKIAOTHERKEYEXAMPLE1", "Active"), "arn:aws:iam::aws:policy/ReadOnlyAccess");
         console.addRole(QUARANTINED_ROLE, "arn:aws:iam::123456789012:policy/app-server-data");
         console.addRole(DISABLED_ROLE, "arn:aws:iam::aws:policy/AWSCodeArtifactReadOnlyAccess");
+        console.tag("user", USER, "owner", "platform-team");
+        console.tag("role", QUARANTINED_ROLE, "owner", "orders-team");
+        console.tag("role", QUARANTINED_ROLE, "criticality", "tier1");
         cloudTrail.clear();
         seeded = 0;
 
@@ -217,6 +221,15 @@ final class AwsSandbox implements Sandbox, AutoCloseable {
     public RawExport exportTelemetry() {
         return new RawExport("123456789012_CloudTrail_us-east-1_20260301T1200Z_export.json", "application/json",
                 cloudTrail.export().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The ARN of every user and role, as IAM's ListUsers and ListRoles give them (all on path "/"). */
+    @Override
+    public Set<String> identityIds() {
+        Set<String> ids = new TreeSet<>();
+        console.names("user").forEach(name -> ids.add(userArn(name)));
+        console.names("role").forEach(name -> ids.add(roleArn(name)));
+        return ids;
     }
 
     @Override
