@@ -1,5 +1,7 @@
 package io.itdr.connector.aws;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.itdr.connector.tck.Behavior;
 import io.itdr.connector.tck.ConnectorTck;
 import io.itdr.connector.tck.RecordingMetrics;
@@ -8,6 +10,8 @@ import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.ConnectorFactory;
 import io.itdr.spi.HttpSettings;
+import io.itdr.spi.action.ActionExecutor;
+import io.itdr.spi.action.ActionPlan;
 import io.itdr.spi.action.ActionRequest;
 import io.itdr.spi.action.ActionTarget;
 import io.itdr.spi.action.Rung;
@@ -22,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The connector test kit against the AWS connector and one simulated account ({@link AwsSandbox}). */
 class AwsConnectorTckTest extends ConnectorTck {
@@ -52,12 +57,13 @@ class AwsConnectorTckTest extends ConnectorTck {
                 "assume-role-arn", AwsSandbox.roleArn("itdr-responder"), "external-id", "ext-" + CANARY_SECRET, "max-attempts", "1");
     }
 
-    /** The kit's clock and timeout, with IAM, STS and CloudTrail pointed at the sandbox. */
+    /** The kit's clock and timeout, with IAM, STS, CloudTrail and Secrets Manager pointed at the sandbox. */
     @Override
     protected ConnectorContext context() {
         return new TestingConnectorContext(Clock.fixed(TestingConnectorContext.NOW, ZoneOffset.UTC),
                 new HttpSettings(Duration.ofSeconds(2), REQUEST_TIMEOUT, null,
-                        Map.of("iam", sandbox.endpoint(), "sts", sandbox.endpoint(), "cloudtrail", sandbox.endpoint())),
+                        Map.of("iam", sandbox.endpoint(), "sts", sandbox.endpoint(), "cloudtrail", sandbox.endpoint(),
+                                "secretsmanager", sandbox.endpoint())),
                 Map.of(), new RecordingMetrics());
     }
 
@@ -68,8 +74,33 @@ class AwsConnectorTckTest extends ConnectorTck {
 
     @Override
     protected Set<Behavior> behaviors() {
-        return EnumSet.of(Behavior.TELEMETRY_POLL, Behavior.TELEMETRY_NORMALIZE, Behavior.EXPORT_NORMALIZER, Behavior.ACTIONS,
-                Behavior.HEALTH_CHECK);
+        return EnumSet.of(Behavior.TELEMETRY_POLL, Behavior.TELEMETRY_NORMALIZE, Behavior.EXPORT_NORMALIZER, Behavior.INVENTORY,
+                Behavior.ACTIONS, Behavior.HEALTH_CHECK);
+    }
+
+    /**
+     * The kit sees one effect as "no further mutating call"; for rotation that must mean exactly one
+     * new key, stored once, through the connector as the factory builds it (Secrets Manager endpoint
+     * included): executed twice under one key, then planned and executed again under another.
+     */
+    @Test
+    void rotationCreatesOneKeyAndStoresItInTheDestinationOnce() {
+        ActionExecutor executor = connect().actions();
+        ActionRequest rotation = actionRequests().stream().filter(r -> r.rung() == Rung.ROTATE_CREDENTIAL).findFirst().orElseThrow();
+        ActionPlan plan = executor.plan(rotation);
+        executor.execute(plan, "rotate-1");
+        executor.execute(plan, "rotate-1");
+        executor.execute(executor.plan(rotation), "rotate-2");
+
+        assertThat(sandbox.callsOf("CreateAccessKey")).isEqualTo(1);
+        assertThat(sandbox.callsOf("PutSecretValue")).isEqualTo(1);
+        Map<String, String> state = sandbox.snapshotOf(rotation.target());
+        String secret = "secret/" + AwsSandbox.SECRET_DESTINATION;
+        assertThat(state).containsEntry("user/" + AwsSandbox.ROTATED_USER + "/accessKey/" + AwsSandbox.ROTATED_KEY + "/status", "Inactive")
+                .containsEntry(secret + "/AWSPREVIOUS/AccessKeyId", AwsSandbox.ROTATED_KEY);
+        String newKey = state.get(secret + "/AWSCURRENT/AccessKeyId");
+        assertThat(newKey).isNotEqualTo(AwsSandbox.ROTATED_KEY);
+        assertThat(state).containsEntry("user/" + AwsSandbox.ROTATED_USER + "/accessKey/" + newKey + "/status", "Active");
     }
 
     @Override
@@ -84,6 +115,10 @@ class AwsConnectorTckTest extends ConnectorTck {
                 new ActionRequest(Rung.DISABLE_IDENTITY, new ActionTarget(AwsSandbox.ACCOUNT,
                         new IdentityRef(AwsSandbox.roleArn(AwsSandbox.DISABLED_ROLE), "iam_role", AwsSandbox.DISABLED_ROLE), null),
                         Map.of()),
-                new ActionRequest(Rung.DISABLE_IDENTITY, new ActionTarget(AwsSandbox.ACCOUNT, user, null), Map.of()));
+                new ActionRequest(Rung.DISABLE_IDENTITY, new ActionTarget(AwsSandbox.ACCOUNT, user, null), Map.of()),
+                new ActionRequest(Rung.ROTATE_CREDENTIAL, new ActionTarget(AwsSandbox.ACCOUNT,
+                        new IdentityRef(AwsSandbox.userArn(AwsSandbox.ROTATED_USER), "iam_user", AwsSandbox.ROTATED_USER),
+                        new CredentialRef(AwsSandbox.ROTATED_KEY, "access_key")),
+                        Map.of("secret-destination", AwsSandbox.SECRET_DESTINATION)));
     }
 }

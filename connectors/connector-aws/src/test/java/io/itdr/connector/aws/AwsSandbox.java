@@ -15,6 +15,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.StringValuePattern;
 import io.itdr.connector.aws.act.IamConsole;
 import io.itdr.connector.aws.act.IamSandbox;
+import io.itdr.connector.aws.act.SecretsManagerSandbox;
 import io.itdr.connector.aws.telemetry.CloudTrailSandbox;
 import io.itdr.connector.tck.ConnectorTck;
 import io.itdr.connector.tck.Fault;
@@ -30,12 +31,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * One AWS account for the conformance kit, on one WireMock server: IAM and STS (Query protocol,
  * {@code POST /} with a form body whose {@code Action=} names the operation, XML answers) through
- * {@link IamSandbox}, and CloudTrail event history (JSON 1.1, the operation in the
- * {@code X-Amz-Target} header) through {@link CloudTrailSandbox}. Faults answer in the shape of the
+ * {@link IamSandbox}, CloudTrail event history and Secrets Manager (JSON 1.1, the operation in the
+ * {@code X-Amz-Target} header) through {@link CloudTrailSandbox} and {@link SecretsManagerSandbox}.
+ * The secret {@link #SECRET_DESTINATION} is where {@link #ROTATED_USER}'s key goes when it is
+ * rotated (the catalog's secret_destination for that user). Faults answer in the shape of the
  * protocol asked: a Query error document or a JSON 1.1 {@code __type}. Mutating calls are counted
  * from WireMock's request journal. Used from the test thread.
  */
@@ -47,6 +52,12 @@ final class AwsSandbox implements Sandbox, AutoCloseable {
     static final String DISABLED_ROLE = "build-runner";
     static final String DENY_ALL = "arn:aws:iam::aws:policy/AWSDenyAll";
     static final String REVOKE_OLDER_SESSIONS = "AWSRevokeOlderSessions";
+    /** A user with one access key, so that rotation can create a second (AWS allows two). */
+    static final String ROTATED_USER = "report-exporter";
+    /** Its only key (an example key id of the AWS documentation). */
+    static final String ROTATED_KEY = "AKIAI44QH8DHBEXAMPLE";
+    static final String SECRET_DESTINATION = "arn:aws:secretsmanager:us-east-1:123456789012:secret:report-exporter/aws-access-key-AbCdEf";
+    private static final String SECRET_VERSION = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111";
     /** Seeded events start here, within the kit clock's default lookback and well before its settle delay. */
     private static final Instant FIRST_EVENT = TestingConnectorContext.NOW.minus(Duration.ofHours(4));
     private static final StringValuePattern ANY_TARGET = matching(".+");
@@ -54,16 +65,17 @@ final class AwsSandbox implements Sandbox, AutoCloseable {
     private final IamSandbox iam = new IamSandbox();
     private final IamConsole console = new IamConsole(iam);
     private final CloudTrailSandbox cloudTrail = new CloudTrailSandbox();
+    private final SecretsManagerSandbox secretsManager = new SecretsManagerSandbox();
     private final WireMockServer server;
     private int seeded;
 
     AwsSandbox() {
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(iam, cloudTrail));
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(iam, cloudTrail, secretsManager));
         server.start();
         reset();
     }
 
-    /** The endpoint of every service (IAM, STS and CloudTrail all answer on {@code POST /}). */
+    /** The endpoint of every service (IAM, STS, CloudTrail and Secrets Manager all answer on {@code POST /}). */
     URI endpoint() {
         return URI.create(server.baseUrl());
     }
@@ -88,11 +100,20 @@ final class AwsSandbox implements Sandbox, AutoCloseable {
         console.addUser(USER, Map.of(KEY, "Active", "AKIAOTHERKEYEXAMPLE1", "Active"), "arn:aws:iam::aws:policy/ReadOnlyAccess");
         console.addRole(QUARANTINED_ROLE, "arn:aws:iam::123456789012:policy/app-server-data");
         console.addRole(DISABLED_ROLE, "arn:aws:iam::aws:policy/AWSCodeArtifactReadOnlyAccess");
+        console.tag("user", USER, "owner", "platform-team");
+        console.tag("role", QUARANTINED_ROLE, "owner", "orders-team");
+        console.tag("role", QUARANTINED_ROLE, "criticality", "tier1");
+        console.addUser(ROTATED_USER, Map.of(ROTATED_KEY, "Active"), "arn:aws:iam::123456789012:policy/reports-read");
+        console.tag("user", ROTATED_USER, "owner", "data-team");
+        secretsManager.clear();
+        secretsManager.addSecret(SECRET_DESTINATION, SECRET_VERSION,
+                "{\"AccessKeyId\":\"" + ROTATED_KEY + "\",\"SecretAccessKey\":\"(provisioned before itdr)\"}");
         cloudTrail.clear();
         seeded = 0;
 
         iam.stubActions(server);
         cloudTrail.stub(server);
+        secretsManager.stubActions(server);
         // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
         server.stubFor(post(urlEqualTo("/")).withRequestBody(matching(IamSandbox.actionPattern("GetCallerIdentity")))
                 .willReturn(aResponse().withHeader("Content-Type", "text/xml").withBody(
@@ -121,20 +142,33 @@ final class AwsSandbox implements Sandbox, AutoCloseable {
     }
 
     /**
-     * IAM calls other than reads (List*, Get*). STS GetCallerIdentity and CloudTrail LookupEvents
-     * read; STS AssumeRole issues the connector's own session and changes nothing in the account.
+     * Calls whose operation may change the account, from the server's request journal (faulted
+     * ones included). The rule is by operation name, the AWS API naming convention: List*, Get*
+     * and Describe* read (IAM, STS GetCallerIdentity, Secrets Manager DescribeSecret); CloudTrail
+     * LookupEvents reads event history; STS AssumeRole issues the connector's own session and
+     * changes nothing in the account. Everything else counts, a request naming no operation too:
+     * when in doubt, a call is taken to mutate.
      */
     @Override
     public int mutatingCallCount() {
-        return (int) IamSandbox.actions(server).stream()
-                .filter(action -> !action.equals("?") && !action.equals("AssumeRole") && !action.startsWith("List") && !action.startsWith("Get"))
-                .count();
+        return (int) IamSandbox.actions(server).stream().filter(operation -> !reads(operation)).count();
+    }
+
+    /** Calls of one operation ("CreateAccessKey", "PutSecretValue") received since the last reset. */
+    long callsOf(String operation) {
+        return IamSandbox.actions(server).stream().filter(operation::equals).count();
+    }
+
+    private static boolean reads(String operation) {
+        return operation.startsWith("List") || operation.startsWith("Get") || operation.startsWith("Describe")
+                || operation.equals("LookupEvents") || operation.equals("AssumeRole");
     }
 
     /**
-     * Every IAM, STS and CloudTrail call answers with the fault, except STS AssumeRole: that is the
-     * connector signing in, made once before any other call, and faulting it would shadow the error
-     * mapping of every read path behind it (AssumeRole faults are checked in LookupEventsSourceTest).
+     * Every IAM, STS, CloudTrail and Secrets Manager call answers with the fault, except STS
+     * AssumeRole: that is the connector signing in, made once before any other call, and faulting it
+     * would shadow the error mapping of every read path behind it (AssumeRole faults are checked in
+     * LookupEventsSourceTest).
      */
     @Override
     public void injectFault(Fault fault) {
@@ -154,7 +188,11 @@ final class AwsSandbox implements Sandbox, AutoCloseable {
         };
     }
 
-    /** CloudTrail faults (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/CommonErrors.html): JSON 1.1, mostly HTTP 400. */
+    /**
+     * CloudTrail faults (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/CommonErrors.html), JSON 1.1,
+     * mostly HTTP 400; Secrets Manager answers in the same shape with the same codes
+     * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/CommonErrors.html).
+     */
     private static ResponseDefinitionBuilder jsonFault(Fault fault) {
         return switch (fault.kind()) {
             case THROTTLED -> CloudTrailSandbox.error(400, "ThrottlingException", "Rate exceeded").withHeader("Retry-After", seconds(fault));
@@ -212,15 +250,32 @@ final class AwsSandbox implements Sandbox, AutoCloseable {
                 cloudTrail.export().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The ARN of every user and role, as IAM's ListUsers and ListRoles give them (all on path "/"). */
     @Override
-    public Map<String, String> snapshotOf(ActionTarget target) {
-        Arn arn = Arn.parse(target.identity().id()).orElseThrow();
-        return console.state(arn.resourceType(), arn.resourceName());
+    public Set<String> identityIds() {
+        Set<String> ids = new TreeSet<>();
+        console.names("user").forEach(name -> ids.add(userArn(name)));
+        console.names("role").forEach(name -> ids.add(roleArn(name)));
+        return ids;
     }
 
     /**
-     * Someone at the console undoes the containment on the target: re-activates the key, detaches
-     * AWSDenyAll, deletes the session revocation policy.
+     * The user's or role's IAM state (keys, attached and inline policies); for {@link #ROTATED_USER}
+     * also the labels of its {@link #SECRET_DESTINATION} and the key id each labelled version holds.
+     */
+    @Override
+    public Map<String, String> snapshotOf(ActionTarget target) {
+        Arn arn = Arn.parse(target.identity().id()).orElseThrow();
+        Map<String, String> state = new TreeMap<>(console.state(arn.resourceType(), arn.resourceName()));
+        if (arn.resourceType().equals("user") && arn.resourceName().equals(ROTATED_USER)) {
+            state.putAll(secretsManager.state(SECRET_DESTINATION));
+        }
+        return state;
+    }
+
+    /**
+     * Someone at the console undoes the containment on the target: re-activates the key (the one
+     * deactivated, or the one rotated out), detaches AWSDenyAll, deletes the session revocation policy.
      */
     @Override
     public void applyOutOfBandChange(ActionTarget target) {

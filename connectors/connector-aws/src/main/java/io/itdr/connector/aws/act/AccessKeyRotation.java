@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKey;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
@@ -29,7 +30,7 @@ import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
  * Manager secret the request names, and the old key deactivated, never deleted. Compensable:
  * revert reactivates the old key, puts the secret's AWSCURRENT label back on the version it was on
  * (a secret that had no current version keeps the new one), and deactivates the new key, which
- * stays (itdr never deletes keys).
+ * stays (itdr never deletes keys), unless the plan found it already active (a rotation carried out before).
  *
  * <p>Calls: ListAccessKeys, CreateAccessKey, UpdateAccessKey
  * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccessKey.html and neighbours);
@@ -38,7 +39,11 @@ import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
  *
  * <p>Planning refuses with CONFLICT when the request has no {@value #DESTINATION} parameter (the
  * catalog's secret_destination: a Secrets Manager secret ARN) or when the user already has two
- * keys: AWS allows two per user, active or not, and CreateAccessKey would fail.
+ * keys: AWS allows two per user, active or not, and CreateAccessKey would fail. Unless the
+ * rotation was already carried out: when the destination's AWSCURRENT version is the one itdr
+ * writes for another key of the user, that key is the rotation's new key, and the plan only does
+ * what is left (activate it, deactivate the old key), a no-op when nothing is: planning a rotation
+ * again after it ran must not ask for a third key.
  *
  * <p>"The new key" is any key of the user that was not there when the plan was made (plan detail
  * {@code keysAtPlan}): compared by id, so clock skew between itdr and AWS does not matter. Its
@@ -107,8 +112,7 @@ final class AccessKeyRotation implements IamAction {
 
         /** The version AWSCURRENT is on, or null when none is. */
         String current() {
-            return versions.entrySet().stream().filter(e -> e.getValue().contains(CURRENT)).map(Map.Entry::getKey)
-                    .findFirst().orElse(null);
+            return AccessKeyRotation.current(versions);
         }
 
         boolean delivered() {
@@ -133,24 +137,47 @@ final class AccessKeyRotation implements IamAction {
         if (keys.stream().noneMatch(k -> oldKeyId.equals(k.accessKeyId()))) {
             throw new ConnectorException(ErrorCode.NOT_FOUND, "access key " + oldKeyId + " is not a key of IAM user " + userName);
         }
-        if (keys.size() >= KEYS_PER_USER) {
+        String region = Arn.parse(destination).orElseThrow().region();
+        Map<String, List<String>> versions = versions(destination, region);
+        String current = current(versions);
+        AccessKeyMetadata stored = keys.stream()
+                .filter(k -> !oldKeyId.equals(k.accessKeyId()) && versionId(k.accessKeyId()).equals(current))
+                .findFirst().orElse(null);
+        if (stored == null && keys.size() >= KEYS_PER_USER) {
             throw new ConnectorException(ErrorCode.CONFLICT, "will not rotate access key " + oldKeyId + " of IAM user " + userName
                     + ": AWS allows " + KEYS_PER_USER + " access keys per user, active or not, and it has "
                     + keys.stream().map(AccessKeyMetadata::accessKeyId).toList() + "; delete one first (itdr never deletes keys)");
         }
-        Rotation rotation = new Rotation(userName, oldKeyId, destination, Arn.parse(destination).orElseThrow().region(),
-                Set.copyOf(keys.stream().map(AccessKeyMetadata::accessKeyId).toList()));
-        Snapshot pre = snapshot(rotation, new Observed(keys, versions(rotation), null));
+        Rotation rotation = new Rotation(userName, oldKeyId, destination, region, keys.stream().map(AccessKeyMetadata::accessKeyId)
+                .filter(id -> stored == null || !id.equals(stored.accessKeyId())).collect(Collectors.toUnmodifiableSet()));
+        Snapshot pre = snapshot(rotation, new Observed(keys, versions, stored));
         Snapshot post = new Snapshot(Map.of(oldKeyState(oldKeyId), INACTIVE, newKeyState(userName), ACTIVE,
                 secretState(destination), NEW_KEY_VERSION), clock.instant());
-        List<PlatformCall> calls = new ArrayList<>(List.of(new PlatformCall("iam:CreateAccessKey", userName, true),
-                new PlatformCall("secretsmanager:PutSecretValue", destination, true)));
-        if (!INACTIVE.equals(pre.state().get(oldKeyState(oldKeyId)))) {
+        boolean oldActive = !INACTIVE.equals(pre.state().get(oldKeyState(oldKeyId)));
+        List<PlatformCall> calls = new ArrayList<>();
+        String summary;
+        if (stored == null) {
+            calls.add(new PlatformCall("iam:CreateAccessKey", userName, true));
+            calls.add(new PlatformCall("secretsmanager:PutSecretValue", destination, true));
+            summary = "Rotate access key " + oldKeyId + " of IAM user " + userName + ": create a new key, store it in Secrets Manager secret "
+                    + destination + ", deactivate " + oldKeyId + " (kept, never deleted)";
+        } else {
+            List<String> left = new ArrayList<>();
+            if (!ACTIVE.equals(stored.statusAsString())) {
+                calls.add(update(stored.accessKeyId()));
+                left.add("activate " + stored.accessKeyId());
+            }
+            if (oldActive) {
+                left.add("deactivate " + oldKeyId);
+            }
+            summary = "Access key " + oldKeyId + " of IAM user " + userName + " was rotated before: its new key " + stored.accessKeyId()
+                    + " is the current version of Secrets Manager secret " + destination + "; "
+                    + (left.isEmpty() ? "nothing left to do" : String.join(", ", left));
+        }
+        if (oldActive) {
             calls.add(update(oldKeyId));
         }
-        return new ActionPlan(connectorId, request, calls, Reversibility.COMPENSABLE, pre, post,
-                "Rotate access key " + oldKeyId + " of IAM user " + userName + ": create a new key, store it in Secrets Manager secret "
-                        + destination + ", deactivate " + oldKeyId + " (kept, never deleted)",
+        return new ActionPlan(connectorId, request, calls, Reversibility.COMPENSABLE, pre, post, summary,
                 Map.of("userName", userName, "accessKeyId", oldKeyId, "secretDestination", destination,
                         "keysAtPlan", String.join(",", rotation.keysAtPlan().stream().sorted().toList())));
     }
@@ -266,9 +293,11 @@ final class AccessKeyRotation implements IamAction {
                             .moveToVersionId(versionBefore).removeFromVersionId(versionNow)));
             performed.add(new PlatformCall("secretsmanager:UpdateSecretVersionStage", rotation.destination() + "/" + CURRENT, true));
         }
-        // last the new key, deactivated: IAM cannot un-create it and itdr never deletes keys
-        if (now.newKey() != null && ACTIVE.equals(now.newKey().statusAsString())) {
-            setStatus(rotation.userName(), now.newKey().accessKeyId(), INACTIVE);
+        // last the new key: back to its status at plan time when the plan found it (a rotation carried out
+        // before), else deactivated: IAM cannot un-create it and itdr never deletes keys
+        String newWanted = ACTIVE.equals(before.get(newKeyState(rotation.userName()))) ? ACTIVE : INACTIVE;
+        if (now.newKey() != null && !newWanted.equals(now.newKey().statusAsString())) {
+            setStatus(rotation.userName(), now.newKey().accessKeyId(), newWanted);
             performed.add(update(now.newKey().accessKeyId()));
         }
         return performed;
@@ -292,7 +321,7 @@ final class AccessKeyRotation implements IamAction {
 
     private Observed observed(Rotation rotation) {
         List<AccessKeyMetadata> keys = keys(rotation.userName());
-        Map<String, List<String>> versions = versions(rotation);
+        Map<String, List<String>> versions = versions(rotation.destination(), rotation.region());
         // several unknown keys only when someone else created one too: prefer the one whose secret was stored, then the newest
         AccessKeyMetadata newKey = keys.stream().filter(k -> !rotation.keysAtPlan().contains(k.accessKeyId()))
                 .max(Comparator.comparing((AccessKeyMetadata k) -> versions.containsKey(versionId(k.accessKeyId())))
@@ -319,9 +348,15 @@ final class AccessKeyRotation implements IamAction {
     }
 
     /** DescribeSecret's VersionIdsToStages: each version that carries a staging label, with its labels. */
-    private Map<String, List<String>> versions(Rotation rotation) {
-        return call("secretsmanager:DescribeSecret", rotation.destination(),
-                () -> secrets.forRegion(rotation.region()).describeSecret(r -> r.secretId(rotation.destination())).versionIdsToStages());
+    private Map<String, List<String>> versions(String destination, String region) {
+        return call("secretsmanager:DescribeSecret", destination,
+                () -> secrets.forRegion(region).describeSecret(r -> r.secretId(destination)).versionIdsToStages());
+    }
+
+    /** The version AWSCURRENT is on, or null when none is. */
+    private static String current(Map<String, List<String>> versions) {
+        return versions.entrySet().stream().filter(e -> e.getValue().contains(CURRENT)).map(Map.Entry::getKey)
+                .findFirst().orElse(null);
     }
 
     private void setStatus(String userName, String keyId, String status) {

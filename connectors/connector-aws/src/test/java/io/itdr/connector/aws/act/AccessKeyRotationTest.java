@@ -164,7 +164,7 @@ class AccessKeyRotationTest {
     @Test
     void planReadsOnlyAndSaysWhatWillHappen() {
         ActionPlan plan = executor.plan(rotation());
-        assertThat(actions()).containsExactly("ListAccessKeys", "DescribeSecret");
+        assertThat(actions()).containsOnly("ListAccessKeys", "DescribeSecret");
         assertThat(regions).containsOnly("eu-west-1");
         assertThat(plan.reversibility()).isEqualTo(Reversibility.COMPENSABLE);
         assertThat(plan.preState().state()).isEqualTo(Map.of(OLD_KEY_STATE, "Active", NEW_KEY_STATE, "(absent)", SECRET_STATE, OLD_VERSION));
@@ -238,7 +238,40 @@ class AccessKeyRotationTest {
             assertThat(e.getMessage()).isEqualTo("will not rotate access key " + OLD + " of IAM user ci-deployer: AWS allows 2 access keys"
                     + " per user, active or not, and it has [" + OLD + ", AKIASECONDKEY000001]; delete one first (itdr never deletes keys)");
         });
-        assertThat(actions()).containsOnly("ListAccessKeys");
+        // the secret is read too: a second key that is the current version of the destination would be a rotation done before
+        assertThat(actions()).containsOnly("ListAccessKeys", "DescribeSecret");
+    }
+
+    @Test
+    void planningARotationCarriedOutBeforeFindsItsNewKeyAndNeverAsksForAThird() {
+        executor.execute(executor.plan(rotation()), "rotate-9");
+        String newKey = newKey();
+
+        ActionPlan again = executor.plan(rotation());
+        assertThat(again.isNoOp()).isTrue();
+        assertThat(again.calls()).isEmpty();
+        assertThat(again.details()).containsEntry("keysAtPlan", OLD);
+        assertThat(again.summary()).isEqualTo("Access key " + OLD + " of IAM user ci-deployer was rotated before: its new key " + newKey
+                + " is the current version of Secrets Manager secret " + DESTINATION + "; nothing left to do");
+        assertThat(executor.execute(again, "rotate-10").alreadyApplied()).isTrue();
+
+        // someone reactivated the old key: planning again completes the rotation with what is left
+        keys().put(OLD, "Active");
+        ActionPlan rest = executor.plan(rotation());
+        assertThat(rest.preState().state()).isEqualTo(Map.of(OLD_KEY_STATE, "Active", NEW_KEY_STATE, "Active",
+                SECRET_STATE, "(version holding the new access key)"));
+        assertThat(rest.calls()).containsExactly(new PlatformCall("iam:UpdateAccessKey", OLD, true));
+        assertThat(rest.summary()).endsWith(DESTINATION + "; deactivate " + OLD);
+        assertThat(executor.execute(rest, "rotate-11").performed()).containsExactly(new PlatformCall("iam:UpdateAccessKey", OLD, true));
+        assertThat(keys()).containsEntry(OLD, "Inactive").containsEntry(newKey, "Active").hasSize(2);
+
+        // its revert gives back what that plan found: both keys active, the new one still current
+        RevertResult reverted = executor.revert(rest, false);
+        assertThat(reverted.performed()).containsExactly(new PlatformCall("iam:UpdateAccessKey", OLD, true));
+        assertThat(reverted.restored().sameStateAs(rest.preState())).isTrue();
+        assertThat(keys()).containsEntry(OLD, "Active").containsEntry(newKey, "Active");
+        assertThat(count("CreateAccessKey")).isEqualTo(1);
+        assertThat(count("PutSecretValue")).isEqualTo(1);
     }
 
     @Test

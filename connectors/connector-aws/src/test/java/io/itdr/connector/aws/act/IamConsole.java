@@ -1,12 +1,14 @@
 package io.itdr.connector.aws.act;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What a person at the IAM console sees and changes in an {@link IamSandbox}, for tests outside
- * this package (the conformance kit's sandbox): users with their keys, roles, attached managed
- * policies, inline role policies. Changes made here are not API calls: the sandbox's request
+ * this package (the conformance kit's sandbox): users with their keys, roles, tags, attached
+ * managed policies, inline role policies. Changes made here are not API calls: the sandbox's request
  * journal does not see them. Synchronized on the sandbox, as its request handling is.
  */
 public final class IamConsole {
@@ -40,6 +42,20 @@ public final class IamConsole {
         role.attached.addAll(java.util.List.of(attachedPolicyArns));
         synchronized (iam) {
             iam.roles.put(name, role);
+        }
+    }
+
+    /** Tags a user or role ({@code type} "user" or "role"), as TagUser / TagRole would. */
+    public void tag(String type, String name, String key, String value) {
+        synchronized (iam) {
+            (type.equals("user") ? iam.users.get(name).tags : iam.roles.get(name).tags).put(key, value);
+        }
+    }
+
+    /** The names of every user ({@code type} "user") or every role ("role"), sorted. */
+    public Set<String> names(String type) {
+        synchronized (iam) {
+            return new TreeSet<>(type.equals("user") ? iam.users.keySet() : iam.roles.keySet());
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * A stateful stand-in for the AWS Secrets Manager JSON 1.1 API on WireMock: {@code POST /} with
@@ -67,6 +68,37 @@ public final class SecretsManagerSandbox implements ResponseDefinitionTransforme
         }
         secrets.put(arn, secret);
         return secret;
+    }
+
+    /** Removes every secret and forgets every PutSecretValue received. */
+    public synchronized void clear() {
+        secrets.clear();
+        puts.clear();
+    }
+
+    /**
+     * What the console shows of one secret, flattened: each staging label's version
+     * ({@code secret/<arn>/<label>} → version id) and the access key id that version holds
+     * ({@code secret/<arn>/<label>/AccessKeyId}), never the secret value itself. Empty for an unknown secret.
+     */
+    public synchronized Map<String, String> state(String arn) {
+        Map<String, String> state = new TreeMap<>();
+        Secret secret = secrets.get(arn);
+        if (secret != null) {
+            secret.stages.forEach((stage, version) -> {
+                state.put("secret/" + arn + "/" + stage, version);
+                state.put("secret/" + arn + "/" + stage + "/AccessKeyId", accessKeyId(secret.versions.get(version)));
+            });
+        }
+        return state;
+    }
+
+    private static String accessKeyId(String value) {
+        try {
+            return JSON.readTree(value).path("AccessKeyId").asText("(none)");
+        } catch (IOException e) {
+            return "(not JSON)";
+        }
     }
 
     /** Registers one stub per supported operation, each citing its API reference page. */
