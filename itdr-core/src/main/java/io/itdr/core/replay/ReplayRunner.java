@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * {@code itdr replay}: streams exported telemetry through a policy in shadow mode and reports
@@ -66,15 +67,33 @@ public final class ReplayRunner {
      *                                   anything is replayed: every file is checked first)
      */
     public ReplayReport run(String sourceId, EventNormalizer normalizer, List<Path> files) {
-        for (Path file : files) {
-            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-                throw new UnreadableInputException(Printable.escape(file.toString()) + ": no such readable file", null);
+        return run(List.of(new ReplayInput(sourceId, normalizer, files)));
+    }
+
+    /**
+     * Replays several sources in one run through one policy: each source's files are read in the
+     * order given, and the sources are merged by event time ({@link SourceMerge}), so the CloudTrail
+     * and the Okta System Log of one week can be replayed together.
+     *
+     * @throws UnreadableInputException when a file does not exist or cannot be opened (before
+     *                                   anything is replayed: every file is checked first)
+     */
+    public ReplayReport run(List<ReplayInput> inputs) {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("nothing to replay");
+        }
+        for (ReplayInput input : inputs) {
+            for (Path file : input.files()) {
+                if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                    throw new UnreadableInputException(Printable.escape(file.toString()) + ": no such readable file", null);
+                }
             }
         }
         ReplayClock clock = new ReplayClock(Instant.EPOCH);
         Ledger ledger = openLedger(clock);
         try {
-            ReplayReport report = new ReplayReport(options, sourceId);
+            ReplayReport report = new ReplayReport(options,
+                    String.join("+", inputs.stream().map(ReplayInput::source).distinct().toList()));
             PolicyEngine policy = new PolicyEngine(options.policy(), clock, options.rollbackPaths());
             ActionCoordinator coordinator = new ActionCoordinator(ledger, new InMemoryActionStore(), ExecutorRegistry.of(Map.of()),
                     new KillSwitch(ledger, clock), clock, ActionSettings.defaults());
@@ -86,8 +105,17 @@ public final class ReplayRunner {
                     report.onOutcome(outcome);
                 }
             });
-            for (Path file : files) {
-                replayFile(file, normalizer, order, report);
+            Consumer<SourceMerge.Item> into = item -> {
+                if (item instanceof SourceMerge.Event e) {
+                    offer(order, e.event(), e.location(), report);
+                } else if (item instanceof SourceMerge.Rejected r) {
+                    report.onRejected(r.rejection());
+                }
+            };
+            if (inputs.size() == 1) {
+                read(inputs.get(0), into); // one source: no threads, no merge
+            } else {
+                SourceMerge.merge(inputs.stream().<SourceMerge.Reader>map(input -> sink -> read(input, sink)).toList(), into);
             }
             order.flush();
             report.onLedger(ledger, options.ledgerFile());
@@ -103,7 +131,26 @@ public final class ReplayRunner {
         }
     }
 
-    private void replayFile(Path file, EventNormalizer normalizer, TimeOrder order, ReplayReport report) {
+    private void offer(TimeOrder order, IdentityEvent event, String where, ReplayReport report) {
+        switch (order.offer(event)) {
+            case HELD -> report.onAccepted(event);
+            case DUPLICATE -> report.onRejected(new Rejection(where,
+                    "duplicate of an earlier event with id " + Printable.clip(event.id(), 80)));
+            case LATE -> report.onRejected(new Rejection(where,
+                    "event " + Printable.clip(event.id(), 80) + " at " + event.time() + " is " + order.behind(event)
+                            + " older than events already processed, beyond the reorder window of "
+                            + options.reorderWindow() + " (sort the input, or pass the files in time order)"));
+        }
+    }
+
+    /** Reads one source's files in order, handing each record to {@code sink} as an event or a rejection. */
+    private static void read(ReplayInput input, Consumer<SourceMerge.Item> sink) {
+        for (Path file : input.files()) {
+            readFile(file, input.normalizer(), sink);
+        }
+    }
+
+    private static void readFile(Path file, EventNormalizer normalizer, Consumer<SourceMerge.Item> sink) {
         String name = Printable.escape(file.toString());
         long[] ordinal = new long[1];
         try (InputStream in = Files.newInputStream(file)) {
@@ -117,30 +164,22 @@ public final class ReplayRunner {
                 public void accept(IdentityEvent event, String location) {
                     ordinal[0]++;
                     // Where the normalizer said the record was; else its position among the file's events.
-                    String where = location != null ? Printable.escape(location) : name + ":event " + ordinal[0];
-                    switch (order.offer(event)) {
-                        case HELD -> report.onAccepted(event);
-                        case DUPLICATE -> report.onRejected(new Rejection(where,
-                                "duplicate of an earlier event with id " + Printable.clip(event.id(), 80)));
-                        case LATE -> report.onRejected(new Rejection(where,
-                                "event " + Printable.clip(event.id(), 80) + " at " + event.time() + " is " + order.behind(event)
-                                        + " older than events already processed, beyond the reorder window of "
-                                        + options.reorderWindow() + " (sort the input, or pass the files in time order)"));
-                    }
+                    sink.accept(new SourceMerge.Event(event, location != null ? Printable.escape(location) : name + ":event " + ordinal[0]));
                 }
 
                 @Override
                 public void reject(Rejection rejection) {
-                    report.onRejected(rejection);
+                    sink.accept(new SourceMerge.Rejected(rejection));
                 }
             });
         } catch (NoSuchFileException e) {
             throw new UnreadableInputException(name + ": no such file", e);
         } catch (ConnectorException e) {
             // The payload as a whole stopped being readable (truncated gzip, ...): what was read counts.
-            report.onRejected(new Rejection(name, Printable.clip(e.getMessage(), 300)));
+            sink.accept(new SourceMerge.Rejected(new Rejection(name, Printable.clip(e.getMessage(), 300))));
         } catch (IOException | UncheckedIOException e) {
-            report.onRejected(new Rejection(name, "cannot be read further: " + Printable.clip(String.valueOf(e.getMessage()), 200)));
+            sink.accept(new SourceMerge.Rejected(new Rejection(name, "cannot be read further: "
+                    + Printable.clip(String.valueOf(e.getMessage()), 200))));
         }
     }
 

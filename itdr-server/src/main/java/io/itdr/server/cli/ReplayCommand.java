@@ -10,6 +10,7 @@ import io.itdr.core.enrich.IdentityCatalog;
 import io.itdr.core.normalize.NormalizedEventNormalizer;
 import io.itdr.core.normalize.Printable;
 import io.itdr.core.replay.Labels;
+import io.itdr.core.replay.ReplayInput;
 import io.itdr.core.replay.ReplayOptions;
 import io.itdr.core.replay.ReplayReport;
 import io.itdr.core.replay.ReplayRunner;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,12 +42,15 @@ final class ReplayCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--events", paramLabel = "FILE", required = true,
-            description = "Telemetry to replay (repeatable; gzip is detected). Files are read in the order given.")
+            description = "Telemetry to replay (repeatable; gzip is detected). Files of one source are read in the order given.")
     List<Path> events = new ArrayList<>();
 
-    @Option(names = "--source", paramLabel = "ID", defaultValue = NormalizedEventNormalizer.SOURCE_ID,
-            description = "Input format: '${DEFAULT-VALUE}' (itdr's JSONL) or the id of a connector whose normalizer reads that platform's raw export.")
-    String source;
+    @Option(names = "--source", paramLabel = "ID",
+            description = {"Input format of the --events that follow it: 'normalized' (itdr's JSONL, the default before any "
+                    + "--source) or the id of a connector whose normalizer reads that platform's raw export (e.g. aws).",
+                    "Give several to replay several platforms in one run, merged by event time: "
+                    + "--source aws --events trail.json.gz --source okta --events logs.json"})
+    List<String> sources = new ArrayList<>();
 
     @Option(names = "--policy", paramLabel = "FILE", description = "Policy file (default: the shipped default policy).")
     Path policyFile;
@@ -76,10 +81,27 @@ final class ReplayCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--reorder-window must not be negative, not " + reorderWindow);
         }
         Map<String, EventNormalizer> sources = availableSources(err);
-        EventNormalizer normalizer = sources.get(source);
-        if (normalizer == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "unknown --source '" + Printable.clip(source, 40) + "'; available: " + sources.keySet());
+        for (String source : this.sources) {
+            if (!sources.containsKey(source)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "unknown --source '" + Printable.clip(source, 40) + "'; available: " + sources.keySet());
+            }
+        }
+        Map<String, List<Path>> inputs = inputsInOrder();
+        for (String source : this.sources) {
+            if (!inputs.containsKey(source)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--source '" + Printable.clip(source, 40) + "' applies to the --events after it, and none follows");
+            }
+        }
+        List<ReplayInput> replayInputs = new ArrayList<>();
+        for (Map.Entry<String, List<Path>> input : inputs.entrySet()) {
+            EventNormalizer normalizer = sources.get(input.getKey());
+            if (normalizer == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "unknown --source '" + Printable.clip(input.getKey(), 40) + "'; available: " + sources.keySet());
+            }
+            replayInputs.add(new ReplayInput(input.getKey(), normalizer, input.getValue()));
         }
         // The loaders report a missing file as a problem of the policy or catalog (exit 3); it is exit 4.
         for (Path input : Arrays.asList(policyFile, catalogFile, labelsFile)) {
@@ -120,7 +142,7 @@ final class ReplayCommand implements Callable<Integer> {
                 defaults.rollbackPaths(), defaults.maxRejectionsListed(), defaults.maxActionsListed());
         ReplayReport report;
         try {
-            report = new ReplayRunner(options).run(source, normalizer, events);
+            report = new ReplayRunner(options).run(replayInputs);
         } catch (ReplayRunner.UnreadableInputException e) {
             err.println("itdr replay: " + e.getMessage());
             return ExitCode.UNREADABLE;
@@ -132,6 +154,32 @@ final class ReplayCommand implements Callable<Integer> {
         spec.commandLine().getOut().print(format.equals("json") ? report.toJson() + System.lineSeparator() : report.toText());
         spec.commandLine().getOut().flush();
         return ExitCode.OK;
+    }
+
+    /**
+     * Source id → its files, in the order the command line gives them: each --source applies to the
+     * --events after it; --events before any --source are the normalized format.
+     */
+    private Map<String, List<Path>> inputsInOrder() {
+        Map<String, List<Path>> inputs = new LinkedHashMap<>();
+        String current = NormalizedEventNormalizer.SOURCE_ID;
+        int file = 0;
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--source") && i + 1 < args.size()) {
+                current = args.get(++i);
+            } else if (arg.startsWith("--source=")) {
+                current = arg.substring("--source=".length());
+            } else if (arg.equals("--events") || arg.startsWith("--events=")) {
+                // picocli already parsed and converted the files, in order: take the next one
+                inputs.computeIfAbsent(current, k -> new ArrayList<>()).add(events.get(file++));
+                if (arg.equals("--events")) {
+                    i++;
+                }
+            }
+        }
+        return inputs;
     }
 
     /** The normalized format plus every connector on the class path that can read exports offline. */

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,5 +59,25 @@ class CliAwsSourceTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err()).contains("unknown --source 'okta'; available: [aws, normalized]");
+    }
+
+    @Test
+    void twoSourcesReplayInOneRunMergedByEventTime() throws IOException {
+        Path trail = dir.resolve("trail.json");
+        Files.writeString(trail, TRAIL);
+        // The normalized event is 5 hours later than the CloudTrail one, yet listed first: the
+        // sources are merged by time, not read one after the other (which would make it late).
+        Path normalized = NormalizedEvents.write(dir.resolve("events.jsonl"), List.of(
+                NormalizedEvents.apiCall("n-1", "2026-11-01T15:00:00Z", "arn:aws:iam::123456789012:user/other")));
+
+        CliRun run = CliRun.of("replay", "--events", normalized.toString(), "--source", "aws", "--events", trail.toString(),
+                "--format", "json", "--reorder-window", "PT1M");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.OK);
+        JsonNode report = run.json();
+        assertThat(report.at("/source").asText()).isEqualTo("normalized+aws");
+        assertThat(report.at("/events/accepted").asLong()).isEqualTo(2);
+        assertThat(report.at("/events/rejected").asLong()).isEqualTo(1);
+        assertThat(report.at("/rejections/0/reason").asText()).contains("eventID");
     }
 }
