@@ -121,29 +121,30 @@ final class LifecycleSwitch implements OktaAction {
     }
 
     private Reading read(Ref ref) {
-        String appId = ref.ownerId();
+        String id = ref.ownerId();
+        String credentialId = ref.credentialId();
         return switch (subject) {
             case SERVICE_APP -> {
-                Application app = org.app(appId);
-                yield new Reading(OktaTargets.status(app.getStatus(), "app " + appId),
-                        "Okta app " + appId + (app.getLabel() == null ? "" : " '" + app.getLabel() + "'"));
+                Application app = org.app(id);
+                yield new Reading(OktaTargets.status(app.getStatus(), "app " + id),
+                        "Okta app " + id + (app.getLabel() == null ? "" : " '" + app.getLabel() + "'"));
             }
             case SERVICE_USER -> {
-                UserGetSingleton user = org.user(appId);
+                UserGetSingleton user = org.user(id);
                 String login = user.getProfile() == null ? null : user.getProfile().getLogin();
-                yield new Reading(OktaTargets.status(user.getStatus(), "user " + appId),
-                        "Okta service user " + appId + (login == null ? "" : " '" + login + "'"));
+                yield new Reading(OktaTargets.status(user.getStatus(), "user " + id),
+                        "Okta service user " + id + (login == null ? "" : " '" + login + "'"));
             }
             case CLIENT_SECRET -> {
-                OAuth2ClientSecret secret = org.secret(appId, ref.credentialId());
-                yield new Reading(OktaTargets.status(secret.getStatus(), "client secret " + ref.credentialId()),
-                        "client secret " + ref.credentialId() + " of Okta app " + appId + " (created " + OktaTargets.day(secret.getCreated()) + ")");
+                OAuth2ClientSecret secret = org.secret(id, credentialId);
+                yield new Reading(OktaTargets.status(secret.getStatus(), "client secret " + credentialId),
+                        "client secret " + credentialId + " of Okta app " + id + " (created " + OktaTargets.day(secret.getCreated()) + ")");
             }
             case JWK -> {
-                OAuth2ClientJsonWebKey key = org.jwk(appId, ref.credentialId());
-                yield new Reading(OktaTargets.status(key.getStatus(), "JSON Web Key " + ref.credentialId()),
-                        "JSON Web Key " + ref.credentialId() + (key.getKid() == null ? "" : " (kid " + key.getKid() + ")")
-                                + " of Okta app " + appId);
+                OAuth2ClientJsonWebKey key = org.jwk(id, credentialId);
+                yield new Reading(OktaTargets.status(key.getStatus(), "JSON Web Key " + credentialId),
+                        "JSON Web Key " + credentialId + (key.getKid() == null ? "" : " (kid " + key.getKid() + ")")
+                                + " of Okta app " + id);
             }
         };
     }

@@ -82,9 +82,13 @@ final class Revocation implements OktaAction {
         switch (subject) {
             case APP_TOKENS -> {
                 Application app = org.app(id);
-                pre = OktaTargets.snapshot(clock, key(id), org.appHasRefreshTokens(id) ? PRESENT : NONE);
-                summary = "Revoke every OAuth refresh token of Okta app " + id + (app.getLabel() == null ? "" : " '" + app.getLabel() + "'")
-                        + " and the access tokens minted with them (irreversible: clients must authenticate again)";
+                String named = "Okta app " + id + (app.getLabel() == null ? "" : " '" + app.getLabel() + "'");
+                boolean present = org.appHasRefreshTokens(id);
+                pre = OktaTargets.snapshot(clock, key(id), present ? PRESENT : NONE);
+                summary = present
+                        ? "Revoke every OAuth refresh token of " + named
+                                + " and the access tokens minted with them (irreversible: clients must authenticate again)"
+                        : named + " holds no refresh token: nothing to revoke";
             }
             case USER_SESSIONS -> {
                 UserGetSingleton user = org.user(id);
@@ -103,10 +107,10 @@ final class Revocation implements OktaAction {
             }
         }
         Snapshot post = OktaTargets.snapshot(clock, key(id), subject == Subject.API_TOKEN ? REVOKED : NONE);
+        // Sessions are not observable: the call is always planned for them.
         boolean noOp = observesWholeEffect() && pre.sameStateAs(post);
         return new ActionPlan(connectorId, request, noOp ? List.of() : List.of(call(id)), Reversibility.IRREVERSIBLE, pre, post,
-                noOp ? "Okta app " + id + " holds no refresh token: nothing to revoke" : summary,
-                Map.of(OktaTargets.ACTION, name(), "id", id));
+                summary, Map.of(OktaTargets.ACTION, name(), "id", id));
     }
 
     @Override

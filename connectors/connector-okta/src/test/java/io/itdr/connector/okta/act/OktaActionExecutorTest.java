@@ -340,6 +340,10 @@ class OktaActionExecutorTest {
         assertThat(mutations()).containsExactly("DELETE /api/v1/apps/" + APP + "/tokens");
         assertThat(kept(executor.verify(plan)).inPostState()).isTrue();
         assertRevertRefused(plan);
+        ActionPlan nothingLeft = executor.plan(request(Rung.QUARANTINE_SESSION, APP, "service_app", null));
+        assertThat(nothingLeft.isNoOp()).isTrue();
+        assertThat(nothingLeft.calls()).isEmpty();
+        assertThat(nothingLeft.summary()).isEqualTo("Okta app " + APP + " 'billing-sync' holds no refresh token: nothing to revoke");
         assertNothingLeaked();
     }
 
