@@ -1,0 +1,248 @@
+package io.itdr.connector.okta.act;
+
+import com.okta.sdk.resource.client.ApiClient;
+import io.itdr.connector.okta.OktaErrors;
+import io.itdr.spi.ConnectorException;
+import io.itdr.spi.ErrorCode;
+import io.itdr.spi.action.ActionExecutor;
+import io.itdr.spi.action.ActionPlan;
+import io.itdr.spi.action.ActionRequest;
+import io.itdr.spi.action.ActionTarget;
+import io.itdr.spi.action.ExecutionResult;
+import io.itdr.spi.action.PlatformCall;
+import io.itdr.spi.action.Reversibility;
+import io.itdr.spi.action.RevertResult;
+import io.itdr.spi.action.Rung;
+import io.itdr.spi.action.Snapshot;
+import io.itdr.spi.action.Verification;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Containment on Okta with the Management SDK's typed APIs. The action is chosen by rung and by
+ * the kind of the target's identity or credential:
+ * <table>
+ *   <caption>rungs and actions</caption>
+ *   <tr><th>rung</th><th>target</th><th>action</th><th>class</th></tr>
+ *   <tr><td>disable_identity</td><td>identity kind {@code service_app}</td><td>app deactivate ↔ activate</td><td>reversible</td></tr>
+ *   <tr><td>disable_identity</td><td>identity kind {@code service_user}</td><td>user suspend ↔ unsuspend</td><td>reversible</td></tr>
+ *   <tr><td>disable_credential</td><td>credential kind {@code client_secret} of an app</td><td>secret deactivate ↔ activate</td><td>reversible</td></tr>
+ *   <tr><td>disable_credential</td><td>credential kind {@code jwk} of an app</td><td>JWK deactivate ↔ activate</td><td>reversible</td></tr>
+ *   <tr><td>quarantine_session</td><td>credential or identity kind {@code api_token}</td><td>API token revocation</td><td>irreversible</td></tr>
+ *   <tr><td>quarantine_session</td><td>identity kind {@code service_app}</td><td>the app's refresh tokens revoked</td><td>irreversible</td></tr>
+ *   <tr><td>quarantine_session</td><td>identity kind {@code service_user}</td><td>the user's sessions and OAuth tokens revoked</td><td>irreversible</td></tr>
+ * </table>
+ * The identity of a credential target is the app ({@code 0oa…}) holding the secret or key. Any
+ * other rung, and any other kind, is refused with the standard NOT_SUPPORTED error naming what is
+ * accepted. See {@link LifecycleSwitch} and {@link Revocation} for the calls and snapshots.
+ *
+ * <p>Execution reads the state first and makes no call when it is already the plan's post-state
+ * (except where Okta cannot show the whole effect: a user's sessions); a second execution under one
+ * idempotency key never calls the platform again. Revert refuses irreversible plans with
+ * NOT_SUPPORTED, and refuses with DRIFT when the state is no longer the post-state unless forced.
+ * Every SDK failure becomes a {@link ConnectorException} through {@link OktaErrors}.
+ *
+ * <p>Thread-safe: the actions are stateless; the record of applied idempotency keys is
+ * synchronized and bounded (the engine reconciles older ones with {@link #verify}).
+ */
+public final class OktaActionExecutor implements ActionExecutor {
+    /** Identity kinds this executor acts on. */
+    public static final String SERVICE_APP = "service_app";
+    public static final String SERVICE_USER = "service_user";
+    public static final String API_TOKEN = "api_token";
+    /** Credential kinds of an app this executor deactivates. */
+    public static final String CLIENT_SECRET = "client_secret";
+    public static final String JWK = "jwk";
+
+    private static final int REMEMBERED_KEYS = 10_000;
+    private static final Map<Rung, Reversibility> RUNGS;
+
+    static {
+        Map<Rung, Reversibility> rungs = new EnumMap<>(Rung.class);
+        rungs.put(Rung.QUARANTINE_SESSION, Reversibility.IRREVERSIBLE);
+        rungs.put(Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE);
+        rungs.put(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE);
+        RUNGS = Collections.unmodifiableMap(rungs);
+    }
+
+    private final String connectorId;
+    private final Map<String, OktaAction> actions;
+    private final Map<String, ExecutionResult> applied = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ExecutionResult> eldest) {
+                    return size() > REMEMBERED_KEYS;
+                }
+            });
+
+    /**
+     * @param connectorId the id plans are made under ("okta"); never null
+     * @param client      an Okta API client built with the SDK's cache disabled and SDK retries off
+     *                    (the host retries); never null; shared, not closed here
+     * @param errors      the translation of SDK failures; never null
+     * @param clock       the time of snapshots; never null
+     */
+    public OktaActionExecutor(String connectorId, ApiClient client, OktaErrors errors, Clock clock) {
+        this.connectorId = Objects.requireNonNull(connectorId, "connectorId");
+        OktaOrg org = new OktaOrg(Objects.requireNonNull(client, "client"), Objects.requireNonNull(errors, "errors"));
+        Objects.requireNonNull(clock, "clock");
+        Map<String, OktaAction> byName = new LinkedHashMap<>();
+        for (LifecycleSwitch.Subject subject : LifecycleSwitch.Subject.values()) {
+            byName.put(subject.name(), new LifecycleSwitch(connectorId, subject, org, clock));
+        }
+        for (Revocation.Subject subject : Revocation.Subject.values()) {
+            byName.put(subject.name(), new Revocation(connectorId, subject, org, clock));
+        }
+        this.actions = Collections.unmodifiableMap(byName);
+    }
+
+    @Override
+    public Map<Rung, Reversibility> rungs() {
+        return RUNGS;
+    }
+
+    @Override
+    public ActionPlan plan(ActionRequest request) {
+        Objects.requireNonNull(request, "request");
+        return actions.get(chooseFor(request)).plan(request);
+    }
+
+    @Override
+    public ExecutionResult execute(ActionPlan plan, String idempotencyKey) {
+        Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+        OktaAction action = actionOf(plan);
+        if (applied.get(idempotencyKey) != null) {
+            return new ExecutionResult(idempotencyKey, true, List.of(), action.observe(plan));
+        }
+        Snapshot current = action.observe(plan);
+        ExecutionResult result;
+        if (action.observesWholeEffect() && current.sameStateAs(plan.postState())) {
+            result = new ExecutionResult(idempotencyKey, true, List.of(), current);
+        } else {
+            List<PlatformCall> performed = action.apply(plan);
+            result = new ExecutionResult(idempotencyKey, false, performed, action.observe(plan));
+        }
+        applied.put(idempotencyKey, result);
+        return result;
+    }
+
+    @Override
+    public Verification verify(ActionPlan plan) {
+        Snapshot observed = actionOf(plan).observe(plan);
+        return new Verification(observed.sameStateAs(plan.postState()), observed, differences(plan.postState(), observed));
+    }
+
+    @Override
+    public RevertResult revert(ActionPlan plan, boolean force) {
+        OktaAction action = actionOf(plan);
+        if (!plan.reversibility().canRevert()) {
+            throw ConnectorException.notSupported(connectorId, "reverting an irreversible " + plan.request().rung().policyName()
+                    + " (" + plan.summary() + ")");
+        }
+        Snapshot current = action.observe(plan);
+        if (!force && !current.sameStateAs(plan.postState())) {
+            throw new ConnectorException(ErrorCode.DRIFT, "will not revert " + plan.request().rung().policyName()
+                    + ": the state changed since the action (" + differences(plan.postState(), current)
+                    + "); an approver may force it");
+        }
+        if (current.sameStateAs(plan.preState())) {
+            return new RevertResult(current, List.of());
+        }
+        List<PlatformCall> performed = action.restore(plan);
+        return new RevertResult(action.observe(plan), performed);
+    }
+
+    /** The name of the action for a request, or the standard refusal saying what is accepted. */
+    private String chooseFor(ActionRequest request) {
+        ActionTarget target = request.target();
+        String identityKind = target.identity().kind();
+        String credentialKind = target.credential() == null ? null : target.credential().kind();
+        String rung = request.rung().policyName();
+        switch (request.rung()) {
+            case DISABLE_IDENTITY -> {
+                if (SERVICE_APP.equals(identityKind)) {
+                    return LifecycleSwitch.Subject.SERVICE_APP.name();
+                }
+                if (SERVICE_USER.equals(identityKind)) {
+                    return LifecycleSwitch.Subject.SERVICE_USER.name();
+                }
+                if (API_TOKEN.equals(identityKind)) {
+                    throw ConnectorException.notSupported(connectorId, rung + " for " + OktaTargets.describe(target)
+                            + ": Okta API tokens cannot be disabled, only revoked (quarantine_session, irreversible)");
+                }
+                throw ConnectorException.notSupported(connectorId, rung + " for " + OktaTargets.describe(target)
+                        + ": it acts on identities of kind " + SERVICE_APP + " or " + SERVICE_USER);
+            }
+            case DISABLE_CREDENTIAL -> {
+                if (target.credential() == null) {
+                    throw ConnectorException.notSupported(connectorId, rung + " without a credential in the target");
+                }
+                if (CLIENT_SECRET.equals(credentialKind)) {
+                    return LifecycleSwitch.Subject.CLIENT_SECRET.name();
+                }
+                if (JWK.equals(credentialKind)) {
+                    return LifecycleSwitch.Subject.JWK.name();
+                }
+                if (API_TOKEN.equals(credentialKind)) {
+                    throw ConnectorException.notSupported(connectorId, rung + " for API token " + target.credential().id()
+                            + ": Okta API tokens cannot be deactivated, only revoked (quarantine_session, irreversible)");
+                }
+                throw ConnectorException.notSupported(connectorId, rung + " for credential " + target.credential().id()
+                        + " of kind " + credentialKind + ": it acts on credentials of kind " + CLIENT_SECRET + " or " + JWK
+                        + " of an app");
+            }
+            case QUARANTINE_SESSION -> {
+                if (API_TOKEN.equals(credentialKind) || API_TOKEN.equals(identityKind)) {
+                    return Revocation.Subject.API_TOKEN.name();
+                }
+                if (SERVICE_APP.equals(identityKind)) {
+                    return Revocation.Subject.APP_TOKENS.name();
+                }
+                if (SERVICE_USER.equals(identityKind)) {
+                    return Revocation.Subject.USER_SESSIONS.name();
+                }
+                throw ConnectorException.notSupported(connectorId, rung + " for " + OktaTargets.describe(target)
+                        + ": it acts on identities of kind " + SERVICE_APP + ", " + SERVICE_USER + " or " + API_TOKEN);
+            }
+            default -> throw ConnectorException.notSupported(connectorId, "rung " + rung);
+        }
+    }
+
+    private OktaAction actionOf(ActionPlan plan) {
+        Objects.requireNonNull(plan, "plan");
+        if (!plan.connectorId().equals(connectorId)) {
+            throw new ConnectorException(ErrorCode.INTERNAL, "plan was made by connector '" + plan.connectorId()
+                    + "', not '" + connectorId + "'");
+        }
+        OktaAction action = actions.get(OktaTargets.detail(plan, OktaTargets.ACTION));
+        if (action == null) {
+            throw new ConnectorException(ErrorCode.INTERNAL, "plan names action '" + plan.details().get(OktaTargets.ACTION)
+                    + "', which this connector does not have");
+        }
+        return action;
+    }
+
+    /** What differs between the expected and the observed state, for people; empty when nothing does. */
+    static String differences(Snapshot expected, Snapshot observed) {
+        TreeSet<String> keys = new TreeSet<>(expected.state().keySet());
+        keys.addAll(observed.state().keySet());
+        StringBuilder b = new StringBuilder();
+        for (String key : keys) {
+            String want = expected.state().get(key);
+            String got = observed.state().get(key);
+            if (!Objects.equals(want, got)) {
+                b.append(b.length() == 0 ? "" : "; ").append(key).append(": expected ").append(want == null ? "nothing" : want)
+                        .append(", found ").append(got == null ? "nothing" : got);
+            }
+        }
+        return b.toString();
+    }
+}
