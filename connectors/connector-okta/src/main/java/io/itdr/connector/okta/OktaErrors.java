@@ -1,11 +1,13 @@
 package io.itdr.connector.okta;
 
+import com.okta.sdk.impl.oauth2.OAuth2TokenRetrieverException;
 import com.okta.sdk.resource.client.ApiException;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
+import java.security.GeneralSecurityException;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +53,8 @@ public final class OktaErrors {
             throw e;
         } catch (ApiException e) {
             throw translate(what, e);
+        } catch (OAuth2TokenRetrieverException e) {
+            throw tokenRequest(what, e);
         } catch (UncheckedIOException e) {
             throw transport(what, e.getCause());
         } catch (RuntimeException e) {
@@ -94,6 +98,39 @@ public final class OktaErrors {
             case 400, 409 -> ErrorCode.CONFLICT;
             default -> ErrorCode.INTERNAL;
         }, message, e);
+    }
+
+    /**
+     * The SDK could not get an OAuth access token for the service app (it asks on the first call and
+     * again before the token expires). Okta answers a token request it refuses with 400 or 401
+     * (invalid_client, invalid_scope: https://developer.okta.com/docs/reference/api/oidc/#response-properties-2):
+     * the credentials or the granted scopes are wrong, so AUTHENTICATION_FAILED; throttling, 5xx and
+     * transport failures are translated as for any call; a key the SDK cannot sign with is CONFIG_INVALID.
+     */
+    ConnectorException tokenRequest(String what, OAuth2TokenRetrieverException e) {
+        String during = what + " (OAuth 2.0 token request)";
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ApiException api) {
+                int status = api.getCode();
+                if (status == 400 || status == 401 || status == 403) {
+                    return new ConnectorException(ErrorCode.AUTHENTICATION_FAILED, during + ": HTTP " + status + detail(api), e);
+                }
+                return translate(during, api);
+            }
+        }
+        for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // the key does not parse or cannot sign (PEMException is an IOException: look for it before transport failures)
+            if (t instanceof GeneralSecurityException || t instanceof IllegalArgumentException
+                    || t.getClass().getName().startsWith("org.bouncycastle.")) {
+                return new ConnectorException(ErrorCode.CONFIG_INVALID, during + ": the client assertion cannot be signed with the "
+                        + "configured private-key: " + t.getClass().getSimpleName(), e);
+            }
+        }
+        Throwable io = ioCause(e);
+        if (io != null) {
+            return transport(during, io);
+        }
+        return new ConnectorException(ErrorCode.AUTHENTICATION_FAILED, during + ": " + e.getMessage(), e);
     }
 
     private static ConnectorException transport(String what, Throwable io) {
