@@ -20,7 +20,7 @@ import java.util.Map;
  *       app assignment ({@code group.user_membership.*}, {@code user.account.privilege.*},
  *       {@code group.privilege.*}, {@code app.oauth2.client.privilege.*}, {@code app.oauth2.*scope*} grants and
  *       revocations, {@code app.oauth2.*consent.grant|revoke}, {@code application.user_membership.add|remove},
- *       {@code group.application_assignment.*});</li>
+ *       {@code group.application_assignment.*}, admin role bindings {@code iam.resourceset.bindings.*});</li>
  *   <li>IDENTITY_CHANGE: lifecycle of users, apps and OAuth clients ({@code user.lifecycle.*},
  *       {@code application.lifecycle.*}, {@code app.oauth2.client.lifecycle.*});</li>
  *   <li>API_CALL: everything else.</li>
@@ -56,7 +56,7 @@ final class EventKinds {
                 || (t.startsWith("app.oauth2.") && t.contains("scope") && (t.contains("grant") || t.contains("revoke")))
                 || (t.startsWith("app.oauth2.") && (t.contains("consent.grant") || t.contains("consent.revoke")))
                 || t.equals("application.user_membership.add") || t.equals("application.user_membership.remove")
-                || t.startsWith("group.application_assignment.")) {
+                || t.startsWith("group.application_assignment.") || t.startsWith("iam.resourceset.bindings.")) {
             return EventCategory.PRIVILEGE_CHANGE;
         }
         if (t.startsWith("user.lifecycle.") || t.startsWith("application.lifecycle.") || t.startsWith("app.oauth2.client.lifecycle.")) {

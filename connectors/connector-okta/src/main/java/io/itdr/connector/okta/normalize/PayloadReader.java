@@ -100,7 +100,7 @@ final class PayloadReader {
         Progress progress = new Progress();
         try {
             BufferedInputStream raw = new BufferedInputStream(new KeepOpen(body), BUFFER_BYTES);
-            InputStream plain = isGzip(raw) ? new BufferedInputStream(new GZIPInputStream(raw, BUFFER_BYTES), BUFFER_BYTES) : raw;
+            InputStream plain = isGzip(raw) ? new NotGreedy(new GZIPInputStream(raw, BUFFER_BYTES)) : raw;
             try (RecordBudget budget = new RecordBudget(new BufferedInputStream(plain, BUFFER_BYTES), maxRecordBytes)) {
                 if (startsWithJsonLine(budget)) {
                     readLines(budget, handler, progress);
@@ -109,7 +109,8 @@ final class PayloadReader {
                 }
             }
         } catch (IOException e) {
-            String after = progress.records == 0 ? "before the first record" : "after record " + progress.records;
+            String after = progress.reading ? "in record " + progress.records
+                    : progress.records == 0 ? "before the first record" : "after record " + progress.records;
             String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw new UnreadablePayload("cannot be read " + after + ": " + LogFields.clip(reason, 200), e);
         }
@@ -143,7 +144,7 @@ final class PayloadReader {
     /** Whether the first line holds one complete JSON object that is not an event hook delivery (JSON Lines). */
     private boolean startsWithJsonLine(RecordBudget in) throws IOException {
         in.mark(SNIFF_BYTES);
-        byte[] head = in.readNBytes(SNIFF_BYTES);
+        byte[] head = readAhead(in);
         in.reset();
         int start = head.length >= 3 && (head[0] & 0xff) == 0xef && (head[1] & 0xff) == 0xbb && (head[2] & 0xff) == 0xbf ? 3 : 0;
         while (start < head.length && Character.isWhitespace(head[start])) {
@@ -165,6 +166,24 @@ final class PayloadReader {
         } catch (IOException notOneLine) {
             return false; // a pretty-printed document, or not JSON at all: stream mode says which
         }
+    }
+
+    /**
+     * Up to {@link #SNIFF_BYTES} bytes, or fewer when the payload breaks off sooner (a truncated gzip): the
+     * records before the break are still read, and the break is reported where reading meets it.
+     */
+    private static byte[] readAhead(InputStream in) {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            int n;
+            while (head.size() < SNIFF_BYTES && (n = in.read(buffer, 0, Math.min(buffer.length, SNIFF_BYTES - head.size()))) != -1) {
+                head.write(buffer, 0, n);
+            }
+        } catch (IOException breaksOff) {
+            // sniff what arrived
+        }
+        return head.toByteArray();
     }
 
     /** The {@code data.events} array of an event hook delivery, or null when {@code node} is not one. */
@@ -259,7 +278,9 @@ final class PayloadReader {
             long line = parser.currentTokenLocation().getLineNr();
             if (token == JsonToken.START_OBJECT) {
                 in.startRecord();
+                progress.reading = true;
                 JsonNode record = mapper.readTree(parser);
+                progress.reading = false;
                 in.endRecord();
                 handler.record(number, line, record, origin);
             } else {
@@ -355,9 +376,10 @@ final class PayloadReader {
         };
     }
 
-    /** Records seen so far, to say where reading stopped. */
+    /** Records seen so far, and whether the last is still being read, to say where reading stopped. */
     private static final class Progress {
         long records;
+        boolean reading;
     }
 
     /**
@@ -419,6 +441,22 @@ final class PayloadReader {
             if (recordStart >= 0 && count - recordStart > limit) {
                 throw new IOException("a record is larger than " + (limit - BUFFER_BYTES) + " bytes");
             }
+        }
+    }
+
+    /**
+     * Reports nothing available, so that a {@link BufferedInputStream} above hands over what one read gave
+     * instead of reading on: otherwise the bytes of a truncated gzip before the break are dropped with the
+     * exception the next read throws, and the records they hold are lost.
+     */
+    private static final class NotGreedy extends FilterInputStream {
+        NotGreedy(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int available() {
+            return 0;
         }
     }
 
