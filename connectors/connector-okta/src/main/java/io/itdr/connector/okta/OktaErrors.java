@@ -1,5 +1,6 @@
 package io.itdr.connector.okta;
 
+import com.okta.sdk.impl.oauth2.OAuth2HttpException;
 import com.okta.sdk.impl.oauth2.OAuth2TokenRetrieverException;
 import com.okta.sdk.resource.client.ApiException;
 import io.itdr.spi.ConnectorException;
@@ -38,6 +39,9 @@ import java.util.regex.Pattern;
 public final class OktaErrors {
     private static final Pattern ERROR_CODE = Pattern.compile("\"errorCode\"\\s*:\\s*\"([^\"]{1,40})\"");
     private static final Pattern ERROR_SUMMARY = Pattern.compile("\"errorSummary\"\\s*:\\s*\"([^\"]{1,200})\"");
+    /** The error of an OAuth 2.0 endpoint (RFC 6749 §5.2), which the token request answers with instead of Okta's errorCode. */
+    private static final Pattern OAUTH_ERROR = Pattern.compile("\"error\"\\s*:\\s*\"([^\"]{1,40})\"");
+    private static final Pattern OAUTH_DESCRIPTION = Pattern.compile("\"error_description\"\\s*:\\s*\"([^\"]{1,200})\"");
 
     private final Clock clock;
 
@@ -53,7 +57,7 @@ public final class OktaErrors {
             throw e;
         } catch (ApiException e) {
             throw translate(what, e);
-        } catch (OAuth2TokenRetrieverException e) {
+        } catch (OAuth2TokenRetrieverException | OAuth2HttpException e) {
             throw tokenRequest(what, e);
         } catch (UncheckedIOException e) {
             throw transport(what, e.getCause());
@@ -107,7 +111,7 @@ public final class OktaErrors {
      * the credentials or the granted scopes are wrong, so AUTHENTICATION_FAILED; throttling, 5xx and
      * transport failures are translated as for any call; a key the SDK cannot sign with is CONFIG_INVALID.
      */
-    ConnectorException tokenRequest(String what, OAuth2TokenRetrieverException e) {
+    ConnectorException tokenRequest(String what, RuntimeException e) {
         String during = what + " (OAuth 2.0 token request)";
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ApiException api) {
@@ -195,7 +199,12 @@ public final class OktaErrors {
         }
         Matcher code = ERROR_CODE.matcher(body);
         Matcher summary = ERROR_SUMMARY.matcher(body);
-        String c = code.find() ? code.group(1) : null;
+        boolean okta = code.find();
+        if (!okta) {
+            code = OAUTH_ERROR.matcher(body);
+            summary = OAUTH_DESCRIPTION.matcher(body);
+        }
+        String c = okta || code.find() ? code.group(1) : null;
         String s = summary.find() ? summary.group(1) : null;
         if (c == null && s == null) {
             return "";
