@@ -145,7 +145,7 @@ public final class OktaClients implements AutoCloseable {
             builder.setAuthorizationMode(AuthorizationMode.PRIVATE_KEY)
                     .setClientId(settings.clientId())
                     .setScopes(Set.copyOf(settings.scopes()))
-                    .setPrivateKey(settings.privateKey().reveal());
+                    .setPrivateKey(settings.privateKeyPem());
         }
         try {
             return builder.build();

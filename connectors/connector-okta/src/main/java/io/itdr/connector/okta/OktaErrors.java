@@ -89,6 +89,11 @@ public final class OktaErrors {
             return new ConnectorException(ErrorCode.MALFORMED_RESPONSE, what + ": " + detail, e);
         }
         String message = what + ": HTTP " + status + detail;
+        if (status >= 200 && status < 300) {
+            // the SDK could not read a success answer (a body of another content type, say a proxy's page)
+            return new ConnectorException(ErrorCode.MALFORMED_RESPONSE, what + ": unreadable answer to HTTP " + status
+                    + ": " + shorten(String.valueOf(e.getMessage())), e);
+        }
         if (status == 429) {
             return ConnectorException.retriable(ErrorCode.THROTTLED, message, retryAfter(e.getResponseHeaders()), e);
         }
@@ -108,15 +113,16 @@ public final class OktaErrors {
      * The SDK could not get an OAuth access token for the service app (it asks on the first call and
      * again before the token expires). Okta answers a token request it refuses with 400 or 401
      * (invalid_client, invalid_scope: https://developer.okta.com/docs/reference/api/oidc/#response-properties-2):
-     * the credentials or the granted scopes are wrong, so AUTHENTICATION_FAILED; throttling, 5xx and
-     * transport failures are translated as for any call; a key the SDK cannot sign with is CONFIG_INVALID.
+     * the credentials or the granted scopes are wrong, so AUTHENTICATION_FAILED; any other answer (403,
+     * throttling, 5xx, an unreadable body) and transport failures are translated as for any call; a key the
+     * SDK cannot sign with is CONFIG_INVALID.
      */
     ConnectorException tokenRequest(String what, RuntimeException e) {
         String during = what + " (OAuth 2.0 token request)";
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ApiException api) {
                 int status = api.getCode();
-                if (status == 400 || status == 401 || status == 403) {
+                if (status == 400 || status == 401) {
                     return new ConnectorException(ErrorCode.AUTHENTICATION_FAILED, during + ": HTTP " + status + detail(api), e);
                 }
                 return translate(during, api);
@@ -135,6 +141,10 @@ public final class OktaErrors {
             return transport(during, io);
         }
         return new ConnectorException(ErrorCode.AUTHENTICATION_FAILED, during + ": " + e.getMessage(), e);
+    }
+
+    private static String shorten(String text) {
+        return text.length() > 200 ? text.substring(0, 200) + "…" : text;
     }
 
     private static ConnectorException transport(String what, Throwable io) {

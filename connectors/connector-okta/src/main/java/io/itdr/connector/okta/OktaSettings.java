@@ -49,7 +49,7 @@ public record OktaSettings(URI orgUrl, Secret apiToken, String clientId, Secret 
     private static final Pattern SCOPE = Pattern.compile("[A-Za-z0-9_.:/-]{1,128}");
     private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
     private static final Pattern PEM_PRIVATE_KEY =
-            Pattern.compile("(?s)\\s*-----BEGIN ((RSA|EC) )?PRIVATE KEY-----.+-----END ((RSA|EC) )?PRIVATE KEY-----\\s*");
+            Pattern.compile("(?s).*?-----BEGIN ((RSA|EC) )?PRIVATE KEY-----.+-----END ((RSA|EC) )?PRIVATE KEY-----\\s*");
 
     /** The properties the factory declares for the org and its sign-in. */
     static final List<ConfigProperty> PROPERTIES = List.of(
@@ -65,7 +65,7 @@ public record OktaSettings(URI orgUrl, Secret apiToken, String clientId, Secret 
                             + "0oa1b2c3d4e5f6g7h8i9; give it with private-key, instead of api-token.", null),
             ConfigProperty.secret(PRIVATE_KEY,
                     "The service app's private key in PEM (RSA or EC, PKCS#8 or PKCS#1), whose public key is registered as a JWK on "
-                            + "the app; only with client-id.", false),
+                            + "the app; only with client-id. Text before the BEGIN line is ignored (RFC 7468 explanatory text).", false),
             ConfigProperty.optional(SCOPES, ConfigType.LIST,
                     "OAuth scopes the service app asks for (comma-separated); they must be granted to the app. Used with client-id only.",
                     DEFAULT_SCOPES),
@@ -148,6 +148,12 @@ public record OktaSettings(URI orgUrl, Secret apiToken, String clientId, Secret 
                 config.secret(API_TOKEN).orElse(null), config.string(CLIENT_ID).map(String::trim).orElse(null),
                 config.secret(PRIVATE_KEY).orElse(null), config.list(SCOPES), config.string(OWNER_ATTRIBUTE).orElse("owner"),
                 config.string(CRITICALITY_ATTRIBUTE).orElse("criticality"), config.list(SERVICE_USER_PATTERNS));
+    }
+
+    /** The PEM block of the private key, without explanatory text before it (the SDK wants the BEGIN line first). */
+    String privateKeyPem() {
+        String pem = privateKey.reveal();
+        return pem.substring(pem.indexOf("-----BEGIN"));
     }
 
     public AuthMode authMode() {
