@@ -94,6 +94,20 @@ record LogPosition(List<Map.Entry<String, String>> params) {
         return position;
     }
 
+    /**
+     * This position, with {@code from}'s value of {@code name} when this one has none: a next link that
+     * did not echo the filter must not widen the poll to every event.
+     */
+    LogPosition keeping(LogPosition from, String name) {
+        String value = from.value(name);
+        if (value == null || value(name) != null) {
+            return this;
+        }
+        List<Map.Entry<String, String>> more = new ArrayList<>(params);
+        more.add(Map.entry(name, value));
+        return new LogPosition(more);
+    }
+
     Cursor toCursor() {
         return new Cursor(VERSION + encode(params));
     }

@@ -111,7 +111,7 @@ public final class SystemLogSource implements TelemetrySource {
         }
         Cursor next;
         if (page.next() != null) {
-            next = page.next().toCursor();
+            next = page.next().keeping(from, "filter").toCursor();
         } else if (records == 0) {
             next = cursor;
         } else {

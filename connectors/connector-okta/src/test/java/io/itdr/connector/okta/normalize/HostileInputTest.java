@@ -3,7 +3,6 @@ package io.itdr.connector.okta.normalize;
 import static io.itdr.connector.okta.normalize.SystemLogNormalizerTest.NHI;
 import static io.itdr.connector.okta.normalize.SystemLogNormalizerTest.resource;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;

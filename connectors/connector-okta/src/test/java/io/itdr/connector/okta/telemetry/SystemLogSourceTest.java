@@ -255,6 +255,17 @@ class SystemLogSourceTest {
     }
 
     @Test
+    void aNextLinkThatDropsTheFilterDoesNotWidenThePoll() {
+        fault(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withHeader("link", "<" + server.baseUrl() + "/api/v1/logs?sortOrder=ASCENDING&limit=10&after=1772280000000_1>; rel=\"next\"")
+                .withBody("[" + SystemLogSandbox.tokenGrant("k-1", NOW, APP) + "]"));
+        TelemetryBatch batch = connect(Map.of("system-log-filter", "eventType eq \"app.oauth2.as.token.grant.access_token\""),
+                Duration.ofSeconds(2)).telemetry().poll(Cursor.START, 10);
+        assertThat(batch.next().value()).isEqualTo("v1:sortOrder=ASCENDING&after=1772280000000_1"
+                + "&filter=eventType%20eq%20%22app.oauth2.as.token.grant.access_token%22");
+    }
+
+    @Test
     void aMalformedRecordIsRejectedWithItsPlaceAndThePageGoesOn() {
         seed(1);
         Instant at = NOW.minus(Duration.ofHours(1));
