@@ -44,8 +44,13 @@ import org.apache.hc.core5.util.Timeout;
  *
  * <p>Timeouts come from the host: connect timeout to open a connection, request timeout for each
  * read of an answer; the proxy too. The SDK also reads {@code ~/.okta/okta.yaml}, {@code OKTA_*}
- * variables and {@code okta.*} system properties; every setting the connector relies on is set
- * explicitly, so those cannot redirect it.
+ * variables and {@code okta.*} system properties; the org URL, credentials, cache, retries and
+ * timeouts are set explicitly, so those cannot change them (a proxy they name still applies when the
+ * host sets none).
+ *
+ * <p>In private-key mode the SDK addresses its client assertion to {@code <endpoint>/oauth2/v1/token}:
+ * Okta accepts that audience only for its own address, so an override in that mode must be an address
+ * Okta answers as the org (a sandbox, or a private endpoint that keeps the org's host).
  *
  * <p>The client is built on first use, never in the constructor: in private-key mode the SDK fetches
  * an access token while building, and a connector must not call the platform when it is created.
