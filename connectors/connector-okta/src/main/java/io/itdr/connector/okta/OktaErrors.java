@@ -1,11 +1,14 @@
 package io.itdr.connector.okta;
 
+import com.okta.sdk.impl.oauth2.OAuth2HttpException;
+import com.okta.sdk.impl.oauth2.OAuth2TokenRetrieverException;
 import com.okta.sdk.resource.client.ApiException;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
+import java.security.GeneralSecurityException;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +39,9 @@ import java.util.regex.Pattern;
 public final class OktaErrors {
     private static final Pattern ERROR_CODE = Pattern.compile("\"errorCode\"\\s*:\\s*\"([^\"]{1,40})\"");
     private static final Pattern ERROR_SUMMARY = Pattern.compile("\"errorSummary\"\\s*:\\s*\"([^\"]{1,200})\"");
+    /** The error of an OAuth 2.0 endpoint (RFC 6749 §5.2), which the token request answers with instead of Okta's errorCode. */
+    private static final Pattern OAUTH_ERROR = Pattern.compile("\"error\"\\s*:\\s*\"([^\"]{1,40})\"");
+    private static final Pattern OAUTH_DESCRIPTION = Pattern.compile("\"error_description\"\\s*:\\s*\"([^\"]{1,200})\"");
 
     private final Clock clock;
 
@@ -51,6 +57,8 @@ public final class OktaErrors {
             throw e;
         } catch (ApiException e) {
             throw translate(what, e);
+        } catch (OAuth2TokenRetrieverException | OAuth2HttpException e) {
+            throw tokenRequest(what, e);
         } catch (UncheckedIOException e) {
             throw transport(what, e.getCause());
         } catch (RuntimeException e) {
@@ -81,6 +89,11 @@ public final class OktaErrors {
             return new ConnectorException(ErrorCode.MALFORMED_RESPONSE, what + ": " + detail, e);
         }
         String message = what + ": HTTP " + status + detail;
+        if (status >= 200 && status < 300) {
+            // the SDK could not read a success answer (a body of another content type, say a proxy's page)
+            return new ConnectorException(ErrorCode.MALFORMED_RESPONSE, what + ": unreadable answer to HTTP " + status
+                    + ": " + shorten(String.valueOf(e.getMessage())), e);
+        }
         if (status == 429) {
             return ConnectorException.retriable(ErrorCode.THROTTLED, message, retryAfter(e.getResponseHeaders()), e);
         }
@@ -94,6 +107,44 @@ public final class OktaErrors {
             case 400, 409 -> ErrorCode.CONFLICT;
             default -> ErrorCode.INTERNAL;
         }, message, e);
+    }
+
+    /**
+     * The SDK could not get an OAuth access token for the service app (it asks on the first call and
+     * again before the token expires). Okta answers a token request it refuses with 400 or 401
+     * (invalid_client, invalid_scope: https://developer.okta.com/docs/reference/api/oidc/#response-properties-2):
+     * the credentials or the granted scopes are wrong, so AUTHENTICATION_FAILED; any other answer (403,
+     * throttling, 5xx, an unreadable body) and transport failures are translated as for any call; a key the
+     * SDK cannot sign with is CONFIG_INVALID.
+     */
+    ConnectorException tokenRequest(String what, RuntimeException e) {
+        String during = what + " (OAuth 2.0 token request)";
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ApiException api) {
+                int status = api.getCode();
+                if (status == 400 || status == 401) {
+                    return new ConnectorException(ErrorCode.AUTHENTICATION_FAILED, during + ": HTTP " + status + detail(api), e);
+                }
+                return translate(during, api);
+            }
+        }
+        for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // the key does not parse or cannot sign (PEMException is an IOException: look for it before transport failures)
+            if (t instanceof GeneralSecurityException || t instanceof IllegalArgumentException
+                    || t.getClass().getName().startsWith("org.bouncycastle.")) {
+                return new ConnectorException(ErrorCode.CONFIG_INVALID, during + ": the client assertion cannot be signed with the "
+                        + "configured private-key: " + t.getClass().getSimpleName(), e);
+            }
+        }
+        Throwable io = ioCause(e);
+        if (io != null) {
+            return transport(during, io);
+        }
+        return new ConnectorException(ErrorCode.AUTHENTICATION_FAILED, during + ": " + e.getMessage(), e);
+    }
+
+    private static String shorten(String text) {
+        return text.length() > 200 ? text.substring(0, 200) + "…" : text;
     }
 
     private static ConnectorException transport(String what, Throwable io) {
@@ -158,7 +209,12 @@ public final class OktaErrors {
         }
         Matcher code = ERROR_CODE.matcher(body);
         Matcher summary = ERROR_SUMMARY.matcher(body);
-        String c = code.find() ? code.group(1) : null;
+        boolean okta = code.find();
+        if (!okta) {
+            code = OAUTH_ERROR.matcher(body);
+            summary = OAUTH_DESCRIPTION.matcher(body);
+        }
+        String c = okta || code.find() ? code.group(1) : null;
         String s = summary.find() ? summary.group(1) : null;
         if (c == null && s == null) {
             return "";

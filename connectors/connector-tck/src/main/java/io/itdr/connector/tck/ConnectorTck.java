@@ -121,6 +121,16 @@ public abstract class ConnectorTck {
     protected abstract Set<Behavior> behaviors();
 
     /**
+     * Secret properties {@link #validConfig()} leaves out because they belong to another, exclusive
+     * way of signing in than the one it uses (an API token or a private key, never both). Each must
+     * still be declared secret, and a test per sign-in mode runs the kit with its own secrets.
+     * Empty by default: every secret property is in {@link #validConfig()}.
+     */
+    protected Set<String> secretsOfOtherSignInModes() {
+        return Set.of();
+    }
+
+    /**
      * Requests to exercise: at least one for every rung the executor lists, each naming a target
      * the sandbox's initial estate holds and the action changes (not already in its post-state).
      */
@@ -219,11 +229,13 @@ public abstract class ConnectorTck {
         ConfigSchema schema = new ConfigSchema(factory.id(), properties);
         assertThat(schema.check(validConfig())).as("problems with validConfig()").isEmpty();
         Map<String, String> config = validConfig();
+        assertThat(properties.stream().filter(ConfigProperty::secret).map(ConfigProperty::name).toList())
+                .as("secretsOfOtherSignInModes() names declared secret properties").containsAll(secretsOfOtherSignInModes());
         for (ConfigProperty p : properties) {
             assertThat(p.description().trim().split("\\s+"))
                     .as("description of property '%s': say what it is for and what to put there", p.name())
                     .hasSizeGreaterThanOrEqualTo(3);
-            if (p.secret()) {
+            if (p.secret() && !(secretsOfOtherSignInModes().contains(p.name()) && !config.containsKey(p.name()))) {
                 assertThat(config.get(p.name()))
                         .as("validConfig() value of secret property '%s': give it the canary so the kit can see it leak", p.name())
                         .isNotNull().contains(CANARY_SECRET);

@@ -1,0 +1,155 @@
+package io.itdr.connector.okta.normalize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/**
+ * Lenient reads from a LogEvent's JSON tree: a field that is missing, JSON null, blank, of an
+ * unexpected kind, or Okta's placeholders ({@code "null"}, {@code "unknown"} where the reader says
+ * so) reads as null, so optional fields never fail a record. Stateless.
+ */
+final class LogFields {
+    private LogFields() {
+    }
+
+    /** The field's value when present and not JSON null; {@code parent} may be null. */
+    static JsonNode child(JsonNode parent, String field) {
+        if (parent == null || !parent.isObject()) {
+            return null;
+        }
+        JsonNode value = parent.get(field);
+        return value == null || value.isNull() || value.isMissingNode() ? null : value;
+    }
+
+    /** The field when it is a JSON object, else null. */
+    static JsonNode object(JsonNode parent, String field) {
+        JsonNode value = child(parent, field);
+        return value != null && value.isObject() ? value : null;
+    }
+
+    /** The field as text when it is a non-blank string, number or boolean, else null. */
+    static String text(JsonNode parent, String field) {
+        JsonNode value = child(parent, field);
+        if (value == null || value.isContainerNode()) {
+            return null;
+        }
+        String text = value.asText().trim();
+        return text.isEmpty() ? null : text;
+    }
+
+    /**
+     * Like {@link #text} but also null for the placeholders Okta writes where it knows nothing:
+     * {@code "null"} (client.zone), {@code "unknown"}/{@code "UNKNOWN"} (actors of unauthenticated requests,
+     * user agents of downloads).
+     */
+    static String known(JsonNode parent, String field) {
+        String text = text(parent, field);
+        if (text == null) {
+            return null;
+        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        return lower.equals("null") || lower.equals("unknown") ? null : text;
+    }
+
+    /** A boolean written as JSON boolean or as the strings "true"/"false" (debugData writes strings). */
+    static Boolean bool(JsonNode parent, String field) {
+        JsonNode value = child(parent, field);
+        if (value == null) {
+            return null;
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        String text = value.isTextual() ? value.textValue().trim() : "";
+        if (text.equalsIgnoreCase("true")) {
+            return Boolean.TRUE;
+        }
+        return text.equalsIgnoreCase("false") ? Boolean.FALSE : null;
+    }
+
+    /** A whole number written as a JSON number or a string of digits; null otherwise. */
+    static Long whole(JsonNode parent, String field) {
+        JsonNode value = child(parent, field);
+        if (value == null) {
+            return null;
+        }
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return value.longValue();
+        }
+        if (value.isTextual()) {
+            String text = value.textValue().trim();
+            if (text.matches("\\d{1,18}")) {
+                return Long.parseLong(text);
+            }
+        }
+        return null;
+    }
+
+    /** A number written as a JSON number or a numeric string; null otherwise (NaN too). */
+    static Double decimal(JsonNode parent, String field) {
+        JsonNode value = child(parent, field);
+        if (value == null) {
+            return null;
+        }
+        double d;
+        if (value.isNumber()) {
+            d = value.doubleValue();
+        } else if (value.isTextual()) {
+            try {
+                d = Double.parseDouble(value.textValue().trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        } else {
+            return null;
+        }
+        return Double.isFinite(d) ? d : null;
+    }
+
+    /** An RFC 3339 instant ("2017-09-31T22:23:07.777Z", or with an offset); null when the text is not one. */
+    static Instant instant(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException notZulu) {
+            try {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeParseException notOffset) {
+                return null;
+            }
+        }
+    }
+
+    /** At most {@code max} characters of {@code text}, control characters replaced, for messages and attributes. */
+    static String clip(String text, int max) {
+        if (text == null) {
+            return null;
+        }
+        String shown = text.length() > max ? text.substring(0, max) + "…" : text;
+        StringBuilder b = new StringBuilder(shown.length());
+        shown.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return b.toString();
+    }
+
+    /** What kind of JSON a node is, for messages ("a number", "an array"). */
+    static String kindOf(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return "null";
+        }
+        if (node.isTextual()) {
+            return "a string";
+        }
+        if (node.isNumber()) {
+            return "a number";
+        }
+        if (node.isBoolean()) {
+            return "a boolean";
+        }
+        return node.isArray() ? "an array" : "an object";
+    }
+}

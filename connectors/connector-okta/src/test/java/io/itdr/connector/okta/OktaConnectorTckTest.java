@@ -1,0 +1,88 @@
+package io.itdr.connector.okta;
+
+import io.itdr.connector.tck.Behavior;
+import io.itdr.connector.tck.ConnectorTck;
+import io.itdr.connector.tck.RecordingMetrics;
+import io.itdr.connector.tck.Sandbox;
+import io.itdr.connector.tck.TestingConnectorContext;
+import io.itdr.spi.ConnectorContext;
+import io.itdr.spi.ConnectorFactory;
+import io.itdr.spi.HttpSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The connector test kit against the Okta connector signing in with an API token ({@code SSWS}) to
+ * one simulated org ({@link OktaSandbox}). {@link OktaConnectorPrivateKeyTckTest} runs it again with a
+ * service app's private key.
+ */
+class OktaConnectorTckTest extends ConnectorTck {
+    private static final String DISABLE_HTTPS_CHECK = "okta.testing.disableHttpsCheck";
+    private static OktaSandbox sandbox;
+    private static String previousHttpsCheck;
+
+    @BeforeAll
+    static void startOrg() {
+        // the sandbox is plain http: the SDK accepts that only when told it is a test
+        previousHttpsCheck = System.setProperty(DISABLE_HTTPS_CHECK, "true");
+        sandbox = new OktaSandbox("SSWS " + CANARY_SECRET);
+    }
+
+    @AfterAll
+    static void stopOrg() {
+        sandbox.close();
+        restore(previousHttpsCheck);
+    }
+
+    static void restore(String previous) {
+        if (previous == null) {
+            System.clearProperty(DISABLE_HTTPS_CHECK);
+        } else {
+            System.setProperty(DISABLE_HTTPS_CHECK, previous);
+        }
+    }
+
+    @Override
+    protected ConnectorFactory factory() {
+        return new OktaConnectorFactory();
+    }
+
+    @Override
+    protected Map<String, String> validConfig() {
+        return Map.of("org-url", "https://" + OktaSandbox.ORG, "api-token", CANARY_SECRET);
+    }
+
+    /** The private key belongs to the other way of signing in; {@link OktaConnectorPrivateKeyTckTest} gives it the canary. */
+    @Override
+    protected Set<String> secretsOfOtherSignInModes() {
+        return Set.of("private-key");
+    }
+
+    /** The kit's clock and timeout, with the org's endpoint pointed at the sandbox. */
+    @Override
+    protected ConnectorContext context() {
+        return context(sandbox);
+    }
+
+    static ConnectorContext context(OktaSandbox sandbox) {
+        return new TestingConnectorContext(Clock.fixed(TestingConnectorContext.NOW, ZoneOffset.UTC),
+                new HttpSettings(Duration.ofSeconds(2), REQUEST_TIMEOUT, null, Map.of("okta", sandbox.endpoint())), Map.of(),
+                new RecordingMetrics());
+    }
+
+    @Override
+    protected Sandbox sandbox() {
+        return sandbox;
+    }
+
+    @Override
+    protected Set<Behavior> behaviors() {
+        return EnumSet.of(Behavior.TELEMETRY_POLL, Behavior.TELEMETRY_NORMALIZE, Behavior.EXPORT_NORMALIZER, Behavior.HEALTH_CHECK);
+    }
+}
