@@ -4,33 +4,51 @@ import io.itdr.connector.okta.normalize.ServiceUsers;
 import io.itdr.connector.okta.normalize.SystemLogNormalizer;
 import io.itdr.connector.okta.telemetry.SystemLogSettings;
 import io.itdr.connector.okta.telemetry.SystemLogSource;
+import io.itdr.connector.okta.act.OktaActionExecutor;
+import io.itdr.connector.okta.inventory.OktaInventory;
+import io.itdr.connector.okta.inventory.OktaInventorySettings;
 import io.itdr.spi.Capability;
+import io.itdr.spi.action.ActionExecutor;
+import io.itdr.spi.inventory.InventorySource;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.telemetry.EventNormalizer;
 import io.itdr.spi.telemetry.TelemetrySource;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * A connection to one Okta org. Polls the System Log from a persisted cursor and normalizes what
  * Okta pushes or exports (event hook deliveries, System Log exports); every event names the org as
- * its tenant. Inventory and actions are not offered here yet: the SPI's defaults refuse them with the
- * standard error.
+ * its tenant. Lists OAuth service apps, API tokens and service users, and carries out containment on
+ * apps, client secrets, JWKs, users and tokens ({@link OktaActionExecutor}). The inventory and the
+ * executor are made on first use, since building the SDK client in private-key mode already asks
+ * Okta for a token, and creating a connector must not call the platform.
  *
  * <p>Thread-safe: the SDK client, the normalizer and the source are. {@link #toString()} never shows a secret.
  */
 public final class OktaConnector implements Connector {
-    private static final Set<Capability> CAPABILITIES = Set.of(Capability.TELEMETRY_POLL, Capability.TELEMETRY_NORMALIZE);
+    private static final Set<Capability> CAPABILITIES = Set.of(Capability.TELEMETRY_POLL, Capability.TELEMETRY_NORMALIZE,
+            Capability.INVENTORY, Capability.ACTIONS);
 
     private final OktaSettings settings;
     private final OktaClients clients;
     private final SystemLogNormalizer normalizer;
     private final SystemLogSource telemetry;
+    private final OktaInventorySettings inventorySettings;
+    private final OktaErrors errors;
+    private final Clock clock;
+    private volatile OktaInventory inventory;
+    private volatile OktaActionExecutor actions;
 
-    OktaConnector(OktaSettings settings, SystemLogSettings systemLog, ConnectorContext context) {
+    OktaConnector(OktaSettings settings, SystemLogSettings systemLog, OktaInventorySettings inventorySettings,
+                  ConnectorContext context) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.inventorySettings = Objects.requireNonNull(inventorySettings, "inventorySettings");
+        this.clock = context.clock();
         OktaErrors errors = new OktaErrors(context.clock());
+        this.errors = errors;
         this.clients = new OktaClients(settings, context.http(), errors);
         this.normalizer = new SystemLogNormalizer(settings.org(), ServiceUsers.matching(settings.serviceUserPatterns()));
         this.telemetry = new SystemLogSource(clients, systemLog, normalizer, errors, context.metrics(), context.clock());
@@ -54,6 +72,34 @@ public final class OktaConnector implements Connector {
     @Override
     public EventNormalizer normalizer() {
         return normalizer;
+    }
+
+    @Override
+    public InventorySource inventory() {
+        OktaInventory current = inventory;
+        if (current == null) {
+            synchronized (this) {
+                if (inventory == null) {
+                    inventory = new OktaInventory(OktaConnectorFactory.ID, settings.org(), clients.apiClient(), errors, inventorySettings);
+                }
+                current = inventory;
+            }
+        }
+        return current;
+    }
+
+    @Override
+    public ActionExecutor actions() {
+        OktaActionExecutor current = actions;
+        if (current == null) {
+            synchronized (this) {
+                if (actions == null) {
+                    actions = new OktaActionExecutor(OktaConnectorFactory.ID, clients.apiClient(), errors, clock);
+                }
+                current = actions;
+            }
+        }
+        return current;
     }
 
     /** The org's SDK client, shared with whatever else the connector runs against the org (built on first use). */

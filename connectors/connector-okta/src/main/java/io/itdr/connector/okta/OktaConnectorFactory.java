@@ -8,6 +8,7 @@ import io.itdr.spi.ConnectorFactory;
 import io.itdr.spi.config.ConfigProperty;
 import io.itdr.spi.config.ConnectorConfig;
 import io.itdr.spi.telemetry.EventNormalizer;
+import io.itdr.connector.okta.inventory.OktaInventorySettings;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,8 +22,11 @@ import java.util.stream.Stream;
  */
 public final class OktaConnectorFactory implements ConnectorFactory {
     public static final String ID = "okta";
-    private static final List<ConfigProperty> PROPERTIES =
-            Stream.of(OktaSettings.PROPERTIES, SystemLogSettings.PROPERTIES).flatMap(List::stream).toList();
+    /** Sign-in and attribute names, System Log, and the inventory's service-user marker (owner and criticality are shared). */
+    private static final List<ConfigProperty> PROPERTIES = Stream.of(OktaSettings.PROPERTIES, SystemLogSettings.PROPERTIES,
+                    OktaInventorySettings.PROPERTIES.stream()
+                            .filter(p -> OktaSettings.PROPERTIES.stream().noneMatch(q -> q.name().equals(p.name()))).toList())
+            .flatMap(List::stream).toList();
 
     @Override
     public String id() {
@@ -48,6 +52,6 @@ public final class OktaConnectorFactory implements ConnectorFactory {
     public Connector create(ConnectorConfig config, ConnectorContext context) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(context, "context");
-        return new OktaConnector(OktaSettings.from(config), SystemLogSettings.from(config), context);
+        return new OktaConnector(OktaSettings.from(config), SystemLogSettings.from(config), OktaInventorySettings.from(config), context);
     }
 }
