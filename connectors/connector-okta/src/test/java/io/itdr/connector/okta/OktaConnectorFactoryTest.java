@@ -54,7 +54,7 @@ class OktaConnectorFactoryTest {
     void everyPropertyIsDescribedAndTheCredentialsAreSecret() {
         List<ConfigProperty> properties = factory.configProperties();
         assertThat(properties).extracting(ConfigProperty::name).containsExactly("org-url", "api-token", "client-id", "private-key", "scopes",
-                "owner-attribute", "criticality-attribute", "service-user-patterns", "system-log-lookback", "system-log-filter");
+                "owner-attribute", "criticality-attribute", "service-user-patterns", "system-log-lookback", "system-log-filter", "service-user-attribute", "service-user-value");
         assertThat(properties).allSatisfy(p -> assertThat(p.description().split("\\s+").length).as(p.name()).isGreaterThan(8));
         assertThat(properties).filteredOn(ConfigProperty::secret).extracting(ConfigProperty::name).containsExactly("api-token", "private-key");
         assertThat(properties).filteredOn(p -> p.name().equals("scopes")).singleElement().extracting(ConfigProperty::defaultValue)
@@ -66,7 +66,8 @@ class OktaConnectorFactoryTest {
     @Test
     void anApiTokenOrAServiceAppKeyIsAccepted() {
         try (Connector token = create(with("org-url", "https://example.okta.com", "api-token", TOKEN))) {
-            assertThat(token.capabilities()).containsExactlyInAnyOrder(Capability.TELEMETRY_POLL, Capability.TELEMETRY_NORMALIZE);
+            assertThat(token.capabilities()).containsExactlyInAnyOrder(Capability.TELEMETRY_POLL, Capability.TELEMETRY_NORMALIZE,
+                    Capability.INVENTORY, Capability.ACTIONS);
             assertThat(token.toString()).doesNotContain(TOKEN).contains("SSWS api token (****)");
             assertThat(((OktaConnector) token).settings().authMode()).isEqualTo(OktaSettings.AuthMode.API_TOKEN);
         }
@@ -74,6 +75,8 @@ class OktaConnectorFactoryTest {
                 "scopes", "okta.logs.read"))) {
             OktaSettings settings = ((OktaConnector) key).settings();
             assertThat(settings.authMode()).isEqualTo(OktaSettings.AuthMode.PRIVATE_KEY);
+            assertThat(key.capabilities()).as("capabilities do not depend on the sign-in mode").containsExactlyInAnyOrder(
+                    Capability.TELEMETRY_POLL, Capability.TELEMETRY_NORMALIZE, Capability.INVENTORY, Capability.ACTIONS);
             assertThat(settings.scopes()).containsExactly("okta.logs.read");
             assertThat(settings.org()).isEqualTo("example.okta.com");
             assertThat(key.toString()).doesNotContain("secretkeymaterial").contains("0oa1b2c3d4e5f6g7h8i9");

@@ -5,11 +5,12 @@ import io.itdr.connector.tck.ConnectorTck;
 import io.itdr.connector.tck.Sandbox;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.ConnectorFactory;
+import io.itdr.spi.action.ActionRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
-import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
  * The connector test kit against the Okta connector signing in as an OAuth 2.0 service app with a
  * private key JWT, to one simulated org: every call starts with the token request, so the kit's
  * faults and leak watch cover it too. The key carries the kit's canary as RFC 7468 explanatory text
- * before its BEGIN line, so the watch sees the key if it leaks.
+ * before its BEGIN line, so the watch sees the key if it leaks. The app asks for the default scopes
+ * (System Log, apps, users, API tokens), as inventory and actions need them.
  */
 class OktaConnectorPrivateKeyTckTest extends ConnectorTck {
     private static OktaSandbox sandbox;
@@ -50,8 +52,7 @@ class OktaConnectorPrivateKeyTckTest extends ConnectorTck {
 
     @Override
     protected Map<String, String> validConfig() {
-        return Map.of("org-url", "https://" + OktaSandbox.ORG, "client-id", OktaSandbox.SERVICE_APP, "private-key", privateKey,
-                "scopes", "okta.logs.read");
+        return Map.of("org-url", "https://" + OktaSandbox.ORG, "client-id", OktaSandbox.SERVICE_APP, "private-key", privateKey);
     }
 
     @Override
@@ -71,6 +72,11 @@ class OktaConnectorPrivateKeyTckTest extends ConnectorTck {
 
     @Override
     protected Set<Behavior> behaviors() {
-        return EnumSet.of(Behavior.TELEMETRY_POLL, Behavior.TELEMETRY_NORMALIZE, Behavior.EXPORT_NORMALIZER, Behavior.HEALTH_CHECK);
+        return OktaConnectorTckTest.BEHAVIORS;
+    }
+
+    @Override
+    protected List<ActionRequest> actionRequests() {
+        return OktaSandbox.actionRequests();
     }
 }

@@ -8,10 +8,13 @@ import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.ConnectorFactory;
 import io.itdr.spi.HttpSettings;
+import io.itdr.spi.action.ActionRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
  * service app's private key.
  */
 class OktaConnectorTckTest extends ConnectorTck {
+    /** Everything the connector does, in either sign-in mode. */
+    static final Set<Behavior> BEHAVIORS = Collections.unmodifiableSet(EnumSet.of(Behavior.TELEMETRY_POLL, Behavior.TELEMETRY_NORMALIZE,
+            Behavior.EXPORT_NORMALIZER, Behavior.INVENTORY, Behavior.ACTIONS, Behavior.HEALTH_CHECK));
     private static final String DISABLE_HTTPS_CHECK = "okta.testing.disableHttpsCheck";
     private static OktaSandbox sandbox;
     private static String previousHttpsCheck;
@@ -83,6 +89,11 @@ class OktaConnectorTckTest extends ConnectorTck {
 
     @Override
     protected Set<Behavior> behaviors() {
-        return EnumSet.of(Behavior.TELEMETRY_POLL, Behavior.TELEMETRY_NORMALIZE, Behavior.EXPORT_NORMALIZER, Behavior.HEALTH_CHECK);
+        return BEHAVIORS;
+    }
+
+    @Override
+    protected List<ActionRequest> actionRequests() {
+        return OktaSandbox.actionRequests();
     }
 }

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The Okta actions against a stateful WireMock sandbox of the Management API ({@link OktaSandbox}). */
+/** The Okta actions against a stateful WireMock sandbox of the Management API ({@link ManagementApiSandbox}). */
 class OktaActionExecutorTest {
     static final Instant NOW = Instant.parse("2024-06-01T12:00:00Z");
     static final String APP = "0oasvcbilling01";
@@ -50,7 +50,7 @@ class OktaActionExecutorTest {
     static final String API_TOKEN = "00Tcideploy01";
     static final String ADMIN = "00uadmin01";
 
-    private final OktaSandbox sandbox = new OktaSandbox();
+    private final ManagementApiSandbox sandbox = new ManagementApiSandbox();
     private WireMockServer server;
     private OktaActionExecutor executor;
     private final List<Object> outputs = new ArrayList<>();
@@ -61,32 +61,32 @@ class OktaActionExecutorTest {
         server.start();
         sandbox.stubOperations(server);
 
-        OktaSandbox.App app = new OktaSandbox.App();
+        ManagementApiSandbox.App app = new ManagementApiSandbox.App();
         app.label = "billing-sync";
-        OktaSandbox.Credential secret = new OktaSandbox.Credential();
+        ManagementApiSandbox.Credential secret = new ManagementApiSandbox.Credential();
         app.secrets.put(SECRET, secret);
-        OktaSandbox.Credential oldSecret = new OktaSandbox.Credential();
+        ManagementApiSandbox.Credential oldSecret = new ManagementApiSandbox.Credential();
         oldSecret.status = "INACTIVE";
         app.secrets.put(OLD_SECRET, oldSecret);
-        OktaSandbox.Credential key = new OktaSandbox.Credential();
+        ManagementApiSandbox.Credential key = new ManagementApiSandbox.Credential();
         key.kid = "billing-2024";
         app.jwks.put(JWK, key);
         app.refreshTokens.addAll(List.of("oarbilling01", "oarbilling02"));
         sandbox.apps.put(APP, app);
 
-        OktaSandbox.User user = new OktaSandbox.User();
+        ManagementApiSandbox.User user = new ManagementApiSandbox.User();
         user.profile.put("login", "svc-backup@example.com");
         user.profile.put("itdr_service_account", true);
         user.clientTokens.put("0oaweb01", 2);
         user.sessions = 3;
         sandbox.users.put(USER, user);
 
-        OktaSandbox.ApiToken token = new OktaSandbox.ApiToken();
+        ManagementApiSandbox.ApiToken token = new ManagementApiSandbox.ApiToken();
         token.name = "ci-deployer";
         token.userId = ADMIN;
         sandbox.apiTokens.put(API_TOKEN, token);
 
-        executor = executor(OktaSandbox.client(server, OktaSandbox.TOKEN, 5));
+        executor = executor(ManagementApiSandbox.client(server, ManagementApiSandbox.TOKEN, 5));
     }
 
     @AfterEach
@@ -104,7 +104,7 @@ class OktaActionExecutorTest {
     }
 
     List<String> mutations() {
-        return OktaSandbox.mutations(server);
+        return ManagementApiSandbox.mutations(server);
     }
 
     /** Keeps what the executor returned, for the leak check. */
@@ -126,7 +126,7 @@ class OktaActionExecutorTest {
                         assertThat(e.getMessage()).isEqualTo("Connector 'okta' does not support rung " + rung.policyName());
                     });
         }
-        assertThat(OktaSandbox.requests(server)).isEmpty();
+        assertThat(ManagementApiSandbox.requests(server)).isEmpty();
     }
 
     @Test
@@ -153,14 +153,14 @@ class OktaActionExecutorTest {
                     assertThat(e.code()).isEqualTo(ErrorCode.NOT_SUPPORTED);
                     assertThat(e.getMessage()).isEqualTo(message);
                 }));
-        assertThat(OktaSandbox.requests(server)).isEmpty();
+        assertThat(ManagementApiSandbox.requests(server)).isEmpty();
     }
 
     // ---- reversible rungs ----
 
     /** One reversible action: its request, its snapshot, its calls, and how a person undoes it by hand. */
     record Reversible(String name, ActionRequest request, String owner, String key, String pre, String post, PlatformCall contain,
-                      PlatformCall release, String summary, Consumer<OktaSandbox> undoneByHand) {
+                      PlatformCall release, String summary, Consumer<ManagementApiSandbox> undoneByHand) {
         @Override
         public String toString() {
             return name;
@@ -434,7 +434,7 @@ class OktaActionExecutorTest {
         fault("POST", "/api/v1/apps/" + APP + "/lifecycle/deactivate", aResponse().withStatus(429)
                 .withHeader("Content-Type", "application/json").withHeader("X-Rate-Limit-Limit", "50")
                 .withHeader("X-Rate-Limit-Remaining", "0").withHeader("X-Rate-Limit-Reset", Long.toString(NOW.getEpochSecond() + 30))
-                .withBody(OktaSandbox.errorBody("E0000047", "API call exceeded rate limit due to too many requests.")));
+                .withBody(ManagementApiSandbox.errorBody("E0000047", "API call exceeded rate limit due to too many requests.")));
         assertThatThrownBy(() -> executor.execute(plan, "t-1")).isInstanceOfSatisfying(ConnectorException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.THROTTLED);
             assertThat(e.retriable()).isTrue();
@@ -449,7 +449,7 @@ class OktaActionExecutorTest {
     @Test
     void aServerErrorIsUnavailable() {
         fault("GET", "/api/v1/apps/" + APP + "/credentials/secrets/" + SECRET, aResponse().withStatus(500)
-                .withHeader("Content-Type", "application/json").withBody(OktaSandbox.errorBody("E0000009", "Internal Server Error")));
+                .withHeader("Content-Type", "application/json").withBody(ManagementApiSandbox.errorBody("E0000009", "Internal Server Error")));
         assertThatThrownBy(() -> executor.plan(request(Rung.DISABLE_CREDENTIAL, APP, "service_app", new CredentialRef(SECRET, "client_secret"))))
                 .isInstanceOfSatisfying(ConnectorException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
@@ -460,7 +460,7 @@ class OktaActionExecutorTest {
     @Test
     void noAnswerInTimeIsATimeoutWhoseEffectVerifyReadsBack() {
         ActionPlan plan = executor.plan(request(Rung.DISABLE_CREDENTIAL, APP, "service_app", new CredentialRef(JWK, "jwk")));
-        OktaActionExecutor impatient = executor(OktaSandbox.client(server, OktaSandbox.TOKEN, 1));
+        OktaActionExecutor impatient = executor(ManagementApiSandbox.client(server, ManagementApiSandbox.TOKEN, 1));
         sandbox.hooks.delayNext("deactivateOAuth2ClientJsonWebKey", 2_500);
         assertThatThrownBy(() -> impatient.execute(plan, "slow-1")).isInstanceOfSatisfying(ConnectorException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
@@ -502,7 +502,7 @@ class OktaActionExecutorTest {
 
     @Test
     void aRefusedTokenIsAnAuthenticationFailureThatNamesNoSecret() {
-        OktaActionExecutor wrong = executor(OktaSandbox.client(server, "00wrong-token-value", 5));
+        OktaActionExecutor wrong = executor(ManagementApiSandbox.client(server, "00wrong-token-value", 5));
         assertThatThrownBy(() -> wrong.plan(request(Rung.DISABLE_IDENTITY, APP, "service_app", null)))
                 .isInstanceOfSatisfying(ConnectorException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
@@ -513,7 +513,7 @@ class OktaActionExecutorTest {
     /** Nothing the executor returned carries the org's API token or a client secret value. */
     void assertNothingLeaked() {
         for (Object output : outputs) {
-            assertThat(output.toString()).doesNotContain(OktaSandbox.TOKEN).doesNotContain(OktaSandbox.UNDISCLOSED);
+            assertThat(output.toString()).doesNotContain(ManagementApiSandbox.TOKEN).doesNotContain(ManagementApiSandbox.UNDISCLOSED);
         }
     }
 }

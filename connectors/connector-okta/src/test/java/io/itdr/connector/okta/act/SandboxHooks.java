@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One-shot behaviours the {@link OktaSandbox} applies to the next call of an operation, after its
+ * One-shot behaviours the {@link ManagementApiSandbox} applies to the next call of an operation, after its
  * effect on the model: a delayed answer (the change is made, the caller times out: "effect
  * unknown") or a side effect (an app deleted while a page is being read). Guarded by its own lock.
  */

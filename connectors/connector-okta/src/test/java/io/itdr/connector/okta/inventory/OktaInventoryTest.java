@@ -11,7 +11,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.okta.sdk.resource.client.ApiClient;
 import io.itdr.connector.okta.OktaErrors;
-import io.itdr.connector.okta.act.OktaSandbox;
+import io.itdr.connector.okta.act.ManagementApiSandbox;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.event.IdentityRef;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The Okta inventory against the stateful WireMock sandbox of the Management API ({@link OktaSandbox}). */
+/** The Okta inventory against the stateful WireMock sandbox of the Management API ({@link ManagementApiSandbox}). */
 class OktaInventoryTest {
     static final Instant NOW = Instant.parse("2024-06-01T12:00:00Z");
     static final String ORG = "example.okta.com";
@@ -45,7 +45,7 @@ class OktaInventoryTest {
     static final List<String> SERVICE_USERS = List.of("00u1svc", "00u3svc");
     static final List<String> ALL = concat(SERVICE_APPS, API_TOKENS, SERVICE_USERS);
 
-    private final OktaSandbox sandbox = new OktaSandbox();
+    private final ManagementApiSandbox sandbox = new ManagementApiSandbox();
     private WireMockServer server;
     private ApiClient client;
     private OktaInventory inventory;
@@ -65,7 +65,7 @@ class OktaInventoryTest {
         server.start();
         sandbox.stubOperations(server);
 
-        OktaSandbox.App billing = app("billing-sync");
+        ManagementApiSandbox.App billing = app("billing-sync");
         billing.profile.put("owner", "team-billing");
         billing.profile.put("criticality", "tier1");
         billing.profile.put("costCenter", "cc-17");
@@ -74,19 +74,19 @@ class OktaInventoryTest {
         billing.secrets.put("ocs1b", credential("INACTIVE", "2024-03-02T09:30:00.000Z", "2024-03-02T09:30:00.000Z", null));
         billing.jwks.put("pks1a", credential("ACTIVE", "2024-04-01T10:00:00.000Z", "2024-04-01T10:00:00.000Z", "billing-2024"));
         billing.grantedScopes.addAll(List.of("okta.users.manage", "okta.logs.read"));
-        OktaSandbox.App reports = app("reports-export");
+        ManagementApiSandbox.App reports = app("reports-export");
         reports.adminNotes = "Owner: team-data\ncriticality = tier2; ticket: OPS-1";
         reports.grantedScopes.add("okta.logs.read");
-        OktaSandbox.App portal = app("customer-portal");
+        ManagementApiSandbox.App portal = app("customer-portal");
         portal.grantTypes.clear();
         portal.grantTypes.addAll(List.of("authorization_code", "refresh_token"));
         portal.applicationType = "web";
-        OktaSandbox.App saml = app("acme-saml");
+        ManagementApiSandbox.App saml = app("acme-saml");
         saml.name = "acme_saml";
         saml.signOnMode = "SAML_2_0";
-        OktaSandbox.App legacy = app("legacy-sync");
+        ManagementApiSandbox.App legacy = app("legacy-sync");
         legacy.status = "INACTIVE";
-        OktaSandbox.App mixed = app("web-and-batch");
+        ManagementApiSandbox.App mixed = app("web-and-batch");
         mixed.grantTypes.add("authorization_code");
         mixed.applicationType = "web";
         mixed.profile.put("Team", "team-web");
@@ -99,7 +99,7 @@ class OktaInventoryTest {
         sandbox.apps.put("0oa2reports", reports);
         sandbox.apps.put("0oa5legacy", legacy);
 
-        OktaSandbox.ApiToken ci = token("ci-deployer", "00uadmin1");
+        ManagementApiSandbox.ApiToken ci = token("ci-deployer", "00uadmin1");
         ci.connection = "ZONE";
         ci.include.addAll(List.of("nzo1corp", "nzo2ci"));
         ci.exclude.add("nzo9tor");
@@ -110,23 +110,23 @@ class OktaInventoryTest {
         sandbox.apiTokens.put("00T2etl", token("etl", "00uadmin1"));
         sandbox.apiTokens.put("00T4backup", token("backup", "00uadmin2"));
 
-        OktaSandbox.User backup = user("svc-backup@example.com", "ACTIVE");
+        ManagementApiSandbox.User backup = user("svc-backup@example.com", "ACTIVE");
         backup.profile.put("itdr_service_account", true);
         backup.profile.put("owner", "team-infra");
         backup.profile.put("Criticality", "tier0");
         backup.profile.put("mobilePhone", "+1 555 0100");
-        OktaSandbox.User alice = user("alice@example.com", "ACTIVE");
+        ManagementApiSandbox.User alice = user("alice@example.com", "ACTIVE");
         alice.profile.put("itdr_service_account", false);
-        OktaSandbox.User old = user("svc-old@example.com", "SUSPENDED");
+        ManagementApiSandbox.User old = user("svc-old@example.com", "SUSPENDED");
         old.profile.put("itdr_service_account", true);
-        OktaSandbox.User typed = user("svc-typed@example.com", "ACTIVE");
+        ManagementApiSandbox.User typed = user("svc-typed@example.com", "ACTIVE");
         typed.profile.put("userType", "service");
         sandbox.users.put("00u3svc", old);
         sandbox.users.put("00u1svc", backup);
         sandbox.users.put("00u2alice", alice);
         sandbox.users.put("00u4typed", typed);
 
-        client = OktaSandbox.client(server, OktaSandbox.TOKEN, 5);
+        client = ManagementApiSandbox.client(server, ManagementApiSandbox.TOKEN, 5);
         inventory = inventory(OktaInventorySettings.defaults());
     }
 
@@ -139,14 +139,14 @@ class OktaInventoryTest {
         return new OktaInventory("okta", ORG, client, new OktaErrors(Clock.fixed(NOW, ZoneOffset.UTC)), settings);
     }
 
-    static OktaSandbox.App app(String label) {
-        OktaSandbox.App app = new OktaSandbox.App();
+    static ManagementApiSandbox.App app(String label) {
+        ManagementApiSandbox.App app = new ManagementApiSandbox.App();
         app.label = label;
         return app;
     }
 
-    static OktaSandbox.Credential credential(String status, String created, String lastUpdated, String kid) {
-        OktaSandbox.Credential c = new OktaSandbox.Credential();
+    static ManagementApiSandbox.Credential credential(String status, String created, String lastUpdated, String kid) {
+        ManagementApiSandbox.Credential c = new ManagementApiSandbox.Credential();
         c.status = status;
         c.created = created;
         c.lastUpdated = lastUpdated;
@@ -154,15 +154,15 @@ class OktaInventoryTest {
         return c;
     }
 
-    static OktaSandbox.ApiToken token(String name, String userId) {
-        OktaSandbox.ApiToken token = new OktaSandbox.ApiToken();
+    static ManagementApiSandbox.ApiToken token(String name, String userId) {
+        ManagementApiSandbox.ApiToken token = new ManagementApiSandbox.ApiToken();
         token.name = name;
         token.userId = userId;
         return token;
     }
 
-    static OktaSandbox.User user(String login, String status) {
-        OktaSandbox.User user = new OktaSandbox.User();
+    static ManagementApiSandbox.User user(String login, String status) {
+        ManagementApiSandbox.User user = new ManagementApiSandbox.User();
         user.profile.put("login", login);
         user.profile.put("email", login);
         user.status = status;
@@ -194,7 +194,7 @@ class OktaInventoryTest {
     }
 
     List<String> requests() {
-        return OktaSandbox.requests(server).stream().map(r -> URLDecoder.decode(r, StandardCharsets.UTF_8)).toList();
+        return ManagementApiSandbox.requests(server).stream().map(r -> URLDecoder.decode(r, StandardCharsets.UTF_8)).toList();
     }
 
     // ---- paging ----
@@ -209,7 +209,7 @@ class OktaInventoryTest {
         }
         List<InventoryPage> threes = pages(inventory, 3);
         assertThat(threes.get(1).identities()).extracting(i -> i.identity().id()).containsExactly("0oa6mixed", "00T1ci", "00T2etl");
-        assertThat(OktaSandbox.mutations(server)).isEmpty();
+        assertThat(ManagementApiSandbox.mutations(server)).isEmpty();
         assertThat(requests()).contains("GET /api/v1/apps?limit=1&filter=name eq \"oidc_client\"")
                 .anyMatch(r -> r.startsWith("GET /api/v1/apps?after=") && r.contains("filter=name eq \"oidc_client\""))
                 .anyMatch(r -> r.startsWith("GET /api/v1/api-tokens?after=00T3siem"))
@@ -219,7 +219,7 @@ class OktaInventoryTest {
     @Test
     void aLongRunOfOtherAppsEndsAPageEarlyRatherThanScanningOn() {
         for (int i = 0; i < 12; i++) {
-            OktaSandbox.App web = app("web-" + i);
+            ManagementApiSandbox.App web = app("web-" + i);
             web.grantTypes.clear();
             web.grantTypes.add("authorization_code");
             sandbox.apps.put(String.format("0oa0web%02d", i), web);
@@ -249,7 +249,7 @@ class OktaInventoryTest {
         assertThat(billing.tenant()).isEqualTo(ORG);
         assertThat(billing.identity()).isEqualTo(new IdentityRef("0oa1billing", "service_app", "billing-sync"));
         assertThat(billing.enabled()).isTrue();
-        assertThat(billing.created()).isEqualTo(Instant.parse(OktaSandbox.DEFAULT_CREATED));
+        assertThat(billing.created()).isEqualTo(Instant.parse(ManagementApiSandbox.DEFAULT_CREATED));
         assertThat(byId.get("0oa5legacy").enabled()).as("an INACTIVE app").isFalse();
         assertThat(byId.get("0oa6mixed").tags()).containsEntry("okta.grantTypes", "client_credentials,authorization_code")
                 .containsEntry("okta.applicationType", "web");
@@ -269,7 +269,7 @@ class OktaInventoryTest {
                 .containsEntry("okta.clientId", "0oa1billing")
                 .containsEntry("okta.tokenEndpointAuthMethod", "client_secret_basic")
                 .containsEntry("okta.applicationType", "service");
-        assertThat(billing.toString()).doesNotContain(OktaSandbox.UNDISCLOSED);
+        assertThat(billing.toString()).doesNotContain(ManagementApiSandbox.UNDISCLOSED);
         assertThat(byId(inventory).get("0oa2reports").credentials()).isEmpty();
     }
 
@@ -351,7 +351,7 @@ class OktaInventoryTest {
         StubMapping throttled = server.stubFor(get(urlPathEqualTo("/api/v1/apps")).atPriority(1)
                 .willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
                         .withHeader("X-Rate-Limit-Reset", Long.toString(NOW.getEpochSecond() + 42))
-                        .withBody(OktaSandbox.errorBody("E0000047", "API call exceeded rate limit due to too many requests."))));
+                        .withBody(ManagementApiSandbox.errorBody("E0000047", "API call exceeded rate limit due to too many requests."))));
         assertThatThrownBy(() -> inventory.list(first.nextPageToken(), 2)).isInstanceOfSatisfying(ConnectorException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.THROTTLED);
             assertThat(e.retriable()).isTrue();
@@ -375,7 +375,7 @@ class OktaInventoryTest {
         StubMapping throttled = server.stubFor(get(urlPathEqualTo("/api/v1/apps/0oa5legacy/credentials/secrets")).atPriority(1)
                 .willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
                         .withHeader("X-Rate-Limit-Reset", Long.toString(NOW.getEpochSecond() + 5))
-                        .withBody(OktaSandbox.errorBody("E0000047", "API call exceeded rate limit due to too many requests."))));
+                        .withBody(ManagementApiSandbox.errorBody("E0000047", "API call exceeded rate limit due to too many requests."))));
         InventoryPage first = inventory.list(null, 2);
         assertThatThrownBy(() -> inventory.list(first.nextPageToken(), 2)).isInstanceOfSatisfying(ConnectorException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.THROTTLED));
@@ -396,7 +396,7 @@ class OktaInventoryTest {
     @Test
     void serverErrorsAndUnreadableAnswersAreReported() {
         server.stubFor(get(urlPathEqualTo("/api/v1/users")).atPriority(1).willReturn(aResponse().withStatus(503)
-                .withHeader("Content-Type", "application/json").withBody(OktaSandbox.errorBody("E0000010", "Service is in read only mode"))));
+                .withHeader("Content-Type", "application/json").withBody(ManagementApiSandbox.errorBody("E0000010", "Service is in read only mode"))));
         String users = new PageToken(PageToken.Listing.SERVICE_USERS, null, 0).encode();
         assertThatThrownBy(() -> inventory.list(users, 5)).isInstanceOfSatisfying(ConnectorException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
@@ -435,7 +435,7 @@ class OktaInventoryTest {
         InventoryIdentity fresh = inventory.get(null, new IdentityRef("0oa1billing", "service_app", null)).orElseThrow();
         assertThat(fresh.owner()).isEqualTo("team-z");
         assertThat(fresh.enabled()).isFalse();
-        assertThat(OktaSandbox.mutations(server)).isEmpty();
+        assertThat(ManagementApiSandbox.mutations(server)).isEmpty();
     }
 
     @Test
@@ -449,7 +449,7 @@ class OktaInventoryTest {
         assertThat(inventory.get(null, new IdentityRef("00u2alice", "service_user", null))).as("a person").isEmpty();
         assertThat(inventory.get(null, new IdentityRef("0oa1billing", "iam_role", null))).as("another kind").isEmpty();
         assertThat(inventory.get("other.okta.com", new IdentityRef("0oa1billing", "service_app", null))).as("another org").isEmpty();
-        assertThat(OktaSandbox.mutations(server)).isEmpty();
+        assertThat(ManagementApiSandbox.mutations(server)).isEmpty();
     }
 
     @Test

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
@@ -41,7 +42,8 @@ import java.util.regex.Pattern;
  * opaque to clients) with {@code Link: <…>; rel="self"} and {@code rel="next"} headers, one
  * header per relation as Okta sends them; the API token list answers pages of
  * {@value #API_TOKEN_PAGE} whatever {@code limit} says (the reference lists no paging parameter
- * for it). Requests must carry {@code Authorization: SSWS <TOKEN>}, else 401 E0000011. Errors use
+ * for it). Requests must carry {@code Authorization: SSWS <TOKEN>} (or what
+ * {@link #acceptAuthorizations} names), else 401 E0000011. Errors use
  * Okta's error object ({@code errorCode}, {@code errorSummary}, {@code errorLink}, {@code errorId},
  * {@code errorCauses}): 404 E0000007 for an unknown object, 400 E0000001 for a lifecycle change
  * the object's status does not allow. Client secrets come back with an undisclosed value that
@@ -50,8 +52,8 @@ import java.util.regex.Pattern;
  *
  * <p>Thread-safe enough for tests: the model is synchronized on this object.
  */
-public final class OktaSandbox implements ResponseDefinitionTransformerV2 {
-    static final String NAME = "okta-sandbox";
+public final class ManagementApiSandbox implements ResponseDefinitionTransformerV2 {
+    static final String NAME = "okta-management-api";
     /** The API token the sandbox accepts. */
     public static final String TOKEN = "00sandbox-ssws-token";
     /** Prefix of the undisclosed client_secret value Okta returns on reads of a secret. */
@@ -118,6 +120,7 @@ public final class OktaSandbox implements ResponseDefinitionTransformerV2 {
     public final Map<String, User> users = new LinkedHashMap<>();
     public final Map<String, ApiToken> apiTokens = new LinkedHashMap<>();
     public final SandboxHooks hooks = new SandboxHooks();
+    private volatile Set<String> authorizations = Set.of("SSWS " + TOKEN);
 
     /** One operation of the API: method, path pattern (groups are the path parameters) and operationId. */
     private record Route(String method, String path, String operation) {
@@ -178,6 +181,21 @@ public final class OktaSandbox implements ResponseDefinitionTransformerV2 {
             new Route("GET", "/api/v1/api-tokens/" + ID, "getApiToken"),
             // https://developer.okta.com/docs/api/openapi/okta-management/management/tag/ApiToken/#tag/ApiToken/operation/revokeApiToken
             new Route("DELETE", "/api/v1/api-tokens/" + ID, "revokeApiToken"));
+
+    /**
+     * The {@code Authorization} header values the org accepts from now on, e.g. {@code SSWS <token>}
+     * or {@code Bearer <access token>} of a service app; {@code SSWS} {@link #TOKEN} until then.
+     */
+    public void acceptAuthorizations(Set<String> values) {
+        this.authorizations = Set.copyOf(values);
+    }
+
+    /** Forgets every app, user and API token: an empty org. */
+    public synchronized void clear() {
+        apps.clear();
+        users.clear();
+        apiTokens.clear();
+    }
 
     /** Registers one stub per operation (see {@link #ROUTES} for the reference page of each). */
     public void stubOperations(WireMockServer server) {
@@ -251,7 +269,7 @@ public final class OktaSandbox implements ResponseDefinitionTransformerV2 {
     public ResponseDefinition transform(ServeEvent serveEvent) {
         LoggedRequest request = serveEvent.getRequest();
         String operation = serveEvent.getTransformerParameters().getString("operation");
-        if (!("SSWS " + TOKEN).equals(request.getHeader("Authorization"))) {
+        if (!authorizations.contains(String.valueOf(request.getHeader("Authorization")))) {
             return error(401, "E0000011", "Invalid token provided");
         }
         Route route = ROUTES.stream().filter(r -> r.operation().equals(operation)).findFirst().orElseThrow();
