@@ -55,10 +55,10 @@ class CliAwsSourceTest {
 
     @Test
     void anUnknownSourceListsTheConnectorsThatCanReadExports() {
-        CliRun run = CliRun.of("replay", "--source", "okta", "--events", "x.json");
+        CliRun run = CliRun.of("replay", "--source", "gcp", "--events", "x.json");
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(run.err()).contains("unknown --source 'okta'; available: [aws, normalized]");
+        assertThat(run.err()).contains("unknown --source 'gcp'; available: [aws, normalized, okta]");
     }
 
     @Test

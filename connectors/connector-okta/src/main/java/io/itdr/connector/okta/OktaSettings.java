@@ -42,9 +42,10 @@ public record OktaSettings(URI orgUrl, Secret apiToken, String clientId, Secret 
     static final String CRITICALITY_ATTRIBUTE = "criticality-attribute";
     static final String SERVICE_USER_PATTERNS = "service-user-patterns";
 
-    /** What the connector needs: the System Log, apps and users (read and manage), API tokens (read). */
+    /** What the connector needs: the System Log, apps and users (read and manage), API tokens (read, and manage to revoke one); https://developer.okta.com/docs/api/oauth2 */
     public static final String DEFAULT_SCOPES =
-            "okta.logs.read,okta.apps.read,okta.apps.manage,okta.users.read,okta.users.manage,okta.apiTokens.read";
+            "okta.logs.read,okta.apps.read,okta.apps.manage,okta.users.read,okta.users.manage,okta.apiTokens.read,"
+                    + "okta.apiTokens.manage";
 
     private static final Pattern SCOPE = Pattern.compile("[A-Za-z0-9_.:/-]{1,128}");
     private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");

@@ -58,7 +58,7 @@ class OktaConnectorFactoryTest {
         assertThat(properties).allSatisfy(p -> assertThat(p.description().split("\\s+").length).as(p.name()).isGreaterThan(8));
         assertThat(properties).filteredOn(ConfigProperty::secret).extracting(ConfigProperty::name).containsExactly("api-token", "private-key");
         assertThat(properties).filteredOn(p -> p.name().equals("scopes")).singleElement().extracting(ConfigProperty::defaultValue)
-                .isEqualTo("okta.logs.read,okta.apps.read,okta.apps.manage,okta.users.read,okta.users.manage,okta.apiTokens.read");
+                .isEqualTo("okta.logs.read,okta.apps.read,okta.apps.manage,okta.users.read,okta.users.manage,okta.apiTokens.read,okta.apiTokens.manage");
         assertThat(factory.id()).isEqualTo("okta");
         assertThat(factory.exportNormalizer()).isPresent();
     }
