@@ -1,0 +1,77 @@
+package io.itdr.connector.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Lenient reads from a record's JSON tree shared by connectors: a field that is missing, JSON null
+ * or of an unexpected kind reads as null, so optional fields never fail a record. Platform-specific
+ * reads (how text is trimmed, which timestamp forms are accepted) stay in each connector.
+ *
+ * <p>Stateless and thread-safe. Every {@code parent} and {@code node} argument may be null.
+ */
+public final class JsonFields {
+    private JsonFields() {
+    }
+
+    /** The field's value when it is present and not JSON null; null otherwise, or when {@code parent} is not an object. */
+    public static JsonNode child(JsonNode parent, String field) {
+        if (parent == null || !parent.isObject()) {
+            return null;
+        }
+        JsonNode value = parent.get(field);
+        return value == null || value.isNull() || value.isMissingNode() ? null : value;
+    }
+
+    /** The field when it is a JSON object, else null. */
+    public static JsonNode object(JsonNode parent, String field) {
+        JsonNode value = child(parent, field);
+        return value != null && value.isObject() ? value : null;
+    }
+
+    /** A boolean written as JSON boolean or as the strings "true"/"false" (any case, trimmed); null otherwise. */
+    public static Boolean bool(JsonNode parent, String field) {
+        JsonNode value = child(parent, field);
+        if (value == null) {
+            return null;
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        String text = value.isTextual() ? value.textValue().trim() : "";
+        if (text.equalsIgnoreCase("true")) {
+            return Boolean.TRUE;
+        }
+        return text.equalsIgnoreCase("false") ? Boolean.FALSE : null;
+    }
+
+    /**
+     * At most {@code max} characters of {@code text} (then "…"), control characters replaced by '?',
+     * for messages and attributes; null when {@code text} is null.
+     */
+    public static String clip(String text, int max) {
+        if (text == null) {
+            return null;
+        }
+        String shown = text.length() > max ? text.substring(0, max) + "…" : text;
+        StringBuilder b = new StringBuilder(shown.length());
+        shown.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return b.toString();
+    }
+
+    /** What kind of JSON a node is, for messages: "null" (also for a Java null), "a string", "a number", "a boolean", "an array", "an object". */
+    public static String kindOf(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return "null";
+        }
+        if (node.isTextual()) {
+            return "a string";
+        }
+        if (node.isNumber()) {
+            return "a number";
+        }
+        if (node.isBoolean()) {
+            return "a boolean";
+        }
+        return node.isArray() ? "an array" : "an object";
+    }
+}
