@@ -1,8 +1,13 @@
 package io.itdr.connector.aws.normalize;
 
 import static io.itdr.connector.aws.normalize.RecordFields.text;
+import static io.itdr.connector.support.JsonFields.child;
+import static io.itdr.connector.support.JsonFields.clip;
+import static io.itdr.connector.support.JsonFields.object;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.itdr.connector.support.JsonPayloadReader;
+import io.itdr.connector.support.PayloadFormat;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.event.IdentityEvent;
@@ -11,6 +16,7 @@ import io.itdr.spi.telemetry.NormalizationSink;
 import io.itdr.spi.telemetry.RawPayload;
 import io.itdr.spi.telemetry.Rejection;
 import java.io.IOException;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -31,12 +37,17 @@ import java.util.function.Supplier;
  * each call keeps its own state.
  */
 public final class CloudTrailNormalizer implements EventNormalizer {
-    private final PayloadReader reader;
+    static final int DEFAULT_MAX_RECORD_BYTES = 4 << 20;
+    /** Container fields whose array elements are the records: CloudTrail files, GuardDuty and LookupEvents listings. */
+    private static final List<List<String>> CONTAINER_FIELDS =
+            List.of(List.of("Records"), List.of("Findings"), List.of("findings"), List.of("Events"));
+
+    private final JsonPayloadReader reader;
     private final CloudTrailRecordMapper cloudTrail;
     private final GuardDutyFindingMapper guardDuty = new GuardDutyFindingMapper();
 
     public CloudTrailNormalizer() {
-        this(PayloadReader.DEFAULT_MAX_RECORD_BYTES);
+        this(DEFAULT_MAX_RECORD_BYTES);
     }
 
     /** @param maxRecordBytes the largest record (or line) accepted, in bytes */
@@ -44,7 +55,8 @@ public final class CloudTrailNormalizer implements EventNormalizer {
         if (maxRecordBytes < 1024) {
             throw new IllegalArgumentException("maxRecordBytes must be at least 1024: " + maxRecordBytes);
         }
-        this.reader = new PayloadReader(maxRecordBytes);
+        this.reader = new JsonPayloadReader(new PayloadFormat("JSON object", "record array", CONTAINER_FIELDS, envelope -> null,
+                maxRecordBytes, PayloadFormat.Diagnostics.BASIC));
         this.cloudTrail = new CloudTrailRecordMapper(reader.mapper());
     }
 
@@ -52,11 +64,11 @@ public final class CloudTrailNormalizer implements EventNormalizer {
     public void normalize(RawPayload payload, NormalizationSink sink) {
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(sink, "sink");
-        String name = RecordFields.clip(payload.name(), 200);
+        String name = clip(payload.name(), 200);
         try {
-            reader.read(payload.body(), new PayloadReader.RecordHandler() {
+            reader.read(payload.body(), new JsonPayloadReader.RecordHandler() {
                 @Override
-                public void record(long number, long line, JsonNode record) {
+                public void record(long number, long line, JsonNode record, String origin) {
                     emit(() -> map(record, name + ":record " + number), location(name, number, line), sink);
                 }
 
@@ -65,7 +77,7 @@ public final class CloudTrailNormalizer implements EventNormalizer {
                     sink.reject(new Rejection(location(name, number, line), reason));
                 }
             });
-        } catch (PayloadReader.UnreadablePayload e) {
+        } catch (JsonPayloadReader.UnreadablePayload e) {
             throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, name + ": " + e.getMessage(), e);
         }
     }
@@ -111,7 +123,7 @@ public final class CloudTrailNormalizer implements EventNormalizer {
 
     /** One record of any supported shape, unwrapped to a CloudTrail record or a GuardDuty finding. */
     IdentityEvent map(JsonNode record, String rawRef) {
-        JsonNode detail = RecordFields.object(record, "detail");
+        JsonNode detail = object(record, "detail");
         String source = text(record, "source");
         String detailType = text(record, "detail-type");
         if (detail != null && (source != null || detailType != null)) {
@@ -119,7 +131,7 @@ public final class CloudTrailNormalizer implements EventNormalizer {
             boolean finding = "aws.guardduty".equals(source) || "GuardDuty Finding".equals(detailType);
             return finding ? guardDuty.map(detail, rawRef) : cloudTrail.map(detail, rawRef);
         }
-        JsonNode embedded = RecordFields.child(record, "CloudTrailEvent");
+        JsonNode embedded = child(record, "CloudTrailEvent");
         if (embedded != null) {
             // a LookupEvents item: the record is a JSON string inside it
             if (!embedded.isTextual()) {
@@ -139,7 +151,7 @@ public final class CloudTrailNormalizer implements EventNormalizer {
         try {
             parsed = reader.mapper().readTree(text);
         } catch (IOException e) {
-            throw new RejectedRecord("CloudTrailEvent: not valid JSON: " + RecordFields.clip(e.getMessage(), 160));
+            throw new RejectedRecord("CloudTrailEvent: not valid JSON: " + clip(e.getMessage(), 160));
         }
         if (parsed == null || !parsed.isObject()) {
             throw new RejectedRecord("CloudTrailEvent: expected a JSON object");

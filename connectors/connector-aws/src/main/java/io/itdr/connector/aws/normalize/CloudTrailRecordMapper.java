@@ -1,11 +1,11 @@
 package io.itdr.connector.aws.normalize;
 
-import static io.itdr.connector.aws.normalize.RecordFields.bool;
-import static io.itdr.connector.aws.normalize.RecordFields.child;
-import static io.itdr.connector.aws.normalize.RecordFields.clip;
 import static io.itdr.connector.aws.normalize.RecordFields.instant;
-import static io.itdr.connector.aws.normalize.RecordFields.object;
 import static io.itdr.connector.aws.normalize.RecordFields.text;
+import static io.itdr.connector.support.JsonFields.bool;
+import static io.itdr.connector.support.JsonFields.child;
+import static io.itdr.connector.support.JsonFields.clip;
+import static io.itdr.connector.support.JsonFields.object;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -3,8 +3,8 @@ package io.itdr.connector.aws.normalize;
 import static io.itdr.connector.aws.normalize.RecordFields.anyCase;
 import static io.itdr.connector.aws.normalize.RecordFields.anyCasePath;
 import static io.itdr.connector.aws.normalize.RecordFields.anyCaseText;
-import static io.itdr.connector.aws.normalize.RecordFields.clip;
 import static io.itdr.connector.aws.normalize.RecordFields.instant;
+import static io.itdr.connector.support.JsonFields.clip;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.itdr.connector.aws.Arn;

@@ -1,5 +1,7 @@
 package io.itdr.connector.aws.normalize;
 
+import static io.itdr.connector.support.JsonFields.child;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -10,7 +12,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
- * Lenient reads from a record's JSON tree: a field that is missing, JSON null, blank or of an
+ * AWS-specific lenient reads from a record's JSON tree (the shared ones are in
+ * {@link io.itdr.connector.support.JsonFields}): a field that is missing, JSON null, blank or of an
  * unexpected kind reads as null, so optional fields never fail a record. Stateless.
  */
 final class RecordFields {
@@ -18,21 +21,6 @@ final class RecordFields {
     private static final DateTimeFormatter BASIC_INSTANT = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'", Locale.ROOT);
 
     private RecordFields() {
-    }
-
-    /** The field's value when it is present and not JSON null; {@code parent} may be null. */
-    static JsonNode child(JsonNode parent, String field) {
-        if (parent == null || !parent.isObject()) {
-            return null;
-        }
-        JsonNode value = parent.get(field);
-        return value == null || value.isNull() || value.isMissingNode() ? null : value;
-    }
-
-    /** The field when it is a JSON object, else null. */
-    static JsonNode object(JsonNode parent, String field) {
-        JsonNode value = child(parent, field);
-        return value != null && value.isObject() ? value : null;
     }
 
     /** The field as text when it is a non-blank string, number or boolean, else null. */
@@ -43,22 +31,6 @@ final class RecordFields {
         }
         String text = value.asText();
         return text.isBlank() ? null : text;
-    }
-
-    /** A boolean written as JSON boolean or as the strings "true"/"false" (CloudTrail writes strings). */
-    static Boolean bool(JsonNode parent, String field) {
-        JsonNode value = child(parent, field);
-        if (value == null) {
-            return null;
-        }
-        if (value.isBoolean()) {
-            return value.booleanValue();
-        }
-        String text = value.isTextual() ? value.textValue().trim() : "";
-        if (text.equalsIgnoreCase("true")) {
-            return Boolean.TRUE;
-        }
-        return text.equalsIgnoreCase("false") ? Boolean.FALSE : null;
     }
 
     /**
@@ -114,16 +86,5 @@ final class RecordFields {
                 }
             }
         }
-    }
-
-    /** At most {@code max} characters of {@code text}, control characters replaced, for messages and attributes. */
-    static String clip(String text, int max) {
-        if (text == null) {
-            return null;
-        }
-        String shown = text.length() > max ? text.substring(0, max) + "…" : text;
-        StringBuilder b = new StringBuilder(shown.length());
-        shown.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return b.toString();
     }
 }
