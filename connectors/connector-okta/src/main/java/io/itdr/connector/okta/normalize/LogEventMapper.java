@@ -1,15 +1,15 @@
 package io.itdr.connector.okta.normalize;
 
-import static io.itdr.connector.okta.normalize.LogFields.bool;
-import static io.itdr.connector.okta.normalize.LogFields.child;
-import static io.itdr.connector.okta.normalize.LogFields.clip;
 import static io.itdr.connector.okta.normalize.LogFields.decimal;
 import static io.itdr.connector.okta.normalize.LogFields.instant;
-import static io.itdr.connector.okta.normalize.LogFields.kindOf;
 import static io.itdr.connector.okta.normalize.LogFields.known;
-import static io.itdr.connector.okta.normalize.LogFields.object;
 import static io.itdr.connector.okta.normalize.LogFields.text;
 import static io.itdr.connector.okta.normalize.LogFields.whole;
+import static io.itdr.connector.support.JsonFields.bool;
+import static io.itdr.connector.support.JsonFields.child;
+import static io.itdr.connector.support.JsonFields.clip;
+import static io.itdr.connector.support.JsonFields.kindOf;
+import static io.itdr.connector.support.JsonFields.object;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.itdr.spi.event.CredentialRef;

@@ -1,5 +1,7 @@
 package io.itdr.connector.okta.normalize;
 
+import static io.itdr.connector.support.JsonFields.child;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -7,27 +9,13 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
- * Lenient reads from a LogEvent's JSON tree: a field that is missing, JSON null, blank, of an
+ * Okta-specific lenient reads from a LogEvent's JSON tree (the shared ones are in
+ * {@link io.itdr.connector.support.JsonFields}): a field that is missing, JSON null, blank, of an
  * unexpected kind, or Okta's placeholders ({@code "null"}, {@code "unknown"} where the reader says
  * so) reads as null, so optional fields never fail a record. Stateless.
  */
 final class LogFields {
     private LogFields() {
-    }
-
-    /** The field's value when present and not JSON null; {@code parent} may be null. */
-    static JsonNode child(JsonNode parent, String field) {
-        if (parent == null || !parent.isObject()) {
-            return null;
-        }
-        JsonNode value = parent.get(field);
-        return value == null || value.isNull() || value.isMissingNode() ? null : value;
-    }
-
-    /** The field when it is a JSON object, else null. */
-    static JsonNode object(JsonNode parent, String field) {
-        JsonNode value = child(parent, field);
-        return value != null && value.isObject() ? value : null;
     }
 
     /** The field as text when it is a non-blank string, number or boolean, else null. */
@@ -52,22 +40,6 @@ final class LogFields {
         }
         String lower = text.toLowerCase(Locale.ROOT);
         return lower.equals("null") || lower.equals("unknown") ? null : text;
-    }
-
-    /** A boolean written as JSON boolean or as the strings "true"/"false" (debugData writes strings). */
-    static Boolean bool(JsonNode parent, String field) {
-        JsonNode value = child(parent, field);
-        if (value == null) {
-            return null;
-        }
-        if (value.isBoolean()) {
-            return value.booleanValue();
-        }
-        String text = value.isTextual() ? value.textValue().trim() : "";
-        if (text.equalsIgnoreCase("true")) {
-            return Boolean.TRUE;
-        }
-        return text.equalsIgnoreCase("false") ? Boolean.FALSE : null;
     }
 
     /** A whole number written as a JSON number or a string of digits; null otherwise. */
@@ -123,33 +95,5 @@ final class LogFields {
                 return null;
             }
         }
-    }
-
-    /** At most {@code max} characters of {@code text}, control characters replaced, for messages and attributes. */
-    static String clip(String text, int max) {
-        if (text == null) {
-            return null;
-        }
-        String shown = text.length() > max ? text.substring(0, max) + "…" : text;
-        StringBuilder b = new StringBuilder(shown.length());
-        shown.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return b.toString();
-    }
-
-    /** What kind of JSON a node is, for messages ("a number", "an array"). */
-    static String kindOf(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return "null";
-        }
-        if (node.isTextual()) {
-            return "a string";
-        }
-        if (node.isNumber()) {
-            return "a number";
-        }
-        if (node.isBoolean()) {
-            return "a boolean";
-        }
-        return node.isArray() ? "an array" : "an object";
     }
 }

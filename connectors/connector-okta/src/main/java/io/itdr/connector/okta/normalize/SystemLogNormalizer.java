@@ -1,6 +1,9 @@
 package io.itdr.connector.okta.normalize;
 
+import static io.itdr.connector.support.JsonFields.clip;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import io.itdr.connector.support.JsonPayloadReader;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.event.IdentityEvent;
@@ -35,7 +38,7 @@ public final class SystemLogNormalizer implements EventNormalizer {
     static final String POLLED_RAW_REF = "okta:system-log/";
 
     private final String org;
-    private final PayloadReader reader = new PayloadReader(PayloadReader.DEFAULT_MAX_RECORD_BYTES);
+    private final JsonPayloadReader reader = PayloadReader.forSystemLog(PayloadReader.DEFAULT_MAX_RECORD_BYTES);
     private final LogEventMapper mapper;
 
     /** For exports and replay: no org of its own, the default service-user patterns. */
@@ -56,10 +59,10 @@ public final class SystemLogNormalizer implements EventNormalizer {
     public void normalize(RawPayload payload, NormalizationSink sink) {
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(sink, "sink");
-        String name = LogFields.clip(payload.name(), 200);
+        String name = clip(payload.name(), 200);
         try {
             reader.read(payload.body(), handler(name, false, sink));
-        } catch (PayloadReader.UnreadablePayload e) {
+        } catch (JsonPayloadReader.UnreadablePayload e) {
             throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, name + ": " + e.getMessage(), e);
         }
     }
@@ -80,23 +83,23 @@ public final class SystemLogNormalizer implements EventNormalizer {
         Objects.requireNonNull(sink, "sink");
         BufferedInputStream in = new BufferedInputStream(body);
         try {
-            int first = PayloadReader.firstSignificantByte(in);
+            int first = JsonPayloadReader.firstSignificantByte(in);
             if (first != '[') {
                 throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, location + ": expected a JSON array of LogEvent objects, found "
-                        + (first < 0 ? "an empty body" : "'" + LogFields.clip(String.valueOf((char) first), 1) + "'"));
+                        + (first < 0 ? "an empty body" : "'" + clip(String.valueOf((char) first), 1) + "'"));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         try {
             reader.read(in, handler(location, true, sink));
-        } catch (PayloadReader.UnreadablePayload e) {
+        } catch (JsonPayloadReader.UnreadablePayload e) {
             throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, location + ": " + e.getMessage(), e);
         }
     }
 
-    private PayloadReader.RecordHandler handler(String name, boolean polled, NormalizationSink sink) {
-        return new PayloadReader.RecordHandler() {
+    private JsonPayloadReader.RecordHandler handler(String name, boolean polled, NormalizationSink sink) {
+        return new JsonPayloadReader.RecordHandler() {
             @Override
             public void record(long number, long line, JsonNode record, String origin) {
                 String location = location(name, number, line);
@@ -110,7 +113,7 @@ public final class SystemLogNormalizer implements EventNormalizer {
                     return;
                 } catch (IllegalArgumentException invalid) {
                     // a value the event model refuses: this record only
-                    sink.reject(new Rejection(location, "not a valid event: " + LogFields.clip(invalid.getMessage(), 200)));
+                    sink.reject(new Rejection(location, "not a valid event: " + clip(invalid.getMessage(), 200)));
                     return;
                 }
                 sink.accept(event, location);
