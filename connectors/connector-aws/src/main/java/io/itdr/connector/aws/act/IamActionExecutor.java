@@ -1,25 +1,21 @@
 package io.itdr.connector.aws.act;
 
+import io.itdr.connector.support.SnapshotExecution;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.action.ActionExecutor;
 import io.itdr.spi.action.ActionPlan;
 import io.itdr.spi.action.ActionRequest;
 import io.itdr.spi.action.ExecutionResult;
-import io.itdr.spi.action.PlatformCall;
 import io.itdr.spi.action.Reversibility;
 import io.itdr.spi.action.RevertResult;
 import io.itdr.spi.action.Rung;
-import io.itdr.spi.action.Snapshot;
 import io.itdr.spi.action.Verification;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
 import software.amazon.awssdk.services.iam.IamClient;
 
 /**
@@ -47,17 +43,9 @@ public final class IamActionExecutor implements ActionExecutor {
     private static final int REMEMBERED_KEYS = 10_000;
 
     private final String connectorId;
+    private final SnapshotExecution execution;
     private final Map<Rung, IamAction> actions;
     private final Map<Rung, Reversibility> rungs;
-    private final Map<String, ExecutionResult> applied = Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, ExecutionResult> eldest) {
-                    return size() > REMEMBERED_KEYS;
-                }
-            });
 
     /**
      * @param connectorId the id plans are made under ("aws"); never null
@@ -67,6 +55,7 @@ public final class IamActionExecutor implements ActionExecutor {
      */
     public IamActionExecutor(String connectorId, IamClient iam, SecretsManagerClients secrets, Clock clock) {
         this.connectorId = Objects.requireNonNull(connectorId, "connectorId");
+        this.execution = new SnapshotExecution(connectorId, REMEMBERED_KEYS);
         Objects.requireNonNull(iam, "iam");
         Objects.requireNonNull(secrets, "secrets");
         Objects.requireNonNull(clock, "clock");
@@ -98,46 +87,17 @@ public final class IamActionExecutor implements ActionExecutor {
     @Override
     public ExecutionResult execute(ActionPlan plan, String idempotencyKey) {
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
-        IamAction action = actionOf(plan);
-        ExecutionResult earlier = applied.get(idempotencyKey);
-        if (earlier != null) {
-            return new ExecutionResult(idempotencyKey, true, List.of(), action.observe(plan));
-        }
-        Snapshot current = action.observe(plan);
-        ExecutionResult result;
-        if (current.sameStateAs(plan.postState())) {
-            result = new ExecutionResult(idempotencyKey, true, List.of(), current);
-        } else {
-            List<PlatformCall> performed = action.apply(plan);
-            result = new ExecutionResult(idempotencyKey, false, performed, action.observe(plan));
-        }
-        applied.put(idempotencyKey, result);
-        return result;
+        return execution.execute(actionOf(plan), plan, idempotencyKey);
     }
 
     @Override
     public Verification verify(ActionPlan plan) {
-        Snapshot observed = actionOf(plan).observe(plan);
-        return new Verification(observed.sameStateAs(plan.postState()), observed, differences(plan.postState(), observed));
+        return execution.verify(actionOf(plan), plan);
     }
 
     @Override
     public RevertResult revert(ActionPlan plan, boolean force) {
-        IamAction action = actionOf(plan);
-        if (!plan.reversibility().canRevert()) {
-            throw ConnectorException.notSupported(connectorId, "reverting an irreversible " + plan.request().rung().policyName());
-        }
-        Snapshot current = action.observe(plan);
-        if (!force && !current.sameStateAs(plan.postState())) {
-            throw new ConnectorException(ErrorCode.DRIFT, "will not revert " + plan.request().rung().policyName()
-                    + ": the state changed since the action (" + differences(plan.postState(), current)
-                    + "); an approver may force it");
-        }
-        if (current.sameStateAs(plan.preState())) {
-            return new RevertResult(current, List.of());
-        }
-        List<PlatformCall> performed = action.restore(plan);
-        return new RevertResult(action.observe(plan), performed);
+        return execution.revert(actionOf(plan), plan, force);
     }
 
     private IamAction action(Rung rung) {
@@ -155,25 +115,5 @@ public final class IamActionExecutor implements ActionExecutor {
                     + "', not '" + connectorId + "'");
         }
         return action(plan.request().rung());
-    }
-
-    /** What differs between the expected and the observed state, for people; empty when nothing does. */
-    static String differences(Snapshot expected, Snapshot observed) {
-        TreeSet<String> keys = new TreeSet<>(expected.state().keySet());
-        keys.addAll(observed.state().keySet());
-        StringBuilder b = new StringBuilder();
-        for (String key : keys) {
-            String want = expected.state().get(key);
-            String got = observed.state().get(key);
-            if (!Objects.equals(want, got)) {
-                b.append(b.length() == 0 ? "" : "; ").append(key).append(": expected ").append(shorten(want))
-                        .append(", found ").append(shorten(got));
-            }
-        }
-        return b.toString();
-    }
-
-    private static String shorten(String value) {
-        return value == null ? "nothing" : value.length() > 120 ? value.substring(0, 120) + "…" : value;
     }
 }

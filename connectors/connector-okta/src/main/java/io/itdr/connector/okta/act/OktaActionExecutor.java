@@ -2,6 +2,7 @@ package io.itdr.connector.okta.act;
 
 import com.okta.sdk.resource.client.ApiClient;
 import io.itdr.connector.okta.OktaErrors;
+import io.itdr.connector.support.SnapshotExecution;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.action.ActionExecutor;
@@ -9,20 +10,16 @@ import io.itdr.spi.action.ActionPlan;
 import io.itdr.spi.action.ActionRequest;
 import io.itdr.spi.action.ActionTarget;
 import io.itdr.spi.action.ExecutionResult;
-import io.itdr.spi.action.PlatformCall;
 import io.itdr.spi.action.Reversibility;
 import io.itdr.spi.action.RevertResult;
 import io.itdr.spi.action.Rung;
-import io.itdr.spi.action.Snapshot;
 import io.itdr.spi.action.Verification;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
 
 /**
  * Containment on Okta with the Management SDK's typed APIs. The action is chosen by rung and by
@@ -72,16 +69,8 @@ public final class OktaActionExecutor implements ActionExecutor {
     }
 
     private final String connectorId;
+    private final SnapshotExecution execution;
     private final Map<String, OktaAction> actions;
-    private final Map<String, ExecutionResult> applied = Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, ExecutionResult> eldest) {
-                    return size() > REMEMBERED_KEYS;
-                }
-            });
 
     /**
      * @param connectorId the id plans are made under ("okta"); never null
@@ -92,6 +81,7 @@ public final class OktaActionExecutor implements ActionExecutor {
      */
     public OktaActionExecutor(String connectorId, ApiClient client, OktaErrors errors, Clock clock) {
         this.connectorId = Objects.requireNonNull(connectorId, "connectorId");
+        this.execution = new SnapshotExecution(connectorId, REMEMBERED_KEYS);
         OktaOrg org = new OktaOrg(Objects.requireNonNull(client, "client"), Objects.requireNonNull(errors, "errors"));
         Objects.requireNonNull(clock, "clock");
         Map<String, OktaAction> byName = new LinkedHashMap<>();
@@ -118,46 +108,17 @@ public final class OktaActionExecutor implements ActionExecutor {
     @Override
     public ExecutionResult execute(ActionPlan plan, String idempotencyKey) {
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
-        OktaAction action = actionOf(plan);
-        if (applied.get(idempotencyKey) != null) {
-            return new ExecutionResult(idempotencyKey, true, List.of(), action.observe(plan));
-        }
-        Snapshot current = action.observe(plan);
-        ExecutionResult result;
-        if (action.observesWholeEffect() && current.sameStateAs(plan.postState())) {
-            result = new ExecutionResult(idempotencyKey, true, List.of(), current);
-        } else {
-            List<PlatformCall> performed = action.apply(plan);
-            result = new ExecutionResult(idempotencyKey, false, performed, action.observe(plan));
-        }
-        applied.put(idempotencyKey, result);
-        return result;
+        return execution.execute(actionOf(plan), plan, idempotencyKey);
     }
 
     @Override
     public Verification verify(ActionPlan plan) {
-        Snapshot observed = actionOf(plan).observe(plan);
-        return new Verification(observed.sameStateAs(plan.postState()), observed, differences(plan.postState(), observed));
+        return execution.verify(actionOf(plan), plan);
     }
 
     @Override
     public RevertResult revert(ActionPlan plan, boolean force) {
-        OktaAction action = actionOf(plan);
-        if (!plan.reversibility().canRevert()) {
-            throw ConnectorException.notSupported(connectorId, "reverting an irreversible " + plan.request().rung().policyName()
-                    + " (" + plan.summary() + ")");
-        }
-        Snapshot current = action.observe(plan);
-        if (!force && !current.sameStateAs(plan.postState())) {
-            throw new ConnectorException(ErrorCode.DRIFT, "will not revert " + plan.request().rung().policyName()
-                    + ": the state changed since the action (" + differences(plan.postState(), current)
-                    + "); an approver may force it");
-        }
-        if (current.sameStateAs(plan.preState())) {
-            return new RevertResult(current, List.of());
-        }
-        List<PlatformCall> performed = action.restore(plan);
-        return new RevertResult(action.observe(plan), performed);
+        return execution.revert(actionOf(plan), plan, force);
     }
 
     /** The name of the action for a request, or the standard refusal saying what is accepted. */
@@ -228,21 +189,5 @@ public final class OktaActionExecutor implements ActionExecutor {
                     + "', which this connector does not have");
         }
         return action;
-    }
-
-    /** What differs between the expected and the observed state, for people; empty when nothing does. */
-    static String differences(Snapshot expected, Snapshot observed) {
-        TreeSet<String> keys = new TreeSet<>(expected.state().keySet());
-        keys.addAll(observed.state().keySet());
-        StringBuilder b = new StringBuilder();
-        for (String key : keys) {
-            String want = expected.state().get(key);
-            String got = observed.state().get(key);
-            if (!Objects.equals(want, got)) {
-                b.append(b.length() == 0 ? "" : "; ").append(key).append(": expected ").append(want == null ? "nothing" : want)
-                        .append(", found ").append(got == null ? "nothing" : got);
-            }
-        }
-        return b.toString();
     }
 }
