@@ -1,6 +1,8 @@
 package io.itdr.connector.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * Lenient reads from a record's JSON tree shared by connectors: a field that is missing, JSON null
@@ -73,5 +75,42 @@ public final class JsonFields {
             return "a boolean";
         }
         return node.isArray() ? "an array" : "an object";
+    }
+
+    /**
+     * Adds to {@code problems} why a required text field of {@code record} is unusable: "name
+     * (missing)", "name (expected a string, found a number)" or "name (blank)"; adds nothing when
+     * it holds text. {@code kind} names a wrong value the way the connector's messages do.
+     */
+    public static void requireText(JsonNode record, String field, List<String> problems,
+                                   Function<JsonNode, String> kind) {
+        JsonNode value = record.get(field);
+        if (value == null || value.isNull()) {
+            problems.add(field + " (missing)");
+        } else if (!value.isTextual()) {
+            problems.add(field + " (expected a string, found " + kind.apply(value) + ")");
+        } else if (value.textValue().isBlank()) {
+            problems.add(field + " (blank)");
+        }
+    }
+
+    /** Like {@link #requireText} for a required object; true when it is one. */
+    public static boolean requireObject(JsonNode record, String field, List<String> problems,
+                                        Function<JsonNode, String> kind) {
+        JsonNode value = record.get(field);
+        if (value == null || value.isNull()) {
+            problems.add(field + " (missing)");
+            return false;
+        }
+        if (!value.isObject()) {
+            problems.add(field + " (expected an object, found " + kind.apply(value) + ")");
+            return false;
+        }
+        return true;
+    }
+
+    /** One message for all of a record's problems: "missing or invalid required field(s): a (missing), b (blank)". */
+    public static String requiredFieldsMessage(List<String> problems) {
+        return "missing or invalid required field" + (problems.size() > 1 ? "s" : "") + ": " + String.join(", ", problems);
     }
 }

@@ -1,5 +1,6 @@
 package io.itdr.connector.aws.normalize;
 
+import io.itdr.connector.support.JsonFields;
 import static io.itdr.connector.aws.normalize.RecordFields.instant;
 import static io.itdr.connector.aws.normalize.RecordFields.text;
 import static io.itdr.connector.support.JsonFields.bool;
@@ -106,25 +107,11 @@ final class CloudTrailRecordMapper {
 
     private static void requireFields(JsonNode record) {
         List<String> problems = new ArrayList<>(3);
-        for (String field : new String[]{"eventID", "eventTime"}) {
-            JsonNode value = record.get(field);
-            if (value == null || value.isNull()) {
-                problems.add(field + " (missing)");
-            } else if (!value.isTextual()) {
-                problems.add(field + " (expected a string, found " + kindOf(value) + ")");
-            } else if (value.textValue().isBlank()) {
-                problems.add(field + " (blank)");
-            }
-        }
-        JsonNode userIdentity = record.get("userIdentity");
-        if (userIdentity == null || userIdentity.isNull()) {
-            problems.add("userIdentity (missing)");
-        } else if (!userIdentity.isObject()) {
-            problems.add("userIdentity (expected an object, found " + kindOf(userIdentity) + ")");
-        }
+        JsonFields.requireText(record, "eventID", problems, CloudTrailRecordMapper::kindOf);
+        JsonFields.requireText(record, "eventTime", problems, CloudTrailRecordMapper::kindOf);
+        JsonFields.requireObject(record, "userIdentity", problems, CloudTrailRecordMapper::kindOf);
         if (!problems.isEmpty()) {
-            throw new RejectedRecord("missing or invalid required field" + (problems.size() > 1 ? "s" : "") + ": "
-                    + String.join(", ", problems));
+            throw new RejectedRecord(JsonFields.requiredFieldsMessage(problems));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.itdr.connector.okta.normalize;
 
+import io.itdr.connector.support.JsonFields;
 import static io.itdr.connector.okta.normalize.LogFields.decimal;
 import static io.itdr.connector.okta.normalize.LogFields.instant;
 import static io.itdr.connector.okta.normalize.LogFields.known;
@@ -138,27 +139,13 @@ final class LogEventMapper {
 
     private static void requireFields(JsonNode record) {
         List<String> problems = new ArrayList<>(3);
-        for (String field : new String[]{"uuid", "published"}) {
-            JsonNode value = record.get(field);
-            if (value == null || value.isNull()) {
-                problems.add(field + " (missing)");
-            } else if (!value.isTextual()) {
-                problems.add(field + " (expected a string, found " + kindOf(value) + ")");
-            } else if (value.textValue().isBlank()) {
-                problems.add(field + " (blank)");
-            }
-        }
-        JsonNode actor = record.get("actor");
-        if (actor == null || actor.isNull()) {
-            problems.add("actor (missing)");
-        } else if (!actor.isObject()) {
-            problems.add("actor (expected an object, found " + kindOf(actor) + ")");
-        } else if (text(actor, "id") == null) {
+        JsonFields.requireText(record, "uuid", problems, JsonFields::kindOf);
+        JsonFields.requireText(record, "published", problems, JsonFields::kindOf);
+        if (JsonFields.requireObject(record, "actor", problems, JsonFields::kindOf) && text(record.get("actor"), "id") == null) {
             problems.add("actor.id (missing or blank)");
         }
         if (!problems.isEmpty()) {
-            throw new RejectedRecord("missing or invalid required field" + (problems.size() > 1 ? "s" : "") + ": "
-                    + String.join(", ", problems));
+            throw new RejectedRecord(JsonFields.requiredFieldsMessage(problems));
         }
     }
 
