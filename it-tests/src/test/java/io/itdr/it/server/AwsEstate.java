@@ -108,14 +108,22 @@ final class AwsEstate implements AutoCloseable {
      * with one S3 call by {@code user} with {@code key} from {@code ip} at {@code time}.
      */
     static String trail(String user, String key, String ip, Instant time) {
+        return "{\"Records\":[" + record(UUID.randomUUID().toString(), user, key, ip, time) + "]}";
+    }
+
+    /**
+     * One CloudTrail record
+     * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
+     */
+    static String record(String eventId, String user, String key, String ip, Instant time) {
         return """
-                {"Records":[{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDAE2E%s",
+                {"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDAE2E%s",
                   "arn":"arn:aws:iam::%s:user/%s","accountId":"%s","accessKeyId":"%s","userName":"%s"},
                  "eventTime":"%s","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-east-1",
                  "sourceIPAddress":"%s","userAgent":"aws-sdk-java/2.57.8","eventID":"%s",
-                 "readOnly":true,"eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"%s"}]}
-                """.formatted(user.toUpperCase().replace("-", ""), ACCOUNT, user, ACCOUNT, key, user, time, ip,
-                UUID.randomUUID(), ACCOUNT);
+                 "readOnly":true,"eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"%s"}
+                """.formatted(user.toUpperCase(java.util.Locale.ROOT).replace("-", ""), ACCOUNT, user, ACCOUNT, key, user, time, ip,
+                eventId, ACCOUNT);
     }
 
     @Override
