@@ -64,6 +64,23 @@ final class RunningServer implements AutoCloseable {
         return send("GET", path, token, null, null);
     }
 
+    /** A plain-text reply's body, which must be 200. */
+    String text(String path, String token) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + token).build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new AssertionError("GET " + path + ": " + response.statusCode() + " " + response.body());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     Reply post(String path, String token, Object body) {
         return send("POST", path, token, "application/json", body instanceof String text ? text : JSON.valueToTree(body).toString());
     }

@@ -120,6 +120,22 @@ abstract class ServerEndToEndTest {
     }
 
     @Test
+    void healthIsPublicPerConnectorAndMetricsShowTheEngine() {
+        replayKey(AwsEstate.SHARED_USER, AwsEstate.SHARED_KEY);
+
+        RunningServer.Reply health = server.get("/actuator/health", null);
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.body().path("components").path("connectors").path("components").has("aws")).as("%s", health.body()).isTrue();
+        assertThat(server.get("/actuator/prometheus", null).status()).isEqualTo(401);
+        assertThat(server.get("/api/v1/findings", null).status()).isEqualTo(401);
+
+        String metrics = server.text("/actuator/prometheus", server.token("grafana", "viewer"));
+        assertThat(metrics).contains("itdr_events_accepted_total{connector=\"aws\"} 2.0", "itdr_findings_total{detector=\"token_replay\"} 1.0",
+                "itdr_holds_pending 1.0", "itdr_actions{state=\"held\"} 1.0", "itdr_ledger_entries", "itdr_connector_up{connector=\"aws\"}",
+                "itdr_decisions_total{hold=\"true\",mode=\"enforce\"");
+    }
+
+    @Test
     void aRequesterCannotApproveTheirOwnRequest() {
         replayKey(AwsEstate.SHARED_USER, AwsEstate.SHARED_KEY);
         String findingId = RunningServer.items(server.get("/api/v1/findings", approver).ok()).get(0).path("id").asText();
