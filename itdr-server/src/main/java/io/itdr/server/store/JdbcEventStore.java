@@ -1,0 +1,181 @@
+package io.itdr.server.store;
+
+import io.itdr.core.normalize.EventJson;
+import io.itdr.spi.event.IdentityEvent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * Events accepted from connectors (table {@code events}), written in batches: one transaction and
+ * one batched insert per call. With {@link Retention#DIGEST} only the SHA-256 of each event's
+ * normalized JSON is kept (enough to prove what was seen), with {@link Retention#FULL} the JSON
+ * too (what policy dry-runs read). An event already stored under the same connector and event id
+ * is skipped, so redelivered batches store nothing twice. Thread-safe.
+ */
+public final class JdbcEventStore {
+    /** What is kept of each event. */
+    public enum Retention { FULL, DIGEST }
+
+    /** One event as stored. */
+    public record StoredEvent(long seq, String connectorId, Instant receivedAt, String digest, IdentityEvent event) {
+    }
+
+    private static final int IN_LIST = 500;
+
+    private final DataSource dataSource;
+    private final Retention retention;
+
+    public JdbcEventStore(DataSource dataSource, Retention retention) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.retention = Objects.requireNonNull(retention, "retention");
+    }
+
+    public Retention retention() {
+        return retention;
+    }
+
+    /**
+     * Stores the events of one connector that are not stored yet, in one transaction.
+     *
+     * @return the events that were new (in the order given); the caller processes only these
+     */
+    public List<IdentityEvent> append(String connectorId, List<IdentityEvent> events, Instant receivedAt) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                Set<String> known = existingIds(connection, connectorId, events);
+                List<IdentityEvent> fresh = new ArrayList<>(events.size());
+                Set<String> inBatch = new HashSet<>();
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO events (connector_id, event_id, "
+                        + "identity_key, occurred_at, received_at, digest, body) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    for (IdentityEvent event : events) {
+                        if (known.contains(event.id()) || !inBatch.add(event.id())) {
+                            continue;
+                        }
+                        String json = EventJson.write(event);
+                        insert.setString(1, connectorId);
+                        insert.setString(2, event.id());
+                        insert.setString(3, event.identityKey());
+                        Sql.setInstant(insert, 4, event.time());
+                        Sql.setInstant(insert, 5, receivedAt);
+                        insert.setString(6, sha256(json));
+                        insert.setString(7, retention == Retention.FULL ? json : null);
+                        insert.addBatch();
+                        fresh.add(event);
+                    }
+                    if (!fresh.isEmpty()) {
+                        insert.executeBatch();
+                    }
+                }
+                connection.commit();
+                return fresh;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(events.size() + " events of connector " + connectorId + " cannot be stored: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stored events with their bodies (only under {@link Retention#FULL}), oldest first from
+     * {@code afterSeq}; what policy dry-runs replay.
+     */
+    public List<StoredEvent> read(long afterSeq, int max) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT seq, connector_id, received_at, digest, body "
+                     + "FROM events WHERE seq > ? AND body IS NOT NULL ORDER BY seq LIMIT ?")) {
+            select.setLong(1, afterSeq);
+            select.setInt(2, max);
+            List<StoredEvent> events = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    long seq = rows.getLong("seq");
+                    IdentityEvent event;
+                    try {
+                        event = EventJson.read(rows.getString("body"));
+                    } catch (RuntimeException e) {
+                        throw new StoreException("stored event " + seq + " cannot be read: " + e.getMessage(), e);
+                    }
+                    events.add(new StoredEvent(seq, rows.getString("connector_id"), Sql.instant(rows, "received_at"),
+                            rows.getString("digest"), event));
+                }
+            }
+            return events;
+        } catch (SQLException e) {
+            throw new StoreException("stored events cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    public long count() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM events");
+             ResultSet rows = select.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new StoreException("stored events cannot be counted: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes events received before {@code cutoff} (retention); returns how many. */
+    public int deleteReceivedBefore(Instant cutoff) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM events WHERE received_at < ?")) {
+            Sql.setInstant(delete, 1, cutoff);
+            return delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("expired events cannot be deleted: " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<String> existingIds(Connection connection, String connectorId, List<IdentityEvent> events) throws SQLException {
+        Set<String> known = new HashSet<>();
+        for (int from = 0; from < events.size(); from += IN_LIST) {
+            List<IdentityEvent> slice = events.subList(from, Math.min(events.size(), from + IN_LIST));
+            String marks = String.join(", ", Collections.nCopies(slice.size(), "?"));
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT event_id FROM events WHERE connector_id = ? AND event_id IN (" + marks + ")")) {
+                select.setString(1, connectorId);
+                for (int i = 0; i < slice.size(); i++) {
+                    select.setString(i + 2, slice.get(i).id());
+                }
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        known.add(rows.getString(1));
+                    }
+                }
+            }
+        }
+        return known;
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}
