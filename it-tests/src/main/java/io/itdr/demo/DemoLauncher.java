@@ -91,7 +91,9 @@ public final class DemoLauncher {
                 options.identities(), options.days(), options.seed());
         DemoEstate estate = DemoEstate.start(new DemoEstate.Settings(options.seed(), options.identities(), options.days(), options.data()),
                 Clock.systemUTC());
-        String token = "itdr_demo_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        byte[] secret = new byte[16];
+        new SecureRandom().nextBytes(secret);
+        String token = "itdr_demo_" + HexFormat.of().formatHex(secret);
         ConfigurableApplicationContext server;
         try {
             server = ItdrServerApplication.start(serverDefaults(estate, options.data(), token),
