@@ -34,6 +34,7 @@ import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.inventory.InventoryIdentity;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -178,6 +179,11 @@ public final class Engine {
 
     public ActionRecord confirm(String actionId, String actor) {
         return expiry.confirm(actionId, actor);
+    }
+
+    /** When an action in force will be restored automatically; empty when it does not expire or was confirmed. */
+    public Optional<Instant> restoresAt(ActionRecord record) {
+        return expiry.expiresAt(record);
     }
 
     public KillSwitch killSwitch() {
