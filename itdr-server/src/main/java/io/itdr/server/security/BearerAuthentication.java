@@ -14,7 +14,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * Authenticates {@code Authorization: Bearer …} by the token's shape: one that starts with
  * {@value ApiTokens#PREFIX} is an itdr API token, looked up by its hash; anything else is tried as
  * an OIDC JWT when a JWT decoder is configured (issuer, JWK set or public key), and refused
- * otherwise. Failures are {@link InvalidBearerTokenException}s (401). Thread-safe.
+ * otherwise. Failures are {@link InvalidBearerTokenException}s (401), whose descriptions must be
+ * printable ASCII without quotes (RFC 6750; Spring replaces any other with "Invalid token").
+ * Thread-safe.
  */
 public final class BearerAuthentication implements AuthenticationManager, AuthenticationManagerResolver<HttpServletRequest> {
     private final ApiTokens tokens;
@@ -47,7 +49,7 @@ public final class BearerAuthentication implements AuthenticationManager, Authen
                     .orElseThrow(() -> new InvalidBearerTokenException("unknown, expired or revoked API token"));
         }
         if (jwt == null) {
-            throw new InvalidBearerTokenException("not an itdr API token (" + ApiTokens.PREFIX + "…), and this server accepts no JWTs "
+            throw new InvalidBearerTokenException("not an itdr API token (" + ApiTokens.PREFIX + "...), and this server accepts no JWTs "
                     + "(no spring.security.oauth2.resourceserver.jwt.* is configured)");
         }
         return jwt.authenticate(bearer);

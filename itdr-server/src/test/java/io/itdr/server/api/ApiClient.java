@@ -7,7 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -95,9 +94,5 @@ public final class ApiClient {
             map.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
         return JSON.writeValueAsString(map);
-    }
-
-    static List<String> texts(JsonNode array) {
-        return array.valueStream().map(JsonNode::asString).toList();
     }
 }

@@ -38,16 +38,8 @@ import java.util.Map;
  */
 public final class TestEstate {
     public static final String ACCOUNT = "123456789012";
-    public static final String CATALOG = """
-            identities:
-              - match: "arn:aws:iam::*:role/orders-*"
-                platform: aws
-                owner: team-orders
-                criticality: tier2
-                consumers: [orders-api]
-                expected_sources:
-                  asns: [16509]
-            """;
+    /** Roles named {@code team<n>-*} belong to owner {@code team-<n>}: each test its own owner, so its own per-owner budget. */
+    public static final String CATALOG = catalog(8);
     private static TestEstate instance;
 
     public final IamSandbox iam = new IamSandbox();
@@ -148,6 +140,20 @@ public final class TestEstate {
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign a test JWT", e);
         }
+    }
+
+    private static String catalog(int teams) {
+        StringBuilder catalog = new StringBuilder("identities:\n");
+        for (int team = 1; team <= teams; team++) {
+            catalog.append("  - match: \"arn:aws:iam::*:role/team").append(team).append("-*\"\n")
+                    .append("    platform: aws\n")
+                    .append("    owner: team-").append(team).append('\n')
+                    .append("    criticality: tier2\n")
+                    .append("    consumers: [orders-api]\n")
+                    .append("    expected_sources:\n")
+                    .append("      asns: [16509]\n");
+        }
+        return catalog.toString();
     }
 
     private static String enforcingDefaultPolicy() throws IOException {
