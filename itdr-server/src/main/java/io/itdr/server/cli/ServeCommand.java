@@ -11,14 +11,15 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 /** {@code itdr serve}: runs the central server until it is stopped (Ctrl-C, SIGTERM). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the central server: connectors polled on a schedule, the engine with its database, the REST API "
                 + "under /api/v1, health and Prometheus metrics under /actuator.",
-                "Configuration: application.yaml beside the working directory, --name=value arguments after the options, or "
-                        + "environment variables (ITDR_DB_URL, ITDR_CONNECTORS_AWS_ENABLED=true, ...)."},
+                "Configuration: application.yaml beside the working directory, any property as a --name=value argument "
+                        + "(e.g. --itdr.connectors.okta.enabled=true), or environment variables (ITDR_DB_URL, "
+                        + "ITDR_CONNECTORS_AWS_ENABLED=true, ...)."},
         footer = {"%nExamples:",
                 "  itdr serve",
                 "  itdr serve --port 9090 --policy policy.yaml --catalog catalog.yaml --itdr.connectors.aws.enabled=true",
@@ -37,7 +38,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--catalog", paramLabel = "FILE", description = "identity catalog overlay (YAML)")
     String catalog;
 
-    @Parameters(paramLabel = "--name=value", arity = "0..*", description = "any server property, e.g. --itdr.connectors.okta.enabled=true")
+    /** Every other argument is a server property, {@code --name=value}, handed to Spring Boot as is. */
+    @Unmatched
     List<String> properties = new ArrayList<>();
 
     @Override

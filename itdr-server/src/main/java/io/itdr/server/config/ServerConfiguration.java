@@ -10,6 +10,7 @@ import io.itdr.server.store.JdbcCaseStore;
 import io.itdr.server.store.JdbcCursorStore;
 import io.itdr.server.store.JdbcEventStore;
 import io.itdr.server.store.JdbcLedger;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Locale;
 import javax.sql.DataSource;
@@ -78,8 +79,8 @@ public class ServerConfiguration {
 
     @Bean
     Engine engine(ItdrProperties properties, Clock clock, JdbcLedger ledger, JdbcEventStore events, JdbcCaseStore cases,
-                  JdbcActionStore actions, ConnectorRuntime connectors, KillSwitch killSwitch) {
-        return new Engine(properties, clock, ledger, events, cases, actions, connectors, killSwitch);
+                  JdbcActionStore actions, ConnectorRuntime connectors, KillSwitch killSwitch, MeterRegistry meters) {
+        return new Engine(properties, clock, ledger, events, cases, actions, connectors, killSwitch, meters);
     }
 
     /** One thread per running connector plus housekeeping: a poll that hangs holds only its own thread. */

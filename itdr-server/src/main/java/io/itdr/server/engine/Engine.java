@@ -32,6 +32,7 @@ import io.itdr.spi.action.Reversibility;
 import io.itdr.spi.action.Rung;
 import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.inventory.InventoryIdentity;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,10 +79,12 @@ public final class Engine {
     private final Pipeline pipeline;
     private final InMemoryInventory inventory = new InMemoryInventory();
     private final ReentrantLock processing = new ReentrantLock();
+    private final MeterRegistry meters;
 
     public Engine(ItdrProperties properties, Clock clock, JdbcLedger ledger, JdbcEventStore events, JdbcCaseStore cases,
-                  JdbcActionStore actions, ConnectorRuntime connectors, KillSwitch killSwitch) {
+                  JdbcActionStore actions, ConnectorRuntime connectors, KillSwitch killSwitch, MeterRegistry meters) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.meters = Objects.requireNonNull(meters, "meters");
         this.ledger = ledger;
         this.events = events;
         this.cases = cases;
@@ -130,26 +133,43 @@ public final class Engine {
     }
 
     /**
-     * Stores the events not seen before and runs them through the pipeline, in order. A finding and
-     * its decision are stored (and filed under an incident) before the next event.
+     * Runs the events not seen before through the pipeline, in order, then stores them. A finding and
+     * its decision are stored (and filed under an incident) as they happen. Events are stored after
+     * they were processed: if processing stops (the ledger or database fails, the server dies), the
+     * events not processed are not stored, the connector's cursor is not advanced, and they come
+     * again; processing one again is harmless, because findings, decisions and actions have
+     * deterministic ids and an action that exists is never carried out twice.
      */
     public BatchResult accept(String connectorId, List<IdentityEvent> batch) {
         processing.lock();
         try {
-            List<IdentityEvent> fresh = events.append(connectorId, batch, clock.instant());
+            List<IdentityEvent> fresh = events.unseen(connectorId, batch);
             int findings = 0;
             int acted = 0;
-            for (IdentityEvent event : fresh) {
-                for (Pipeline.Outcome outcome : pipeline.process(event)) {
-                    cases.record(outcome.finding(), outcome.decision(), clock.instant());
-                    findings++;
-                    acted += outcome.actions().size();
+            int processed = 0;
+            try {
+                for (IdentityEvent event : fresh) {
+                    for (Pipeline.Outcome outcome : pipeline.process(event)) {
+                        cases.record(outcome.finding(), outcome.decision(), clock.instant());
+                        count(outcome);
+                        findings++;
+                        acted += outcome.actions().size();
+                    }
+                    processed++;
                 }
+            } finally {
+                events.append(connectorId, fresh.subList(0, processed), clock.instant());
             }
             return new BatchResult(batch.size(), fresh.size(), batch.size() - fresh.size(), findings, acted);
         } finally {
             processing.unlock();
         }
+    }
+
+    private void count(Pipeline.Outcome outcome) {
+        meters.counter("itdr.findings", "detector", outcome.finding().detector()).increment();
+        meters.counter("itdr.decisions", "rung", outcome.decision().rung().policyName(), "hold",
+                Boolean.toString(outcome.decision().hold()), "mode", outcome.decision().mode().policyName()).increment();
     }
 
     /** Replaces what the enricher knows of the platforms' identities with a fresh inventory read. */

@@ -1,5 +1,6 @@
 package io.itdr.server.engine;
 
+import io.itdr.server.config.ItdrProperties;
 import io.itdr.server.store.JdbcCursorStore;
 import io.itdr.spi.Capability;
 import io.itdr.spi.ConnectorException;
@@ -27,8 +28,9 @@ import org.springframework.stereotype.Component;
  * cursor stored in the database, hands each batch to the engine, and stores the next cursor only
  * after the batch was processed: a restart resumes without gaps and without double effects (the
  * engine drops events it stored before). A connector that throttles is left alone for its
- * Retry-After. Also reads each connector's inventory at start-up and every 15 minutes, and runs the
- * engine's housekeeping (reconcile, approval expiry, quarantine restore) every 30 seconds.
+ * Retry-After. Also reads each connector's inventory at start-up and every 15 minutes, runs the
+ * engine's housekeeping (reconcile, approval expiry, quarantine restore) every 30 seconds, and
+ * deletes accepted events past their retention ({@code itdr.events.keep}) every hour.
  */
 @Component
 public class TelemetryPoller {
@@ -44,9 +46,11 @@ public class TelemetryPoller {
     private final Clock clock;
     private final MeterRegistry meters;
     private final Map<String, Instant> quietUntil = new ConcurrentHashMap<>();
+    private final Duration keepEvents;
 
     public TelemetryPoller(ConnectorRuntime connectors, Engine engine, JdbcCursorStore cursors, TaskScheduler scheduler, Clock clock,
-                           MeterRegistry meters) {
+                           MeterRegistry meters, ItdrProperties properties) {
+        this.keepEvents = properties.events().keep();
         this.connectors = connectors;
         this.engine = engine;
         this.cursors = cursors;
@@ -67,6 +71,19 @@ public class TelemetryPoller {
             }
         }
         scheduler.scheduleWithFixedDelay(this::housekeeping, clock.instant().plus(HOUSEKEEPING_EVERY), HOUSEKEEPING_EVERY);
+        scheduler.scheduleWithFixedDelay(this::expireEvents, Duration.ofHours(1));
+    }
+
+    /** Deletes accepted events older than {@code itdr.events.keep}; findings, decisions and the ledger stay. */
+    private void expireEvents() {
+        try {
+            int deleted = engine.events().deleteReceivedBefore(clock.instant().minus(keepEvents));
+            if (deleted > 0) {
+                LOG.info("{} events older than {} deleted", deleted, keepEvents);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("expiring old events failed", e);
+        }
     }
 
     /** Polls until the connector has nothing more (or the per-tick page limit); public for tests and the API. */
