@@ -5,6 +5,9 @@ import io.itdr.server.engine.ConnectorRuntime;
 import io.itdr.server.engine.Ingest;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorKind;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayInputStream;
 import java.util.Map;
@@ -34,6 +37,8 @@ public class IngestController {
     }
 
     @PostMapping("/{connector}")
+    @RequestBody(description = "the platform's own payload (a CloudTrail log file, an Okta event hook delivery, ...)", required = true,
+            content = @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
     public Ingest.Result ingest(@PathVariable String connector, HttpServletRequest request) {
         if (connectors.find(connector).isEmpty()) {
             // before the body is read: no point reading megabytes for nobody

@@ -9,6 +9,9 @@ import io.itdr.core.decide.policy.Policy;
 import io.itdr.core.decide.policy.PolicyLoader;
 import io.itdr.core.decide.policy.RecoveryRule;
 import io.itdr.server.engine.Engine;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -47,6 +50,8 @@ public class PoliciesController {
 
     /** 200 with the policy's summary when it is valid; 422 listing every problem otherwise. */
     @PostMapping("/validate")
+    @RequestBody(description = "the candidate policy (YAML)", required = true,
+            content = @Content(mediaType = "application/yaml", schema = @Schema(type = "string")))
     public Map<String, Object> validate(HttpServletRequest request) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("valid", true);
@@ -56,6 +61,8 @@ public class PoliciesController {
 
     /** What the candidate would have done with the latest {@code limit} stored events (shadow mode; nothing is carried out). */
     @PostMapping("/dry-run")
+    @RequestBody(description = "the candidate policy (YAML)", required = true,
+            content = @Content(mediaType = "application/yaml", schema = @Schema(type = "string")))
     public Map<String, Object> dryRun(HttpServletRequest request, @RequestParam(defaultValue = "" + PolicyDryRun.DEFAULT_EVENTS) int limit) {
         return dryRun.run(candidate(request), limit);
     }

@@ -14,6 +14,7 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -40,9 +41,9 @@ public final class ProblemResponses implements AuthenticationEntryPoint, AccessD
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure) throws IOException {
         bearer.commence(request, response, failure); // status 401 and WWW-Authenticate
-        String detail = request.getHeader("Authorization") == null
-                ? "authentication required: send 'Authorization: Bearer <itdr API token or OIDC JWT>'"
-                : "the bearer token was not accepted: " + failure.getMessage();
+        String detail = failure instanceof OAuth2AuthenticationException
+                ? "the bearer token was not accepted: " + failure.getMessage()
+                : "authentication required: send 'Authorization: Bearer <itdr API token or OIDC JWT>'";
         write(request, response, HttpStatus.UNAUTHORIZED, "unauthenticated", detail, Map.of());
     }
 

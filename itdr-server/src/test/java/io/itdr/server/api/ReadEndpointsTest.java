@@ -128,6 +128,10 @@ class ReadEndpointsTest extends ApiServerTest {
         assertThat(openapi.get("paths").propertyNames()).contains("/api/v1/actions/{id}", "/api/v1/approvals/{actionId}/approve",
                 "/api/v1/ingest/{connector}", "/api/v1/tokens");
         assertThat(openapi.get("components").get("securitySchemes").get("bearer").get("scheme").asString()).isEqualTo("bearer");
+        JsonNode approve = openapi.get("paths").get("/api/v1/approvals/{actionId}/approve").get("post");
+        assertThat(approve.get("parameters").valueStream().map(p -> p.get("name").asString())).containsExactly("actionId");
+        assertThat(openapi.get("paths").get("/api/v1/policies/validate").get("post").get("requestBody").get("content").propertyNames())
+                .containsExactly("application/yaml");
         assertThat(anonymous().get("/api/v1/openapi").status()).isEqualTo(401);
     }
 }
