@@ -35,6 +35,7 @@ import io.itdr.spi.inventory.InventoryIdentity;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -198,6 +199,11 @@ public final class Engine {
 
     public ActionRecord confirm(String actionId, String actor) {
         return expiry.confirm(actionId, actor);
+    }
+
+    /** When an action in force will be restored automatically; empty when it does not expire or was confirmed. */
+    public Optional<Instant> restoresAt(ActionRecord record) {
+        return expiry.expiresAt(record);
     }
 
     public KillSwitch killSwitch() {

@@ -34,6 +34,14 @@ public final class JdbcEventStore {
     public record StoredEvent(long seq, String connectorId, Instant receivedAt, String digest, IdentityEvent event) {
     }
 
+    /**
+     * One row of the events table as people list it: the normalized JSON in {@code json} under
+     * {@link Retention#FULL}, null when only the digest is kept.
+     */
+    public record EventRow(long seq, String connectorId, String eventId, String identityKey, Instant occurredAt,
+                           Instant receivedAt, String digest, String json) {
+    }
+
     private static final int IN_LIST = 500;
 
     private final DataSource dataSource;
@@ -144,6 +152,27 @@ public final class JdbcEventStore {
             return events;
         } catch (SQLException e) {
             throw new StoreException("stored events cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** A page of stored events, newest first, with or without bodies (listing; dry-runs of the latest events). */
+    public List<EventRow> latest(int limit, long offset) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT seq, connector_id, event_id, identity_key, occurred_at, "
+                     + "received_at, digest, body FROM events ORDER BY seq DESC LIMIT ? OFFSET ?")) {
+            select.setInt(1, limit);
+            select.setLong(2, offset);
+            List<EventRow> rows = new ArrayList<>();
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    rows.add(new EventRow(result.getLong("seq"), result.getString("connector_id"), result.getString("event_id"),
+                            result.getString("identity_key"), Sql.instant(result, "occurred_at"), Sql.instant(result, "received_at"),
+                            result.getString("digest"), result.getString("body")));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new StoreException("stored events cannot be listed: " + e.getMessage(), e);
         }
     }
 

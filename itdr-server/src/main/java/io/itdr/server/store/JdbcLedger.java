@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -159,6 +160,30 @@ public final class JdbcLedger implements Ledger {
             return readLast(connection);
         } catch (SQLException e) {
             throw new LedgerException("the ledger's last entry cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The latest {@code max} entries about one identity, oldest first (an action's evidence is
+     * among its identity's entries; the index {@code ledger_identity} serves this).
+     */
+    public List<LedgerEntry> forIdentity(String identityKey, int max) {
+        Objects.requireNonNull(identityKey, "identityKey");
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT " + COLUMNS + " FROM ledger WHERE identity_key = ? ORDER BY seq DESC LIMIT ?")) {
+            select.setString(1, identityKey);
+            select.setInt(2, max);
+            List<LedgerEntry> entries = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    entries.add(entry(rows));
+                }
+            }
+            Collections.reverse(entries);
+            return entries;
+        } catch (SQLException e) {
+            throw new LedgerException("the ledger entries of " + identityKey + " cannot be read: " + e.getMessage(), e);
         }
     }
 

@@ -9,11 +9,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /** Column conversions both drivers (H2, PostgreSQL) agree on: instants as TIMESTAMP WITH TIME ZONE. */
-final class Sql {
+public final class Sql {
     private Sql() {
     }
 
-    static void setInstant(PreparedStatement statement, int index, Instant value) throws SQLException {
+    public static void setInstant(PreparedStatement statement, int index, Instant value) throws SQLException {
         if (value == null) {
             statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
         } else {
@@ -21,7 +21,7 @@ final class Sql {
         }
     }
 
-    static Instant instant(ResultSet rows, String column) throws SQLException {
+    public static Instant instant(ResultSet rows, String column) throws SQLException {
         OffsetDateTime value = rows.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }

@@ -1,0 +1,45 @@
+package io.itdr.server.api;
+
+import io.itdr.core.audit.LedgerEntry;
+import io.itdr.core.audit.LedgerVerification;
+import io.itdr.server.engine.Engine;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The audit ledger: entries in sequence from {@code from}, and a check of the whole hash chain. */
+@RestController
+@RequestMapping("/api/v1/ledger")
+public class LedgerController {
+    /** A page of entries; {@code next} is the sequence to read from next, null at the end. */
+    public record Entries(List<LedgerEntry> entries, long from, int limit, Long next) {
+        public Entries {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    private final Engine engine;
+
+    public LedgerController(Engine engine) {
+        this.engine = engine;
+    }
+
+    @GetMapping
+    public Entries entries(@RequestParam(defaultValue = "1") long from, @RequestParam(defaultValue = "100") int limit) {
+        if (from < 1) {
+            throw ApiProblem.badInput("from", "sequence numbers start at 1, not " + from);
+        }
+        Paging paging = Paging.of(limit, 0);
+        List<LedgerEntry> entries = engine.ledger().read(from, paging.limit());
+        Long next = entries.size() < paging.limit() ? null : entries.get(entries.size() - 1).seq() + 1;
+        return new Entries(entries, from, paging.limit(), next);
+    }
+
+    /** Recomputes every hash and link: {@code {intact, entriesChecked, firstBrokenSeq, reason}}. */
+    @GetMapping("/verify")
+    public LedgerVerification verify() {
+        return engine.ledger().verify();
+    }
+}

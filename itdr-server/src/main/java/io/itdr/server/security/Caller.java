@@ -1,0 +1,45 @@
+package io.itdr.server.security;
+
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Who makes a request: the actor written to the ledger ({@code token:<name>} for an API token,
+ * {@code user:<name>} for a person signed in with OIDC) and the roles granted. A token is its own
+ * actor, distinct from the person who created it, so separation of duties treats them as two
+ * actors. Immutable.
+ *
+ * @param actor never blank
+ * @param roles the roles as granted (each includes those below it); never null, may be empty
+ * @param via   how the caller authenticated; never null
+ */
+public record Caller(String actor, Set<Role> roles, Via via) {
+    /** The credential a caller presented. */
+    public enum Via { API_TOKEN, JWT }
+
+    public Caller {
+        Objects.requireNonNull(actor, "actor");
+        if (actor.isBlank()) {
+            throw new IllegalArgumentException("actor must not be blank");
+        }
+        roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
+        Objects.requireNonNull(via, "via");
+    }
+
+    public boolean has(Role role) {
+        return roles.stream().anyMatch(granted -> granted.includes(role));
+    }
+
+    /**
+     * Checks a rule the URL alone cannot express (forcing a rollback, releasing the kill switch).
+     *
+     * @param what what the caller tries to do, for the message ("forcing a rollback")
+     * @throws RoleRequiredException when the caller lacks {@code role}
+     */
+    public void require(Role role, String what) {
+        if (!has(role)) {
+            throw new RoleRequiredException(role, what, roles);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.itdr.server.api;
+
+import io.itdr.server.engine.Engine;
+import io.itdr.server.security.Role;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+
+/**
+ * Base of the API and security tests: all of them talk real HTTP to one shared {@link TestServer}.
+ * Tests share its database, so each uses its own names and identities.
+ */
+public abstract class ApiServerTest {
+    public static final String ADMIN_TOKEN = TestServer.ADMIN_TOKEN;
+    private static final Map<Role, String> ROLE_TOKENS = new ConcurrentHashMap<>();
+
+    protected final TestServer server = TestServer.get();
+    protected final int port = server.port();
+    protected final Engine engine = server.bean(Engine.class);
+    protected final DataSource dataSource = server.bean(DataSource.class);
+
+    protected TestEstate estate() {
+        return TestEstate.get();
+    }
+
+    /** A client without credentials. */
+    protected ApiClient anonymous() {
+        return new ApiClient(port, null);
+    }
+
+    protected ApiClient admin() {
+        return new ApiClient(port, ADMIN_TOKEN);
+    }
+
+    /** A client holding a token with exactly {@code role}, issued once per role for the whole run. */
+    protected ApiClient as(Role role) {
+        return new ApiClient(port, ROLE_TOKENS.computeIfAbsent(role, r -> issue("test-" + r.label(), r)));
+    }
+
+    /** Issues a token through the API and returns its value; {@code name} gets a unique suffix. */
+    protected String issue(String name, Role... roles) {
+        ApiClient.Response response = admin().post("/api/v1/tokens", ApiClient.json("name", name + "-" + UUID.randomUUID().toString().substring(0, 8),
+                "roles", Arrays.stream(roles).map(Role::label).toList()));
+        if (response.status() != 201) {
+            throw new IllegalStateException("cannot issue a test token: " + response);
+        }
+        return response.json().get("token").asString();
+    }
+}

@@ -1,0 +1,52 @@
+package io.itdr.server.api;
+
+import io.itdr.server.ItdrServerApplication;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The whole server, started once per test JVM exactly as {@code itdr serve} starts it, on a random
+ * port: an in-memory H2 database, the AWS connector on {@link TestEstate}'s sandbox, an
+ * enforce-mode policy, JWTs trusted from the test key, a bootstrap admin token, and a 64 KiB
+ * ingest limit. (Plain JUnit rather than Spring's test support: Spring Framework 7's extension needs
+ * JUnit 6, the build uses JUnit 5.)
+ */
+public final class TestServer {
+    public static final String ADMIN_TOKEN = "itdr_api-test-bootstrap-admin-0123456789abcdef";
+    public static final int MAX_PAYLOAD = 64 * 1024;
+    private static TestServer instance;
+
+    private final ConfigurableApplicationContext context;
+    private final int port;
+
+    private TestServer() {
+        Map<String, String> properties = new TreeMap<>(TestEstate.get().serverProperties());
+        properties.put("server.port", "0");
+        properties.put("spring.datasource.url", "jdbc:h2:mem:itdr-api-test;DB_CLOSE_DELAY=-1");
+        properties.put("itdr.security.bootstrap-admin-token", ADMIN_TOKEN);
+        properties.put("itdr.ingest.max-payload", MAX_PAYLOAD + "B");
+        List<String> args = new ArrayList<>();
+        properties.forEach((key, value) -> args.add("--" + key + "=" + value));
+        context = ItdrServerApplication.start(Map.of(), args.toArray(String[]::new));
+        port = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
+        Runtime.getRuntime().addShutdownHook(new Thread(context::close));
+    }
+
+    public static synchronized TestServer get() {
+        if (instance == null) {
+            instance = new TestServer();
+        }
+        return instance;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+}
