@@ -45,7 +45,9 @@ final class RunningServer implements AutoCloseable {
         Map<String, Object> all = new LinkedHashMap<>(properties);
         all.put("server.port", "0");
         all.put("itdr.security.bootstrap-admin-token", ADMIN_TOKEN);
-        context = ItdrServerApplication.start(all);
+        // as arguments: they must win over application.yaml, as an operator's would
+        context = ItdrServerApplication.start(Map.of(), all.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
         baseUrl = "http://localhost:" + context.getEnvironment().getProperty("local.server.port");
     }
 

@@ -77,7 +77,7 @@ abstract class ServerEndToEndTest {
         assertThat(aws.calls("UpdateAccessKey")).as("a shared identity's key is not disabled without a person").isZero();
         List<JsonNode> held = held();
         assertThat(held).hasSize(1);
-        String actionId = held.get(0).path("id").asText();
+        String actionId = held.get(0).path("actionId").asText();
 
         JsonNode approved = server.post("/api/v1/approvals/" + RunningServer.action(actionId) + "/approve", approver,
                 Map.of("reason", "owner confirmed the key leaked")).ok();
@@ -116,7 +116,7 @@ abstract class ServerEndToEndTest {
         assertThat(aws.calls("UpdateAccessKey")).isZero();
         assertThat(aws.keyStatus(AwsEstate.OWN_USER, AwsEstate.OWN_KEY)).isEqualTo("Active");
         JsonNode ledger = server.get("/api/v1/ledger?from=1&limit=500", responder).ok();
-        assertThat(RunningServer.items(ledger)).anySatisfy(e -> assertThat(e.path("kind").asText()).isEqualTo("action.not_planned"));
+        assertThat(RunningServer.items(ledger.path("entries"))).anySatisfy(e -> assertThat(e.path("kind").asText()).isEqualTo("action.not_planned"));
     }
 
     @Test
