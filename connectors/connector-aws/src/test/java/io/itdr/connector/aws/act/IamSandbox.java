@@ -40,7 +40,8 @@ import java.util.function.Function;
 public final class IamSandbox implements ResponseDefinitionTransformerV2 {
     static final String NAME = "iam-sandbox";
     private static final String NS = "https://iam.amazonaws.com/doc/2010-05-08/";
-    private static final String ARN_PREFIX = "arn:aws:iam::123456789012:";
+    /** The account of principals that name none. */
+    public static final String DEFAULT_ACCOUNT = "123456789012";
 
     /** Creation time of keys, users and roles that were not given one. */
     public static final String DEFAULT_CREATED = "2024-01-10T08:00:00Z";
@@ -51,6 +52,8 @@ public final class IamSandbox implements ResponseDefinitionTransformerV2 {
      * managed policy ARNs.
      */
     public static final class User {
+        /** The account in the user's ARN; null for {@link #DEFAULT_ACCOUNT}. */
+        public String account;
         public final Map<String, String> keys = new LinkedHashMap<>();
         public final Map<String, String> keyCreated = new LinkedHashMap<>();
         public final Map<String, String> lastUsedService = new LinkedHashMap<>();
@@ -61,6 +64,8 @@ public final class IamSandbox implements ResponseDefinitionTransformerV2 {
 
     /** One IAM role: tags, inline policy name → document as put, attached managed policy ARNs. */
     public static final class Role {
+        /** The account in the role's ARN; null for {@link #DEFAULT_ACCOUNT}. */
+        public String account;
         public final Map<String, String> tags = new LinkedHashMap<>();
         public final Map<String, String> inline = new LinkedHashMap<>();
         public final Set<String> attached = new LinkedHashSet<>();
@@ -260,7 +265,7 @@ public final class IamSandbox implements ResponseDefinitionTransformerV2 {
             case "ListUsers":
                 return principals(action, "Users", users.keySet(), p,
                         name -> "<Path>/</Path><UserName>" + x(name) + "</UserName><UserId>AIDA" + id(name) + "</UserId><Arn>"
-                                + ARN_PREFIX + "user/" + x(name) + "</Arn><CreateDate>" + DEFAULT_CREATED + "</CreateDate>");
+                                + arnPrefix(users.get(name).account) + "user/" + x(name) + "</Arn><CreateDate>" + DEFAULT_CREATED + "</CreateDate>");
             case "ListRoles":
                 return principals(action, "Roles", roles.keySet(), p, name -> role(name));
             case "GetUser": {
@@ -269,7 +274,7 @@ public final class IamSandbox implements ResponseDefinitionTransformerV2 {
                     return noSuchEntity("The user with name " + name + " cannot be found.");
                 }
                 return ok(action, "<User><Path>/</Path><UserName>" + x(name) + "</UserName><UserId>AIDA" + id(name) + "</UserId><Arn>"
-                        + ARN_PREFIX + "user/" + x(name) + "</Arn><CreateDate>" + DEFAULT_CREATED + "</CreateDate></User>");
+                        + arnPrefix(users.get(name).account) + "user/" + x(name) + "</Arn><CreateDate>" + DEFAULT_CREATED + "</CreateDate></User>");
             }
             case "ListUserTags":
             case "ListRoleTags": {
@@ -318,8 +323,12 @@ public final class IamSandbox implements ResponseDefinitionTransformerV2 {
         }
     }
 
-    private static String role(String name) {
-        return "<Path>/</Path><RoleName>" + x(name) + "</RoleName><RoleId>AROA" + id(name) + "</RoleId><Arn>" + ARN_PREFIX + "role/"
+    private static String arnPrefix(String account) {
+        return "arn:aws:iam::" + (account == null ? DEFAULT_ACCOUNT : account) + ":";
+    }
+
+    private String role(String name) {
+        return "<Path>/</Path><RoleName>" + x(name) + "</RoleName><RoleId>AROA" + id(name) + "</RoleId><Arn>" + arnPrefix(roles.get(name).account) + "role/"
                 + x(name) + "</Arn><CreateDate>" + DEFAULT_CREATED + "</CreateDate><AssumeRolePolicyDocument>%7B%7D</AssumeRolePolicyDocument>";
     }
 
