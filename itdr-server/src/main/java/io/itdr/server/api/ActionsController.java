@@ -36,6 +36,8 @@ import org.springframework.web.util.UriUtils;
  * (held for someone else's approval), rollback and confirmation. Action ids contain '/'
  * ({@code dec-…/action/0}, {@code manual/…}): send them URL-encoded as one path segment
  * ({@code /api/v1/actions/dec-1%2Faction%2F0}).
+ *
+ * <p>Stateless and thread-safe.
  */
 @RestController
 @RequestMapping("/api/v1/actions")

@@ -8,6 +8,7 @@ import org.springframework.http.HttpStatus;
  * An error the API answers with a problem detail of its own type ({@code urn:itdr:problem:<slug>}):
  * bad input naming the field, an unknown id, a conflict with the server's state, a body too large.
  * The message is the problem's detail and must be safe to show (no secrets, no internals).
+ * Immutable.
  */
 public class ApiProblem extends RuntimeException {
     private static final long serialVersionUID = 1L;

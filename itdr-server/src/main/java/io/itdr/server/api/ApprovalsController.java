@@ -23,6 +23,8 @@ import org.springframework.web.bind.annotation.RestController;
  * digest the approver saw, when given) or reject, always with a reason. The requester of an
  * action may not approve it (403, refusal {@code self_approval}). Action ids are URL-encoded in
  * the path as in {@link ActionsController}.
+ *
+ * <p>Stateless and thread-safe.
  */
 @RestController
 @RequestMapping("/api/v1/approvals")

@@ -16,6 +16,8 @@ import org.springframework.web.bind.annotation.RestController;
  * Whether automation may act: the global kill switch (kept across restarts) and the policy's
  * mode. Stopping is cheap and safe, starting again is not: a responder may engage the switch,
  * only an admin may release it.
+ *
+ * <p>Stateless and thread-safe.
  */
 @RestController
 @RequestMapping("/api/v1/automation")

@@ -10,7 +10,7 @@ import org.springframework.http.HttpStatus;
 /**
  * Reads a request body whole, refusing it (413) beyond a limit: at once when the declared
  * Content-Length is larger, else as soon as the bytes read pass the limit (chunked bodies). Whole,
- * so a payload is processed all or nothing, never cut off half-way.
+ * so a payload is processed all or nothing, never cut off half-way. Stateless.
  */
 final class BoundedBody {
     private BoundedBody() {

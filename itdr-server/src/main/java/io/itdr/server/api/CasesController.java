@@ -15,6 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * What detection and decision produced: findings, incidents (findings grouped per identity) and
  * decisions, newest first, each with what belongs to it.
+ *
+ * <p>Stateless and thread-safe.
  */
 @RestController
 @RequestMapping("/api/v1")

@@ -33,6 +33,8 @@ import org.springframework.web.bind.annotation.RestController;
  * whether required or secret, descriptions; never the configured values) and, for running ones,
  * their capabilities and status; and an on-demand health check of one connector's platform
  * connection, bounded by the connector's connect plus request timeout.
+ *
+ * <p>Stateless and thread-safe.
  */
 @RestController
 @RequestMapping("/api/v1/connectors")

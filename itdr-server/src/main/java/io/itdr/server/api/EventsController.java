@@ -10,7 +10,9 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@code GET /api/v1/events}: stored events, newest first; their normalized JSON only under retention {@code full}. */
+/** {@code GET /api/v1/events}: stored events, newest first; their normalized JSON only under retention {@code full}. *
+ * <p>Stateless and thread-safe.
+ */
 @RestController
 @RequestMapping("/api/v1/events")
 public class EventsController {

@@ -22,6 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
  * a log export) in the connector's own format, up to {@code itdr.ingest.max-payload} (413 beyond),
  * normalized by that connector and run through the engine before the answer. Malformed records
  * are counted as rejections and listed (the first 20); the rest is accepted.
+ *
+ * <p>Stateless and thread-safe.
  */
 @RestController
 @RequestMapping("/api/v1/ingest")

@@ -1,6 +1,6 @@
 package io.itdr.server.api;
 
-/** Checks of request fields shared by the controllers; each failure is a 400 naming the field. */
+/** Checks of request fields shared by the controllers; each failure is a 400 naming the field. Stateless. */
 final class Inputs {
     static final int MAX_REASON = 2000;
 

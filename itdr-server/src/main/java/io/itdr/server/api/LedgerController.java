@@ -9,7 +9,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The audit ledger: entries in sequence from {@code from}, and a check of the whole hash chain. */
+/** The audit ledger: entries in sequence from {@code from}, and a check of the whole hash chain. *
+ * <p>Stateless and thread-safe.
+ */
 @RestController
 @RequestMapping("/api/v1/ledger")
 public class LedgerController {

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The {@code limit} and {@code offset} of a list request: limit 1 to {@value #MAX_LIMIT}
- * (default {@value #DEFAULT_LIMIT}), offset from 0.
+ * (default {@value #DEFAULT_LIMIT}), offset from 0. Immutable.
  */
 public record Paging(int limit, long offset) {
     public static final int DEFAULT_LIMIT = 50;

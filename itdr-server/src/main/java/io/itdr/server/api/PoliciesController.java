@@ -27,6 +27,8 @@ import org.springframework.web.bind.annotation.RestController;
  * The policy: the one the server runs, validation of a candidate (422 with every problem at its
  * line and column), and a dry-run of a candidate over the latest stored events. Candidates are
  * sent as the YAML body (any content type; at most 1 MiB).
+ *
+ * <p>Stateless and thread-safe.
  */
 @RestController
 @RequestMapping("/api/v1/policies")

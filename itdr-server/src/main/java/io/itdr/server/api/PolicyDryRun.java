@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
  * identity catalog, and reports what it would have done ({@link ReplayReport#toMap()}): the
  * events are written, in event-time order, to a temporary file of itdr's normalized JSONL and
  * replayed by {@link ReplayRunner}, which never acts. One dry-run at a time (429 otherwise): it
- * holds up to {@value #MAX_EVENTS} events in memory.
+ * holds up to {@value #MAX_EVENTS} events in memory. Thread-safe.
  */
 @Component
 public class PolicyDryRun {

@@ -23,6 +23,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * API tokens for automation (admin only): issue one (its value is in that response and nowhere
  * else, ever), list them (never values or hashes), revoke one.
+ *
+ * <p>Stateless and thread-safe.
  */
 @RestController
 @RequestMapping("/api/v1/tokens")

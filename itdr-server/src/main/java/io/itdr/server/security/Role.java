@@ -11,6 +11,7 @@ import java.util.Set;
  * without force, confirms and engages the kill switch; an approver also approves, rejects and
  * forces rollbacks; an admin also manages API tokens, releases the kill switch and dry-runs
  * policies. Separation of duties is not a role: the core refuses an approval by the requester.
+ * Immutable.
  */
 public enum Role {
     VIEWER, RESPONDER, APPROVER, ADMIN;

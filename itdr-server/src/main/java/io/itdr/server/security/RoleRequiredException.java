@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** A caller tried something that needs a role it lacks; answered with 403 naming the role. */
+/** A caller tried something that needs a role it lacks; answered with 403 naming the role. Immutable. */
 public class RoleRequiredException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
