@@ -20,16 +20,21 @@ public final class Automation {
                 "engaged again at start-up: it was engaged by " + previous.actor() + " at " + previous.since() + ": " + previous.reason()));
     }
 
+    /** Engages the switch; engaging an engaged switch changes nothing. */
     public synchronized KillSwitch.State engage(String actor, String reason) {
-        KillSwitch.State state = killSwitch.engage(actor, reason);
-        store.save(state);
-        return state;
+        return saved(killSwitch.state(), killSwitch.engage(actor, reason));
     }
 
+    /** Releases the switch; releasing a released (or never engaged) switch changes nothing. */
     public synchronized KillSwitch.State release(String actor, String reason) {
-        KillSwitch.State state = killSwitch.release(actor, reason);
-        store.save(state);
-        return state;
+        return saved(killSwitch.state(), killSwitch.release(actor, reason));
+    }
+
+    private KillSwitch.State saved(KillSwitch.State before, KillSwitch.State after) {
+        if (!after.equals(before)) {
+            store.save(after);
+        }
+        return after;
     }
 
     public KillSwitch.State state() {

@@ -179,13 +179,21 @@ public final class Engine {
         }
     }
 
+    /**
+     * Approves a held action and carries it out; the verdict and its reason are stored once the
+     * core accepted the approval (the ledger has them first).
+     */
     public ActionRecord approve(String actionId, String planDigest, String approver, String reason) {
-        return planDigest == null ? coordinator.approve(actionId, approver, reason)
+        ActionRecord result = planDigest == null ? coordinator.approve(actionId, approver, reason)
                 : coordinator.approve(actionId, planDigest, approver, reason);
+        actions.recordVerdict(new JdbcActionStore.Verdict(actionId, "approved", approver, reason, clock.instant()));
+        return result;
     }
 
     public ActionRecord reject(String actionId, String approver, String reason) {
-        return coordinator.reject(actionId, approver, reason);
+        ActionRecord result = coordinator.reject(actionId, approver, reason);
+        actions.recordVerdict(new JdbcActionStore.Verdict(actionId, "rejected", approver, reason, clock.instant()));
+        return result;
     }
 
     /** A person's own request for an action on the identity of a stored finding; held for someone else's approval. */

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -104,6 +105,45 @@ public final class JdbcActionStore implements ActionStore {
         String marks = states.stream().map(s -> "?").collect(Collectors.joining(", "));
         return select("SELECT id, body FROM actions WHERE state IN (" + marks + ") ORDER BY created_at, id",
                 states.stream().map(ActionState::label).sorted().map(Object.class::cast).toList());
+    }
+
+    /** A person's verdict on a held action, as stored in {@code approvals}. */
+    public record Verdict(String actionId, String verdict, String actor, String reason, Instant decidedAt) {
+    }
+
+    /** Records an approval or rejection with its reason (the ledger has it too; this is for queries). */
+    public void recordVerdict(Verdict verdict) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement(
+                     "INSERT INTO approvals (action_id, verdict, actor, reason, decided_at) VALUES (?, ?, ?, ?, ?)")) {
+            insert.setString(1, verdict.actionId());
+            insert.setString(2, verdict.verdict());
+            insert.setString(3, verdict.actor());
+            insert.setString(4, verdict.reason());
+            Sql.setInstant(insert, 5, verdict.decidedAt());
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("the verdict on action " + verdict.actionId() + " cannot be stored: " + e.getMessage(), e);
+        }
+    }
+
+    /** The verdicts on one action, oldest first. */
+    public List<Verdict> verdicts(String actionId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT action_id, verdict, actor, reason, decided_at FROM approvals WHERE action_id = ? ORDER BY id")) {
+            select.setString(1, actionId);
+            List<Verdict> verdicts = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    verdicts.add(new Verdict(rows.getString("action_id"), rows.getString("verdict"), rows.getString("actor"),
+                            rows.getString("reason"), Sql.instant(rows, "decided_at")));
+                }
+            }
+            return verdicts;
+        } catch (SQLException e) {
+            throw new StoreException("the verdicts on action " + actionId + " cannot be read: " + e.getMessage(), e);
+        }
     }
 
     /**
