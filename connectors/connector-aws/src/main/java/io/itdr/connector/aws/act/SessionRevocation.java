@@ -25,18 +25,32 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 
 /**
- * quarantine_session: the inline role policy {@code AWSRevokeOlderSessions} that denies everything
- * to sessions issued before the plan's time (condition {@code DateLessThan aws:TokenIssueTime}),
- * as the IAM console's "Revoke active sessions" does
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html;
- * PutRolePolicy: https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html).
- * Revert deletes the policy (DeleteRolePolicy) or puts back the one it replaced. Compensable:
- * sessions revoked meanwhile stay dead; the workload must take new credentials, which it can.
+ * quarantine_session: an inline policy {@code AWSRevokeOlderSessions} on an IAM role or user that
+ * denies everything to temporary credentials issued before the plan's time (condition
+ * {@code DateLessThan aws:TokenIssueTime}). The document is the same for both.
+ * <ul>
+ *   <li>Role: what the IAM console's "Revoke active sessions" puts, ending every session assumed
+ *       before now (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html;
+ *       PutRolePolicy: https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html,
+ *       GetRolePolicy, DeleteRolePolicy).</li>
+ *   <li>User: the same deny as an inline user policy ends the temporary credentials (ASIA… keys)
+ *       the user obtained before now with GetSessionToken or GetFederationToken, because their
+ *       permissions are those of the user and are evaluated at every request
+ *       (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_disable-perms.html;
+ *       PutUserPolicy: https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutUserPolicy.html,
+ *       GetUserPolicy: API_GetUserPolicy.html, DeleteUserPolicy: API_DeleteUserPolicy.html).
+ *       It does NOT stop the user's long-lived access keys (AKIA…): requests signed with them carry
+ *       no aws:TokenIssueTime, so the condition never matches; disable_credential deactivates
+ *       those.</li>
+ * </ul>
+ * Revert deletes the policy or puts back the one it replaced. Compensable: credentials revoked
+ * meanwhile stay dead; the workload must take new ones, which it can.
  *
  * <p>The cut-off time is fixed when planning, so execution does exactly what was approved;
- * sessions issued between plan and execution survive.
+ * credentials issued between plan and execution survive. Role plans keep the details they always
+ * had ({@code roleName}); user plans carry {@code userName} instead.
  */
-final class RoleSessionRevocation implements IamAction {
+final class SessionRevocation implements IamAction {
     static final String RUNG = "quarantine_session";
     static final String POLICY_NAME = "AWSRevokeOlderSessions";
     static final String ABSENT = "(absent)";
@@ -46,65 +60,112 @@ final class RoleSessionRevocation implements IamAction {
     private final IamClient iam;
     private final Clock clock;
 
-    RoleSessionRevocation(String connectorId, IamClient iam, Clock clock) {
+    SessionRevocation(String connectorId, IamClient iam, Clock clock) {
         this.connectorId = connectorId;
         this.iam = iam;
         this.clock = clock;
     }
 
+    /** The user or role the inline policy goes on; {@code type} is "user" or "role". */
+    private record Principal(String type, String name) {
+        static Principal of(ActionPlan plan) {
+            String userName = plan.details().get("userName");
+            return userName != null ? new Principal("user", userName) : new Principal("role", IamTargets.detail(plan, "roleName"));
+        }
+
+        boolean isUser() {
+            return type.equals("user");
+        }
+
+        String nameDetail() {
+            return isUser() ? "userName" : "roleName";
+        }
+
+        /** "iam:PutUserPolicy", "iam:DeleteRolePolicy", ... */
+        String operation(String verb) {
+            return "iam:" + verb + (isUser() ? "User" : "Role") + "Policy";
+        }
+
+        PlatformCall call(String verb) {
+            return new PlatformCall(operation(verb), name + "/" + POLICY_NAME, true);
+        }
+
+        String key() {
+            return type + "/" + name + "/inlinePolicy/" + POLICY_NAME;
+        }
+    }
+
     @Override
     public ActionPlan plan(ActionRequest request) {
-        Arn role = IamTargets.principal(connectorId, request.target(), RUNG, "role");
-        String roleName = role.resourceName();
-        call("iam:GetRole", roleName, () -> iam.getRole(r -> r.roleName(roleName)));
-        String current = currentPolicy(roleName);
+        Arn arn = IamTargets.principal(connectorId, request.target(), RUNG, "role", "user");
+        Principal principal = new Principal(arn.resourceType(), arn.resourceName());
+        String name = principal.name();
+        if (principal.isUser()) {
+            call("iam:GetUser", name, () -> iam.getUser(r -> r.userName(name)));
+        } else {
+            call("iam:GetRole", name, () -> iam.getRole(r -> r.roleName(name)));
+        }
+        String current = currentPolicy(principal);
         Instant cutoff = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         String document = revokeDocument(cutoff);
-        Snapshot pre = IamTargets.snapshot(clock, key(roleName), current);
-        Snapshot post = IamTargets.snapshot(clock, key(roleName), document);
-        List<PlatformCall> calls = pre.sameStateAs(post) ? List.of() : List.of(put(roleName));
-        return new ActionPlan(connectorId, request, calls, Reversibility.COMPENSABLE, pre, post,
-                "Revoke sessions of IAM role " + roleName + " issued before " + cutoff + " (inline policy " + POLICY_NAME + ")",
-                Map.of("roleName", roleName, "policyName", POLICY_NAME, "policyDocument", document,
+        Snapshot pre = IamTargets.snapshot(clock, principal.key(), current);
+        Snapshot post = IamTargets.snapshot(clock, principal.key(), document);
+        List<PlatformCall> calls = pre.sameStateAs(post) ? List.of() : List.of(principal.call("Put"));
+        String summary = principal.isUser()
+                ? "Revoke temporary credentials of IAM user " + name + " issued before " + cutoff + " (inline policy " + POLICY_NAME
+                        + "; its long-lived access keys stay active)"
+                : "Revoke sessions of IAM role " + name + " issued before " + cutoff + " (inline policy " + POLICY_NAME + ")";
+        return new ActionPlan(connectorId, request, calls, Reversibility.COMPENSABLE, pre, post, summary,
+                Map.of(principal.nameDetail(), name, "policyName", POLICY_NAME, "policyDocument", document,
                         "tokenIssueTimeCutoff", cutoff.toString()));
     }
 
     @Override
     public Snapshot observe(ActionPlan plan) {
-        String roleName = IamTargets.detail(plan, "roleName");
-        return IamTargets.snapshot(clock, key(roleName), currentPolicy(roleName));
+        Principal principal = Principal.of(plan);
+        return IamTargets.snapshot(clock, principal.key(), currentPolicy(principal));
     }
 
     @Override
     public List<PlatformCall> apply(ActionPlan plan) {
-        String roleName = IamTargets.detail(plan, "roleName");
-        String document = IamTargets.detail(plan, "policyDocument");
-        call("iam:PutRolePolicy", roleName,
-                () -> iam.putRolePolicy(r -> r.roleName(roleName).policyName(POLICY_NAME).policyDocument(document)));
-        return List.of(put(roleName));
+        Principal principal = Principal.of(plan);
+        return List.of(put(principal, IamTargets.detail(plan, "policyDocument")));
     }
 
     @Override
     public List<PlatformCall> restore(ActionPlan plan) {
-        String roleName = IamTargets.detail(plan, "roleName");
+        Principal principal = Principal.of(plan);
         String before = IamTargets.only(plan.preState());
-        if (before.equals(ABSENT)) {
-            call("iam:DeleteRolePolicy", roleName, () -> iam.deleteRolePolicy(r -> r.roleName(roleName).policyName(POLICY_NAME)));
-            return List.of(new PlatformCall("iam:DeleteRolePolicy", roleName + "/" + POLICY_NAME, true));
+        if (!before.equals(ABSENT)) {
+            return List.of(put(principal, before));
         }
-        call("iam:PutRolePolicy", roleName, () -> iam.putRolePolicy(r -> r.roleName(roleName).policyName(POLICY_NAME).policyDocument(before)));
-        return List.of(put(roleName));
+        String name = principal.name();
+        call(principal.operation("Delete"), name, () -> principal.isUser()
+                ? (Object) iam.deleteUserPolicy(r -> r.userName(name).policyName(POLICY_NAME))
+                : iam.deleteRolePolicy(r -> r.roleName(name).policyName(POLICY_NAME)));
+        return List.of(principal.call("Delete"));
     }
 
-    /** The role's current AWSRevokeOlderSessions document, canonical, or {@link #ABSENT}. */
-    private String currentPolicy(String roleName) {
+    private PlatformCall put(Principal principal, String document) {
+        String name = principal.name();
+        call(principal.operation("Put"), name, () -> principal.isUser()
+                ? (Object) iam.putUserPolicy(r -> r.userName(name).policyName(POLICY_NAME).policyDocument(document))
+                : iam.putRolePolicy(r -> r.roleName(name).policyName(POLICY_NAME).policyDocument(document)));
+        return principal.call("Put");
+    }
+
+    /** The principal's current AWSRevokeOlderSessions document, canonical, or {@link #ABSENT}. */
+    private String currentPolicy(Principal principal) {
+        String name = principal.name();
         try {
-            String encoded = iam.getRolePolicy(r -> r.roleName(roleName).policyName(POLICY_NAME)).policyDocument();
+            String encoded = principal.isUser()
+                    ? iam.getUserPolicy(r -> r.userName(name).policyName(POLICY_NAME)).policyDocument()
+                    : iam.getRolePolicy(r -> r.roleName(name).policyName(POLICY_NAME)).policyDocument();
             return canonical(percentDecode(encoded));
         } catch (NoSuchEntityException absent) {
             return ABSENT;
         } catch (SdkException e) {
-            throw AwsErrors.translate("iam:GetRolePolicy", roleName, e);
+            throw AwsErrors.translate(principal.operation("Get"), name, e);
         }
     }
 
@@ -148,11 +209,4 @@ final class RoleSessionRevocation implements IamAction {
         return Character.digit((char) b, 16);
     }
 
-    private static PlatformCall put(String roleName) {
-        return new PlatformCall("iam:PutRolePolicy", roleName + "/" + POLICY_NAME, true);
-    }
-
-    private static String key(String roleName) {
-        return "role/" + roleName + "/inlinePolicy/" + POLICY_NAME;
-    }
 }
