@@ -112,6 +112,8 @@ class AwsConnectorTckTest extends ConnectorTck {
                 new ActionRequest(Rung.QUARANTINE_SESSION, new ActionTarget(AwsSandbox.ACCOUNT,
                         new IdentityRef(AwsSandbox.roleArn(AwsSandbox.QUARANTINED_ROLE), "iam_role", AwsSandbox.QUARANTINED_ROLE), null),
                         Map.of()),
+                // the user's GetSessionToken credentials (ASIA…): an inline user policy, not its access keys
+                new ActionRequest(Rung.QUARANTINE_SESSION, new ActionTarget(AwsSandbox.ACCOUNT, user, null), Map.of()),
                 new ActionRequest(Rung.DISABLE_IDENTITY, new ActionTarget(AwsSandbox.ACCOUNT,
                         new IdentityRef(AwsSandbox.roleArn(AwsSandbox.DISABLED_ROLE), "iam_role", AwsSandbox.DISABLED_ROLE), null),
                         Map.of()),

@@ -285,8 +285,6 @@ final class AwsSandbox implements Sandbox, AutoCloseable {
             return;
         }
         console.detach(arn.resourceType(), arn.resourceName(), DENY_ALL);
-        if (arn.resourceType().equals("role")) {
-            console.deleteInlinePolicy(arn.resourceName(), REVOKE_OLDER_SESSIONS);
-        }
+        console.deleteInlinePolicy(arn.resourceType(), arn.resourceName(), REVOKE_OLDER_SESSIONS);
     }
 }

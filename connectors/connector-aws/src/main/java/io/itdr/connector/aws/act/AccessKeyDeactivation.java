@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  * by {@code Status=Active} (https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAccessKey.html).
  * Reversible: the key keeps its secret and id. The plan reads ListAccessKeys (the key must belong to
  * the user) and GetAccessKeyLastUsed (for the approver). Temporary keys (ASIA…) cannot be
- * deactivated: their role's sessions are revoked with quarantine_session instead.
+ * deactivated: quarantine_session on their role or user revokes them instead.
  */
 final class AccessKeyDeactivation implements IamAction {
     static final String RUNG = "disable_credential";
@@ -48,7 +48,7 @@ final class AccessKeyDeactivation implements IamAction {
         String keyId = credential.id();
         if (keyId.startsWith("ASIA") || "session_key".equals(credential.kind())) {
             throw ConnectorException.notSupported(connectorId, RUNG + " for temporary session key " + keyId
-                    + ": AWS cannot deactivate it; quarantine_session on its role revokes the session");
+                    + ": AWS cannot deactivate it; quarantine_session on its role or user revokes the session");
         }
         Arn user = IamTargets.principal(connectorId, request.target(), RUNG, "user");
         String userName = user.resourceName();

@@ -129,7 +129,7 @@ final class AccessKeyRotation implements IamAction {
         String oldKeyId = credential.id();
         if (oldKeyId.startsWith("ASIA") || "session_key".equals(credential.kind())) {
             throw ConnectorException.notSupported(connectorId, RUNG + " for temporary session key " + oldKeyId
-                    + ": it expires by itself; quarantine_session on its role revokes the session");
+                    + ": it expires by itself; quarantine_session on its role or user revokes the session");
         }
         String userName = IamTargets.principal(connectorId, request.target(), RUNG, "user").resourceName();
         String destination = destination(request, oldKeyId, userName);

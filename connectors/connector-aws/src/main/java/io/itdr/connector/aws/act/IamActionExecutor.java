@@ -22,8 +22,10 @@ import software.amazon.awssdk.services.iam.IamClient;
  * Containment on AWS IAM with the SDK's {@link IamClient}:
  * <ul>
  *   <li>disable_credential → UpdateAccessKey Inactive ↔ Active (reversible);</li>
- *   <li>quarantine_session → role inline policy AWSRevokeOlderSessions ↔ its deletion
- *       (compensable; roles only: AWS has no such revocation for IAM users);</li>
+ *   <li>quarantine_session → inline policy AWSRevokeOlderSessions on a role or user ↔ its
+ *       deletion (compensable): ends role sessions, or the temporary credentials a user obtained
+ *       with GetSessionToken / GetFederationToken, issued before the plan; a user's long-lived
+ *       access keys are untouched (disable_credential); see {@link SessionRevocation};</li>
  *   <li>rotate_credential → a new access key stored in the Secrets Manager secret the request
  *       names, the old key deactivated ↔ old key reactivated, secret label restored, new key
  *       deactivated (compensable; see {@link AccessKeyRotation});</li>
@@ -61,7 +63,7 @@ public final class IamActionExecutor implements ActionExecutor {
         Objects.requireNonNull(clock, "clock");
         Map<Rung, IamAction> byRung = new EnumMap<>(Rung.class);
         byRung.put(Rung.DISABLE_CREDENTIAL, new AccessKeyDeactivation(connectorId, iam, clock));
-        byRung.put(Rung.QUARANTINE_SESSION, new RoleSessionRevocation(connectorId, iam, clock));
+        byRung.put(Rung.QUARANTINE_SESSION, new SessionRevocation(connectorId, iam, clock));
         byRung.put(Rung.ROTATE_CREDENTIAL, new AccessKeyRotation(connectorId, iam, secrets, clock));
         byRung.put(Rung.DISABLE_IDENTITY, new DenyAllAttachment(connectorId, iam, clock));
         this.actions = Collections.unmodifiableMap(byRung);

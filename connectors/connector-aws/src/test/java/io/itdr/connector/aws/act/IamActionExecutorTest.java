@@ -40,8 +40,8 @@ import software.amazon.awssdk.services.iam.IamClient;
 
 /** The IAM actions against a stateful WireMock sandbox of the IAM Query API ({@link IamSandbox}). */
 class IamActionExecutorTest {
-    static final Set<String> READS = Set.of("ListAccessKeys", "GetAccessKeyLastUsed", "GetRole", "GetRolePolicy",
-            "ListAttachedUserPolicies", "ListAttachedRolePolicies");
+    static final Set<String> READS = Set.of("ListAccessKeys", "GetAccessKeyLastUsed", "GetRole", "GetRolePolicy", "GetUser",
+            "GetUserPolicy", "ListAttachedUserPolicies", "ListAttachedRolePolicies");
     static final Instant NOW = Instant.parse("2024-06-01T12:00:00.250Z");
     static final String USER = "arn:aws:iam::123456789012:user/ci-deployer";
     static final String ROLE = "arn:aws:iam::123456789012:role/app-server";
@@ -271,16 +271,117 @@ class IamActionExecutorTest {
     }
 
     @Test
-    void sessionQuarantineIsForRolesOnlyAndNeedsTheRole() {
-        assertThatThrownBy(() -> executor.plan(request(Rung.QUARANTINE_SESSION, USER, "iam_user", null)))
+    void sessionQuarantineNeedsAnIamUserOrRoleThatExists() {
+        String session = "arn:aws:sts::123456789012:assumed-role/app-server/i-0abc";
+        assertThatThrownBy(() -> executor.plan(request(Rung.QUARANTINE_SESSION, session, "assumed_role", null)))
                 .isInstanceOfSatisfying(ConnectorException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.NOT_SUPPORTED);
-                    assertThat(e.getMessage()).isEqualTo("Connector 'aws' does not support quarantine_session for iam_user " + USER
-                            + ": it acts on IAM role ARNs (arn:aws:iam::<account>:role/<name>)");
+                    assertThat(e.getMessage()).isEqualTo("Connector 'aws' does not support quarantine_session for assumed_role " + session
+                            + ": it acts on IAM role or user ARNs (arn:aws:iam::<account>:role/<name>)");
                 });
         assertThatThrownBy(() -> executor.plan(request(Rung.QUARANTINE_SESSION, "arn:aws:iam::123456789012:role/missing", "iam_role", null)))
                 .isInstanceOfSatisfying(ConnectorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
-        assertThat(actions()).containsExactly("GetRole");
+        assertThatThrownBy(() -> executor.plan(request(Rung.QUARANTINE_SESSION, "arn:aws:iam::123456789012:user/gone", "iam_user", null)))
+                .isInstanceOfSatisfying(ConnectorException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND);
+                    assertThat(e.getMessage()).startsWith("iam:GetUser on gone: NoSuchEntity (HTTP 404)");
+                });
+        assertThat(actions()).containsExactly("GetRole", "GetUser");
+    }
+
+    // ---- quarantine_session on an IAM user: its GetSessionToken / GetFederationToken credentials ----
+
+    static ActionRequest quarantineUser() {
+        return request(Rung.QUARANTINE_SESSION, USER, "iam_user", null);
+    }
+
+    @Test
+    void userTemporaryCredentialsAreRevokedByATokenIssueTimeDenyAndRevertDeletesIt() {
+        ActionPlan plan = executor.plan(quarantineUser());
+        assertThat(actions()).containsExactly("GetUser", "GetUserPolicy");
+        assertThat(plan.reversibility()).isEqualTo(Reversibility.COMPENSABLE);
+        assertThat(plan.preState().state()).isEqualTo(Map.of("user/ci-deployer/inlinePolicy/AWSRevokeOlderSessions", "(absent)"));
+        String document = plan.details().get("policyDocument");
+        // the same document as for a role (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_disable-perms.html)
+        assertThat(document).isEqualTo("{\"Statement\":[{\"Action\":[\"*\"],\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":"
+                + "\"2024-06-01T12:00:00Z\"}},\"Effect\":\"Deny\",\"Resource\":[\"*\"]}],\"Version\":\"2012-10-17\"}");
+        assertThat(plan.postState().state()).isEqualTo(Map.of("user/ci-deployer/inlinePolicy/AWSRevokeOlderSessions", document));
+        assertThat(plan.details()).containsEntry("userName", "ci-deployer").doesNotContainKey("roleName")
+                .containsEntry("tokenIssueTimeCutoff", "2024-06-01T12:00:00Z");
+        assertThat(plan.calls()).containsExactly(new PlatformCall("iam:PutUserPolicy", "ci-deployer/AWSRevokeOlderSessions", true));
+        assertThat(plan.summary()).isEqualTo("Revoke temporary credentials of IAM user ci-deployer issued before 2024-06-01T12:00:00Z"
+                + " (inline policy AWSRevokeOlderSessions; its long-lived access keys stay active)");
+
+        ExecutionResult result = executor.execute(plan, "u-1");
+        assertThat(result.alreadyApplied()).isFalse();
+        assertThat(result.performed()).isEqualTo(plan.calls());
+        assertThat(result.postState().sameStateAs(plan.postState())).isTrue();
+        IamSandbox.User user = sandbox.users.get("ci-deployer");
+        assertThat(user.inline).containsExactly(Map.entry("AWSRevokeOlderSessions", document));
+        // the long-lived keys are disable_credential's business
+        assertThat(user.keys).containsEntry(KEY, "Active").containsEntry("AKIAOTHERKEYEXAMPLE1", "Active");
+        Verification verified = executor.verify(plan); // read back URL-encoded, compared canonically
+        assertThat(verified.inPostState()).isTrue();
+        assertThat(verified.detail()).isEmpty();
+
+        assertThat(executor.execute(plan, "u-1").alreadyApplied()).isTrue();
+        ActionPlan again = executor.plan(quarantineUser());
+        assertThat(again.isNoOp()).isTrue();
+        assertThat(executor.execute(again, "u-2").alreadyApplied()).isTrue();
+
+        RevertResult reverted = executor.revert(plan, false);
+        assertThat(reverted.performed()).containsExactly(new PlatformCall("iam:DeleteUserPolicy", "ci-deployer/AWSRevokeOlderSessions", true));
+        assertThat(reverted.restored().sameStateAs(plan.preState())).isTrue();
+        assertThat(user.inline).isEmpty();
+        assertThat(executor.verify(plan).inPostState()).isFalse();
+        assertThat(mutatingActions()).containsExactly("PutUserPolicy", "DeleteUserPolicy");
+    }
+
+    @Test
+    void anEarlierUserRevocationIsReplacedAndPutBackOnRevert() {
+        String earlier = "{\"Version\": \"2012-10-17\", \"Statement\": {\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\","
+                + " \"Condition\": {\"DateLessThan\": {\"aws:TokenIssueTime\": \"2024-01-01T00:00:00Z\"}}}}";
+        IamSandbox.User user = sandbox.users.get("ci-deployer");
+        user.inline.put("AWSRevokeOlderSessions", earlier);
+        user.inline.put("deploy-artifacts", "{\"Version\":\"2012-10-17\",\"Statement\":[]}");
+        ActionPlan plan = executor.plan(quarantineUser());
+        assertThat(plan.preState().state().values()).singleElement().asString().contains("2024-01-01T00:00:00Z").doesNotContain(" ");
+        executor.execute(plan, "u-3");
+        assertThat(user.inline.get("AWSRevokeOlderSessions")).contains("2024-06-01T12:00:00Z");
+        RevertResult reverted = executor.revert(plan, false);
+        assertThat(reverted.performed()).containsExactly(new PlatformCall("iam:PutUserPolicy", "ci-deployer/AWSRevokeOlderSessions", true));
+        assertThat(reverted.restored().sameStateAs(plan.preState())).isTrue();
+        assertThat(user.inline.get("AWSRevokeOlderSessions")).contains("2024-01-01T00:00:00Z");
+        assertThat(user.inline).containsKey("deploy-artifacts"); // other inline policies are never touched
+        assertThat(mutatingActions()).containsExactly("PutUserPolicy", "PutUserPolicy");
+    }
+
+    @Test
+    void aUserRevocationChangedOutOfBandIsDriftUntilAnApproverForcesTheRevert() {
+        ActionPlan plan = executor.plan(quarantineUser());
+        executor.execute(plan, "u-4");
+        // someone moves the cut-off back at the console: newer stolen sessions would work again
+        String weakened = SessionRevocation.revokeDocument(Instant.parse("2024-05-01T00:00:00Z"));
+        sandbox.users.get("ci-deployer").inline.put("AWSRevokeOlderSessions", weakened);
+
+        Verification verified = executor.verify(plan);
+        assertThat(verified.inPostState()).isFalse();
+        assertThat(verified.detail()).startsWith("user/ci-deployer/inlinePolicy/AWSRevokeOlderSessions: expected {")
+                .contains("found {");
+        assertThatThrownBy(() -> executor.revert(plan, false)).isInstanceOfSatisfying(ConnectorException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.DRIFT);
+            assertThat(e.retriable()).isFalse();
+            assertThat(e.getMessage()).contains("user/ci-deployer/inlinePolicy/AWSRevokeOlderSessions").contains("an approver may force it");
+        });
+        assertThat(sandbox.users.get("ci-deployer").inline).containsEntry("AWSRevokeOlderSessions", weakened);
+        assertThat(mutatingActions()).containsExactly("PutUserPolicy");
+
+        RevertResult forced = executor.revert(plan, true);
+        assertThat(forced.performed()).containsExactly(new PlatformCall("iam:DeleteUserPolicy", "ci-deployer/AWSRevokeOlderSessions", true));
+        assertThat(sandbox.users.get("ci-deployer").inline).isEmpty();
+        // deleted out of band after that: already the pre-state, so a forced revert calls nothing
+        assertThat(executor.revert(plan, true).performed()).isEmpty();
+        assertThat(mutatingActions()).containsExactly("PutUserPolicy", "DeleteUserPolicy");
     }
 
     // ---- disable_identity ----
@@ -376,5 +477,45 @@ class IamActionExecutorTest {
         fault("ListAccessKeys", aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody("<ListAccessKeysResponse><unclosed"));
         assertThatThrownBy(() -> executor.plan(disableKey())).isInstanceOfSatisfying(ConnectorException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_RESPONSE));
+    }
+
+    @Test
+    void userRevocationFaultsAreRetriableAndLeaveTheStateAsItWas() {
+        // https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html: Throttling (HTTP 400) and ServiceUnavailable (HTTP 503)
+        fault("GetUserPolicy", aResponse().withStatus(503).withHeader("Content-Type", "text/xml")
+                .withBody(IamSandbox.errorXml("ServiceUnavailable", "The request has failed due to a temporary failure of the server.")));
+        assertThatThrownBy(() -> executor.plan(quarantineUser())).isInstanceOfSatisfying(ConnectorException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            assertThat(e.retriable()).isTrue();
+            assertThat(e.getMessage()).startsWith("iam:GetUserPolicy on ci-deployer: ServiceUnavailable (HTTP 503)");
+        });
+        server.resetMappings();
+        sandbox.stubActions(server);
+
+        ActionPlan plan = executor.plan(quarantineUser());
+        fault("PutUserPolicy", aResponse().withStatus(400).withHeader("Content-Type", "text/xml")
+                .withBody(IamSandbox.errorXml("Throttling", "Rate exceeded")));
+        assertThatThrownBy(() -> executor.execute(plan, "u-5")).isInstanceOfSatisfying(ConnectorException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.THROTTLED);
+            assertThat(e.retriable()).isTrue();
+            assertThat(e.getMessage()).startsWith("iam:PutUserPolicy on ci-deployer: Throttling (HTTP 400): Rate exceeded");
+        });
+        assertThat(sandbox.users.get("ci-deployer").inline).isEmpty();
+        server.resetMappings();
+        sandbox.stubActions(server);
+        // the host retries under the same key: a failed attempt was not remembered as applied
+        assertThat(executor.execute(plan, "u-5").alreadyApplied()).isFalse();
+        assertThat(executor.verify(plan).inPostState()).isTrue();
+
+        fault("DeleteUserPolicy", aResponse().withStatus(500).withHeader("Content-Type", "text/xml")
+                .withBody(IamSandbox.errorXml("ServiceFailure", "The request processing has failed because of an unknown error.")));
+        assertThatThrownBy(() -> executor.revert(plan, false)).isInstanceOfSatisfying(ConnectorException.class,
+                e -> assertThat(e.retriable()).isTrue());
+        assertThat(executor.verify(plan).inPostState()).isTrue();
+        server.resetMappings();
+        sandbox.stubActions(server);
+        assertThat(executor.revert(plan, false).performed())
+                .containsExactly(new PlatformCall("iam:DeleteUserPolicy", "ci-deployer/AWSRevokeOlderSessions", true));
+        assertThat(mutatingActions()).containsExactly("PutUserPolicy", "PutUserPolicy", "DeleteUserPolicy", "DeleteUserPolicy");
     }
 }

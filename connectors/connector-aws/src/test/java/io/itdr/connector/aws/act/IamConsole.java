@@ -8,7 +8,7 @@ import java.util.TreeSet;
 /**
  * What a person at the IAM console sees and changes in an {@link IamSandbox}, for tests outside
  * this package (the conformance kit's sandbox): users with their keys, roles, tags, attached
- * managed policies, inline role policies. Changes made here are not API calls: the sandbox's request
+ * managed policies, inline user and role policies. Changes made here are not API calls: the sandbox's request
  * journal does not see them. Synchronized on the sandbox, as its request handling is.
  */
 public final class IamConsole {
@@ -62,8 +62,8 @@ public final class IamConsole {
     /**
      * Everything the console shows of one user or role, flattened: key statuses
      * ({@code user/<name>/accessKey/<id>/status}), attached policies
-     * ({@code <type>/<name>/attached/<arn>} → "attached") and inline role policies
-     * ({@code role/<name>/inline/<policy>} → the document). Empty for an unknown principal.
+     * ({@code <type>/<name>/attached/<arn>} → "attached") and inline policies
+     * ({@code <type>/<name>/inline/<policy>} → the document). Empty for an unknown principal.
      */
     public Map<String, String> state(String type, String name) {
         Map<String, String> state = new TreeMap<>();
@@ -72,6 +72,7 @@ public final class IamConsole {
                 IamSandbox.User user = iam.users.get(name);
                 user.keys.forEach((id, status) -> state.put("user/" + name + "/accessKey/" + id + "/status", status));
                 user.attached.forEach(arn -> state.put("user/" + name + "/attached/" + arn, "attached"));
+                user.inline.forEach((policy, document) -> state.put("user/" + name + "/inline/" + policy, document));
             } else if (type.equals("role") && iam.roles.containsKey(name)) {
                 IamSandbox.Role role = iam.roles.get(name);
                 role.attached.forEach(arn -> state.put("role/" + name + "/attached/" + arn, "attached"));
@@ -94,6 +95,16 @@ public final class IamConsole {
                 return iam.users.containsKey(name) && iam.users.get(name).attached.remove(policyArn);
             }
             return iam.roles.containsKey(name) && iam.roles.get(name).attached.remove(policyArn);
+        }
+    }
+
+    /** Deletes an inline policy of a user ({@code type} "user") or role ("role"); whether there was one. */
+    public boolean deleteInlinePolicy(String type, String name, String policyName) {
+        if (!type.equals("user")) {
+            return deleteInlinePolicy(name, policyName);
+        }
+        synchronized (iam) {
+            return iam.users.containsKey(name) && iam.users.get(name).inline.remove(policyName) != null;
         }
     }
 

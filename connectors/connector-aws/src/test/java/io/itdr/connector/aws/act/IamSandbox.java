@@ -97,6 +97,12 @@ public final class IamSandbox implements ResponseDefinitionTransformerV2 {
         stub(server, "PutRolePolicy");
         // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRolePolicy.html
         stub(server, "DeleteRolePolicy");
+        // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html (PolicyDocument is URL-encoded)
+        stub(server, "GetUserPolicy");
+        // https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutUserPolicy.html
+        stub(server, "PutUserPolicy");
+        // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUserPolicy.html
+        stub(server, "DeleteUserPolicy");
         // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html
         stub(server, "ListAttachedUserPolicies");
         // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html
@@ -231,6 +237,31 @@ public final class IamSandbox implements ResponseDefinitionTransformerV2 {
                 Role role = roles.get(p.get("RoleName"));
                 if (role == null || role.inline.remove(p.get("PolicyName")) == null) {
                     return noSuchEntity("The role policy with name " + p.get("PolicyName") + " cannot be found.");
+                }
+                return ok(action, null);
+            }
+            case "GetUserPolicy": {
+                User user = users.get(p.get("UserName"));
+                String document = user == null ? null : user.inline.get(p.get("PolicyName"));
+                if (document == null) {
+                    return noSuchEntity("The user policy with name " + p.get("PolicyName") + " cannot be found.");
+                }
+                String encoded = URLEncoder.encode(document, StandardCharsets.UTF_8).replace("+", "%20");
+                return ok(action, "<UserName>" + x(p.get("UserName")) + "</UserName><PolicyName>" + x(p.get("PolicyName"))
+                        + "</PolicyName><PolicyDocument>" + x(encoded) + "</PolicyDocument>");
+            }
+            case "PutUserPolicy": {
+                User user = users.get(p.get("UserName"));
+                if (user == null) {
+                    return noSuchEntity("The user with name " + p.get("UserName") + " cannot be found.");
+                }
+                user.inline.put(p.get("PolicyName"), p.get("PolicyDocument"));
+                return ok(action, null);
+            }
+            case "DeleteUserPolicy": {
+                User user = users.get(p.get("UserName"));
+                if (user == null || user.inline.remove(p.get("PolicyName")) == null) {
+                    return noSuchEntity("The user policy with name " + p.get("PolicyName") + " cannot be found.");
                 }
                 return ok(action, null);
             }

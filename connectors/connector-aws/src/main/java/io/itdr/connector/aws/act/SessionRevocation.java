@@ -1,0 +1,212 @@
+package io.itdr.connector.aws.act;
+
+import static io.itdr.connector.aws.AwsErrors.call;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import io.itdr.connector.aws.Arn;
+import io.itdr.connector.aws.AwsErrors;
+import io.itdr.spi.action.ActionPlan;
+import io.itdr.spi.action.ActionRequest;
+import io.itdr.spi.action.PlatformCall;
+import io.itdr.spi.action.Reversibility;
+import io.itdr.spi.action.Snapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
+
+/**
+ * quarantine_session: an inline policy {@code AWSRevokeOlderSessions} on an IAM role or user that
+ * denies everything to temporary credentials issued before the plan's time (condition
+ * {@code DateLessThan aws:TokenIssueTime}). The document is the same for both.
+ * <ul>
+ *   <li>Role: what the IAM console's "Revoke active sessions" puts, ending every session assumed
+ *       before now (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html;
+ *       PutRolePolicy: https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html,
+ *       GetRolePolicy, DeleteRolePolicy).</li>
+ *   <li>User: the same deny as an inline user policy ends the temporary credentials (ASIA… keys)
+ *       the user obtained before now with GetSessionToken or GetFederationToken, because their
+ *       permissions are those of the user and are evaluated at every request
+ *       (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_disable-perms.html;
+ *       PutUserPolicy: https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutUserPolicy.html,
+ *       GetUserPolicy: API_GetUserPolicy.html, DeleteUserPolicy: API_DeleteUserPolicy.html).
+ *       It does NOT stop the user's long-lived access keys (AKIA…): requests signed with them carry
+ *       no aws:TokenIssueTime, so the condition never matches; disable_credential deactivates
+ *       those.</li>
+ * </ul>
+ * Revert deletes the policy or puts back the one it replaced. Compensable: credentials revoked
+ * meanwhile stay dead; the workload must take new ones, which it can.
+ *
+ * <p>The cut-off time is fixed when planning, so execution does exactly what was approved;
+ * credentials issued between plan and execution survive. Role plans keep the details they always
+ * had ({@code roleName}); user plans carry {@code userName} instead.
+ */
+final class SessionRevocation implements IamAction {
+    static final String RUNG = "quarantine_session";
+    static final String POLICY_NAME = "AWSRevokeOlderSessions";
+    static final String ABSENT = "(absent)";
+    private static final ObjectMapper JSON = new ObjectMapper().configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
+
+    private final String connectorId;
+    private final IamClient iam;
+    private final Clock clock;
+
+    SessionRevocation(String connectorId, IamClient iam, Clock clock) {
+        this.connectorId = connectorId;
+        this.iam = iam;
+        this.clock = clock;
+    }
+
+    /** The user or role the inline policy goes on; {@code type} is "user" or "role". */
+    private record Principal(String type, String name) {
+        static Principal of(ActionPlan plan) {
+            String userName = plan.details().get("userName");
+            return userName != null ? new Principal("user", userName) : new Principal("role", IamTargets.detail(plan, "roleName"));
+        }
+
+        boolean isUser() {
+            return type.equals("user");
+        }
+
+        String nameDetail() {
+            return isUser() ? "userName" : "roleName";
+        }
+
+        /** "iam:PutUserPolicy", "iam:DeleteRolePolicy", ... */
+        String operation(String verb) {
+            return "iam:" + verb + (isUser() ? "User" : "Role") + "Policy";
+        }
+
+        PlatformCall call(String verb) {
+            return new PlatformCall(operation(verb), name + "/" + POLICY_NAME, true);
+        }
+
+        String key() {
+            return type + "/" + name + "/inlinePolicy/" + POLICY_NAME;
+        }
+    }
+
+    @Override
+    public ActionPlan plan(ActionRequest request) {
+        Arn arn = IamTargets.principal(connectorId, request.target(), RUNG, "role", "user");
+        Principal principal = new Principal(arn.resourceType(), arn.resourceName());
+        String name = principal.name();
+        if (principal.isUser()) {
+            call("iam:GetUser", name, () -> iam.getUser(r -> r.userName(name)));
+        } else {
+            call("iam:GetRole", name, () -> iam.getRole(r -> r.roleName(name)));
+        }
+        String current = currentPolicy(principal);
+        Instant cutoff = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        String document = revokeDocument(cutoff);
+        Snapshot pre = IamTargets.snapshot(clock, principal.key(), current);
+        Snapshot post = IamTargets.snapshot(clock, principal.key(), document);
+        List<PlatformCall> calls = pre.sameStateAs(post) ? List.of() : List.of(principal.call("Put"));
+        String summary = principal.isUser()
+                ? "Revoke temporary credentials of IAM user " + name + " issued before " + cutoff + " (inline policy " + POLICY_NAME
+                        + "; its long-lived access keys stay active)"
+                : "Revoke sessions of IAM role " + name + " issued before " + cutoff + " (inline policy " + POLICY_NAME + ")";
+        return new ActionPlan(connectorId, request, calls, Reversibility.COMPENSABLE, pre, post, summary,
+                Map.of(principal.nameDetail(), name, "policyName", POLICY_NAME, "policyDocument", document,
+                        "tokenIssueTimeCutoff", cutoff.toString()));
+    }
+
+    @Override
+    public Snapshot observe(ActionPlan plan) {
+        Principal principal = Principal.of(plan);
+        return IamTargets.snapshot(clock, principal.key(), currentPolicy(principal));
+    }
+
+    @Override
+    public List<PlatformCall> apply(ActionPlan plan) {
+        Principal principal = Principal.of(plan);
+        return List.of(put(principal, IamTargets.detail(plan, "policyDocument")));
+    }
+
+    @Override
+    public List<PlatformCall> restore(ActionPlan plan) {
+        Principal principal = Principal.of(plan);
+        String before = IamTargets.only(plan.preState());
+        if (!before.equals(ABSENT)) {
+            return List.of(put(principal, before));
+        }
+        String name = principal.name();
+        call(principal.operation("Delete"), name, () -> principal.isUser()
+                ? (Object) iam.deleteUserPolicy(r -> r.userName(name).policyName(POLICY_NAME))
+                : iam.deleteRolePolicy(r -> r.roleName(name).policyName(POLICY_NAME)));
+        return List.of(principal.call("Delete"));
+    }
+
+    private PlatformCall put(Principal principal, String document) {
+        String name = principal.name();
+        call(principal.operation("Put"), name, () -> principal.isUser()
+                ? (Object) iam.putUserPolicy(r -> r.userName(name).policyName(POLICY_NAME).policyDocument(document))
+                : iam.putRolePolicy(r -> r.roleName(name).policyName(POLICY_NAME).policyDocument(document)));
+        return principal.call("Put");
+    }
+
+    /** The principal's current AWSRevokeOlderSessions document, canonical, or {@link #ABSENT}. */
+    private String currentPolicy(Principal principal) {
+        String name = principal.name();
+        try {
+            String encoded = principal.isUser()
+                    ? iam.getUserPolicy(r -> r.userName(name).policyName(POLICY_NAME)).policyDocument()
+                    : iam.getRolePolicy(r -> r.roleName(name).policyName(POLICY_NAME)).policyDocument();
+            return canonical(percentDecode(encoded));
+        } catch (NoSuchEntityException absent) {
+            return ABSENT;
+        } catch (SdkException e) {
+            throw AwsErrors.translate(principal.operation("Get"), name, e);
+        }
+    }
+
+    static String revokeDocument(Instant cutoff) {
+        return canonical("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":[\"*\"],\"Resource\":[\"*\"],"
+                + "\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":\"" + cutoff + "\"}}}]}");
+    }
+
+    /** Compact JSON with sorted keys, so a document reads back equal however IAM spaced it. */
+    static String canonical(String document) {
+        try {
+            JsonNode tree = JSON.readTree(document);
+            return tree == null ? document : JSON.writeValueAsString(tree);
+        } catch (IOException notJson) {
+            return document; // compared as text
+        }
+    }
+
+    /**
+     * IAM returns policy documents URL-encoded (RFC 3986). Only %XX sequences are decoded: a
+     * literal '+' is a plus, not a space as form decoding would have it.
+     */
+    static String percentDecode(String text) {
+        if (text == null || text.indexOf('%') < 0) {
+            return text;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '%' && i + 2 < bytes.length && hex(bytes[i + 1]) >= 0 && hex(bytes[i + 2]) >= 0) {
+                out.write(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
+                i += 2;
+            } else {
+                out.write(bytes[i]);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static int hex(byte b) {
+        return Character.digit((char) b, 16);
+    }
+
+}
