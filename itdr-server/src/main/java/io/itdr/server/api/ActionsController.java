@@ -7,6 +7,7 @@ import io.itdr.core.audit.LedgerEntry;
 import io.itdr.core.model.Finding;
 import io.itdr.core.model.Stage;
 import io.itdr.server.engine.Engine;
+import io.itdr.server.store.JdbcActionStore;
 import io.itdr.server.security.Caller;
 import io.itdr.server.security.Role;
 import io.itdr.spi.action.ActionRequest;
@@ -52,7 +53,7 @@ public class ActionsController {
      * An action with when it will be restored automatically (null if it will not) and every
      * ledger entry that cites it, oldest first.
      */
-    public record ActionDetail(ActionRecord action, Instant restoresAt, List<LedgerEntry> ledger) {
+    public record ActionDetail(ActionRecord action, Instant restoresAt, List<JdbcActionStore.Verdict> verdicts, List<LedgerEntry> ledger) {
     }
 
     /** {@code POST /actions}: ask for {@code rung} on the identity of a stored finding. */
@@ -84,7 +85,7 @@ public class ActionsController {
         List<LedgerEntry> evidence = engine.ledger().forIdentity(record.identityKey(), LEDGER_SCAN).stream()
                 .filter(entry -> id.equals(entry.evidence().get("action.id")))
                 .toList();
-        return new ActionDetail(record, engine.restoresAt(record).orElse(null), evidence);
+        return new ActionDetail(record, engine.restoresAt(record).orElse(null), engine.actions().verdicts(record.id()), evidence);
     }
 
     @PostMapping

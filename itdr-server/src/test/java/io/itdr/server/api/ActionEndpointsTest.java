@@ -77,6 +77,12 @@ class ActionEndpointsTest extends ApiServerTest {
             assertThat(estate().iam.roles.get("team1-payments").attached).isNotEmpty();
         }
 
+        JsonNode verdicts = bob.get("/api/v1/actions/" + path(actionId)).json().get("verdicts");
+        assertThat(verdicts.size()).isEqualTo(1);
+        assertThat(verdicts.get(0).get("verdict").asString()).isEqualTo("approved");
+        assertThat(verdicts.get(0).get("actor").asString()).isEqualTo("user:bob");
+        assertThat(verdicts.get(0).get("reason").asString()).isEqualTo("checked with team-1");
+
         ApiClient.Response again = bob.post("/api/v1/approvals/" + path(actionId) + "/approve", json("reason", "twice"));
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.json().get("refusal").asString()).isEqualTo("illegal_state");
