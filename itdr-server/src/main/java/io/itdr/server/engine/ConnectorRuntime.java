@@ -12,6 +12,7 @@ import io.itdr.spi.action.ActionExecutor;
 import io.itdr.spi.config.ConfigProblem;
 import io.itdr.spi.config.ConfigProperty;
 import io.itdr.spi.config.ConfigSchema;
+import io.itdr.spi.config.Secret;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -70,7 +71,8 @@ public class ConnectorRuntime implements DisposableBean {
             if (!settings.enabled()) {
                 return;
             }
-            Map<String, String> config = canonicalKeys(factory.get(), settings.config());
+            Map<String, String> config = resolveSecretReferences(id, factory.get(), canonicalKeys(factory.get(), settings.config()),
+                    problems);
             for (ConfigProblem problem : new ConfigSchema(id, factory.get().configProperties()).check(config)) {
                 problems.add("itdr.connectors." + id + ".config." + problem.property() + ": " + problem.reason());
             }
@@ -130,6 +132,35 @@ public class ConnectorRuntime implements DisposableBean {
         Map<String, String> config = new TreeMap<>();
         raw.forEach((key, value) -> config.put(declared.getOrDefault(squash(key), key), value));
         return config;
+    }
+
+    /**
+     * Replaces a secret property's {@code env:VAR} or {@code file:/path} reference by the secret, so
+     * that secrets stay out of configuration files and process arguments. A reference that
+     * resolves to nothing is a problem named by its property; no secret value is ever quoted.
+     */
+    static Map<String, String> resolveSecretReferences(String id, ConnectorFactory factory, Map<String, String> config,
+                                                       List<String> problems) {
+        HostContext resolver = HostContext.of(Clock.systemUTC(), System.getenv());
+        Map<String, String> resolved = new TreeMap<>(config);
+        for (ConfigProperty property : factory.configProperties()) {
+            String value = config.get(property.name());
+            if (!property.secret() || value == null || !(value.startsWith("env:") || value.startsWith("file:"))) {
+                continue;
+            }
+            try {
+                Optional<Secret> secret = resolver.resolveSecret(value);
+                if (secret.isPresent()) {
+                    resolved.put(property.name(), secret.get().reveal());
+                } else {
+                    problems.add("itdr.connectors." + id + ".config." + property.name() + ": " + value
+                            + " does not resolve (no such environment variable or readable file)");
+                }
+            } catch (RuntimeException e) {
+                problems.add("itdr.connectors." + id + ".config." + property.name() + ": " + e.getMessage());
+            }
+        }
+        return resolved;
     }
 
     private static String squash(String key) {

@@ -6,11 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.itdr.core.connect.ConnectorRegistry;
 import io.itdr.server.config.ItdrProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.util.unit.DataSize;
 
@@ -70,6 +74,21 @@ class ConnectorRuntimeTest {
         } finally {
             runtime.destroy();
         }
+    }
+
+    @Test
+    void secretsMayBeReferencesAndAnUnresolvedOneIsNamedWithoutItsValue(@TempDir Path dir)
+            throws IOException {
+        Path file = Files.writeString(dir.resolve("aws-secret"), "from-a-file\n");
+        ConnectorRuntime runtime = start(Map.of("aws", connector(true, Map.of("region", "eu-west-1",
+                "access-key-id", "AKIDEXAMPLE0000001", "secret-access-key", "file:" + file))));
+        runtime.destroy();
+
+        assertThatThrownBy(() -> start(Map.of("aws", connector(true, Map.of("region", "eu-west-1",
+                "access-key-id", "AKIDEXAMPLE0000001", "secret-access-key", "env:ITDR_TEST_NO_SUCH_VARIABLE_7")))))
+                .isInstanceOfSatisfying(ConnectorConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "itdr.connectors.aws.config.secret-access-key: env:ITDR_TEST_NO_SUCH_VARIABLE_7 does not resolve "
+                                + "(no such environment variable or readable file)"));
     }
 
     @Test
