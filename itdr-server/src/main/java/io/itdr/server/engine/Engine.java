@@ -42,17 +42,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The engine as the server runs it (DESIGN §3): events from every connector through one
- * {@link Pipeline} into the database, the decisions carried out through the connectors' bulkheaded
- * executors, approvals, rollback, the kill switch and quarantine expiry. Events are processed one
- * batch at a time (the pipeline keeps per-identity state and is not thread-safe); action steps
- * run on each connector's own bulkhead with a timeout, so a hanging platform holds a batch for at
- * most its action timeout and never stalls another connector's actions.
+ * {@link Pipeline} (one policy, one budget) into the database, the decisions carried out through
+ * the connectors' bulkheaded executors, approvals, rollback, the kill switch and quarantine expiry.
+ * Each connector's batches are processed one at a time, in order (an identity belongs to one
+ * platform, so its events stay in order); different connectors' batches run side by side. Action
+ * steps run on each connector's own bulkhead with a timeout, so a hanging platform holds its own
+ * connector's batch for at most the action timeout and stalls no other connector.
  *
  * <p>Thread-safe.
  */
@@ -78,7 +80,8 @@ public final class Engine {
     private final KillSwitch killSwitch;
     private final Pipeline pipeline;
     private final InMemoryInventory inventory = new InMemoryInventory();
-    private final ReentrantLock processing = new ReentrantLock();
+    /** One lock per connector: a connector's identities are its own, so each one's events stay in order. */
+    private final Map<String, ReentrantLock> processing = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
 
     public Engine(ItdrProperties properties, Clock clock, JdbcLedger ledger, JdbcEventStore events, JdbcCaseStore cases,
@@ -141,7 +144,8 @@ public final class Engine {
      * deterministic ids and an action that exists is never carried out twice.
      */
     public BatchResult accept(String connectorId, List<IdentityEvent> batch) {
-        processing.lock();
+        ReentrantLock lock = processing.computeIfAbsent(connectorId, id -> new ReentrantLock());
+        lock.lock();
         try {
             List<IdentityEvent> fresh = events.unseen(connectorId, batch);
             int findings = 0;
@@ -162,7 +166,7 @@ public final class Engine {
             }
             return new BatchResult(batch.size(), fresh.size(), batch.size() - fresh.size(), findings, acted);
         } finally {
-            processing.unlock();
+            lock.unlock();
         }
     }
 
