@@ -1,0 +1,237 @@
+package io.itdr.bench;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every benchmark of BENCHMARKS.md and prints the table: {@code benchmarks/run [--quick]}.
+ *
+ * <p>Order: inputs are generated once ({@link Inputs}); then, each in a JVM of its own, the
+ * parse-only limit (1) and normalization (2) over the same files, the JMH benchmarks of detection
+ * (3) and decision (4), the heap per tracked identity (3), end-to-end replays (5) in memory, on H2
+ * and on PostgreSQL, containment latency (6), and one profiled replay (JFR). Raw results go to
+ * {@code results/}: {@code results.json} (every sample), {@code results.csv}, {@code jmh-*.json},
+ * {@code profile.txt} and {@code table.md}.
+ *
+ * <p>{@code --quick}: a 2,000-identity estate, one warm-up and two timed runs, short JMH
+ * iterations: a smoke run of the wiring, not figures to publish.
+ */
+public final class BenchMain {
+    private final boolean quick;
+    private final Path out;
+    private final Inputs inputs;
+    private final int identities;
+    private final boolean reuseInput;
+    private final List<Result> results = new ArrayList<>();
+
+    private BenchMain(boolean quick, Path out, Path work, int identities, boolean reuseInput) {
+        this.quick = quick;
+        this.out = out;
+        this.inputs = new Inputs(work);
+        this.identities = identities;
+        this.reuseInput = reuseInput;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = false;
+        boolean reuse = false;
+        Path out = Path.of("benchmarks/target/results");
+        Path work = Path.of("benchmarks/target/bench-input");
+        Integer identities = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--reuse-input" -> reuse = true;
+                case "--out" -> out = Path.of(args[++i]);
+                case "--work" -> work = Path.of(args[++i]);
+                case "--identities" -> identities = Integer.parseInt(args[++i]);
+                default -> {
+                    System.err.println("usage: benchmarks/run [--quick] [--reuse-input] [--identities N] [--out DIR] [--work DIR]");
+                    System.exit(2);
+                }
+            }
+        }
+        new BenchMain(quick, out.toAbsolutePath(), work.toAbsolutePath(), identities != null ? identities : quick ? 2_000 : 100_000,
+                reuse).run();
+    }
+
+    private int runs() {
+        return quick ? 2 : 5;
+    }
+
+    private void run() throws Exception {
+        Instant started = Instant.now();
+        Files.createDirectories(out);
+        Map<String, Object> machine = Machine.describe();
+        System.out.println("itdr benchmarks" + (quick ? " (--quick: smoke run, not for publishing)" : ""));
+        machine.forEach((k, v) -> System.out.println("  " + k + ": " + v));
+
+        if (reuseInput && Files.exists(inputs.dir().resolve(Inputs.MANIFEST))) {
+            System.out.println("inputs: reusing " + inputs.dir());
+        } else {
+            System.out.println("inputs: generating " + identities + " identities into " + inputs.dir());
+            long t = System.nanoTime();
+            inputs.prepare(identities);
+            System.out.printf("  done in %.0f s%n", (System.nanoTime() - t) / 1e9);
+        }
+        Map<String, Object> manifest = inputs.manifest();
+        System.out.println("  " + manifest.get("files"));
+
+        String events = inputs.events().toString();
+        String trail = inputs.cloudTrail().toString();
+        section("1. the limit: Jackson parse-only");
+        measure("4g", List.of(), "parse", events, "1.parse.normalized");
+        measure("4g", List.of(), "parse", trail, "1.parse.cloudtrail");
+        section("2. normalize");
+        measure("4g", List.of(), "normalize", trail, "aws", "2.normalize.cloudtrail");
+        measure("4g", List.of(), "normalize", events, "normalized", "2.normalize.normalized");
+        section("5. end to end: replay");
+        measure("4g", List.of(), "replay", inputs.dir().toString(), "normalized", "none", "5.replay.normalized.memory");
+        measure("4g", List.of(), "replay", inputs.dir().toString(), "aws", "none", "5.replay.cloudtrail.memory");
+        measure("4g", List.of(), "replay", inputs.dir().toString(), "normalized", "h2", "5.replay.normalized.h2");
+        measure("4g", List.of(), "replay", inputs.dir().toString(), "normalized", "postgres", "5.replay.normalized.postgres");
+        section("3. detect: heap per tracked identity");
+        measure("12g", List.of(), "heap", inputs.dir().toString(), "1", quick ? "3" : "11");
+        section("6. latency: event → containment call");
+        measure("1g", List.of("-Dbench.latency.samples=" + (quick ? 20 : 200)), "latency", inputs.dir().toString(), "6.latency");
+        section("3, 4. JMH: detect and decide");
+        jmh();
+        section("profile: one replay under JFR");
+        profile();
+
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("started", started.toString());
+        all.put("took_seconds", Duration.between(started, Instant.now()).toSeconds());
+        all.put("quick", quick);
+        all.put("machine", machine);
+        all.put("inputs", manifest);
+        all.put("results", results);
+        Json.write(out.resolve("results.json"), all);
+        Report report = new Report(results, quick);
+        Files.writeString(out.resolve("results.csv"), report.csv(), StandardCharsets.UTF_8);
+        String table = report.table();
+        Files.writeString(out.resolve("table.md"), table, StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.println(table);
+        System.out.printf("took %d s; raw results in %s%n", Duration.between(started, Instant.now()).toSeconds(), out);
+    }
+
+    private static void section(String title) {
+        System.out.println();
+        System.out.println("== " + title);
+    }
+
+    /** Runs one {@link Measure} item in a JVM of its own and collects its results. */
+    private void measure(String heap, List<String> jvmArgs, String item, String... args) throws Exception {
+        Path file = out.resolve("measure-" + item + "-" + String.join("-", args).replaceAll("[^A-Za-z0-9.]+", "_") + ".json");
+        List<String> command = java(heap, jvmArgs);
+        command.add(Measure.class.getName());
+        command.add(item);
+        command.add(file.toString());
+        command.addAll(List.of(args));
+        int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("measurement " + item + " " + List.of(args) + " failed with exit code " + exit);
+        }
+        results.addAll(Json.MAPPER.readValue(file.toFile(), new TypeReference<List<Result>>() {
+        }));
+    }
+
+    private List<String> java(String heap, List<String> jvmArgs) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xms" + heap);
+        command.add("-Xmx" + heap);
+        command.add("-Dbench.warmups=1");
+        command.add("-Dbench.runs=" + runs());
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        return command;
+    }
+
+    private void jmh() throws Exception {
+        String input = "-Dbench.input=" + inputs.dir();
+        runJmh("jmh-detect.json", base(input).include(DetectBenchmark.class.getName() + ".process$")
+                .param("replicas", quick ? new String[]{"1"} : new String[]{"1", "11"}), "3.detect");
+        runJmh("jmh-detect-copy.json", base(input).include(DetectBenchmark.class.getName() + ".copyOnly$").param("replicas", "1"),
+                "3.detect.copy");
+        runJmh("jmh-decide.json", base(input).include(DecideBenchmark.class.getName() + ".decide$")
+                .param("prior", quick ? new String[]{"0"} : new String[]{"0", "100000"}), "4.decide");
+    }
+
+    private ChainedOptionsBuilder base(String input) {
+        ChainedOptionsBuilder options = new OptionsBuilder().jvmArgsAppend(input).shouldFailOnError(true);
+        if (quick) {
+            options.warmupIterations(1).measurementIterations(2).warmupTime(TimeValue.seconds(1))
+                    .measurementTime(TimeValue.seconds(1));
+        }
+        return options;
+    }
+
+    private void runJmh(String file, ChainedOptionsBuilder options, String idPrefix) throws Exception {
+        Path json = out.resolve(file);
+        options.result(json.toString()).resultFormat(org.openjdk.jmh.results.format.ResultFormatType.JSON);
+        for (RunResult run : new Runner(options.build()).run()) {
+            results.add(Report.fromJmh(run, idPrefix));
+        }
+    }
+
+    /** One replay of the normalized input under JFR (profile settings), summarised by stage and method. */
+    private void profile() throws Exception {
+        Path recording = out.resolve("replay.jfr");
+        Files.deleteIfExists(recording);
+        // the later -Dbench.runs wins: one timed run after the warm-up is enough for a profile
+        List<String> command = java("4g", List.of("-XX:StartFlightRecording=filename=" + recording + ",settings=profile",
+                "-Dbench.runs=1"));
+        command.add(Measure.class.getName());
+        command.add("replay");
+        command.add(out.resolve("measure-profiled-replay.json").toString());
+        command.addAll(List.of(inputs.dir().toString(), "normalized", "none", "profile.replay"));
+        int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("profiled replay failed with exit code " + exit);
+        }
+        String summary = JfrSummary.summarise(recording, 25);
+        Files.writeString(out.resolve("profile.txt"), summary, StandardCharsets.UTF_8);
+        System.out.println(summary);
+    }
+
+    /** What the run ran on. */
+    static final class Machine {
+        private Machine() {
+        }
+
+        static Map<String, Object> describe() throws IOException {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("cpus", Runtime.getRuntime().availableProcessors());
+            String model = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+            m.put("cpu", model);
+            String memory = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .findFirst().orElse("unknown");
+            m.put("memory", memory.replaceAll("\\s+", " "));
+            m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+            m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+            m.put("gc", ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList());
+            m.put("classpath_entries", System.getProperty("java.class.path").split(File.pathSeparator).length);
+            return m;
+        }
+    }
+}

@@ -1,0 +1,331 @@
+package io.itdr.bench;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.itdr.connector.aws.AwsConnectorFactory;
+import io.itdr.core.decide.policy.PolicyLoader;
+import io.itdr.core.detect.DetectionEngine;
+import io.itdr.core.detect.DetectionSettings;
+import io.itdr.core.detect.GeoResolver;
+import io.itdr.core.enrich.Enricher;
+import io.itdr.core.enrich.IdentityCatalog;
+import io.itdr.core.enrich.InventoryLookup;
+import io.itdr.core.enrich.InventoryTagKeys;
+import io.itdr.core.normalize.NormalizedEventNormalizer;
+import io.itdr.core.replay.ReplayOptions;
+import io.itdr.core.replay.ReplayReport;
+import io.itdr.core.replay.ReplayRunner;
+import io.itdr.spi.event.IdentityEvent;
+import io.itdr.spi.telemetry.EventNormalizer;
+import io.itdr.spi.telemetry.NormalizationSink;
+import io.itdr.spi.telemetry.RawPayload;
+import io.itdr.spi.telemetry.Rejection;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One measurement, run in a JVM of its own by {@link BenchMain} (so no measurement inherits
+ * another's JIT profile or heap): {@code Measure <item> <results.json> <args...>}. Each timed item
+ * runs {@code -Dbench.warmups} untimed passes over the whole input, then {@code -Dbench.runs}
+ * timed ones, and writes every timed value.
+ *
+ * <p>Items: {@code parse FILE ID} (item 1), {@code normalize FILE SOURCE ID} (item 2),
+ * {@code replay INPUTDIR SOURCE STORE ID} (item 5), {@code heap INPUTDIR REPLICAS...} (item 3,
+ * memory), {@code latency INPUTDIR ID} (item 6).
+ */
+public final class Measure {
+    static final int WARMUPS = Integer.getInteger("bench.warmups", 1);
+    static final int RUNS = Integer.getInteger("bench.runs", 5);
+
+    private Measure() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String item = args[0];
+        Path out = Path.of(args[1]);
+        List<Result> results = switch (item) {
+            case "parse" -> parse(Path.of(args[2]), args[3]);
+            case "normalize" -> List.of(normalize(Path.of(args[2]), args[3], args[4]));
+            case "replay" -> List.of(replay(new Inputs(Path.of(args[2])), args[3], args[4], args[5]));
+            case "heap" -> heap(new Inputs(Path.of(args[2])), java.util.Arrays.stream(args, 3, args.length).mapToInt(Integer::parseInt).toArray());
+            case "latency" -> ContainmentLatency.measure(new Inputs(Path.of(args[2])), args[3], WARMUPS, RUNS);
+            default -> throw new IllegalArgumentException("unknown item " + item);
+        };
+        Json.write(out, results);
+    }
+
+    /** What one pass over the input did: how many events (or records) and bytes, in how long. */
+    record Pass(long events, long bytes, long nanos) {
+        double eventsPerSecond() {
+            return events / (nanos / 1e9);
+        }
+
+        double megabytesPerSecond() {
+            return bytes / 1e6 / (nanos / 1e9);
+        }
+    }
+
+    interface Work {
+        Pass run() throws Exception;
+    }
+
+    /** Warm-up passes, then timed ones; prints each so a long run shows progress. */
+    static List<Pass> passes(String id, Work work) throws Exception {
+        for (int i = 0; i < WARMUPS; i++) {
+            Pass p = work.run();
+            System.out.printf("  %s warm-up %d: %,.0f events/s%n", id, i + 1, p.eventsPerSecond());
+        }
+        List<Pass> timed = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
+            Pass p = work.run();
+            timed.add(p);
+            System.out.printf("  %s run %d: %,.0f events/s (%,d events, %.2f s)%n", id, i + 1, p.eventsPerSecond(), p.events(),
+                    p.nanos() / 1e9);
+        }
+        return timed;
+    }
+
+    static Result eventsResult(String id, String label, List<Pass> passes, Map<String, Object> facts) {
+        Map<String, Object> all = new LinkedHashMap<>(facts);
+        all.put("events", passes.get(0).events());
+        all.put("bytes", passes.get(0).bytes());
+        all.put("mb_per_s", passes.stream().map(Pass::megabytesPerSecond).toList());
+        all.put("seconds", passes.stream().map(p -> p.nanos() / 1e9).toList());
+        return new Result(id, label, "events/s", passes.stream().map(Pass::eventsPerSecond).toList(), all);
+    }
+
+    // ---------------------------------------------------------------- 1. the limit
+
+    /**
+     * Jackson over the exact input bytes on one thread, nothing else: the file read through a
+     * 64 KiB buffer into one parser that reads the records as consecutive root values.
+     * {@code <id>.stream}: every token read, every string and number value decoded (the least any
+     * reader of the fields must do). {@code <id>.tree}: every record read into a JsonNode tree (what
+     * the CloudTrail normalizer does before mapping).
+     */
+    static List<Result> parse(Path file, String id) throws Exception {
+        JsonFactory factory = new JsonFactory();
+        ObjectMapper mapper = new ObjectMapper(factory);
+        long bytes = Files.size(file);
+        List<Pass> stream = passes(id + ".stream", () -> {
+            long start = System.nanoTime();
+            long records = 0;
+            long sink = 0;
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+                 JsonParser p = factory.createParser(in)) {
+                int depth = 0;
+                JsonToken t;
+                while ((t = p.nextToken()) != null) {
+                    switch (t) {
+                        case START_OBJECT, START_ARRAY -> {
+                            if (depth++ == 0) {
+                                records++;
+                            }
+                        }
+                        case END_OBJECT, END_ARRAY -> depth--;
+                        case VALUE_STRING -> sink += p.getText().length();
+                        case VALUE_NUMBER_INT -> sink += p.getLongValue();
+                        case VALUE_NUMBER_FLOAT -> sink += (long) p.getDoubleValue();
+                        default -> {
+                        }
+                    }
+                }
+            }
+            long nanos = System.nanoTime() - start;
+            blackhole(sink);
+            return new Pass(records, bytes, nanos);
+        });
+        List<Pass> tree = passes(id + ".tree", () -> {
+            long start = System.nanoTime();
+            long records = 0;
+            long sink = 0;
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+                 MappingIterator<JsonNode> it = mapper.readerFor(JsonNode.class).readValues(in)) {
+                while (it.hasNext()) {
+                    sink += it.next().size();
+                    records++;
+                }
+            }
+            long nanos = System.nanoTime() - start;
+            blackhole(sink);
+            return new Pass(records, bytes, nanos);
+        });
+        Map<String, Object> facts = Map.of("file", file.getFileName().toString(), "threads", 1);
+        return List.of(eventsResult(id + ".stream", "Jackson streaming parse, every value decoded", stream, facts),
+                eventsResult(id + ".tree", "Jackson tree parse (readTree per record)", tree, facts));
+    }
+
+    private static volatile long blackhole;
+
+    static void blackhole(long value) {
+        blackhole += value;
+    }
+
+    // ---------------------------------------------------------------- 2. normalize
+
+    static EventNormalizer normalizer(String source) {
+        return switch (source) {
+            case "normalized" -> new NormalizedEventNormalizer();
+            case "aws" -> new AwsConnectorFactory().exportNormalizer().orElseThrow();
+            default -> throw new IllegalArgumentException("unknown source " + source);
+        };
+    }
+
+    /** The source's normalizer over the whole file into a sink that only counts. */
+    static Result normalize(Path file, String source, String id) throws Exception {
+        EventNormalizer normalizer = normalizer(source);
+        long bytes = Files.size(file);
+        long[] rejected = new long[1];
+        List<Pass> passes = passes(id, () -> {
+            long[] accepted = new long[1];
+            rejected[0] = 0;
+            long start = System.nanoTime();
+            try (InputStream in = Files.newInputStream(file)) {
+                normalizer.normalize(new RawPayload(file.toString(), null, in), counting(e -> accepted[0]++, rejected));
+            }
+            return new Pass(accepted[0], bytes, System.nanoTime() - start);
+        });
+        return eventsResult(id, "normalize (" + source + ") → IdentityEvent", passes,
+                Map.of("file", file.getFileName().toString(), "rejected", rejected[0], "threads", 1));
+    }
+
+    static NormalizationSink counting(Consumer<IdentityEvent> accepted, long[] rejected) {
+        return new NormalizationSink() {
+            @Override
+            public void accept(IdentityEvent event) {
+                accepted.accept(event);
+            }
+
+            @Override
+            public void reject(Rejection rejection) {
+                rejected[0]++;
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- 5. end to end
+
+    /**
+     * {@code itdr replay} in-process: the default policy in shadow mode with the estate's catalog.
+     * {@code store} none: {@link ReplayRunner} itself, ledger in memory; h2 / postgres: the same
+     * pipeline writing every event and every ledger entry to the database ({@link DurableReplay}).
+     */
+    static Result replay(Inputs inputs, String source, String store, String id) throws Exception {
+        Path file = source.equals("aws") ? inputs.cloudTrail() : inputs.events();
+        IdentityCatalog catalog = inputs.catalog();
+        ReplayOptions options = ReplayOptions.of(PolicyLoader.loadDefault(), catalog, null, null);
+        EventNormalizer normalizer = normalizer(source);
+        long bytes = Files.size(file);
+        Map<String, Object> facts = new LinkedHashMap<>();
+        List<Pass> passes;
+        if (store.equals("none")) {
+            passes = passes(id, () -> {
+                long start = System.nanoTime();
+                ReplayReport report = new ReplayRunner(options).run(source, normalizer, List.of(file));
+                long nanos = System.nanoTime() - start;
+                facts.put("rejected", report.rejected());
+                facts.put("findings", report.findings());
+                facts.put("decisions", report.decisions());
+                return new Pass(report.accepted(), bytes, nanos);
+            });
+        } else {
+            DurableReplay durable = DurableReplay.open(store, inputs.dir().resolve("db-" + store), options);
+            try {
+                passes = passes(id, () -> {
+                    durable.reset();
+                    long start = System.nanoTime();
+                    DurableReplay.Outcome o = durable.run(normalizer, file);
+                    long nanos = System.nanoTime() - start;
+                    facts.put("rejected", o.rejected());
+                    facts.put("events_stored", o.eventsStored());
+                    facts.put("ledger_entries", o.ledgerEntries());
+                    facts.put("findings", o.findings());
+                    return new Pass(o.accepted(), bytes, nanos);
+                });
+                facts.putAll(durable.describe());
+            } finally {
+                durable.close();
+            }
+        }
+        facts.put("source", source);
+        facts.put("store", store);
+        return eventsResult(id, "replay (" + source + ", shadow, " + (store.equals("none") ? "ledger in memory" : store) + ")",
+                passes, facts);
+    }
+
+    // ---------------------------------------------------------------- 3. heap per identity
+
+    /**
+     * Heap held by the detection engine per tracked identity, measured: used heap after full GCs
+     * before and after the estate's events (each replica set once more, as other identities) went
+     * through enrichment and detection, the events themselves streamed and dropped.
+     */
+    static List<Result> heap(Inputs inputs, int[] replicaCounts) throws Exception {
+        IdentityCatalog catalog = inputs.catalog();
+        Enricher enricher = new Enricher(catalog, InventoryLookup.none(), InventoryTagKeys.defaults());
+        EventNormalizer normalizer = new NormalizedEventNormalizer();
+        List<Result> results = new ArrayList<>();
+        for (int replicas : replicaCounts) {
+            long before = usedHeapAfterGc();
+            DetectionEngine engine = new DetectionEngine(DetectionSettings.defaults().withMaxTrackedIdentities(Integer.MAX_VALUE),
+                    GeoResolver.none());
+            long events = 0;
+            for (int r = 0; r < replicas; r++) {
+                int replica = r;
+                long[] rejected = new long[1];
+                long[] count = new long[1];
+                try (InputStream in = Files.newInputStream(inputs.events())) {
+                    normalizer.normalize(new RawPayload(inputs.events().toString(), null, in), counting(e -> {
+                        IdentityEvent copy = Replicas.of(e, replica, 0);
+                        engine.process(copy, enricher.enrich(copy));
+                        count[0]++;
+                    }, rejected));
+                }
+                events += count[0];
+            }
+            long after = usedHeapAfterGc();
+            int tracked = engine.trackedIdentities();
+            double perIdentity = (after - before) / (double) tracked;
+            System.out.printf("  heap: %,d identities tracked after %,d events: %,d bytes retained, %.0f bytes/identity%n",
+                    tracked, events, after - before, perIdentity);
+            Map<String, Object> facts = new LinkedHashMap<>();
+            facts.put("tracked_identities", tracked);
+            facts.put("events", events);
+            facts.put("replicas", replicas);
+            facts.put("retained_bytes", after - before);
+            facts.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
+            results.add(new Result("3.heap." + replicas, "detector heap per tracked identity (" + String.format("%,d", tracked)
+                    + " tracked)", "bytes/identity", List.of(perIdentity), facts));
+            blackhole(engine.trackedIdentities());
+        }
+        return results;
+    }
+
+    static long usedHeapAfterGc() {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    static void require(boolean condition, String message) throws IOException {
+        if (!condition) {
+            throw new IOException(message);
+        }
+    }
+}
