@@ -38,9 +38,11 @@ public final class BenchMain {
     private final Inputs inputs;
     private final int identities;
     private final boolean reuseInput;
+    private final boolean prepareOnly;
     private final List<Result> results = new ArrayList<>();
 
-    private BenchMain(boolean quick, Path out, Path work, int identities, boolean reuseInput) {
+    private BenchMain(boolean quick, Path out, Path work, int identities, boolean reuseInput, boolean prepareOnly) {
+        this.prepareOnly = prepareOnly;
         this.quick = quick;
         this.out = out;
         this.inputs = new Inputs(work);
@@ -51,6 +53,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         boolean quick = false;
         boolean reuse = false;
+        boolean prepareOnly = false;
         Path out = Path.of("benchmarks/target/results");
         Path work = Path.of("benchmarks/target/bench-input");
         Integer identities = null;
@@ -58,17 +61,18 @@ public final class BenchMain {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--reuse-input" -> reuse = true;
+                case "--prepare-only" -> prepareOnly = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--work" -> work = Path.of(args[++i]);
                 case "--identities" -> identities = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: benchmarks/run [--quick] [--reuse-input] [--identities N] [--out DIR] [--work DIR]");
+                    System.err.println("usage: benchmarks/run [--quick] [--reuse-input] [--prepare-only] [--identities N] [--out DIR] [--work DIR]");
                     System.exit(2);
                 }
             }
         }
         new BenchMain(quick, out.toAbsolutePath(), work.toAbsolutePath(), identities != null ? identities : quick ? 2_000 : 100_000,
-                reuse).run();
+                reuse, prepareOnly).run();
     }
 
     private int runs() {
@@ -92,6 +96,9 @@ public final class BenchMain {
         }
         Map<String, Object> manifest = inputs.manifest();
         System.out.println("  " + manifest.get("files"));
+        if (prepareOnly) {
+            return;
+        }
 
         String events = inputs.events().toString();
         String trail = inputs.cloudTrail().toString();
@@ -104,14 +111,26 @@ public final class BenchMain {
         section("5. end to end: replay");
         measure("4g", List.of(), "replay", inputs.dir().toString(), "normalized", "none", "5.replay.normalized.memory");
         measure("4g", List.of(), "replay", inputs.dir().toString(), "aws", "none", "5.replay.cloudtrail.memory");
-        measure("4g", List.of(), "replay", inputs.dir().toString(), "normalized", "h2", "5.replay.normalized.h2");
+        // what the profile points at: a reorder window of one minute (the input is sorted) and a throughput collector
+        measure("4g", List.of("-XX:+UseParallelGC", "-Dbench.reorderWindow=PT1M"), "replay", inputs.dir().toString(), "normalized",
+                "none", "5.experiment.window1m.parallelgc");
         measure("4g", List.of(), "replay", inputs.dir().toString(), "normalized", "postgres", "5.replay.normalized.postgres");
+        // H2: the event store's duplicate check scans every stored row of the connector (see BENCHMARKS.md), so a
+        // pass costs time quadratic in the events; measured on the input's first events, at two sizes to show it
+        for (int n : quick ? new int[]{2_000, 4_000} : new int[]{10_000, 20_000}) {
+            measure("4g", List.of(), "replay", inputs.dir().toString(), "normalized", "h2", "5.replay.normalized.h2.first" + n,
+                    Integer.toString(n));
+            measure("4g", List.of(), "replay", inputs.dir().toString(), "normalized", "postgres",
+                    "5.replay.normalized.postgres.first" + n, Integer.toString(n));
+        }
         section("3. detect: heap per tracked identity");
         measure("12g", List.of(), "heap", inputs.dir().toString(), "1", quick ? "3" : "11");
         section("6. latency: event → containment call");
         measure("1g", List.of("-Dbench.latency.samples=" + (quick ? 20 : 200)), "latency", inputs.dir().toString(), "6.latency");
         section("3, 4. JMH: detect and decide");
+        String loadBefore = loadAverage();
         jmh();
+        System.out.println("  load average before JMH: " + loadBefore + ", after: " + loadAverage());
         section("profile: one replay under JFR");
         profile();
 
@@ -145,12 +164,32 @@ public final class BenchMain {
         command.add(item);
         command.add(file.toString());
         command.addAll(List.of(args));
+        String loadBefore = loadAverage();
+        long start = System.nanoTime();
         int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
         if (exit != 0) {
             throw new IllegalStateException("measurement " + item + " " + List.of(args) + " failed with exit code " + exit);
         }
-        results.addAll(Json.MAPPER.readValue(file.toFile(), new TypeReference<List<Result>>() {
-        }));
+        String loadAfter = loadAverage();
+        for (Result r : Json.MAPPER.readValue(file.toFile(), new TypeReference<List<Result>>() {
+        })) {
+            Map<String, Object> facts = new LinkedHashMap<>(r.facts());
+            // other engineers build on this machine: the load says how quiet it was
+            facts.put("loadavg_before", loadBefore);
+            facts.put("loadavg_after", loadAfter);
+            facts.put("jvm_seconds", Math.round((System.nanoTime() - start) / 1e9));
+            facts.put("jvm", String.join(" ", command.subList(1, command.indexOf("-cp"))));
+            results.add(new Result(r.id(), r.label(), r.unit(), r.samples(), facts));
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private List<String> java(String heap, List<String> jvmArgs) {
@@ -172,8 +211,10 @@ public final class BenchMain {
                 .param("replicas", quick ? new String[]{"1"} : new String[]{"1", "11"}), "3.detect");
         runJmh("jmh-detect-copy.json", base(input).include(DetectBenchmark.class.getName() + ".copyOnly$").param("replicas", "1"),
                 "3.detect.copy");
-        runJmh("jmh-decide.json", base(input).include(DecideBenchmark.class.getName() + ".decide$")
-                .param("prior", quick ? new String[]{"0"} : new String[]{"0", "100000"}), "4.decide");
+        runJmh("jmh-decide.json", base(input).include(DecideBenchmark.class.getName() + ".decide$").param("prior", "0"),
+                "4.decide");
+        runJmh("jmh-decide-prior.json", base(input).include(DecideBenchmark.class.getName() + ".decide$")
+                .param("prior", quick ? "1000" : "100000").param("rules", "10"), "4.decide");
     }
 
     private ChainedOptionsBuilder base(String input) {

@@ -104,7 +104,7 @@ public class DecideBenchmark {
     public void setUp() throws Exception {
         Inputs inputs = new Inputs(Path.of(System.getProperty("bench.input")));
         Enricher enricher = new Enricher(inputs.catalog(), InventoryLookup.none(), InventoryTagKeys.defaults());
-        List<IdentityEvent> events = DetectBenchmark.load(inputs.events());
+        List<IdentityEvent> events = DetectBenchmark.load(inputs.prefix(inputs.events(), 400_000));
         findings = new Finding[FINDINGS];
         identities = new IdentityRecord[FINDINGS];
         triggers = new IdentityEvent[FINDINGS];

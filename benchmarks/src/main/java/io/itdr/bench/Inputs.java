@@ -169,6 +169,23 @@ public final class Inputs {
         return IdentityCatalog.of(catalogFile().toString(), entries);
     }
 
+    /** The first {@code n} lines of {@code file}, as a file beside it (made on first use; the same bytes). */
+    public Path prefix(Path file, int n) throws IOException {
+        String name = file.getFileName().toString();
+        Path prefix = file.resolveSibling(name.replace(".jsonl", "") + "-first-" + n + ".jsonl");
+        if (!Files.exists(prefix)) {
+            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                 BufferedWriter out = Files.newBufferedWriter(prefix, StandardCharsets.UTF_8)) {
+                String line;
+                for (int i = 0; i < n && (line = in.readLine()) != null; i++) {
+                    out.write(line);
+                    out.write('\n');
+                }
+            }
+        }
+        return prefix;
+    }
+
     static String timeOf(String line) {
         int at = line.indexOf("\"time\":\"");
         if (at < 0) {

@@ -35,6 +35,7 @@ final class JfrSummary {
         STAGES.put("io.itdr.core.replay.", "replay loop and report");
         STAGES.put("io.itdr.core.pipeline.", "pipeline (ledger evidence maps)");
         STAGES.put("io.itdr.connector.", "connector normalizer");
+        STAGES.put("io.itdr.core.yaml.", "load catalog and policy (setup, once per run)");
         STAGES.put("io.itdr.bench.", "benchmark harness");
     }
 
@@ -44,6 +45,7 @@ final class JfrSummary {
     static String summarise(Path recording, int topMethods) throws IOException {
         Map<String, Long> byStage = new HashMap<>();
         Map<String, Long> byMethod = new HashMap<>();
+        Map<String, Map<String, Long>> byStageMethod = new HashMap<>();
         long samples = 0;
         Duration gcPause = Duration.ZERO;
         long gcs = 0;
@@ -66,14 +68,23 @@ final class JfrSummary {
                 samples++;
                 List<RecordedFrame> frames = stack.getFrames();
                 RecordedFrame top = frames.get(0);
-                byMethod.merge(top.getMethod().getType().getName() + "." + top.getMethod().getName(), 1L, Long::sum);
-                byStage.merge(stageOf(frames), 1L, Long::sum);
+                String method = top.getMethod().getType().getName() + "." + top.getMethod().getName();
+                String stage = stageOf(frames);
+                byMethod.merge(method, 1L, Long::sum);
+                byStage.merge(stage, 1L, Long::sum);
+                byStageMethod.computeIfAbsent(stage, k -> new HashMap<>()).merge(method, 1L, Long::sum);
             }
         }
+        long total = samples;
         StringBuilder b = new StringBuilder();
         b.append(String.format("JFR execution samples: %,d; GC: %,d collections, %,d ms in pauses%n", samples, gcs, gcPause.toMillis()));
         b.append(String.format("%nby stage (first itdr frame from the top of the stack):%n"));
         append(b, byStage, samples, byStage.size());
+        b.append(String.format("%nper stage, its methods on top of the stack (self time, %% of all samples):%n"));
+        byStage.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8).forEach(stage -> {
+            b.append("  ").append(stage.getKey()).append('\n');
+            append(b, byStageMethod.get(stage.getKey()), total, 6);
+        });
         b.append(String.format("%nby method on top of the stack (self time), top %d:%n", topMethods));
         append(b, byMethod, samples, topMethods);
         return b.toString();
@@ -82,7 +93,8 @@ final class JfrSummary {
     private static String stageOf(List<RecordedFrame> frames) {
         for (RecordedFrame frame : frames) {
             String type = frame.getMethod().getType().getName();
-            if (!type.startsWith("io.itdr.")) {
+            // value records (events, identity records) are built by whichever stage calls them
+            if (!type.startsWith("io.itdr.") || type.startsWith("io.itdr.spi.") || type.startsWith("io.itdr.core.model.")) {
                 continue;
             }
             for (Map.Entry<String, String> stage : STAGES.entrySet()) {

@@ -25,8 +25,8 @@ import io.itdr.spi.telemetry.NormalizationSink;
 import io.itdr.spi.telemetry.RawPayload;
 import io.itdr.spi.telemetry.Rejection;
 import java.io.BufferedInputStream;
-import java.io.IOException;
 import java.io.InputStream;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +49,7 @@ import java.util.function.Consumer;
 public final class Measure {
     static final int WARMUPS = Integer.getInteger("bench.warmups", 1);
     static final int RUNS = Integer.getInteger("bench.runs", 5);
+    static final int WARMUP_EVENTS = 200_000;
 
     private Measure() {
     }
@@ -59,7 +60,8 @@ public final class Measure {
         List<Result> results = switch (item) {
             case "parse" -> parse(Path.of(args[2]), args[3]);
             case "normalize" -> List.of(normalize(Path.of(args[2]), args[3], args[4]));
-            case "replay" -> List.of(replay(new Inputs(Path.of(args[2])), args[3], args[4], args[5]));
+            case "replay" -> List.of(replay(new Inputs(Path.of(args[2])), args[3], args[4], args[5],
+                    args.length > 6 ? Integer.parseInt(args[6]) : 0));
             case "heap" -> heap(new Inputs(Path.of(args[2])), java.util.Arrays.stream(args, 3, args.length).mapToInt(Integer::parseInt).toArray());
             case "latency" -> ContainmentLatency.measure(new Inputs(Path.of(args[2])), args[3], WARMUPS, RUNS);
             default -> throw new IllegalArgumentException("unknown item " + item);
@@ -84,8 +86,13 @@ public final class Measure {
 
     /** Warm-up passes, then timed ones; prints each so a long run shows progress. */
     static List<Pass> passes(String id, Work work) throws Exception {
+        return passes(id, work, work);
+    }
+
+    /** As {@link #passes(String, Work)}, warming up with {@code warmup} (a shorter pass of the same code). */
+    static List<Pass> passes(String id, Work warmup, Work work) throws Exception {
         for (int i = 0; i < WARMUPS; i++) {
-            Pass p = work.run();
+            Pass p = warmup.run();
             System.out.printf("  %s warm-up %d: %,.0f events/s%n", id, i + 1, p.eventsPerSecond());
         }
         List<Pass> timed = new ArrayList<>();
@@ -223,28 +230,36 @@ public final class Measure {
      * {@code store} none: {@link ReplayRunner} itself, ledger in memory; h2 / postgres: the same
      * pipeline writing every event and every ledger entry to the database ({@link DurableReplay}).
      */
-    static Result replay(Inputs inputs, String source, String store, String id) throws Exception {
-        Path file = source.equals("aws") ? inputs.cloudTrail() : inputs.events();
+    static Result replay(Inputs inputs, String source, String store, String id, int firstEvents) throws Exception {
+        Path all = source.equals("aws") ? inputs.cloudTrail() : inputs.events();
+        Path file = firstEvents > 0 ? inputs.prefix(all, firstEvents) : all;
+        // warm-up (JIT) on at most the first 200k events: a full pass of the durable variants takes minutes
+        Path warmFile = firstEvents > 0 && firstEvents <= WARMUP_EVENTS ? file : inputs.prefix(all, WARMUP_EVENTS);
         IdentityCatalog catalog = inputs.catalog();
         ReplayOptions options = ReplayOptions.of(PolicyLoader.loadDefault(), catalog, null, null);
+        String window = System.getProperty("bench.reorderWindow");
+        if (window != null) { // an experiment, not a figure of the table: the default window is replay's
+            options = new ReplayOptions(options.policy(), options.catalog(), options.labels(), options.ledgerFile(),
+                    java.time.Duration.parse(window), options.detection(), options.rollbackPaths(), options.maxRejectionsListed(),
+                    options.maxActionsListed());
+        }
+        ReplayOptions chosen = options;
         EventNormalizer normalizer = normalizer(source);
         long bytes = Files.size(file);
         Map<String, Object> facts = new LinkedHashMap<>();
         List<Pass> passes;
         if (store.equals("none")) {
-            passes = passes(id, () -> {
-                long start = System.nanoTime();
-                ReplayReport report = new ReplayRunner(options).run(source, normalizer, List.of(file));
-                long nanos = System.nanoTime() - start;
-                facts.put("rejected", report.rejected());
-                facts.put("findings", report.findings());
-                facts.put("decisions", report.decisions());
-                return new Pass(report.accepted(), bytes, nanos);
-            });
+            passes = passes(id, () -> replayPass(chosen, source, normalizer, warmFile, new LinkedHashMap<>()),
+                    () -> replayPass(chosen, source, normalizer, file, facts));
         } else {
-            DurableReplay durable = DurableReplay.open(store, inputs.dir().resolve("db-" + store), options);
+            DurableReplay durable = DurableReplay.open(store, inputs.dir().resolve("db-" + store), chosen);
             try {
                 passes = passes(id, () -> {
+                    durable.reset();
+                    long start = System.nanoTime();
+                    DurableReplay.Outcome o = durable.run(normalizer, warmFile);
+                    return new Pass(o.accepted(), Files.size(warmFile), System.nanoTime() - start);
+                }, () -> {
                     durable.reset();
                     long start = System.nanoTime();
                     DurableReplay.Outcome o = durable.run(normalizer, file);
@@ -262,8 +277,21 @@ public final class Measure {
         }
         facts.put("source", source);
         facts.put("store", store);
-        return eventsResult(id, "replay (" + source + ", shadow, " + (store.equals("none") ? "ledger in memory" : store) + ")",
+        facts.put("file", file.getFileName().toString());
+        return eventsResult(id, "replay (" + source + ", shadow, " + (store.equals("none") ? "ledger in memory" : store) + ")"
+                        + (firstEvents > 0 ? ", first " + firstEvents + " events" : ""),
                 passes, facts);
+    }
+
+    private static Pass replayPass(ReplayOptions options, String source, EventNormalizer normalizer, Path file,
+                                   Map<String, Object> facts) throws IOException {
+        long start = System.nanoTime();
+        ReplayReport report = new ReplayRunner(options).run(source, normalizer, List.of(file));
+        long nanos = System.nanoTime() - start;
+        facts.put("rejected", report.rejected());
+        facts.put("findings", report.findings());
+        facts.put("decisions", report.decisions());
+        return new Pass(report.accepted(), Files.size(file), nanos);
     }
 
     // ---------------------------------------------------------------- 3. heap per identity
@@ -323,9 +351,4 @@ public final class Measure {
         return used;
     }
 
-    static void require(boolean condition, String message) throws IOException {
-        if (!condition) {
-            throw new IOException(message);
-        }
-    }
 }

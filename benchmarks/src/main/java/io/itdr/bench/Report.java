@@ -104,9 +104,19 @@ final class Report {
         }
         shadow(b, "5.replay.normalized.memory", "replay normalized, shadow, ledger in memory", limitNormalized, SHADOW_TARGET);
         shadow(b, "5.replay.cloudtrail.memory", "replay CloudTrail, shadow, ledger in memory", limitTrail, SHADOW_TARGET);
-        shadow(b, "5.replay.normalized.h2", "replay normalized + H2 event store and ledger", limitNormalized, DURABLE_TARGET);
         shadow(b, "5.replay.normalized.postgres", "replay normalized + PostgreSQL event store and ledger", limitNormalized,
                 DURABLE_TARGET);
+        get("5.experiment.window1m.parallelgc").ifPresent(r -> row(b, "5 (experiment)",
+                r.id(), "replay normalized, shadow, reorder window PT1M and -XX:+UseParallelGC (not the default)", limitNormalized,
+                "", ""));
+        for (Result r : byId.values()) {
+            if (r.id().matches("5\\.replay\\.normalized\\.(h2|postgres)\\.first\\d+")) {
+                String store = r.id().contains(".h2.") ? "H2" : "PostgreSQL";
+                shadow(b, r.id(), "replay normalized + " + store + " event store and ledger, first "
+                        + String.format(Locale.ROOT, "%,d", ((Number) r.facts().get("events")).longValue()) + " events",
+                        limitNormalized, DURABLE_TARGET);
+            }
+        }
         get("6.latency.p50").ifPresent(r -> row(b, "6", r.id(), "event → containment call, p50 of each run", null, "", null));
         get("6.latency.p99").ifPresent(r -> row(b, "6", r.id(), "event → containment call, p99 of each run", null, "< 250 ms",
                 r.median() < P99_TARGET_MS ? "yes" : missedBy(r.median() / P99_TARGET_MS, "×")));
@@ -136,6 +146,10 @@ final class Report {
         Result r = byId.get(id);
         if (r == null) {
             return;
+        }
+        if (r.facts().get("mb_per_s") instanceof List<?> mb && id.startsWith("1.")) {
+            double[] values = mb.stream().mapToDouble(v -> ((Number) v).doubleValue()).sorted().toArray();
+            label = label + String.format(Locale.ROOT, " (%.0f MB/s)", values[values.length / 2]);
         }
         String ratio = limit == null || limit.isEmpty() ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * r.median() / limit.get().median());
         b.append("| ").append(item).append(" | ").append(label).append(" | ").append(fmt(r.median())).append(' ').append(r.unit())
