@@ -130,6 +130,39 @@ public final class ActionCoordinator {
         return List.copyOf(records);
     }
 
+    /**
+     * A person asks for an action themselves (a responder who wants a held identity's key disabled,
+     * say): it is planned (read-only) and held for approval, with {@code requester} recorded, who may
+     * then not approve it (separation of duties). The id is deterministic
+     * ({@code manual/<finding id>/<rung>/<requester>}), so asking again returns the existing action.
+     *
+     * @param findingId   the finding the request responds to
+     * @param identityKey the identity the finding is about
+     * @param platform    the platform whose executor acts
+     * @throws ActionRefusedException {@code NO_EXECUTOR} when no executor serves {@code platform}
+     * @throws ConnectorException when the connector cannot plan the request; nothing was stored
+     */
+    public ActionRecord requestByPerson(String findingId, String identityKey, String platform, ActionRequest request,
+                                        String requester, String reason) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(reason, "reason");
+        String actionId = "manual/" + findingId + "/" + request.rung().policyName() + "/" + requester;
+        Optional<ActionRecord> existing = journal.find(actionId);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        ActionExecutor executor = executors.find(platform).orElseThrow(() -> new ActionRefusedException(Refusal.NO_EXECUTOR,
+                "no action executor for platform " + platform));
+        ActionPlan plan = executor.plan(request);
+        Map<String, String> evidence = new TreeMap<>(requestEvidence(request));
+        evidence.put("finding.id", findingId);
+        evidence.put("request.reason", reason);
+        ActionRecord planned = journal.open(ActionRecord.planned(actionId, "manual/" + findingId, findingId, identityKey, platform,
+                        plan, idempotencyKey(actionId), requester, journal.now()),
+                Stage.CONTAINMENT, requester, "planned: " + plan.summary(), withPlan(evidence, plan));
+        return approvals.request(planned, requester, Map.of("hold.reason", "requested by " + requester + ": " + reason));
+    }
+
     /** Approves a held action for the plan it holds now, then executes it; see {@link #approve(String, String, String, String)}. */
     public ActionRecord approve(String actionId, String approver, String reason) {
         return approve(actionId, journal.require(actionId).planDigest(), approver, reason);

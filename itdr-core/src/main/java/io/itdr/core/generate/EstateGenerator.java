@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -123,44 +124,100 @@ public final class EstateGenerator {
                           Map<String, Integer> identitiesByArchetype) {
     }
 
+    /**
+     * Receives the estate's events in time order, each with its ground truth. Called on the
+     * generating thread only.
+     */
+    @FunctionalInterface
+    public interface EventSink {
+        /**
+         * @param event  the event; never null
+         * @param family the attack family (one of {@link #FAMILIES}) when the event is malicious; null when benign
+         */
+        void accept(IdentityEvent event, String family) throws IOException;
+    }
+
+    /** One identity of the estate as the platform knows it: for seeding simulated platforms with it. */
+    public record GeneratedIdentity(String platform, String tenant, IdentityRef ref, String credentialId, String credentialKind,
+                                    String owner, String lifecycle) {
+        public GeneratedIdentity {
+            Objects.requireNonNull(platform, "platform");
+            Objects.requireNonNull(ref, "ref");
+            Objects.requireNonNull(credentialId, "credentialId");
+        }
+    }
+
+    /** The estate's identities, in generation order; owner may be null (an orphan), tenant is never null. */
+    public List<GeneratedIdentity> identities() {
+        return identities.stream().map(i -> new GeneratedIdentity(i.platform(), i.tenant(), i.ref(), i.credentialId(),
+                i.credentialKind(), i.owner(), i.lifecycle())).toList();
+    }
+
     /** Writes events.jsonl, catalog.yaml and labels.jsonl into {@code dir} (created if missing). */
     public Summary generate(Path dir) throws IOException {
+        return generate(dir, (event, family) -> {
+        });
+    }
+
+    /**
+     * Writes events.jsonl, catalog.yaml and labels.jsonl into {@code dir} (created if missing), and
+     * hands every event also to {@code also} (another rendering of the same estate) as it is written.
+     */
+    public Summary generate(Path dir, EventSink also) throws IOException {
+        Objects.requireNonNull(also, "also");
         Files.createDirectories(dir);
         writeCatalog(dir.resolve("catalog.yaml"));
-        long[] counts = new long[2];
         try (Writer events = Files.newBufferedWriter(dir.resolve("events.jsonl"), StandardCharsets.UTF_8);
              Writer labels = Files.newBufferedWriter(dir.resolve("labels.jsonl"), StandardCharsets.UTF_8)) {
-            Map<String, String> maliciousFamily = new HashMap<>();
-            Map<Integer, List<IdentityEvent>> attackEventsByHour = new HashMap<>();
-            for (Attack a : attacks) {
-                for (IdentityEvent e : a.events()) {
-                    if (!"benign".equals(e.attributes().get("itdr.label"))) {
-                        maliciousFamily.put(e.id(), a.family());
-                    }
-                    int hour = (int) Duration.between(settings.start(), e.time()).toHours();
-                    attackEventsByHour.computeIfAbsent(hour, h -> new ArrayList<>()).add(withoutLabelHint(e));
+            return stream((e, family) -> {
+                events.write(EventJson.write(e));
+                events.write('\n');
+                labels.write(label(e.id(), family));
+                also.accept(e, family);
+            });
+        }
+    }
+
+    /** One line of labels.jsonl: {@code {"event_id":..,"label":"malicious"|"benign","family":..}}. */
+    public static String label(String eventId, String family) {
+        return "{\"event_id\":\"" + eventId + "\",\"label\":\"" + (family == null ? "benign" : "malicious") + "\""
+                + (family == null ? "" : ",\"family\":\"" + family + "\"") + "}\n";
+    }
+
+    /**
+     * Hands the estate's events to {@code sink} in time order (ties by id), hour by hour, without
+     * writing anything: memory stays bounded by one hour of events.
+     */
+    public Summary stream(EventSink sink) throws IOException {
+        Objects.requireNonNull(sink, "sink");
+        long[] counts = new long[2];
+        Map<String, String> maliciousFamily = new HashMap<>();
+        Map<Integer, List<IdentityEvent>> attackEventsByHour = new HashMap<>();
+        for (Attack a : attacks) {
+            for (IdentityEvent e : a.events()) {
+                if (!"benign".equals(e.attributes().get("itdr.label"))) {
+                    maliciousFamily.put(e.id(), a.family());
                 }
+                int hour = (int) Duration.between(settings.start(), e.time()).toHours();
+                attackEventsByHour.computeIfAbsent(hour, h -> new ArrayList<>()).add(withoutLabelHint(e));
             }
-            int hours = settings.days() * 24;
-            List<IdentityEvent> slice = new ArrayList<>();
-            for (int hour = 0; hour < hours; hour++) {
-                slice.clear();
-                Instant from = settings.start().plus(Duration.ofHours(hour));
-                for (Identity identity : identities) {
-                    benignHour(identity, hour, from, slice);
-                }
-                slice.addAll(attackEventsByHour.getOrDefault(hour, List.of()));
-                slice.sort(Comparator.comparing(IdentityEvent::time).thenComparing(IdentityEvent::id));
-                for (IdentityEvent e : slice) {
-                    events.write(EventJson.write(e));
-                    events.write('\n');
-                    String family = maliciousFamily.get(e.id());
-                    labels.write("{\"event_id\":\"" + e.id() + "\",\"label\":\"" + (family == null ? "benign" : "malicious") + "\""
-                            + (family == null ? "" : ",\"family\":\"" + family + "\"") + "}\n");
-                    counts[0]++;
-                    if (family != null) {
-                        counts[1]++;
-                    }
+        }
+        int hours = settings.days() * 24;
+        List<IdentityEvent> slice = new ArrayList<>();
+        for (int hour = 0; hour < hours; hour++) {
+            slice.clear();
+            Instant from = settings.start().plus(Duration.ofHours(hour));
+            for (Identity identity : identities) {
+                benignHour(identity, hour, from, slice);
+            }
+            slice.addAll(attackEventsByHour.getOrDefault(hour, List.of()));
+            slice.sort(Comparator.comparing(IdentityEvent::time).thenComparing(IdentityEvent::id));
+            for (IdentityEvent e : slice) {
+                String family = maliciousFamily.get(e.id());
+                sink.accept(e, family);
+                counts[0]++;
+                if (family != null) {
+                    counts[1]++;
                 }
             }
         }
@@ -507,7 +564,8 @@ public final class EstateGenerator {
 
     // ---------------------------------------------------------------- catalog
 
-    private void writeCatalog(Path file) throws IOException {
+    /** Writes the identity catalog of the estate (YAML, see {@code IdentityCatalog}) to {@code file}. */
+    public void writeCatalog(Path file) throws IOException {
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             w.write("# Identity catalog of the generated estate (seed " + settings.seed() + ", " + identities.size() + " identities).\n");
             w.write("identities:\n");

@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param seed       the same seed gives the same bytes
  * @param identities number of identities, at least {@link EstateGenerator#MIN_IDENTITIES}
  * @param days       days of telemetry, at least {@link EstateGenerator#MIN_DAYS}
- * @param start      midnight UTC of the first day; never null
+ * @param start      when the first day begins; never null. Midnight UTC puts the estate's business hours
+ *                   in the afternoon and evening UTC; another start (a demo whose telemetry ends now) shifts them
  */
 public record GeneratorSettings(long seed, int identities, int days, Instant start) {
     public static final Instant DEFAULT_START = Instant.parse("2026-10-01T00:00:00Z");

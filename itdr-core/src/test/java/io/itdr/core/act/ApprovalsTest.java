@@ -71,6 +71,21 @@ class ApprovalsTest {
     }
 
     @Test
+    void aPersonsOwnRequestIsHeldForAnotherPerson() {
+        ActionRecord requested = h.coordinator.requestByPerson(finding.id(), finding.identityKey(), ActionHarness.PLATFORM,
+                request(Rung.DISABLE_CREDENTIAL, "ci-deployer", "AKIA1"), "user:alice", "key seen on a paste site");
+
+        assertThat(requested.state()).isEqualTo(ActionState.HELD);
+        assertThat(requested.requester()).isEqualTo("user:alice");
+        assertThat(h.coordinator.requestByPerson(finding.id(), finding.identityKey(), ActionHarness.PLATFORM,
+                request(Rung.DISABLE_CREDENTIAL, "ci-deployer", "AKIA1"), "user:alice", "again")).isEqualTo(requested);
+        assertRefused(() -> h.coordinator.approve(requested.id(), "user:alice", "mine"), Refusal.SELF_APPROVAL);
+
+        assertThat(h.coordinator.approve(requested.id(), "user:bob", "confirmed").state()).isEqualTo(ActionState.VERIFIED);
+        assertThat(h.platform.state()).containsEntry(InMemoryPlatform.credentialKey("ci-deployer", "AKIA1"), "Inactive");
+    }
+
+    @Test
     void expiredRequestsCannotBeApproved() {
         h.clock.advance(ActionHarness.APPROVAL_TTL);
 

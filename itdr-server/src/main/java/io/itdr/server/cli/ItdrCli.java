@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code itdr}: the command line of the platform. */
 @Command(name = "itdr", mixinStandardHelpOptions = true, versionProvider = ItdrCli.Version.class,
         description = "Reversible, policy-governed threat response for non-human identities.",
-        subcommands = {ReplayCommand.class, GenerateCommand.class, PolicyCommand.class, LedgerCommand.class,
+        subcommands = {ServeCommand.class, ReplayCommand.class, GenerateCommand.class, PolicyCommand.class, LedgerCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:internal error", "2:usage error", "3:invalid policy or catalog, or broken ledger",
@@ -23,6 +23,10 @@ public final class ItdrCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        if ((args.length == 0 || !"serve".equals(args[0])) && System.getProperty("logback.configurationFile") == null) {
+            // everything but the server prints its own output: library logging stays quiet
+            System.setProperty("logback.configurationFile", "io/itdr/server/cli/logback-cli.xml");
+        }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

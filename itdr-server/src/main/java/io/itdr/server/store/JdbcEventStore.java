@@ -98,6 +98,25 @@ public final class JdbcEventStore {
         }
     }
 
+    /** The events of {@code batch} not stored yet (nor repeated within the batch), in the order given. */
+    public List<IdentityEvent> unseen(String connectorId, List<IdentityEvent> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            Set<String> known = existingIds(connection, connectorId, batch);
+            List<IdentityEvent> fresh = new ArrayList<>(batch.size());
+            for (IdentityEvent event : batch) {
+                if (known.add(event.id())) {
+                    fresh.add(event);
+                }
+            }
+            return fresh;
+        } catch (SQLException e) {
+            throw new StoreException("stored events of connector " + connectorId + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Stored events with their bodies (only under {@link Retention#FULL}), oldest first from
      * {@code afterSeq}; what policy dry-runs replay.

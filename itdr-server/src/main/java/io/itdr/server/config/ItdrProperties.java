@@ -1,0 +1,92 @@
+package io.itdr.server.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Everything an operator sets under {@code itdr.*} (application.yaml, {@code --itdr.x=y}, or
+ * environment variables such as {@code ITDR_CONNECTORS_AWS_ENABLED=true}).
+ *
+ * @param policy     the policy file; empty for the shipped default policy (shadow mode)
+ * @param catalog    the identity catalog overlay (YAML); empty for none (every owner unknown)
+ * @param events     what is kept of accepted events
+ * @param incidents  how findings are grouped
+ * @param approvals  how long a held action waits for a human
+ * @param connectors per connector id: whether it runs and how it is configured
+ * @param ingest     limits of the push endpoint
+ * @param security   authentication
+ */
+@ConfigurationProperties("itdr")
+public record ItdrProperties(Path policy, Path catalog, @DefaultValue Events events, @DefaultValue Incidents incidents,
+                            @DefaultValue Approvals approvals, Map<String, Connector> connectors,
+                            @DefaultValue Ingest ingest, @DefaultValue Security security) {
+    public ItdrProperties {
+        connectors = connectors == null ? Map.of() : Map.copyOf(connectors);
+    }
+
+    /**
+     * @param retention {@code full} keeps each event's normalized JSON (policy dry-runs read it);
+     *                  {@code digest} keeps only its SHA-256
+     * @param keep      how long accepted events are kept
+     */
+    public record Events(@DefaultValue("full") String retention, @DefaultValue("30d") Duration keep) {
+    }
+
+    /** @param window a finding joins its identity's incident when the incident saw a finding this recently */
+    public record Incidents(@DefaultValue("24h") Duration window) {
+    }
+
+    /** @param ttl how long a held action waits for approval before it expires */
+    public record Approvals(@DefaultValue("4h") Duration ttl) {
+    }
+
+    /**
+     * One connector.
+     *
+     * @param enabled           off unless set
+     * @param config            the connector's own properties, by the names it declares (see
+     *                          {@code GET /api/v1/connectors}); secrets may be {@code env:VAR}
+     * @param endpoints         endpoint overrides per platform service (private endpoints, sandboxes)
+     * @param proxy             HTTP proxy; empty for none
+     * @param connectTimeout    TCP connect timeout of platform calls
+     * @param requestTimeout    timeout of one platform call
+     * @param pollInterval      time between telemetry polls
+     * @param pollBatch         most events fetched per poll
+     * @param actionTimeout     longest an action step (plan, execute, verify, revert) may take before
+     *                          it is treated as unknown and reconciled later
+     * @param actionConcurrency most action steps running at once on this connector (its bulkhead)
+     */
+    public record Connector(@DefaultValue("false") boolean enabled, Map<String, String> config, Map<String, URI> endpoints,
+                            URI proxy, @DefaultValue("5s") Duration connectTimeout, @DefaultValue("30s") Duration requestTimeout,
+                            @DefaultValue("60s") Duration pollInterval, @DefaultValue("500") int pollBatch,
+                            @DefaultValue("30s") Duration actionTimeout, @DefaultValue("4") int actionConcurrency) {
+        public Connector {
+            config = config == null ? Map.of() : Map.copyOf(config);
+            endpoints = endpoints == null ? Map.of() : Map.copyOf(endpoints);
+        }
+    }
+
+    /** @param maxPayload largest raw payload {@code POST /api/v1/ingest/{connector}} accepts (413 beyond) */
+    public record Ingest(@DefaultValue("10MB") DataSize maxPayload) {
+    }
+
+    /**
+     * @param bootstrapAdminToken   an admin API token to create at start-up when none exists (else
+     *                              one is generated and printed once); never logged
+     * @param jwtRolesClaim         the JWT claim holding a person's itdr roles
+     * @param jwtPrincipalClaim     the JWT claim naming the person (the actor in the ledger)
+     * @param publicPaths           paths served without authentication besides health
+     */
+    public record Security(String bootstrapAdminToken, @DefaultValue("roles") String jwtRolesClaim,
+                           @DefaultValue("sub") String jwtPrincipalClaim, List<String> publicPaths) {
+        public Security {
+            publicPaths = publicPaths == null ? List.of() : List.copyOf(publicPaths);
+        }
+    }
+}

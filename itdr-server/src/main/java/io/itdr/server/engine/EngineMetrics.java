@@ -1,0 +1,62 @@
+package io.itdr.server.engine;
+
+import io.itdr.core.act.ActionState;
+import io.itdr.core.decide.BudgetTracker;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Clock;
+import org.springframework.stereotype.Component;
+
+/**
+ * The engine's gauges for Prometheus ({@code /actuator/prometheus}): holds pending, actions by
+ * state, budget left and breakers tripped per budget, the ledger's size, and each connector's
+ * health and action bulkhead. Counters of events, findings and decisions are kept where they
+ * happen ({@link TelemetryPoller}, {@link Engine}).
+ */
+@Component
+public class EngineMetrics implements MeterBinder {
+    private final Engine engine;
+    private final ConnectorRuntime connectors;
+    private final Clock clock;
+
+    public EngineMetrics(Engine engine, ConnectorRuntime connectors, Clock clock) {
+        this.engine = engine;
+        this.connectors = connectors;
+        this.clock = clock;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("itdr.holds.pending", engine, e -> e.actions().countByState().getOrDefault(ActionState.HELD, 0L))
+                .description("actions held for approval").register(registry);
+        for (ActionState state : ActionState.values()) {
+            Gauge.builder("itdr.actions", engine, e -> e.actions().countByState().getOrDefault(state, 0L))
+                    .tag("state", state.label()).description("actions by lifecycle state").register(registry);
+        }
+        Gauge.builder("itdr.ledger.entries", engine, e -> e.ledger().size()).description("entries in the audit ledger").register(registry);
+        BudgetTracker budgets = engine.policyEngine().budgets();
+        budgets.budgets().forEach(budget -> {
+            Gauge.builder("itdr.budget.remaining", budgets, b -> remaining(b, budget.id()))
+                    .tag("budget", budget.id()).description("disruptive actions left in the budget's window (lowest across keys)")
+                    .register(registry);
+            Gauge.builder("itdr.budget.breaker.open", budgets,
+                            b -> b.trippedBreakers().stream().filter(k -> k.budgetId().equals(budget.id())).count())
+                    .tag("budget", budget.id()).description("keys whose circuit breaker is tripped").register(registry);
+        });
+        for (ConnectorRuntime.Managed managed : connectors.running()) {
+            Gauge.builder("itdr.connector.up", managed.status(), s -> s.view().healthy() ? 1 : 0)
+                    .tag("connector", managed.id()).register(registry);
+            managed.executor().ifPresent(executor -> Gauge.builder("itdr.connector.actions.inflight", executor,
+                    BulkheadedActionExecutor::inFlight).tag("connector", managed.id()).register(registry));
+        }
+    }
+
+    private double remaining(BudgetTracker budgets, String budgetId) {
+        return budgets.usage(clock.instant()).stream()
+                .filter(usage -> usage.budget().id().equals(budgetId))
+                .mapToDouble(usage -> usage.budget().maxActions() - usage.used())
+                .min()
+                .orElseGet(() -> budgets.budgets().stream().filter(b -> b.id().equals(budgetId)).mapToDouble(b -> b.maxActions()).findFirst().orElse(0));
+    }
+}

@@ -1,0 +1,79 @@
+package io.itdr.server.engine;
+
+import io.itdr.spi.Capability;
+import io.itdr.spi.ConnectorFactory;
+import io.itdr.spi.event.IdentityEvent;
+import io.itdr.spi.telemetry.EventNormalizer;
+import io.itdr.spi.telemetry.NormalizationSink;
+import io.itdr.spi.telemetry.RawPayload;
+import io.itdr.spi.telemetry.Rejection;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * Push ingest: a raw platform payload (webhook delivery, log export) through the connector's own
+ * normalizer into the engine. Malformed records are rejected and counted, never fail the rest.
+ */
+@Component
+public class Ingest {
+    /** What a push led to; {@code rejections} lists the first few. */
+    public record Result(String connectorId, int accepted, int duplicates, int rejected, int findings, List<Rejection> rejections) {
+    }
+
+    /** No running connector takes pushes under this id. */
+    public static class UnknownConnectorException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnknownConnectorException(String message) {
+            super(message);
+        }
+    }
+
+    private static final int REJECTIONS_LISTED = 20;
+
+    private final ConnectorRuntime connectors;
+    private final Engine engine;
+    private final TelemetryPoller counters;
+
+    public Ingest(ConnectorRuntime connectors, Engine engine, TelemetryPoller counters) {
+        this.connectors = connectors;
+        this.engine = engine;
+        this.counters = counters;
+    }
+
+    public Result accept(String connectorId, String name, String mediaType, InputStream body) {
+        ConnectorRuntime.Managed managed = connectors.find(connectorId).orElseThrow(() -> new UnknownConnectorException(
+                "no running connector '" + connectorId + "'; running: " + connectors.running().stream().map(ConnectorRuntime.Managed::id).toList()));
+        EventNormalizer normalizer = normalizer(managed).orElseThrow(() -> new UnknownConnectorException(
+                "connector '" + connectorId + "' does not normalize pushed payloads"));
+        List<IdentityEvent> events = new ArrayList<>();
+        List<Rejection> rejections = new ArrayList<>();
+        normalizer.normalize(new RawPayload(name, mediaType, body), new NormalizationSink() {
+            @Override
+            public void accept(IdentityEvent event) {
+                events.add(event);
+            }
+
+            @Override
+            public void reject(Rejection rejection) {
+                rejections.add(rejection);
+            }
+        });
+        Engine.BatchResult result = engine.accept(connectorId, events);
+        counters.count(connectorId, result, rejections);
+        managed.status().pushed(result.accepted(), rejections.size());
+        return new Result(connectorId, result.accepted(), result.duplicates(), rejections.size(), result.findings(),
+                List.copyOf(rejections.subList(0, Math.min(REJECTIONS_LISTED, rejections.size()))));
+    }
+
+    private static Optional<EventNormalizer> normalizer(ConnectorRuntime.Managed managed) {
+        if (managed.connector().capabilities().contains(Capability.TELEMETRY_NORMALIZE)) {
+            return Optional.of(managed.connector().normalizer());
+        }
+        ConnectorFactory factory = managed.factory();
+        return factory.exportNormalizer();
+    }
+}

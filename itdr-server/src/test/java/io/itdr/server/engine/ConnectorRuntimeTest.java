@@ -1,0 +1,89 @@
+package io.itdr.server.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.itdr.core.connect.ConnectorRegistry;
+import io.itdr.server.config.ItdrProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.util.unit.DataSize;
+
+/** Connectors as operators configure them: every mistake named by its full property path before anything starts. */
+class ConnectorRuntimeTest {
+    private static ItdrProperties.Connector connector(boolean enabled, Map<String, String> config) {
+        return new ItdrProperties.Connector(enabled, config, Map.of(), null, Duration.ofSeconds(5), Duration.ofSeconds(30),
+                Duration.ofSeconds(60), 500, Duration.ofSeconds(30), 4);
+    }
+
+    private static ItdrProperties properties(Map<String, ItdrProperties.Connector> connectors) {
+        return new ItdrProperties(null, null, new ItdrProperties.Events("full", Duration.ofDays(30)),
+                new ItdrProperties.Incidents(Duration.ofHours(24)), new ItdrProperties.Approvals(Duration.ofHours(4)), connectors,
+                new ItdrProperties.Ingest(DataSize.ofMegabytes(10)), new ItdrProperties.Security(null, "roles", "sub", null));
+    }
+
+    private static ConnectorRuntime start(Map<String, ItdrProperties.Connector> connectors) {
+        return new ConnectorRuntime(ConnectorRegistry.discover(), properties(connectors), Clock.systemUTC(), new SimpleMeterRegistry());
+    }
+
+    @Test
+    void everyProblemIsNamedByItsPropertyPath() {
+        assertThatThrownBy(() -> start(Map.of(
+                "aws", connector(true, Map.of("region", "us-east-1", "colour", "blue")),
+                "gcp", connector(true, Map.of()))))
+                .isInstanceOfSatisfying(ConnectorConfigurationException.class, e -> {
+                    assertThat(e.problems()).hasSize(2);
+                    assertThat(e.problems()).anySatisfy(p -> assertThat(p)
+                            .startsWith("itdr.connectors.aws.config.colour: unknown property; known properties are [access-key-id,"));
+                    assertThat(e.problems()).contains("itdr.connectors.gcp: no connector 'gcp' is installed; installed: [aws, okta]");
+                });
+    }
+
+    @Test
+    void aValueTheConnectorRefusesStopsStartUpNamingIt() {
+        assertThatThrownBy(() -> start(Map.of("aws", connector(true, Map.of("region", "mars-1")))))
+                .isInstanceOfSatisfying(ConnectorConfigurationException.class, e -> assertThat(e.problems()).singleElement()
+                        .satisfies(p -> assertThat(p).startsWith("itdr.connectors.aws: the connector refused its configuration")
+                                .contains("region").contains("mars-1")));
+    }
+
+    @Test
+    void aMissingRequiredPropertyStopsStartUp() {
+        assertThatThrownBy(() -> start(Map.of("okta", connector(true, Map.of()))))
+                .isInstanceOfSatisfying(ConnectorConfigurationException.class,
+                        e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("itdr.connectors.okta.config.org-url")));
+    }
+
+    @Test
+    void environmentVariableSpellingsReachTheDeclaredNames() {
+        ConnectorRuntime runtime = start(Map.of("aws", connector(true, Map.of("REGION", "eu-west-1", "max.attempts", "2",
+                "ACCESSKEYID", "AKIDEXAMPLE0000001", "secret_access_key", "not-logged"))));
+        try {
+            assertThat(runtime.find("aws")).isPresent();
+            assertThat(runtime.executors().find("aws")).isPresent();
+            assertThat(runtime.executors().find("okta")).isEmpty();
+        } finally {
+            runtime.destroy();
+        }
+    }
+
+    @Test
+    void aDisabledConnectorIsNotStartedNorChecked() {
+        ConnectorRuntime runtime = start(Map.of("aws", connector(false, Map.of("region", "mars-1"))));
+        assertThat(runtime.running()).isEmpty();
+        assertThat(runtime.installed()).containsKeys("aws", "okta");
+    }
+
+    @Test
+    void startUpFailureSaysWhatToChange() {
+        FailureAnalysis analysis = new ConnectorConfigurationFailureAnalyzer().analyze(
+                new IllegalStateException(new ConnectorConfigurationException(List.of("itdr.connectors.aws.config.region: bad"))));
+        assertThat(analysis.getDescription()).contains("itdr.connectors.aws.config.region: bad");
+        assertThat(analysis.getAction()).contains("ITDR_CONNECTORS_<ID>_");
+    }
+}
