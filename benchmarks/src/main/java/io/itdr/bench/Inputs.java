@@ -4,6 +4,8 @@ import io.itdr.core.enrich.CatalogEntry;
 import io.itdr.core.enrich.IdentityCatalog;
 import io.itdr.core.generate.EstateGenerator;
 import io.itdr.core.generate.GeneratorSettings;
+import io.itdr.core.generate.RawEstateWriter;
+import io.itdr.core.normalize.EventJson;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -27,15 +29,17 @@ import java.util.stream.Stream;
  * The bytes every measurement of one run reads, made once per run under one directory.
  *
  * <p>An estate of {@code identities} identities is generated with {@link EstateGenerator} (as
- * {@code itdr generate} does) over {@value #DAYS} days, the generator's minimum. The full estate
+ * {@code itdr generate} does) over {@value #DAYS} days, the generator's minimum, and rendered as
+ * the platforms' raw records by {@link RawEstateWriter} (as {@code itdr generate --raw} does). The full estate
  * of 100k identities holds about 5M events (3.8 GB): too many to replay five times per variant
  * within the run's time budget. The measured input is therefore one time window of it,
  * {@link #WINDOW_FROM} to {@link #WINDOW_TO} after the estate's start (17 hours of the second day),
  * which holds about 1.4M events of the 100k identities and eleven of the injected attacks (every
- * attack family). The window is cut by line, so the bytes are the generator's own.
+ * attack family). Only the window's events are written, byte for byte as the generator writes them.
  *
- * <p>Files: {@code events.jsonl} (normalized), {@code cloudtrail.jsonl} (the window's AWS events
- * as raw CloudTrail records, one per line), {@code catalog.yaml}, and {@code manifest.json}
+ * <p>Files: {@code events.jsonl} (normalized), {@code raw/aws-cloudtrail.json.gz} (the window's AWS
+ * events as one CloudTrail log file, gzip; also {@code raw/okta-system-log.json} and
+ * {@code raw/other-platforms.jsonl}, unused), {@code catalog.yaml}, and {@code manifest.json}
  * (sizes, event counts and SHA-256 of each file, so a report can show that every measurement read
  * the same bytes).
  *
@@ -48,7 +52,7 @@ public final class Inputs {
     public static final Duration WINDOW_TO = Duration.ofHours(47);
 
     public static final String EVENTS = "events.jsonl";
-    public static final String CLOUDTRAIL = "cloudtrail.jsonl";
+    public static final String RAW = "raw";
     public static final String CATALOG = "catalog.yaml";
     public static final String MANIFEST = "manifest.json";
 
@@ -66,8 +70,9 @@ public final class Inputs {
         return dir.resolve(EVENTS);
     }
 
+    /** The window's AWS events as CloudTrail delivers them: one gzip log file {@code {"Records":[...]}}. */
     public Path cloudTrail() {
-        return dir.resolve(CLOUDTRAIL);
+        return dir.resolve(RAW).resolve(RawEstateWriter.CLOUDTRAIL);
     }
 
     public Path catalogFile() {
@@ -84,55 +89,59 @@ public final class Inputs {
      * @return facts of each file written
      */
     public List<FileFacts> prepare(int identities) throws IOException {
+        Inputs.deleteTree(dir);
         Files.createDirectories(dir);
-        Path full = dir.resolve("estate-full");
         GeneratorSettings settings = new GeneratorSettings(SEED, identities, DAYS, GeneratorSettings.DEFAULT_START);
-        new EstateGenerator(settings).generate(full);
+        EstateGenerator generator = new EstateGenerator(settings);
+        generator.writeCatalog(catalogFile());
         Instant from = settings.start().plus(WINDOW_FROM);
         Instant to = settings.start().plus(WINDOW_TO);
-        // ISO-8601 instants of one format compare as text on their first 19 characters (to the second)
-        String fromText = from.toString().substring(0, 19);
-        String toText = to.toString().substring(0, 19);
-        long events = 0;
-        long records = 0;
-        try (BufferedReader in = Files.newBufferedReader(full.resolve(EVENTS), StandardCharsets.UTF_8);
-             BufferedWriter out = Files.newBufferedWriter(events(), StandardCharsets.UTF_8);
-             BufferedWriter trail = Files.newBufferedWriter(cloudTrail(), StandardCharsets.UTF_8)) {
-            CloudTrailRecords cloudTrail = new CloudTrailRecords();
-            String line;
-            while ((line = in.readLine()) != null) {
-                String time = timeOf(line);
-                if (time.compareTo(fromText) < 0) {
-                    continue;
-                }
-                if (time.compareTo(toText) >= 0) {
-                    break; // the generator writes events in time order
-                }
-                out.write(line);
-                out.write('\n');
-                events++;
-                String record = cloudTrail.fromNormalized(line);
-                if (record != null) {
-                    trail.write(record);
-                    trail.write('\n');
-                    records++;
-                }
+        long[] events = new long[1];
+        RawEstateWriter.Counts raw;
+        try (BufferedWriter out = Files.newBufferedWriter(events(), StandardCharsets.UTF_8);
+             RawEstateWriter platforms = RawEstateWriter.open(dir.resolve(RAW))) {
+            try {
+                generator.stream((event, family) -> {
+                    if (event.time().isBefore(from)) {
+                        return;
+                    }
+                    if (!event.time().isBefore(to)) {
+                        throw new WindowEnd(); // events come in time order: nothing later is wanted
+                    }
+                    // the bytes `itdr generate` writes to events.jsonl, and `itdr generate --raw` to raw/
+                    out.write(EventJson.write(event));
+                    out.write('\n');
+                    events[0]++;
+                    platforms.accept(event, family);
+                });
+            } catch (WindowEnd end) {
+                // the window is written
             }
+            raw = platforms.counts();
         }
-        Files.copy(full.resolve(CATALOG), catalogFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        deleteTree(full);
         List<FileFacts> facts = List.of(
-                new FileFacts(EVENTS, Files.size(events()), events, sha256(events())),
-                new FileFacts(CLOUDTRAIL, Files.size(cloudTrail()), records, sha256(cloudTrail())),
+                new FileFacts(EVENTS, Files.size(events()), events[0], sha256(events())),
+                new FileFacts(RAW + "/" + RawEstateWriter.CLOUDTRAIL, Files.size(cloudTrail()),
+                        raw.cloudTrailRecords() + raw.guardDutyFindings(), sha256(cloudTrail())),
                 new FileFacts(CATALOG, Files.size(catalogFile()), identities, sha256(catalogFile())));
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("seed", SEED);
         manifest.put("identities", identities);
         manifest.put("days", DAYS);
         manifest.put("window", Map.of("from", from.toString(), "to", to.toString()));
+        manifest.put("raw_counts", raw);
         manifest.put("files", facts);
         Json.write(dir.resolve(MANIFEST), manifest);
         return facts;
+    }
+
+    /** Stops the generator at the end of the window. */
+    private static final class WindowEnd extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        WindowEnd() {
+            super("end of the window");
+        }
     }
 
     /** The manifest written by {@link #prepare}. */
@@ -184,14 +193,6 @@ public final class Inputs {
             }
         }
         return prefix;
-    }
-
-    static String timeOf(String line) {
-        int at = line.indexOf("\"time\":\"");
-        if (at < 0) {
-            throw new IllegalStateException("generated event without a time: " + line.substring(0, Math.min(line.length(), 120)));
-        }
-        return line.substring(at + 8, at + 8 + 19);
     }
 
     static String sha256(Path file) throws IOException {
