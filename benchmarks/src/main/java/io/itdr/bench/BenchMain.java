@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -39,10 +40,15 @@ public final class BenchMain {
     private final int identities;
     private final boolean reuseInput;
     private final boolean prepareOnly;
+    private final Set<String> only;
+    /** What --only can name; a run of all of them is a full run. */
+    static final Set<String> SECTIONS = Set.of("limit", "normalize", "replay", "durable", "heap", "latency", "jmh", "profile");
     private final List<Result> results = new ArrayList<>();
 
-    private BenchMain(boolean quick, Path out, Path work, int identities, boolean reuseInput, boolean prepareOnly) {
+    private BenchMain(boolean quick, Path out, Path work, int identities, boolean reuseInput, boolean prepareOnly,
+                      Set<String> only) {
         this.prepareOnly = prepareOnly;
+        this.only = only;
         this.quick = quick;
         this.out = out;
         this.inputs = new Inputs(work);
@@ -54,6 +60,7 @@ public final class BenchMain {
         boolean quick = false;
         boolean reuse = false;
         boolean prepareOnly = false;
+        Set<String> only = SECTIONS;
         Path out = Path.of("benchmarks/target/results");
         Path work = Path.of("benchmarks/target/bench-input");
         Integer identities = null;
@@ -62,17 +69,18 @@ public final class BenchMain {
                 case "--quick" -> quick = true;
                 case "--reuse-input" -> reuse = true;
                 case "--prepare-only" -> prepareOnly = true;
+                case "--only" -> only = Set.of(args[++i].split(","));
                 case "--out" -> out = Path.of(args[++i]);
                 case "--work" -> work = Path.of(args[++i]);
                 case "--identities" -> identities = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: benchmarks/run [--quick] [--reuse-input] [--prepare-only] [--identities N] [--out DIR] [--work DIR]");
+                    System.err.println("usage: benchmarks/run [--quick] [--reuse-input] [--prepare-only] [--only SECTION,...] [--identities N] [--out DIR] [--work DIR]");
                     System.exit(2);
                 }
             }
         }
         new BenchMain(quick, out.toAbsolutePath(), work.toAbsolutePath(), identities != null ? identities : quick ? 2_000 : 100_000,
-                reuse, prepareOnly).run();
+                reuse, prepareOnly, only).run();
     }
 
     private int runs() {
@@ -102,42 +110,61 @@ public final class BenchMain {
 
         String events = inputs.events().toString();
         String trail = inputs.cloudTrail().toString();
-        section("1. the limit: Jackson parse-only");
-        measure("4g", List.of(), "parse", events, "1.parse.normalized");
-        measure("4g", List.of(), "parse", trail, "1.parse.cloudtrail");
-        section("2. normalize");
-        measure("4g", List.of(), "normalize", trail, "aws", "2.normalize.cloudtrail");
-        measure("4g", List.of(), "normalize", events, "normalized", "2.normalize.normalized");
-        section("5. end to end: replay");
-        measure("4g", List.of(), "replay", inputs.dir().toString(), "normalized", "none", "5.replay.normalized.memory");
-        measure("4g", List.of(), "replay", inputs.dir().toString(), "aws", "none", "5.replay.cloudtrail.memory");
-        // what the profile points at: a reorder window of one minute (the input is sorted) and a throughput collector
-        measure("4g", List.of("-XX:+UseParallelGC", "-Dbench.reorderWindow=PT1M"), "replay", inputs.dir().toString(), "normalized",
-                "none", "5.experiment.window1m.parallelgc");
-        measure("4g", List.of(), "replay", inputs.dir().toString(), "normalized", "postgres", "5.replay.normalized.postgres");
-        // H2: the event store's duplicate check scans every stored row of the connector (see BENCHMARKS.md), so a
-        // pass costs time quadratic in the events; measured on the input's first events, at two sizes to show it
-        for (int n : quick ? new int[]{2_000, 4_000} : new int[]{10_000, 20_000}) {
-            measure("4g", List.of(), "replay", inputs.dir().toString(), "normalized", "h2", "5.replay.normalized.h2.first" + n,
-                    Integer.toString(n));
-            measure("4g", List.of(), "replay", inputs.dir().toString(), "normalized", "postgres",
-                    "5.replay.normalized.postgres.first" + n, Integer.toString(n));
+        String dir = inputs.dir().toString();
+        if (only.contains("limit")) {
+            section("1. the limit: Jackson parse-only");
+            measure("4g", List.of(), "parse", events, "1.parse.normalized");
+            measure("4g", List.of(), "parse", trail, "1.parse.cloudtrail");
         }
-        section("3. detect: heap per tracked identity");
-        measure("12g", List.of(), "heap", inputs.dir().toString(), "1", quick ? "3" : "11");
-        section("6. latency: event → containment call");
-        measure("1g", List.of("-Dbench.latency.samples=" + (quick ? 20 : 200)), "latency", inputs.dir().toString(), "6.latency");
-        section("3, 4. JMH: detect and decide");
-        String loadBefore = loadAverage();
-        jmh();
-        System.out.println("  load average before JMH: " + loadBefore + ", after: " + loadAverage());
-        section("profile: one replay under JFR");
-        profile();
+        if (only.contains("normalize")) {
+            section("2. normalize");
+            measure("4g", List.of(), "normalize", trail, "aws", "2.normalize.cloudtrail");
+            measure("4g", List.of(), "normalize", events, "normalized", "2.normalize.normalized");
+        }
+        if (only.contains("replay")) {
+            section("5. end to end: replay");
+            measure("4g", List.of(), "replay", dir, "normalized", "none", "5.replay.normalized.memory");
+            measure("4g", List.of(), "replay", dir, "aws", "none", "5.replay.cloudtrail.memory");
+            // what the profile points at: a reorder window of one minute (the input is sorted) and a throughput collector
+            // (three timed runs: an experiment, not a figure of the six items)
+            measure("4g", List.of("-XX:+UseParallelGC", "-Dbench.reorderWindow=PT1M", "-Dbench.runs=" + Math.min(3, runs())),
+                    "replay", dir, "normalized", "none", "5.experiment.window1m.parallelgc");
+        }
+        if (only.contains("durable")) {
+            section("5. end to end: replay with the durable stores");
+            measure("4g", List.of(), "replay", dir, "normalized", "postgres", "5.replay.normalized.postgres");
+            // H2: the event store's duplicate check scans every stored row of the connector (see BENCHMARKS.md), so a
+            // pass costs time quadratic in the events; measured on the input's first events, at two sizes to show it
+            for (int n : quick ? new int[]{2_000, 4_000} : new int[]{10_000, 20_000}) {
+                measure("4g", List.of(), "replay", dir, "normalized", "h2", "5.replay.normalized.h2.first" + n, Integer.toString(n));
+                measure("4g", List.of(), "replay", dir, "normalized", "postgres", "5.replay.normalized.postgres.first" + n,
+                        Integer.toString(n));
+            }
+        }
+        if (only.contains("heap")) {
+            section("3. detect: heap per tracked identity");
+            measure("12g", List.of(), "heap", dir, "1", quick ? "3" : "11");
+        }
+        if (only.contains("latency")) {
+            section("6. latency: event → containment call");
+            measure("1g", List.of("-Dbench.latency.samples=" + (quick ? 20 : 200)), "latency", dir, "6.latency");
+        }
+        if (only.contains("jmh")) {
+            section("3, 4. JMH: detect and decide");
+            String loadBefore = loadAverage();
+            jmh();
+            System.out.println("  load average before JMH: " + loadBefore + ", after: " + loadAverage());
+        }
+        if (only.contains("profile")) {
+            section("profile: one replay under JFR");
+            profile();
+        }
 
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("started", started.toString());
         all.put("took_seconds", Duration.between(started, Instant.now()).toSeconds());
         all.put("quick", quick);
+        all.put("sections", new java.util.TreeSet<>(only));
         all.put("machine", machine);
         all.put("inputs", manifest);
         all.put("results", results);

