@@ -111,6 +111,20 @@ public final class BenchMain {
         String events = inputs.events().toString();
         String trail = inputs.cloudTrail().toString();
         String dir = inputs.dir().toString();
+        if (only.contains("heap")) {
+            section("3. detect: heap per tracked identity");
+            measure("12g", List.of(), "heap", dir, "1", quick ? "3" : "11");
+        }
+        if (only.contains("latency")) {
+            section("6. latency: event → containment call");
+            measure("1g", List.of("-Dbench.latency.samples=" + (quick ? 20 : 200)), "latency", dir, "6.latency");
+        }
+        if (only.contains("jmh")) {
+            section("3, 4. JMH: detect and decide");
+            String loadBefore = loadAverage();
+            jmh();
+            System.out.println("  load average before JMH: " + loadBefore + ", after: " + loadAverage());
+        }
         if (only.contains("limit")) {
             section("1. the limit: Jackson parse-only");
             measure("4g", List.of(), "parse", events, "1.parse.normalized");
@@ -140,20 +154,6 @@ public final class BenchMain {
                 measure("4g", List.of(), "replay", dir, "normalized", "postgres", "5.replay.normalized.postgres.first" + n,
                         Integer.toString(n));
             }
-        }
-        if (only.contains("heap")) {
-            section("3. detect: heap per tracked identity");
-            measure("12g", List.of(), "heap", dir, "1", quick ? "3" : "11");
-        }
-        if (only.contains("latency")) {
-            section("6. latency: event → containment call");
-            measure("1g", List.of("-Dbench.latency.samples=" + (quick ? 20 : 200)), "latency", dir, "6.latency");
-        }
-        if (only.contains("jmh")) {
-            section("3, 4. JMH: detect and decide");
-            String loadBefore = loadAverage();
-            jmh();
-            System.out.println("  load average before JMH: " + loadBefore + ", after: " + loadAverage());
         }
         if (only.contains("profile")) {
             section("profile: one replay under JFR");
@@ -234,18 +234,19 @@ public final class BenchMain {
 
     private void jmh() throws Exception {
         String input = "-Dbench.input=" + inputs.dir();
-        runJmh("jmh-detect.json", base(input).include(DetectBenchmark.class.getName() + ".process$")
+        // options given here replace the @Fork jvmArgsAppend of the classes: the heaps are set here
+        runJmh("jmh-detect.json", base(input, "-Xms10g", "-Xmx10g").include(DetectBenchmark.class.getName() + ".process$")
                 .param("replicas", quick ? new String[]{"1"} : new String[]{"1", "11"}), "3.detect");
-        runJmh("jmh-detect-copy.json", base(input).include(DetectBenchmark.class.getName() + ".copyOnly$").param("replicas", "1"),
+        runJmh("jmh-detect-copy.json", base(input, "-Xms10g", "-Xmx10g").include(DetectBenchmark.class.getName() + ".copyOnly$").param("replicas", "1"),
                 "3.detect.copy");
-        runJmh("jmh-decide.json", base(input).include(DecideBenchmark.class.getName() + ".decide$").param("prior", "0"),
+        runJmh("jmh-decide.json", base(input, "-Xms2g", "-Xmx2g").include(DecideBenchmark.class.getName() + ".decide$").param("prior", "0"),
                 "4.decide");
-        runJmh("jmh-decide-prior.json", base(input).include(DecideBenchmark.class.getName() + ".decide$")
+        runJmh("jmh-decide-prior.json", base(input, "-Xms2g", "-Xmx2g").include(DecideBenchmark.class.getName() + ".decide$")
                 .param("prior", quick ? "1000" : "100000").param("rules", "10"), "4.decide");
     }
 
-    private ChainedOptionsBuilder base(String input) {
-        ChainedOptionsBuilder options = new OptionsBuilder().jvmArgsAppend(input).shouldFailOnError(true);
+    private ChainedOptionsBuilder base(String... jvmArgs) {
+        ChainedOptionsBuilder options = new OptionsBuilder().jvmArgsAppend(jvmArgs).shouldFailOnError(true);
         if (quick) {
             options.warmupIterations(1).measurementIterations(2).warmupTime(TimeValue.seconds(1))
                     .measurementTime(TimeValue.seconds(1));

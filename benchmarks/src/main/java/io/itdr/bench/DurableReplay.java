@@ -104,7 +104,8 @@ final class DurableReplay implements AutoCloseable {
     }
 
     /** What one pass did. */
-    record Outcome(long accepted, long rejected, long eventsStored, long ledgerEntries, Map<String, Long> findings) {
+    record Outcome(long accepted, long rejected, long eventsStored, long ledgerEntries, Map<String, Long> findings,
+                   Map<String, Long> millis) {
     }
 
     Outcome run(EventNormalizer normalizer, Path file) throws IOException {
@@ -119,8 +120,11 @@ final class DurableReplay implements AutoCloseable {
                 new DetectionEngine(options.detection(), GeoResolver.none()), policy, coordinator, ledger, true);
         Map<String, Long> findings = new LinkedHashMap<>();
         List<IdentityEvent> batch = new ArrayList<>(BATCH);
+        long[] nanos = new long[3]; // where a batch's time goes: the unseen query, the pipeline, the insert
         Runnable flush = () -> {
+            long t0 = System.nanoTime();
             List<IdentityEvent> fresh = store.unseen(CONNECTOR, batch);
+            long t1 = System.nanoTime();
             for (IdentityEvent event : fresh) {
                 clock.set(event.time());
                 for (Pipeline.Outcome outcome : pipeline.process(event)) {
@@ -128,7 +132,11 @@ final class DurableReplay implements AutoCloseable {
                     findings.merge(outcome.finding().detector(), 1L, Long::sum);
                 }
             }
+            long t2 = System.nanoTime();
             store.append(CONNECTOR, fresh, clock.instant());
+            nanos[0] += t1 - t0;
+            nanos[1] += t2 - t1;
+            nanos[2] += System.nanoTime() - t2;
             batch.clear();
         };
         TimeOrder order = new TimeOrder(options.reorderWindow(), 200_000, event -> {
@@ -157,7 +165,11 @@ final class DurableReplay implements AutoCloseable {
         }
         order.flush();
         flush.run();
-        return new Outcome(counts[0], counts[1], store.count(), ledger.size(), findings);
+        Map<String, Long> millis = new LinkedHashMap<>();
+        millis.put("unseen_query", nanos[0] / 1_000_000);
+        millis.put("pipeline_with_ledger_and_cases", nanos[1] / 1_000_000);
+        millis.put("batched_insert", nanos[2] / 1_000_000);
+        return new Outcome(counts[0], counts[1], store.count(), ledger.size(), findings, millis);
     }
 
     Map<String, Object> describe() {

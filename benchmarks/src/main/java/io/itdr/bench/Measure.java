@@ -314,6 +314,10 @@ public final class Measure {
                     facts.put("events_stored", o.eventsStored());
                     facts.put("ledger_entries", o.ledgerEntries());
                     facts.put("findings", o.findings());
+                    facts.computeIfAbsent("millis_per_run", k -> new ArrayList<Map<String, Long>>());
+                    @SuppressWarnings("unchecked") // put just above
+                    List<Map<String, Long>> split = (List<Map<String, Long>>) facts.get("millis_per_run");
+                    split.add(o.millis());
                     return new Pass(o.accepted(), bytes, nanos);
                 });
                 facts.putAll(durable.describe());
