@@ -202,12 +202,14 @@ public final class JdbcEventStore {
         Set<String> known = new HashSet<>();
         for (int from = 0; from < events.size(); from += IN_LIST) {
             List<IdentityEvent> slice = events.subList(from, Math.min(events.size(), from + IN_LIST));
-            String marks = String.join(", ", Collections.nCopies(slice.size(), "?"));
+            // A row-value IN list: H2 looks each pair up in the (connector_id, event_id) unique index; with
+            // "connector_id = ? AND event_id IN (...)" it scans every row of the connector instead.
+            String pairs = String.join(", ", Collections.nCopies(slice.size(), "(?, ?)"));
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT event_id FROM events WHERE connector_id = ? AND event_id IN (" + marks + ")")) {
-                select.setString(1, connectorId);
+                    "SELECT event_id FROM events WHERE (connector_id, event_id) IN (" + pairs + ")")) {
                 for (int i = 0; i < slice.size(); i++) {
-                    select.setString(i + 2, slice.get(i).id());
+                    select.setString(2 * i + 1, connectorId);
+                    select.setString(2 * i + 2, slice.get(i).id());
                 }
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {

@@ -18,6 +18,8 @@ import io.itdr.spi.action.Reversibility;
 import io.itdr.spi.action.Rung;
 import io.itdr.spi.action.Snapshot;
 import io.itdr.spi.event.CredentialRef;
+import io.itdr.spi.event.EventCategory;
+import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.event.IdentityRef;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,6 +32,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,5 +134,38 @@ class JdbcStoreTest {
         // a second writer holding the old version loses
         assertThatThrownBy(() -> store.update(planned.held(T0.plus(Duration.ofHours(1)), T0.plusSeconds(2))))
                 .isInstanceOf(StaleActionException.class).hasMessageContaining("version 2");
+    }
+
+    private static IdentityEvent event(String id, int second) {
+        return IdentityEvent.builder(id, T0.plusSeconds(second), "aws", new IdentityRef("arn:aws:iam::123456789012:user/ci", "iam_user", "ci"))
+                .tenant("123456789012").category(EventCategory.API_CALL).action("s3:GetObject").build();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void eventsAreStoredOnceAndOnlyWhatWasNotSeenIsNew(String name, DataSource database) {
+        JdbcEventStore full = new JdbcEventStore(database, JdbcEventStore.Retention.FULL);
+        List<IdentityEvent> first = IntStream.range(0, 1200).mapToObj(i -> event("e-" + i, i)).toList();
+        assertThat(full.append("aws", first, T0)).hasSize(1200);
+
+        List<IdentityEvent> again = List.of(event("e-5", 5), event("e-1300", 1300), event("e-1300", 1300), event("e-1199", 1199));
+        assertThat(full.unseen("aws", again)).extracting(IdentityEvent::id).containsExactly("e-1300");
+        assertThat(full.unseen("okta", again)).as("ids are per connector").hasSize(3);
+        assertThat(full.append("aws", again, T0.plusSeconds(60))).extracting(IdentityEvent::id).containsExactly("e-1300");
+        assertThat(full.count()).isEqualTo(1201);
+        assertThat(full.read(0, 2)).extracting(e -> e.event().id()).containsExactly("e-0", "e-1");
+
+        assertThat(full.deleteReceivedBefore(T0.plusSeconds(30))).isEqualTo(1200);
+        assertThat(full.count()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void underDigestRetentionOnlyTheHashIsKept(String name, DataSource database) {
+        JdbcEventStore digests = new JdbcEventStore(database, JdbcEventStore.Retention.DIGEST);
+        digests.append("aws", List.of(event("e-1", 1)), T0);
+
+        assertThat(digests.count()).isEqualTo(1);
+        assertThat(digests.read(0, 10)).as("no bodies to replay").isEmpty();
     }
 }
