@@ -26,6 +26,13 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * before refusing the file. Not thread-safe; one instance reads one file.
  */
 final class CatalogReader {
+    /**
+     * Largest catalog read, in code points: 64 Mi, about 400,000 explicit entries (SnakeYAML's
+     * default of 3 Mi stopped at about 19,000). Estates larger than that list patterns, not every
+     * identity.
+     */
+    static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
+
     private static final List<String> ROOT_KEYS = List.of("identities");
     private static final List<String> ENTRY_KEYS = List.of("match", "platform", "owner", "criticality", "lifecycle",
             "maturity", "consumers", "expected_sources", "secret_destination");
@@ -57,7 +64,9 @@ final class CatalogReader {
     private Node compose(String text) {
         YamlReader.Document document;
         try {
-            document = YamlReader.compose(text, new LoaderOptions()); // SnakeYAML's default bounds: 3M code points, 50 aliases
+            LoaderOptions limits = new LoaderOptions(); // SnakeYAML's alias bound (50) stays
+            limits.setCodePointLimit(MAX_CODE_POINTS);
+            document = YamlReader.compose(text, limits);
         } catch (YamlSyntaxException e) {
             // placed after the last well-formed piece (an unterminated quote: where it opens), not where the parser gave up
             String message = e.getMessage();

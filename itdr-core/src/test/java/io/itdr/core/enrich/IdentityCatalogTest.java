@@ -33,6 +33,25 @@ class IdentityCatalogTest {
             """;
 
     @Test
+    void aCatalogOfEveryIdentityOfALargeEstateIsRead() {
+        // 30,000 explicit entries (about 5M code points): beyond SnakeYAML's default limit of 3M
+        StringBuilder yaml = new StringBuilder("identities:\n");
+        for (int i = 0; i < 30_000; i++) {
+            yaml.append("  - match: \"arn:aws:iam::123456789012:user/svc-").append(i).append("\"\n")
+                    .append("    platform: aws\n    owner: team-").append(i % 97).append("\n    criticality: tier3\n")
+                    .append("    consumers: [app-").append(i).append(", batch-").append(i).append("]\n")
+                    .append("    expected_sources:\n      cidrs: [10.20.0.0/16]\n");
+        }
+        assertThat(yaml.codePointCount(0, yaml.length())).isGreaterThan(3 * 1024 * 1024);
+
+        IdentityCatalog catalog = IdentityCatalog.parse(yaml.toString(), "large.yaml");
+
+        assertThat(catalog.size()).isEqualTo(30_000);
+        assertThat(catalog.match("aws", "arn:aws:iam::123456789012:user/svc-29999")).hasValueSatisfying(
+                entry -> assertThat(entry.owner()).isEqualTo("team-" + (29_999 % 97)));
+    }
+
+    @Test
     void parsesEveryField() {
         IdentityCatalog catalog = IdentityCatalog.parse(FULL, "catalog.yaml");
 
