@@ -46,10 +46,18 @@ public final class JdbcEventStore {
 
     private final DataSource dataSource;
     private final Retention retention;
+    /**
+     * How the duplicate check asks. H2 answers {@code connector_id = ? AND event_id IN (...)} by
+     * scanning every stored row of the connector (quadratic in the events stored; BENCHMARKS.md), but
+     * looks row values {@code (connector_id, event_id) IN ((?, ?), ...)} up in the unique index.
+     * PostgreSQL plans the first on the index and the second as slow OR-ed scans.
+     */
+    private final boolean rowValueLookup;
 
     public JdbcEventStore(DataSource dataSource, Retention retention) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.retention = Objects.requireNonNull(retention, "retention");
+        this.rowValueLookup = "h2".equals(Migrations.vendor(dataSource));
     }
 
     public Retention retention() {
@@ -198,18 +206,24 @@ public final class JdbcEventStore {
         }
     }
 
-    private static Set<String> existingIds(Connection connection, String connectorId, List<IdentityEvent> events) throws SQLException {
+    private Set<String> existingIds(Connection connection, String connectorId, List<IdentityEvent> events) throws SQLException {
         Set<String> known = new HashSet<>();
         for (int from = 0; from < events.size(); from += IN_LIST) {
             List<IdentityEvent> slice = events.subList(from, Math.min(events.size(), from + IN_LIST));
-            // A row-value IN list: H2 looks each pair up in the (connector_id, event_id) unique index; with
-            // "connector_id = ? AND event_id IN (...)" it scans every row of the connector instead.
-            String pairs = String.join(", ", Collections.nCopies(slice.size(), "(?, ?)"));
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT event_id FROM events WHERE (connector_id, event_id) IN (" + pairs + ")")) {
-                for (int i = 0; i < slice.size(); i++) {
-                    select.setString(2 * i + 1, connectorId);
-                    select.setString(2 * i + 2, slice.get(i).id());
+            try (PreparedStatement select = connection.prepareStatement(rowValueLookup
+                    ? "SELECT event_id FROM events WHERE (connector_id, event_id) IN ("
+                            + String.join(", ", Collections.nCopies(slice.size(), "(?, ?)")) + ")"
+                    : "SELECT event_id FROM events WHERE connector_id = ? AND event_id IN ("
+                            + String.join(", ", Collections.nCopies(slice.size(), "?")) + ")")) {
+                int index = 1;
+                if (!rowValueLookup) {
+                    select.setString(index++, connectorId);
+                }
+                for (IdentityEvent event : slice) {
+                    if (rowValueLookup) {
+                        select.setString(index++, connectorId);
+                    }
+                    select.setString(index++, event.id());
                 }
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
