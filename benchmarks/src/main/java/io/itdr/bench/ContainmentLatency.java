@@ -28,6 +28,7 @@ import io.itdr.core.enrich.InventoryLookup;
 import io.itdr.core.enrich.InventoryTagKeys;
 import io.itdr.core.normalize.EventJson;
 import io.itdr.core.pipeline.Pipeline;
+import io.itdr.core.replay.ReplayClock;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorMetrics;
 import io.itdr.spi.HttpSettings;
@@ -131,7 +132,7 @@ final class ContainmentLatency {
             try (Connector connector = registry.create("aws", Map.of("region", "us-east-1", "access-key-id", "AKIDTESTEXAMPLE",
                     "secret-access-key", "test-secret", "max-attempts", "1"), context)) {
                 ActionExecutor executor = connector.actions();
-                EventTimeClock clock = new EventTimeClock(T0);
+                ReplayClock clock = new ReplayClock(T0);
                 JsonlFileLedger ledger = JsonlFileLedger.open(ledgerFile, clock);
                 try {
                     ExecutorRegistry executors = platform -> "aws".equals(platform) ? Optional.of(executor) : Optional.empty();

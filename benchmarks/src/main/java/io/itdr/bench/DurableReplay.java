@@ -12,6 +12,7 @@ import io.itdr.core.enrich.Enricher;
 import io.itdr.core.enrich.InventoryLookup;
 import io.itdr.core.enrich.InventoryTagKeys;
 import io.itdr.core.pipeline.Pipeline;
+import io.itdr.core.replay.ReplayClock;
 import io.itdr.core.replay.ReplayOptions;
 import io.itdr.core.replay.TimeOrder;
 import io.itdr.server.store.JdbcCaseStore;
@@ -109,7 +110,7 @@ final class DurableReplay implements AutoCloseable {
     }
 
     Outcome run(EventNormalizer normalizer, Path file) throws IOException {
-        EventTimeClock clock = new EventTimeClock(Instant.EPOCH);
+        ReplayClock clock = new ReplayClock(Instant.EPOCH);
         JdbcLedger ledger = new JdbcLedger(dataSource, clock);
         JdbcEventStore store = new JdbcEventStore(dataSource, JdbcEventStore.Retention.FULL);
         JdbcCaseStore cases = new JdbcCaseStore(dataSource, Duration.ofHours(24)); // the server's default incident window

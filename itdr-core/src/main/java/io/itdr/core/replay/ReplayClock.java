@@ -8,16 +8,18 @@ import java.time.ZoneOffset;
 /**
  * A clock that reads the time of the event being replayed, so that windows (budgets,
  * escalation, approvals) run on the telemetry's time, as they did when it happened, not on the
- * wall clock of the replay. Set by the replay loop; not thread-safe.
+ * wall clock of the replay. Set by the replay loop (and by harnesses that drive the pipeline
+ * themselves); it never goes back. Not thread-safe.
  */
-final class ReplayClock extends Clock {
+public final class ReplayClock extends Clock {
     private Instant now;
 
-    ReplayClock(Instant start) {
+    public ReplayClock(Instant start) {
         this.now = start;
     }
 
-    void set(Instant instant) {
+    /** Moves the clock to {@code instant}; an earlier instant leaves it where it is. */
+    public void set(Instant instant) {
         if (instant.isAfter(now)) {
             now = instant;
         }
