@@ -44,13 +44,10 @@ public final class JdbcCaseStore {
      * @return the id of the incident the finding belongs to
      */
     public String record(Finding finding, Decision decision, Instant now) {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
+        try {
+            return Sql.inTransaction(dataSource, connection -> {
                 Optional<String> known = incidentOf(connection, finding.id());
                 if (known.isPresent()) {
-                    connection.rollback();
                     return known.get();
                 }
                 String incidentId = fileUnderIncident(connection, finding);
@@ -82,14 +79,8 @@ public final class JdbcCaseStore {
                     insert.setString(10, StoreJson.write(decision));
                     insert.executeUpdate();
                 }
-                connection.commit();
                 return incidentId;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
-            }
+            });
         } catch (SQLException e) {
             throw new StoreException("finding " + finding.id() + " cannot be stored: " + e.getMessage(), e);
         }

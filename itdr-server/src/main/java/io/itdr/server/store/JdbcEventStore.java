@@ -73,10 +73,8 @@ public final class JdbcEventStore {
         if (events.isEmpty()) {
             return List.of();
         }
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
+        try {
+            return Sql.inTransaction(dataSource, connection -> {
                 Set<String> known = existingIds(connection, connectorId, events);
                 List<IdentityEvent> fresh = new ArrayList<>(events.size());
                 Set<String> inBatch = new HashSet<>();
@@ -101,14 +99,8 @@ public final class JdbcEventStore {
                         insert.executeBatch();
                     }
                 }
-                connection.commit();
                 return fresh;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
-            }
+            });
         } catch (SQLException e) {
             throw new StoreException(events.size() + " events of connector " + connectorId + " cannot be stored: " + e.getMessage(), e);
         }

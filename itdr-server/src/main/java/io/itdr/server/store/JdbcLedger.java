@@ -67,21 +67,11 @@ public final class JdbcLedger implements Ledger {
         }
         SQLException last = null;
         for (int attempt = 1; attempt <= CHAIN_ATTEMPTS; attempt++) {
-            try (Connection connection = dataSource.getConnection()) {
-                boolean autoCommit = connection.getAutoCommit();
-                connection.setAutoCommit(false);
-                try {
-                    List<LedgerEntry> entries = insert(connection, drafts);
-                    connection.commit();
-                    head = entries.get(entries.size() - 1);
-                    headLoaded = true;
-                    return entries;
-                } catch (SQLException e) {
-                    connection.rollback();
-                    throw e;
-                } finally {
-                    connection.setAutoCommit(autoCommit);
-                }
+            try {
+                List<LedgerEntry> entries = Sql.inTransaction(dataSource, connection -> insert(connection, drafts));
+                head = entries.get(entries.size() - 1);
+                headLoaded = true;
+                return entries;
             } catch (SQLException e) {
                 last = e;
                 headLoaded = false; // another writer may have appended: chain again from the stored head
