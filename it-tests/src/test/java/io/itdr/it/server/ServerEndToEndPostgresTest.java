@@ -1,5 +1,6 @@
 package io.itdr.it.server;
 
+import io.itdr.server.store.TestDatabases;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -7,6 +8,6 @@ import java.util.Map;
 class ServerEndToEndPostgresTest extends ServerEndToEndTest {
     @Override
     Map<String, Object> database(Path dir) {
-        return EmbeddedDatabase.postgresProperties();
+        return TestDatabases.postgresProperties();
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
@@ -59,9 +60,13 @@ public final class TestDatabases {
         }
     }
 
-    /** A JDBC URL of a new, migrated database on the shared embedded PostgreSQL server (for Spring tests). */
-    public static synchronized String postgresUrl() {
+    /**
+     * The server properties ({@code spring.datasource.*}) of a new, migrated database on the shared
+     * embedded PostgreSQL server, for tests that start the server itself.
+     */
+    public static synchronized Map<String, Object> postgresProperties() {
         postgres();
-        return postgres.getJdbcUrl("postgres", "itdr_" + NEXT.get());
+        return Map.of("spring.datasource.url", postgres.getJdbcUrl("postgres", "itdr_" + NEXT.get()),
+                "spring.datasource.username", "postgres", "spring.datasource.password", "");
     }
 }
