@@ -17,7 +17,6 @@ import io.itdr.core.enrich.Enricher;
 import io.itdr.core.enrich.IdentityCatalog;
 import io.itdr.core.enrich.InMemoryInventory;
 import io.itdr.core.enrich.InventoryTagKeys;
-import io.itdr.core.model.Decision;
 import io.itdr.core.model.Finding;
 import io.itdr.core.pipeline.Pipeline;
 import io.itdr.core.recover.QuarantineExpiry;
@@ -32,6 +31,7 @@ import io.itdr.spi.action.Reversibility;
 import io.itdr.spi.action.Rung;
 import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.inventory.InventoryIdentity;
+import io.itdr.spi.telemetry.Rejection;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -144,6 +144,24 @@ public final class Engine {
      * deterministic ids and an action that exists is never carried out twice.
      */
     public BatchResult accept(String connectorId, List<IdentityEvent> batch) {
+        return accept(connectorId, batch, List.of());
+    }
+
+    /**
+     * As {@link #accept(String, List)}, for a batch whose normalization also rejected records:
+     * they are counted ({@code itdr_events_rejected_total}) and the first few logged, with what was
+     * accepted and what was a duplicate.
+     */
+    public BatchResult accept(String connectorId, List<IdentityEvent> batch, List<Rejection> rejections) {
+        BatchResult result = process(connectorId, batch);
+        meters.counter("itdr.events.accepted", "connector", connectorId).increment(result.accepted());
+        meters.counter("itdr.events.duplicate", "connector", connectorId).increment(result.duplicates());
+        meters.counter("itdr.events.rejected", "connector", connectorId).increment(rejections.size());
+        rejections.stream().limit(5).forEach(r -> LOG.warn("connector {}: rejected {}", connectorId, r));
+        return result;
+    }
+
+    private BatchResult process(String connectorId, List<IdentityEvent> batch) {
         ReentrantLock lock = processing.computeIfAbsent(connectorId, id -> new ReentrantLock());
         lock.lock();
         try {
@@ -265,10 +283,5 @@ public final class Engine {
         List<ActionRecord> changed = new ArrayList<>(coordinator.expireDue());
         changed.addAll(expiry.restoreDue());
         return changed;
-    }
-
-    /** Decisions taken for a finding (the stored ones). */
-    public List<Decision> decisionsOf(String findingId) {
-        return cases.decisions(findingId, 100, 0);
     }
 }

@@ -36,12 +36,9 @@ public class Ingest {
 
     private final ConnectorRuntime connectors;
     private final Engine engine;
-    private final TelemetryPoller counters;
-
-    public Ingest(ConnectorRuntime connectors, Engine engine, TelemetryPoller counters) {
+    public Ingest(ConnectorRuntime connectors, Engine engine) {
         this.connectors = connectors;
         this.engine = engine;
-        this.counters = counters;
     }
 
     public Result accept(String connectorId, String name, String mediaType, InputStream body) {
@@ -62,8 +59,7 @@ public class Ingest {
                 rejections.add(rejection);
             }
         });
-        Engine.BatchResult result = engine.accept(connectorId, events);
-        counters.count(connectorId, result, rejections);
+        Engine.BatchResult result = engine.accept(connectorId, events, rejections);
         managed.status().pushed(result.accepted(), rejections.size());
         return new Result(connectorId, result.accepted(), result.duplicates(), rejections.size(), result.findings(),
                 List.copyOf(rejections.subList(0, Math.min(REJECTIONS_LISTED, rejections.size()))));

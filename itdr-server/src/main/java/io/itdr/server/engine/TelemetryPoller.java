@@ -6,9 +6,7 @@ import io.itdr.spi.Capability;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.inventory.InventoryPage;
 import io.itdr.spi.telemetry.Cursor;
-import io.itdr.spi.telemetry.Rejection;
 import io.itdr.spi.telemetry.TelemetryBatch;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,19 +42,17 @@ public class TelemetryPoller {
     private final JdbcCursorStore cursors;
     private final TaskScheduler scheduler;
     private final Clock clock;
-    private final MeterRegistry meters;
     private final Map<String, Instant> quietUntil = new ConcurrentHashMap<>();
     private final Duration keepEvents;
 
     public TelemetryPoller(ConnectorRuntime connectors, Engine engine, JdbcCursorStore cursors, TaskScheduler scheduler, Clock clock,
-                           MeterRegistry meters, ItdrProperties properties) {
+                           ItdrProperties properties) {
         this.keepEvents = properties.events().keep();
         this.connectors = connectors;
         this.engine = engine;
         this.cursors = cursors;
         this.scheduler = scheduler;
         this.clock = clock;
-        this.meters = meters;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -98,9 +94,8 @@ public class TelemetryPoller {
             Cursor cursor = cursors.load(id).map(Cursor::new).orElse(Cursor.START);
             for (int page = 0; page < MAX_PAGES_PER_TICK; page++) {
                 TelemetryBatch batch = managed.connector().telemetry().poll(cursor, managed.settings().pollBatch());
-                Engine.BatchResult result = engine.accept(id, batch.events());
+                Engine.BatchResult result = engine.accept(id, batch.events(), batch.rejections());
                 cursors.save(id, batch.next().value(), clock.instant());
-                count(id, result, batch.rejections());
                 managed.status().polled(clock.instant(), result.accepted(), batch.rejections().size());
                 cursor = batch.next();
                 if (!batch.hasMore()) {
@@ -117,13 +112,6 @@ public class TelemetryPoller {
             managed.status().failed(clock.instant(), e.toString());
             LOG.error("connector {}: poll failed", id, e);
         }
-    }
-
-    void count(String connectorId, Engine.BatchResult result, List<Rejection> rejections) {
-        meters.counter("itdr.events.accepted", "connector", connectorId).increment(result.accepted());
-        meters.counter("itdr.events.duplicate", "connector", connectorId).increment(result.duplicates());
-        meters.counter("itdr.events.rejected", "connector", connectorId).increment(rejections.size());
-        rejections.stream().limit(5).forEach(r -> LOG.warn("connector {}: rejected {}", connectorId, r));
     }
 
     /** Reads the connector's whole inventory into the engine's enrichment. */
