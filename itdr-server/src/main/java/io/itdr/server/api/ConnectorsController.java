@@ -1,7 +1,7 @@
 package io.itdr.server.api;
 
-import io.itdr.server.engine.ConnectorRuntime;
-import io.itdr.server.engine.ConnectorStatus;
+import io.itdr.server.connector.ConnectorRuntime;
+import io.itdr.server.connector.ConnectorStatus;
 import io.itdr.spi.Capability;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ConnectorFactory;

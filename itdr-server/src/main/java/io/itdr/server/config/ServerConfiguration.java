@@ -2,7 +2,7 @@ package io.itdr.server.config;
 
 import io.itdr.core.act.KillSwitch;
 import io.itdr.server.engine.Automation;
-import io.itdr.server.engine.ConnectorRuntime;
+import io.itdr.server.connector.ConnectorRuntime;
 import io.itdr.server.engine.Engine;
 import io.itdr.server.store.JdbcActionStore;
 import io.itdr.server.store.JdbcAutomationStore;

@@ -1,5 +1,7 @@
 package io.itdr.server.engine;
 
+import io.itdr.server.connector.ConnectorRuntime;
+
 import io.itdr.core.act.ActionCoordinator;
 import io.itdr.core.act.ActionJournal;
 import io.itdr.core.act.ActionRecord;

@@ -1,5 +1,8 @@
 package io.itdr.server.engine;
 
+import io.itdr.server.connector.BulkheadedActionExecutor;
+import io.itdr.server.connector.ConnectorRuntime;
+
 import io.itdr.core.act.ActionState;
 import io.itdr.core.decide.BudgetTracker;
 import io.micrometer.core.instrument.Gauge;

@@ -1,5 +1,7 @@
 package io.itdr.server.engine;
 
+import io.itdr.server.connector.ConnectorRuntime;
+
 import io.itdr.spi.Capability;
 import io.itdr.spi.ConnectorFactory;
 import io.itdr.spi.event.IdentityEvent;

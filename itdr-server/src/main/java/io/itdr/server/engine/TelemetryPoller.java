@@ -1,5 +1,7 @@
 package io.itdr.server.engine;
 
+import io.itdr.server.connector.ConnectorRuntime;
+
 import io.itdr.server.config.ItdrProperties;
 import io.itdr.server.store.JdbcCursorStore;
 import io.itdr.spi.Capability;

@@ -1,4 +1,4 @@
-package io.itdr.server.engine;
+package io.itdr.server.connector;
 
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;

@@ -1,4 +1,4 @@
-package io.itdr.server.engine;
+package io.itdr.server.connector;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

@@ -1,4 +1,4 @@
-package io.itdr.server.engine;
+package io.itdr.server.connector;
 
 import java.time.Instant;
 
@@ -26,7 +26,7 @@ public final class ConnectorStatus {
         this.connectorId = connectorId;
     }
 
-    synchronized void polled(Instant at, int accepted, int rejected) {
+    public synchronized void polled(Instant at, int accepted, int rejected) {
         lastPollAt = at;
         lastSuccessAt = at;
         polls++;
@@ -36,12 +36,12 @@ public final class ConnectorStatus {
         lastError = null;
     }
 
-    synchronized void pushed(int accepted, int rejected) {
+    public synchronized void pushed(int accepted, int rejected) {
         eventsAccepted += accepted;
         eventsRejected += rejected;
     }
 
-    synchronized void failed(Instant at, String error) {
+    public synchronized void failed(Instant at, String error) {
         lastPollAt = at;
         polls++;
         pollFailures++;

@@ -1,4 +1,4 @@
-package io.itdr.server.engine;
+package io.itdr.server.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

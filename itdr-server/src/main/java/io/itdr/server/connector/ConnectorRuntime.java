@@ -1,4 +1,4 @@
-package io.itdr.server.engine;
+package io.itdr.server.connector;
 
 import io.itdr.core.act.ExecutorRegistry;
 import io.itdr.core.connect.ConnectorRegistry;
