@@ -3,7 +3,7 @@ package io.itdr.demo;
 import io.itdr.core.decide.policy.PolicyLoader;
 import io.itdr.server.ItdrServerApplication;
 import io.itdr.server.connector.ConnectorRuntime;
-import io.itdr.server.engine.Ingest;
+import io.itdr.server.intake.Ingest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

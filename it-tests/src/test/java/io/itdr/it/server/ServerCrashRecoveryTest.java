@@ -57,7 +57,7 @@ class ServerCrashRecoveryTest {
         properties.put("itdr.connectors.aws.poll-interval", "1s");
         properties.put("itdr.connectors.aws.config.cloudtrail-settle-delay", "0s");
         properties.put("itdr.connectors.aws.config.cloudtrail-lookback", "1h");
-        properties.put("logging.level.io.itdr.server.engine", "INFO");
+        properties.put("logging.level.io.itdr.server", "INFO");
         properties.forEach((property, value) -> command.add("--" + property + "=" + value));
         command.add("--itdr.security.bootstrap-admin-token=" + RunningServer.ADMIN_TOKEN);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)

@@ -16,6 +16,10 @@ public final class LedgerKinds {
     public static final String ACTION_UNVERIFIED = "action.unverified";
     /** A person confirmed an expiring action (e.g. a quarantine) so it is not restored automatically. */
     public static final String ACTION_CONFIRMED = "action.confirmed";
+    /** A person asked to roll an action back, with their reason; written before anything else is tried. */
+    public static final String ACTION_ROLLBACK_REQUESTED = "action.rollback_requested";
+    /** A person asked to keep an expiring action in force, with their reason; written before the confirmation. */
+    public static final String ACTION_CONFIRM_REQUESTED = "action.confirm_requested";
     /** Intent to revert, written before the connector is called. */
     public static final String ACTION_REVERTING = "action.reverting";
     /** A rollback was refused (drift, irreversible) or failed; the action's state is unchanged. */

@@ -84,10 +84,24 @@ public final class QuarantineExpiry {
      *         in force or its rung does not expire
      */
     public ActionRecord confirm(String actionId, String actor) {
+        return confirm(actionId, actor, null);
+    }
+
+    /**
+     * As {@link #confirm(String, String)}, for a person who gave a reason: the request and its
+     * reason are ledgered ({@code action.confirm_requested}) first.
+     *
+     * @param reason why; null when there is none to record
+     */
+    public ActionRecord confirm(String actionId, String actor, String reason) {
         if (actor == null || actor.isBlank()) {
             throw new IllegalArgumentException("actor is required to confirm an action");
         }
         ActionRecord record = journal.require(actionId);
+        if (reason != null) {
+            journal.note(record, LedgerKinds.ACTION_CONFIRM_REQUESTED, Stage.RECOVERY, actor, "requested",
+                    Map.of("request.reason", reason));
+        }
         if (!IN_FORCE.contains(record.state()) || !expiries.containsKey(record.plan().request().rung())) {
             throw new ActionRefusedException(Refusal.ILLEGAL_STATE, "action " + actionId + " ("
                     + record.plan().request().rung().policyName() + ", " + record.state().label()

@@ -56,10 +56,25 @@ public final class Rollback {
      *         the restore may or may not have happened: read the platform before trying again)
      */
     public ActionRecord rollback(String actionId, String actor, boolean force) {
+        return rollback(actionId, actor, null, force);
+    }
+
+    /**
+     * As {@link #rollback(String, String, boolean)}, for a person who gave a reason: the request
+     * and its reason are ledgered ({@code action.rollback_requested}) before anything else, so
+     * the reason is on record whatever happens next.
+     *
+     * @param reason why; null when there is none to record
+     */
+    public ActionRecord rollback(String actionId, String actor, String reason, boolean force) {
         if (actor == null || actor.isBlank()) {
             throw new IllegalArgumentException("actor is required to roll back an action");
         }
         ActionRecord record = journal.require(actionId);
+        if (reason != null) {
+            journal.note(record, LedgerKinds.ACTION_ROLLBACK_REQUESTED, Stage.RECOVERY, actor, "requested",
+                    Map.of("request.reason", reason, "rollback.force", Boolean.toString(force)));
+        }
         if (!UNDOABLE.contains(record.state())) {
             throw new ActionRefusedException(Refusal.ILLEGAL_STATE, "cannot roll back action " + actionId + ": it is "
                     + record.state().label() + "; only executed or verified actions are rolled back");

@@ -1,21 +1,14 @@
 package io.itdr.core.replay;
 
-import io.itdr.core.act.ActionCoordinator;
-import io.itdr.core.act.ActionSettings;
-import io.itdr.core.act.ExecutorRegistry;
-import io.itdr.core.act.InMemoryActionStore;
-import io.itdr.core.act.KillSwitch;
 import io.itdr.core.audit.InMemoryLedger;
 import io.itdr.core.audit.JsonlFileLedger;
 import io.itdr.core.audit.Ledger;
-import io.itdr.core.decide.PolicyEngine;
-import io.itdr.core.detect.DetectionEngine;
-import io.itdr.core.detect.GeoResolver;
-import io.itdr.core.enrich.Enricher;
-import io.itdr.core.enrich.InventoryLookup;
-import io.itdr.core.enrich.InventoryTagKeys;
 import io.itdr.core.normalize.Printable;
+import io.itdr.core.pipeline.CaseStore;
+import io.itdr.core.pipeline.EventStore;
+import io.itdr.core.pipeline.Intake;
 import io.itdr.core.pipeline.Pipeline;
+import io.itdr.core.pipeline.ResponseEngine;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.telemetry.EventNormalizer;
@@ -29,8 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -45,6 +38,9 @@ import java.util.function.Consumer;
  * <p>Not thread-safe; one run per instance.
  */
 public final class ReplayRunner {
+    /** Events handed to the intake at a time. */
+    private static final int BATCH = 1000;
+
     private final ReplayOptions options;
 
     public ReplayRunner(ReplayOptions options) {
@@ -92,17 +88,31 @@ public final class ReplayRunner {
         ReplayClock clock = new ReplayClock(Instant.EPOCH);
         Ledger ledger = openLedger(clock);
         try {
-            ReplayReport report = new ReplayReport(options,
-                    String.join("+", inputs.stream().map(ReplayInput::source).distinct().toList()));
-            PolicyEngine policy = new PolicyEngine(options.policy(), clock, options.rollbackPaths());
-            ActionCoordinator coordinator = new ActionCoordinator(ledger, new InMemoryActionStore(), ExecutorRegistry.of(Map.of()),
-                    new KillSwitch(ledger, clock), clock, ActionSettings.defaults());
-            Pipeline pipeline = new Pipeline(new Enricher(options.catalog(), InventoryLookup.none(), InventoryTagKeys.defaults()),
-                    new DetectionEngine(options.detection(), GeoResolver.none()), policy, coordinator, ledger, true);
-            TimeOrder order = new TimeOrder(options.reorderWindow(), 200_000, event -> {
-                clock.set(event.time());
-                for (Pipeline.Outcome outcome : pipeline.process(event)) {
+            String source = String.join("+", inputs.stream().map(ReplayInput::source).distinct().toList());
+            ReplayReport report = new ReplayReport(options, source);
+            ResponseEngine engine = ResponseEngine.builder(options.policy(), clock, ledger)
+                    .catalog(options.catalog())
+                    .detection(options.detection())
+                    .rollbackPaths(options.rollbackPaths())
+                    .forceShadow(true)
+                    .build();
+            Intake intake = engine.intake(EventStore.NONE, CaseStore.NONE, new Intake.Observer() {
+                @Override
+                public void before(IdentityEvent event) {
+                    clock.set(event.time());
+                }
+
+                @Override
+                public void outcome(String connectorId, Pipeline.Outcome outcome) {
                     report.onOutcome(outcome);
+                }
+            });
+            List<IdentityEvent> batch = new ArrayList<>(BATCH);
+            TimeOrder order = new TimeOrder(options.reorderWindow(), 200_000, event -> {
+                batch.add(event);
+                if (batch.size() == BATCH) {
+                    intake.accept(source, batch);
+                    batch.clear();
                 }
             });
             Consumer<SourceMerge.Item> into = item -> {
@@ -118,6 +128,7 @@ public final class ReplayRunner {
                 SourceMerge.merge(inputs.stream().<SourceMerge.Reader>map(input -> sink -> read(input, sink)).toList(), into);
             }
             order.flush();
+            intake.accept(source, batch);
             report.onLedger(ledger, options.ledgerFile());
             return report;
         } finally {

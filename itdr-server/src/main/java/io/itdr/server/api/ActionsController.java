@@ -2,12 +2,12 @@ package io.itdr.server.api;
 
 import io.itdr.core.act.ActionRecord;
 import io.itdr.core.act.ActionState;
-import io.itdr.core.audit.LedgerDraft;
 import io.itdr.core.audit.LedgerEntry;
 import io.itdr.core.model.Finding;
-import io.itdr.core.model.Stage;
-import io.itdr.server.engine.Engine;
-import io.itdr.server.store.JdbcActionStore;
+import io.itdr.server.query.ActionQueries;
+import io.itdr.server.query.CaseQueries;
+import io.itdr.server.query.LedgerQueries;
+import io.itdr.server.response.ActionCommands;
 import io.itdr.server.security.Caller;
 import io.itdr.server.security.Role;
 import io.itdr.spi.action.ActionRequest;
@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -43,9 +42,6 @@ import org.springframework.web.util.UriUtils;
 @RestController
 @RequestMapping("/api/v1/actions")
 public class ActionsController {
-    /** Ledger kinds this API writes: a person's reason, recorded before the engine acts on it. */
-    public static final String ROLLBACK_REQUESTED = "action.rollback_requested";
-    public static final String CONFIRM_REQUESTED = "action.confirm_requested";
     /** How far back an action's evidence is looked for among its identity's ledger entries. */
     private static final int LEDGER_SCAN = 5000;
 
@@ -53,7 +49,7 @@ public class ActionsController {
      * An action with when it will be restored automatically (null if it will not) and every
      * ledger entry that cites it, oldest first.
      */
-    public record ActionDetail(ActionRecord action, Instant restoresAt, List<JdbcActionStore.Verdict> verdicts, List<LedgerEntry> ledger) {
+    public record ActionDetail(ActionRecord action, Instant restoresAt, List<ActionQueries.Verdict> verdicts, List<LedgerEntry> ledger) {
     }
 
     /** {@code POST /actions}: ask for {@code rung} on the identity of a stored finding. */
@@ -66,26 +62,32 @@ public class ActionsController {
     public record ConfirmBody(String reason) {
     }
 
-    private final Engine engine;
+    private final ActionQueries actions;
+    private final CaseQueries cases;
+    private final LedgerQueries ledger;
+    private final ActionCommands commands;
 
-    public ActionsController(Engine engine) {
-        this.engine = engine;
+    public ActionsController(ActionQueries actions, CaseQueries cases, LedgerQueries ledger, ActionCommands commands) {
+        this.actions = actions;
+        this.cases = cases;
+        this.ledger = ledger;
+        this.commands = commands;
     }
 
     @GetMapping
     public Paging.Page<ActionRecord> actions(@RequestParam(required = false) String state, @RequestParam(required = false) String identity,
                                              @RequestParam(defaultValue = "50") int limit, @RequestParam(defaultValue = "0") long offset) {
         Paging paging = Paging.of(limit, offset);
-        return paging.page(engine.actions().page(state == null ? null : state(state), identity, paging.limit(), paging.offset()));
+        return paging.page(actions.page(state == null ? null : state(state), identity, paging.limit(), paging.offset()));
     }
 
     @GetMapping("/{id}")
     public ActionDetail action(@PathVariable String id) {
         ActionRecord record = require(id);
-        List<LedgerEntry> evidence = engine.ledger().forIdentity(record.identityKey(), LEDGER_SCAN).stream()
+        List<LedgerEntry> evidence = ledger.forIdentity(record.identityKey(), LEDGER_SCAN).stream()
                 .filter(entry -> id.equals(entry.evidence().get("action.id")))
                 .toList();
-        return new ActionDetail(record, engine.restoresAt(record).orElse(null), engine.actions().verdicts(record.id()), evidence);
+        return new ActionDetail(record, commands.restoresAt(record).orElse(null), actions.verdicts(record.id()), evidence);
     }
 
     @PostMapping
@@ -93,8 +95,8 @@ public class ActionsController {
         String findingId = Inputs.text("findingId", body.findingId(), 300);
         Rung rung = rung(body.rung());
         String reason = Inputs.reason(body.reason());
-        Finding finding = engine.cases().finding(findingId).orElseThrow(() -> ApiProblem.notFound("finding", findingId));
-        ActionRecord held = engine.request(finding, new ActionRequest(rung, new ActionTarget(finding.tenant(), finding.identity(),
+        Finding finding = cases.finding(findingId).orElseThrow(() -> ApiProblem.notFound("finding", findingId));
+        ActionRecord held = commands.request(finding, new ActionRequest(rung, new ActionTarget(finding.tenant(), finding.identity(),
                 credential(finding, body.credentialId())), Map.of()), caller.actor(), reason);
         return ResponseEntity.created(URI.create("/api/v1/actions/" + encode(held.id()))).body(held);
     }
@@ -107,19 +109,16 @@ public class ActionsController {
             caller.require(Role.APPROVER, "forcing a rollback");
         }
         String reason = Inputs.reason(body.reason());
-        ActionRecord record = require(id);
-        note(record, ROLLBACK_REQUESTED, caller, Map.of("request.reason", reason, "rollback.force", Boolean.toString(force)));
-        return engine.rollback(id, caller.actor(), force);
+        require(id);
+        return commands.rollback(id, caller.actor(), reason, force);
     }
 
     /** Keeps an expiring action (a quarantine) in force past its expiry. */
     @PostMapping("/{id}/confirm")
     public ActionRecord confirm(@PathVariable String id, @RequestBody(required = false) ConfirmBody body, @AuthenticationPrincipal Caller caller) {
-        ActionRecord record = require(id);
-        if (body != null && body.reason() != null) {
-            note(record, CONFIRM_REQUESTED, caller, Map.of("request.reason", Inputs.reason(body.reason())));
-        }
-        return engine.confirm(id, caller.actor());
+        require(id);
+        String reason = body != null && body.reason() != null ? Inputs.reason(body.reason()) : null;
+        return commands.confirm(id, caller.actor(), reason);
     }
 
     static String encode(String id) {
@@ -127,15 +126,7 @@ public class ActionsController {
     }
 
     private ActionRecord require(String id) {
-        return engine.actions().find(id).orElseThrow(() -> ApiProblem.notFound("action", id));
-    }
-
-    /** Ledgers a person's reason before the engine acts, so the reason is on record whatever happens next. */
-    private void note(ActionRecord record, String kind, Caller caller, Map<String, String> details) {
-        Map<String, String> evidence = new TreeMap<>(details);
-        evidence.put("action.id", record.id());
-        evidence.put("finding.id", record.findingId());
-        engine.ledger().append(new LedgerDraft(null, Stage.RECOVERY, kind, caller.actor(), record.identityKey(), evidence, "requested"));
+        return actions.find(id).orElseThrow(() -> ApiProblem.notFound("action", id));
     }
 
     private static ActionState state(String label) {

@@ -4,7 +4,7 @@ import io.itdr.core.act.ActionRefusedException;
 import io.itdr.core.act.StaleActionException;
 import io.itdr.core.decide.policy.PolicyException;
 import io.itdr.core.decide.policy.PolicyProblem;
-import io.itdr.server.engine.Ingest;
+import io.itdr.server.intake.Ingest;
 import io.itdr.server.security.ProblemResponses;
 import io.itdr.server.security.RoleRequiredException;
 import io.itdr.spi.ConnectorException;

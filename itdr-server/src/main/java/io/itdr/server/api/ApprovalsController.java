@@ -2,7 +2,8 @@ package io.itdr.server.api;
 
 import io.itdr.core.act.ActionRecord;
 import io.itdr.core.act.ActionState;
-import io.itdr.server.engine.Engine;
+import io.itdr.server.query.ActionQueries;
+import io.itdr.server.response.ActionCommands;
 import io.itdr.server.security.Caller;
 import io.itdr.spi.action.ActionPlan;
 import io.itdr.spi.action.Reversibility;
@@ -41,11 +42,13 @@ public class ApprovalsController {
     public record RejectBody(String reason) {
     }
 
-    private final Engine engine;
+    private final ActionQueries actions;
+    private final ActionCommands commands;
     private final Clock clock;
 
-    public ApprovalsController(Engine engine, Clock clock) {
-        this.engine = engine;
+    public ApprovalsController(ActionQueries actions, ActionCommands commands, Clock clock) {
+        this.actions = actions;
+        this.commands = commands;
         this.clock = clock;
     }
 
@@ -53,7 +56,7 @@ public class ApprovalsController {
     public Paging.Page<Approval> approvals(@RequestParam(defaultValue = "50") int limit, @RequestParam(defaultValue = "0") long offset) {
         Paging paging = Paging.of(limit, offset);
         Instant now = clock.instant();
-        return paging.page(engine.actions().page(ActionState.HELD, null, paging.limit(), paging.offset()).stream()
+        return paging.page(actions.page(ActionState.HELD, null, paging.limit(), paging.offset()).stream()
                 .map(record -> approval(record, now)).toList());
     }
 
@@ -62,12 +65,12 @@ public class ApprovalsController {
     public ActionRecord approve(@PathVariable String actionId, @RequestBody ApproveBody body, @AuthenticationPrincipal Caller caller) {
         String reason = Inputs.reason(body.reason());
         String digest = body.planDigest() == null || body.planDigest().isBlank() ? null : body.planDigest().strip();
-        return engine.approve(actionId, digest, caller.actor(), reason);
+        return commands.approve(actionId, digest, caller.actor(), reason);
     }
 
     @PostMapping("/{actionId}/reject")
     public ActionRecord reject(@PathVariable String actionId, @RequestBody RejectBody body, @AuthenticationPrincipal Caller caller) {
-        return engine.reject(actionId, caller.actor(), Inputs.reason(body.reason()));
+        return commands.reject(actionId, caller.actor(), Inputs.reason(body.reason()));
     }
 
     private static Approval approval(ActionRecord record, Instant now) {

@@ -1,8 +1,8 @@
 package io.itdr.server.api;
 
 import io.itdr.core.act.KillSwitch;
-import io.itdr.server.engine.Automation;
-import io.itdr.server.engine.Engine;
+import io.itdr.core.decide.policy.Policy;
+import io.itdr.server.response.Automation;
 import io.itdr.server.security.Caller;
 import io.itdr.server.security.Role;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -30,16 +30,16 @@ public class AutomationController {
     }
 
     private final Automation automation;
-    private final Engine engine;
+    private final Policy policy;
 
-    public AutomationController(Automation automation, Engine engine) {
+    public AutomationController(Automation automation, Policy policy) {
         this.automation = automation;
-        this.engine = engine;
+        this.policy = policy;
     }
 
     @GetMapping
     public Status status() {
-        return new Status(automation.state(), engine.policy().mode().policyName());
+        return new Status(automation.state(), policy.mode().policyName());
     }
 
     /** Engages ({@code engaged: true}) or releases the kill switch, with a reason; ledgered. */

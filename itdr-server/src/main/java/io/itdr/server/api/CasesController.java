@@ -3,8 +3,8 @@ package io.itdr.server.api;
 import io.itdr.core.act.ActionRecord;
 import io.itdr.core.model.Decision;
 import io.itdr.core.model.Finding;
-import io.itdr.server.engine.Engine;
-import io.itdr.server.store.JdbcCaseStore;
+import io.itdr.server.query.ActionQueries;
+import io.itdr.server.query.CaseQueries;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,52 +29,54 @@ public class CasesController {
     }
 
     /** An incident with its findings, their decisions and the actions on its identity (at most 500 of each). */
-    public record IncidentDetail(JdbcCaseStore.Incident incident, List<Finding> findings, List<Decision> decisions,
+    public record IncidentDetail(CaseQueries.Incident incident, List<Finding> findings, List<Decision> decisions,
                                  List<ActionRecord> actions) {
     }
 
-    private final Engine engine;
+    private final CaseQueries cases;
+    private final ActionQueries actions;
 
-    public CasesController(Engine engine) {
-        this.engine = engine;
+    public CasesController(CaseQueries cases, ActionQueries actions) {
+        this.cases = cases;
+        this.actions = actions;
     }
 
     @GetMapping("/findings")
     public Paging.Page<Finding> findings(@RequestParam(defaultValue = "50") int limit, @RequestParam(defaultValue = "0") long offset) {
         Paging paging = Paging.of(limit, offset);
-        return paging.page(engine.cases().findings(null, paging.limit(), paging.offset()));
+        return paging.page(cases.findings(null, paging.limit(), paging.offset()));
     }
 
     @GetMapping("/findings/{id}")
     public FindingDetail finding(@PathVariable String id) {
-        Finding finding = engine.cases().finding(id).orElseThrow(() -> ApiProblem.notFound("finding", id));
-        return new FindingDetail(finding, engine.cases().decisions(id, DETAIL_ITEMS, 0));
+        Finding finding = cases.finding(id).orElseThrow(() -> ApiProblem.notFound("finding", id));
+        return new FindingDetail(finding, cases.decisions(id, DETAIL_ITEMS, 0));
     }
 
     @GetMapping("/incidents")
-    public Paging.Page<JdbcCaseStore.Incident> incidents(@RequestParam(defaultValue = "50") int limit,
+    public Paging.Page<CaseQueries.Incident> incidents(@RequestParam(defaultValue = "50") int limit,
                                                          @RequestParam(defaultValue = "0") long offset) {
         Paging paging = Paging.of(limit, offset);
-        return paging.page(engine.cases().incidents(paging.limit(), paging.offset()));
+        return paging.page(cases.incidents(paging.limit(), paging.offset()));
     }
 
     @GetMapping("/incidents/{id}")
     public IncidentDetail incident(@PathVariable String id) {
-        JdbcCaseStore.Incident incident = engine.cases().incident(id).orElseThrow(() -> ApiProblem.notFound("incident", id));
-        List<Finding> findings = engine.cases().findings(id, DETAIL_ITEMS, 0);
-        List<Decision> decisions = findings.stream().flatMap(f -> engine.cases().decisions(f.id(), DETAIL_ITEMS, 0).stream()).toList();
+        CaseQueries.Incident incident = cases.incident(id).orElseThrow(() -> ApiProblem.notFound("incident", id));
+        List<Finding> findings = cases.findings(id, DETAIL_ITEMS, 0);
+        List<Decision> decisions = findings.stream().flatMap(f -> cases.decisions(f.id(), DETAIL_ITEMS, 0).stream()).toList();
         return new IncidentDetail(incident, findings, decisions,
-                engine.actions().page(null, incident.identityKey(), DETAIL_ITEMS, 0));
+                actions.page(null, incident.identityKey(), DETAIL_ITEMS, 0));
     }
 
     @GetMapping("/decisions")
     public Paging.Page<Decision> decisions(@RequestParam(defaultValue = "50") int limit, @RequestParam(defaultValue = "0") long offset) {
         Paging paging = Paging.of(limit, offset);
-        return paging.page(engine.cases().decisions(null, paging.limit(), paging.offset()));
+        return paging.page(cases.decisions(null, paging.limit(), paging.offset()));
     }
 
     @GetMapping("/decisions/{id}")
     public Decision decision(@PathVariable String id) {
-        return engine.cases().decision(id).orElseThrow(() -> ApiProblem.notFound("decision", id));
+        return cases.decision(id).orElseThrow(() -> ApiProblem.notFound("decision", id));
     }
 }

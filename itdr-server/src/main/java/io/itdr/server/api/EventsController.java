@@ -1,7 +1,6 @@
 package io.itdr.server.api;
 
-import io.itdr.server.engine.Engine;
-import io.itdr.server.store.JdbcEventStore;
+import io.itdr.server.query.EventQueries;
 import java.time.Instant;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -25,21 +24,21 @@ public class EventsController {
                             Instant receivedAt, String digest, JsonNode event) {
     }
 
-    private final Engine engine;
+    private final EventQueries events;
     private final JsonMapper json;
 
-    public EventsController(Engine engine, JsonMapper json) {
-        this.engine = engine;
+    public EventsController(EventQueries events, JsonMapper json) {
+        this.events = events;
         this.json = json;
     }
 
     @GetMapping
     public Paging.Page<EventView> events(@RequestParam(defaultValue = "50") int limit, @RequestParam(defaultValue = "0") long offset) {
         Paging paging = Paging.of(limit, offset);
-        return paging.page(engine.events().latest(paging.limit(), paging.offset()).stream().map(this::view).toList());
+        return paging.page(events.latest(paging.limit(), paging.offset()).stream().map(this::view).toList());
     }
 
-    private EventView view(JdbcEventStore.EventRow row) {
+    private EventView view(EventQueries.EventRow row) {
         return new EventView(row.seq(), row.connectorId(), row.eventId(), row.identityKey(), row.occurredAt(), row.receivedAt(),
                 row.digest(), row.json() == null ? null : json.readTree(row.json()));
     }

@@ -2,7 +2,7 @@ package io.itdr.server.api;
 
 import io.itdr.server.config.ItdrProperties;
 import io.itdr.server.connector.ConnectorRuntime;
-import io.itdr.server.engine.Ingest;
+import io.itdr.server.intake.Ingest;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorKind;
 import io.swagger.v3.oas.annotations.media.Content;

@@ -2,7 +2,7 @@ package io.itdr.server.api;
 
 import io.itdr.core.audit.LedgerEntry;
 import io.itdr.core.audit.LedgerVerification;
-import io.itdr.server.engine.Engine;
+import io.itdr.server.query.LedgerQueries;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -22,10 +22,10 @@ public class LedgerController {
         }
     }
 
-    private final Engine engine;
+    private final LedgerQueries ledger;
 
-    public LedgerController(Engine engine) {
-        this.engine = engine;
+    public LedgerController(LedgerQueries ledger) {
+        this.ledger = ledger;
     }
 
     @GetMapping
@@ -34,7 +34,7 @@ public class LedgerController {
             throw ApiProblem.badInput("from", "sequence numbers start at 1, not " + from);
         }
         Paging paging = Paging.of(limit, 0);
-        List<LedgerEntry> entries = engine.ledger().read(from, paging.limit());
+        List<LedgerEntry> entries = ledger.read(from, paging.limit());
         Long next = entries.size() < paging.limit() ? null : entries.get(entries.size() - 1).seq() + 1;
         return new Entries(entries, from, paging.limit(), next);
     }
@@ -42,6 +42,6 @@ public class LedgerController {
     /** Recomputes every hash and link: {@code {intact, entriesChecked, firstBrokenSeq, reason}}. */
     @GetMapping("/verify")
     public LedgerVerification verify() {
-        return engine.ledger().verify();
+        return ledger.verify();
     }
 }

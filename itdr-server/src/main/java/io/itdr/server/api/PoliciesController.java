@@ -8,7 +8,6 @@ import io.itdr.core.decide.policy.EscalationRule;
 import io.itdr.core.decide.policy.Policy;
 import io.itdr.core.decide.policy.PolicyLoader;
 import io.itdr.core.decide.policy.RecoveryRule;
-import io.itdr.server.engine.Engine;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
@@ -36,18 +35,18 @@ public class PoliciesController {
     private static final long MAX_POLICY_BYTES = 1024 * 1024;
     private static final String CANDIDATE = "request";
 
-    private final Engine engine;
+    private final Policy policy;
     private final PolicyDryRun dryRun;
 
-    public PoliciesController(Engine engine, PolicyDryRun dryRun) {
-        this.engine = engine;
+    public PoliciesController(Policy policy, PolicyDryRun dryRun) {
+        this.policy = policy;
         this.dryRun = dryRun;
     }
 
     /** The loaded policy: name, version, sha256, mode, maturity, and a summary of rules, guardrails, escalation, budgets and recovery. */
     @GetMapping
     public Map<String, Object> policy() {
-        return summary(engine.policy());
+        return summary(policy);
     }
 
     /** 200 with the policy's summary when it is valid; 422 listing every problem otherwise. */

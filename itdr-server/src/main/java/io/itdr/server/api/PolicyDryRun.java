@@ -1,13 +1,13 @@
 package io.itdr.server.api;
 
 import io.itdr.core.decide.policy.Policy;
+import io.itdr.core.enrich.IdentityCatalog;
 import io.itdr.core.normalize.EventJson;
 import io.itdr.core.normalize.NormalizedEventNormalizer;
 import io.itdr.core.replay.ReplayOptions;
 import io.itdr.core.replay.ReplayReport;
 import io.itdr.core.replay.ReplayRunner;
-import io.itdr.server.engine.Engine;
-import io.itdr.server.store.JdbcEventStore;
+import io.itdr.server.query.EventQueries;
 import io.itdr.spi.event.IdentityEvent;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -37,11 +37,13 @@ public class PolicyDryRun {
     public static final int MAX_EVENTS = 100_000;
     private static final int PAGE = 1000;
 
-    private final Engine engine;
+    private final EventQueries events;
+    private final IdentityCatalog catalog;
     private final Semaphore running = new Semaphore(1);
 
-    public PolicyDryRun(Engine engine) {
-        this.engine = engine;
+    public PolicyDryRun(EventQueries events, IdentityCatalog catalog) {
+        this.events = events;
+        this.catalog = catalog;
     }
 
     /**
@@ -52,7 +54,7 @@ public class PolicyDryRun {
         if (events < 1 || events > MAX_EVENTS) {
             throw ApiProblem.badInput("limit", "must be between 1 and " + MAX_EVENTS + ", not " + events);
         }
-        if (engine.events().retention() != JdbcEventStore.Retention.FULL) {
+        if (!this.events.keepsBodies()) {
             throw ApiProblem.conflict("events-not-retained", "the server keeps only digests of events "
                     + "(itdr.events.retention=digest); a dry-run needs their bodies (retention full)");
         }
@@ -65,7 +67,7 @@ public class PolicyDryRun {
             Path file = Files.createTempFile("itdr-dry-run-", ".jsonl");
             try {
                 write(file, stored);
-                ReplayReport report = new ReplayRunner(ReplayOptions.of(policy, engine.catalog(), null, null))
+                ReplayReport report = new ReplayRunner(ReplayOptions.of(policy, catalog, null, null))
                         .run("stored", new NormalizedEventNormalizer(), List.of(file));
                 Map<String, Object> result = new LinkedHashMap<>(report.toMap());
                 result.put("source", "stored events (latest " + stored.size() + ")");
@@ -84,7 +86,7 @@ public class PolicyDryRun {
     private List<IdentityEvent> latest(int count) {
         List<IdentityEvent> events = new ArrayList<>();
         for (long offset = 0; events.size() < count; offset += PAGE) {
-            List<JdbcEventStore.EventRow> page = engine.events().latest(Math.min(PAGE, count - events.size()), offset);
+            List<EventQueries.EventRow> page = this.events.latest(Math.min(PAGE, count - events.size()), offset);
             page.stream().filter(row -> row.json() != null).forEach(row -> events.add(EventJson.read(row.json())));
             if (page.size() < PAGE) {
                 break;

@@ -1,5 +1,7 @@
 package io.itdr.server.store;
 
+import io.itdr.server.query.ActionQueries;
+
 import io.itdr.core.act.ActionRecord;
 import io.itdr.core.act.ActionState;
 import io.itdr.core.act.ActionStore;
@@ -26,7 +28,7 @@ import javax.sql.DataSource;
  * same statement ({@code WHERE version = ?}), so two writers, in this process or in two replicas,
  * can never both move one action. Thread-safe.
  */
-public final class JdbcActionStore implements ActionStore {
+public final class JdbcActionStore implements ActionStore, ActionQueries {
     private final DataSource dataSource;
 
     public JdbcActionStore(DataSource dataSource) {
@@ -107,10 +109,6 @@ public final class JdbcActionStore implements ActionStore {
                 states.stream().map(ActionState::label).sorted().map(Object.class::cast).toList());
     }
 
-    /** A person's verdict on a held action, as stored in {@code approvals}. */
-    public record Verdict(String actionId, String verdict, String actor, String reason, Instant decidedAt) {
-    }
-
     /** Records an approval or rejection with its reason (the ledger has it too; this is for queries). */
     public void recordVerdict(Verdict verdict) {
         try (Connection connection = dataSource.getConnection();
@@ -128,6 +126,7 @@ public final class JdbcActionStore implements ActionStore {
     }
 
     /** The verdicts on one action, oldest first. */
+    @Override
     public List<Verdict> verdicts(String actionId) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(
@@ -149,6 +148,7 @@ public final class JdbcActionStore implements ActionStore {
     /**
      * A page of actions, newest first; {@code state} and {@code identityKey} filter when not null.
      */
+    @Override
     public List<ActionRecord> page(ActionState state, String identityKey, int limit, long offset) {
         StringBuilder sql = new StringBuilder("SELECT id, body FROM actions WHERE 1 = 1");
         List<Object> arguments = new ArrayList<>();
@@ -167,6 +167,7 @@ public final class JdbcActionStore implements ActionStore {
     }
 
     /** How many actions are in each state (for metrics); states with none are absent. */
+    @Override
     public Map<ActionState, Long> countByState() {
         Map<ActionState, Long> counts = new EnumMap<>(ActionState.class);
         try (Connection connection = dataSource.getConnection();

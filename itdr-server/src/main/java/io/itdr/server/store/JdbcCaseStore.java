@@ -1,5 +1,8 @@
 package io.itdr.server.store;
 
+import io.itdr.core.pipeline.CaseStore;
+import io.itdr.server.query.CaseQueries;
+
 import io.itdr.core.model.Decision;
 import io.itdr.core.model.Finding;
 import java.sql.Connection;
@@ -23,12 +26,7 @@ import javax.sql.DataSource;
  * the grouping window before this one, otherwise it opens a new incident. Thread-safe; findings of
  * one identity are recorded in order (the engine processes one identity's events in order).
  */
-public final class JdbcCaseStore {
-    /** One incident as stored. */
-    public record Incident(String id, String identityKey, String platform, String status, Instant openedAt,
-                           Instant updatedAt, int findingCount, String summary) {
-    }
-
+public final class JdbcCaseStore implements CaseStore, CaseQueries {
     private final DataSource dataSource;
     private final Duration groupingWindow;
 
@@ -43,7 +41,17 @@ public final class JdbcCaseStore {
      *
      * @return the id of the incident the finding belongs to
      */
-    public String record(Finding finding, Decision decision, Instant now) {
+    @Override
+    public void record(Finding finding, Decision decision, Instant now) {
+        file(finding, decision, now);
+    }
+
+    /**
+     * As {@link #record}, saying where the finding was filed.
+     *
+     * @return the id of the incident the finding belongs to
+     */
+    public String file(Finding finding, Decision decision, Instant now) {
         try {
             return Sql.inTransaction(dataSource, connection -> {
                 Optional<String> known = incidentOf(connection, finding.id());
@@ -127,6 +135,7 @@ public final class JdbcCaseStore {
     }
 
     /** Findings newest first; {@code incidentId} filters when not null. */
+    @Override
     public List<Finding> findings(String incidentId, int limit, long offset) {
         return incidentId == null
                 ? bodies("SELECT id, body FROM findings ORDER BY created_at DESC, id LIMIT ? OFFSET ?", Finding.class, limit, offset)
@@ -134,11 +143,13 @@ public final class JdbcCaseStore {
                         Finding.class, incidentId, limit, offset);
     }
 
+    @Override
     public Optional<Finding> finding(String id) {
         return bodies("SELECT id, body FROM findings WHERE id = ?", Finding.class, id).stream().findFirst();
     }
 
     /** Decisions newest first; {@code findingId} filters when not null. */
+    @Override
     public List<Decision> decisions(String findingId, int limit, long offset) {
         return findingId == null
                 ? bodies("SELECT id, body FROM decisions ORDER BY created_at DESC, id LIMIT ? OFFSET ?", Decision.class, limit, offset)
@@ -146,14 +157,17 @@ public final class JdbcCaseStore {
                         Decision.class, findingId, limit, offset);
     }
 
+    @Override
     public Optional<Decision> decision(String id) {
         return bodies("SELECT id, body FROM decisions WHERE id = ?", Decision.class, id).stream().findFirst();
     }
 
+    @Override
     public List<Incident> incidents(int limit, long offset) {
         return incidentRows("SELECT * FROM incidents ORDER BY updated_at DESC, id LIMIT ? OFFSET ?", limit, offset);
     }
 
+    @Override
     public Optional<Incident> incident(String id) {
         return incidentRows("SELECT * FROM incidents WHERE id = ?", id).stream().findFirst();
     }

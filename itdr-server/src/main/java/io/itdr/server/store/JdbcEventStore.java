@@ -1,5 +1,8 @@
 package io.itdr.server.store;
 
+import io.itdr.core.pipeline.EventStore;
+import io.itdr.server.query.EventQueries;
+
 import io.itdr.core.normalize.EventJson;
 import io.itdr.spi.event.IdentityEvent;
 import java.nio.charset.StandardCharsets;
@@ -26,20 +29,12 @@ import javax.sql.DataSource;
  * too (what policy dry-runs read). An event already stored under the same connector and event id
  * is skipped, so redelivered batches store nothing twice. Thread-safe.
  */
-public final class JdbcEventStore {
+public final class JdbcEventStore implements EventStore, EventQueries {
     /** What is kept of each event. */
     public enum Retention { FULL, DIGEST }
 
     /** One event as stored. */
     public record StoredEvent(long seq, String connectorId, Instant receivedAt, String digest, IdentityEvent event) {
-    }
-
-    /**
-     * One row of the events table as people list it: the normalized JSON in {@code json} under
-     * {@link Retention#FULL}, null when only the digest is kept.
-     */
-    public record EventRow(long seq, String connectorId, String eventId, String identityKey, Instant occurredAt,
-                           Instant receivedAt, String digest, String json) {
     }
 
     private static final int IN_LIST = 500;
@@ -64,11 +59,17 @@ public final class JdbcEventStore {
         return retention;
     }
 
+    @Override
+    public boolean keepsBodies() {
+        return retention == Retention.FULL;
+    }
+
     /**
      * Stores the events of one connector that are not stored yet, in one transaction.
      *
      * @return the events that were new (in the order given); the caller processes only these
      */
+    @Override
     public List<IdentityEvent> append(String connectorId, List<IdentityEvent> events, Instant receivedAt) {
         if (events.isEmpty()) {
             return List.of();
@@ -107,6 +108,7 @@ public final class JdbcEventStore {
     }
 
     /** The events of {@code batch} not stored yet (nor repeated within the batch), in the order given. */
+    @Override
     public List<IdentityEvent> unseen(String connectorId, List<IdentityEvent> batch) {
         if (batch.isEmpty()) {
             return List.of();
@@ -156,6 +158,7 @@ public final class JdbcEventStore {
     }
 
     /** A page of stored events, newest first, with or without bodies (listing; dry-runs of the latest events). */
+    @Override
     public List<EventRow> latest(int limit, long offset) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT seq, connector_id, event_id, identity_key, occurred_at, "

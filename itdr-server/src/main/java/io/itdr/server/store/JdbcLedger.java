@@ -1,5 +1,7 @@
 package io.itdr.server.store;
 
+import io.itdr.server.query.LedgerQueries;
+
 import io.itdr.core.audit.Ledger;
 import io.itdr.core.audit.LedgerDraft;
 import io.itdr.core.audit.LedgerEntry;
@@ -33,7 +35,7 @@ import javax.sql.DataSource;
  * table (a second replica) makes this one's insert collide on the sequence number; the append then
  * re-reads the head and chains again, so the chain stays linear.
  */
-public final class JdbcLedger implements Ledger {
+public final class JdbcLedger implements Ledger, LedgerQueries {
     private static final String COLUMNS =
             "seq, time_utc, incident_id, stage, kind, actor, identity_key, evidence, result, prev_hash, hash";
     private static final int CHAIN_ATTEMPTS = 3;
@@ -157,6 +159,7 @@ public final class JdbcLedger implements Ledger {
      * The latest {@code max} entries about one identity, oldest first (an action's evidence is
      * among its identity's entries; the index {@code ledger_identity} serves this).
      */
+    @Override
     public List<LedgerEntry> forIdentity(String identityKey, int max) {
         Objects.requireNonNull(identityKey, "identityKey");
         try (Connection connection = dataSource.getConnection();
@@ -181,6 +184,7 @@ public final class JdbcLedger implements Ledger {
      * Checks the whole stored chain, page by page (memory stays flat in the ledger's length): every
      * hash recomputed, every link to the previous entry, no gap in the sequence.
      */
+    @Override
     public LedgerVerification verify() {
         return LedgerVerifier.verify(() -> new PagedEntries(1000));
     }

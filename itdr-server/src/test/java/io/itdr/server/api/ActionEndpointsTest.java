@@ -27,13 +27,13 @@ class ActionEndpointsTest extends ApiServerTest {
     }
 
     private ActionRecord quarantineOf(Finding finding) {
-        return engine.actions().page(null, finding.identityKey(), 10, 0).stream()
+        return actions.page(null, finding.identityKey(), 10, 0).stream()
                 .filter(a -> a.plan().request().rung().policyName().equals("quarantine_session")).findFirst().orElseThrow();
     }
 
     @Test
     void aPersonsRequestIsHeldAndOnlyAnotherApproverMayApproveIt() {
-        Finding finding = Sessions.replayed(engine, "team1-payments");
+        Finding finding = Sessions.replayed(server, "team1-payments");
         ApiClient alice = new ApiClient(port, issue("alice-bot", Role.APPROVER));
 
         ApiClient.Response requested = alice.post("/api/v1/actions", json("findingId", finding.id(), "rung", "disable_identity",
@@ -90,7 +90,7 @@ class ActionEndpointsTest extends ApiServerTest {
 
     @Test
     void anActionShowsItsPlanStateAndEvidenceAndIsConfirmedAndRolledBackByItsEncodedId() {
-        Finding finding = Sessions.replayed(engine, "team2-orders");
+        Finding finding = Sessions.replayed(server, "team2-orders");
         ActionRecord quarantine = quarantineOf(finding);
         assertThat(quarantine.state()).isEqualTo(ActionState.VERIFIED);
         assertThat(quarantine.id()).contains("/action/");
@@ -146,7 +146,7 @@ class ActionEndpointsTest extends ApiServerTest {
 
     @Test
     void aHeldActionIsRejectedWithAReasonAndTheKillSwitchStopsApprovals() {
-        Finding finding = Sessions.replayed(engine, "team3-billing");
+        Finding finding = Sessions.replayed(server, "team3-billing");
         ApiClient.Response requested = as(Role.RESPONDER).post("/api/v1/actions", json("findingId", finding.id(),
                 "rung", "disable_identity", "reason", "needs a second look"));
         assertThat(requested.status()).as(requested.toString()).isEqualTo(201);

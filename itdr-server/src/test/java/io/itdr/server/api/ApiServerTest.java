@@ -1,6 +1,6 @@
 package io.itdr.server.api;
 
-import io.itdr.server.engine.Engine;
+import io.itdr.server.query.ActionQueries;
 import io.itdr.server.security.Role;
 import java.util.Arrays;
 import java.util.Map;
@@ -18,7 +18,7 @@ public abstract class ApiServerTest {
 
     protected final TestServer server = TestServer.get();
     protected final int port = server.port();
-    protected final Engine engine = server.bean(Engine.class);
+    protected final ActionQueries actions = server.bean(ActionQueries.class);
     protected final DataSource dataSource = server.bean(DataSource.class);
 
     protected TestEstate estate() {

@@ -16,7 +16,7 @@ class ReadEndpointsTest extends ApiServerTest {
 
     @Test
     void aFindingIsListedWithItsDecisionIncidentAndEvents() {
-        Finding finding = Sessions.replayed(engine, "team4-reports");
+        Finding finding = Sessions.replayed(server, "team4-reports");
         ApiClient viewer = as(Role.VIEWER);
 
         JsonNode detail = viewer.get("/api/v1/findings/" + finding.id()).json();
@@ -50,7 +50,7 @@ class ReadEndpointsTest extends ApiServerTest {
 
     @Test
     void theLedgerIsReadInPagesAndVerified() {
-        Sessions.replayed(engine, "team5-ledger");
+        Sessions.replayed(server, "team5-ledger");
         JsonNode page = as(Role.VIEWER).get("/api/v1/ledger?from=2&limit=3").json();
         assertThat(page.get("entries").valueStream().map(e -> e.get("seq").asLong())).containsExactly(2L, 3L, 4L);
         assertThat(page.get("next").asLong()).isEqualTo(5);
@@ -105,7 +105,7 @@ class ReadEndpointsTest extends ApiServerTest {
         assertThat(valid.get("valid").asBoolean()).isTrue();
         assertThat(valid.get("mode").asString()).isEqualTo("shadow");
 
-        Sessions.replayed(engine, "team6-dry-run");
+        Sessions.replayed(server, "team6-dry-run");
         ApiClient.Response dryRun = admin().postText("/api/v1/policies/dry-run?limit=1000", shipped, "text/plain");
         assertThat(dryRun.status()).as(dryRun.toString()).isEqualTo(200);
         JsonNode report = dryRun.json();

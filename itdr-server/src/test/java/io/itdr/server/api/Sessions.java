@@ -2,7 +2,8 @@ package io.itdr.server.api;
 
 import io.itdr.connector.aws.act.IamSandbox;
 import io.itdr.core.model.Finding;
-import io.itdr.server.engine.Engine;
+import io.itdr.server.intake.EventIntake;
+import io.itdr.server.query.CaseQueries;
 import io.itdr.spi.event.CredentialRef;
 import io.itdr.spi.event.EventCategory;
 import io.itdr.spi.event.IdentityEvent;
@@ -26,17 +27,17 @@ public final class Sessions {
     }
 
     /** Creates the role {@code roleName} in the sandbox, replays its session, and returns the finding. */
-    public static Finding replayed(Engine engine, String roleName) {
+    public static Finding replayed(TestServer server, String roleName) {
         IamSandbox iam = TestEstate.get().iam;
         synchronized (iam) {
             iam.roles.put(roleName, new IamSandbox.Role());
         }
         String arn = "arn:aws:iam::" + TestEstate.ACCOUNT + ":role/" + roleName;
-        engine.accept("aws", List.of(
+        server.bean(EventIntake.class).accept("aws", List.of(
                 call(roleName + "-own", arn, T0, new Source("10.20.0.5", 16509L, "AMAZON-02", null, "aws-sdk-java/2.57.8", false)),
                 call(roleName + "-replay", arn, T0.plusSeconds(240),
                         new Source("203.0.113.9", 14061L, "DIGITALOCEAN", null, "python-requests/2.31", false))));
-        return engine.cases().findings(null, 500, 0).stream().filter(f -> f.identity().id().equals(arn)).findFirst()
+        return server.bean(CaseQueries.class).findings(null, 500, 0).stream().filter(f -> f.identity().id().equals(arn)).findFirst()
                 .orElseThrow(() -> new AssertionError("no finding for " + arn));
     }
 

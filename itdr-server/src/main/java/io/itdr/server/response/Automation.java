@@ -1,4 +1,4 @@
-package io.itdr.server.engine;
+package io.itdr.server.response;
 
 import io.itdr.core.act.KillSwitch;
 import io.itdr.server.store.JdbcAutomationStore;
@@ -13,10 +13,10 @@ public final class Automation {
     private final KillSwitch killSwitch;
     private final JdbcAutomationStore store;
 
-    public Automation(KillSwitch killSwitch, JdbcAutomationStore store) {
+    public Automation(KillSwitch killSwitch, JdbcAutomationStore store, String systemActor) {
         this.killSwitch = Objects.requireNonNull(killSwitch, "killSwitch");
         this.store = Objects.requireNonNull(store, "store");
-        store.load().filter(KillSwitch.State::engaged).ifPresent(previous -> killSwitch.engage(Engine.SYSTEM_ACTOR,
+        store.load().filter(KillSwitch.State::engaged).ifPresent(previous -> killSwitch.engage(systemActor,
                 "engaged again at start-up: it was engaged by " + previous.actor() + " at " + previous.since() + ": " + previous.reason()));
     }
 

@@ -1,7 +1,10 @@
-package io.itdr.server.engine;
+package io.itdr.server.metrics;
 
+import io.itdr.core.pipeline.ResponseEngine;
 import io.itdr.server.connector.BulkheadedActionExecutor;
 import io.itdr.server.connector.ConnectorRuntime;
+import io.itdr.server.query.ActionQueries;
+import io.itdr.server.query.LedgerQueries;
 
 import io.itdr.core.act.ActionState;
 import io.itdr.core.decide.BudgetTracker;
@@ -15,29 +18,33 @@ import org.springframework.stereotype.Component;
  * The engine's gauges for Prometheus ({@code /actuator/prometheus}): holds pending, actions by
  * state, budget left and breakers tripped per budget, the ledger's size, and each connector's
  * health and action bulkhead. Counters of events, findings and decisions are kept where they
- * happen ({@link TelemetryPoller}, {@link Engine}).
+ * happen ({@code io.itdr.server.intake.EventIntake}).
  */
 @Component
 public class EngineMetrics implements MeterBinder {
-    private final Engine engine;
+    private final ResponseEngine engine;
+    private final ActionQueries actions;
+    private final LedgerQueries ledger;
     private final ConnectorRuntime connectors;
     private final Clock clock;
 
-    public EngineMetrics(Engine engine, ConnectorRuntime connectors, Clock clock) {
+    public EngineMetrics(ResponseEngine engine, ActionQueries actions, LedgerQueries ledger, ConnectorRuntime connectors, Clock clock) {
         this.engine = engine;
+        this.actions = actions;
+        this.ledger = ledger;
         this.connectors = connectors;
         this.clock = clock;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        Gauge.builder("itdr.holds.pending", engine, e -> e.actions().countByState().getOrDefault(ActionState.HELD, 0L))
+        Gauge.builder("itdr.holds.pending", actions, a -> a.countByState().getOrDefault(ActionState.HELD, 0L))
                 .description("actions held for approval").register(registry);
         for (ActionState state : ActionState.values()) {
-            Gauge.builder("itdr.actions", engine, e -> e.actions().countByState().getOrDefault(state, 0L))
+            Gauge.builder("itdr.actions", actions, a -> a.countByState().getOrDefault(state, 0L))
                     .tag("state", state.label()).description("actions by lifecycle state").register(registry);
         }
-        Gauge.builder("itdr.ledger.entries", engine, e -> e.ledger().size()).description("entries in the audit ledger").register(registry);
+        Gauge.builder("itdr.ledger.entries", ledger, LedgerQueries::size).description("entries in the audit ledger").register(registry);
         BudgetTracker budgets = engine.policyEngine().budgets();
         budgets.budgets().forEach(budget -> {
             Gauge.builder("itdr.budget.remaining", budgets, b -> remaining(b, budget.id()))

@@ -1,5 +1,6 @@
-package io.itdr.server.engine;
+package io.itdr.server.intake;
 
+import io.itdr.core.pipeline.Intake;
 import io.itdr.server.connector.ConnectorRuntime;
 
 import io.itdr.spi.Capability;
@@ -37,10 +38,10 @@ public class Ingest {
     private static final int REJECTIONS_LISTED = 20;
 
     private final ConnectorRuntime connectors;
-    private final Engine engine;
-    public Ingest(ConnectorRuntime connectors, Engine engine) {
+    private final EventIntake intake;
+    public Ingest(ConnectorRuntime connectors, EventIntake intake) {
         this.connectors = connectors;
-        this.engine = engine;
+        this.intake = intake;
     }
 
     public Result accept(String connectorId, String name, String mediaType, InputStream body) {
@@ -61,7 +62,7 @@ public class Ingest {
                 rejections.add(rejection);
             }
         });
-        Engine.BatchResult result = engine.accept(connectorId, events, rejections);
+        Intake.BatchResult result = intake.accept(connectorId, events, rejections);
         managed.status().pushed(result.accepted(), rejections.size());
         return new Result(connectorId, result.accepted(), result.duplicates(), rejections.size(), result.findings(),
                 List.copyOf(rejections.subList(0, Math.min(REJECTIONS_LISTED, rejections.size()))));

@@ -1,0 +1,95 @@
+package io.itdr.core.pipeline;
+
+import io.itdr.spi.event.IdentityEvent;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one intake loop (DESIGN §3), used by the server for polled and pushed telemetry, by {@code
+ * itdr replay} and by the benchmarks: of a connector's batch, the events not seen before go
+ * through the {@link Pipeline} in order; each finding and its decision are filed in the {@link
+ * CaseStore} as they happen; then the events are stored in the {@link EventStore}.
+ *
+ * <p>Events are stored after they were processed: if processing stops (the ledger or the database
+ * fails, the process dies), the events not processed are not stored, the connector's cursor is not
+ * advanced, and they come again; processing one again is harmless, because findings, decisions and
+ * actions have deterministic ids and an action that exists is never carried out twice.
+ *
+ * <p>Thread-safe. Each connector's batches are processed one at a time, in order (an identity
+ * belongs to one platform, so its events stay in order); different connectors' batches run side by
+ * side.
+ */
+public final class Intake {
+
+    /** What one batch led to. */
+    public record BatchResult(int received, int accepted, int duplicates, int findings, int actions) {
+    }
+
+    /** Sees each event before it is processed and each outcome after. Called under the connector's lock. */
+    public interface Observer {
+        Observer NONE = new Observer() {
+        };
+
+        /** Before {@code event} is processed (a replay moves its clock to the event's time here). */
+        default void before(IdentityEvent event) {
+        }
+
+        /** After a finding of a {@code connectorId} event was decided and filed. */
+        default void outcome(String connectorId, Pipeline.Outcome outcome) {
+        }
+    }
+
+    private final Pipeline pipeline;
+    private final EventStore events;
+    private final CaseStore cases;
+    private final Clock clock;
+    private final Observer observer;
+    /** One lock per connector: a connector's identities are its own, so each one's events stay in order. */
+    private final Map<String, ReentrantLock> processing = new ConcurrentHashMap<>();
+
+    Intake(Pipeline pipeline, EventStore events, CaseStore cases, Clock clock, Observer observer) {
+        this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+        this.events = Objects.requireNonNull(events, "events");
+        this.cases = Objects.requireNonNull(cases, "cases");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.observer = Objects.requireNonNull(observer, "observer");
+    }
+
+    /**
+     * Processes and stores the events of {@code batch} not seen before.
+     *
+     * @throws io.itdr.core.audit.LedgerException when the ledger cannot be written (the events
+     *         processed until then are stored; the rest are not, and come again)
+     */
+    public BatchResult accept(String connectorId, List<IdentityEvent> batch) {
+        ReentrantLock lock = processing.computeIfAbsent(connectorId, id -> new ReentrantLock());
+        lock.lock();
+        try {
+            List<IdentityEvent> fresh = events.unseen(connectorId, batch);
+            int findings = 0;
+            int acted = 0;
+            int processed = 0;
+            try {
+                for (IdentityEvent event : fresh) {
+                    observer.before(event);
+                    for (Pipeline.Outcome outcome : pipeline.process(event)) {
+                        cases.record(outcome.finding(), outcome.decision(), clock.instant());
+                        observer.outcome(connectorId, outcome);
+                        findings++;
+                        acted += outcome.actions().size();
+                    }
+                    processed++;
+                }
+            } finally {
+                events.append(connectorId, fresh.subList(0, processed), clock.instant());
+            }
+            return new BatchResult(batch.size(), fresh.size(), batch.size() - fresh.size(), findings, acted);
+        } finally {
+            lock.unlock();
+        }
+    }
+}

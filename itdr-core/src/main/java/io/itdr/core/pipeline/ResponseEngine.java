@@ -1,0 +1,219 @@
+package io.itdr.core.pipeline;
+
+import io.itdr.core.act.ActionCoordinator;
+import io.itdr.core.act.ActionJournal;
+import io.itdr.core.act.ActionSettings;
+import io.itdr.core.act.ActionStore;
+import io.itdr.core.act.ExecutorRegistry;
+import io.itdr.core.act.InMemoryActionStore;
+import io.itdr.core.act.KillSwitch;
+import io.itdr.core.audit.Ledger;
+import io.itdr.core.decide.PolicyEngine;
+import io.itdr.core.decide.RollbackPaths;
+import io.itdr.core.decide.policy.Policy;
+import io.itdr.core.decide.policy.RecoveryRule;
+import io.itdr.core.detect.DetectionEngine;
+import io.itdr.core.detect.DetectionSettings;
+import io.itdr.core.detect.GeoResolver;
+import io.itdr.core.enrich.Enricher;
+import io.itdr.core.enrich.IdentityCatalog;
+import io.itdr.core.enrich.InventoryLookup;
+import io.itdr.core.enrich.InventoryTagKeys;
+import io.itdr.core.recover.QuarantineExpiry;
+import io.itdr.core.recover.Rollback;
+import io.itdr.spi.action.Rung;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The engine, assembled in one place (DESIGN §3): enrichment, detection, the policy with its
+ * guardrails and budgets, the gate and the action coordinator, rollback and quarantine expiry,
+ * all over one ledger, one action store and one kill switch. The central server, {@code itdr
+ * replay}, the policy dry-run and the benchmarks build their engine here, so what a replay or a
+ * benchmark measures is what the server runs; events come in through {@link #intake}.
+ *
+ * <p>Built with {@link #builder(Policy, Clock, Ledger)}; what is not given takes the server's
+ * defaults: detection tuned by the policy's {@code detection} section, no catalog (every owner
+ * unknown), no inventory, no executors (nothing can act), the platforms' documented rollback
+ * paths, an in-memory action store, a new kill switch.
+ *
+ * <p>Thread-safety is that of the parts: the coordinator, rollback, expiry and kill switch are
+ * thread-safe; the pipeline is not (its {@link Intake} serialises each connector's batches).
+ */
+public final class ResponseEngine {
+    private final Policy policy;
+    private final IdentityCatalog catalog;
+    private final Clock clock;
+    private final PolicyEngine policyEngine;
+    private final ActionCoordinator coordinator;
+    private final Rollback rollback;
+    private final QuarantineExpiry expiry;
+    private final KillSwitch killSwitch;
+    private final Pipeline pipeline;
+
+    private ResponseEngine(Builder b) {
+        this.policy = b.policy;
+        this.catalog = b.catalog;
+        this.clock = b.clock;
+        this.killSwitch = b.killSwitch != null ? b.killSwitch : new KillSwitch(b.ledger, b.clock);
+        this.policyEngine = new PolicyEngine(b.policy, b.clock, b.rollbackPaths);
+        ActionJournal journal = new ActionJournal(b.ledger, b.actions, b.clock);
+        this.coordinator = new ActionCoordinator(journal, b.executors, killSwitch, b.actionSettings);
+        this.rollback = new Rollback(journal, b.executors);
+        this.expiry = new QuarantineExpiry(journal, rollback, killSwitch, expiries(b.policy), b.actionSettings.systemActor());
+        DetectionSettings detection = b.detection != null ? b.detection
+                : DetectionSettings.defaults().tunedBy(b.policy.detectionTuning());
+        this.pipeline = new Pipeline(new Enricher(b.catalog, b.inventory, b.tagKeys), new DetectionEngine(detection, b.geo),
+                policyEngine, coordinator, b.ledger, b.forceShadow);
+    }
+
+    /**
+     * Starts an assembly of {@code policy} on {@code clock}, writing to {@code ledger}. A replay
+     * passes a clock it moves to each event's time ({@link Intake.Observer#before}).
+     */
+    public static Builder builder(Policy policy, Clock clock, Ledger ledger) {
+        return new Builder(policy, clock, ledger);
+    }
+
+    /** The automatic restore time of each rung the policy's recovery rules expire. */
+    private static Map<Rung, Duration> expiries(Policy policy) {
+        Map<Rung, Duration> expiries = new EnumMap<>(Rung.class);
+        for (RecoveryRule rule : policy.recovery()) {
+            if (rule.autoRestore()) {
+                expiries.put(rule.rung(), rule.expiresAfter());
+            }
+        }
+        return expiries;
+    }
+
+    /**
+     * The one intake loop over this engine: a batch's unseen events through the pipeline, their
+     * findings and decisions filed in {@code cases}, then the events stored in {@code events}.
+     */
+    public Intake intake(EventStore events, CaseStore cases, Intake.Observer observer) {
+        return new Intake(pipeline, events, cases, clock, observer);
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    public IdentityCatalog catalog() {
+        return catalog;
+    }
+
+    public PolicyEngine policyEngine() {
+        return policyEngine;
+    }
+
+    public ActionCoordinator coordinator() {
+        return coordinator;
+    }
+
+    public Rollback rollback() {
+        return rollback;
+    }
+
+    public QuarantineExpiry expiry() {
+        return expiry;
+    }
+
+    public KillSwitch killSwitch() {
+        return killSwitch;
+    }
+
+    /** The pipeline itself, for callers that drive single events (micro-benchmarks, tests); others use {@link #intake}. */
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    /** Collects the parts of one engine. Not thread-safe; build once. */
+    public static final class Builder {
+        private final Policy policy;
+        private final Clock clock;
+        private final Ledger ledger;
+        private IdentityCatalog catalog = IdentityCatalog.empty();
+        private InventoryLookup inventory = InventoryLookup.none();
+        private InventoryTagKeys tagKeys = InventoryTagKeys.defaults();
+        private DetectionSettings detection;
+        private GeoResolver geo = GeoResolver.none();
+        private ActionStore actions = new InMemoryActionStore();
+        private ExecutorRegistry executors = ExecutorRegistry.of(Map.of());
+        private RollbackPaths rollbackPaths = RollbackPaths.platformFacts();
+        private KillSwitch killSwitch;
+        private ActionSettings actionSettings = ActionSettings.defaults();
+        private boolean forceShadow;
+
+        private Builder(Policy policy, Clock clock, Ledger ledger) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            this.clock = Objects.requireNonNull(clock, "clock");
+            this.ledger = Objects.requireNonNull(ledger, "ledger");
+        }
+
+        /** The operator's identity catalog overlay; by default empty (every owner unknown). */
+        public Builder catalog(IdentityCatalog catalog) {
+            this.catalog = Objects.requireNonNull(catalog, "catalog");
+            return this;
+        }
+
+        /** What the connectors' inventories say of identities; by default nothing. */
+        public Builder inventory(InventoryLookup inventory, InventoryTagKeys tagKeys) {
+            this.inventory = Objects.requireNonNull(inventory, "inventory");
+            this.tagKeys = Objects.requireNonNull(tagKeys, "tagKeys");
+            return this;
+        }
+
+        /** Detector settings; by default the built-in ones tuned by the policy's {@code detection} section. */
+        public Builder detection(DetectionSettings detection) {
+            this.detection = Objects.requireNonNull(detection, "detection");
+            return this;
+        }
+
+        public Builder geo(GeoResolver geo) {
+            this.geo = Objects.requireNonNull(geo, "geo");
+            return this;
+        }
+
+        /** Where action records are kept; by default in memory. */
+        public Builder actions(ActionStore actions) {
+            this.actions = Objects.requireNonNull(actions, "actions");
+            return this;
+        }
+
+        /** Who carries actions out; by default nobody (every action is {@code action.not_planned}). */
+        public Builder executors(ExecutorRegistry executors) {
+            this.executors = Objects.requireNonNull(executors, "executors");
+            return this;
+        }
+
+        /** What the platforms can undo, for the no-rollback-path guardrail; by default the documented facts. */
+        public Builder rollbackPaths(RollbackPaths rollbackPaths) {
+            this.rollbackPaths = Objects.requireNonNull(rollbackPaths, "rollbackPaths");
+            return this;
+        }
+
+        /** A kill switch shared with others (the server persists its state); by default a new one on the ledger. */
+        public Builder killSwitch(KillSwitch killSwitch) {
+            this.killSwitch = Objects.requireNonNull(killSwitch, "killSwitch");
+            return this;
+        }
+
+        public Builder actionSettings(ActionSettings actionSettings) {
+            this.actionSettings = Objects.requireNonNull(actionSettings, "actionSettings");
+            return this;
+        }
+
+        /** Records every decision in shadow mode whatever the policy says ({@code itdr replay}, dry-runs). */
+        public Builder forceShadow(boolean forceShadow) {
+            this.forceShadow = forceShadow;
+            return this;
+        }
+
+        public ResponseEngine build() {
+            return new ResponseEngine(this);
+        }
+    }
+}

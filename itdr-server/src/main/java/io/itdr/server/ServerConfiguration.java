@@ -1,0 +1,159 @@
+package io.itdr.server;
+
+import io.itdr.core.act.ActionSettings;
+import io.itdr.core.act.KillSwitch;
+import io.itdr.core.decide.RollbackPaths;
+import io.itdr.core.decide.policy.Policy;
+import io.itdr.core.decide.policy.PolicyLoader;
+import io.itdr.core.enrich.IdentityCatalog;
+import io.itdr.core.enrich.InMemoryInventory;
+import io.itdr.core.enrich.InventoryTagKeys;
+import io.itdr.core.pipeline.ResponseEngine;
+import io.itdr.server.config.ItdrProperties;
+import io.itdr.server.connector.ConnectorRuntime;
+import io.itdr.server.response.Automation;
+import io.itdr.server.store.JdbcActionStore;
+import io.itdr.server.store.JdbcAutomationStore;
+import io.itdr.server.store.JdbcCaseStore;
+import io.itdr.server.store.JdbcCursorStore;
+import io.itdr.server.store.JdbcEventStore;
+import io.itdr.server.store.JdbcLedger;
+import io.itdr.spi.action.Reversibility;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+/**
+ * The server's composition root: the stores on the server's DataSource (migrated by Flyway
+ * first), the policy and catalog (each loaded once, at start-up), and the engine assembled by the
+ * core ({@link ResponseEngine}) over them and the running connectors.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ServerConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerConfiguration.class);
+    /** Who requests the actions the policy starts on its own, and restores expired quarantines. */
+    public static final String SYSTEM_ACTOR = "system";
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    JdbcLedger ledger(DataSource dataSource, Clock clock) {
+        return new JdbcLedger(dataSource, clock);
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    JdbcActionStore actionStore(DataSource dataSource) {
+        return new JdbcActionStore(dataSource);
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    JdbcEventStore eventStore(DataSource dataSource, ItdrProperties properties) {
+        String retention = properties.events().retention().toUpperCase(Locale.ROOT);
+        try {
+            return new JdbcEventStore(dataSource, JdbcEventStore.Retention.valueOf(retention));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("itdr.events.retention: expected full or digest, got '" + properties.events().retention() + "'");
+        }
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    JdbcCaseStore caseStore(DataSource dataSource, ItdrProperties properties) {
+        return new JdbcCaseStore(dataSource, properties.incidents().window());
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    JdbcCursorStore cursorStore(DataSource dataSource) {
+        return new JdbcCursorStore(dataSource);
+    }
+
+    @Bean
+    KillSwitch killSwitch(JdbcLedger ledger, Clock clock) {
+        return new KillSwitch(ledger, clock);
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    Automation automation(KillSwitch killSwitch, DataSource dataSource) {
+        return new Automation(killSwitch, new JdbcAutomationStore(dataSource), SYSTEM_ACTOR);
+    }
+
+    /** The policy in force: {@code itdr.policy}, or the shipped default; refused at start-up when invalid. */
+    @Bean
+    Policy policy(ItdrProperties properties) {
+        return properties.policy() == null ? PolicyLoader.loadDefault() : PolicyLoader.load(properties.policy());
+    }
+
+    /** The identity catalog overlay: {@code itdr.catalog}, or none (every owner unknown). */
+    @Bean
+    IdentityCatalog catalog(ItdrProperties properties) {
+        return properties.catalog() == null ? IdentityCatalog.empty() : IdentityCatalog.load(properties.catalog());
+    }
+
+    /** What the connectors' inventories say of identities, refreshed by the inventory job. */
+    @Bean
+    InMemoryInventory inventory() {
+        return new InMemoryInventory();
+    }
+
+    /** The engine: one policy and one budget over every connector, on the database's stores. */
+    @Bean
+    ResponseEngine responseEngine(Policy policy, IdentityCatalog catalog, InMemoryInventory inventory, Clock clock, JdbcLedger ledger,
+                                  JdbcActionStore actions, ConnectorRuntime connectors, KillSwitch killSwitch, ItdrProperties properties) {
+        LOG.info("policy {} {} ({} rules, mode {}, sha256 {}); catalog {} ({} entries)", policy.ref().name(), policy.ref().version(),
+                policy.rules().size(), policy.mode().policyName(), policy.ref().sha256(), catalog.sourceName(), catalog.size());
+        return ResponseEngine.builder(policy, clock, ledger)
+                .catalog(catalog)
+                .inventory(inventory, InventoryTagKeys.defaults())
+                .actions(actions)
+                .executors(connectors.executors())
+                .rollbackPaths(rollbackPaths(connectors))
+                .killSwitch(killSwitch)
+                .actionSettings(new ActionSettings(properties.approvals().ttl(), SYSTEM_ACTOR))
+                .build();
+    }
+
+    /**
+     * What the running connectors can undo, asked of their executors when a decision needs it (a
+     * connector may build its client on first use); a platform whose connector does not run, or
+     * cannot answer now, has no rollback path, so the guardrail holds.
+     */
+    private static RollbackPaths rollbackPaths(ConnectorRuntime connectors) {
+        return (platform, rung) -> {
+            try {
+                return connectors.find(platform).flatMap(ConnectorRuntime.Managed::executor)
+                        .map(executor -> executor.rungs().get(rung));
+            } catch (RuntimeException e) {
+                LOG.warn("connector {} cannot say which rungs it carries out: {}", platform, e.getMessage());
+                return Optional.<Reversibility>empty();
+            }
+        };
+    }
+
+    /** One thread per running connector plus housekeeping: a poll that hangs holds only its own thread. */
+    @Bean
+    TaskScheduler taskScheduler(ConnectorRuntime connectors) {
+        ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setPoolSize(connectors.running().size() * 2 + 2);
+        scheduler.setThreadNamePrefix("itdr-scheduler-");
+        scheduler.setDaemon(true);
+        return scheduler;
+    }
+}

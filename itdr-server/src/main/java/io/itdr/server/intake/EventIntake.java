@@ -1,0 +1,56 @@
+package io.itdr.server.intake;
+
+import io.itdr.core.pipeline.Intake;
+import io.itdr.core.pipeline.Pipeline;
+import io.itdr.core.pipeline.ResponseEngine;
+import io.itdr.server.store.JdbcCaseStore;
+import io.itdr.server.store.JdbcEventStore;
+import io.itdr.spi.event.IdentityEvent;
+import io.itdr.spi.telemetry.Rejection;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where polled and pushed telemetry enter the server: the core's {@link Intake} over the
+ * database's event and case stores, counted for Prometheus ({@code itdr_events_accepted|duplicate|
+ * rejected_total{connector}}, {@code itdr_findings_total{detector}}, {@code itdr_decisions_total})
+ * with the first few rejections of a batch logged. Thread-safe.
+ */
+@Component
+public class EventIntake {
+    private static final Logger LOG = LoggerFactory.getLogger(EventIntake.class);
+    private static final int REJECTIONS_LOGGED = 5;
+
+    private final Intake intake;
+    private final MeterRegistry meters;
+
+    public EventIntake(ResponseEngine engine, JdbcEventStore events, JdbcCaseStore cases, MeterRegistry meters) {
+        this.meters = meters;
+        this.intake = engine.intake(events, cases, new Intake.Observer() {
+            @Override
+            public void outcome(String connectorId, Pipeline.Outcome outcome) {
+                meters.counter("itdr.findings", "detector", outcome.finding().detector()).increment();
+                meters.counter("itdr.decisions", "rung", outcome.decision().rung().policyName(), "hold",
+                        Boolean.toString(outcome.decision().hold()), "mode", outcome.decision().mode().policyName()).increment();
+            }
+        });
+    }
+
+    /** Processes and stores the new events of one connector's batch (see {@link Intake#accept}). */
+    public Intake.BatchResult accept(String connectorId, List<IdentityEvent> batch) {
+        return accept(connectorId, batch, List.of());
+    }
+
+    /** As {@link #accept(String, List)}, for a batch whose normalization also rejected records: they are counted and the first few logged. */
+    public Intake.BatchResult accept(String connectorId, List<IdentityEvent> batch, List<Rejection> rejections) {
+        Intake.BatchResult result = intake.accept(connectorId, batch);
+        meters.counter("itdr.events.accepted", "connector", connectorId).increment(result.accepted());
+        meters.counter("itdr.events.duplicate", "connector", connectorId).increment(result.duplicates());
+        meters.counter("itdr.events.rejected", "connector", connectorId).increment(rejections.size());
+        rejections.stream().limit(REJECTIONS_LOGGED).forEach(r -> LOG.warn("connector {}: rejected {}", connectorId, r));
+        return result;
+    }
+}

@@ -1,0 +1,22 @@
+package io.itdr.server.query;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The accepted events, as people list them. Implementations are thread-safe. */
+public interface EventQueries {
+
+    /**
+     * One stored event: the normalized JSON in {@code json} when the server keeps event bodies,
+     * null when only the digest is kept.
+     */
+    record EventRow(long seq, String connectorId, String eventId, String identityKey, Instant occurredAt,
+                    Instant receivedAt, String digest, String json) {
+    }
+
+    /** Whether each event's JSON is kept ({@code itdr.events.retention=full}), which dry-runs need. */
+    boolean keepsBodies();
+
+    /** The latest stored events, newest first. */
+    List<EventRow> latest(int limit, long offset);
+}
