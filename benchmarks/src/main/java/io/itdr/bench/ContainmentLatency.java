@@ -7,27 +7,20 @@ import com.github.tomakehurst.wiremock.extension.Parameters;
 import com.github.tomakehurst.wiremock.extension.ServeEventListener;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.itdr.connector.aws.act.IamSandbox;
-import io.itdr.core.act.ActionCoordinator;
-import io.itdr.core.act.ActionSettings;
 import io.itdr.core.act.ExecutorRegistry;
-import io.itdr.core.act.InMemoryActionStore;
-import io.itdr.core.act.KillSwitch;
 import io.itdr.core.audit.JsonlFileLedger;
 import io.itdr.core.connect.ConnectorRegistry;
 import io.itdr.core.connect.HostContext;
-import io.itdr.core.decide.PolicyEngine;
 import io.itdr.core.decide.RollbackPaths;
 import io.itdr.core.decide.policy.Policy;
 import io.itdr.core.decide.policy.PolicyLoader;
-import io.itdr.core.detect.DetectionEngine;
-import io.itdr.core.detect.DetectionSettings;
-import io.itdr.core.detect.GeoResolver;
-import io.itdr.core.enrich.Enricher;
 import io.itdr.core.enrich.IdentityCatalog;
-import io.itdr.core.enrich.InventoryLookup;
-import io.itdr.core.enrich.InventoryTagKeys;
 import io.itdr.core.normalize.EventJson;
+import io.itdr.core.pipeline.CaseStore;
+import io.itdr.core.pipeline.EventStore;
+import io.itdr.core.pipeline.Intake;
 import io.itdr.core.pipeline.Pipeline;
+import io.itdr.core.pipeline.ResponseEngine;
 import io.itdr.core.replay.ReplayClock;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorMetrics;
@@ -60,8 +53,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Item 6: from an event accepted to the containment call arriving at the platform. The engine runs
- * the shipped default policy switched to enforce, with the real AWS connector (found through
+ * Item 6: from an event accepted to the containment call arriving at the platform. The engine
+ * ({@link ResponseEngine}, events through its {@link Intake}) runs the shipped default policy switched to enforce, with the real AWS connector (found through
  * ServiceLoader, configured as an operator would) against the stateful WireMock IAM sandbox of the
  * connector's tests, and a durable JSONL ledger (every entry forced to disk before the next stage).
  *
@@ -136,26 +129,33 @@ final class ContainmentLatency {
                 JsonlFileLedger ledger = JsonlFileLedger.open(ledgerFile, clock);
                 try {
                     ExecutorRegistry executors = platform -> "aws".equals(platform) ? Optional.of(executor) : Optional.empty();
-                    ActionCoordinator coordinator = new ActionCoordinator(ledger, new InMemoryActionStore(), executors,
-                            new KillSwitch(ledger, clock), clock, ActionSettings.defaults());
-                    Pipeline pipeline = new Pipeline(
-                            new Enricher(IdentityCatalog.parse(catalog.toString(), "latency-catalog.yaml"), InventoryLookup.none(),
-                                    InventoryTagKeys.defaults()),
-                            new DetectionEngine(DetectionSettings.defaults(), GeoResolver.none()),
-                            new PolicyEngine(enforcingDefaultPolicy(), clock, RollbackPaths.of(Map.of("aws", executor.rungs()))),
-                            coordinator, ledger, false);
+                    ResponseEngine engine = ResponseEngine.builder(enforcingDefaultPolicy(), clock, ledger)
+                            .catalog(IdentityCatalog.parse(catalog.toString(), "latency-catalog.yaml"))
+                            .executors(executors)
+                            .rollbackPaths(RollbackPaths.of(Map.of("aws", executor.rungs())))
+                            .build();
+                    List<Pipeline.Outcome> outcomes = new ArrayList<>();
+                    Intake intake = engine.intake(EventStore.NONE, CaseStore.NONE, new Intake.Observer() {
+                        @Override
+                        public void before(IdentityEvent event) {
+                            clock.set(event.time());
+                        }
+
+                        @Override
+                        public void outcome(String connectorId, Pipeline.Outcome outcome) {
+                            outcomes.add(outcome);
+                        }
+                    });
                     double[] millis = new double[total];
                     for (int i = 0; i < total; i++) {
                         Instant at = T0.plus(Duration.ofMinutes(10L * i));
                         IdentityEvent own = call(i, "own", at, new Source("10.20.0.5", 16509L, "AMAZON-02", null, "aws-sdk-java/2.57.8", false));
-                        clock.set(own.time());
-                        pipeline.process(own);
+                        intake.accept("aws", List.of(own));
                         String replayed = EventJson.write(call(i, "replay", at.plusSeconds(240),
                                 new Source("203.0.113.9", 14061L, "DIGITALOCEAN", null, "python-requests/2.31", false)));
                         long start = System.nanoTime();
-                        IdentityEvent event = EventJson.read(replayed);
-                        clock.set(event.time());
-                        List<Pipeline.Outcome> outcomes = pipeline.process(event);
+                        outcomes.clear();
+                        intake.accept("aws", List.of(EventJson.read(replayed)));
                         Long arrived = arrivals.putRolePolicy.get(role(i));
                         if (arrived == null || outcomes.size() != 1 || outcomes.get(0).decision().rung() != Rung.QUARANTINE_SESSION) {
                             throw new IllegalStateException("sample " + i + ": no quarantine reached the sandbox; outcomes: "
