@@ -7,29 +7,19 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.itdr.connector.aws.act.IamSandbox;
 import io.itdr.core.act.ActionCoordinator;
 import io.itdr.core.act.ActionRecord;
-import io.itdr.core.act.ActionSettings;
 import io.itdr.core.act.ActionState;
 import io.itdr.core.act.ExecutorRegistry;
-import io.itdr.core.act.InMemoryActionStore;
-import io.itdr.core.act.KillSwitch;
 import io.itdr.core.audit.InMemoryLedger;
 import io.itdr.core.audit.LedgerVerifier;
 import io.itdr.core.connect.ConnectorRegistry;
 import io.itdr.core.connect.HostContext;
-import io.itdr.core.decide.PolicyEngine;
 import io.itdr.core.decide.RollbackPaths;
 import io.itdr.core.decide.policy.Policy;
 import io.itdr.core.decide.policy.PolicyLoader;
-import io.itdr.core.detect.DetectionEngine;
-import io.itdr.core.detect.DetectionSettings;
-import io.itdr.core.detect.GeoResolver;
-import io.itdr.core.enrich.Enricher;
 import io.itdr.core.enrich.IdentityCatalog;
-import io.itdr.core.enrich.InventoryLookup;
-import io.itdr.core.enrich.InventoryTagKeys;
 import io.itdr.core.model.Decision;
 import io.itdr.core.pipeline.Pipeline;
-import io.itdr.core.recover.Rollback;
+import io.itdr.core.pipeline.ResponseEngine;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorMetrics;
 import io.itdr.spi.HttpSettings;
@@ -128,15 +118,14 @@ class AwsContainmentTest {
         ActionExecutor executor = connector.actions();
         Clock clock = Clock.fixed(T0.plus(Duration.ofMinutes(5)), ZoneOffset.UTC);
         InMemoryLedger ledger = new InMemoryLedger(clock);
-        InMemoryActionStore store = new InMemoryActionStore();
         ExecutorRegistry executors = platform -> "aws".equals(platform) ? Optional.of(executor) : Optional.empty();
-        ActionCoordinator coordinator = new ActionCoordinator(ledger, store, executors, new KillSwitch(ledger, clock), clock,
-                ActionSettings.defaults());
-        Pipeline pipeline = new Pipeline(
-                new Enricher(IdentityCatalog.parse(CATALOG, "catalog.yaml"), InventoryLookup.none(), InventoryTagKeys.defaults()),
-                new DetectionEngine(DetectionSettings.defaults(), GeoResolver.none()),
-                new PolicyEngine(enforcingDefaultPolicy(), clock, RollbackPaths.of(Map.of("aws", executor.rungs()))),
-                coordinator, ledger, false);
+        ResponseEngine engine = ResponseEngine.builder(enforcingDefaultPolicy(), clock, ledger)
+                .catalog(IdentityCatalog.parse(CATALOG, "catalog.yaml"))
+                .executors(executors)
+                .rollbackPaths(RollbackPaths.of(Map.of("aws", executor.rungs())))
+                .build();
+        Pipeline pipeline = engine.pipeline();
+        ActionCoordinator coordinator = engine.coordinator();
 
         List<Pipeline.Outcome> outcomes = new ArrayList<>();
         outcomes.addAll(pipeline.process(call("evt-own", T0, new Source("10.20.0.5", 16509L, "AMAZON-02", null, "aws-sdk-java/2.57.8", false))));
@@ -160,7 +149,7 @@ class AwsContainmentTest {
         assertThat(IamSandbox.actions(server)).containsOnlyOnce("PutRolePolicy");
 
         ActionRecord executed = outcomes.get(0).actions().get(0);
-        ActionRecord rolledBack = new Rollback(coordinator.journal(), executors).rollback(executed.id(), "user:alice", false);
+        ActionRecord rolledBack = engine.rollback().rollback(executed.id(), "user:alice", false);
 
         assertThat(rolledBack.state()).isEqualTo(ActionState.ROLLED_BACK);
         assertThat(IamSandbox.actions(server)).containsOnlyOnce("DeleteRolePolicy");

@@ -27,7 +27,7 @@ import java.util.Objects;
  * ledgered (stage detection) before the policy sees it, and the decision (stage containment)
  * before any action is planned.
  *
- * <p>With {@code forceShadow} every decision is recorded in shadow mode whatever the policy
+ * <p>Assembled by {@link ResponseEngine} only. With {@code forceShadow} every decision is recorded in shadow mode whatever the policy
  * says, with a reason saying so: what {@code itdr replay} uses, so a replay never acts.
  *
  * <p>Not thread-safe: events of one identity must be processed in time order, one at a time;
@@ -41,7 +41,8 @@ public final class Pipeline {
     private final Ledger ledger;
     private final boolean forceShadow;
 
-    public Pipeline(Enricher enricher, DetectionEngine detection, PolicyEngine policy, ActionCoordinator coordinator,
+    /** Built by {@link ResponseEngine}, the one assembly of the engine. */
+    Pipeline(Enricher enricher, DetectionEngine detection, PolicyEngine policy, ActionCoordinator coordinator,
                     Ledger ledger, boolean forceShadow) {
         this.enricher = Objects.requireNonNull(enricher, "enricher");
         this.detection = Objects.requireNonNull(detection, "detection");
