@@ -113,6 +113,10 @@ public class ConnectorRuntime implements DisposableBean {
                 } catch (RuntimeException e) {
                     throw new ConnectorConfigurationException(List.of("itdr.connectors." + id + ": the connector refused its "
                             + "configuration: " + e.getMessage()));
+                } catch (LinkageError e) {
+                    // a plugin directory missing one of its jars fails here, when the SDK is first touched
+                    throw new ConnectorConfigurationException(List.of("itdr.connectors." + id + ": the plugin could not create "
+                            + "the connector: " + e + " (" + registry.origin(id).orElse(where) + "; is a jar missing from its directory?)"));
                 }
                 BulkheadedActionExecutor actions = connector.capabilities().contains(Capability.ACTIONS)
                         ? new BulkheadedActionExecutor(id, lazyActions(connector), settings.actionTimeout(), settings.actionConcurrency())
