@@ -14,6 +14,8 @@ import io.itdr.core.replay.ReplayInput;
 import io.itdr.core.replay.ReplayOptions;
 import io.itdr.core.replay.ReplayReport;
 import io.itdr.core.replay.ReplayRunner;
+import io.itdr.server.connector.PluginProblemsException;
+import io.itdr.server.connector.Plugins;
 import io.itdr.spi.ConnectorFactory;
 import io.itdr.spi.telemetry.EventNormalizer;
 import java.io.PrintWriter;
@@ -52,6 +54,11 @@ final class ReplayCommand implements Callable<Integer> {
                     + "--source aws --events trail.json.gz --source okta --events logs.json"})
     List<String> sources = new ArrayList<>();
 
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "Plugin folder the --source connectors load from: one directory per connector, DIR/<id>/ with its jars "
+                    + "(default: plugins/ beside itdr.jar).")
+    Path pluginsDir;
+
     @Option(names = "--policy", paramLabel = "FILE", description = "Policy file (default: the shipped default policy).")
     Path policyFile;
 
@@ -80,11 +87,20 @@ final class ReplayCommand implements Callable<Integer> {
         if (reorderWindow.isNegative()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--reorder-window must not be negative, not " + reorderWindow);
         }
-        Map<String, EventNormalizer> sources = availableSources(err);
+        Map<String, EventNormalizer> sources;
+        Plugins plugins = Plugins.locateForCommandLine(pluginsDir);
+        try {
+            sources = availableSources(plugins);
+        } catch (PluginProblemsException e) {
+            err.println("itdr replay: connector plugins cannot be loaded from " + Printable.escape(e.where()) + ":");
+            e.problems().forEach(p -> err.println("  " + Printable.escape(p)));
+            return ExitCode.USAGE;
+        }
         for (String source : this.sources) {
             if (!sources.containsKey(source)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "unknown --source '" + Printable.clip(source, 40) + "'; available: " + sources.keySet());
+                        "unknown --source '" + Printable.clip(source, 40) + "'; available: " + sources.keySet()
+                                + " (connectors from " + plugins.describe() + ")");
             }
         }
         Map<String, List<Path>> inputs = inputsInOrder();
@@ -182,12 +198,19 @@ final class ReplayCommand implements Callable<Integer> {
         return inputs;
     }
 
-    /** The normalized format plus every connector on the class path that can read exports offline. */
-    static Map<String, EventNormalizer> availableSources(PrintWriter err) {
+    /**
+     * The normalized format plus every connector that can read exports offline, loaded the way the
+     * server loads them ({@link Plugins}).
+     *
+     * @throws PluginProblemsException when a plugin cannot be loaded: a replay does not run half-configured
+     */
+    static Map<String, EventNormalizer> availableSources(Plugins plugins) {
         Map<String, EventNormalizer> sources = new TreeMap<>();
         sources.put(NormalizedEventNormalizer.SOURCE_ID, new NormalizedEventNormalizer());
-        ConnectorRegistry registry = ConnectorRegistry.discover();
-        registry.problems().forEach(p -> err.println("itdr: warning: " + p));
+        ConnectorRegistry registry = plugins.discover();
+        if (!registry.problems().isEmpty()) {
+            throw new PluginProblemsException(plugins.describe(), registry.problems());
+        }
         for (ConnectorFactory factory : registry.factories().values()) {
             Optional<EventNormalizer> n = factory.exportNormalizer();
             n.ifPresent(normalizer -> sources.put(factory.id(), normalizer));

@@ -38,6 +38,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--catalog", paramLabel = "FILE", description = "identity catalog overlay (YAML)")
     String catalog;
 
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "plugin folder: one directory per connector, DIR/<id>/ with its jars (default: plugins/ beside itdr.jar)")
+    String plugins;
+
     /** Every other argument is a server property, {@code --name=value}, handed to Spring Boot as is. */
     @Unmatched
     List<String> properties = new ArrayList<>();
@@ -56,6 +60,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (catalog != null) {
             overrides.put("itdr.catalog", catalog);
+        }
+        if (plugins != null) {
+            overrides.put("itdr.plugins.dir", plugins);
         }
         List<String> args = new ArrayList<>(properties);
         overrides.forEach((key, value) -> args.add("--" + key + "=" + value));

@@ -21,11 +21,13 @@ import org.springframework.util.unit.DataSize;
  * @param connectors per connector id: whether it runs and how it is configured
  * @param ingest     limits of the push endpoint
  * @param security   authentication
+ * @param plugins    where connector plugins are loaded from
  */
 @ConfigurationProperties("itdr")
 public record ItdrProperties(Path policy, Path catalog, @DefaultValue Events events, @DefaultValue Incidents incidents,
                             @DefaultValue Approvals approvals, Map<String, Connector> connectors,
-                            @DefaultValue Ingest ingest, @DefaultValue Security security) {
+                            @DefaultValue Ingest ingest, @DefaultValue Security security,
+                            @DefaultValue Plugins plugins) {
     public ItdrProperties {
         connectors = connectors == null ? Map.of() : Map.copyOf(connectors);
     }
@@ -70,6 +72,16 @@ public record ItdrProperties(Path policy, Path catalog, @DefaultValue Events eve
             config = config == null ? Map.of() : Map.copyOf(config);
             endpoints = endpoints == null ? Map.of() : Map.copyOf(endpoints);
         }
+    }
+
+    /**
+     * @param dir the plugin folder: one directory per connector, {@code <dir>/<id>/} holding the
+     *            connector's jar and its dependencies, each loaded in a class loader of its own.
+     *            Empty for the default: {@code plugins/} beside the distribution's jar when that
+     *            directory exists, otherwise no folder (connectors on the class path only, for
+     *            embedded use and tests). A folder that is set must exist.
+     */
+    public record Plugins(Path dir) {
     }
 
     /** @param maxPayload largest raw payload {@code POST /api/v1/ingest/{connector}} accepts (413 beyond) */

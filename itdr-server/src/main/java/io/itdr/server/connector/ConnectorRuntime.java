@@ -30,11 +30,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * The connectors this server runs: every plugin found with ServiceLoader, those enabled under
+ * The connectors this server runs: every plugin in the plugin folder ({@link Plugins}, each in its
+ * own class loader) or on the class path, those enabled under
  * {@code itdr.connectors.<id>.enabled} created with their {@code config}, each action executor
  * behind its own bulkhead. Configuration is checked before anything starts: an unknown connector
  * id, an unknown, missing or malformed property stops start-up with every problem named by its
- * full property path. Thread-safe after construction.
+ * full property path; a plugin that cannot be loaded stops start-up naming its directory, jar,
+ * class and reason. Thread-safe after construction.
  */
 @Component
 public class ConnectorRuntime implements DisposableBean {
@@ -53,19 +55,30 @@ public class ConnectorRuntime implements DisposableBean {
 
     @Autowired
     public ConnectorRuntime(ItdrProperties properties, Clock clock, MeterRegistry meters) {
-        this(ConnectorRegistry.discover(), properties, clock, meters);
+        this(Plugins.locate(properties.plugins().dir()), properties, clock, meters);
+    }
+
+    private ConnectorRuntime(Plugins plugins, ItdrProperties properties, Clock clock, MeterRegistry meters) {
+        this(plugins.discover(), plugins.describe(), properties, clock, meters);
     }
 
     ConnectorRuntime(ConnectorRegistry registry, ItdrProperties properties, Clock clock, MeterRegistry meters) {
+        this(registry, "the class path", properties, clock, meters);
+    }
+
+    private ConnectorRuntime(ConnectorRegistry registry, String where, ItdrProperties properties, Clock clock, MeterRegistry meters) {
         this.registry = registry;
-        registry.problems().forEach(problem -> LOG.warn("connector plugin not loaded: {}", problem));
+        if (!registry.problems().isEmpty()) {
+            throw new PluginProblemsException(where, registry.problems());
+        }
+        registry.factories().keySet().forEach(id -> LOG.info("connector plugin {} found: {}", id, registry.origin(id).orElse(where)));
         List<String> problems = new ArrayList<>();
         Map<String, Map<String, String>> configs = new TreeMap<>();
         properties.connectors().forEach((id, settings) -> {
             Optional<ConnectorFactory> factory = registry.factory(id);
             if (factory.isEmpty()) {
                 problems.add("itdr.connectors." + id + ": no connector '" + id + "' is installed; installed: "
-                        + registry.factories().keySet());
+                        + registry.factories().keySet() + " (from " + where + ")");
                 return;
             }
             if (!settings.enabled()) {
@@ -100,6 +113,10 @@ public class ConnectorRuntime implements DisposableBean {
                 } catch (RuntimeException e) {
                     throw new ConnectorConfigurationException(List.of("itdr.connectors." + id + ": the connector refused its "
                             + "configuration: " + e.getMessage()));
+                } catch (LinkageError e) {
+                    // a plugin directory missing one of its jars fails here, when the SDK is first touched
+                    throw new ConnectorConfigurationException(List.of("itdr.connectors." + id + ": the plugin could not create "
+                            + "the connector: " + e + " (" + registry.origin(id).orElse(where) + "; is a jar missing from its directory?)"));
                 }
                 BulkheadedActionExecutor actions = connector.capabilities().contains(Capability.ACTIONS)
                         ? new BulkheadedActionExecutor(id, lazyActions(connector), settings.actionTimeout(), settings.actionConcurrency())

@@ -26,9 +26,14 @@ class ConnectorRuntimeTest {
     }
 
     private static ItdrProperties properties(Map<String, ItdrProperties.Connector> connectors) {
+        return properties(connectors, null);
+    }
+
+    private static ItdrProperties properties(Map<String, ItdrProperties.Connector> connectors, Path pluginFolder) {
         return new ItdrProperties(null, null, new ItdrProperties.Events("full", Duration.ofDays(30)),
                 new ItdrProperties.Incidents(Duration.ofHours(24)), new ItdrProperties.Approvals(Duration.ofHours(4)), connectors,
-                new ItdrProperties.Ingest(DataSize.ofMegabytes(10)), new ItdrProperties.Security(null, "roles", "sub", null));
+                new ItdrProperties.Ingest(DataSize.ofMegabytes(10)), new ItdrProperties.Security(null, "roles", "sub", null),
+                new ItdrProperties.Plugins(pluginFolder));
     }
 
     private static ConnectorRuntime start(Map<String, ItdrProperties.Connector> connectors) {
@@ -44,7 +49,7 @@ class ConnectorRuntimeTest {
                     assertThat(e.problems()).hasSize(2);
                     assertThat(e.problems()).anySatisfy(p -> assertThat(p)
                             .startsWith("itdr.connectors.aws.config.colour: unknown property; known properties are [access-key-id,"));
-                    assertThat(e.problems()).contains("itdr.connectors.gcp: no connector 'gcp' is installed; installed: [aws, okta]");
+                    assertThat(e.problems()).contains("itdr.connectors.gcp: no connector 'gcp' is installed; installed: [aws, okta] (from the class path)");
                 });
     }
 
@@ -104,5 +109,40 @@ class ConnectorRuntimeTest {
                 new IllegalStateException(new ConnectorConfigurationException(List.of("itdr.connectors.aws.config.region: bad"))));
         assertThat(analysis.getDescription()).contains("itdr.connectors.aws.config.region: bad");
         assertThat(analysis.getAction()).contains("ITDR_CONNECTORS_<ID>_");
+    }
+
+    @Test
+    void aBrokenPluginFolderStopsStartUpNamingEveryProblem(@TempDir Path dir) throws IOException {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.createDirectories(plugins.resolve("gcp"));
+        Files.writeString(plugins.resolve("notes.txt"), "not a plugin");
+
+        assertThatThrownBy(() -> new ConnectorRuntime(properties(Map.of(), plugins), Clock.systemUTC(), new SimpleMeterRegistry()))
+                .isInstanceOfSatisfying(PluginProblemsException.class, e -> {
+                    assertThat(e.where()).isEqualTo("plugin folder " + plugins.toAbsolutePath());
+                    assertThat(e.problems()).containsExactly(
+                            plugins.resolve("gcp") + ": empty plugin directory: no jar in it; put the connector's jar and its dependencies there",
+                            plugins.resolve("notes.txt") + ": stray file in the plugin folder: it holds one directory per connector ("
+                                    + plugins.resolve("<id>") + "/ with the connector's jars); move or remove the file");
+                    FailureAnalysis analysis = new PluginProblemsFailureAnalyzer().analyze(new IllegalStateException(e));
+                    assertThat(analysis.getDescription()).contains(e.problems().get(0)).contains(e.problems().get(1));
+                    assertThat(analysis.getAction()).contains("plugins/aws/");
+                });
+    }
+
+    @Test
+    void aPluginFolderThatIsSetMustExist(@TempDir Path dir) {
+        assertThatThrownBy(() -> new ConnectorRuntime(properties(Map.of(), dir.resolve("nowhere")), Clock.systemUTC(),
+                new SimpleMeterRegistry()))
+                .isInstanceOfSatisfying(PluginProblemsException.class, e -> assertThat(e.problems())
+                        .containsExactly(dir.resolve("nowhere") + ": plugin folder not found (no such directory)"));
+    }
+
+    @Test
+    void anEnabledConnectorWithoutAPluginStopsStartUpSayingWhereItWasLookedFor(@TempDir Path dir) {
+        assertThatThrownBy(() -> new ConnectorRuntime(properties(Map.of("gcp", connector(true, Map.of())), dir), Clock.systemUTC(),
+                new SimpleMeterRegistry()))
+                .isInstanceOfSatisfying(ConnectorConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "itdr.connectors.gcp: no connector 'gcp' is installed; installed: [aws, okta] (from plugin folder " + dir + ")"));
     }
 }
