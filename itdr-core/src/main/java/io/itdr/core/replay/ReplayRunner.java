@@ -165,24 +165,11 @@ public final class ReplayRunner {
         String name = Printable.escape(file.toString());
         long[] ordinal = new long[1];
         try (InputStream in = Files.newInputStream(file)) {
-            normalizer.normalize(new RawPayload(file.toString(), null, in), new NormalizationSink() {
-                @Override
-                public void accept(IdentityEvent event) {
-                    accept(event, null);
-                }
-
-                @Override
-                public void accept(IdentityEvent event, String location) {
-                    ordinal[0]++;
-                    // Where the normalizer said the record was; else its position among the file's events.
-                    sink.accept(new SourceMerge.Event(event, location != null ? Printable.escape(location) : name + ":event " + ordinal[0]));
-                }
-
-                @Override
-                public void reject(Rejection rejection) {
-                    sink.accept(new SourceMerge.Rejected(rejection));
-                }
-            });
+            normalizer.normalize(new RawPayload(file.toString(), null, in), NormalizationSink.of((event, location) -> {
+                ordinal[0]++;
+                // Where the normalizer said the record was; else its position among the file's events.
+                sink.accept(new SourceMerge.Event(event, location != null ? Printable.escape(location) : name + ":event " + ordinal[0]));
+            }, rejection -> sink.accept(new SourceMerge.Rejected(rejection))));
         } catch (NoSuchFileException e) {
             throw new UnreadableInputException(name + ": no such file", e);
         } catch (ConnectorException e) {

@@ -11,7 +11,7 @@ import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.event.IdentityRef;
 import io.itdr.spi.event.SessionInfo;
 import io.itdr.spi.event.Source;
-import io.itdr.spi.telemetry.NormalizationSink;
+import io.itdr.spi.telemetry.CollectingSink;
 import io.itdr.spi.telemetry.RawPayload;
 import io.itdr.spi.telemetry.Rejection;
 import java.io.ByteArrayInputStream;
@@ -19,30 +19,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 class NormalizedEventNormalizerTest {
-
-    static final class Collected implements NormalizationSink {
-        final List<IdentityEvent> events = new ArrayList<>();
-        final List<Rejection> rejections = new ArrayList<>();
-
-        @Override
-        public void accept(IdentityEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public void reject(Rejection rejection) {
-            rejections.add(rejection);
-        }
-    }
 
     private static final IdentityEvent SAMPLE = IdentityEvent.builder("evt-1", Instant.parse("2026-11-01T10:00:00Z"), "aws",
                     new IdentityRef("arn:aws:iam::111122223333:user/ci-deployer", "iam_user", "ci-deployer"))
@@ -52,13 +35,13 @@ class NormalizedEventNormalizerTest {
             .attributes(Map.of("requestId", "r-1"))
             .build();
 
-    private static Collected run(byte[] bytes) {
-        Collected sink = new Collected();
+    private static CollectingSink run(byte[] bytes) {
+        CollectingSink sink = new CollectingSink();
         new NormalizedEventNormalizer(1 << 20).normalize(new RawPayload("events.jsonl", null, new ByteArrayInputStream(bytes)), sink);
         return sink;
     }
 
-    private static Collected run(String text) {
+    private static CollectingSink run(String text) {
         return run(text.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -66,9 +49,9 @@ class NormalizedEventNormalizerTest {
     void roundTripsTheNormalizedFormat() {
         String line = EventJson.write(SAMPLE);
         assertThat(line).doesNotContain("\n");
-        Collected c = run(line + "\n");
-        assertThat(c.rejections).isEmpty();
-        assertThat(c.events).containsExactly(SAMPLE);
+        CollectingSink c = run(line + "\n");
+        assertThat(c.rejections()).isEmpty();
+        assertThat(c.events()).containsExactly(SAMPLE);
     }
 
     @Test
@@ -78,16 +61,16 @@ class NormalizedEventNormalizerTest {
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
             out.write(text.getBytes(StandardCharsets.UTF_8));
         }
-        Collected c = run(gz.toByteArray());
-        assertThat(c.rejections).isEmpty();
-        assertThat(c.events).extracting(IdentityEvent::id).containsExactly("evt-1", "evt-2");
+        CollectingSink c = run(gz.toByteArray());
+        assertThat(c.rejections()).isEmpty();
+        assertThat(c.events()).extracting(IdentityEvent::id).containsExactly("evt-1", "evt-2");
     }
 
     @Test
     void emptyInputGivesNothing() {
-        Collected c = run(new byte[0]);
-        assertThat(c.events).isEmpty();
-        assertThat(c.rejections).isEmpty();
+        CollectingSink c = run(new byte[0]);
+        assertThat(c.events()).isEmpty();
+        assertThat(c.rejections()).isEmpty();
     }
 
     @Test
@@ -96,24 +79,24 @@ class NormalizedEventNormalizerTest {
         String noTime = good.replaceFirst("\"time\":\"[^\"]+\",", "");
         String badTime = good.replace("2026-11-01T10:00:00Z", "yesterday");
         String badCategory = good.replace("API_CALL", "TELEPORT");
-        Collected c = run(String.join("\n", "{not json", noTime, badTime, badCategory, "[]", "42", good) + "\n");
+        CollectingSink c = run(String.join("\n", "{not json", noTime, badTime, badCategory, "[]", "42", good) + "\n");
 
-        assertThat(c.events).hasSize(1);
-        assertThat(c.rejections).extracting(Rejection::location)
+        assertThat(c.events()).hasSize(1);
+        assertThat(c.rejections()).extracting(Rejection::location)
                 .containsExactly("events.jsonl:1", "events.jsonl:2", "events.jsonl:3", "events.jsonl:4", "events.jsonl:5", "events.jsonl:6");
-        assertThat(c.rejections.get(0).reason()).startsWith("not valid JSON");
-        assertThat(c.rejections.get(1).reason()).contains("missing required field 'time'");
-        assertThat(c.rejections.get(2).reason()).isEqualTo("time: cannot read 'yesterday' as Instant");
-        assertThat(c.rejections.get(3).reason()).startsWith("category:");
+        assertThat(c.rejections().get(0).reason()).startsWith("not valid JSON");
+        assertThat(c.rejections().get(1).reason()).contains("missing required field 'time'");
+        assertThat(c.rejections().get(2).reason()).isEqualTo("time: cannot read 'yesterday' as Instant");
+        assertThat(c.rejections().get(3).reason()).startsWith("category:");
     }
 
     @Test
     void binaryGarbageIsRejectedLineByLineNeverCrashes() {
         byte[] garbage = new byte[200_000];
         new Random(42).nextBytes(garbage);
-        Collected c = run(garbage);
-        assertThat(c.events).isEmpty();
-        assertThat(c.rejections).isNotEmpty().allSatisfy(r -> {
+        CollectingSink c = run(garbage);
+        assertThat(c.events()).isEmpty();
+        assertThat(c.rejections()).isNotEmpty().allSatisfy(r -> {
             assertThat(r.location()).startsWith("events.jsonl:");
             assertThat(r.reason()).matches("(not valid UTF-8|not valid JSON.*)");
             assertThat(r.reason()).doesNotContain("\n", "\r", "\u001b");
@@ -124,20 +107,20 @@ class NormalizedEventNormalizerTest {
     void aHugeSingleLineIsSkippedWithoutHoldingIt() {
         byte[] huge = new byte[10 * 1024 * 1024];
         Arrays.fill(huge, (byte) 'a');
-        Collected c = run(concat(huge, ("\n" + EventJson.write(SAMPLE) + "\n").getBytes(StandardCharsets.UTF_8)));
-        assertThat(c.rejections).singleElement().satisfies(r -> {
+        CollectingSink c = run(concat(huge, ("\n" + EventJson.write(SAMPLE) + "\n").getBytes(StandardCharsets.UTF_8)));
+        assertThat(c.rejections()).singleElement().satisfies(r -> {
             assertThat(r.location()).isEqualTo("events.jsonl:1");
             assertThat(r.reason()).contains("longer than 1048576 bytes");
         });
-        assertThat(c.events).hasSize(1);
+        assertThat(c.events()).hasSize(1);
     }
 
     @Test
     void deeplyNestedJsonIsRefused() {
         String deep = "{\"unknownField\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
-        Collected c = run(deep + "\n");
-        assertThat(c.events).isEmpty();
-        assertThat(c.rejections).singleElement().satisfies(r -> assertThat(r.reason()).contains("nesting depth"));
+        CollectingSink c = run(deep + "\n");
+        assertThat(c.events()).isEmpty();
+        assertThat(c.rejections()).singleElement().satisfies(r -> assertThat(r.reason()).contains("nesting depth"));
     }
 
     @Test
@@ -150,8 +133,8 @@ class NormalizedEventNormalizerTest {
                 break;
             }
         }
-        Collected c = run(concat(broken, "\n".getBytes(StandardCharsets.UTF_8)));
-        assertThat(c.rejections).singleElement().satisfies(r -> assertThat(r.reason()).isEqualTo("not valid UTF-8"));
+        CollectingSink c = run(concat(broken, "\n".getBytes(StandardCharsets.UTF_8)));
+        assertThat(c.rejections()).singleElement().satisfies(r -> assertThat(r.reason()).isEqualTo("not valid UTF-8"));
     }
 
     @Test
@@ -160,7 +143,7 @@ class NormalizedEventNormalizerTest {
                 IdentityRef.of("user\nname")).build();
         String line = EventJson.write(hostile);
         assertThat(line).doesNotContain("\n", "\r", "\u001b");
-        assertThat(run(line).events).containsExactly(hostile);
+        assertThat(run(line).events()).containsExactly(hostile);
         assertThat(Printable.escape(hostile.id())).isEqualTo("evt-\\u000d\\u000aFAKE 0 rejected\\u001b[2J");
         assertThat(Printable.escape("a\u2028b\u202ec")).isEqualTo("a\\u2028b\\u202ec");
     }
@@ -174,10 +157,10 @@ class NormalizedEventNormalizerTest {
             }
         }
         byte[] cut = Arrays.copyOf(gz.toByteArray(), gz.size() / 2);
-        Collected c = new Collected();
+        CollectingSink c = new CollectingSink();
         assertThatThrownBy(() -> new NormalizedEventNormalizer().normalize(new RawPayload("x.jsonl.gz", null, new ByteArrayInputStream(cut)), c))
                 .isInstanceOfSatisfying(ConnectorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_RESPONSE));
-        assertThat(c.events).isNotEmpty();
+        assertThat(c.events()).isNotEmpty();
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

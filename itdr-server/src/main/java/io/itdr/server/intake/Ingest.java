@@ -2,16 +2,14 @@ package io.itdr.server.intake;
 
 import io.itdr.core.pipeline.Intake;
 import io.itdr.server.connector.ConnectorRuntime;
-
 import io.itdr.spi.Capability;
 import io.itdr.spi.ConnectorFactory;
 import io.itdr.spi.event.IdentityEvent;
+import io.itdr.spi.telemetry.CollectingSink;
 import io.itdr.spi.telemetry.EventNormalizer;
-import io.itdr.spi.telemetry.NormalizationSink;
 import io.itdr.spi.telemetry.RawPayload;
 import io.itdr.spi.telemetry.Rejection;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -49,19 +47,10 @@ public class Ingest {
                 "no running connector '" + connectorId + "'; running: " + connectors.running().stream().map(ConnectorRuntime.Managed::id).toList()));
         EventNormalizer normalizer = normalizer(managed).orElseThrow(() -> new UnknownConnectorException(
                 "connector '" + connectorId + "' does not normalize pushed payloads"));
-        List<IdentityEvent> events = new ArrayList<>();
-        List<Rejection> rejections = new ArrayList<>();
-        normalizer.normalize(new RawPayload(name, mediaType, body), new NormalizationSink() {
-            @Override
-            public void accept(IdentityEvent event) {
-                events.add(event);
-            }
-
-            @Override
-            public void reject(Rejection rejection) {
-                rejections.add(rejection);
-            }
-        });
+        CollectingSink sink = new CollectingSink();
+        normalizer.normalize(new RawPayload(name, mediaType, body), sink);
+        List<Rejection> rejections = sink.rejections();
+        List<IdentityEvent> events = sink.events();
         Intake.BatchResult result = intake.accept(connectorId, events, rejections);
         managed.status().pushed(result.accepted(), rejections.size());
         return new Result(connectorId, result.accepted(), result.duplicates(), rejections.size(), result.findings(),

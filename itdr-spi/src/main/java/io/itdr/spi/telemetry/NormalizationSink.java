@@ -1,11 +1,15 @@
 package io.itdr.spi.telemetry;
 
 import io.itdr.spi.event.IdentityEvent;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Receives what an {@link EventNormalizer} makes of a payload, one record at a time, so a file
  * larger than memory streams through. Provided by the host; called from the normalizer's
- * thread only.
+ * thread only. {@link CollectingSink} keeps a small payload's results; {@link #of} passes each
+ * record on.
  */
 public interface NormalizationSink {
 
@@ -23,4 +27,37 @@ public interface NormalizationSink {
 
     /** One record that could not be normalized. */
     void reject(Rejection rejection);
+
+    /**
+     * A sink that hands each event, with its location, to {@code events} and each rejection to
+     * {@code rejections}, as they come, keeping nothing. The location is null when the normalizer
+     * called {@link #accept(IdentityEvent)}. What the consumers throw reaches the normalizer's
+     * caller unchanged. As thread-safe as the consumers; called from the normalizer's thread only.
+     *
+     * @param events     receives every event and its location (may be null); never null
+     * @param rejections receives every rejection; never null
+     * @return a new sink; never null
+     * @throws NullPointerException when a consumer is null
+     */
+    static NormalizationSink of(BiConsumer<? super IdentityEvent, ? super String> events,
+                                Consumer<? super Rejection> rejections) {
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(rejections, "rejections");
+        return new NormalizationSink() {
+            @Override
+            public void accept(IdentityEvent event) {
+                events.accept(event, null);
+            }
+
+            @Override
+            public void accept(IdentityEvent event, String location) {
+                events.accept(event, location);
+            }
+
+            @Override
+            public void reject(Rejection rejection) {
+                rejections.accept(rejection);
+            }
+        };
+    }
 }

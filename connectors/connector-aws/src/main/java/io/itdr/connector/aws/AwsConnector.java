@@ -6,6 +6,7 @@ import io.itdr.connector.aws.inventory.InventorySettings;
 import io.itdr.connector.aws.normalize.CloudTrailNormalizer;
 import io.itdr.connector.aws.telemetry.LookupEventsSettings;
 import io.itdr.connector.aws.telemetry.LookupEventsSource;
+import io.itdr.connector.support.ConnectorParts;
 import io.itdr.spi.Capability;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
@@ -13,7 +14,6 @@ import io.itdr.spi.action.ActionExecutor;
 import io.itdr.spi.inventory.InventorySource;
 import io.itdr.spi.telemetry.EventNormalizer;
 import io.itdr.spi.telemetry.TelemetrySource;
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -26,16 +26,13 @@ import java.util.Set;
  * are. {@link #toString()} never shows a secret.
  */
 public final class AwsConnector implements Connector {
-    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.TELEMETRY_POLL, Capability.TELEMETRY_NORMALIZE,
-            Capability.INVENTORY,
-            Capability.ACTIONS));
-
     private final AwsSettings settings;
     private final AwsClients clients;
     private final CloudTrailNormalizer normalizer = new CloudTrailNormalizer();
     private final IamInventory inventory;
     private final IamActionExecutor actions;
     private final LookupEventsSource telemetry;
+    private final ConnectorParts parts;
 
     AwsConnector(AwsSettings settings, LookupEventsSettings cloudTrail, InventorySettings inventorySettings,
                  ConnectorContext context) {
@@ -44,6 +41,8 @@ public final class AwsConnector implements Connector {
         this.inventory = new IamInventory(AwsConnectorFactory.ID, clients.iam, inventorySettings);
         this.actions = new IamActionExecutor(AwsConnectorFactory.ID, clients.iam, clients::secretsManager, context.clock());
         this.telemetry = new LookupEventsSource(clients.cloudTrail, cloudTrail, normalizer, context.clock());
+        this.parts = ConnectorParts.builder(AwsConnectorFactory.ID)
+                .telemetry(telemetry).normalizer(normalizer).inventory(inventory).actions(actions).build();
     }
 
     @Override
@@ -53,27 +52,27 @@ public final class AwsConnector implements Connector {
 
     @Override
     public Set<Capability> capabilities() {
-        return CAPABILITIES;
+        return parts.capabilities();
     }
 
     @Override
     public TelemetrySource telemetry() {
-        return telemetry;
+        return parts.telemetry();
     }
 
     @Override
     public EventNormalizer normalizer() {
-        return normalizer;
+        return parts.normalizer();
     }
 
     @Override
     public InventorySource inventory() {
-        return inventory;
+        return parts.inventory();
     }
 
     @Override
     public ActionExecutor actions() {
-        return actions;
+        return parts.actions();
     }
 
     /** STS GetCallerIdentity: works for any valid credentials and needs no permission. */

@@ -33,7 +33,6 @@ import io.itdr.spi.event.IdentityRef;
 import io.itdr.spi.inventory.InventoryPage;
 import io.itdr.spi.telemetry.NormalizationSink;
 import io.itdr.spi.telemetry.RawPayload;
-import io.itdr.spi.telemetry.Rejection;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
@@ -219,17 +218,7 @@ class AwsConnectorFactoryTest {
     }
 
     private static NormalizationSink collect(List<Object> out) {
-        return new NormalizationSink() {
-            @Override
-            public void accept(io.itdr.spi.event.IdentityEvent event) {
-                out.add(event);
-            }
-
-            @Override
-            public void reject(Rejection rejection) {
-                out.add(rejection);
-            }
-        };
+        return NormalizationSink.of((event, location) -> out.add(event), out::add);
     }
 
     @Test

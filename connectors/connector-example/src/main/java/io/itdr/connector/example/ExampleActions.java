@@ -1,5 +1,8 @@
 package io.itdr.connector.example;
 
+import io.itdr.connector.support.ActionTargets;
+import io.itdr.connector.support.RungDispatch;
+import io.itdr.connector.support.SnapshotExecution;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.action.ActionExecutor;
@@ -15,6 +18,7 @@ import io.itdr.spi.action.Verification;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Containment on the example platform (API.md §6): disable_credential deactivates one API key,
@@ -23,10 +27,20 @@ import java.util.Map;
  * <p>Idempotency rests on state: execute reads the target first and answers
  * {@code alreadyApplied} without a call when it is already in the post-state, so a second
  * execution under the same key has no second effect. Thread-safe (no state of its own).
+ *
+ * <p>connector-support does the plumbing: {@link RungDispatch} maps each rung to the change it
+ * makes, refuses other rungs with the standard error and refuses plans this connector did not
+ * make; {@link ActionTargets} reads the target. A connector whose actions fit
+ * {@link io.itdr.connector.support.PlannedAction} can leave execute, verify and revert to
+ * {@link io.itdr.connector.support.SnapshotActionExecutor} too (connector-aws and connector-okta do);
+ * this one keeps them in view, and refuses to execute when the target left the pre-state.
  */
 final class ExampleActions implements ActionExecutor {
-    private static final Map<Rung, Reversibility> RUNGS =
-            Map.of(Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE, Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE);
+    private static final RungDispatch<Function<ActionRequest, Change>> RUNGS =
+            RungDispatch.<Function<ActionRequest, Change>>builder(ExampleEventNormalizer.PLATFORM)
+                    .rung(Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE, Change::ofKey)
+                    .rung(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE, Change::ofApp)
+                    .build();
 
     private final ExampleApi api;
     private final Clock clock;
@@ -46,22 +60,20 @@ final class ExampleActions implements ActionExecutor {
      */
     private record Change(String appId, String keyId, String field, String after, String forward, String inverse) {
 
-        static Change of(String connectorId, ActionRequest request) {
+        /** disable_identity: the app's status. */
+        static Change ofApp(ActionRequest request) {
             String app = request.target().identity().id();
             String appPath = ExampleInventory.appPath(app);
-            if (request.rung() == Rung.DISABLE_IDENTITY) {
-                return new Change(app, null, "app/" + app + "/status", "DISABLED", appPath + "/disable", appPath + "/enable");
-            }
-            if (request.rung() == Rung.DISABLE_CREDENTIAL) {
-                if (request.target().credential() == null) {
-                    throw ConnectorException.notSupported(connectorId, "disable_credential without a target key");
-                }
-                String key = request.target().credential().id();
-                String keyPath = appPath + "/keys/" + ExampleApi.encode(key);
-                return new Change(app, key, "app/" + app + "/key/" + key + "/status", "INACTIVE",
-                        keyPath + "/deactivate", keyPath + "/activate");
-            }
-            throw ConnectorException.notSupported(connectorId, "the rung " + request.rung().policyName());
+            return new Change(app, null, "app/" + app + "/status", "DISABLED", appPath + "/disable", appPath + "/enable");
+        }
+
+        /** disable_credential: the status of the target's key; refused when the target names no key. */
+        static Change ofKey(ActionRequest request) {
+            String app = request.target().identity().id();
+            String key = ActionTargets.credential(ExampleEventNormalizer.PLATFORM, request, "a target key").id();
+            String keyPath = ExampleInventory.appPath(app) + "/keys/" + ExampleApi.encode(key);
+            return new Change(app, key, "app/" + app + "/key/" + key + "/status", "INACTIVE",
+                    keyPath + "/deactivate", keyPath + "/activate");
         }
 
         /** The status this change is about, as the App object shows it; NOT_FOUND when the key is gone. */
@@ -80,31 +92,31 @@ final class ExampleActions implements ActionExecutor {
 
     @Override
     public Map<Rung, Reversibility> rungs() {
-        return RUNGS;
+        return RUNGS.rungs();
     }
 
     @Override
     public ActionPlan plan(ActionRequest request) {
-        Change change = Change.of(ExampleEventNormalizer.PLATFORM, request);
+        Change change = RUNGS.forRequest(request).apply(request);
         Snapshot pre = read(change);
         Snapshot post = new Snapshot(Map.of(change.field(), change.after()), pre.capturedAt());
         String summary = change.keyId() == null
                 ? "Disable app " + change.appId()
                 : "Deactivate key " + change.keyId() + " of app " + change.appId();
         return new ActionPlan(ExampleEventNormalizer.PLATFORM, request, List.of(call(change.forward())),
-                RUNGS.get(request.rung()), pre, post, summary, Map.of());
+                RUNGS.rungs().get(request.rung()), pre, post, summary, Map.of());
     }
 
     @Override
     public ExecutionResult execute(ActionPlan plan, String idempotencyKey) {
-        Change change = Change.of(ExampleEventNormalizer.PLATFORM, plan.request());
+        Change change = changeOf(plan);
         Snapshot current = read(change);
         if (current.sameStateAs(plan.postState())) {
             return new ExecutionResult(idempotencyKey, true, List.of(), current);
         }
         if (!current.sameStateAs(plan.preState())) {
             throw new ConnectorException(ErrorCode.CONFLICT, plan.summary() + ": the target changed since it was planned ("
-                    + differences(plan.preState(), current) + "); plan again");
+                    + SnapshotExecution.differences(plan.preState(), current) + "); plan again");
         }
         Snapshot after = snapshot(change, api.post(change.forward()));
         return new ExecutionResult(idempotencyKey, false, List.of(call(change.forward())), after);
@@ -112,18 +124,18 @@ final class ExampleActions implements ActionExecutor {
 
     @Override
     public Verification verify(ActionPlan plan) {
-        Snapshot observed = read(Change.of(ExampleEventNormalizer.PLATFORM, plan.request()));
+        Snapshot observed = read(changeOf(plan));
         boolean done = observed.sameStateAs(plan.postState());
-        return new Verification(done, observed, done ? "" : differences(plan.postState(), observed));
+        return new Verification(done, observed, done ? "" : SnapshotExecution.differences(plan.postState(), observed));
     }
 
     @Override
     public RevertResult revert(ActionPlan plan, boolean force) {
-        Change change = Change.of(ExampleEventNormalizer.PLATFORM, plan.request());
+        Change change = changeOf(plan);
         Snapshot current = read(change);
         if (!force && !current.sameStateAs(plan.postState())) {
             throw new ConnectorException(ErrorCode.DRIFT, plan.summary() + ": changed since the action ("
-                    + differences(plan.postState(), current) + "); revert refused unless an approver forces it");
+                    + SnapshotExecution.differences(plan.postState(), current) + "); revert refused unless an approver forces it");
         }
         if (current.sameStateAs(plan.preState())) {
             return new RevertResult(current, List.of());
@@ -132,13 +144,18 @@ final class ExampleActions implements ActionExecutor {
         return new RevertResult(restored, List.of(call(change.inverse())));
     }
 
+    /** The change a plan handed back makes, once it is known to be a plan of this connector. */
+    private static Change changeOf(ActionPlan plan) {
+        return RUNGS.forPlan(plan).apply(plan.request());
+    }
+
     private Snapshot read(Change change) {
         return snapshot(change, api.get(ExampleInventory.appPath(change.appId())));
     }
 
     private Snapshot snapshot(Change change, Json.Obj app) {
         try {
-            return new Snapshot(Map.of(change.field(), change.statusIn(app)), clock.instant());
+            return SnapshotExecution.snapshot(clock, change.field(), change.statusIn(app));
         } catch (IllegalArgumentException e) {
             throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, "app '" + change.appId() + "': " + e.getMessage(), e);
         }
@@ -146,17 +163,6 @@ final class ExampleActions implements ActionExecutor {
 
     private static PlatformCall call(String path) {
         return new PlatformCall("POST " + path, path, true);
-    }
-
-    private static String differences(Snapshot expected, Snapshot observed) {
-        StringBuilder out = new StringBuilder();
-        expected.state().forEach((field, value) -> {
-            String seen = observed.state().get(field);
-            if (!value.equals(seen)) {
-                out.append(out.length() == 0 ? "" : "; ").append(field).append(": expected ").append(value).append(", found ").append(seen);
-            }
-        });
-        return out.toString();
     }
 
     @Override

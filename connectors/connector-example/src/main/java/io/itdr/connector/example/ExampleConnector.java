@@ -1,5 +1,6 @@
 package io.itdr.connector.example;
 
+import io.itdr.connector.support.ConnectorParts;
 import io.itdr.spi.Capability;
 import io.itdr.spi.Connector;
 import io.itdr.spi.action.ActionExecutor;
@@ -7,27 +8,27 @@ import io.itdr.spi.inventory.InventorySource;
 import io.itdr.spi.telemetry.EventNormalizer;
 import io.itdr.spi.telemetry.TelemetrySource;
 import java.time.Clock;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
  * A connection to one example platform. Declares telemetry polling and normalizing, inventory
- * and actions; anything else is refused by the SPI's defaults with the standard error.
+ * and actions: connector-support's {@link ConnectorParts} declares exactly the parts it is given
+ * and refuses anything else with the standard error.
  * Immutable and thread-safe. {@link #close()} keeps the SPI's no-op default: the JDK client
  * holds no resource that outlives its (daemon) threads.
  */
 final class ExampleConnector implements Connector {
     private final ExampleApi api;
-    private final ExampleTelemetry telemetry;
-    private final ExampleEventNormalizer normalizer = new ExampleEventNormalizer();
-    private final ExampleInventory inventory;
-    private final ExampleActions actions;
+    private final ConnectorParts parts;
 
     ExampleConnector(ExampleApi api, Clock clock) {
         this.api = api;
-        this.telemetry = new ExampleTelemetry(api);
-        this.inventory = new ExampleInventory(api);
-        this.actions = new ExampleActions(api, clock);
+        this.parts = ConnectorParts.builder(ExampleEventNormalizer.PLATFORM)
+                .telemetry(new ExampleTelemetry(api))
+                .normalizer(new ExampleEventNormalizer())
+                .inventory(new ExampleInventory(api))
+                .actions(new ExampleActions(api, clock))
+                .build();
     }
 
     @Override
@@ -37,27 +38,27 @@ final class ExampleConnector implements Connector {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.TELEMETRY_POLL, Capability.TELEMETRY_NORMALIZE, Capability.INVENTORY, Capability.ACTIONS);
+        return parts.capabilities();
     }
 
     @Override
     public TelemetrySource telemetry() {
-        return telemetry;
+        return parts.telemetry();
     }
 
     @Override
     public EventNormalizer normalizer() {
-        return normalizer;
+        return parts.normalizer();
     }
 
     @Override
     public InventorySource inventory() {
-        return inventory;
+        return parts.inventory();
     }
 
     @Override
     public ActionExecutor actions() {
-        return actions;
+        return parts.actions();
     }
 
     /** One cheap authenticated read (API.md §5). */

@@ -6,7 +6,7 @@ import io.itdr.spi.event.CredentialRef;
 import io.itdr.spi.event.EventCategory;
 import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.event.Outcome;
-import io.itdr.spi.telemetry.NormalizationSink;
+import io.itdr.spi.telemetry.CollectingSink;
 import io.itdr.spi.telemetry.RawPayload;
 import io.itdr.spi.telemetry.Rejection;
 import java.io.ByteArrayInputStream;
@@ -14,8 +14,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -24,19 +22,7 @@ class ExampleEventNormalizerTest {
             + "\"appId\":\"app-1\",\"appName\":\"ci-deployer\",\"keyId\":\"key-1\",\"scope\":\"billing.write\","
             + "\"ip\":\"203.0.113.7\",\"userAgent\":\"deploy-bot/2.1\",\"outcome\":\"failure\"}";
 
-    private final List<IdentityEvent> events = new ArrayList<>();
-    private final List<Rejection> rejections = new ArrayList<>();
-    private final NormalizationSink sink = new NormalizationSink() {
-        @Override
-        public void accept(IdentityEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public void reject(Rejection rejection) {
-            rejections.add(rejection);
-        }
-    };
+    private final CollectingSink sink = new CollectingSink();
 
     @Test
     void mapsEveryFieldOfAnAuditEvent() {
@@ -74,18 +60,18 @@ class ExampleEventNormalizerTest {
             gz.write(ndjson.getBytes(StandardCharsets.UTF_8));
         }
         new ExampleEventNormalizer().normalize(payload("export.gz", zipped.toByteArray()), sink);
-        assertThat(events).extracting(IdentityEvent::id).containsExactly("evt-9", "evt-10");
-        assertThat(rejections).isEmpty();
+        assertThat(sink.events()).extracting(IdentityEvent::id).containsExactly("evt-9", "evt-10");
+        assertThat(sink.rejections()).isEmpty();
     }
 
     @Test
     void aBadLineIsRejectedWithItsLineAndTheRestIsRead() {
         String ndjson = "not json\n" + GRANT.replace("\"appId\":\"app-1\",", "") + "\n" + GRANT + "\n";
         new ExampleEventNormalizer().normalize(payload("hook", ndjson.getBytes(StandardCharsets.UTF_8)), sink);
-        assertThat(events).extracting(IdentityEvent::id).containsExactly("evt-9");
-        assertThat(rejections).extracting(Rejection::location).containsExactly("hook:line 1", "hook:line 2");
-        assertThat(rejections.get(0).reason()).isEqualTo("unexpected literal at offset 0");
-        assertThat(rejections.get(1).reason()).isEqualTo("appId: missing");
+        assertThat(sink.events()).extracting(IdentityEvent::id).containsExactly("evt-9");
+        assertThat(sink.rejections()).extracting(Rejection::location).containsExactly("hook:line 1", "hook:line 2");
+        assertThat(sink.rejections().get(0).reason()).isEqualTo("unexpected literal at offset 0");
+        assertThat(sink.rejections().get(1).reason()).isEqualTo("appId: missing");
     }
 
     private static RawPayload payload(String name, byte[] body) {

@@ -1,17 +1,18 @@
 package io.itdr.connector.okta;
 
+import io.itdr.connector.okta.act.OktaActionExecutor;
+import io.itdr.connector.okta.inventory.OktaInventory;
+import io.itdr.connector.okta.inventory.OktaInventorySettings;
 import io.itdr.connector.okta.normalize.ServiceUsers;
 import io.itdr.connector.okta.normalize.SystemLogNormalizer;
 import io.itdr.connector.okta.telemetry.SystemLogSettings;
 import io.itdr.connector.okta.telemetry.SystemLogSource;
-import io.itdr.connector.okta.act.OktaActionExecutor;
-import io.itdr.connector.okta.inventory.OktaInventory;
-import io.itdr.connector.okta.inventory.OktaInventorySettings;
+import io.itdr.connector.support.ConnectorParts;
 import io.itdr.spi.Capability;
-import io.itdr.spi.action.ActionExecutor;
-import io.itdr.spi.inventory.InventorySource;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
+import io.itdr.spi.action.ActionExecutor;
+import io.itdr.spi.inventory.InventorySource;
 import io.itdr.spi.telemetry.EventNormalizer;
 import io.itdr.spi.telemetry.TelemetrySource;
 import java.time.Clock;
@@ -29,29 +30,26 @@ import java.util.Set;
  * <p>Thread-safe: the SDK client, the normalizer and the source are. {@link #toString()} never shows a secret.
  */
 public final class OktaConnector implements Connector {
-    private static final Set<Capability> CAPABILITIES = Set.of(Capability.TELEMETRY_POLL, Capability.TELEMETRY_NORMALIZE,
-            Capability.INVENTORY, Capability.ACTIONS);
-
     private final OktaSettings settings;
     private final OktaClients clients;
     private final SystemLogNormalizer normalizer;
     private final SystemLogSource telemetry;
-    private final OktaInventorySettings inventorySettings;
-    private final OktaErrors errors;
-    private final Clock clock;
-    private volatile OktaInventory inventory;
-    private volatile OktaActionExecutor actions;
+    private final ConnectorParts parts;
 
     OktaConnector(OktaSettings settings, SystemLogSettings systemLog, OktaInventorySettings inventorySettings,
                   ConnectorContext context) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.inventorySettings = Objects.requireNonNull(inventorySettings, "inventorySettings");
-        this.clock = context.clock();
+        Objects.requireNonNull(inventorySettings, "inventorySettings");
+        Clock clock = context.clock();
         OktaErrors errors = new OktaErrors(context.clock());
-        this.errors = errors;
         this.clients = new OktaClients(settings, context.http(), errors);
         this.normalizer = new SystemLogNormalizer(settings.org(), ServiceUsers.matching(settings.serviceUserPatterns()));
         this.telemetry = new SystemLogSource(clients, systemLog, normalizer, errors, context.metrics(), context.clock());
+        this.parts = ConnectorParts.builder(OktaConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
+                .inventoryOnFirstUse(() -> new OktaInventory(OktaConnectorFactory.ID, settings.org(), clients.apiClient(), errors,
+                        inventorySettings))
+                .actionsOnFirstUse(() -> new OktaActionExecutor(OktaConnectorFactory.ID, clients.apiClient(), errors, clock))
+                .build();
     }
 
     @Override
@@ -61,45 +59,29 @@ public final class OktaConnector implements Connector {
 
     @Override
     public Set<Capability> capabilities() {
-        return CAPABILITIES;
+        return parts.capabilities();
     }
 
     @Override
     public TelemetrySource telemetry() {
-        return telemetry;
+        return parts.telemetry();
     }
 
     @Override
     public EventNormalizer normalizer() {
-        return normalizer;
+        return parts.normalizer();
     }
 
+    /** Made on first use: see the class comment. */
     @Override
     public InventorySource inventory() {
-        OktaInventory current = inventory;
-        if (current == null) {
-            synchronized (this) {
-                if (inventory == null) {
-                    inventory = new OktaInventory(OktaConnectorFactory.ID, settings.org(), clients.apiClient(), errors, inventorySettings);
-                }
-                current = inventory;
-            }
-        }
-        return current;
+        return parts.inventory();
     }
 
+    /** Made on first use: see the class comment. */
     @Override
     public ActionExecutor actions() {
-        OktaActionExecutor current = actions;
-        if (current == null) {
-            synchronized (this) {
-                if (actions == null) {
-                    actions = new OktaActionExecutor(OktaConnectorFactory.ID, clients.apiClient(), errors, clock);
-                }
-                current = actions;
-            }
-        }
-        return current;
+        return parts.actions();
     }
 
     /** The org's SDK client, shared with whatever else the connector runs against the org (built on first use). */

@@ -8,6 +8,7 @@ import io.itdr.spi.action.PlatformCall;
 import io.itdr.spi.action.RevertResult;
 import io.itdr.spi.action.Snapshot;
 import io.itdr.spi.action.Verification;
+import java.time.Clock;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,6 +92,30 @@ public final class SnapshotExecution {
         }
         List<PlatformCall> performed = action.restore(plan);
         return new RevertResult(action.observe(plan), performed);
+    }
+
+    /**
+     * A snapshot of one value under one key, taken now: the state of most single switches (a key's
+     * status, whether a policy is attached).
+     *
+     * @param clock never null
+     * @param key   never null
+     * @param value never null
+     */
+    public static Snapshot snapshot(Clock clock, String key, String value) {
+        return new Snapshot(Map.of(key, value), clock.instant());
+    }
+
+    /**
+     * The value of a one-value snapshot (see {@link #snapshot}).
+     *
+     * @throws ConnectorException {@code INTERNAL} when it holds more or fewer values: a plan not made by this connector
+     */
+    public static String onlyValue(Snapshot snapshot) {
+        if (snapshot.state().size() != 1) {
+            throw new ConnectorException(ErrorCode.INTERNAL, "expected a one-value snapshot, found " + snapshot.state().keySet());
+        }
+        return snapshot.state().values().iterator().next();
     }
 
     /** What differs between the expected and the observed state, for people; empty when nothing does. */

@@ -89,4 +89,18 @@ class SnapshotExecutionTest {
         assertThat(SnapshotExecution.differences(expected, observed))
                 .isEqualTo("a: expected 1, found 2; b: expected " + "x".repeat(120) + "…, found nothing; c: expected nothing, found 3");
     }
+
+    @Test
+    void aOneValueSnapshotIsTakenAtTheClocksTimeAndReadBack() {
+        java.time.Clock clock = java.time.Clock.fixed(Instant.parse("2026-12-06T01:02:03Z"), java.time.ZoneOffset.UTC);
+        Snapshot one = SnapshotExecution.snapshot(clock, KEY, "ACTIVE");
+        assertThat(one.state()).containsExactly(Map.entry(KEY, "ACTIVE"));
+        assertThat(one.capturedAt()).isEqualTo(Instant.parse("2026-12-06T01:02:03Z"));
+        assertThat(SnapshotExecution.onlyValue(one)).isEqualTo("ACTIVE");
+        assertThatThrownBy(() -> SnapshotExecution.onlyValue(new Snapshot(Map.of("a", "1", "b", "2"), Instant.EPOCH)))
+                .isInstanceOfSatisfying(ConnectorException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
+                    assertThat(e.getMessage()).startsWith("expected a one-value snapshot, found ");
+                });
+    }
 }

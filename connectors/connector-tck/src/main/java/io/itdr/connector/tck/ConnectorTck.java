@@ -28,9 +28,9 @@ import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.event.IdentityRef;
 import io.itdr.spi.inventory.InventoryIdentity;
 import io.itdr.spi.inventory.InventoryPage;
+import io.itdr.spi.telemetry.CollectingSink;
 import io.itdr.spi.telemetry.Cursor;
 import io.itdr.spi.telemetry.EventNormalizer;
-import io.itdr.spi.telemetry.NormalizationSink;
 import io.itdr.spi.telemetry.Rejection;
 import io.itdr.spi.telemetry.TelemetryBatch;
 import io.itdr.spi.telemetry.TelemetrySource;
@@ -759,22 +759,11 @@ public abstract class ConnectorTck {
     }
 
     private Normalized normalize(EventNormalizer normalizer, RawExport export) {
-        List<IdentityEvent> events = new ArrayList<>();
-        List<Rejection> rejections = new ArrayList<>();
-        normalizer.normalize(export.toPayload(), new NormalizationSink() {
-            @Override
-            public void accept(IdentityEvent event) {
-                events.add(event);
-            }
-
-            @Override
-            public void reject(Rejection rejection) {
-                rejections.add(rejection);
-            }
-        });
-        leaks.inspect("normalized events", events);
-        leaks.inspect("rejections", rejections);
-        return new Normalized(events, rejections);
+        CollectingSink sink = new CollectingSink();
+        normalizer.normalize(export.toPayload(), sink);
+        leaks.inspect("normalized events", sink.events());
+        leaks.inspect("rejections", sink.rejections());
+        return new Normalized(sink.events(), sink.rejections());
     }
 
     private static List<String> ids(List<IdentityEvent> events) {

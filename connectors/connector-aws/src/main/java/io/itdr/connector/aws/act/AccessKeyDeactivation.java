@@ -3,6 +3,10 @@ package io.itdr.connector.aws.act;
 import static io.itdr.connector.aws.AwsErrors.call;
 
 import io.itdr.connector.aws.Arn;
+import io.itdr.connector.support.ActionTargets;
+import io.itdr.connector.support.PlanDetails;
+import io.itdr.connector.support.PlannedAction;
+import io.itdr.connector.support.SnapshotExecution;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.action.ActionPlan;
@@ -27,7 +31,7 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  * the user) and GetAccessKeyLastUsed (for the approver). Temporary keys (ASIA…) cannot be
  * deactivated: quarantine_session on their role or user revokes them instead.
  */
-final class AccessKeyDeactivation implements IamAction {
+final class AccessKeyDeactivation implements PlannedAction {
     static final String RUNG = "disable_credential";
     private final String connectorId;
     private final IamClient iam;
@@ -41,16 +45,13 @@ final class AccessKeyDeactivation implements IamAction {
 
     @Override
     public ActionPlan plan(ActionRequest request) {
-        CredentialRef credential = request.target().credential();
-        if (credential == null) {
-            throw ConnectorException.notSupported(connectorId, RUNG + " without an access key id in the target");
-        }
+        CredentialRef credential = ActionTargets.credential(connectorId, request, "an access key id in the target");
         String keyId = credential.id();
         if (keyId.startsWith("ASIA") || "session_key".equals(credential.kind())) {
             throw ConnectorException.notSupported(connectorId, RUNG + " for temporary session key " + keyId
                     + ": AWS cannot deactivate it; quarantine_session on its role or user revokes the session");
         }
-        Arn user = IamTargets.principal(connectorId, request.target(), RUNG, "user");
+        Arn user = IamTargets.principal(connectorId, request, "user");
         String userName = user.resourceName();
         String status = status(userName, keyId);
         AccessKeyLastUsed lastUsed = call("iam:GetAccessKeyLastUsed", keyId,
@@ -66,31 +67,31 @@ final class AccessKeyDeactivation implements IamAction {
         } else {
             summary.append(" (never used)");
         }
-        Snapshot pre = IamTargets.snapshot(clock, key(keyId), status);
-        Snapshot post = IamTargets.snapshot(clock, key(keyId), StatusType.INACTIVE.toString());
+        Snapshot pre = SnapshotExecution.snapshot(clock, key(keyId), status);
+        Snapshot post = SnapshotExecution.snapshot(clock, key(keyId), StatusType.INACTIVE.toString());
         List<PlatformCall> calls = pre.sameStateAs(post) ? List.of() : List.of(update(keyId));
         return new ActionPlan(connectorId, request, calls, Reversibility.REVERSIBLE, pre, post, summary.toString(), details);
     }
 
     @Override
     public Snapshot observe(ActionPlan plan) {
-        String keyId = IamTargets.detail(plan, "accessKeyId");
-        return IamTargets.snapshot(clock, key(keyId), status(IamTargets.detail(plan, "userName"), keyId));
+        String keyId = PlanDetails.require(plan, "accessKeyId");
+        return SnapshotExecution.snapshot(clock, key(keyId), status(PlanDetails.require(plan, "userName"), keyId));
     }
 
     @Override
     public List<PlatformCall> apply(ActionPlan plan) {
-        return setStatus(plan, IamTargets.only(plan.postState()));
+        return setStatus(plan, SnapshotExecution.onlyValue(plan.postState()));
     }
 
     @Override
     public List<PlatformCall> restore(ActionPlan plan) {
-        return setStatus(plan, IamTargets.only(plan.preState()));
+        return setStatus(plan, SnapshotExecution.onlyValue(plan.preState()));
     }
 
     private List<PlatformCall> setStatus(ActionPlan plan, String status) {
-        String userName = IamTargets.detail(plan, "userName");
-        String keyId = IamTargets.detail(plan, "accessKeyId");
+        String userName = PlanDetails.require(plan, "userName");
+        String keyId = PlanDetails.require(plan, "accessKeyId");
         call("iam:UpdateAccessKey", keyId, () -> iam.updateAccessKey(r -> r.userName(userName).accessKeyId(keyId).status(status)));
         return List.of(update(keyId));
     }

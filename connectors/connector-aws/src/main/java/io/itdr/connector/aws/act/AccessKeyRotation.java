@@ -4,6 +4,9 @@ import static io.itdr.connector.aws.AwsErrors.call;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.itdr.connector.aws.Arn;
+import io.itdr.connector.support.ActionTargets;
+import io.itdr.connector.support.PlanDetails;
+import io.itdr.connector.support.PlannedAction;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.action.ActionPlan;
@@ -67,7 +70,7 @@ import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
  * it is never in a plan, snapshot, result, log line or exception message (the SDK's toString
  * redacts it too).
  */
-final class AccessKeyRotation implements IamAction {
+final class AccessKeyRotation implements PlannedAction {
     static final String RUNG = "rotate_credential";
     /** The request parameter naming the Secrets Manager secret that receives the new key. */
     static final String DESTINATION = "secret-destination";
@@ -96,9 +99,9 @@ final class AccessKeyRotation implements IamAction {
     /** What a rotation plan carries in its details. */
     private record Rotation(String userName, String oldKeyId, String destination, String region, Set<String> keysAtPlan) {
         static Rotation of(ActionPlan plan) {
-            String destination = IamTargets.detail(plan, "secretDestination");
-            String keys = IamTargets.detail(plan, "keysAtPlan");
-            return new Rotation(IamTargets.detail(plan, "userName"), IamTargets.detail(plan, "accessKeyId"), destination,
+            String destination = PlanDetails.require(plan, "secretDestination");
+            String keys = PlanDetails.require(plan, "keysAtPlan");
+            return new Rotation(PlanDetails.require(plan, "userName"), PlanDetails.require(plan, "accessKeyId"), destination,
                     Arn.parse(destination).map(Arn::region).orElseThrow(), keys.isEmpty() ? Set.of() : Set.of(keys.split(",")));
         }
     }
@@ -122,16 +125,13 @@ final class AccessKeyRotation implements IamAction {
 
     @Override
     public ActionPlan plan(ActionRequest request) {
-        CredentialRef credential = request.target().credential();
-        if (credential == null) {
-            throw ConnectorException.notSupported(connectorId, RUNG + " without an access key id in the target");
-        }
+        CredentialRef credential = ActionTargets.credential(connectorId, request, "an access key id in the target");
         String oldKeyId = credential.id();
         if (oldKeyId.startsWith("ASIA") || "session_key".equals(credential.kind())) {
             throw ConnectorException.notSupported(connectorId, RUNG + " for temporary session key " + oldKeyId
                     + ": it expires by itself; quarantine_session on its role or user revokes the session");
         }
-        String userName = IamTargets.principal(connectorId, request.target(), RUNG, "user").resourceName();
+        String userName = IamTargets.principal(connectorId, request, "user").resourceName();
         String destination = destination(request, oldKeyId, userName);
         List<AccessKeyMetadata> keys = keys(userName);
         if (keys.stream().noneMatch(k -> oldKeyId.equals(k.accessKeyId()))) {

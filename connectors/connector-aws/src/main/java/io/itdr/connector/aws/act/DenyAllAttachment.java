@@ -3,6 +3,9 @@ package io.itdr.connector.aws.act;
 import static io.itdr.connector.aws.AwsErrors.call;
 
 import io.itdr.connector.aws.Arn;
+import io.itdr.connector.support.PlanDetails;
+import io.itdr.connector.support.PlannedAction;
+import io.itdr.connector.support.SnapshotExecution;
 import io.itdr.spi.action.ActionPlan;
 import io.itdr.spi.action.ActionRequest;
 import io.itdr.spi.action.PlatformCall;
@@ -22,8 +25,7 @@ import software.amazon.awssdk.services.iam.model.AttachedPolicy;
  * API_AttachRolePolicy.html), DetachUserPolicy / DetachRolePolicy, read with
  * ListAttachedUserPolicies / ListAttachedRolePolicies. Reversible.
  */
-final class DenyAllAttachment implements IamAction {
-    static final String RUNG = "disable_identity";
+final class DenyAllAttachment implements PlannedAction {
     static final String POLICY_NAME = "AWSDenyAll";
     static final String ATTACHED = "attached";
     static final String DETACHED = "detached";
@@ -40,12 +42,12 @@ final class DenyAllAttachment implements IamAction {
 
     @Override
     public ActionPlan plan(ActionRequest request) {
-        Arn principal = IamTargets.principal(connectorId, request.target(), RUNG, "user", "role");
+        Arn principal = IamTargets.principal(connectorId, request, "user", "role");
         String type = principal.resourceType();
         String name = principal.resourceName();
         String policyArn = "arn:" + principal.partition() + ":iam::aws:policy/" + POLICY_NAME;
-        Snapshot pre = IamTargets.snapshot(clock, key(type, name), attached(type, name, policyArn) ? ATTACHED : DETACHED);
-        Snapshot post = IamTargets.snapshot(clock, key(type, name), ATTACHED);
+        Snapshot pre = SnapshotExecution.snapshot(clock, key(type, name), attached(type, name, policyArn) ? ATTACHED : DETACHED);
+        Snapshot post = SnapshotExecution.snapshot(clock, key(type, name), ATTACHED);
         List<PlatformCall> calls = pre.sameStateAs(post) ? List.of() : List.of(platformCall(type, "Attach", name));
         return new ActionPlan(connectorId, request, calls, Reversibility.REVERSIBLE, pre, post,
                 "Attach " + policyArn + " to IAM " + type + " " + name + " (denies every action; keys and sessions kept)",
@@ -54,9 +56,9 @@ final class DenyAllAttachment implements IamAction {
 
     @Override
     public Snapshot observe(ActionPlan plan) {
-        String type = IamTargets.detail(plan, "principalType");
-        String name = IamTargets.detail(plan, "principalName");
-        return IamTargets.snapshot(clock, key(type, name), attached(type, name, IamTargets.detail(plan, "policyArn")) ? ATTACHED : DETACHED);
+        String type = PlanDetails.require(plan, "principalType");
+        String name = PlanDetails.require(plan, "principalName");
+        return SnapshotExecution.snapshot(clock, key(type, name), attached(type, name, PlanDetails.require(plan, "policyArn")) ? ATTACHED : DETACHED);
     }
 
     @Override
@@ -66,13 +68,13 @@ final class DenyAllAttachment implements IamAction {
 
     @Override
     public List<PlatformCall> restore(ActionPlan plan) {
-        return change(plan, IamTargets.only(plan.preState()).equals(ATTACHED) ? "Attach" : "Detach");
+        return change(plan, SnapshotExecution.onlyValue(plan.preState()).equals(ATTACHED) ? "Attach" : "Detach");
     }
 
     private List<PlatformCall> change(ActionPlan plan, String verb) {
-        String type = IamTargets.detail(plan, "principalType");
-        String name = IamTargets.detail(plan, "principalName");
-        String policyArn = IamTargets.detail(plan, "policyArn");
+        String type = PlanDetails.require(plan, "principalType");
+        String name = PlanDetails.require(plan, "principalName");
+        String policyArn = PlanDetails.require(plan, "policyArn");
         PlatformCall platformCall = platformCall(type, verb, name);
         call(platformCall.operation(), name, () -> switch (verb + type) {
             case "Attachuser" -> (Object) iam.attachUserPolicy(r -> r.userName(name).policyArn(policyArn));

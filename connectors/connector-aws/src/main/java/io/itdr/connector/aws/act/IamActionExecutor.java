@@ -1,20 +1,12 @@
 package io.itdr.connector.aws.act;
 
-import io.itdr.connector.support.SnapshotExecution;
+import io.itdr.connector.support.PlannedAction;
+import io.itdr.connector.support.RungDispatch;
+import io.itdr.connector.support.SnapshotActionExecutor;
 import io.itdr.spi.ConnectorException;
-import io.itdr.spi.ErrorCode;
-import io.itdr.spi.action.ActionExecutor;
-import io.itdr.spi.action.ActionPlan;
-import io.itdr.spi.action.ActionRequest;
-import io.itdr.spi.action.ExecutionResult;
 import io.itdr.spi.action.Reversibility;
-import io.itdr.spi.action.RevertResult;
 import io.itdr.spi.action.Rung;
-import io.itdr.spi.action.Verification;
 import java.time.Clock;
-import java.util.Collections;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.services.iam.IamClient;
 
@@ -38,16 +30,12 @@ import software.amazon.awssdk.services.iam.IamClient;
  * with DRIFT when the state is no longer the post-state, unless forced. Every SDK failure becomes a
  * {@link ConnectorException} ({@link io.itdr.connector.aws.AwsErrors}).
  *
- * <p>Thread-safe: the actions are stateless; the record of applied idempotency keys is
+ * <p>Rung dispatch, plan ownership and the execute / verify / revert lifecycle are
+ * connector-support's ({@link SnapshotActionExecutor}); this class only says which action carries
+ * out which rung. Thread-safe: the actions are stateless; the record of applied idempotency keys is
  * synchronized and bounded (the engine reconciles older ones with {@link #verify}).
  */
-public final class IamActionExecutor implements ActionExecutor {
-    private static final int REMEMBERED_KEYS = 10_000;
-
-    private final String connectorId;
-    private final SnapshotExecution execution;
-    private final Map<Rung, IamAction> actions;
-    private final Map<Rung, Reversibility> rungs;
+public final class IamActionExecutor extends SnapshotActionExecutor {
 
     /**
      * @param connectorId the id plans are made under ("aws"); never null
@@ -56,66 +44,16 @@ public final class IamActionExecutor implements ActionExecutor {
      * @param clock       the time of snapshots and of the session cut-off; never null
      */
     public IamActionExecutor(String connectorId, IamClient iam, SecretsManagerClients secrets, Clock clock) {
-        this.connectorId = Objects.requireNonNull(connectorId, "connectorId");
-        this.execution = new SnapshotExecution(connectorId, REMEMBERED_KEYS);
-        Objects.requireNonNull(iam, "iam");
-        Objects.requireNonNull(secrets, "secrets");
-        Objects.requireNonNull(clock, "clock");
-        Map<Rung, IamAction> byRung = new EnumMap<>(Rung.class);
-        byRung.put(Rung.DISABLE_CREDENTIAL, new AccessKeyDeactivation(connectorId, iam, clock));
-        byRung.put(Rung.QUARANTINE_SESSION, new SessionRevocation(connectorId, iam, clock));
-        byRung.put(Rung.ROTATE_CREDENTIAL, new AccessKeyRotation(connectorId, iam, secrets, clock));
-        byRung.put(Rung.DISABLE_IDENTITY, new DenyAllAttachment(connectorId, iam, clock));
-        this.actions = Collections.unmodifiableMap(byRung);
-        Map<Rung, Reversibility> classes = new EnumMap<>(Rung.class);
-        classes.put(Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE);
-        classes.put(Rung.QUARANTINE_SESSION, Reversibility.COMPENSABLE);
-        classes.put(Rung.ROTATE_CREDENTIAL, Reversibility.COMPENSABLE);
-        classes.put(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE);
-        this.rungs = Collections.unmodifiableMap(classes);
+        super(dispatch(Objects.requireNonNull(connectorId, "connectorId"), Objects.requireNonNull(iam, "iam"),
+                Objects.requireNonNull(secrets, "secrets"), Objects.requireNonNull(clock, "clock")));
     }
 
-    @Override
-    public Map<Rung, Reversibility> rungs() {
-        return rungs;
-    }
-
-    @Override
-    public ActionPlan plan(ActionRequest request) {
-        Objects.requireNonNull(request, "request");
-        return action(request.rung()).plan(request);
-    }
-
-    @Override
-    public ExecutionResult execute(ActionPlan plan, String idempotencyKey) {
-        Objects.requireNonNull(idempotencyKey, "idempotencyKey");
-        return execution.execute(actionOf(plan), plan, idempotencyKey);
-    }
-
-    @Override
-    public Verification verify(ActionPlan plan) {
-        return execution.verify(actionOf(plan), plan);
-    }
-
-    @Override
-    public RevertResult revert(ActionPlan plan, boolean force) {
-        return execution.revert(actionOf(plan), plan, force);
-    }
-
-    private IamAction action(Rung rung) {
-        IamAction action = actions.get(Objects.requireNonNull(rung, "rung"));
-        if (action == null) {
-            throw ConnectorException.notSupported(connectorId, "rung " + rung.policyName());
-        }
-        return action;
-    }
-
-    private IamAction actionOf(ActionPlan plan) {
-        Objects.requireNonNull(plan, "plan");
-        if (!plan.connectorId().equals(connectorId)) {
-            throw new ConnectorException(ErrorCode.INTERNAL, "plan was made by connector '" + plan.connectorId()
-                    + "', not '" + connectorId + "'");
-        }
-        return action(plan.request().rung());
+    private static RungDispatch<PlannedAction> dispatch(String connectorId, IamClient iam, SecretsManagerClients secrets, Clock clock) {
+        return RungDispatch.<PlannedAction>builder(connectorId)
+                .rung(Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE, new AccessKeyDeactivation(connectorId, iam, clock))
+                .rung(Rung.QUARANTINE_SESSION, Reversibility.COMPENSABLE, new SessionRevocation(connectorId, iam, clock))
+                .rung(Rung.ROTATE_CREDENTIAL, Reversibility.COMPENSABLE, new AccessKeyRotation(connectorId, iam, secrets, clock))
+                .rung(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE, new DenyAllAttachment(connectorId, iam, clock))
+                .build();
     }
 }

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import io.itdr.connector.aws.Arn;
 import io.itdr.connector.aws.AwsErrors;
+import io.itdr.connector.support.PlanDetails;
+import io.itdr.connector.support.PlannedAction;
+import io.itdr.connector.support.SnapshotExecution;
 import io.itdr.spi.action.ActionPlan;
 import io.itdr.spi.action.ActionRequest;
 import io.itdr.spi.action.PlatformCall;
@@ -50,8 +53,7 @@ import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
  * credentials issued between plan and execution survive. Role plans keep the details they always
  * had ({@code roleName}); user plans carry {@code userName} instead.
  */
-final class SessionRevocation implements IamAction {
-    static final String RUNG = "quarantine_session";
+final class SessionRevocation implements PlannedAction {
     static final String POLICY_NAME = "AWSRevokeOlderSessions";
     static final String ABSENT = "(absent)";
     private static final ObjectMapper JSON = new ObjectMapper().configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
@@ -70,7 +72,7 @@ final class SessionRevocation implements IamAction {
     private record Principal(String type, String name) {
         static Principal of(ActionPlan plan) {
             String userName = plan.details().get("userName");
-            return userName != null ? new Principal("user", userName) : new Principal("role", IamTargets.detail(plan, "roleName"));
+            return userName != null ? new Principal("user", userName) : new Principal("role", PlanDetails.require(plan, "roleName"));
         }
 
         boolean isUser() {
@@ -97,7 +99,7 @@ final class SessionRevocation implements IamAction {
 
     @Override
     public ActionPlan plan(ActionRequest request) {
-        Arn arn = IamTargets.principal(connectorId, request.target(), RUNG, "role", "user");
+        Arn arn = IamTargets.principal(connectorId, request, "role", "user");
         Principal principal = new Principal(arn.resourceType(), arn.resourceName());
         String name = principal.name();
         if (principal.isUser()) {
@@ -108,8 +110,8 @@ final class SessionRevocation implements IamAction {
         String current = currentPolicy(principal);
         Instant cutoff = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         String document = revokeDocument(cutoff);
-        Snapshot pre = IamTargets.snapshot(clock, principal.key(), current);
-        Snapshot post = IamTargets.snapshot(clock, principal.key(), document);
+        Snapshot pre = SnapshotExecution.snapshot(clock, principal.key(), current);
+        Snapshot post = SnapshotExecution.snapshot(clock, principal.key(), document);
         List<PlatformCall> calls = pre.sameStateAs(post) ? List.of() : List.of(principal.call("Put"));
         String summary = principal.isUser()
                 ? "Revoke temporary credentials of IAM user " + name + " issued before " + cutoff + " (inline policy " + POLICY_NAME
@@ -123,19 +125,19 @@ final class SessionRevocation implements IamAction {
     @Override
     public Snapshot observe(ActionPlan plan) {
         Principal principal = Principal.of(plan);
-        return IamTargets.snapshot(clock, principal.key(), currentPolicy(principal));
+        return SnapshotExecution.snapshot(clock, principal.key(), currentPolicy(principal));
     }
 
     @Override
     public List<PlatformCall> apply(ActionPlan plan) {
         Principal principal = Principal.of(plan);
-        return List.of(put(principal, IamTargets.detail(plan, "policyDocument")));
+        return List.of(put(principal, PlanDetails.require(plan, "policyDocument")));
     }
 
     @Override
     public List<PlatformCall> restore(ActionPlan plan) {
         Principal principal = Principal.of(plan);
-        String before = IamTargets.only(plan.preState());
+        String before = SnapshotExecution.onlyValue(plan.preState());
         if (!before.equals(ABSENT)) {
             return List.of(put(principal, before));
         }

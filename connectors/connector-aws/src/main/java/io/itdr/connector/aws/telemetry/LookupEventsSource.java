@@ -4,9 +4,8 @@ import io.itdr.connector.aws.AwsErrors;
 import io.itdr.connector.aws.normalize.CloudTrailNormalizer;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
-import io.itdr.spi.event.IdentityEvent;
+import io.itdr.spi.telemetry.CollectingSink;
 import io.itdr.spi.telemetry.Cursor;
-import io.itdr.spi.telemetry.NormalizationSink;
 import io.itdr.spi.telemetry.Rejection;
 import io.itdr.spi.telemetry.TelemetryBatch;
 import io.itdr.spi.telemetry.TelemetrySource;
@@ -119,24 +118,12 @@ public final class LookupEventsSource implements TelemetrySource {
         boolean narrowed = found.end().isBefore(settled);
         LookupPosition next = nextPosition(from, window, taken, rest ? null : found.end(), narrowed, settled);
 
-        List<IdentityEvent> events = new ArrayList<>(taken.size());
-        List<Rejection> rejections = new ArrayList<>();
-        NormalizationSink sink = new NormalizationSink() {
-            @Override
-            public void accept(IdentityEvent event) {
-                events.add(event);
-            }
-
-            @Override
-            public void reject(Rejection rejection) {
-                rejections.add(rejection);
-            }
-        };
+        CollectingSink sink = new CollectingSink();
         for (Event e : taken) {
             normalizer.normalizeLookupEvent(e.cloudTrailEvent(), "LookupEvents EventId=" + e.eventId() + " (EventTime " + e.eventTime() + ")",
                     "cloudtrail:LookupEvents/" + e.eventId(), sink);
         }
-        return new TelemetryBatch(events, rejections, next.toCursor(), rest || narrowed);
+        return new TelemetryBatch(sink.events(), sink.rejections(), next.toCursor(), rest || narrowed);
     }
 
     /**

@@ -12,6 +12,7 @@ import io.itdr.spi.event.PrivilegeChange;
 import io.itdr.spi.event.SessionInfo;
 import io.itdr.spi.event.Source;
 import io.itdr.spi.event.Workload;
+import io.itdr.spi.telemetry.CollectingSink;
 import io.itdr.spi.telemetry.RawPayload;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +41,17 @@ class CloudTrailNormalizerTest {
         }
     }
 
+    /** The event with {@code id} among those {@code sink} kept; fails naming the ids it holds otherwise. */
+    static IdentityEvent event(CollectingSink sink, String id) {
+        return sink.events().stream().filter(e -> e.id().equals(id)).findFirst()
+                .orElseThrow(() -> new NoSuchElementException("no event " + id + " among " + ids(sink)));
+    }
+
+    /** The ids of the events {@code sink} kept, in order. */
+    static List<String> ids(CollectingSink sink) {
+        return sink.events().stream().map(IdentityEvent::id).toList();
+    }
+
     CollectingSink normalize(String name, byte[] bytes) {
         CollectingSink sink = new CollectingSink();
         normalizer.normalize(new RawPayload(name, null, new ByteArrayInputStream(bytes)), sink);
@@ -53,20 +66,20 @@ class CloudTrailNormalizerTest {
     @Test
     void iamUserGuideExamplesMapEveryRecord() {
         CollectingSink sink = normalizeFixture("iam-user-guide-cloudtrail-examples.json");
-        assertThat(sink.rejections).isEmpty();
-        assertThat(sink.events).hasSize(10);
-        assertThat(sink.events).allSatisfy(e -> {
+        assertThat(sink.rejections()).isEmpty();
+        assertThat(sink.events()).hasSize(10);
+        assertThat(sink.events()).allSatisfy(e -> {
             assertThat(e.platform()).isEqualTo("aws");
             assertThat(e.rawRef()).startsWith("iam-user-guide-cloudtrail-examples.json:record ");
             // the examples carry session tokens in responseElements: never copied
             assertThat(e.attributes().values()).noneMatch(v -> v.contains("session token") || v.contains("AgoJb3Jp"));
         });
-        assertThat(sink.events.get(0).rawRef()).isEqualTo("iam-user-guide-cloudtrail-examples.json:record 1");
+        assertThat(sink.events().get(0).rawRef()).isEqualTo("iam-user-guide-cloudtrail-examples.json:record 1");
     }
 
     @Test
     void iamUserWithConsoleSessionCalledThroughAServiceNameSource() {
-        IdentityEvent e = normalizeFixture("iam-user-guide-cloudtrail-examples.json").event("cEXAMPLE-127e-4632-980d-505a4EXAMPLE");
+        IdentityEvent e = event(normalizeFixture("iam-user-guide-cloudtrail-examples.json"), "cEXAMPLE-127e-4632-980d-505a4EXAMPLE");
         assertThat(e.identity()).isEqualTo(new IdentityRef("arn:aws:iam::444455556666:user/JaneDoe", "iam_user", "JaneDoe"));
         assertThat(e.tenant()).isEqualTo("444455556666"); // no recipientAccountId: the caller's account
         assertThat(e.time()).isEqualTo(Instant.parse("2014-07-15T21:40:14Z"));
@@ -83,7 +96,7 @@ class CloudTrailNormalizerTest {
     @Test
     void crossAccountAssumeRoleIsAnAuthenticationInTheRolesAccount() {
         CollectingSink sink = normalizeFixture("iam-user-guide-cloudtrail-examples.json");
-        IdentityEvent caller = sink.event("dEXAMPLE-ac7f-466c-a608-4ac8dEXAMPLE");
+        IdentityEvent caller = event(sink, "dEXAMPLE-ac7f-466c-a608-4ac8dEXAMPLE");
         assertThat(caller.category()).isEqualTo(EventCategory.AUTHENTICATION);
         assertThat(caller.action()).isEqualTo("sts:AssumeRole");
         assertThat(caller.tenant()).isEqualTo("111122223333");
@@ -92,7 +105,7 @@ class CloudTrailNormalizerTest {
                 entry("role_arn", "arn:aws:iam::111122223333:role/EC2-dev"), entry("role_session_name", "JohnDoe-EC2-dev"),
                 entry("source_identity", "JohnDoe"), entry("issued_key_id", "AKIAQRSTUVWXYZEXAMPLE"));
 
-        IdentityEvent account = sink.event("dEXAMPLE-ac7f-466c-a608-4ac8dEXAMPLE-assumed-role-account");
+        IdentityEvent account = event(sink, "dEXAMPLE-ac7f-466c-a608-4ac8dEXAMPLE-assumed-role-account");
         assertThat(account.identity()).isEqualTo(new IdentityRef("aws-account/777788889999/AIDAQRSTUVWXYZEXAMPLE", "aws_account", "777788889999"));
         assertThat(account.tenant()).isEqualTo("777788889999");
         assertThat(account.credential()).isNull();
@@ -101,14 +114,14 @@ class CloudTrailNormalizerTest {
     @Test
     void roleSessionsAreAttributedToTheRole() {
         CollectingSink sink = normalizeFixture("iam-user-guide-cloudtrail-examples.json");
-        IdentityEvent chained = sink.event("1917948f-3042-46ec-98e2-62865EXAMPLE");
+        IdentityEvent chained = event(sink, "1917948f-3042-46ec-98e2-62865EXAMPLE");
         assertThat(chained.identity()).isEqualTo(new IdentityRef("arn:aws:iam::111111111111:role/JohnRole1", "iam_role", "JohnDoe"));
         assertThat(chained.session()).isEqualTo(new SessionInfo("JohnRole1", null, Instant.parse("2019-10-02T21:50:54Z"), false));
         assertThat(chained.attributes()).contains(entry("source_identity", "JohnDoe"), entry("session_name", "JohnRole1"),
                 entry("assumed_role_arn", "arn:aws:sts::111111111111:assumed-role/JohnDoe/JohnRole1"),
                 entry("issued_key_id", "ASIAWHOJDLGPOEXAMPLE"));
 
-        IdentityEvent serviceRole = sink.event("dEXAMPLE-265a-41e0-9352-4401bEXAMPLE");
+        IdentityEvent serviceRole = event(sink, "dEXAMPLE-265a-41e0-9352-4401bEXAMPLE");
         assertThat(serviceRole.identity().id()).isEqualTo("arn:aws:iam::777788889999:role/AssumeNothing");
         assertThat(serviceRole.action()).isEqualTo("s3:DeleteBucket");
         assertThat(serviceRole.session().sessionId()).isEqualTo("devdsk");
@@ -117,12 +130,12 @@ class CloudTrailNormalizerTest {
     @Test
     void federatedWebAndSamlCallers() {
         CollectingSink sink = normalizeFixture("iam-user-guide-cloudtrail-examples.json");
-        IdentityEvent saml = sink.event("dEXAMPLE-265a-41e0-9352-4401bEXAMPLE-saml");
+        IdentityEvent saml = event(sink, "dEXAMPLE-265a-41e0-9352-4401bEXAMPLE-saml");
         assertThat(saml.identity()).isEqualTo(new IdentityRef("SampleUkh1i4+ExamplexL/jEvs=:SamlExample", "saml_user", "SamlExample"));
         assertThat(saml.category()).isEqualTo(EventCategory.AUTHENTICATION);
         assertThat(saml.attributes()).containsEntry("identity_provider", "bdGOnTesti4+ExamplexL/jEvs=");
 
-        IdentityEvent web = sink.event("bEXAMPLE-0b30-4246-b28c-e3da3EXAMPLE");
+        IdentityEvent web = event(sink, "bEXAMPLE-0b30-4246-b28c-e3da3EXAMPLE");
         assertThat(web.identity().kind()).isEqualTo("web_identity_user");
         assertThat(web.workload()).isEqualTo(new Workload("<id of user>", "oidc_subject", "accounts.google.com"));
         assertThat(web.attributes()).containsEntry("issued_key_id", "ASIACQRSTUVWRAOEXAMPLE");
@@ -131,17 +144,17 @@ class CloudTrailNormalizerTest {
     @Test
     void consoleSignInsSucceedFailAndHideMistypedNames() {
         CollectingSink sink = normalizeFixture("iam-user-guide-cloudtrail-examples.json");
-        IdentityEvent success = sink.event("3fcfb182-98f8-4744-bd45-10a395ab61cb");
+        IdentityEvent success = event(sink, "3fcfb182-98f8-4744-bd45-10a395ab61cb");
         assertThat(success.action()).isEqualTo("signin:ConsoleLogin");
         assertThat(success.category()).isEqualTo(EventCategory.AUTHENTICATION);
         assertThat(success.outcome()).isEqualTo(Outcome.SUCCESS);
         assertThat(success.session().mfa()).isFalse();
 
-        IdentityEvent failure = sink.event("11ea990b-4678-4bcd-8fbe-62509088b7cf");
+        IdentityEvent failure = event(sink, "11ea990b-4678-4bcd-8fbe-62509088b7cf");
         assertThat(failure.outcome()).isEqualTo(Outcome.FAILURE); // no errorCode: responseElements.ConsoleLogin says it
         assertThat(failure.attributes()).containsEntry("error_message", "Failed authentication");
 
-        IdentityEvent hidden = sink.event("a7654656-0417-45c6-9386-ea8231385051");
+        IdentityEvent hidden = event(sink, "a7654656-0417-45c6-9386-ea8231385051");
         assertThat(hidden.identity()).isEqualTo(new IdentityRef("aws-account/123456789012/unidentified-iam_user", "iam_user", null));
         assertThat(hidden.credential()).isNull(); // accessKeyId ""
         assertThat(hidden.outcome()).isEqualTo(Outcome.FAILURE);
@@ -151,11 +164,11 @@ class CloudTrailNormalizerTest {
     @Test
     void logFileExamplesRejectTheRecordWithoutEventIdAndKeepTheErrorEvent() {
         CollectingSink sink = normalizeFixture("cloudtrail-log-file-examples.json");
-        assertThat(sink.rejections).singleElement().satisfies(r -> {
+        assertThat(sink.rejections()).singleElement().satisfies(r -> {
             assertThat(r.location()).startsWith("cloudtrail-log-file-examples.json:record 1, line ");
             assertThat(r.reason()).isEqualTo("missing or invalid required field: eventID (missing)");
         });
-        IdentityEvent error = sink.events.get(0);
+        IdentityEvent error = sink.events().get(0);
         assertThat(error.rawRef()).isEqualTo("cloudtrail-log-file-examples.json:record 2");
         assertThat(error.outcome()).isEqualTo(Outcome.FAILURE);
         assertThat(error.action()).isEqualTo("cloudtrail:UpdateTrail");
@@ -168,55 +181,55 @@ class CloudTrailNormalizerTest {
     @Test
     void everyUserIdentityTypeFromJsonLines() {
         CollectingSink sink = normalizeFixture("user-identity-types.jsonl");
-        assertThat(sink.rejections).isEmpty();
-        assertThat(sink.events).hasSize(10);
-        assertThat(sink.events.get(2).rawRef()).isEqualTo("user-identity-types.jsonl:record 3");
+        assertThat(sink.rejections()).isEmpty();
+        assertThat(sink.events()).hasSize(10);
+        assertThat(sink.events().get(2).rawRef()).isEqualTo("user-identity-types.jsonl:record 3");
 
-        IdentityEvent alice = sink.event("ui-iamuser-1");
+        IdentityEvent alice = event(sink, "ui-iamuser-1");
         assertThat(alice.identity()).isEqualTo(new IdentityRef("arn:aws:iam::123456789012:user/Alice", "iam_user", "Alice"));
         assertThat(alice.credential()).isNull(); // "accessKeyId": "" on the page
         assertThat(alice.session()).isNull();
 
-        IdentityEvent role = sink.event("ui-assumedrole-1");
+        IdentityEvent role = event(sink, "ui-assumedrole-1");
         assertThat(role.identity()).isEqualTo(new IdentityRef("arn:aws:iam::123456789012:role/RoleToBeAssumed", "iam_role", "RoleToBeAssumed"));
         assertThat(role.session()).isEqualTo(new SessionInfo("MySessionName", null, Instant.parse("2013-11-02T01:06:28Z"), false));
 
-        IdentityEvent center = sink.event("ui-idc-1");
+        IdentityEvent center = event(sink, "ui-idc-1");
         assertThat(center.identity()).isEqualTo(new IdentityRef(
                 "arn:aws:identitystore::123456789012:identitystore/d-9067642ac7/user/544894e8-80c1-707f-60e3-3ba6510dfac1",
                 "identity_center_user", "544894e8-80c1-707f-60e3-3ba6510dfac1"));
         assertThat(center.session().tokenId()).isEqualTo("EXAMPLEVHULjJdTUdPJfofVa1sufHDoj7aYcOYcxFVllWR_Whr1fEXAMPLE");
 
-        IdentityEvent dev = sink.event("ui-sourceidentity-1");
+        IdentityEvent dev = event(sink, "ui-sourceidentity-1");
         assertThat(dev.credential()).isEqualTo(new CredentialRef("ASIAIOSFODNN7EXAMPLE", "session_key"));
         assertThat(dev.session()).isEqualTo(new SessionInfo("Dev1", "ASIAIOSFODNN7EXAMPLE", Instant.parse("2021-02-21T23:46:28Z"), false));
         assertThat(dev.tokenAge()).isEqualTo(java.time.Duration.ofMinutes(28).plusSeconds(32));
         assertThat(dev.attributes()).containsEntry("source_identity", "source-identity-value-set");
 
-        assertThat(sink.event("ui-delegate-1").identity().id()).isEqualTo("arn:aws:iam::123456789012:role/Alice");
+        assertThat(event(sink, "ui-delegate-1").identity().id()).isEqualTo("arn:aws:iam::123456789012:role/Alice");
 
-        IdentityEvent federated = sink.event("codebuild-federated-1");
+        IdentityEvent federated = event(sink, "codebuild-federated-1");
         assertThat(federated.identity()).isEqualTo(new IdentityRef("arn:aws:sts::123456789012:federated-user/build-bot", "federated_user", "build-bot"));
         assertThat(federated.session()).isEqualTo(new SessionInfo("build-bot", "ASIAIOSFODNN7FEDEXAMPLE", Instant.parse("2016-09-06T17:59:10Z"), false));
         assertThat(federated.attributes()).containsEntry("session_issuer_arn", "arn:aws:iam::123456789012:user/build-bot");
 
-        IdentityEvent root = sink.event("e7d2382e-70a0-3fb7-9d41-a7a913422240");
+        IdentityEvent root = event(sink, "e7d2382e-70a0-3fb7-9d41-a7a913422240");
         assertThat(root.identity()).isEqualTo(new IdentityRef("arn:aws:iam::123456789012:root", "root", "test-username"));
         assertThat(root.source()).isEqualTo(Source.UNKNOWN); // no sourceIPAddress, no userAgent
 
-        IdentityEvent service = sink.event("ff000af-00eb-00ce-0e00-ea000fb0fba0SAMPLE");
+        IdentityEvent service = event(sink, "ff000af-00eb-00ce-0e00-ea000fb0fba0SAMPLE");
         assertThat(service.identity()).isEqualTo(new IdentityRef("ebs.amazonaws.com", "aws_service", "ebs.amazonaws.com"));
         assertThat(service.tenant()).isEqualTo("111122223333");
         assertThat(service.source().ip()).isEqualTo("ebs.amazonaws.com");
         assertThat(service.source().fingerprint()).isEqualTo("ebs.amazonaws.com|ebs.amazonaws.com");
         assertThat(service.action()).isEqualTo("kms:Decrypt");
 
-        IdentityEvent ec2 = sink.event("ui-ec2-1");
+        IdentityEvent ec2 = event(sink, "ui-ec2-1");
         assertThat(ec2.workload()).isEqualTo(new Workload("i-0abcd1234ef567890", "ec2", null));
         assertThat(ec2.attributes()).containsEntry("ec2_role_delivery", "2.0");
         assertThat(ec2.session().tokenId()).isEqualTo("ASIAEXAMPLEEC2ROLE01");
 
-        IdentityEvent lambda = sink.event("ui-lambda-1");
+        IdentityEvent lambda = event(sink, "ui-lambda-1");
         assertThat(lambda.workload()).isEqualTo(new Workload("arn:aws:lambda:us-east-1:123456789012:function:orders-fn", "lambda", null));
         // a session named like a function is not proof of a workload; only inScopeOf is
         assertThat(role.workload()).isNull();
@@ -225,47 +238,47 @@ class CloudTrailNormalizerTest {
     @Test
     void privilegeCredentialAndIdentityChanges() {
         CollectingSink sink = normalizeFixture("iam-changes.jsonl");
-        assertThat(sink.rejections).isEmpty();
+        assertThat(sink.rejections()).isEmpty();
 
-        IdentityEvent attach = sink.event("bdcc7610-7f82-4cde-9f6e-1c3cb1927353");
+        IdentityEvent attach = event(sink, "bdcc7610-7f82-4cde-9f6e-1c3cb1927353");
         assertThat(attach.category()).isEqualTo(EventCategory.PRIVILEGE_CHANGE);
         assertThat(attach.identity().kind()).isEqualTo("root");
         assertThat(attach.privilege()).isEqualTo(new PrivilegeChange(List.of("arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryFullAccess"), true));
         assertThat(attach.target()).isEqualTo("arn:aws:iam::555555555555:user/sampleuser");
 
-        IdentityEvent revoke = sink.event("priv-putrolepolicy-deny");
+        IdentityEvent revoke = event(sink, "priv-putrolepolicy-deny");
         assertThat(revoke.privilege()).isEqualTo(new PrivilegeChange(List.of("AWSRevokeOlderSessions"), false));
         assertThat(revoke.target()).isEqualTo("arn:aws:iam::123456789012:role/app-server");
         assertThat(revoke.attributes().values()).noneMatch(v -> v.contains("TokenIssueTime")); // policy bodies stay out
 
-        assertThat(sink.event("priv-putrolepolicy-allow").privilege()).isEqualTo(new PrivilegeChange(List.of("s3-admin-inline"), true));
-        IdentityEvent group = sink.event("priv-addusertogroup");
+        assertThat(event(sink, "priv-putrolepolicy-allow").privilege()).isEqualTo(new PrivilegeChange(List.of("s3-admin-inline"), true));
+        IdentityEvent group = event(sink, "priv-addusertogroup");
         assertThat(group.privilege()).isEqualTo(new PrivilegeChange(List.of("arn:aws:iam::123456789012:group/admin"), true));
         assertThat(group.target()).isEqualTo("arn:aws:iam::123456789012:user/Bob");
-        IdentityEvent version = sink.event("priv-createpolicyversion");
+        IdentityEvent version = event(sink, "priv-createpolicyversion");
         assertThat(version.privilege()).isEqualTo(new PrivilegeChange(List.of("arn:aws:iam::123456789012:policy/deploy"), true));
         assertThat(version.target()).isEqualTo("arn:aws:iam::123456789012:policy/deploy");
-        IdentityEvent trust = sink.event("priv-updateassumerolepolicy");
+        IdentityEvent trust = event(sink, "priv-updateassumerolepolicy");
         assertThat(trust.privilege()).isEqualTo(new PrivilegeChange(List.of("sts:AssumeRole"), true));
         assertThat(trust.target()).isEqualTo("arn:aws:iam::123456789012:role/deployer");
-        assertThat(sink.event("priv-attachrolepolicy-denyall").privilege().granted()).isFalse();
-        assertThat(sink.event("priv-detachuserpolicy").privilege()).isEqualTo(new PrivilegeChange(List.of("arn:aws:iam::aws:policy/AdministratorAccess"), false));
+        assertThat(event(sink, "priv-attachrolepolicy-denyall").privilege().granted()).isFalse();
+        assertThat(event(sink, "priv-detachuserpolicy").privilege()).isEqualTo(new PrivilegeChange(List.of("arn:aws:iam::aws:policy/AdministratorAccess"), false));
 
-        IdentityEvent denied = sink.event("priv-putuserpolicy-error");
+        IdentityEvent denied = event(sink, "priv-putuserpolicy-error");
         assertThat(denied.category()).isEqualTo(EventCategory.PRIVILEGE_CHANGE);
         assertThat(denied.outcome()).isEqualTo(Outcome.FAILURE);
         assertThat(denied.attributes()).containsEntry("error_code", "AccessDenied");
 
-        IdentityEvent created = sink.event("cred-createaccesskey");
+        IdentityEvent created = event(sink, "cred-createaccesskey");
         assertThat(created.category()).isEqualTo(EventCategory.CREDENTIAL_CHANGE);
         assertThat(created.target()).isEqualTo("AKIAI44QH8DHBNEWKEY1");
         assertThat(created.attributes()).containsEntry("target_user", "arn:aws:iam::123456789012:user/Bob");
-        assertThat(sink.event("cred-updateaccesskey").attributes()).containsEntry("new_status", "Inactive");
-        IdentityEvent own = sink.event("cred-deleteaccesskey-self");
+        assertThat(event(sink, "cred-updateaccesskey").attributes()).containsEntry("new_status", "Inactive");
+        IdentityEvent own = event(sink, "cred-deleteaccesskey-self");
         assertThat(own.target()).isEqualTo("AKIAIOSFODNN7OLDKEY1");
         assertThat(own.attributes()).containsEntry("target_user", "arn:aws:iam::123456789012:user/ci-admin");
 
-        IdentityEvent user = sink.event("ident-createuser");
+        IdentityEvent user = event(sink, "ident-createuser");
         assertThat(user.category()).isEqualTo(EventCategory.IDENTITY_CHANGE);
         assertThat(user.target()).isEqualTo("arn:aws:iam::123456789012:user/Bob");
     }
@@ -292,11 +305,11 @@ class CloudTrailNormalizerTest {
         lookup.append("],\"NextToken\":\"abc\"}");
         for (String text : List.of(lines.toString(), lookup.toString(), bridge.toString())) {
             CollectingSink other = normalize("same.json", text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            assertThat(other.rejections).isEmpty();
-            assertThat(other.events).hasSameSizeAs(container.events);
-            for (int i = 0; i < other.events.size(); i++) {
-                IdentityEvent a = container.events.get(i);
-                IdentityEvent b = other.events.get(i);
+            assertThat(other.rejections()).isEmpty();
+            assertThat(other.events()).hasSameSizeAs(container.events());
+            for (int i = 0; i < other.events().size(); i++) {
+                IdentityEvent a = container.events().get(i);
+                IdentityEvent b = other.events().get(i);
                 assertThat(b).usingRecursiveComparison().ignoringFields("rawRef").isEqualTo(a);
                 assertThat(b.rawRef()).isEqualTo("same.json:record " + (i + 1));
             }

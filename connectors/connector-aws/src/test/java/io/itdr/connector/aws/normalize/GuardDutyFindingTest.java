@@ -13,6 +13,7 @@ import io.itdr.spi.event.PlatformFinding;
 import io.itdr.spi.event.SessionInfo;
 import io.itdr.spi.event.Source;
 import io.itdr.spi.event.Workload;
+import io.itdr.spi.telemetry.CollectingSink;
 import io.itdr.spi.telemetry.RawPayload;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +37,8 @@ class GuardDutyFindingTest {
     @Test
     void eventBridgeFindingBecomesAPlatformFindingOnTheRole() {
         CollectingSink sink = normalize("gd.json", CloudTrailNormalizerTest.fixture("guardduty-eventbridge.json"));
-        assertThat(sink.rejections).isEmpty();
-        IdentityEvent e = sink.events.get(0);
+        assertThat(sink.rejections()).isEmpty();
+        IdentityEvent e = sink.events().get(0);
         assertThat(e.id()).isEqualTo("16afba5c5c43e07c9e3e5e2e544e95df@2024-06-01T12:20:41.456Z");
         assertThat(e.time()).isEqualTo(Instant.parse("2024-06-01T12:20:41.456Z"));
         assertThat(e.category()).isEqualTo(EventCategory.PLATFORM_FINDING);
@@ -60,14 +61,14 @@ class GuardDutyFindingTest {
     @Test
     void getFindingsOutputInPascalCaseAndAFindingWithoutIdentity() {
         CollectingSink sink = normalize("findings.json", CloudTrailNormalizerTest.fixture("guardduty-getfindings.json"));
-        IdentityEvent e = sink.events.get(0);
+        IdentityEvent e = sink.events().get(0);
         assertThat(e.identity()).isEqualTo(new IdentityRef("arn:aws:iam::123456789012:user/ci-deployer", "iam_user", "ci-deployer"));
         assertThat(e.credential()).isEqualTo(new CredentialRef("AKIAIOSFODNN7EXAMPLE", "access_key"));
         assertThat(e.finding().confidence()).isEqualTo(0.5);
         assertThat(e.finding().severity()).isEqualTo("5.0");
         // an unparsable ASN is dropped; 0.0/0.0 is GuardDuty's "unknown location", not the Gulf of Guinea
         assertThat(e.source()).isEqualTo(new Source("2001:db8::17", null, "ExampleNet6", null, null, null));
-        assertThat(sink.rejections).singleElement().satisfies(r -> {
+        assertThat(sink.rejections()).singleElement().satisfies(r -> {
             assertThat(r.location()).startsWith("findings.json:record 2, line ");
             assertThat(r.reason()).contains("resource.accessKeyDetails");
         });
@@ -83,10 +84,10 @@ class GuardDutyFindingTest {
                 + String.format(template, "4", "Policy:IAMUser/RootCredentialUsage", "\"severe\"") + "\n"
                 + "{\"schemaVersion\":\"2.0\",\"type\":\"X\",\"resource\":{}}\n";
         CollectingSink sink = normalize("labels.jsonl", lines.getBytes(StandardCharsets.UTF_8));
-        assertThat(sink.events).extracting(ev -> ev.finding().confidence()).containsExactly(0.8, 1.0, 0.0);
-        assertThat(sink.events.get(0).source().proxy()).isTrue();
-        assertThat(sink.events.get(0).identity()).isEqualTo(new IdentityRef("arn:aws:iam::123456789012:root", "root", "root"));
-        assertThat(sink.rejections).extracting(r -> r.reason()).containsExactly(
+        assertThat(sink.events()).extracting(ev -> ev.finding().confidence()).containsExactly(0.8, 1.0, 0.0);
+        assertThat(sink.events().get(0).source().proxy()).isTrue();
+        assertThat(sink.events().get(0).identity()).isEqualTo(new IdentityRef("arn:aws:iam::123456789012:root", "root", "root"));
+        assertThat(sink.rejections()).extracting(r -> r.reason()).containsExactly(
                 "severity: expected a number from 1 to 10 or LOW/MEDIUM/HIGH/CRITICAL, found 'severe'",
                 "GuardDuty finding: missing required field(s): id, updatedAt, severity");
     }

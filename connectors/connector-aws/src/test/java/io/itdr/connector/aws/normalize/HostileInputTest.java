@@ -1,11 +1,13 @@
 package io.itdr.connector.aws.normalize;
 
+import static io.itdr.connector.aws.normalize.CloudTrailNormalizerTest.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.event.IdentityEvent;
+import io.itdr.spi.telemetry.CollectingSink;
 import io.itdr.spi.telemetry.NormalizationSink;
 import io.itdr.spi.telemetry.RawPayload;
 import io.itdr.spi.telemetry.Rejection;
@@ -66,11 +68,11 @@ class HostileInputTest {
         byte[] plain = CloudTrailNormalizerTest.fixture("iam-user-guide-cloudtrail-examples.json");
         CollectingSink fromPlain = normalize("trail.json.gz", plain);
         CollectingSink fromGzip = normalize("trail.json", gzip(plain));
-        assertThat(fromGzip.rejections).isEmpty();
-        assertThat(fromGzip.events).usingRecursiveFieldByFieldElementComparatorIgnoringFields("rawRef").isEqualTo(fromPlain.events);
+        assertThat(fromGzip.rejections()).isEmpty();
+        assertThat(fromGzip.events()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("rawRef").isEqualTo(fromPlain.events());
         // JSON Lines compress too
         CollectingSink lines = normalize("identities.jsonl.gz", gzip(CloudTrailNormalizerTest.fixture("user-identity-types.jsonl")));
-        assertThat(lines.events).hasSize(10);
+        assertThat(lines.events()).hasSize(10);
     }
 
     /** 50,000 records from a gzip file, counted as they stream: the first event arrives long before the file is read. */
@@ -88,19 +90,13 @@ class HostileInputTest {
         long[] readAtFirstEvent = {-1};
         long[] count = {0};
         try (CountingInputStream in = new CountingInputStream(Files.newInputStream(file))) {
-            normalizer.normalize(new RawPayload(file.getFileName().toString(), null, in), new NormalizationSink() {
-                @Override
-                public void accept(IdentityEvent event) {
-                    if (count[0]++ == 0) {
-                        readAtFirstEvent[0] = in.count;
-                    }
+            normalizer.normalize(new RawPayload(file.getFileName().toString(), null, in), NormalizationSink.of((event, location) -> {
+                if (count[0]++ == 0) {
+                    readAtFirstEvent[0] = in.count;
                 }
-
-                @Override
-                public void reject(Rejection rejection) {
-                    throw new AssertionError(rejection.toString());
-                }
-            });
+            }, rejection -> {
+                throw new AssertionError(rejection.toString());
+            }));
         }
         assertThat(count[0]).isEqualTo(50_000);
         assertThat(readAtFirstEvent[0]).isPositive().isLessThan(size / 4);
@@ -116,8 +112,8 @@ class HostileInputTest {
                     assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_RESPONSE);
                     assertThat(e.getMessage()).startsWith("cut.json.gz: cannot be read after record ");
                 });
-        assertThat(sink.events).isNotEmpty().hasSizeLessThan(3000);
-        assertThat(sink.events.get(sink.events.size() - 1).id()).isEqualTo("evt-" + (sink.events.size() - 1));
+        assertThat(sink.events()).isNotEmpty().hasSizeLessThan(3000);
+        assertThat(sink.events().get(sink.events().size() - 1).id()).isEqualTo("evt-" + (sink.events().size() - 1));
     }
 
     @Test
@@ -133,15 +129,15 @@ class HostileInputTest {
                         assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_RESPONSE);
                         assertThat(e.getMessage()).startsWith("junk.bin: cannot be read before the first record");
                     });
-            assertThat(sink.events).isEmpty();
+            assertThat(sink.events()).isEmpty();
         }
     }
 
     @Test
     void emptyPayloadYieldsNothing() {
         CollectingSink sink = normalize("empty.json", "  \n".getBytes(StandardCharsets.UTF_8));
-        assertThat(sink.events).isEmpty();
-        assertThat(sink.rejections).isEmpty();
+        assertThat(sink.events()).isEmpty();
+        assertThat(sink.rejections()).isEmpty();
     }
 
     @Test
@@ -154,12 +150,12 @@ class HostileInputTest {
                     assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_RESPONSE);
                     assertThat(e.getMessage()).contains("after record 2").containsIgnoringCase("nesting depth");
                 });
-        assertThat(sink.events).extracting(IdentityEvent::id).containsExactly("evt-1");
+        assertThat(sink.events()).extracting(IdentityEvent::id).containsExactly("evt-1");
 
         byte[] lines = (record(1) + "\n" + deep + "\n" + record(2) + "\n").getBytes(StandardCharsets.UTF_8);
         CollectingSink lineSink = normalize("deep.jsonl", lines);
-        assertThat(lineSink.events).extracting(IdentityEvent::id).containsExactly("evt-1", "evt-2");
-        assertThat(lineSink.rejections).singleElement().satisfies(r -> {
+        assertThat(lineSink.events()).extracting(IdentityEvent::id).containsExactly("evt-1", "evt-2");
+        assertThat(lineSink.rejections()).singleElement().satisfies(r -> {
             assertThat(r.location()).isEqualTo("deep.jsonl:record 2, line 2");
             assertThat(r.reason()).startsWith("not valid JSON: ").containsIgnoringCase("nesting depth");
         });
@@ -173,13 +169,13 @@ class HostileInputTest {
         byte[] stream = ("{\"Records\":[" + record(1) + "," + big + "]}").getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> small.normalize(new RawPayload("big.json", null, new ByteArrayInputStream(stream)), sink))
                 .isInstanceOfSatisfying(ConnectorException.class, e -> assertThat(e.getMessage()).contains("larger than 16384 bytes"));
-        assertThat(sink.events).hasSize(1);
+        assertThat(sink.events()).hasSize(1);
 
         CollectingSink lineSink = new CollectingSink();
         byte[] lines = (record(1) + "\n" + big + "\n" + record(2)).getBytes(StandardCharsets.UTF_8);
         small.normalize(new RawPayload("big.jsonl", null, new ByteArrayInputStream(lines)), lineSink);
-        assertThat(lineSink.events).extracting(IdentityEvent::id).containsExactly("evt-1", "evt-2");
-        assertThat(lineSink.rejections).extracting(Rejection::reason).containsExactly("line longer than 16384 bytes");
+        assertThat(lineSink.events()).extracting(IdentityEvent::id).containsExactly("evt-1", "evt-2");
+        assertThat(lineSink.rejections()).extracting(Rejection::reason).containsExactly("line longer than 16384 bytes");
     }
 
     @Test
@@ -195,8 +191,8 @@ class HostileInputTest {
                 + record(2) + " {\"second\":true}\n"
                 + record(3);
         CollectingSink sink = normalize("mixed.jsonl", text.getBytes(StandardCharsets.UTF_8));
-        assertThat(sink.events).extracting(IdentityEvent::id).containsExactly("evt-1", "evt-3");
-        assertThat(sink.rejections).extracting(r -> r.location() + " | " + r.reason()).containsExactly(
+        assertThat(sink.events()).extracting(IdentityEvent::id).containsExactly("evt-1", "evt-3");
+        assertThat(sink.rejections()).extracting(r -> r.location() + " | " + r.reason()).containsExactly(
                 "mixed.jsonl:record 2, line 2 | not valid JSON: Unexpected end-of-input in field name",
                 "mixed.jsonl:record 3, line 4 | expected a JSON object, found number",
                 "mixed.jsonl:record 4, line 4 | expected a JSON object, found number",
@@ -218,7 +214,7 @@ class HostileInputTest {
                 + "\"newThing\":\"ignored\"}}, 17, {\"eventID\":\"e\",\"eventTime\":\"2024-06-01T00:00:00Z\","
                 + "\"userIdentity\":{\"type\":\"Directory\",\"accountId\":\"123456789012\",\"userName\":\"someone\"}}],\"digest\":{\"skip\":true}}";
         CollectingSink sink = normalize("odd.json", text.getBytes(StandardCharsets.UTF_8));
-        IdentityEvent e = sink.event("tolerant");
+        IdentityEvent e = event(sink, "tolerant");
         assertThat(e.time()).isEqualTo(java.time.Instant.parse("2024-05-31T22:00:00Z"));
         assertThat(e.action()).isEqualTo("unknown:unknown");
         assertThat(e.tenant()).isEqualTo("123456789012");
@@ -226,29 +222,29 @@ class HostileInputTest {
         assertThat(e.identity().kind()).isEqualTo("iam_role");
         assertThat(e.session()).isEqualTo(new io.itdr.spi.event.SessionInfo("sess", null, null, true));
         assertThat(e.source()).isEqualTo(io.itdr.spi.event.Source.UNKNOWN);
-        assertThat(sink.rejections).singleElement().satisfies(r -> {
+        assertThat(sink.rejections()).singleElement().satisfies(r -> {
             assertThat(r.location()).isEqualTo("odd.json:record 2, line 1");
             assertThat(r.reason()).isEqualTo("expected a JSON object, found a number");
         });
-        assertThat(sink.event("e").identity()).isEqualTo(new io.itdr.spi.event.IdentityRef(
+        assertThat(event(sink, "e").identity()).isEqualTo(new io.itdr.spi.event.IdentityRef(
                 "aws-account/123456789012/unidentified-directory", "directory", "someone"));
     }
 
     @Test
     void topLevelArrayAndPrettyPrintedSingleRecordsAreRecordsToo() {
         CollectingSink array = normalize("array.json", ("[\n" + record(1) + ",\n" + record(2) + "\n]").getBytes(StandardCharsets.UTF_8));
-        assertThat(array.events).extracting(IdentityEvent::id).containsExactly("evt-1", "evt-2");
+        assertThat(array.events()).extracting(IdentityEvent::id).containsExactly("evt-1", "evt-2");
         CollectingSink pretty = normalize("one.json", record(5).replace(",", ",\n  ").getBytes(StandardCharsets.UTF_8));
-        assertThat(pretty.events).extracting(IdentityEvent::id).containsExactly("evt-5");
+        assertThat(pretty.events()).extracting(IdentityEvent::id).containsExactly("evt-5");
         CollectingSink bom = normalize("bom.jsonl", ("\uFEFF" + record(6) + "\n" + record(7) + "\n").getBytes(StandardCharsets.UTF_8));
-        assertThat(bom.events).extracting(IdentityEvent::id).containsExactly("evt-6", "evt-7");
+        assertThat(bom.events()).extracting(IdentityEvent::id).containsExactly("evt-6", "evt-7");
     }
 
     @Test
     void lookupEventsItemWithABrokenEmbeddedRecordIsRejected() {
         String text = "{\"Events\":[{\"EventId\":\"a\",\"CloudTrailEvent\":\"{not json\"},{\"EventId\":\"b\",\"CloudTrailEvent\":{\"x\":1}}]}";
         CollectingSink sink = normalize("lookup.json", text.getBytes(StandardCharsets.UTF_8));
-        assertThat(sink.rejections).extracting(Rejection::reason).satisfiesExactly(
+        assertThat(sink.rejections()).extracting(Rejection::reason).satisfiesExactly(
                 r -> assertThat(r).startsWith("CloudTrailEvent: not valid JSON: "),
                 r -> assertThat(r).isEqualTo("CloudTrailEvent: expected the record as a JSON string, found object"));
     }

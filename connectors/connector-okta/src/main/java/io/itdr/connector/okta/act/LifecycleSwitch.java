@@ -4,6 +4,10 @@ import com.okta.sdk.resource.model.Application;
 import com.okta.sdk.resource.model.OAuth2ClientJsonWebKey;
 import com.okta.sdk.resource.model.OAuth2ClientSecret;
 import com.okta.sdk.resource.model.UserGetSingleton;
+import io.itdr.connector.support.ActionTargets;
+import io.itdr.connector.support.PlanDetails;
+import io.itdr.connector.support.RungDispatch;
+import io.itdr.connector.support.SnapshotExecution;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.action.ActionPlan;
@@ -81,20 +85,16 @@ final class LifecycleSwitch implements OktaAction {
     public ActionPlan plan(ActionRequest request) {
         Ref ref = switch (subject) {
             case SERVICE_APP, SERVICE_USER -> new Ref(request.target().identity().id(), null);
-            case CLIENT_SECRET, JWK -> {
-                if (request.target().credential() == null) {
-                    throw ConnectorException.notSupported(connectorId, "disable_credential without a credential id in the target");
-                }
-                yield new Ref(request.target().identity().id(), request.target().credential().id());
-            }
+            case CLIENT_SECRET, JWK -> new Ref(request.target().identity().id(),
+                    ActionTargets.credential(connectorId, request, "a credential id in the target").id());
         };
         Reading reading = read(ref);
         if (!reading.status().equals(subject.released) && !reading.status().equals(subject.contained)) {
             throw new ConnectorException(ErrorCode.CONFLICT, reading.description() + " is " + reading.status() + ": only an "
                     + subject.released + " one can be " + (subject == Subject.SERVICE_USER ? "suspended" : "deactivated"));
         }
-        Snapshot pre = OktaTargets.snapshot(clock, key(ref), reading.status());
-        Snapshot post = OktaTargets.snapshot(clock, key(ref), subject.contained);
+        Snapshot pre = SnapshotExecution.snapshot(clock, key(ref), reading.status());
+        Snapshot post = SnapshotExecution.snapshot(clock, key(ref), subject.contained);
         boolean noOp = pre.sameStateAs(post);
         String summary = noOp
                 ? reading.description() + " is already " + subject.contained + ": nothing to do"
@@ -106,7 +106,7 @@ final class LifecycleSwitch implements OktaAction {
     @Override
     public Snapshot observe(ActionPlan plan) {
         Ref ref = ref(plan);
-        return OktaTargets.snapshot(clock, key(ref), read(ref).status());
+        return SnapshotExecution.snapshot(clock, key(ref), read(ref).status());
     }
 
     @Override
@@ -116,7 +116,7 @@ final class LifecycleSwitch implements OktaAction {
 
     @Override
     public List<PlatformCall> restore(ActionPlan plan) {
-        String wanted = OktaTargets.only(plan.preState());
+        String wanted = SnapshotExecution.onlyValue(plan.preState());
         return change(ref(plan), wanted.equals(subject.contained));
     }
 
@@ -126,23 +126,23 @@ final class LifecycleSwitch implements OktaAction {
         return switch (subject) {
             case SERVICE_APP -> {
                 Application app = org.app(id);
-                yield new Reading(OktaTargets.status(app.getStatus(), "app " + id),
+                yield new Reading(OktaAnswers.status(app.getStatus(), "app " + id),
                         "Okta app " + id + (app.getLabel() == null ? "" : " '" + app.getLabel() + "'"));
             }
             case SERVICE_USER -> {
                 UserGetSingleton user = org.user(id);
                 String login = user.getProfile() == null ? null : user.getProfile().getLogin();
-                yield new Reading(OktaTargets.status(user.getStatus(), "user " + id),
+                yield new Reading(OktaAnswers.status(user.getStatus(), "user " + id),
                         "Okta service user " + id + (login == null ? "" : " '" + login + "'"));
             }
             case CLIENT_SECRET -> {
                 OAuth2ClientSecret secret = org.secret(id, credentialId);
-                yield new Reading(OktaTargets.status(secret.getStatus(), "client secret " + credentialId),
-                        "client secret " + credentialId + " of Okta app " + id + " (created " + OktaTargets.day(secret.getCreated()) + ")");
+                yield new Reading(OktaAnswers.status(secret.getStatus(), "client secret " + credentialId),
+                        "client secret " + credentialId + " of Okta app " + id + " (created " + OktaAnswers.day(secret.getCreated()) + ")");
             }
             case JWK -> {
                 OAuth2ClientJsonWebKey key = org.jwk(id, credentialId);
-                yield new Reading(OktaTargets.status(key.getStatus(), "JSON Web Key " + credentialId),
+                yield new Reading(OktaAnswers.status(key.getStatus(), "JSON Web Key " + credentialId),
                         "JSON Web Key " + credentialId + (key.getKid() == null ? "" : " (kid " + key.getKid() + ")")
                                 + " of Okta app " + id);
             }
@@ -215,19 +215,19 @@ final class LifecycleSwitch implements OktaAction {
 
     private Map<String, String> details(Ref ref) {
         return switch (subject) {
-            case SERVICE_APP -> Map.of(OktaTargets.ACTION, name(), "appId", ref.ownerId());
-            case SERVICE_USER -> Map.of(OktaTargets.ACTION, name(), "userId", ref.ownerId());
-            case CLIENT_SECRET -> Map.of(OktaTargets.ACTION, name(), "appId", ref.ownerId(), "secretId", ref.credentialId());
-            case JWK -> Map.of(OktaTargets.ACTION, name(), "appId", ref.ownerId(), "keyId", ref.credentialId());
+            case SERVICE_APP -> Map.of(RungDispatch.ACTION, name(), "appId", ref.ownerId());
+            case SERVICE_USER -> Map.of(RungDispatch.ACTION, name(), "userId", ref.ownerId());
+            case CLIENT_SECRET -> Map.of(RungDispatch.ACTION, name(), "appId", ref.ownerId(), "secretId", ref.credentialId());
+            case JWK -> Map.of(RungDispatch.ACTION, name(), "appId", ref.ownerId(), "keyId", ref.credentialId());
         };
     }
 
     private Ref ref(ActionPlan plan) {
         return switch (subject) {
-            case SERVICE_APP -> new Ref(OktaTargets.detail(plan, "appId"), null);
-            case SERVICE_USER -> new Ref(OktaTargets.detail(plan, "userId"), null);
-            case CLIENT_SECRET -> new Ref(OktaTargets.detail(plan, "appId"), OktaTargets.detail(plan, "secretId"));
-            case JWK -> new Ref(OktaTargets.detail(plan, "appId"), OktaTargets.detail(plan, "keyId"));
+            case SERVICE_APP -> new Ref(PlanDetails.require(plan, "appId"), null);
+            case SERVICE_USER -> new Ref(PlanDetails.require(plan, "userId"), null);
+            case CLIENT_SECRET -> new Ref(PlanDetails.require(plan, "appId"), PlanDetails.require(plan, "secretId"));
+            case JWK -> new Ref(PlanDetails.require(plan, "appId"), PlanDetails.require(plan, "keyId"));
         };
     }
 }

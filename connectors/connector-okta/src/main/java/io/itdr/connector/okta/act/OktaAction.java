@@ -1,8 +1,7 @@
 package io.itdr.connector.okta.act;
 
-import io.itdr.connector.support.StateAction;
-import io.itdr.spi.action.ActionPlan;
-import io.itdr.spi.action.ActionRequest;
+import io.itdr.connector.support.PlannedAction;
+import io.itdr.connector.support.RungDispatch;
 
 /**
  * One containment action on Okta: how to plan it, read the state it touches, make the plan's
@@ -10,11 +9,8 @@ import io.itdr.spi.action.ActionRequest;
  * lifecycle (idempotency, drift, verification); an action only knows its platform calls.
  * Implementations are stateless and thread-safe.
  */
-interface OktaAction extends StateAction {
+interface OktaAction extends PlannedAction {
 
-    /** The name plans carry in their {@code action} detail, so the executor finds the action again. */
+    /** The name plans carry in their {@value RungDispatch#ACTION} detail, so the executor finds the action again. */
     String name();
-
-    /** Reads the current state and works out the plan; makes no mutating call. */
-    ActionPlan plan(ActionRequest request);
 }

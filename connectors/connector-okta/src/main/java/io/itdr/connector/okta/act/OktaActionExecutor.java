@@ -2,23 +2,15 @@ package io.itdr.connector.okta.act;
 
 import com.okta.sdk.resource.client.ApiClient;
 import io.itdr.connector.okta.OktaErrors;
-import io.itdr.connector.support.SnapshotExecution;
+import io.itdr.connector.support.ActionTargets;
+import io.itdr.connector.support.RungDispatch;
+import io.itdr.connector.support.SnapshotActionExecutor;
 import io.itdr.spi.ConnectorException;
-import io.itdr.spi.ErrorCode;
-import io.itdr.spi.action.ActionExecutor;
-import io.itdr.spi.action.ActionPlan;
 import io.itdr.spi.action.ActionRequest;
 import io.itdr.spi.action.ActionTarget;
-import io.itdr.spi.action.ExecutionResult;
 import io.itdr.spi.action.Reversibility;
-import io.itdr.spi.action.RevertResult;
 import io.itdr.spi.action.Rung;
-import io.itdr.spi.action.Verification;
 import java.time.Clock;
-import java.util.Collections;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -45,10 +37,13 @@ import java.util.Objects;
  * NOT_SUPPORTED, and refuses with DRIFT when the state is no longer the post-state unless forced.
  * Every SDK failure becomes a {@link ConnectorException} through {@link OktaErrors}.
  *
- * <p>Thread-safe: the actions are stateless; the record of applied idempotency keys is
+ * <p>Rung dispatch, plan ownership (every plan names its action in the
+ * {@value RungDispatch#ACTION} detail) and the execute / verify / revert lifecycle are
+ * connector-support's ({@link SnapshotActionExecutor}); this class only chooses the action for a
+ * target. Thread-safe: the actions are stateless; the record of applied idempotency keys is
  * synchronized and bounded (the engine reconciles older ones with {@link #verify}).
  */
-public final class OktaActionExecutor implements ActionExecutor {
+public final class OktaActionExecutor extends SnapshotActionExecutor {
     /** Identity kinds this executor acts on. */
     public static final String SERVICE_APP = "service_app";
     public static final String SERVICE_USER = "service_user";
@@ -56,21 +51,6 @@ public final class OktaActionExecutor implements ActionExecutor {
     /** Credential kinds of an app this executor deactivates. */
     public static final String CLIENT_SECRET = "client_secret";
     public static final String JWK = "jwk";
-
-    private static final int REMEMBERED_KEYS = 10_000;
-    private static final Map<Rung, Reversibility> RUNGS;
-
-    static {
-        Map<Rung, Reversibility> rungs = new EnumMap<>(Rung.class);
-        rungs.put(Rung.QUARANTINE_SESSION, Reversibility.IRREVERSIBLE);
-        rungs.put(Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE);
-        rungs.put(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE);
-        RUNGS = Collections.unmodifiableMap(rungs);
-    }
-
-    private final String connectorId;
-    private final SnapshotExecution execution;
-    private final Map<String, OktaAction> actions;
 
     /**
      * @param connectorId the id plans are made under ("okta"); never null
@@ -80,49 +60,29 @@ public final class OktaActionExecutor implements ActionExecutor {
      * @param clock       the time of snapshots; never null
      */
     public OktaActionExecutor(String connectorId, ApiClient client, OktaErrors errors, Clock clock) {
-        this.connectorId = Objects.requireNonNull(connectorId, "connectorId");
-        this.execution = new SnapshotExecution(connectorId, REMEMBERED_KEYS);
-        OktaOrg org = new OktaOrg(Objects.requireNonNull(client, "client"), Objects.requireNonNull(errors, "errors"));
-        Objects.requireNonNull(clock, "clock");
-        Map<String, OktaAction> byName = new LinkedHashMap<>();
+        super(dispatch(Objects.requireNonNull(connectorId, "connectorId"),
+                new OktaOrg(Objects.requireNonNull(client, "client"), Objects.requireNonNull(errors, "errors")),
+                Objects.requireNonNull(clock, "clock")));
+    }
+
+    private static RungDispatch<OktaAction> dispatch(String connectorId, OktaOrg org, Clock clock) {
+        RungDispatch.Builder<OktaAction> dispatch = RungDispatch.<OktaAction>builder(connectorId)
+                .choose(Rung.QUARANTINE_SESSION, Reversibility.IRREVERSIBLE, request -> chooseFor(connectorId, request))
+                .choose(Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE, request -> chooseFor(connectorId, request))
+                .choose(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE, request -> chooseFor(connectorId, request));
         for (LifecycleSwitch.Subject subject : LifecycleSwitch.Subject.values()) {
-            byName.put(subject.name(), new LifecycleSwitch(connectorId, subject, org, clock));
+            OktaAction action = new LifecycleSwitch(connectorId, subject, org, clock);
+            dispatch.action(action.name(), action);
         }
         for (Revocation.Subject subject : Revocation.Subject.values()) {
-            byName.put(subject.name(), new Revocation(connectorId, subject, org, clock));
+            OktaAction action = new Revocation(connectorId, subject, org, clock);
+            dispatch.action(action.name(), action);
         }
-        this.actions = Collections.unmodifiableMap(byName);
-    }
-
-    @Override
-    public Map<Rung, Reversibility> rungs() {
-        return RUNGS;
-    }
-
-    @Override
-    public ActionPlan plan(ActionRequest request) {
-        Objects.requireNonNull(request, "request");
-        return actions.get(chooseFor(request)).plan(request);
-    }
-
-    @Override
-    public ExecutionResult execute(ActionPlan plan, String idempotencyKey) {
-        Objects.requireNonNull(idempotencyKey, "idempotencyKey");
-        return execution.execute(actionOf(plan), plan, idempotencyKey);
-    }
-
-    @Override
-    public Verification verify(ActionPlan plan) {
-        return execution.verify(actionOf(plan), plan);
-    }
-
-    @Override
-    public RevertResult revert(ActionPlan plan, boolean force) {
-        return execution.revert(actionOf(plan), plan, force);
+        return dispatch.build();
     }
 
     /** The name of the action for a request, or the standard refusal saying what is accepted. */
-    private String chooseFor(ActionRequest request) {
+    private static String chooseFor(String connectorId, ActionRequest request) {
         ActionTarget target = request.target();
         String identityKind = target.identity().kind();
         String credentialKind = target.credential() == null ? null : target.credential().kind();
@@ -136,16 +96,13 @@ public final class OktaActionExecutor implements ActionExecutor {
                     return LifecycleSwitch.Subject.SERVICE_USER.name();
                 }
                 if (API_TOKEN.equals(identityKind)) {
-                    throw ConnectorException.notSupported(connectorId, rung + " for " + OktaTargets.describe(target)
-                            + ": Okta API tokens cannot be disabled, only revoked (quarantine_session, irreversible)");
+                    throw ActionTargets.refuse(connectorId, request,
+                            "Okta API tokens cannot be disabled, only revoked (quarantine_session, irreversible)");
                 }
-                throw ConnectorException.notSupported(connectorId, rung + " for " + OktaTargets.describe(target)
-                        + ": it acts on identities of kind " + SERVICE_APP + " or " + SERVICE_USER);
+                throw ActionTargets.refuse(connectorId, request, "it acts on identities of kind " + SERVICE_APP + " or " + SERVICE_USER);
             }
             case DISABLE_CREDENTIAL -> {
-                if (target.credential() == null) {
-                    throw ConnectorException.notSupported(connectorId, rung + " without a credential in the target");
-                }
+                ActionTargets.credential(connectorId, request, "a credential in the target");
                 if (CLIENT_SECRET.equals(credentialKind)) {
                     return LifecycleSwitch.Subject.CLIENT_SECRET.name();
                 }
@@ -170,24 +127,10 @@ public final class OktaActionExecutor implements ActionExecutor {
                 if (SERVICE_USER.equals(identityKind)) {
                     return Revocation.Subject.USER_SESSIONS.name();
                 }
-                throw ConnectorException.notSupported(connectorId, rung + " for " + OktaTargets.describe(target)
-                        + ": it acts on identities of kind " + SERVICE_APP + ", " + SERVICE_USER + " or " + API_TOKEN);
+                throw ActionTargets.refuse(connectorId, request,
+                        "it acts on identities of kind " + SERVICE_APP + ", " + SERVICE_USER + " or " + API_TOKEN);
             }
             default -> throw ConnectorException.notSupported(connectorId, "rung " + rung);
         }
-    }
-
-    private OktaAction actionOf(ActionPlan plan) {
-        Objects.requireNonNull(plan, "plan");
-        if (!plan.connectorId().equals(connectorId)) {
-            throw new ConnectorException(ErrorCode.INTERNAL, "plan was made by connector '" + plan.connectorId()
-                    + "', not '" + connectorId + "'");
-        }
-        OktaAction action = actions.get(OktaTargets.detail(plan, OktaTargets.ACTION));
-        if (action == null) {
-            throw new ConnectorException(ErrorCode.INTERNAL, "plan names action '" + plan.details().get(OktaTargets.ACTION)
-                    + "', which this connector does not have");
-        }
-        return action;
     }
 }

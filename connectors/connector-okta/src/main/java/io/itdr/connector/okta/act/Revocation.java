@@ -3,6 +3,9 @@ package io.itdr.connector.okta.act;
 import com.okta.sdk.resource.model.ApiToken;
 import com.okta.sdk.resource.model.Application;
 import com.okta.sdk.resource.model.UserGetSingleton;
+import io.itdr.connector.support.PlanDetails;
+import io.itdr.connector.support.RungDispatch;
+import io.itdr.connector.support.SnapshotExecution;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.action.ActionPlan;
@@ -84,7 +87,7 @@ final class Revocation implements OktaAction {
                 Application app = org.app(id);
                 String named = "Okta app " + id + (app.getLabel() == null ? "" : " '" + app.getLabel() + "'");
                 boolean present = org.appHasRefreshTokens(id);
-                pre = OktaTargets.snapshot(clock, key(id), present ? PRESENT : NONE);
+                pre = SnapshotExecution.snapshot(clock, key(id), present ? PRESENT : NONE);
                 summary = present
                         ? "Revoke every OAuth refresh token of " + named
                                 + " and the access tokens minted with them (irreversible: clients must authenticate again)"
@@ -93,40 +96,40 @@ final class Revocation implements OktaAction {
             case USER_SESSIONS -> {
                 UserGetSingleton user = org.user(id);
                 String login = user.getProfile() == null ? null : user.getProfile().getLogin();
-                pre = OktaTargets.snapshot(clock, key(id), org.userHasOAuthTokens(id) ? PRESENT : NONE);
+                pre = SnapshotExecution.snapshot(clock, key(id), org.userHasOAuthTokens(id) ? PRESENT : NONE);
                 summary = "End every session of Okta service user " + id + (login == null ? "" : " '" + login + "'")
                         + " and revoke its OAuth tokens (irreversible: it must sign in again)";
             }
             default -> {
                 ApiToken token = org.apiToken(id).orElseThrow(() -> new ConnectorException(ErrorCode.NOT_FOUND,
                         "Okta knows no active API token " + id));
-                pre = OktaTargets.snapshot(clock, key(id), ACTIVE);
+                pre = SnapshotExecution.snapshot(clock, key(id), ACTIVE);
                 summary = "Revoke Okta API token " + id + (token.getName() == null ? "" : " '" + token.getName() + "'")
                         + (token.getUserId() == null ? "" : " of user " + token.getUserId())
                         + " (irreversible: a new token must be created and distributed)";
             }
         }
-        Snapshot post = OktaTargets.snapshot(clock, key(id), subject == Subject.API_TOKEN ? REVOKED : NONE);
+        Snapshot post = SnapshotExecution.snapshot(clock, key(id), subject == Subject.API_TOKEN ? REVOKED : NONE);
         // Sessions are not observable: the call is always planned for them.
         boolean noOp = observesWholeEffect() && pre.sameStateAs(post);
         return new ActionPlan(connectorId, request, noOp ? List.of() : List.of(call(id)), Reversibility.IRREVERSIBLE, pre, post,
-                summary, Map.of(OktaTargets.ACTION, name(), "id", id));
+                summary, Map.of(RungDispatch.ACTION, name(), "id", id));
     }
 
     @Override
     public Snapshot observe(ActionPlan plan) {
-        String id = OktaTargets.detail(plan, "id");
+        String id = PlanDetails.require(plan, "id");
         String state = switch (subject) {
             case APP_TOKENS -> org.appHasRefreshTokens(id) ? PRESENT : NONE;
             case USER_SESSIONS -> org.userHasOAuthTokens(id) ? PRESENT : NONE;
             case API_TOKEN -> org.apiToken(id).isPresent() ? ACTIVE : REVOKED;
         };
-        return OktaTargets.snapshot(clock, key(id), state);
+        return SnapshotExecution.snapshot(clock, key(id), state);
     }
 
     @Override
     public List<PlatformCall> apply(ActionPlan plan) {
-        String id = OktaTargets.detail(plan, "id");
+        String id = PlanDetails.require(plan, "id");
         switch (subject) {
             case APP_TOKENS -> org.revokeAppTokens(id);
             case USER_SESSIONS -> org.revokeUserSessions(id);

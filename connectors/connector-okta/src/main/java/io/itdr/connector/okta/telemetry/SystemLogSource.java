@@ -9,8 +9,8 @@ import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ConnectorMetrics;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.event.IdentityEvent;
+import io.itdr.spi.telemetry.CollectingSink;
 import io.itdr.spi.telemetry.Cursor;
-import io.itdr.spi.telemetry.NormalizationSink;
 import io.itdr.spi.telemetry.Rejection;
 import io.itdr.spi.telemetry.TelemetryBatch;
 import io.itdr.spi.telemetry.TelemetrySource;
@@ -150,21 +150,10 @@ public final class SystemLogSource implements TelemetrySource {
                     // the SDK's own failure type, so that OktaErrors reads status, headers and Okta's error body as for any call
                     throw new ApiException(OPERATION + ": HTTP " + status, status, headers, errorBody(entity));
                 }
-                List<IdentityEvent> events = new ArrayList<>();
-                List<Rejection> rejections = new ArrayList<>();
+                CollectingSink sink = new CollectingSink();
                 InputStream body = entity == null ? InputStream.nullInputStream() : entity.getContent();
-                normalizer.normalizeLogPage(new TransportGuard(body), location, new NormalizationSink() {
-                    @Override
-                    public void accept(IdentityEvent event) {
-                        events.add(event);
-                    }
-
-                    @Override
-                    public void reject(Rejection rejection) {
-                        rejections.add(rejection);
-                    }
-                });
-                return new Page(events, rejections, nextLink(headers));
+                normalizer.normalizeLogPage(new TransportGuard(body), location, sink);
+                return new Page(sink.events(), sink.rejections(), nextLink(headers));
             } catch (IOException | HttpException e) {
                 throw new UncheckedIOException(e instanceof IOException io ? io : new IOException(e.getMessage(), e));
             }

@@ -1,11 +1,13 @@
 package io.itdr.connector.okta.normalize;
 
 import static io.itdr.connector.okta.normalize.SystemLogNormalizerTest.NHI;
+import static io.itdr.connector.okta.normalize.SystemLogNormalizerTest.ids;
 import static io.itdr.connector.okta.normalize.SystemLogNormalizerTest.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
+import io.itdr.spi.telemetry.CollectingSink;
 import io.itdr.spi.telemetry.RawPayload;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +39,7 @@ class HostileInputTest {
         ConnectorException e = refused("export.jsonl.gz", cut, sink);
         assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_RESPONSE);
         assertThat(e.getMessage()).startsWith("export.jsonl.gz: cannot be read after record ");
-        assertThat(sink.events).as("records before the cut reached the sink").isNotEmpty().hasSizeLessThan(9);
+        assertThat(sink.events()).as("records before the cut reached the sink").isNotEmpty().hasSizeLessThan(9);
     }
 
     @Test
@@ -66,8 +68,8 @@ class HostileInputTest {
         CollectingSink sink = new CollectingSink();
         normalizer.normalize(new RawPayload("deep.jsonl", null,
                 new ByteArrayInputStream((good + "\n" + deep + "\n" + good.replace("d-1", "d-3") + "\n").getBytes(StandardCharsets.UTF_8))), sink);
-        assertThat(sink.ids()).containsExactly("d-1", "d-3");
-        assertThat(sink.rejections).singleElement().satisfies(r -> {
+        assertThat(ids(sink)).containsExactly("d-1", "d-3");
+        assertThat(sink.rejections()).singleElement().satisfies(r -> {
             assertThat(r.location()).isEqualTo("deep.jsonl:record 2, line 2");
             assertThat(r.reason()).startsWith("not valid JSON").containsIgnoringCase("nesting depth");
         });
@@ -83,13 +85,13 @@ class HostileInputTest {
         ConnectorException e = refused("big.json", ("[" + good + "," + huge + "," + good + "]").getBytes(StandardCharsets.UTF_8), streamed);
         assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_RESPONSE);
         assertThat(e.getMessage()).startsWith("big.json: cannot be read in record 2");
-        assertThat(streamed.ids()).containsExactly("b-1");
+        assertThat(ids(streamed)).containsExactly("b-1");
 
         CollectingSink lines = new CollectingSink();
         normalizer.normalize(new RawPayload("big.jsonl", null,
                 new ByteArrayInputStream((good + "\n" + huge + "\n" + good.replace("b-1", "b-3") + "\n").getBytes(StandardCharsets.UTF_8))), lines);
-        assertThat(lines.ids()).containsExactly("b-1", "b-3");
-        assertThat(lines.rejections).singleElement().satisfies(r -> {
+        assertThat(ids(lines)).containsExactly("b-1", "b-3");
+        assertThat(lines.rejections()).singleElement().satisfies(r -> {
             assertThat(r.location()).isEqualTo("big.jsonl:record 2, line 2");
             assertThat(r.reason()).isEqualTo("line longer than " + PayloadReader.DEFAULT_MAX_RECORD_BYTES + " bytes");
         });
@@ -100,7 +102,7 @@ class HostileInputTest {
         String name = "evil\nname\u001b[31m" + "n".repeat(500);
         CollectingSink sink = new CollectingSink();
         normalizer.normalize(new RawPayload(name, null, new ByteArrayInputStream("[{\"uuid\":\"h-1\"}]".getBytes(StandardCharsets.UTF_8))), sink);
-        assertThat(sink.rejections).singleElement().satisfies(r -> {
+        assertThat(sink.rejections()).singleElement().satisfies(r -> {
             assertThat(r.location()).startsWith("evil?name?[31mnnn").doesNotContain("\n").contains("…:record 1, line 1");
             assertThat(r.location().length()).isLessThan(240);
         });

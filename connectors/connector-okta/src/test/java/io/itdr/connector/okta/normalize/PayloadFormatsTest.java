@@ -1,6 +1,7 @@
 package io.itdr.connector.okta.normalize;
 
 import static io.itdr.connector.okta.normalize.SystemLogNormalizerTest.NHI;
+import static io.itdr.connector.okta.normalize.SystemLogNormalizerTest.ids;
 import static io.itdr.connector.okta.normalize.SystemLogNormalizerTest.normalize;
 import static io.itdr.connector.okta.normalize.SystemLogNormalizerTest.resource;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +14,7 @@ import io.itdr.spi.event.EventCategory;
 import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.event.Outcome;
 import io.itdr.spi.event.Source;
+import io.itdr.spi.telemetry.CollectingSink;
 import io.itdr.spi.telemetry.Rejection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -83,7 +85,7 @@ class PayloadFormatsTest {
     @Test
     void everyFramingGivesTheSameEvents() throws IOException {
         List<JsonNode> records = records();
-        List<IdentityEvent> expected = withoutRawRef(normalize(normalizer, NHI, resource(NHI)).events);
+        List<IdentityEvent> expected = withoutRawRef(normalize(normalizer, NHI, resource(NHI)).events());
         assertThat(expected).hasSize(records.size());
 
         ArrayNode array = JSON.createArrayNode();
@@ -103,8 +105,8 @@ class PayloadFormatsTest {
         framings.put("bom.jsonl (byte order mark, CRLF)", bytes("\uFEFF" + new String(resource(NHI), StandardCharsets.UTF_8).replace("\n", "\r\n")));
         framings.forEach((name, body) -> {
             CollectingSink sink = normalize(normalizer, name, body);
-            assertThat(sink.rejections).as("rejections of %s", name).isEmpty();
-            assertThat(withoutRawRef(sink.events)).as("events of %s", name).containsExactlyElementsOf(expected);
+            assertThat(sink.rejections()).as("rejections of %s", name).isEmpty();
+            assertThat(withoutRawRef(sink.events())).as("events of %s", name).containsExactlyElementsOf(expected);
         });
     }
 
@@ -114,14 +116,14 @@ class PayloadFormatsTest {
         String good2 = "{\"uuid\":\"l-2\",\"published\":\"2026-02-28T10:00:01Z\",\"actor\":{\"id\":\"0oa1\",\"type\":\"PublicClientApp\"}}";
         String body = good1 + "\n{\"uuid\": \"l-x\", \"published\n[1, {\"uuid\":\"l-3\"}]\n\n   \n" + good2 + "\n{} {}\n";
         CollectingSink sink = normalize(normalizer, "export.jsonl", bytes(body));
-        assertThat(sink.ids()).containsExactly("l-1", "l-2");
-        assertThat(sink.locations).containsExactly("export.jsonl:record 1, line 1", "export.jsonl:record 5, line 6");
-        assertThat(sink.rejections).extracting(Rejection::location).containsExactly("export.jsonl:record 2, line 2",
+        assertThat(ids(sink)).containsExactly("l-1", "l-2");
+        assertThat(sink.locations()).containsExactly("export.jsonl:record 1, line 1", "export.jsonl:record 5, line 6");
+        assertThat(sink.rejections()).extracting(Rejection::location).containsExactly("export.jsonl:record 2, line 2",
                 "export.jsonl:record 3, line 3", "export.jsonl:record 4, line 3", "export.jsonl:record 6, line 7");
-        assertThat(sink.rejections.get(0).reason()).startsWith("not valid JSON");
-        assertThat(sink.rejections.get(1).reason()).isEqualTo("expected a LogEvent object, found a number");
-        assertThat(sink.rejections.get(2).reason()).contains("published (missing)").contains("actor (missing)");
-        assertThat(sink.rejections.get(3).reason()).isEqualTo("more than one JSON value on the line");
+        assertThat(sink.rejections().get(0).reason()).startsWith("not valid JSON");
+        assertThat(sink.rejections().get(1).reason()).isEqualTo("expected a LogEvent object, found a number");
+        assertThat(sink.rejections().get(2).reason()).contains("published (missing)").contains("actor (missing)");
+        assertThat(sink.rejections().get(3).reason()).isEqualTo("more than one JSON value on the line");
     }
 
     @Test
@@ -176,9 +178,9 @@ class PayloadFormatsTest {
                 ]
                 """;
         CollectingSink sink = normalize(normalizer, "page.json", bytes(body));
-        assertThat(sink.ids()).containsExactly("ok-1");
-        assertThat(sink.events.get(0).identity().kind()).isEqualTo("service_app");
-        assertThat(sink.rejections).containsExactly(
+        assertThat(ids(sink)).containsExactly("ok-1");
+        assertThat(sink.events().get(0).identity().kind()).isEqualTo("service_app");
+        assertThat(sink.rejections()).containsExactly(
                 new Rejection("page.json:record 1, line 2", "missing or invalid required fields: uuid (missing), actor.id (missing or blank)"),
                 new Rejection("page.json:record 2, line 3",
                         "missing or invalid required fields: uuid (expected a string, found a number), actor (expected an object, found a string)"),
@@ -191,8 +193,8 @@ class PayloadFormatsTest {
     void anEmptyExportHasNoRecords() {
         for (String body : new String[]{"", "  \n", "[]", "{\"eventType\":\"com.okta.event_hook\",\"data\":{\"events\":[]}}"}) {
             CollectingSink sink = normalize(normalizer, "empty.json", bytes(body));
-            assertThat(sink.events).as("events of '%s'", body).isEmpty();
-            assertThat(sink.rejections).as("rejections of '%s'", body).isEmpty();
+            assertThat(sink.events()).as("events of '%s'", body).isEmpty();
+            assertThat(sink.rejections()).as("rejections of '%s'", body).isEmpty();
         }
     }
 

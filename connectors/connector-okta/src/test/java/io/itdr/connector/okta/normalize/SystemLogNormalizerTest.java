@@ -11,6 +11,7 @@ import io.itdr.spi.event.Outcome;
 import io.itdr.spi.event.PrivilegeChange;
 import io.itdr.spi.event.SessionInfo;
 import io.itdr.spi.event.Source;
+import io.itdr.spi.telemetry.CollectingSink;
 import io.itdr.spi.telemetry.RawPayload;
 import io.itdr.spi.telemetry.Rejection;
 import java.io.ByteArrayInputStream;
@@ -20,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,6 +54,17 @@ class SystemLogNormalizerTest {
         }
     }
 
+    /** The event with {@code id} among those {@code sink} kept; fails naming the ids it holds otherwise. */
+    static IdentityEvent event(CollectingSink sink, String id) {
+        return sink.events().stream().filter(e -> e.id().equals(id)).findFirst()
+                .orElseThrow(() -> new NoSuchElementException("no event " + id + " among " + ids(sink)));
+    }
+
+    /** The ids of the events {@code sink} kept, in order. */
+    static List<String> ids(CollectingSink sink) {
+        return sink.events().stream().map(IdentityEvent::id).toList();
+    }
+
     static CollectingSink normalize(SystemLogNormalizer normalizer, String name, byte[] body) {
         CollectingSink sink = new CollectingSink();
         normalizer.normalize(new RawPayload(name, null, new ByteArrayInputStream(body)), sink);
@@ -60,14 +73,14 @@ class SystemLogNormalizerTest {
 
     private CollectingSink nhi() {
         CollectingSink sink = normalize(offline, NHI, resource(NHI));
-        assertThat(sink.rejections).as("rejections of the NHI fixtures").isEmpty();
-        assertThat(sink.events).hasSize(9);
+        assertThat(sink.rejections()).as("rejections of the NHI fixtures").isEmpty();
+        assertThat(sink.events()).hasSize(9);
         return sink;
     }
 
     @Test
     void aClientCredentialsGrantIsTheServiceAppSigningIn() {
-        IdentityEvent e = nhi().event(CLIENT_CREDENTIALS);
+        IdentityEvent e = event(nhi(), CLIENT_CREDENTIALS);
         assertThat(e.identity()).isEqualTo(new IdentityRef("0oa1reportsvc000001", "service_app", "Reports Exporter"));
         assertThat(e.platform()).isEqualTo("okta");
         assertThat(e.tenant()).as("an export names no org").isNull();
@@ -89,7 +102,7 @@ class SystemLogNormalizerTest {
 
     @Test
     void anApiTokenCallIsTheTokensOwnerWithTheTokenAsCredential() {
-        IdentityEvent e = nhi().event(API_TOKEN_USE);
+        IdentityEvent e = event(nhi(), API_TOKEN_USE);
         assertThat(e.identity()).isEqualTo(new IdentityRef("00u1deployer0000001", "api_token", "CI Deployer"));
         assertThat(e.credential()).isEqualTo(new CredentialRef("00T94e3cn9kSEO3c51s5", "api_token"));
         assertThat(e.session()).isEqualTo(new SessionInfo("trsZ9dPfw4DS1ChuWWOtcUc0A", "00T94e3cn9kSEO3c51s5", null, null));
@@ -103,7 +116,7 @@ class SystemLogNormalizerTest {
 
     @Test
     void aServiceUserSigningInIsAServiceUserWithItsSession() {
-        IdentityEvent e = nhi().event(SERVICE_USER_SIGN_IN);
+        IdentityEvent e = event(nhi(), SERVICE_USER_SIGN_IN);
         assertThat(e.identity()).isEqualTo(new IdentityRef("00u1svcbackup000001", "service_user", "Backup Service"));
         assertThat(e.category()).isEqualTo(EventCategory.AUTHENTICATION);
         assertThat(e.time()).as("published with an offset").isEqualTo(Instant.parse("2026-02-28T10:00:00.500Z"));
@@ -118,7 +131,7 @@ class SystemLogNormalizerTest {
 
     @Test
     void aThreatInsightDetectionIsAPlatformFindingAboutTheIdentityItWentAfter() {
-        IdentityEvent e = nhi().event(THREAT);
+        IdentityEvent e = event(nhi(), THREAT);
         assertThat(e.category()).isEqualTo(EventCategory.PLATFORM_FINDING);
         assertThat(e.identity()).as("the actor is 'unknown': the finding is about its target")
                 .isEqualTo(new IdentityRef("00u1svcbackup000001", "service_user", "Backup Service"));
@@ -138,18 +151,18 @@ class SystemLogNormalizerTest {
     @Test
     void privilegeChangesNameWhatWasGrantedAndToWhom() {
         CollectingSink sink = nhi();
-        IdentityEvent role = sink.event(ROLE_GRANT);
+        IdentityEvent role = event(sink, ROLE_GRANT);
         assertThat(role.category()).isEqualTo(EventCategory.PRIVILEGE_CHANGE);
         assertThat(role.identity()).as("the admin who granted it").isEqualTo(new IdentityRef("00u1admin0000000001", "user", "Root Admin"));
         assertThat(role.target()).isEqualTo("00u1svcbackup000001");
         assertThat(role.privilege()).isEqualTo(new PrivilegeChange(List.of("Super administrator", "Read-only administrator"), true));
         assertThat(role.attributes()).containsEntry("target_type", "User");
 
-        IdentityEvent group = sink.event(GROUP_ADD);
+        IdentityEvent group = event(sink, GROUP_ADD);
         assertThat(group.target()).isEqualTo("00u1svcbackup000001");
         assertThat(group.privilege()).isEqualTo(new PrivilegeChange(List.of("group:Okta Administrators"), true));
 
-        IdentityEvent app = sink.event(CLIENT_ROLE_GRANT);
+        IdentityEvent app = event(sink, CLIENT_ROLE_GRANT);
         assertThat(app.category()).isEqualTo(EventCategory.PRIVILEGE_CHANGE);
         assertThat(app.target()).isEqualTo("0oa1reportsvc000001");
         assertThat(app.privilege()).isEqualTo(new PrivilegeChange(List.of("Super administrator"), true));
@@ -158,12 +171,12 @@ class SystemLogNormalizerTest {
     @Test
     void credentialChangesTargetTheCredential() {
         CollectingSink sink = nhi();
-        IdentityEvent token = sink.event(TOKEN_CREATE);
+        IdentityEvent token = event(sink, TOKEN_CREATE);
         assertThat(token.category()).isEqualTo(EventCategory.CREDENTIAL_CHANGE);
         assertThat(token.target()).isEqualTo("00T3333333333333333c");
         assertThat(token.attributes()).containsEntry("target_type", "Token");
 
-        IdentityEvent secret = sink.event(SECRET_CREATE);
+        IdentityEvent secret = event(sink, SECRET_CREATE);
         assertThat(secret.category()).isEqualTo(EventCategory.CREDENTIAL_CHANGE);
         assertThat(secret.target()).as("the secret, not the app it belongs to").isEqualTo("ocs1clientsecret0001");
     }
@@ -172,8 +185,8 @@ class SystemLogNormalizerTest {
     void aConfiguredNormalizerNamesItsOrgAndItsOwnServiceUsers() {
         SystemLogNormalizer configured = new SystemLogNormalizer("Example.okta.com", ServiceUsers.matching(List.of("*@robots.example.com")));
         CollectingSink sink = normalize(configured, NHI, resource(NHI));
-        assertThat(sink.events).extracting(IdentityEvent::tenant).containsOnly("example.okta.com");
-        assertThat(sink.event(SERVICE_USER_SIGN_IN).identity().kind()).as("svc-backup is not a robot by these patterns").isEqualTo("user");
+        assertThat(sink.events()).extracting(IdentityEvent::tenant).containsOnly("example.okta.com");
+        assertThat(event(sink, SERVICE_USER_SIGN_IN).identity().kind()).as("svc-backup is not a robot by these patterns").isEqualTo("user");
 
         IdentityEvent robot = one(configured, """
                 {"uuid":"r-1","published":"2026-02-28T10:00:00Z","eventType":"user.session.start",
@@ -186,9 +199,9 @@ class SystemLogNormalizerTest {
     void theDocumentedExampleIsRejectedForItsImpossibleDateAndTheRestIsRead() {
         String name = "system-log-reference-example.json";
         CollectingSink sink = normalize(offline, name, resource(name));
-        assertThat(sink.rejections).containsExactly(new Rejection(name + ":record 1, line 2",
+        assertThat(sink.rejections()).containsExactly(new Rejection(name + ":record 1, line 2",
                 "published: not an RFC 3339 timestamp: '2017-09-31T22:23:07.777Z'"));
-        assertThat(sink.events).singleElement().satisfies(e -> {
+        assertThat(sink.events()).singleElement().satisfies(e -> {
             assertThat(e.id()).isEqualTo("f790999f-fe87-467a-9880-6982a583986d");
             assertThat(e.identity()).isEqualTo(new IdentityRef("00u1qw1mqitPHM8AJ0g7", "api_token", "John Doe"));
             assertThat(e.credential()).isEqualTo(new CredentialRef("00T94e3cn9kSEO3c51s5", "api_token"));
@@ -196,22 +209,22 @@ class SystemLogNormalizerTest {
             assertThat(e.source().geo()).isNull();
             assertThat(e.category()).isEqualTo(EventCategory.API_CALL);
         });
-        assertThat(sink.locations).containsExactly(name + ":record 2, line 57");
+        assertThat(sink.locations()).containsExactly(name + ":record 2, line 57");
     }
 
     @Test
     void anEventHookDeliveryNamesTheOrgItCameFrom() {
         String name = "event-hook-delivery.json";
         CollectingSink offlineSink = normalize(offline, name, resource(name));
-        assertThat(offlineSink.rejections).isEmpty();
-        assertThat(offlineSink.events).singleElement().satisfies(e -> {
+        assertThat(offlineSink.rejections()).isEmpty();
+        assertThat(offlineSink.events()).singleElement().satisfies(e -> {
             assertThat(e.id()).isEqualTo("f790999f-fe87-467a-9880-6982a583986c");
             assertThat(e.tenant()).as("the org in the delivery's source").isEqualTo("example.okta.com");
             assertThat(e.identity()).isEqualTo(new IdentityRef("00u1qw6mqitPHM8AJ0g7", "user", "Example Admin"));
             assertThat(e.session().sessionId()).isEqualTo("1013FfF-DKQSvCI4RVXChzX-w");
         });
         CollectingSink configured = normalize(new SystemLogNormalizer("other.okta.com", ServiceUsers.DEFAULTS), name, resource(name));
-        assertThat(configured.events).extracting(IdentityEvent::tenant).as("a connector's own org wins").containsOnly("other.okta.com");
+        assertThat(configured.events()).extracting(IdentityEvent::tenant).as("a connector's own org wins").containsOnly("other.okta.com");
     }
 
     @Test
@@ -270,8 +283,8 @@ class SystemLogNormalizerTest {
 
     static IdentityEvent one(SystemLogNormalizer normalizer, String json) {
         CollectingSink sink = normalize(normalizer, "inline.json", json.getBytes(StandardCharsets.UTF_8));
-        assertThat(sink.rejections).as("rejections of %s", json).isEmpty();
-        assertThat(sink.events).hasSize(1);
-        return sink.events.get(0);
+        assertThat(sink.rejections()).as("rejections of %s", json).isEmpty();
+        assertThat(sink.events()).hasSize(1);
+        return sink.events().get(0);
     }
 }

@@ -1,0 +1,85 @@
+package io.itdr.spi.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.itdr.spi.event.IdentityEvent;
+import io.itdr.spi.event.IdentityRef;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NormalizationSinksTest {
+    private static final IdentityEvent FIRST = event("evt-1");
+    private static final IdentityEvent SECOND = event("evt-2");
+    private static final Rejection BAD = new Rejection("file.json:3", "eventTime: not an instant");
+
+    private static IdentityEvent event(String id) {
+        return IdentityEvent.builder(id, Instant.parse("2026-11-01T10:00:00Z"), "example", IdentityRef.of("app-1")).build();
+    }
+
+    @Test
+    void aCollectingSinkKeepsEventsWithTheirLocationsAndRejectionsInOrder() {
+        CollectingSink sink = new CollectingSink();
+        sink.accept(FIRST, "file.json:1");
+        sink.reject(BAD);
+        sink.accept(SECOND);
+        assertThat(sink.events()).containsExactly(FIRST, SECOND);
+        assertThat(sink.locations()).containsExactly("file.json:1", null);
+        assertThat(sink.rejections()).containsExactly(BAD);
+        assertThat(sink).hasToString("CollectingSink[2 events, 1 rejections]");
+    }
+
+    @Test
+    void aCollectingSinkAnswersCopiesTheCallerCannotChange() {
+        CollectingSink sink = new CollectingSink();
+        sink.accept(FIRST, "here");
+        List<IdentityEvent> events = sink.events();
+        List<String> locations = sink.locations();
+        sink.accept(SECOND, "there");
+        assertThat(events).containsExactly(FIRST);
+        assertThat(locations).containsExactly("here");
+        assertThatThrownBy(() -> events.add(SECOND)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> locations.add("x")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> sink.rejections().add(BAD)).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void aCollectingSinkRefusesNulls() {
+        CollectingSink sink = new CollectingSink();
+        assertThatThrownBy(() -> sink.accept(null)).isInstanceOf(NullPointerException.class).hasMessage("event");
+        assertThatThrownBy(() -> sink.accept(null, "here")).isInstanceOf(NullPointerException.class).hasMessage("event");
+        assertThatThrownBy(() -> sink.reject(null)).isInstanceOf(NullPointerException.class).hasMessage("rejection");
+        assertThat(sink.events()).isEmpty();
+        assertThat(sink.locations()).isEmpty();
+    }
+
+    @Test
+    void aPassingSinkHandsEachRecordOnAsItComesWithItsLocationOrNull() {
+        List<String> seen = new ArrayList<>();
+        NormalizationSink sink = NormalizationSink.of((event, location) -> seen.add(event.id() + "@" + location),
+                rejection -> seen.add("rejected " + rejection.location()));
+        sink.accept(FIRST, "file.json:1");
+        sink.reject(BAD);
+        sink.accept(SECOND);
+        assertThat(seen).containsExactly("evt-1@file.json:1", "rejected file.json:3", "evt-2@null");
+    }
+
+    @Test
+    void aPassingSinkLetsWhatItsConsumersThrowThrough() {
+        NormalizationSink sink = NormalizationSink.of((event, location) -> { }, rejection -> {
+            throw new AssertionError(rejection.reason());
+        });
+        assertThatThrownBy(() -> sink.reject(BAD)).isInstanceOf(AssertionError.class).hasMessage("eventTime: not an instant");
+    }
+
+    @Test
+    void aPassingSinkNeedsBothConsumers() {
+        for (Runnable make : Arrays.<Runnable>asList(() -> NormalizationSink.of(null, r -> { }),
+                () -> NormalizationSink.of((e, l) -> { }, null))) {
+            assertThatThrownBy(make::run).isInstanceOf(NullPointerException.class);
+        }
+    }
+}
