@@ -207,7 +207,7 @@ final class AwsSandbox implements Sandbox, AutoCloseable {
         return switch (fault.kind()) {
             case CONNECTION_RESET -> aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER);
             case TIMEOUT -> aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody("<late/>")
-                    .withFixedDelay((int) ConnectorTck.REQUEST_TIMEOUT.multipliedBy(3).toMillis());
+                    .withFixedDelay((int) ConnectorTck.REQUEST_TIMEOUT.multipliedBy(2).toMillis());
             // a proxy's maintenance page with a success status: neither XML nor JSON
             case MALFORMED_BODY -> aResponse().withStatus(200).withHeader("Content-Type", "text/html")
                     .withBody("<html><body>Be right back<br></body></html>");

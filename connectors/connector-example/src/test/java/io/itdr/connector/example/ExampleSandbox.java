@@ -84,7 +84,7 @@ final class ExampleSandbox implements Sandbox, AutoCloseable {
             case THROTTLED -> json(429, "rate limit exceeded").withHeader("Retry-After", Long.toString(fault.retryAfter().toSeconds()));
             case SERVER_ERROR -> json(503, "maintenance");
             case CONNECTION_RESET -> aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER);
-            case TIMEOUT -> json(200, "late").withFixedDelay((int) ConnectorTck.REQUEST_TIMEOUT.multipliedBy(3).toMillis());
+            case TIMEOUT -> json(200, "late").withFixedDelay((int) ConnectorTck.REQUEST_TIMEOUT.multipliedBy(2).toMillis());
             // API.md §2, last note: the edge's HTML page with a success status.
             case MALFORMED_BODY -> aResponse().withStatus(200).withHeader("Content-Type", "text/html").withBody("<html>Be right back</html>");
             // API.md §1

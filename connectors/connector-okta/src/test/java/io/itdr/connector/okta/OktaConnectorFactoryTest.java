@@ -28,7 +28,7 @@ class OktaConnectorFactoryTest {
     }
 
     private Connector create(Map<String, String> raw) {
-        return factory.create(config(raw), TestingConnectorContext.withRequestTimeout(Duration.ofSeconds(1)));
+        return factory.create(config(raw), TestingConnectorContext.withRequestTimeout(Duration.ofSeconds(5)));
     }
 
     private ConnectorException refused(Map<String, String> raw) {

@@ -235,7 +235,7 @@ final class OktaSandbox implements Sandbox, AutoCloseable {
             case SERVER_ERROR -> SystemLogSandbox.error(500, "E0000009", "Internal Server Error");
             case CONNECTION_RESET -> aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER);
             case TIMEOUT -> aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("[]")
-                    .withFixedDelay((int) ConnectorTck.REQUEST_TIMEOUT.multipliedBy(3).toMillis());
+                    .withFixedDelay((int) ConnectorTck.REQUEST_TIMEOUT.multipliedBy(2).toMillis());
             // a proxy's maintenance page with a success status
             case MALFORMED_BODY -> aResponse().withStatus(200).withHeader("Content-Type", "text/html")
                     .withBody("<html><body>Be right back<br></body></html>");

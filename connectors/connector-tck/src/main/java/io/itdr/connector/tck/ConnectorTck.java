@@ -92,8 +92,12 @@ public abstract class ConnectorTck {
     /** Put this value in every secret property of {@link #validConfig()}: the kit watches for it everywhere. */
     public static final String CANARY_SECRET = "tck-canary-5e1f0c9a7b";
 
-    /** The request timeout of the kit's context; a sandbox's {@link Fault.Kind#TIMEOUT} answers well after it. */
-    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * The request timeout of the kit's context; a sandbox's {@link Fault.Kind#TIMEOUT} answers well
+     * after it. Generous on purpose: a connector's first call in a fresh JVM on a loaded machine
+     * (class loading, TLS and signer set-up) took 1.25 s here, and the kit must not fail on load.
+     */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     /** The retry-after the kit's {@link Fault.Kind#THROTTLED} fault asks for. */
     public static final Duration RETRY_AFTER = Duration.ofSeconds(7);

@@ -26,7 +26,7 @@ public record Fault(Kind kind, Duration retryAfter) {
         CONNECTION_RESET(ErrorCode.UNAVAILABLE),
         /**
          * No answer within the connector's request timeout. The kit's context sets
-         * {@link ConnectorTck#REQUEST_TIMEOUT}; a sandbox delays its answer well past it (3 s).
+         * {@link ConnectorTck#REQUEST_TIMEOUT}; a sandbox delays its answer to twice that.
          */
         TIMEOUT(ErrorCode.TIMEOUT),
         /** A success status whose body cannot be parsed at all. */
