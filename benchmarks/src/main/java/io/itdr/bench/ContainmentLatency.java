@@ -6,7 +6,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.extension.Parameters;
 import com.github.tomakehurst.wiremock.extension.ServeEventListener;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import io.itdr.connector.aws.act.IamSandbox;
+import io.itdr.fixture.aws.IamSandbox;
 import io.itdr.core.act.ExecutorRegistry;
 import io.itdr.core.audit.JsonlFileLedger;
 import io.itdr.core.connect.ConnectorRegistry;

@@ -2,9 +2,9 @@ package io.itdr.bench;
 
 import io.itdr.core.enrich.CatalogEntry;
 import io.itdr.core.enrich.IdentityCatalog;
-import io.itdr.core.generate.EstateGenerator;
-import io.itdr.core.generate.GeneratorSettings;
-import io.itdr.core.generate.RawEstateWriter;
+import io.itdr.generate.EstateGenerator;
+import io.itdr.generate.GeneratorSettings;
+import io.itdr.generate.RawEstateWriter;
 import io.itdr.core.normalize.EventJson;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;

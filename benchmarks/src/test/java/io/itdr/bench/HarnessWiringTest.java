@@ -36,8 +36,8 @@ class HarnessWiringTest {
         List<IdentityEvent> events = DetectBenchmark.load(inputs.events());
         assertThat(events).hasSize((int) facts.get(0).records()).isNotEmpty();
         assertThat(events).allSatisfy(e -> assertThat(e.time()).isBetween(
-                io.itdr.core.generate.GeneratorSettings.DEFAULT_START.plus(Inputs.WINDOW_FROM),
-                io.itdr.core.generate.GeneratorSettings.DEFAULT_START.plus(Inputs.WINDOW_TO)));
+                io.itdr.generate.GeneratorSettings.DEFAULT_START.plus(Inputs.WINDOW_FROM),
+                io.itdr.generate.GeneratorSettings.DEFAULT_START.plus(Inputs.WINDOW_TO)));
 
         List<IdentityEvent> normalized = new ArrayList<>();
         long[] rejected = new long[1];
@@ -87,7 +87,7 @@ class HarnessWiringTest {
     @Test
     void theParseLimitCountsTheRecordsOfBothFormats() throws Exception {
         Inputs inputs = new Inputs(dir);
-        List<Inputs.FileFacts> facts = inputs.prepare(io.itdr.core.generate.EstateGenerator.MIN_IDENTITIES);
+        List<Inputs.FileFacts> facts = inputs.prepare(io.itdr.generate.EstateGenerator.MIN_IDENTITIES);
         for (Result r : Measure.parse(inputs.events(), "n")) {
             assertThat(r.facts().get("events")).isEqualTo(facts.get(0).records());
         }
@@ -106,6 +106,6 @@ class HarnessWiringTest {
 
     /** The smallest estate the generator makes. */
     private static final class EstateGeneratorMinimum {
-        static final int IDENTITIES = io.itdr.core.generate.EstateGenerator.MIN_IDENTITIES;
+        static final int IDENTITIES = io.itdr.generate.EstateGenerator.MIN_IDENTITIES;
     }
 }

@@ -4,7 +4,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.itdr.connector.aws.act.IamSandbox;
+import io.itdr.fixture.aws.IamSandbox;
 import io.itdr.core.act.ActionCoordinator;
 import io.itdr.core.act.ActionRecord;
 import io.itdr.core.act.ActionState;

@@ -3,8 +3,8 @@ package io.itdr.it.server;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.itdr.connector.aws.act.IamSandbox;
-import io.itdr.connector.aws.telemetry.CloudTrailSandbox;
+import io.itdr.fixture.aws.IamSandbox;
+import io.itdr.fixture.aws.CloudTrailSandbox;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.itdr.it.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.itdr.connector.okta.telemetry.SystemLogSandbox;
+import io.itdr.fixture.okta.SystemLogSandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.itdr.core.testing.ActionHarness;
 import io.itdr.core.testing.InMemoryActionExecutor;
 import io.itdr.core.testing.InMemoryPlatform;
-import io.itdr.core.testing.MutableClock;
+import io.itdr.fixture.clock.SettableClock;
 import io.itdr.spi.action.ActionPlan;
 import io.itdr.spi.action.ExecutionResult;
 import io.itdr.spi.action.Rung;
@@ -92,7 +92,7 @@ class ActionStateTest {
 
     static ActionRecord planned() {
         InMemoryPlatform platform = new InMemoryPlatform().addIdentity("svc");
-        ActionPlan plan = new InMemoryActionExecutor(platform, new MutableClock(NOW))
+        ActionPlan plan = new InMemoryActionExecutor(platform, new SettableClock(NOW))
                 .plan(ActionHarness.request(Rung.DISABLE_IDENTITY, "svc", null));
         return ActionRecord.planned("d/action/0", "d", "f", "memory:svc", "memory", plan, "key", "system", NOW);
     }

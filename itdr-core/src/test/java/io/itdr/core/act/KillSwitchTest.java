@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.itdr.core.audit.LedgerEntry;
 import io.itdr.core.audit.LedgerException;
 import io.itdr.core.audit.LedgerKinds;
-import io.itdr.core.testing.MutableClock;
+import io.itdr.fixture.clock.SettableClock;
 import org.junit.jupiter.api.Test;
 
 class KillSwitchTest {
-    private final MutableClock clock = MutableClock.start();
+    private final SettableClock clock = SettableClock.start();
     private final FailingLedger ledger = new FailingLedger(clock);
     private final KillSwitch killSwitch = new KillSwitch(ledger, clock);
 

@@ -59,6 +59,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void coreCarriesNoFixtureAndNoGenerator() {
+        noClasses().that().resideInAPackage("io.itdr.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.itdr.fixture..", "io.itdr.generate..", "com.github.tomakehurst..")
+                .because("platform simulations, their renderers and the estate generator are modules of their own that use the core (issue #11); "
+                        + "the engine decides, it does not make up estates")
+                .check(core);
+    }
+
+    @Test
     void coreNeverUsesSpringOrAConnector() {
         noClasses().that().resideInAPackage("io.itdr.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.itdr.connector..", "io.itdr.server..",

@@ -4,7 +4,7 @@ import static io.itdr.core.audit.LedgerEntryTest.draft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.itdr.core.testing.MutableClock;
+import io.itdr.fixture.clock.SettableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class InMemoryLedgerTest {
-    private final MutableClock clock = MutableClock.start();
+    private final SettableClock clock = SettableClock.start();
     private final InMemoryLedger ledger = new InMemoryLedger(clock);
 
     @Test

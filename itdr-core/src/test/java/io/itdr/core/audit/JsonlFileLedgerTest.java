@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.itdr.core.model.Stage;
-import io.itdr.core.testing.MutableClock;
+import io.itdr.fixture.clock.SettableClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ class JsonlFileLedgerTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = MutableClock.start();
+    private final SettableClock clock = SettableClock.start();
 
     @Test
     void appendsOneLinePerEntryAndReadsThemBack() throws IOException {

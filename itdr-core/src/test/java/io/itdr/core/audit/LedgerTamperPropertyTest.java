@@ -3,7 +3,7 @@ package io.itdr.core.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.itdr.core.model.Stage;
-import io.itdr.core.testing.MutableClock;
+import io.itdr.fixture.clock.SettableClock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -69,7 +69,7 @@ class LedgerTamperPropertyTest {
                 .as((incident, stage, kind, actor, identity, evidence, result) ->
                         new LedgerDraft(incident, stage, kind, actor, identity, evidence, result));
         return draft.list().ofMinSize(2).ofMaxSize(25).map(drafts -> {
-            MutableClock clock = MutableClock.start();
+            SettableClock clock = SettableClock.start();
             InMemoryLedger ledger = new InMemoryLedger(clock);
             for (LedgerDraft d : drafts) {
                 ledger.append(d);

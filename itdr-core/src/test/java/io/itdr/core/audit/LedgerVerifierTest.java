@@ -3,7 +3,7 @@ package io.itdr.core.audit;
 import static io.itdr.core.audit.LedgerEntryTest.draft;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.itdr.core.testing.MutableClock;
+import io.itdr.fixture.clock.SettableClock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,7 +15,7 @@ class LedgerVerifierTest {
 
     @BeforeEach
     void fiveEntries() {
-        InMemoryLedger ledger = new InMemoryLedger(MutableClock.start());
+        InMemoryLedger ledger = new InMemoryLedger(SettableClock.start());
         for (int i = 1; i <= 5; i++) {
             ledger.append(draft("kind" + i));
         }
@@ -99,7 +99,7 @@ class LedgerVerifierTest {
     @Test
     void rewrittenLedgerDiffersFromItsHeadCheckpoint() {
         LedgerHead head = LedgerHead.of(entries.get(4));
-        InMemoryLedger rewritten = new InMemoryLedger(MutableClock.start());
+        InMemoryLedger rewritten = new InMemoryLedger(SettableClock.start());
         for (int i = 1; i <= 5; i++) {
             rewritten.append(draft("other" + i));
         }

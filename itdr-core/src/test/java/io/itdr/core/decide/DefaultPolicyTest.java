@@ -1,6 +1,6 @@
 package io.itdr.core.decide;
 
-import io.itdr.core.testing.MutableClock;
+import io.itdr.fixture.clock.SettableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.itdr.core.decide.policy.PolicyLoader;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** The shipped policy does what its comments say. */
 class DefaultPolicyTest {
-    private final PolicyEngine engine = new PolicyEngine(PolicyLoader.loadDefault(), new MutableClock(Scenario.T0),
+    private final PolicyEngine engine = new PolicyEngine(PolicyLoader.loadDefault(), new SettableClock(Scenario.T0),
             RollbackPaths.typical());
 
     private Decision decide(Scenario s) {

@@ -1,6 +1,6 @@
 package io.itdr.core.decide;
 
-import io.itdr.core.testing.MutableClock;
+import io.itdr.fixture.clock.SettableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.itdr.core.decide.policy.PolicyLoader;
@@ -45,7 +45,7 @@ class PolicyEngineTest {
                 rung: notify
             """;
 
-    private final MutableClock clock = new MutableClock(Scenario.T0);
+    private final SettableClock clock = new SettableClock(Scenario.T0);
 
     private PolicyEngine engine(String extra) {
         return engine(extra, RollbackPaths.typical());

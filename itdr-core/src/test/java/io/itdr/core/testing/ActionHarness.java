@@ -14,6 +14,7 @@ import io.itdr.core.model.Finding;
 import io.itdr.core.model.Mode;
 import io.itdr.core.model.PolicyRef;
 import io.itdr.core.recover.Rollback;
+import io.itdr.fixture.clock.SettableClock;
 import io.itdr.spi.action.ActionExecutor;
 import io.itdr.spi.action.ActionRequest;
 import io.itdr.spi.action.ActionTarget;
@@ -37,7 +38,7 @@ public final class ActionHarness {
     public static final PolicyRef POLICY = new PolicyRef("baseline", "7", "ab".repeat(32));
     public static final Duration APPROVAL_TTL = Duration.ofHours(1);
 
-    public final MutableClock clock = MutableClock.start();
+    public final SettableClock clock = SettableClock.start();
     public final InMemoryPlatform platform = new InMemoryPlatform();
     public final Ledger ledger;
     public final InMemoryActionStore store = new InMemoryActionStore();
@@ -75,7 +76,7 @@ public final class ActionHarness {
     }
 
     public static Finding finding(String identityId) {
-        return new Finding("finding-" + identityId, "token_replay", MutableClock.start().instant(),
+        return new Finding("finding-" + identityId, "token_replay", SettableClock.start().instant(),
                 PLATFORM + ":" + identityId, PLATFORM, null, IdentityRef.of(identityId), null, 0.92,
                 "session used from two networks", List.of("evt-1", "evt-2"), List.of("T1550.001"), Map.of());
     }

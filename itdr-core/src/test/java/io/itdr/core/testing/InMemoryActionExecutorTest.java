@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.itdr.core.testing.InMemoryActionExecutor.Fault;
 import io.itdr.core.testing.InMemoryActionExecutor.Step;
+import io.itdr.fixture.clock.SettableClock;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.action.ActionPlan;
@@ -17,7 +18,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 class InMemoryActionExecutorTest {
-    private final MutableClock clock = MutableClock.start();
+    private final SettableClock clock = SettableClock.start();
     private final InMemoryPlatform platform = new InMemoryPlatform()
             .addIdentity("svc").addCredential("svc", "k1", true).openSession("svc", "s-1").openSession("svc", "s-2");
     private final InMemoryActionExecutor executor = new InMemoryActionExecutor(platform, clock);

@@ -1,8 +1,8 @@
 package io.itdr.server.cli;
 
-import io.itdr.core.generate.EstateGenerator;
-import io.itdr.core.generate.GeneratorSettings;
-import io.itdr.core.generate.RawEstateWriter;
+import io.itdr.generate.EstateGenerator;
+import io.itdr.generate.GeneratorSettings;
+import io.itdr.generate.RawEstateWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

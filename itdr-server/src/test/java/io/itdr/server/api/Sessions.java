@@ -1,6 +1,6 @@
 package io.itdr.server.api;
 
-import io.itdr.connector.aws.act.IamSandbox;
+import io.itdr.fixture.aws.IamSandbox;
 import io.itdr.core.model.Finding;
 import io.itdr.server.intake.EventIntake;
 import io.itdr.server.query.CaseQueries;

@@ -14,7 +14,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.itdr.connector.aws.act.IamSandbox;
+import io.itdr.fixture.aws.IamSandbox;
 import io.itdr.core.decide.policy.PolicyLoader;
 import java.io.IOException;
 import java.io.InputStream;

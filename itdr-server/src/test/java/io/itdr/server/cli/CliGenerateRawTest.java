@@ -3,7 +3,7 @@ package io.itdr.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.itdr.core.generate.RawEstateWriter;
+import io.itdr.generate.RawEstateWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

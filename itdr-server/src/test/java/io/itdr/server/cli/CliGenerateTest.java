@@ -3,7 +3,7 @@ package io.itdr.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.itdr.core.generate.EstateGenerator;
+import io.itdr.generate.EstateGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

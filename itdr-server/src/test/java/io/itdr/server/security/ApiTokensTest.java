@@ -3,16 +3,14 @@ package io.itdr.server.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.itdr.fixture.clock.SettableClock;
 import io.itdr.server.store.TestDatabases;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,27 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiTokensTest {
     private static final Instant T0 = Instant.parse("2026-05-01T09:00:00Z");
 
-    /** A clock the test sets. */
-    static final class TestClock extends Clock {
-        Instant now = T0;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private final SettableClock clock = new SettableClock(T0);
     private DataSource database;
     private ApiTokens tokens;
 
@@ -62,7 +40,7 @@ class ApiTokensTest {
             assertThat(caller.roles()).containsExactly(Role.VIEWER);
             assertThat(caller.via()).isEqualTo(Caller.Via.API_TOKEN);
         });
-        clock.now = T0.plus(Duration.ofHours(1));
+        clock.set(T0.plus(Duration.ofHours(1)));
         assertThat(tokens.authenticate(issued.value())).isEmpty();
         assertThat(tokens.anyActive()).isFalse();
         assertThat(tokens.known(issued.value())).isTrue();
@@ -83,10 +61,10 @@ class ApiTokensTest {
     void lastUseIsRecordedAtMostOnceAMinute() {
         ApiTokens.Issued issued = tokens.issue("poller", Set.of(Role.VIEWER), null, "user:alice");
         tokens.authenticate(issued.value());
-        clock.now = T0.plusSeconds(30);
+        clock.set(T0.plusSeconds(30));
         tokens.authenticate(issued.value());
         assertThat(tokens.find(issued.token().id()).orElseThrow().lastUsedAt()).isEqualTo(T0);
-        clock.now = T0.plusSeconds(61);
+        clock.set(T0.plusSeconds(61));
         tokens.authenticate(issued.value());
         assertThat(tokens.find(issued.token().id()).orElseThrow().lastUsedAt()).isEqualTo(T0.plusSeconds(61));
     }

@@ -13,10 +13,10 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.StringValuePattern;
-import io.itdr.connector.aws.act.IamConsole;
-import io.itdr.connector.aws.act.IamSandbox;
-import io.itdr.connector.aws.act.SecretsManagerSandbox;
-import io.itdr.connector.aws.telemetry.CloudTrailSandbox;
+import io.itdr.fixture.aws.IamConsole;
+import io.itdr.fixture.aws.IamSandbox;
+import io.itdr.fixture.aws.SecretsManagerSandbox;
+import io.itdr.fixture.aws.CloudTrailSandbox;
 import io.itdr.connector.tck.ConnectorTck;
 import io.itdr.connector.tck.Fault;
 import io.itdr.connector.tck.RawExport;

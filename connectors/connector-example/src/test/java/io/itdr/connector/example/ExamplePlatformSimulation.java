@@ -1,10 +1,10 @@
 package io.itdr.connector.example;
 
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.QueryParameter;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.itdr.fixture.wiremock.StatefulSimulation;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * {@link ExampleSandbox} registers: the stubs decide which calls reach the platform (auth,
  * faults), this decides what the platform answers. Thread-safe: Jetty serves on several threads.
  */
-final class ExamplePlatformSimulation implements ResponseDefinitionTransformerV2 {
+final class ExamplePlatformSimulation extends StatefulSimulation {
     static final String NAME = "example-platform";
     private static final Instant FIRST_EVENT = Instant.parse("2026-03-01T10:00:00Z");
 
@@ -50,18 +50,8 @@ final class ExamplePlatformSimulation implements ResponseDefinitionTransformerV2
     private final Map<String, App> apps = new LinkedHashMap<>();
 
     ExamplePlatformSimulation() {
+        super(NAME);
         reset();
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
-    }
-
-    /** Only the stubs that name this transformer reach the platform; fault stubs answer on their own. */
-    @Override
-    public boolean applyGlobally() {
-        return false;
     }
 
     synchronized void reset() {
@@ -133,8 +123,14 @@ final class ExamplePlatformSimulation implements ResponseDefinitionTransformerV2
         apps.get(appId).keyStatus.put(keyId, status);
     }
 
+    /** The example's tests need no hooks. */
     @Override
-    public synchronized ResponseDefinition transform(ServeEvent serveEvent) {
+    protected String operation(ServeEvent serveEvent) {
+        return null;
+    }
+
+    @Override
+    protected ResponseDefinition answer(String operation, ServeEvent serveEvent) {
         Request request = serveEvent.getRequest();
         String[] path = request.getUrl().split("\\?", 2)[0].substring(1).split("/");
         for (int i = 0; i < path.length; i++) {

@@ -59,7 +59,7 @@ final class ExampleSandbox implements Sandbox, AutoCloseable {
     public void reset() {
         server.resetAll();
         platform.reset();
-        ResponseDefinitionBuilder simulated = aResponse().withTransformers(ExamplePlatformSimulation.NAME);
+        ResponseDefinitionBuilder simulated = platform.routed();
         // API.md §3: audit events, paged by cursor.
         server.stubFor(get(urlPathEqualTo("/api/events")).withHeader("Authorization", equalTo(bearer)).willReturn(simulated));
         // API.md §5: apps, listed and read one by one.

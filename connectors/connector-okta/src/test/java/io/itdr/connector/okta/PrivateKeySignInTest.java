@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.itdr.connector.okta.telemetry.SystemLogSandbox;
+import io.itdr.fixture.okta.SystemLogSandbox;
 import io.itdr.connector.tck.RecordingMetrics;
 import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.spi.Connector;

@@ -15,9 +15,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.itdr.connector.aws.AwsConnectorFactory;
-import io.itdr.connector.aws.act.IamSandbox;
+import io.itdr.fixture.aws.CloudTrailSandbox;
+import io.itdr.fixture.aws.IamSandbox;
 import io.itdr.connector.tck.RecordingMetrics;
 import io.itdr.connector.tck.TestingConnectorContext;
+import io.itdr.fixture.clock.SettableClock;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
@@ -56,7 +58,7 @@ class LookupEventsSourceTest {
 
     private static final CloudTrailSandbox cloudTrail = new CloudTrailSandbox();
     private static WireMockServer server;
-    private final MovableClock clock = new MovableClock(NOW);
+    private final SettableClock clock = new SettableClock(NOW);
     private final List<Connector> opened = new ArrayList<>();
 
     @BeforeAll

@@ -10,7 +10,9 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.okta.sdk.resource.client.ApiClient;
+import io.itdr.connector.okta.ManagementApiClients;
 import io.itdr.connector.okta.OktaErrors;
+import io.itdr.fixture.okta.ManagementApiSandbox;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.action.ActionPlan;
@@ -86,7 +88,7 @@ class OktaActionExecutorTest {
         token.userId = ADMIN;
         sandbox.apiTokens.put(API_TOKEN, token);
 
-        executor = executor(ManagementApiSandbox.client(server, ManagementApiSandbox.TOKEN, 5));
+        executor = executor(ManagementApiClients.client(server, ManagementApiSandbox.TOKEN, 5));
     }
 
     @AfterEach
@@ -460,7 +462,7 @@ class OktaActionExecutorTest {
     @Test
     void noAnswerInTimeIsATimeoutWhoseEffectVerifyReadsBack() {
         ActionPlan plan = executor.plan(request(Rung.DISABLE_CREDENTIAL, APP, "service_app", new CredentialRef(JWK, "jwk")));
-        OktaActionExecutor impatient = executor(ManagementApiSandbox.client(server, ManagementApiSandbox.TOKEN, 1));
+        OktaActionExecutor impatient = executor(ManagementApiClients.client(server, ManagementApiSandbox.TOKEN, 1));
         sandbox.hooks.delayNext("deactivateOAuth2ClientJsonWebKey", 2_500);
         assertThatThrownBy(() -> impatient.execute(plan, "slow-1")).isInstanceOfSatisfying(ConnectorException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
@@ -502,7 +504,7 @@ class OktaActionExecutorTest {
 
     @Test
     void aRefusedTokenIsAnAuthenticationFailureThatNamesNoSecret() {
-        OktaActionExecutor wrong = executor(ManagementApiSandbox.client(server, "00wrong-token-value", 5));
+        OktaActionExecutor wrong = executor(ManagementApiClients.client(server, "00wrong-token-value", 5));
         assertThatThrownBy(() -> wrong.plan(request(Rung.DISABLE_IDENTITY, APP, "service_app", null)))
                 .isInstanceOfSatisfying(ConnectorException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);

@@ -10,8 +10,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.okta.sdk.resource.client.ApiClient;
+import io.itdr.connector.okta.ManagementApiClients;
 import io.itdr.connector.okta.OktaErrors;
-import io.itdr.connector.okta.act.ManagementApiSandbox;
+import io.itdr.fixture.okta.ManagementApiSandbox;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.event.IdentityRef;
@@ -126,7 +127,7 @@ class OktaInventoryTest {
         sandbox.users.put("00u2alice", alice);
         sandbox.users.put("00u4typed", typed);
 
-        client = ManagementApiSandbox.client(server, ManagementApiSandbox.TOKEN, 5);
+        client = ManagementApiClients.client(server, ManagementApiSandbox.TOKEN, 5);
         inventory = inventory(OktaInventorySettings.defaults());
     }
 

@@ -15,6 +15,8 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.itdr.connector.okta.OktaConnectorFactory;
 import io.itdr.connector.tck.RecordingMetrics;
 import io.itdr.connector.tck.TestingConnectorContext;
+import io.itdr.fixture.clock.SettableClock;
+import io.itdr.fixture.okta.SystemLogSandbox;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
@@ -54,7 +56,7 @@ class SystemLogSourceTest {
     private static final String DISABLE_HTTPS_CHECK = "okta.testing.disableHttpsCheck";
     private static String previousHttpsCheck;
 
-    private static final MovableClock clock = new MovableClock(NOW);
+    private static final SettableClock clock = new SettableClock(NOW);
     private static final SystemLogSandbox systemLog = new SystemLogSandbox(clock::instant, Set.of("SSWS " + TOKEN));
     private static WireMockServer server;
     private final List<Connector> opened = new ArrayList<>();
