@@ -135,17 +135,7 @@ final class ContainmentLatency {
                             .rollbackPaths(RollbackPaths.of(Map.of("aws", executor.rungs())))
                             .build();
                     List<Pipeline.Outcome> outcomes = new ArrayList<>();
-                    Intake intake = engine.intake(EventStore.NONE, CaseStore.NONE, new Intake.Observer() {
-                        @Override
-                        public void before(IdentityEvent event) {
-                            clock.set(event.time());
-                        }
-
-                        @Override
-                        public void outcome(String connectorId, Pipeline.Outcome outcome) {
-                            outcomes.add(outcome);
-                        }
-                    });
+                    Intake intake = engine.intake(EventStore.NONE, CaseStore.NONE, clock.following(outcomes::add));
                     double[] millis = new double[total];
                     for (int i = 0; i < total; i++) {
                         Instant at = T0.plus(Duration.ofMinutes(10L * i));

@@ -2,8 +2,6 @@ package io.itdr.bench;
 
 import io.itdr.core.pipeline.EventStore;
 import io.itdr.core.pipeline.Intake;
-import io.itdr.core.pipeline.Pipeline;
-import io.itdr.core.pipeline.ResponseEngine;
 import io.itdr.core.replay.ReplayClock;
 import io.itdr.core.replay.ReplayOptions;
 import io.itdr.core.replay.TimeOrder;
@@ -15,7 +13,6 @@ import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.telemetry.EventNormalizer;
 import io.itdr.spi.telemetry.NormalizationSink;
 import io.itdr.spi.telemetry.RawPayload;
-import io.itdr.spi.telemetry.Rejection;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +32,7 @@ import org.h2.jdbcx.JdbcDataSource;
 
 /**
  * Replay with the server's durable stores through the server's own intake: the engine assembled by
- * {@link ResponseEngine} (the same enrichment, detection and policy as {@code itdr replay}, in shadow
+ * {@code ResponseEngine} (the same enrichment, detection and policy as {@code itdr replay}, in shadow
  * mode) and its {@link Intake} over the server's {@link JdbcEventStore} and {@link JdbcCaseStore},
  * fed in batches of {@value #BATCH} after the replay's reorder window. Per batch the intake asks
  * the event store which events are unseen, processes those (every ledger entry committed by {@link
@@ -106,12 +103,6 @@ final class DurableReplay implements AutoCloseable {
         JdbcLedger ledger = new JdbcLedger(dataSource, clock);
         JdbcEventStore store = new JdbcEventStore(dataSource, JdbcEventStore.Retention.FULL);
         JdbcCaseStore cases = new JdbcCaseStore(dataSource, Duration.ofHours(24)); // the server's default incident window
-        ResponseEngine engine = ResponseEngine.builder(options.policy(), clock, ledger)
-                .catalog(options.catalog())
-                .detection(options.detection())
-                .rollbackPaths(options.rollbackPaths())
-                .forceShadow(true)
-                .build();
         Map<String, Long> findings = new LinkedHashMap<>();
         long[] nanos = new long[3]; // where a batch's time goes: the unseen query, the insert, and the rest (the pipeline)
         EventStore timedStore = new EventStore() {
@@ -135,17 +126,8 @@ final class DurableReplay implements AutoCloseable {
                 }
             }
         };
-        Intake intake = engine.intake(timedStore, cases, new Intake.Observer() {
-            @Override
-            public void before(IdentityEvent event) {
-                clock.set(event.time());
-            }
-
-            @Override
-            public void outcome(String connectorId, Pipeline.Outcome outcome) {
-                findings.merge(outcome.finding().detector(), 1L, Long::sum);
-            }
-        });
+        Intake intake = options.shadowEngine(clock, ledger).intake(timedStore, cases,
+                clock.following(outcome -> findings.merge(outcome.finding().detector(), 1L, Long::sum)));
         List<IdentityEvent> batch = new ArrayList<>(BATCH);
         Runnable flush = () -> {
             long t0 = System.nanoTime();
@@ -161,21 +143,9 @@ final class DurableReplay implements AutoCloseable {
         });
         long[] counts = new long[2];
         try (InputStream in = Files.newInputStream(file)) {
-            normalizer.normalize(new RawPayload(file.toString(), null, in), new NormalizationSink() {
-                @Override
-                public void accept(IdentityEvent event) {
-                    if (order.offer(event) == TimeOrder.Offer.HELD) {
-                        counts[0]++;
-                    } else {
-                        counts[1]++;
-                    }
-                }
-
-                @Override
-                public void reject(Rejection rejection) {
-                    counts[1]++;
-                }
-            });
+            normalizer.normalize(new RawPayload(file.toString(), null, in), NormalizationSink.of(
+                    (event, location) -> counts[order.offer(event) == TimeOrder.Offer.HELD ? 0 : 1]++,
+                    rejection -> counts[1]++));
         }
         order.flush();
         flush.run();

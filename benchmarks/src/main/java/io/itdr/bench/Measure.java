@@ -24,7 +24,6 @@ import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.telemetry.EventNormalizer;
 import io.itdr.spi.telemetry.NormalizationSink;
 import io.itdr.spi.telemetry.RawPayload;
-import io.itdr.spi.telemetry.Rejection;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.io.IOException;
@@ -254,17 +253,7 @@ public final class Measure {
     }
 
     static NormalizationSink counting(Consumer<IdentityEvent> accepted, long[] rejected) {
-        return new NormalizationSink() {
-            @Override
-            public void accept(IdentityEvent event) {
-                accepted.accept(event);
-            }
-
-            @Override
-            public void reject(Rejection rejection) {
-                rejected[0]++;
-            }
-        };
+        return NormalizationSink.of((event, location) -> accepted.accept(event), rejection -> rejected[0]++);
     }
 
     // ---------------------------------------------------------------- 5. end to end

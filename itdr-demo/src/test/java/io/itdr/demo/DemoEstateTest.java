@@ -19,7 +19,6 @@ import io.itdr.core.model.Mode;
 import io.itdr.spi.event.EventCategory;
 import io.itdr.spi.telemetry.NormalizationSink;
 import io.itdr.spi.telemetry.RawPayload;
-import io.itdr.spi.telemetry.Rejection;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -143,17 +142,9 @@ class DemoEstateTest {
         List<IdentityEvent> read = new ArrayList<>();
         try (Connector aws = connector("aws")) {
             aws.normalizer().normalize(new RawPayload("guardduty.jsonl", "application/x-ndjson",
-                    new ByteArrayInputStream(estate.guardDutyEvents().getBytes(StandardCharsets.UTF_8))), new NormalizationSink() {
-                @Override
-                public void accept(IdentityEvent event) {
-                    read.add(event);
-                }
-
-                @Override
-                public void reject(Rejection rejection) {
-                    throw new AssertionError(rejection.toString());
-                }
-            });
+                    new ByteArrayInputStream(estate.guardDutyEvents().getBytes(StandardCharsets.UTF_8))), NormalizationSink.of((event, location) -> read.add(event), rejection -> {
+                throw new AssertionError(rejection.toString());
+            }));
         }
         assertThat(read).hasSize(estate.guardDutyFindings()).isNotEmpty().allSatisfy(e -> {
             assertThat(e.category()).isEqualTo(EventCategory.PLATFORM_FINDING);

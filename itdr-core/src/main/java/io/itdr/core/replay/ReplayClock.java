@@ -1,5 +1,11 @@
 package io.itdr.core.replay;
 
+import io.itdr.core.pipeline.Intake;
+import io.itdr.core.pipeline.Pipeline;
+import io.itdr.spi.event.IdentityEvent;
+import java.util.Objects;
+import java.util.function.Consumer;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -23,6 +29,26 @@ public final class ReplayClock extends Clock {
         if (instant.isAfter(now)) {
             now = instant;
         }
+    }
+
+    /**
+     * An intake observer that moves this clock to each event's time before the event is processed
+     * and hands each outcome to {@code outcomes}: how a replay, a dry-run or a benchmark drives the
+     * engine's {@link Intake} on the telemetry's time.
+     */
+    public Intake.Observer following(Consumer<Pipeline.Outcome> outcomes) {
+        Objects.requireNonNull(outcomes, "outcomes");
+        return new Intake.Observer() {
+            @Override
+            public void before(IdentityEvent event) {
+                set(event.time());
+            }
+
+            @Override
+            public void outcome(String connectorId, Pipeline.Outcome outcome) {
+                outcomes.accept(outcome);
+            }
+        };
     }
 
     @Override

@@ -1,10 +1,13 @@
 package io.itdr.core.replay;
 
+import io.itdr.core.audit.Ledger;
 import io.itdr.core.decide.RollbackPaths;
 import io.itdr.core.decide.policy.Policy;
 import io.itdr.core.detect.DetectionSettings;
 import io.itdr.core.enrich.IdentityCatalog;
+import io.itdr.core.pipeline.ResponseEngine;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -31,6 +34,19 @@ public record ReplayOptions(Policy policy, IdentityCatalog catalog, Labels label
         Objects.requireNonNull(reorderWindow, "reorderWindow");
         Objects.requireNonNull(detection, "detection");
         Objects.requireNonNull(rollbackPaths, "rollbackPaths");
+    }
+
+    /**
+     * The engine a replay runs: this policy, catalog, detection and rollback paths, every decision
+     * in shadow mode, nothing able to act.
+     */
+    public ResponseEngine shadowEngine(Clock clock, Ledger ledger) {
+        return ResponseEngine.builder(policy, clock, ledger)
+                .catalog(catalog)
+                .detection(detection)
+                .rollbackPaths(rollbackPaths)
+                .forceShadow(true)
+                .build();
     }
 
     public static ReplayOptions of(Policy policy, IdentityCatalog catalog, Labels labels, Path ledgerFile) {

@@ -7,8 +7,6 @@ import io.itdr.core.normalize.Printable;
 import io.itdr.core.pipeline.CaseStore;
 import io.itdr.core.pipeline.EventStore;
 import io.itdr.core.pipeline.Intake;
-import io.itdr.core.pipeline.Pipeline;
-import io.itdr.core.pipeline.ResponseEngine;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.telemetry.EventNormalizer;
@@ -90,23 +88,8 @@ public final class ReplayRunner {
         try {
             String source = String.join("+", inputs.stream().map(ReplayInput::source).distinct().toList());
             ReplayReport report = new ReplayReport(options, source);
-            ResponseEngine engine = ResponseEngine.builder(options.policy(), clock, ledger)
-                    .catalog(options.catalog())
-                    .detection(options.detection())
-                    .rollbackPaths(options.rollbackPaths())
-                    .forceShadow(true)
-                    .build();
-            Intake intake = engine.intake(EventStore.NONE, CaseStore.NONE, new Intake.Observer() {
-                @Override
-                public void before(IdentityEvent event) {
-                    clock.set(event.time());
-                }
-
-                @Override
-                public void outcome(String connectorId, Pipeline.Outcome outcome) {
-                    report.onOutcome(outcome);
-                }
-            });
+            Intake intake = options.shadowEngine(clock, ledger)
+                    .intake(EventStore.NONE, CaseStore.NONE, clock.following(report::onOutcome));
             List<IdentityEvent> batch = new ArrayList<>(BATCH);
             TimeOrder order = new TimeOrder(options.reorderWindow(), 200_000, event -> {
                 batch.add(event);
