@@ -49,6 +49,10 @@ import org.slf4j.LoggerFactory;
  *       switch is checked again at approval); held actions of a decision that does not hold are
  *       ignored; {@link #approve} re-plans, refuses a plan whose digest changed, and
  *       executes as above.
+ *   <li><b>Nothing to do</b>: a plan that would be held but changes nothing (no mutating call, the
+ *       target already in the post-state: {@link #changesNothing}) is not held, since approving it
+ *       would decide nothing; an {@code action.nothing_to_do} entry records why and no action is
+ *       created. A person asking for such an action is refused with {@code NOTHING_TO_DO}.
  * </ul>
  * If the ledger throws, the {@link io.itdr.core.audit.LedgerException} propagates and the step it
  * would have recorded does not happen. Action ids ({@code <decision id>/action/<i>},
@@ -139,7 +143,9 @@ public final class ActionCoordinator {
      * @param findingId   the finding the request responds to
      * @param identityKey the identity the finding is about
      * @param platform    the platform whose executor acts
-     * @throws ActionRefusedException {@code NO_EXECUTOR} when no executor serves {@code platform}
+     * @throws ActionRefusedException {@code NO_EXECUTOR} when no executor serves {@code platform};
+     *         {@code NOTHING_TO_DO} when the plan changes nothing (ledgered as {@code action.nothing_to_do},
+     *         nothing stored, so asking again once the platform changed plans anew)
      * @throws ConnectorException when the connector cannot plan the request; nothing was stored
      */
     public ActionRecord requestByPerson(String findingId, String identityKey, String platform, ActionRequest request,
@@ -157,6 +163,10 @@ public final class ActionCoordinator {
         Map<String, String> evidence = new TreeMap<>(requestEvidence(request));
         evidence.put("finding.id", findingId);
         evidence.put("request.reason", reason);
+        if (changesNothing(plan)) {
+            String why = nothingToDo(identityKey, requester, withPlan(evidence, plan), plan);
+            throw new ActionRefusedException(Refusal.NOTHING_TO_DO, why + "; not held for approval");
+        }
         ActionRecord planned = journal.open(ActionRecord.planned(actionId, "manual/" + findingId, findingId, identityKey, platform,
                         plan, idempotencyKey(actionId), requester, journal.now()),
                 Stage.CONTAINMENT, requester, "planned: " + plan.summary(), withPlan(evidence, plan));
@@ -286,6 +296,13 @@ public final class ActionCoordinator {
             notPlanned(decision, actor, request, withError, "planning failed: " + describe(e));
             return Optional.empty();
         }
+        boolean wouldHold = lane == Lane.HELD || plan.reversibility() == Reversibility.IRREVERSIBLE;
+        if (wouldHold && changesNothing(plan)) {
+            Map<String, String> all = new TreeMap<>(withPlan(evidence, plan));
+            all.putAll(requestEvidence(request));
+            nothingToDo(decision.identityKey(), actor, all, plan);
+            return Optional.empty();
+        }
         ActionRecord planned = journal.open(ActionRecord.planned(actionId, decision.id(), finding.id(), finding.identityKey(),
                         finding.platform(), plan, idempotencyKey(actionId), settings.systemActor(), journal.now()),
                 Stage.CONTAINMENT, actor, "planned: " + plan.summary(), withPlan(evidence, plan));
@@ -366,6 +383,22 @@ public final class ActionCoordinator {
         journal.append(new LedgerDraft(null, Stage.CONTAINMENT, LedgerKinds.ACTION_NOT_PLANNED, actor,
                 decision.identityKey(), all, why));
         LOG.warn("decision {}: {} not planned: {}", decision.id(), request.rung().policyName(), why);
+    }
+
+    /**
+     * Whether executing {@code plan} would change nothing: it makes no mutating call and its
+     * pre-state is its post-state. Such a plan is not held for approval.
+     */
+    static boolean changesNothing(ActionPlan plan) {
+        return plan.isNoOp() && plan.calls().stream().noneMatch(PlatformCall::mutating);
+    }
+
+    /** Ledgers that a plan was not held because it changes nothing; returns the reason. */
+    private String nothingToDo(String identityKey, String actor, Map<String, String> evidence, ActionPlan plan) {
+        String why = "nothing to do: " + plan.summary();
+        journal.append(new LedgerDraft(null, Stage.CONTAINMENT, LedgerKinds.ACTION_NOTHING_TO_DO, actor, identityKey, evidence, why));
+        LOG.info("{} not held for approval: {}", plan.request().rung().policyName(), why);
+        return why;
     }
 
     private void requireKillSwitchReleased(String actionId) {

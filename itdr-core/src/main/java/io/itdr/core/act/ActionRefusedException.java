@@ -29,7 +29,9 @@ public class ActionRefusedException extends RuntimeException {
         /** The action cannot be undone. */
         IRREVERSIBLE,
         /** The platform changed since the action: rollback would overwrite someone else's change. */
-        DRIFT
+        DRIFT,
+        /** The plan changes nothing (already in the post-state, nothing to revoke): there is nothing to approve. */
+        NOTHING_TO_DO
     }
 
     private final Refusal refusal;

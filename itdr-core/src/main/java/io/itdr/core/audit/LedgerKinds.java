@@ -12,6 +12,11 @@ public final class LedgerKinds {
     public static final String ACTION_SHADOW = "action.shadow";
     /** Executing an action was not even planned (no executor, planning failed, kill switch). */
     public static final String ACTION_NOT_PLANNED = "action.not_planned";
+    /**
+     * An action that would have been held for approval was not, because its plan changes nothing
+     * (the target is already in the post-state, nothing to revoke); the entry says why.
+     */
+    public static final String ACTION_NOTHING_TO_DO = "action.nothing_to_do";
     /** Verification after execution did not find the post-state (or could not read it). */
     public static final String ACTION_UNVERIFIED = "action.unverified";
     /** A person confirmed an expiring action (e.g. a quarantine) so it is not restored automatically. */

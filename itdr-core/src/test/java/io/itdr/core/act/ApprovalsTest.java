@@ -175,6 +175,44 @@ class ApprovalsTest {
         assertThat(h.ledgerKinds().stream().filter("action.approved"::equals)).hasSize(1);
     }
 
+    @Test
+    void aHeldPlanThatChangesNothingIsNotHeldAndTheLedgerSaysWhy() {
+        h.platform.addCredential("ci-deployer", "AKIA2", false);
+        int before = h.entries().size();
+
+        List<ActionRecord> records = h.coordinator.handle(holding("d-noop", finding, Mode.ENFORCE, List.of(),
+                List.of(request(Rung.DISABLE_CREDENTIAL, "ci-deployer", "AKIA2"))), finding);
+
+        assertThat(records).isEmpty();
+        assertThat(h.store.find("d-noop/held/0")).isEmpty();
+        List<LedgerEntry> written = h.entries().subList(before, h.entries().size());
+        assertThat(written).singleElement().satisfies(e -> {
+            assertThat(e.kind()).isEqualTo("action.nothing_to_do");
+            assertThat(e.result()).startsWith("nothing to do: ");
+            assertThat(e.evidence()).containsEntry("decision.id", "d-noop").containsEntry("request.rung", "disable_credential")
+                    .containsEntry("request.target.credential", "AKIA2");
+        });
+        assertThat(h.executor.invocations()).containsExactly("plan", "plan");
+    }
+
+    @Test
+    void aPersonAskingForAPlanThatChangesNothingIsRefusedAndTheLedgerSaysWhy() {
+        h.platform.addCredential("ci-deployer", "AKIA2", false);
+
+        assertThatThrownBy(() -> h.coordinator.requestByPerson(finding.id(), finding.identityKey(), ActionHarness.PLATFORM,
+                request(Rung.DISABLE_CREDENTIAL, "ci-deployer", "AKIA2"), "user:alice", "key seen on a paste site"))
+                .isInstanceOfSatisfying(ActionRefusedException.class, e -> {
+                    assertThat(e.refusal()).isEqualTo(Refusal.NOTHING_TO_DO);
+                    assertThat(e.getMessage()).startsWith("nothing to do: ").endsWith("; not held for approval");
+                });
+
+        assertThat(h.store.find("manual/" + finding.id() + "/disable_credential/user:alice")).isEmpty();
+        LedgerEntry why = h.entries().get(h.entries().size() - 1);
+        assertThat(why.kind()).isEqualTo("action.nothing_to_do");
+        assertThat(why.actor()).isEqualTo("user:alice");
+        assertThat(why.evidence()).containsEntry("request.reason", "key seen on a paste site");
+    }
+
     private static void assertRefused(ThrowingCallable call, Refusal refusal) {
         assertThatThrownBy(call).isInstanceOfSatisfying(ActionRefusedException.class, e -> assertThat(e.refusal()).isEqualTo(refusal));
     }

@@ -53,7 +53,8 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         HttpStatus status = switch (e.refusal()) {
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case SELF_APPROVAL -> HttpStatus.FORBIDDEN;
-            case ILLEGAL_STATE, APPROVAL_EXPIRED, DIGEST_MISMATCH, KILL_SWITCH, NO_EXECUTOR, IRREVERSIBLE, DRIFT -> HttpStatus.CONFLICT;
+            case ILLEGAL_STATE, APPROVAL_EXPIRED, DIGEST_MISMATCH, KILL_SWITCH, NO_EXECUTOR, IRREVERSIBLE, DRIFT, NOTHING_TO_DO ->
+                    HttpStatus.CONFLICT;
         };
         String refusal = e.refusal().name().toLowerCase(Locale.ROOT);
         return problem(status, refusal.replace('_', '-'), e.getMessage(), Map.of("refusal", refusal), request);

@@ -4,14 +4,13 @@ import io.itdr.connector.tck.Behavior;
 import io.itdr.connector.tck.ConnectorTck;
 import io.itdr.connector.tck.RecordingMetrics;
 import io.itdr.connector.tck.Sandbox;
+import io.itdr.connector.tck.TestingClock;
 import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.ConnectorFactory;
 import io.itdr.spi.HttpSettings;
 import io.itdr.spi.action.ActionRequest;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -77,7 +76,7 @@ class OktaConnectorTckTest extends ConnectorTck {
     }
 
     static ConnectorContext context(OktaSandbox sandbox) {
-        return new TestingConnectorContext(Clock.fixed(TestingConnectorContext.NOW, ZoneOffset.UTC),
+        return new TestingConnectorContext(new TestingClock(TestingConnectorContext.NOW),
                 new HttpSettings(Duration.ofSeconds(2), REQUEST_TIMEOUT, null, Map.of("okta", sandbox.endpoint())), Map.of(),
                 new RecordingMetrics());
     }

@@ -14,6 +14,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.itdr.fixture.okta.SystemLogSandbox;
 import io.itdr.connector.tck.RecordingMetrics;
+import io.itdr.connector.tck.TestingClock;
 import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorException;
@@ -28,10 +29,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -92,7 +91,7 @@ class PrivateKeySignInTest {
         Map<String, String> raw = new HashMap<>(Map.of("org-url", "https://example.okta.com", "client-id", CLIENT_ID, "private-key", pem,
                 "scopes", "okta.logs.read,okta.apps.read"));
         return factory.create(new ConfigSchema(factory.id(), factory.configProperties()).validate(raw),
-                new TestingConnectorContext(Clock.fixed(TestingConnectorContext.NOW, ZoneOffset.UTC), new HttpSettings(Duration.ofSeconds(2),
+                new TestingConnectorContext(new TestingClock(TestingConnectorContext.NOW), new HttpSettings(Duration.ofSeconds(2),
                         Duration.ofSeconds(2), null, Map.of("okta", URI.create(server.baseUrl()))), Map.of(), new RecordingMetrics()));
     }
 

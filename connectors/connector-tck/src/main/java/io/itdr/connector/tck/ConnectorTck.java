@@ -45,11 +45,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -99,6 +101,12 @@ public abstract class ConnectorTck {
      */
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
+    /**
+     * How long the kit lets a plan wait for approval before the host re-plans and executes it
+     * (the engine's approve path); plans must not change with time.
+     */
+    public static final Duration APPROVAL_WAIT = Duration.ofMinutes(10);
+
     /** The retry-after the kit's {@link Fault.Kind#THROTTLED} fault asks for. */
     public static final Duration RETRY_AFTER = Duration.ofSeconds(7);
 
@@ -142,7 +150,10 @@ public abstract class ConnectorTck {
         return List.of();
     }
 
-    /** The host services handed to the connector; by default a fixed clock and {@link #REQUEST_TIMEOUT}. */
+    /**
+     * The host services handed to the connector; by default a {@link TestingClock} and
+     * {@link #REQUEST_TIMEOUT}. An override must keep a {@link TestingClock}: the kit moves it.
+     */
     protected ConnectorContext context() {
         return TestingConnectorContext.withRequestTimeout(REQUEST_TIMEOUT);
     }
@@ -538,6 +549,48 @@ public abstract class ConnectorTck {
         });
     }
 
+    /**
+     * The engine's approve path (DESIGN §6) for every declared rung: plan → held for approval →
+     * time passes → re-plan, which must be the same plan (the engine binds the approval to a digest
+     * of everything but the summary and the capture times) → execute the approved plan → verify
+     * later → roll back where the rung can be. A plan is a pure function of the request and the
+     * platform's state: a value that depends on time (a cut-off, an expiry) is fixed at execution.
+     */
+    @TestFactory
+    public Stream<DynamicTest> anApprovedPlanIsStableAcrossTimeAndCarriedOut() {
+        return perRequest("plan, hold, approve later", any -> true, (executor, request) -> {
+            Map<String, String> before = sandbox().snapshotOf(request.target());
+            ActionPlan held = executor.plan(request);
+            clock().advance(APPROVAL_WAIT);
+            ActionPlan fresh = executor.plan(request);
+            assertThat(approvalBound(fresh)).as("a re-plan of the unchanged platform %s later, compared to the held plan: a plan is a"
+                    + " pure function of the request and the platform's state; fix time-dependent values at execution", APPROVAL_WAIT)
+                    .isEqualTo(approvalBound(held));
+
+            ExecutionResult result = executor.execute(held, "tck-approved-1");
+            leaks.inspect("an execution result", result);
+            assertThat(result.alreadyApplied()).as("alreadyApplied of the approved plan's execution").isFalse();
+            assertThat(result.performed()).as("calls performed by the approved plan's execution").anyMatch(PlatformCall::mutating);
+            assertThat(result.postState().state()).as("post-state read back after executing the approved plan")
+                    .isEqualTo(held.postState().state());
+            clock().advance(APPROVAL_WAIT);
+            Verification done = executor.verify(held);
+            assertThat(done.inPostState()).as("verify of the approved plan %s after execution (detail: %s)", APPROVAL_WAIT, done.detail())
+                    .isTrue();
+
+            if (held.reversibility().canRevert()) {
+                RevertResult reverted = executor.revert(held, false);
+                leaks.inspect("a revert result", reverted);
+                assertThat(reverted.performed()).as("calls performed by rolling back the approved plan").anyMatch(PlatformCall::mutating);
+                assertThat(executor.verify(held).inPostState()).as("verify after rolling back the approved plan").isFalse();
+                if (held.reversibility() == Reversibility.REVERSIBLE) {
+                    assertThat(sandbox().snapshotOf(request.target()))
+                            .as("platform state after rolling back the approved plan, compared to before the action").isEqualTo(before);
+                }
+            }
+        });
+    }
+
     @TestFactory
     public Stream<DynamicTest> verifyReadsTheNewState() {
         return perRequest("verify", any -> true, (executor, request) -> {
@@ -623,6 +676,25 @@ public abstract class ConnectorTck {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The clock of the current connector's context, which the kit moves. */
+    private TestingClock clock() {
+        assertThat(context.clock()).as("the clock of context(): keep a TestingClock, the kit moves time").isInstanceOf(TestingClock.class);
+        return (TestingClock) context.clock();
+    }
+
+    /** What of a plan an approval binds (the engine's plan digest): all but the summary and the capture times. */
+    private static Map<String, Object> approvalBound(ActionPlan plan) {
+        Map<String, Object> bound = new LinkedHashMap<>();
+        bound.put("connectorId", plan.connectorId());
+        bound.put("request", plan.request());
+        bound.put("calls", plan.calls());
+        bound.put("reversibility", plan.reversibility());
+        bound.put("preState", plan.preState().state());
+        bound.put("postState", plan.postState().state());
+        bound.put("details", new TreeMap<>(plan.details()));
+        return bound;
+    }
 
     /** One check run on one action request, against a fresh connector. */
     @FunctionalInterface

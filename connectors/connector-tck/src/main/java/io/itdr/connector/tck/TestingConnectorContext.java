@@ -8,13 +8,13 @@ import io.itdr.spi.config.Secret;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The host services the kit hands a connector: a fixed clock, short timeouts, secret references
+ * The host services the kit hands a connector: a {@link TestingClock} the kit moves, short timeouts,
+ * secret references
  * from a map, and metrics that are recorded so the kit can check them for secrets.
  *
  * <p>Immutable apart from the metrics it records; thread-safe.
@@ -37,9 +37,9 @@ public record TestingConnectorContext(Clock clock, HttpSettings http, Map<String
         Objects.requireNonNull(metrics, "metrics");
     }
 
-    /** A fixed clock at {@link #NOW}, {@code requestTimeout} for calls, no secret references. */
+    /** A {@link TestingClock} standing at {@link #NOW}, {@code requestTimeout} for calls, no secret references. */
     public static TestingConnectorContext withRequestTimeout(Duration requestTimeout) {
-        return new TestingConnectorContext(Clock.fixed(NOW, ZoneOffset.UTC),
+        return new TestingConnectorContext(new TestingClock(NOW),
                 new HttpSettings(Duration.ofSeconds(2), requestTimeout, null, Map.of()), Map.of(), new RecordingMetrics());
     }
 

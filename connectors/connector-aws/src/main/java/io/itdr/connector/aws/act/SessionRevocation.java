@@ -20,16 +20,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 
 /**
  * quarantine_session: an inline policy {@code AWSRevokeOlderSessions} on an IAM role or user that
- * denies everything to temporary credentials issued before the plan's time (condition
+ * denies everything to temporary credentials issued before the time of execution (condition
  * {@code DateLessThan aws:TokenIssueTime}). The document is the same for both.
  * <ul>
  *   <li>Role: what the IAM console's "Revoke active sessions" puts, ending every session assumed
@@ -49,13 +52,23 @@ import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
  * Revert deletes the policy or puts back the one it replaced. Compensable: credentials revoked
  * meanwhile stay dead; the workload must take new ones, which it can.
  *
- * <p>The cut-off time is fixed when planning, so execution does exactly what was approved;
- * credentials issued between plan and execution survive. Role plans keep the details they always
- * had ({@code roleName}); user plans carry {@code userName} instead.
+ * <p>The cut-off time is fixed at execution, not when planning: a plan is a pure function of the
+ * request and the platform's state, so re-planning an unchanged principal before execution (what
+ * the engine does when a held plan is approved) gives the same plan and digest however much time
+ * passed. The plan's post-state is the document with the placeholder {@value #AT_EXECUTION} as its
+ * cut-off; execution puts the document with the time it runs, truncated to seconds. Reading back
+ * (verify, revert's drift check), our own document whose cut-off is no earlier than the plan's
+ * time (its pre-state's capture time) reads as that post-state: it revokes at least what was
+ * planned. A cut-off moved back before that reads as itself, which is drift. Credentials issued
+ * between execution and the read-back survive. Role plans keep the details they always had
+ * ({@code roleName}); user plans carry {@code userName} instead.
  */
 final class SessionRevocation implements PlannedAction {
     static final String POLICY_NAME = "AWSRevokeOlderSessions";
     static final String ABSENT = "(absent)";
+    /** The cut-off in a plan's post-state: the time execution puts the policy. */
+    static final String AT_EXECUTION = "(time of execution)";
+    private static final Pattern CUTOFF = Pattern.compile("\"aws:TokenIssueTime\":\"([^\"]*)\"");
     private static final ObjectMapper JSON = new ObjectMapper().configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
 
     private final String connectorId;
@@ -107,37 +120,41 @@ final class SessionRevocation implements PlannedAction {
         } else {
             call("iam:GetRole", name, () -> iam.getRole(r -> r.roleName(name)));
         }
-        String current = currentPolicy(principal);
-        Instant cutoff = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        String document = revokeDocument(cutoff);
-        Snapshot pre = SnapshotExecution.snapshot(clock, principal.key(), current);
-        Snapshot post = SnapshotExecution.snapshot(clock, principal.key(), document);
+        Instant now = clock.instant();
+        String current = asPlanned(currentPolicy(principal), now);
+        String document = revokeDocument(AT_EXECUTION);
+        Snapshot pre = new Snapshot(Map.of(principal.key(), current), now);
+        Snapshot post = new Snapshot(Map.of(principal.key(), document), now);
         List<PlatformCall> calls = pre.sameStateAs(post) ? List.of() : List.of(principal.call("Put"));
         String summary = principal.isUser()
-                ? "Revoke temporary credentials of IAM user " + name + " issued before " + cutoff + " (inline policy " + POLICY_NAME
+                ? "Revoke temporary credentials of IAM user " + name + " issued before the time of execution (inline policy " + POLICY_NAME
                         + "; its long-lived access keys stay active)"
-                : "Revoke sessions of IAM role " + name + " issued before " + cutoff + " (inline policy " + POLICY_NAME + ")";
+                : "Revoke sessions of IAM role " + name + " issued before the time of execution (inline policy " + POLICY_NAME + ")";
         return new ActionPlan(connectorId, request, calls, Reversibility.COMPENSABLE, pre, post, summary,
                 Map.of(principal.nameDetail(), name, "policyName", POLICY_NAME, "policyDocument", document,
-                        "tokenIssueTimeCutoff", cutoff.toString()));
+                        "tokenIssueTimeCutoff", AT_EXECUTION));
     }
 
     @Override
     public Snapshot observe(ActionPlan plan) {
         Principal principal = Principal.of(plan);
-        return SnapshotExecution.snapshot(clock, principal.key(), currentPolicy(principal));
+        return SnapshotExecution.snapshot(clock, principal.key(), asPlanned(currentPolicy(principal), plan.preState().capturedAt()));
     }
 
     @Override
     public List<PlatformCall> apply(ActionPlan plan) {
         Principal principal = Principal.of(plan);
-        return List.of(put(principal, PlanDetails.require(plan, "policyDocument")));
+        // The one time-dependent value, fixed here rather than in the plan (see the class comment).
+        return List.of(put(principal, revokeDocument(clock.instant().truncatedTo(ChronoUnit.SECONDS))));
     }
 
     @Override
     public List<PlatformCall> restore(ActionPlan plan) {
         Principal principal = Principal.of(plan);
         String before = SnapshotExecution.onlyValue(plan.preState());
+        if (before.equals(revokeDocument(AT_EXECUTION))) {
+            return List.of(); // the plan found sessions revoked already and changed nothing: nothing to put back
+        }
         if (!before.equals(ABSENT)) {
             return List.of(put(principal, before));
         }
@@ -172,8 +189,33 @@ final class SessionRevocation implements PlannedAction {
     }
 
     static String revokeDocument(Instant cutoff) {
+        return revokeDocument(cutoff.toString());
+    }
+
+    /** The canonical AWSRevokeOlderSessions document with {@code cutoff} as its aws:TokenIssueTime. */
+    static String revokeDocument(String cutoff) {
         return canonical("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":[\"*\"],\"Resource\":[\"*\"],"
                 + "\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":\"" + cutoff + "\"}}}]}");
+    }
+
+    /**
+     * The state a plan made at {@code planned} expects of a canonical {@code document}: our own
+     * document with a cut-off no earlier than {@code planned} (to the second) revokes at least what
+     * the plan meant, so it reads as the post-state; anything else reads as itself.
+     */
+    static String asPlanned(String document, Instant planned) {
+        Matcher cutoff = CUTOFF.matcher(document);
+        if (!cutoff.find()) {
+            return document;
+        }
+        Instant time;
+        try {
+            time = Instant.parse(cutoff.group(1));
+        } catch (DateTimeParseException notATime) {
+            return document;
+        }
+        boolean ours = document.equals(revokeDocument(cutoff.group(1)));
+        return ours && !time.isBefore(planned.truncatedTo(ChronoUnit.SECONDS)) ? revokeDocument(AT_EXECUTION) : document;
     }
 
     /** Compact JSON with sorted keys, so a document reads back equal however IAM spaced it. */

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.itdr.fixture.aws.IamSandbox;
+import io.itdr.fixture.clock.SettableClock;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.action.ActionPlan;
@@ -55,6 +56,7 @@ class IamActionExecutorTest {
     private final IamSandbox sandbox = new IamSandbox();
     private WireMockServer server;
     private IamClient iam;
+    private SettableClock clock;
     private IamActionExecutor executor;
 
     @BeforeEach
@@ -74,7 +76,8 @@ class IamActionExecutorTest {
         role.attached.add("arn:aws:iam::123456789012:policy/app-c");
         sandbox.roles.put("app-server", role);
         iam = client(Duration.ofSeconds(5));
-        executor = new IamActionExecutor("aws", iam, NO_SECRETS, Clock.fixed(NOW, ZoneOffset.UTC));
+        clock = new SettableClock(NOW);
+        executor = new IamActionExecutor("aws", iam, NO_SECRETS, clock);
     }
 
     IamClient client(Duration timeout) {
@@ -235,19 +238,29 @@ class IamActionExecutorTest {
     // ---- quarantine_session ----
 
     @Test
-    void roleSessionsAreRevokedByATokenIssueTimeDenyAndRevertDeletesIt() {
+    void roleSessionsAreRevokedByATokenIssueTimeDenyFixedAtExecutionAndRevertDeletesIt() {
         ActionPlan plan = executor.plan(request(Rung.QUARANTINE_SESSION, ROLE, "iam_role", null));
         assertThat(mutatingActions()).isEmpty();
         assertThat(plan.reversibility()).isEqualTo(Reversibility.COMPENSABLE);
         assertThat(plan.preState().state()).containsEntry("role/app-server/inlinePolicy/AWSRevokeOlderSessions", "(absent)");
-        String document = plan.details().get("policyDocument");
-        assertThat(document).isEqualTo("{\"Statement\":[{\"Action\":[\"*\"],\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":"
-                + "\"2024-06-01T12:00:00Z\"}},\"Effect\":\"Deny\",\"Resource\":[\"*\"]}],\"Version\":\"2012-10-17\"}");
-        assertThat(plan.summary()).isEqualTo("Revoke sessions of IAM role app-server issued before 2024-06-01T12:00:00Z (inline policy AWSRevokeOlderSessions)");
+        assertThat(plan.details().get("policyDocument")).isEqualTo("{\"Statement\":[{\"Action\":[\"*\"],\"Condition\":{\"DateLessThan\":"
+                + "{\"aws:TokenIssueTime\":\"(time of execution)\"}},\"Effect\":\"Deny\",\"Resource\":[\"*\"]}],\"Version\":\"2012-10-17\"}");
+        assertThat(plan.summary()).isEqualTo("Revoke sessions of IAM role app-server issued before the time of execution (inline policy AWSRevokeOlderSessions)");
+
+        // held for approval a while: re-planning the unchanged role gives the same plan
+        clock.advance(Duration.ofMinutes(10));
+        ActionPlan again = executor.plan(request(Rung.QUARANTINE_SESSION, ROLE, "iam_role", null));
+        assertThat(again.calls()).isEqualTo(plan.calls());
+        assertThat(again.preState().state()).isEqualTo(plan.preState().state());
+        assertThat(again.postState().state()).isEqualTo(plan.postState().state());
+        assertThat(again.details()).isEqualTo(plan.details());
 
         ExecutionResult result = executor.execute(plan, "q-1");
         assertThat(result.alreadyApplied()).isFalse();
+        // the cut-off is the time of execution, to the second
+        String document = SessionRevocation.revokeDocument(Instant.parse("2024-06-01T12:10:00Z"));
         assertThat(sandbox.roles.get("app-server").inline).containsEntry("AWSRevokeOlderSessions", document);
+        assertThat(result.postState().sameStateAs(plan.postState())).isTrue();
         assertThat(executor.verify(plan).inPostState()).isTrue(); // read back URL-encoded, compared canonically
         assertThat(executor.execute(plan, "q-2").alreadyApplied()).isTrue();
 
@@ -302,16 +315,17 @@ class IamActionExecutorTest {
         assertThat(actions()).containsExactly("GetUser", "GetUserPolicy");
         assertThat(plan.reversibility()).isEqualTo(Reversibility.COMPENSABLE);
         assertThat(plan.preState().state()).isEqualTo(Map.of("user/ci-deployer/inlinePolicy/AWSRevokeOlderSessions", "(absent)"));
-        String document = plan.details().get("policyDocument");
+        String planned = plan.details().get("policyDocument");
         // the same document as for a role (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_disable-perms.html)
-        assertThat(document).isEqualTo("{\"Statement\":[{\"Action\":[\"*\"],\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":"
-                + "\"2024-06-01T12:00:00Z\"}},\"Effect\":\"Deny\",\"Resource\":[\"*\"]}],\"Version\":\"2012-10-17\"}");
-        assertThat(plan.postState().state()).isEqualTo(Map.of("user/ci-deployer/inlinePolicy/AWSRevokeOlderSessions", document));
+        assertThat(planned).isEqualTo("{\"Statement\":[{\"Action\":[\"*\"],\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":"
+                + "\"(time of execution)\"}},\"Effect\":\"Deny\",\"Resource\":[\"*\"]}],\"Version\":\"2012-10-17\"}");
+        assertThat(plan.postState().state()).isEqualTo(Map.of("user/ci-deployer/inlinePolicy/AWSRevokeOlderSessions", planned));
         assertThat(plan.details()).containsEntry("userName", "ci-deployer").doesNotContainKey("roleName")
-                .containsEntry("tokenIssueTimeCutoff", "2024-06-01T12:00:00Z");
+                .containsEntry("tokenIssueTimeCutoff", "(time of execution)");
         assertThat(plan.calls()).containsExactly(new PlatformCall("iam:PutUserPolicy", "ci-deployer/AWSRevokeOlderSessions", true));
-        assertThat(plan.summary()).isEqualTo("Revoke temporary credentials of IAM user ci-deployer issued before 2024-06-01T12:00:00Z"
+        assertThat(plan.summary()).isEqualTo("Revoke temporary credentials of IAM user ci-deployer issued before the time of execution"
                 + " (inline policy AWSRevokeOlderSessions; its long-lived access keys stay active)");
+        String document = SessionRevocation.revokeDocument(Instant.parse("2024-06-01T12:00:00Z"));
 
         ExecutionResult result = executor.execute(plan, "u-1");
         assertThat(result.alreadyApplied()).isFalse();

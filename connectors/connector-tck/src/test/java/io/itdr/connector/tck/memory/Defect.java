@@ -11,7 +11,9 @@ enum Defect {
     CURSOR_SKIPS_A_RECORD,
     THROTTLING_AS_TERMINAL,
     IRREVERSIBLE_CLAIMED_REVERSIBLE,
-    NONSTANDARD_REFUSAL;
+    NONSTANDARD_REFUSAL,
+    /** The plan carries the time it was made, so re-planning before execution never gives the approved plan. */
+    PLAN_EMBEDS_TIME;
 
     String configValue() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

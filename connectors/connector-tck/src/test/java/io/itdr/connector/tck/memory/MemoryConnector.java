@@ -172,7 +172,8 @@ final class MemoryConnector implements Connector, TelemetrySource, InventorySour
         }
         return new ActionPlan(id(), request, List.of(new PlatformCall("set", name, true)), reversibility,
                 new Snapshot(Map.of(name, before), clock.instant()), new Snapshot(Map.of(name, after), clock.instant()),
-                "set " + name + " to " + after, Map.of());
+                "set " + name + " to " + after,
+                defect == Defect.PLAN_EMBEDS_TIME ? Map.of("plannedAt", clock.instant().toString()) : Map.of());
     }
 
     @Override
