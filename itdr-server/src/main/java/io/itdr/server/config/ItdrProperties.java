@@ -112,7 +112,7 @@ public record ItdrProperties(Path policy, Path catalog, @DefaultValue Events eve
      * interval and at shutdown to a directory outside the database, so that a ledger cut short or
      * wiped is reported by {@code GET /api/v1/ledger/verify} and {@code itdr ledger verify}.
      *
-     * @param dir       the directory (one JSON file per checkpoint); empty turns checkpoints off
+     * @param dir       the directory (one JSON file per checkpoint); unset turns checkpoints off
      * @param interval  time between checkpoints (one is written only when the head moved)
      * @param key       the Ed25519 private key (PKCS#8, PEM or base64) as {@code env:VAR} or
      *                  {@code file:/path}; never inline, never logged
