@@ -79,14 +79,21 @@ final class LedgerCommand implements Runnable {
             LedgerVerification v;
             if (dbUrl != null) {
                 name = Printable.escape(dbUrl);
+                LedgerCheckpoints kept = null;
+                if (checkpoints != null) {
+                    try {
+                        kept = new LedgerCheckpoints(checkpoints, null, LedgerCheckpointKeys.publicKey(Files.readString(publicKey)));
+                    } catch (IllegalArgumentException | IOException e) {
+                        err.println("itdr ledger verify: " + Printable.escape(publicKey.toString()) + ": "
+                                + Printable.escape(String.valueOf(e.getMessage())));
+                        return ExitCode.UNREADABLE;
+                    }
+                }
                 LedgerReport report;
                 try {
-                    report = verifyDatabase();
+                    report = verifyDatabase(kept);
                 } catch (LedgerException | StoreException e) {
                     err.println("itdr ledger verify: " + name + ": " + Printable.escape(String.valueOf(e.getMessage())));
-                    return ExitCode.UNREADABLE;
-                } catch (IllegalArgumentException | IOException e) {
-                    err.println("itdr ledger verify: " + Printable.escape(publicKey.toString()) + ": " + Printable.escape(String.valueOf(e.getMessage())));
                     return ExitCode.UNREADABLE;
                 }
                 PrintWriter out = spec.commandLine().getOut();
@@ -125,9 +132,7 @@ final class LedgerCommand implements Runnable {
         }
 
         /** Reads the ledger table only: no migration runs, nothing is written. */
-        private LedgerReport verifyDatabase() throws IOException {
-            LedgerCheckpoints kept = checkpoints == null ? null
-                    : new LedgerCheckpoints(checkpoints, null, LedgerCheckpointKeys.publicKey(Files.readString(publicKey)));
+        private LedgerReport verifyDatabase(LedgerCheckpoints kept) {
             String user = dbUser != null ? dbUser : Objects.requireNonNullElse(System.getenv("ITDR_DB_USER"), "sa");
             String password = Objects.requireNonNullElse(System.getenv("ITDR_DB_PASSWORD"), "");
             DataSource dataSource = new DriverManagerDataSource(dbUrl, user, password);

@@ -112,6 +112,18 @@ class CliLedgerDatabaseTest {
     }
 
     @Test
+    void aPublicKeyThatIsNoneIsNamed() throws IOException {
+        String url = seed();
+        Path pub = Files.writeString(dir.resolve("wrong.pub"), "not a key");
+
+        CliRun run = CliRun.of("ledger", "verify", "--db", url, "--checkpoints", dir.resolve("checkpoints").toString(),
+                "--public-key", pub.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.UNREADABLE);
+        assertThat(run.err()).contains("wrong.pub: not an Ed25519 public key");
+    }
+
+    @Test
     void checkpointsWithoutAPublicKeyIsAUsageError() {
         CliRun run = CliRun.of("ledger", "verify", "--db", "jdbc:h2:mem:x", "--checkpoints", dir.toString());
 
