@@ -2,6 +2,9 @@ package io.itdr.server;
 
 import io.itdr.core.act.ActionSettings;
 import io.itdr.core.act.KillSwitch;
+import io.itdr.core.audit.LedgerCheckpointKeys;
+import io.itdr.core.audit.LedgerCheckpoints;
+import io.itdr.core.connect.HostContext;
 import io.itdr.core.decide.RollbackPaths;
 import io.itdr.core.decide.policy.Policy;
 import io.itdr.core.decide.policy.PolicyLoader;
@@ -19,6 +22,8 @@ import io.itdr.server.store.JdbcCursorStore;
 import io.itdr.server.store.JdbcEventStore;
 import io.itdr.server.store.JdbcLedger;
 import io.itdr.spi.action.Reversibility;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
@@ -26,6 +31,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -53,6 +59,47 @@ public class ServerConfiguration {
     @DependsOnDatabaseInitialization
     JdbcLedger ledger(DataSource dataSource, Clock clock) {
         return new JdbcLedger(dataSource, clock);
+    }
+
+    /**
+     * Where the ledger's signed checkpoints go, with the keys resolved; only when
+     * {@code itdr.ledger.checkpoint.dir} is set. The private key comes from a secret reference only.
+     */
+    @Bean
+    @ConditionalOnProperty(prefix = "itdr.ledger.checkpoint", name = "dir")
+    LedgerCheckpoints ledgerCheckpoints(ItdrProperties properties) {
+        ItdrProperties.Checkpoint settings = properties.ledger().checkpoint();
+        HostContext resolver = HostContext.of(Clock.systemUTC(), System.getenv());
+        String keyReference = settings.key();
+        if (keyReference == null || !(keyReference.startsWith("env:") || keyReference.startsWith("file:"))) {
+            throw new IllegalStateException("itdr.ledger.checkpoint.key: set it to env:VAR or file:/path holding the Ed25519 "
+                    + "private key (itdr ledger keygen writes one)");
+        }
+        PrivateKey privateKey;
+        try {
+            privateKey = LedgerCheckpointKeys.privateKey(resolver.resolveSecret(keyReference).orElseThrow(() -> new IllegalStateException(
+                    "itdr.ledger.checkpoint.key: " + keyReference + " does not resolve (no such environment variable or readable file)"))
+                    .reveal());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("itdr.ledger.checkpoint.key: " + e.getMessage());
+        }
+        PublicKey publicKey;
+        String reference = settings.publicKey();
+        if (reference == null || reference.isBlank()) {
+            publicKey = LedgerCheckpointKeys.derivePublicKey(privateKey);
+        } else {
+            String text = reference.startsWith("env:") || reference.startsWith("file:")
+                    ? resolver.resolveSecret(reference).orElseThrow(() -> new IllegalStateException(
+                    "itdr.ledger.checkpoint.public-key: " + reference + " does not resolve")).reveal()
+                    : reference;
+            try {
+                publicKey = LedgerCheckpointKeys.publicKey(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("itdr.ledger.checkpoint.public-key: " + e.getMessage());
+            }
+        }
+        LOG.info("ledger checkpoints: every {} to {}", settings.interval(), settings.dir());
+        return new LedgerCheckpoints(settings.dir(), privateKey, publicKey);
     }
 
     @Bean

@@ -1,9 +1,11 @@
 package io.itdr.server.api;
 
+import io.itdr.core.audit.LedgerCheckpoints;
 import io.itdr.core.audit.LedgerEntry;
-import io.itdr.core.audit.LedgerVerification;
+import io.itdr.core.audit.LedgerReport;
 import io.itdr.server.query.LedgerQueries;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -23,9 +25,11 @@ public class LedgerController {
     }
 
     private final LedgerQueries ledger;
+    private final ObjectProvider<LedgerCheckpoints> checkpoints;
 
-    public LedgerController(LedgerQueries ledger) {
+    public LedgerController(LedgerQueries ledger, ObjectProvider<LedgerCheckpoints> checkpoints) {
         this.ledger = ledger;
+        this.checkpoints = checkpoints;
     }
 
     @GetMapping
@@ -39,9 +43,12 @@ public class LedgerController {
         return new Entries(entries, from, paging.limit(), next);
     }
 
-    /** Recomputes every hash and link: {@code {intact, entriesChecked, firstBrokenSeq, reason}}. */
+    /**
+     * Recomputes every hash and link and checks the chain against the signed checkpoints when they
+     * are kept: {@code {intact, entriesChecked, firstBrokenSeq, reason, head, checkpoint}}.
+     */
     @GetMapping("/verify")
-    public LedgerVerification verify() {
-        return ledger.verify();
+    public LedgerReport verify() {
+        return ledger.report(checkpoints.getIfAvailable());
     }
 }

@@ -22,12 +22,13 @@ import org.springframework.util.unit.DataSize;
  * @param ingest     limits of the push endpoint
  * @param security   authentication
  * @param plugins    where connector plugins are loaded from
+ * @param ledger     the audit ledger's signed checkpoints
  */
 @ConfigurationProperties("itdr")
 public record ItdrProperties(Path policy, Path catalog, @DefaultValue Events events, @DefaultValue Incidents incidents,
                             @DefaultValue Approvals approvals, Map<String, Connector> connectors,
                             @DefaultValue Ingest ingest, @DefaultValue Security security,
-                            @DefaultValue Plugins plugins) {
+                            @DefaultValue Plugins plugins, @DefaultValue LedgerSettings ledger) {
     public ItdrProperties {
         connectors = connectors == null ? Map.of() : Map.copyOf(connectors);
     }
@@ -100,5 +101,24 @@ public record ItdrProperties(Path policy, Path catalog, @DefaultValue Events eve
         public Security {
             publicPaths = publicPaths == null ? List.of() : List.copyOf(publicPaths);
         }
+    }
+
+    /** @param checkpoint signed checkpoints of the ledger's head, kept outside the database */
+    public record LedgerSettings(@DefaultValue Checkpoint checkpoint) {
+    }
+
+    /**
+     * Signed checkpoints of the ledger's head (seq, hash, time, Ed25519 signature), written at an
+     * interval and at shutdown to a directory outside the database, so that a ledger cut short or
+     * wiped is reported by {@code GET /api/v1/ledger/verify} and {@code itdr ledger verify}.
+     *
+     * @param dir       the directory (one JSON file per checkpoint); unset turns checkpoints off
+     * @param interval  time between checkpoints (one is written only when the head moved)
+     * @param key       the Ed25519 private key (PKCS#8, PEM or base64) as {@code env:VAR} or
+     *                  {@code file:/path}; never inline, never logged
+     * @param publicKey the matching public key (X.509, PEM or base64), inline or as {@code env:VAR} /
+     *                  {@code file:/path}; empty to derive it from the private key
+     */
+    public record Checkpoint(Path dir, @DefaultValue("5m") Duration interval, String key, String publicKey) {
     }
 }

@@ -6,6 +6,7 @@ import io.itdr.core.audit.Ledger;
 import io.itdr.core.audit.LedgerDraft;
 import io.itdr.core.audit.LedgerEntry;
 import io.itdr.core.audit.LedgerException;
+import io.itdr.core.audit.LedgerHead;
 import io.itdr.core.audit.LedgerVerification;
 import io.itdr.core.audit.LedgerVerifier;
 import io.itdr.core.model.Stage;
@@ -29,7 +30,8 @@ import javax.sql.DataSource;
  * ledgers ({@link LedgerEntry#chain}). An append commits before it returns, so with H2 opened
  * with {@code WRITE_DELAY=0} or with PostgreSQL a returned entry is on disk; if the commit fails the
  * caller gets a {@link LedgerException} and must not carry out what the entry records. Rows cannot
- * be updated or deleted: a trigger refuses it (migrations {@code V1_1}).
+ * be updated, deleted or truncated: triggers refuse it (migrations {@code V1_1}; on H2, whose
+ * triggers do not fire on TRUNCATE, a referencing guard table, {@code h2/V1_2}).
  *
  * <p>Thread-safe: appends are serialised in this process. Another process appending to the same
  * table (a second replica) makes this one's insert collide on the sequence number; the append then
@@ -186,7 +188,13 @@ public final class JdbcLedger implements Ledger, LedgerQueries {
      */
     @Override
     public LedgerVerification verify() {
-        return LedgerVerifier.verify(() -> new PagedEntries(1000));
+        return verify(null);
+    }
+
+    /** {@link #verify()}, and the chain must also reach {@code head} and match it there (null: no head). */
+    @Override
+    public LedgerVerification verify(LedgerHead head) {
+        return LedgerVerifier.verify(() -> new PagedEntries(1000), head);
     }
 
     private Optional<LedgerEntry> readLast(Connection connection) throws SQLException {

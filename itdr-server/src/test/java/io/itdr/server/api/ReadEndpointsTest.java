@@ -61,6 +61,9 @@ class ReadEndpointsTest extends ApiServerTest {
         assertThat(verification.get("intact").asBoolean()).isTrue();
         assertThat(verification.get("entriesChecked").asLong()).isGreaterThanOrEqualTo(4);
         assertThat(verification.get("firstBrokenSeq").isNull()).isTrue();
+        assertThat(verification.get("head").get("seq").asLong()).isEqualTo(verification.get("entriesChecked").asLong());
+        assertThat(verification.get("head").get("hash").asString()).hasSize(64);
+        assertThat(verification.get("checkpoint").isNull()).isTrue(); // checkpoints are off in this server
     }
 
     @Test

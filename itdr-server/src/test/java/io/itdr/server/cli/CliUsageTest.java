@@ -119,9 +119,10 @@ class CliUsageTest {
             "replay            | --events=FILE, --source=ID, --policy=FILE, --catalog=FILE, --labels=FILE, --format=FORMAT, --ledger=FILE, --reorder-window=DURATION",
             "generate          | --out=DIR, --identities=N, --days=D, --seed=S",
             "policy validate   | FILE..., file:line:column: path: reason",
-            "ledger verify     | FILE, intact",
+            "ledger verify     | FILE, intact, --checkpoints=DIR, --public-key=FILE",
+            "ledger keygen     | PREFIX, PREFIX.key, PREFIX.pub",
             "policy            | validate",
-            "ledger            | verify"})
+            "ledger            | verify, keygen"})
     void helpOfEachCommandMentionsItsOptions(String command, String mentions) {
         String[] words = command.trim().split(" +");
         String[] args = Arrays.copyOf(words, words.length + 1);

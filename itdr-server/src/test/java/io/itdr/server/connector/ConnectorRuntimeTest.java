@@ -33,7 +33,8 @@ class ConnectorRuntimeTest {
         return new ItdrProperties(null, null, new ItdrProperties.Events("full", Duration.ofDays(30)),
                 new ItdrProperties.Incidents(Duration.ofHours(24)), new ItdrProperties.Approvals(Duration.ofHours(4)), connectors,
                 new ItdrProperties.Ingest(DataSize.ofMegabytes(10)), new ItdrProperties.Security(null, "roles", "sub", null),
-                new ItdrProperties.Plugins(pluginFolder));
+                new ItdrProperties.Plugins(pluginFolder),
+                new ItdrProperties.LedgerSettings(new ItdrProperties.Checkpoint(null, Duration.ofMinutes(5), null, null)));
     }
 
     private static ConnectorRuntime start(Map<String, ItdrProperties.Connector> connectors) {

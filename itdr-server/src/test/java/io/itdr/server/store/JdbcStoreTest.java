@@ -95,6 +95,19 @@ class JdbcStoreTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void theLedgerCannotBeTruncated(String name, DataSource database) throws SQLException {
+        JdbcLedger ledger = new JdbcLedger(database, CLOCK);
+        ledger.append(draft("finding"));
+        ledger.append(draft("decision"));
+        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+            assertThatThrownBy(() -> statement.execute("TRUNCATE TABLE ledger")).isInstanceOf(SQLException.class);
+        }
+        assertThat(ledger.size()).isEqualTo(2);
+        assertThat(ledger.verify().intact()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void aLedgerThatCannotBeWrittenSaysSo(String name, DataSource database) throws SQLException {
         JdbcLedger ledger = new JdbcLedger(database, CLOCK);
         try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
