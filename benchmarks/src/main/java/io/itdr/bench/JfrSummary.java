@@ -32,6 +32,7 @@ final class JfrSummary {
         STAGES.put("io.itdr.core.audit.", "ledger (hash chain)");
         STAGES.put("io.itdr.core.act.", "act (gate, action records)");
         STAGES.put("io.itdr.core.replay.TimeOrder", "reorder window and dedupe");
+        STAGES.put("io.itdr.core.replay.EventSort", "time sort, spill and dedupe");
         STAGES.put("io.itdr.core.replay.", "replay loop and report");
         STAGES.put("io.itdr.core.pipeline.", "pipeline (ledger evidence maps)");
         STAGES.put("io.itdr.connector.", "connector normalizer");

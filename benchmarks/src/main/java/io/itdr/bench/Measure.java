@@ -272,11 +272,9 @@ public final class Measure {
                 : inputs.prefix(all, WARMUP_EVENTS);
         IdentityCatalog catalog = inputs.catalog();
         ReplayOptions options = ReplayOptions.of(PolicyLoader.loadDefault(), catalog, null, null);
-        String window = System.getProperty("bench.reorderWindow");
-        if (window != null) { // an experiment, not a figure of the table: the default window is replay's
-            options = new ReplayOptions(options.policy(), options.catalog(), options.labels(), options.ledgerFile(),
-                    java.time.Duration.parse(window), options.detection(), options.rollbackPaths(), options.maxRejectionsListed(),
-                    options.maxActionsListed());
+        String sortBuffer = System.getProperty("bench.sortBuffer");
+        if (sortBuffer != null) { // an experiment, not a figure of the table: the default buffer is replay's
+            options = options.withMemoryEvents(Integer.parseInt(sortBuffer));
         }
         ReplayOptions chosen = options;
         EventNormalizer normalizer = normalizer(source);

@@ -107,7 +107,7 @@ final class Report {
         shadow(b, "5.replay.normalized.postgres", "replay normalized + PostgreSQL event store and ledger", limitNormalized,
                 DURABLE_TARGET);
         get("5.experiment.window1m.parallelgc").ifPresent(r -> row(b, "5 (experiment)",
-                r.id(), "replay normalized, shadow, reorder window PT1M and -XX:+UseParallelGC (not the default)", limitNormalized,
+                r.id(), "replay normalized, shadow, sort buffer 1,000,000 events and -XX:+UseParallelGC (not the default)", limitNormalized,
                 "", ""));
         for (Result r : byId.values()) {
             if (r.id().matches("5\\.replay\\.normalized\\.(h2|postgres)\\.first\\d+")) {

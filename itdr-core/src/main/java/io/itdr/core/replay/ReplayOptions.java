@@ -8,7 +8,6 @@ import io.itdr.core.enrich.IdentityCatalog;
 import io.itdr.core.pipeline.ResponseEngine;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -18,23 +17,33 @@ import java.util.Objects;
  * @param catalog           the identity catalog; never null ({@link IdentityCatalog#empty()}: owners unknown)
  * @param labels            ground truth for an evaluation; may be null
  * @param ledgerFile        where to write the JSONL ledger of the replay; null keeps it in memory
- * @param reorderWindow     how far out of time order input may be; never null
+ * @param memoryEvents      events the time sort holds in memory before it spills a sorted run to a
+ *                          temporary file ({@link EventSort}); at least 1
+ * @param spillDirectory    where the sort's temporary files go; null for {@code java.io.tmpdir}
  * @param detection         detector settings (by default, the policy's {@code detection} thresholds
  *                          over the built-in defaults); never null
  * @param rollbackPaths     what the platforms can undo; never null
  * @param maxRejectionsListed rejections listed in the report (all are counted)
  * @param maxActionsListed  actions listed in the report (all are counted)
  */
-public record ReplayOptions(Policy policy, IdentityCatalog catalog, Labels labels, Path ledgerFile, Duration reorderWindow,
+public record ReplayOptions(Policy policy, IdentityCatalog catalog, Labels labels, Path ledgerFile, int memoryEvents, Path spillDirectory,
                             DetectionSettings detection, RollbackPaths rollbackPaths, int maxRejectionsListed,
                             int maxActionsListed) {
     public ReplayOptions {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(catalog, "catalog");
-        Objects.requireNonNull(reorderWindow, "reorderWindow");
+        if (memoryEvents < 1) {
+            throw new IllegalArgumentException("memoryEvents must be at least 1: " + memoryEvents);
+        }
         Objects.requireNonNull(detection, "detection");
         Objects.requireNonNull(rollbackPaths, "rollbackPaths");
     }
+
+    /**
+     * Events sorted in memory at a time by default: about 60 MB of heap for events of the generated
+     * estate (measured in README's replay figures).
+     */
+    public static final int DEFAULT_MEMORY_EVENTS = 100_000;
 
     /**
      * The engine a replay runs: this policy, catalog, detection and rollback paths, every decision
@@ -49,8 +58,20 @@ public record ReplayOptions(Policy policy, IdentityCatalog catalog, Labels label
                 .build();
     }
 
+    /** These options with another in-memory budget for the sort. */
+    public ReplayOptions withMemoryEvents(int events) {
+        return new ReplayOptions(policy, catalog, labels, ledgerFile, events, spillDirectory, detection, rollbackPaths,
+                maxRejectionsListed, maxActionsListed);
+    }
+
+    /** These options with the sort's temporary files in {@code directory} (null: {@code java.io.tmpdir}). */
+    public ReplayOptions withSpillDirectory(Path directory) {
+        return new ReplayOptions(policy, catalog, labels, ledgerFile, memoryEvents, directory, detection, rollbackPaths,
+                maxRejectionsListed, maxActionsListed);
+    }
+
     public static ReplayOptions of(Policy policy, IdentityCatalog catalog, Labels labels, Path ledgerFile) {
-        return new ReplayOptions(policy, catalog, labels, ledgerFile, Duration.ofHours(1),
+        return new ReplayOptions(policy, catalog, labels, ledgerFile, DEFAULT_MEMORY_EVENTS, null,
                 DetectionSettings.defaults().tunedBy(policy.detectionTuning()),
                 RollbackPaths.platformFacts(), 100, 1000);
     }

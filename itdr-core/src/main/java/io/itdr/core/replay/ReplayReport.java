@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
 
 /**
  * What a replay found, for people ({@link #toText()}) and machines ({@link #toJson()}). Keys of
- * the JSON form: {@code source, events{read,accepted,rejected}, rejections[{file,line,reason}]}
- * (the first N), {@code findings{detector:n}, decisions{rung|hold:n}, guardrails{id:n},
+ * the JSON form: {@code source, events{read,accepted,rejected,duplicates}, rejections[{file,record,
+ * line,event_id,reason}]} (the first N; {@code record} is the record's number in its file, {@code line}
+ * its line, {@code event_id} its id when the normalizer could read it; each may be null), {@code findings{detector:n}, decisions{rung|hold:n}, guardrails{id:n},
  * actions[{identity,rung,intended_rung,hold,rule,detector,confidence,reasons,mode}]} (the first N
  * with a rung above observe or a hold; {@code actions_total} counts all), {@code policy{name,
  * version,sha256}}, {@code ledger{entries,file,head}} and, with labels, {@code evaluation}.
@@ -36,7 +37,10 @@ import java.util.regex.Pattern;
  */
 public final class ReplayReport {
     private static final int TEXT_ACTIONS = 25;
-    private static final Pattern LOCATION = Pattern.compile("(.*):(?:record \\d+, )?(?:line )?(\\d{1,18})");
+    /** A connector's "file:record 3, line 1" with ", id X" when the record's id was readable. */
+    private static final Pattern RECORD = Pattern.compile("(.*):record (\\d{1,18}), line (\\d{1,18})(?:, id (.*))?", Pattern.DOTALL);
+    /** The normalized format's "file:12" (a line). */
+    private static final Pattern LINE = Pattern.compile("(.*):(?:line )?(\\d{1,18})", Pattern.DOTALL);
     /** Unlike events, the report keeps nulls: an undefined recall or an unnumbered rejection says so. */
     private static final ObjectWriter REPORT_WRITER = EventJson.mapper().copy()
             .setSerializationInclusion(JsonInclude.Include.ALWAYS)
@@ -47,6 +51,7 @@ public final class ReplayReport {
     private final Evaluation evaluation;
     private long accepted;
     private long rejected;
+    private long duplicates;
     private final List<Map<String, Object>> rejections = new ArrayList<>();
     private final Map<String, Long> findings = new TreeMap<>();
     private final Map<String, Long> decisions = new TreeMap<>();
@@ -71,14 +76,33 @@ public final class ReplayReport {
         if (rejections.size() < options.maxRejectionsListed()) {
             Map<String, Object> r = new LinkedHashMap<>();
             String location = Printable.escape(rejection.location());
-            // "file:12", or a connector's "file:record 3, line 12": split off the line number.
-            Matcher m = LOCATION.matcher(location);
-            boolean numbered = m.matches();
-            r.put("file", numbered ? m.group(1) : location);
-            r.put("line", numbered ? Long.valueOf(m.group(2)) : null);
+            // A record inside one JSON document is on line 1 with all the others: its number and id say which.
+            Matcher record = RECORD.matcher(location);
+            Matcher line = LINE.matcher(location);
+            if (record.matches()) {
+                r.put("file", record.group(1));
+                r.put("record", Long.valueOf(record.group(2)));
+                r.put("line", Long.valueOf(record.group(3)));
+                r.put("event_id", record.group(4));
+            } else if (line.matches()) {
+                r.put("file", line.group(1));
+                r.put("record", null);
+                r.put("line", Long.valueOf(line.group(2)));
+                r.put("event_id", null);
+            } else {
+                r.put("file", location);
+                r.put("record", null);
+                r.put("line", null);
+                r.put("event_id", null);
+            }
             r.put("reason", Printable.escape(rejection.reason()));
             rejections.add(r);
         }
+    }
+
+    /** Events dropped as copies of an event already replayed (same source and id). */
+    void onDuplicates(long count) {
+        duplicates += count;
     }
 
     void onOutcome(Pipeline.Outcome outcome) {
@@ -118,8 +142,13 @@ public final class ReplayReport {
         ledgerHead = ledger.last().map(e -> e.hash()).orElse(null);
     }
 
+    /** Records read: accepted, rejected or dropped as duplicates. */
     public long read() {
-        return accepted + rejected;
+        return accepted + rejected + duplicates;
+    }
+
+    public long duplicates() {
+        return duplicates;
     }
 
     public long accepted() {
@@ -158,7 +187,7 @@ public final class ReplayReport {
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("source", source);
-        m.put("events", Map.of("read", read(), "accepted", accepted, "rejected", rejected));
+        m.put("events", Map.of("read", read(), "accepted", accepted, "rejected", rejected, "duplicates", duplicates));
         m.put("rejections", rejections);
         m.put("findings", findings);
         m.put("decisions", decisions);
@@ -186,15 +215,33 @@ public final class ReplayReport {
         }
     }
 
+    /** "file:record 3, id X" (the line only when it tells more than the record), or "file:12". */
+    private static String where(Map<String, Object> r) {
+        StringBuilder w = new StringBuilder(String.valueOf(r.get("file")));
+        if (r.get("record") != null) {
+            w.append(":record ").append(r.get("record"));
+            if ((Long) r.get("line") > 1) {
+                w.append(", line ").append(r.get("line"));
+            }
+        } else if (r.get("line") != null) {
+            w.append(':').append(r.get("line"));
+        }
+        if (r.get("event_id") != null) {
+            w.append(", id ").append(r.get("event_id"));
+        }
+        return w.toString();
+    }
+
     /** A summary for people; every input-derived string is escaped. */
     public String toText() {
         StringBuilder b = new StringBuilder();
         PolicyRef p = options.policy().ref();
         b.append(String.format("itdr replay — policy %s %s (sha256 %s…), shadow mode, source %s%n", Printable.escape(p.name()),
                 Printable.escape(p.version()), p.sha256().substring(0, 12), source));
-        b.append(String.format("%nEvents: %,d read, %,d accepted, %,d rejected%n", read(), accepted, rejected));
+        b.append(String.format("%nEvents: %,d read, %,d accepted, %,d rejected%s%n", read(), accepted, rejected,
+                duplicates == 0 ? "" : String.format(", %,d duplicates dropped", duplicates)));
         for (Map<String, Object> r : rejections.subList(0, Math.min(10, rejections.size()))) {
-            b.append(String.format("  rejected %s%s: %s%n", r.get("file"), r.get("line") == null ? "" : ":" + r.get("line"), r.get("reason")));
+            b.append(String.format("  rejected %s: %s%n", where(r), r.get("reason")));
         }
         if (rejected > 10) {
             b.append(String.format("  … %,d more (see --format json for the first %d)%n", rejected - 10, options.maxRejectionsListed()));

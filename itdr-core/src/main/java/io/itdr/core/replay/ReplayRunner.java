@@ -23,15 +23,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.function.Consumer;
 
 /**
- * {@code itdr replay}: streams exported telemetry through a policy in shadow mode and reports
- * what would have happened. Never acts (no executor is registered and every decision is forced
- * to shadow). Never stops on a bad record: it is counted as rejected with its file, line and
- * reason. Memory stays bounded for inputs larger than the heap: events stream through a bounded
- * reorder window; what grows is the detector state (bounded per identity, capped in identities)
- * and the findings and decisions kept for the report.
+ * {@code itdr replay}: runs exported telemetry through a policy in shadow mode and reports what
+ * would have happened. Never acts (no executor is registered and every decision is forced to
+ * shadow). Never stops on a bad record: it is counted as rejected with its file, record (or line),
+ * event id when known, and reason.
+ *
+ * <p>Input may be in any order, as bulk exports are (an {@code aws s3 sync} of a trail bucket, a
+ * SIEM export): files and directories (walked recursively in path order, hidden files skipped;
+ * gzip is the normalizers' to detect) are read once, every source one after the other, and
+ * their events put in time order by an external sort ({@link EventSort}) that spills sorted runs to
+ * temporary files beyond {@link ReplayOptions#memoryEvents()} and drops duplicates; then the
+ * merged runs go through the engine's intake in batches. Memory stays bounded for inputs larger
+ * than the heap: what grows is the detector state (bounded per identity, capped in identities)
+ * and the findings and decisions kept for the report. Temporary files are deleted at the end,
+ * also when the run fails.
  *
  * <p>Not thread-safe; one run per instance.
  */
@@ -55,7 +64,7 @@ public final class ReplayRunner {
     }
 
     /**
-     * Replays {@code files} in the order given through {@code normalizer}.
+     * Replays {@code files} (files or directories) through {@code normalizer}.
      *
      * @throws UnreadableInputException when a file does not exist or cannot be opened (before
      *                                   anything is replayed: every file is checked first)
@@ -65,9 +74,8 @@ public final class ReplayRunner {
     }
 
     /**
-     * Replays several sources in one run through one policy: each source's files are read in the
-     * order given, and the sources are merged by event time ({@link SourceMerge}), so the CloudTrail
-     * and the Okta System Log of one week can be replayed together.
+     * Replays several sources in one run through one policy, all their events in one time order,
+     * so the CloudTrail and the Okta System Log of one week can be replayed together.
      *
      * @throws UnreadableInputException when a file does not exist or cannot be opened (before
      *                                   anything is replayed: every file is checked first)
@@ -76,42 +84,34 @@ public final class ReplayRunner {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("nothing to replay");
         }
+        List<List<Path>> files = new ArrayList<>();
         for (ReplayInput input : inputs) {
-            for (Path file : input.files()) {
-                if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-                    throw new UnreadableInputException(Printable.escape(file.toString()) + ": no such readable file", null);
-                }
-            }
+            files.add(expand(input.files()));
         }
         ReplayClock clock = new ReplayClock(Instant.EPOCH);
         Ledger ledger = openLedger(clock);
-        try {
+        try (EventSort sort = new EventSort(options.memoryEvents(), options.spillDirectory())) {
             String source = String.join("+", inputs.stream().map(ReplayInput::source).distinct().toList());
             ReplayReport report = new ReplayReport(options, source);
+            for (int i = 0; i < inputs.size(); i++) {
+                int index = i;
+                for (Path file : files.get(i)) {
+                    readFile(file, inputs.get(i).normalizer(), event -> sort.add(index, event), report::onRejected);
+                }
+            }
             Intake intake = options.shadowEngine(clock, ledger)
                     .intake(EventStore.NONE, CaseStore.NONE, clock.following(report::onOutcome));
             List<IdentityEvent> batch = new ArrayList<>(BATCH);
-            TimeOrder order = new TimeOrder(options.reorderWindow(), 200_000, event -> {
-                batch.add(event);
+            sort.drain(entry -> {
+                report.onAccepted(entry.event());
+                batch.add(entry.event());
                 if (batch.size() == BATCH) {
                     intake.accept(source, batch);
                     batch.clear();
                 }
             });
-            Consumer<SourceMerge.Item> into = item -> {
-                if (item instanceof SourceMerge.Event e) {
-                    offer(order, e.event(), e.location(), report);
-                } else if (item instanceof SourceMerge.Rejected r) {
-                    report.onRejected(r.rejection());
-                }
-            };
-            if (inputs.size() == 1) {
-                read(inputs.get(0), into); // one source: no threads, no merge
-            } else {
-                SourceMerge.merge(inputs.stream().<SourceMerge.Reader>map(input -> sink -> read(input, sink)).toList(), into);
-            }
-            order.flush();
             intake.accept(source, batch);
+            report.onDuplicates(sort.duplicates());
             report.onLedger(ledger, options.ledgerFile());
             return report;
         } finally {
@@ -125,42 +125,57 @@ public final class ReplayRunner {
         }
     }
 
-    private void offer(TimeOrder order, IdentityEvent event, String where, ReplayReport report) {
-        switch (order.offer(event)) {
-            case HELD -> report.onAccepted(event);
-            case DUPLICATE -> report.onRejected(new Rejection(where,
-                    "duplicate of an earlier event with id " + Printable.clip(event.id(), 80)));
-            case LATE -> report.onRejected(new Rejection(where,
-                    "event " + Printable.clip(event.id(), 80) + " at " + event.time() + " is " + order.behind(event)
-                            + " older than events already processed, beyond the reorder window of "
-                            + options.reorderWindow() + " (sort the input, or pass the files in time order)"));
+    /**
+     * Files as given, and directories' regular files (recursively, sorted by path, hidden files and
+     * folders skipped), so a replay of the same folder is the same replay.
+     */
+    static List<Path> expand(List<Path> given) {
+        List<Path> files = new ArrayList<>();
+        for (Path path : given) {
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> walk = Files.walk(path)) {
+                    walk.filter(p -> !hidden(path, p) && Files.isRegularFile(p)).sorted().forEach(files::add);
+                } catch (IOException | UncheckedIOException e) {
+                    throw new UnreadableInputException(Printable.escape(path.toString()) + ": cannot list the directory: "
+                            + Printable.clip(String.valueOf(e.getMessage()), 200), e);
+                }
+            } else if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                throw new UnreadableInputException(Printable.escape(path.toString()) + ": no such readable file", null);
+            } else {
+                files.add(path);
+            }
         }
+        for (Path file : files) {
+            if (!Files.isReadable(file)) {
+                throw new UnreadableInputException(Printable.escape(file.toString()) + ": no such readable file", null);
+            }
+        }
+        return files;
     }
 
-    /** Reads one source's files in order, handing each record to {@code sink} as an event or a rejection. */
-    private static void read(ReplayInput input, Consumer<SourceMerge.Item> sink) {
-        for (Path file : input.files()) {
-            readFile(file, input.normalizer(), sink);
+    /** Whether a name below {@code root} starts with a dot ({@code .git}, {@code .DS_Store}, partial downloads). */
+    private static boolean hidden(Path root, Path path) {
+        for (Path name : root.relativize(path)) {
+            if (name.toString().startsWith(".")) {
+                return true;
+            }
         }
+        return false;
     }
 
-    private static void readFile(Path file, EventNormalizer normalizer, Consumer<SourceMerge.Item> sink) {
+    private static void readFile(Path file, EventNormalizer normalizer, Consumer<IdentityEvent> events,
+                                 Consumer<Rejection> rejections) {
         String name = Printable.escape(file.toString());
-        long[] ordinal = new long[1];
         try (InputStream in = Files.newInputStream(file)) {
-            normalizer.normalize(new RawPayload(file.toString(), null, in), NormalizationSink.of((event, location) -> {
-                ordinal[0]++;
-                // Where the normalizer said the record was; else its position among the file's events.
-                sink.accept(new SourceMerge.Event(event, location != null ? Printable.escape(location) : name + ":event " + ordinal[0]));
-            }, rejection -> sink.accept(new SourceMerge.Rejected(rejection))));
+            normalizer.normalize(new RawPayload(file.toString(), null, in), NormalizationSink.of((event, location) -> events.accept(event),
+                    rejections::accept));
         } catch (NoSuchFileException e) {
             throw new UnreadableInputException(name + ": no such file", e);
         } catch (ConnectorException e) {
             // The payload as a whole stopped being readable (truncated gzip, ...): what was read counts.
-            sink.accept(new SourceMerge.Rejected(new Rejection(name, Printable.clip(e.getMessage(), 300))));
+            rejections.accept(new Rejection(name, Printable.clip(e.getMessage(), 300)));
         } catch (IOException | UncheckedIOException e) {
-            sink.accept(new SourceMerge.Rejected(new Rejection(name, "cannot be read further: "
-                    + Printable.clip(String.valueOf(e.getMessage()), 200))));
+            rejections.accept(new Rejection(name, "cannot be read further: " + Printable.clip(String.valueOf(e.getMessage()), 200)));
         }
     }
 

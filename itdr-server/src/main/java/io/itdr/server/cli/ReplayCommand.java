@@ -22,7 +22,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -37,14 +36,16 @@ import picocli.CommandLine.Option;
 
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run events through a policy in shadow mode and report what would have happened.",
-                "Nothing is ever carried out. Bad records are rejected with file, line and reason; the run goes on."})
+                "Nothing is ever carried out. Input may be in any order; duplicates are dropped and counted. "
+                        + "Bad records are rejected with file, record or line, event id and reason; the run goes on."})
 final class ReplayCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--events", paramLabel = "FILE", required = true,
-            description = "Telemetry to replay (repeatable; gzip is detected). Files of one source are read in the order given.")
+            description = "Telemetry to replay: files or directories (read recursively, hidden files skipped); repeatable; "
+                    + "gzip is detected. Any order: events are sorted by time before the replay.")
     List<Path> events = new ArrayList<>();
 
     @Option(names = "--source", paramLabel = "ID",
@@ -74,9 +75,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--ledger", paramLabel = "FILE", description = "Write the replay's hash-chained ledger (JSONL) to FILE.")
     Path ledgerFile;
 
-    @Option(names = "--reorder-window", paramLabel = "DURATION", defaultValue = "PT1H",
-            description = "How far out of time order the input may be (ISO-8601, default: ${DEFAULT-VALUE}).")
-    Duration reorderWindow;
+    @Option(names = "--sort-buffer", paramLabel = "EVENTS", defaultValue = "" + ReplayOptions.DEFAULT_MEMORY_EVENTS,
+            description = "Events sorted in memory before a sorted run spills to a temporary file (in java.io.tmpdir; "
+                    + "default: ${DEFAULT-VALUE}).")
+    int sortBuffer;
 
     @Override
     public Integer call() {
@@ -84,8 +86,8 @@ final class ReplayCommand implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text or json, not '" + Printable.clip(format, 40) + "'");
         }
-        if (reorderWindow.isNegative()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--reorder-window must not be negative, not " + reorderWindow);
+        if (sortBuffer < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--sort-buffer must be at least 1, not " + sortBuffer);
         }
         Map<String, EventNormalizer> sources;
         Plugins plugins = Plugins.locateForCommandLine(pluginsDir);
@@ -153,9 +155,7 @@ final class ReplayCommand implements Callable<Integer> {
             err.println("itdr replay: " + Printable.escape(ledgerFile.toString()) + " exists; a replay writes a new ledger");
             return ExitCode.USAGE;
         }
-        ReplayOptions defaults = ReplayOptions.of(policy, catalog, labels, ledgerFile);
-        ReplayOptions options = new ReplayOptions(policy, catalog, labels, ledgerFile, reorderWindow, defaults.detection(),
-                defaults.rollbackPaths(), defaults.maxRejectionsListed(), defaults.maxActionsListed());
+        ReplayOptions options = ReplayOptions.of(policy, catalog, labels, ledgerFile).withMemoryEvents(sortBuffer);
         ReplayReport report;
         try {
             report = new ReplayRunner(options).run(replayInputs);

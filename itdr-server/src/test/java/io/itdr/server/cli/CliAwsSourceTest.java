@@ -66,12 +66,12 @@ class CliAwsSourceTest {
         Path trail = dir.resolve("trail.json");
         Files.writeString(trail, TRAIL);
         // The normalized event is 5 hours later than the CloudTrail one, yet listed first: the
-        // sources are merged by time, not read one after the other (which would make it late).
+        // sources' events are replayed in one time order, not one source after the other.
         Path normalized = NormalizedEvents.write(dir.resolve("events.jsonl"), List.of(
                 NormalizedEvents.apiCall("n-1", "2026-11-01T15:00:00Z", "arn:aws:iam::123456789012:user/other")));
 
         CliRun run = CliRun.of("replay", "--events", normalized.toString(), "--source", "aws", "--events", trail.toString(),
-                "--format", "json", "--reorder-window", "PT1M");
+                "--format", "json");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.OK);
         JsonNode report = run.json();

@@ -4,6 +4,7 @@ import static io.itdr.server.cli.NormalizedEvents.apiCall;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -86,15 +87,25 @@ class CliReplayTest {
         CliRun noPolicy = CliRun.of("replay", "--events", events, "--policy", missing + ".yaml");
         CliRun noCatalog = CliRun.of("replay", "--events", events, "--catalog", missing + ".yaml");
         CliRun noLabels = CliRun.of("replay", "--events", events, "--labels", missing + ".jsonl");
-        CliRun directory = CliRun.of("replay", "--events", dir.toString());
 
-        for (CliRun run : List.of(noEvents, noPolicy, noCatalog, noLabels, directory)) {
+        for (CliRun run : List.of(noEvents, noPolicy, noCatalog, noLabels)) {
             assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.UNREADABLE);
             assertThat(run.err()).as(run.toString()).contains("no such readable file");
             assertThat(run.out()).isEmpty();
         }
         assertThat(noEvents.err()).contains(missing + ".jsonl");
         assertThat(noPolicy.err()).contains(missing + ".yaml");
+    }
+
+    @Test
+    void aDirectoryReplaysTheFilesInIt() {
+        String events = events().toString();
+
+        CliRun directory = CliRun.of("replay", "--events", dir.toString());
+        CliRun file = CliRun.of("replay", "--events", events);
+
+        assertThat(directory.exitCode()).as(directory.toString()).isEqualTo(ExitCode.OK);
+        assertThat(directory.out()).isEqualTo(file.out());
     }
 
     @Test
@@ -140,45 +151,31 @@ class CliReplayTest {
     }
 
     @Test
-    void eventsLaterThanTheReorderWindowAreRejectedAndInWindowDisorderIsAccepted() {
-        Path events = NormalizedEvents.write(dir.resolve("disorder.jsonl"), List.of(
+    void eventsInAnyOrderAreAcceptedAndReplayAsTheSortedFileDoes() {
+        List<ObjectNode> sorted = List.of(
+                apiCall("e-5", "2026-10-01T09:00:00Z", ALICE),
                 apiCall("e-1", "2026-10-01T10:00:00Z", ALICE),
+                apiCall("e-3", "2026-10-01T10:10:00Z", ALICE),
                 apiCall("e-2", "2026-10-01T10:30:00Z", ALICE),
-                apiCall("e-3", "2026-10-01T10:10:00Z", ALICE),   // 20 min behind the newest: in the window
-                apiCall("e-4", "2026-10-01T11:30:00Z", ALICE),   // releases everything up to 10:30
-                apiCall("e-5", "2026-10-01T09:00:00Z", ALICE),   // behind what was already processed
-                apiCall("e-6", "2026-10-01T11:00:00Z", ALICE))); // 30 min behind the newest: in the window
+                apiCall("e-6", "2026-10-01T11:00:00Z", ALICE),
+                apiCall("e-4", "2026-12-01T11:30:00Z", ALICE)); // months apart: no window would hold it
+        List<ObjectNode> shuffled = List.of(sorted.get(5), sorted.get(1), sorted.get(3), sorted.get(2), sorted.get(0), sorted.get(4));
+        Path inOrder = NormalizedEvents.write(dir.resolve("sorted.jsonl"), sorted);
+        Path disorder = NormalizedEvents.write(dir.resolve("disorder.jsonl"), shuffled);
 
-        CliRun run = CliRun.of("replay", "--events", events.toString(), "--format", "json", "--reorder-window", "PT1H");
+        CliRun run = CliRun.of("replay", "--events", disorder.toString(), "--format", "json", "--sort-buffer", "2");
+        CliRun reference = CliRun.of("replay", "--events", inOrder.toString(), "--format", "json");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.OK);
         JsonNode report = run.json();
         assertThat(report.at("/events/read").asLong()).isEqualTo(6);
-        assertThat(report.at("/events/accepted").asLong()).isEqualTo(5);
-        assertThat(report.at("/events/rejected").asLong()).isEqualTo(1);
-        JsonNode rejection = report.at("/rejections/0");
-        assertThat(rejection.get("file").asText()).isEqualTo(events.toString());
-        assertThat(rejection.get("line").asLong()).isEqualTo(5);
-        assertThat(rejection.get("reason").asText())
-                .contains("event e-5 at 2026-10-01T09:00:00Z", "older than events already processed", "reorder window of PT1H");
+        assertThat(report.at("/events/accepted").asLong()).isEqualTo(6);
+        assertThat(report.at("/events/rejected").asLong()).isZero();
+        assertThat(report).isEqualTo(reference.json());
     }
 
     @Test
-    void aZeroReorderWindowRejectsAnyDisorder() {
-        Path events = NormalizedEvents.write(dir.resolve("disorder.jsonl"), List.of(
-                apiCall("e-1", "2026-10-01T10:00:00Z", ALICE),
-                apiCall("e-2", "2026-10-01T10:30:00Z", ALICE),
-                apiCall("e-3", "2026-10-01T10:10:00Z", ALICE)));
-
-        CliRun run = CliRun.of("replay", "--events", events.toString(), "--format", "json", "--reorder-window", "PT0S");
-
-        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.OK);
-        assertThat(run.json().at("/events/rejected").asLong()).isEqualTo(1);
-        assertThat(run.json().at("/rejections/0/reason").asText()).contains("event e-3", "reorder window of PT0S");
-    }
-
-    @Test
-    void duplicateEventIdsAreRejected() {
+    void duplicateEventIdsAreDroppedAndCounted() {
         Path events = NormalizedEvents.write(dir.resolve("dupes.jsonl"), List.of(
                 apiCall("e-1", "2026-10-01T10:00:00Z", ALICE),
                 apiCall("e-1", "2026-10-01T10:00:00Z", ALICE)));
@@ -186,8 +183,10 @@ class CliReplayTest {
         CliRun run = CliRun.of("replay", "--events", events.toString(), "--format", "json");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.OK);
+        assertThat(run.json().at("/events/read").asLong()).isEqualTo(2);
         assertThat(run.json().at("/events/accepted").asLong()).isEqualTo(1);
-        assertThat(run.json().at("/rejections/0/reason").asText()).isEqualTo("duplicate of an earlier event with id e-1");
+        assertThat(run.json().at("/events/rejected").asLong()).isZero();
+        assertThat(run.json().at("/events/duplicates").asLong()).isEqualTo(1);
     }
 
     @Test

@@ -67,12 +67,12 @@ class CliUsageTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"banana, cannot convert 'banana'", "PT-1H, must not be negative"})
-    void badReorderWindowIsAUsageError(String window, String message) {
-        CliRun run = CliRun.of("replay", "--events", events().toString(), "--reorder-window", window);
+    @CsvSource({"banana, 'banana' is not an int", "0, must be at least 1"})
+    void badSortBufferIsAUsageError(String events, String message) {
+        CliRun run = CliRun.of("replay", "--events", events().toString(), "--sort-buffer", events);
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.USAGE);
-        assertThat(run.err()).contains("--reorder-window").contains(message);
+        assertThat(run.err()).contains("--sort-buffer").contains(message);
     }
 
     @Test
@@ -116,7 +116,7 @@ class CliUsageTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "replay            | --events=FILE, --source=ID, --policy=FILE, --catalog=FILE, --labels=FILE, --format=FORMAT, --ledger=FILE, --reorder-window=DURATION",
+            "replay            | --events=FILE, --source=ID, --policy=FILE, --catalog=FILE, --labels=FILE, --format=FORMAT, --ledger=FILE, --sort-buffer=EVENTS",
             "generate          | --out=DIR, --identities=N, --days=D, --seed=S",
             "policy validate   | FILE..., file:line:column: path: reason",
             "ledger verify     | FILE, intact, --checkpoints=DIR, --public-key=FILE",

@@ -86,6 +86,20 @@ public final class JsonPayloadReader {
         this.mapper = new ObjectMapper(factory);
     }
 
+    /**
+     * Where a record was, for rejections: {@code "<payload>:record N, line L"}, and {@code ", id X"}
+     * when the record's id is a readable string. Records of one JSON document (a CloudTrail log
+     * file) all sit on line 1: their number and id are what tells an operator which one it was.
+     *
+     * @param record  the record; may be null (unreadable)
+     * @param idField the field holding the record's id (e.g. {@code eventID}); may be null
+     */
+    public static String location(String payload, long number, long line, JsonNode record, String idField) {
+        String where = payload + ":record " + number + ", line " + line;
+        JsonNode id = record == null || idField == null ? null : record.get(idField);
+        return id != null && id.isTextual() && !id.textValue().isBlank() ? where + ", id " + JsonFields.clip(id.textValue(), 120) : where;
+    }
+
     /** The mapper with this reader's limits, for JSON embedded in records (as strings inside them). */
     public ObjectMapper mapper() {
         return mapper;

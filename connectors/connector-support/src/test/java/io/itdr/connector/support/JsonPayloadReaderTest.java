@@ -204,4 +204,17 @@ class JsonPayloadReaderTest {
         assertThatThrownBy(() -> new PayloadFormat("r", "a", List.of(), null, 1024, Diagnostics.BASIC))
                 .isInstanceOf(NullPointerException.class).hasMessage("origin");
     }
+
+    @Test
+    void aRecordInOneDocumentIsLocatedByItsNumberAndItsIdNotByTheLineAllRecordsShare() throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        JsonNode record = mapper.readTree("{\"eventID\": \"ab-12\"}");
+
+        assertThat(JsonPayloadReader.location("trail.json", 214, 1, record, "eventID")).isEqualTo("trail.json:record 214, line 1, id ab-12");
+        assertThat(JsonPayloadReader.location("trail.json", 3, 1, null, null)).isEqualTo("trail.json:record 3, line 1");
+        assertThat(JsonPayloadReader.location("trail.json", 3, 1, mapper.readTree("{\"eventID\": 7}"), "eventID"))
+                .as("an id that is not a string is not an id").isEqualTo("trail.json:record 3, line 1");
+        assertThat(JsonPayloadReader.location("trail.json", 3, 1, mapper.readTree("{\"eventID\": \" \"}"), "eventID"))
+                .isEqualTo("trail.json:record 3, line 1");
+    }
 }

@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * CloudTrail", "GuardDuty Finding") and GuardDuty findings (exported, or GetFindings output).
  * Compression and framing are detected from the bytes; records stream through one at a time.
  *
- * <p>Every record becomes an event or a {@link Rejection} located as {@code <payload>:record N, line L}
+ * <p>Every record becomes an event or a {@link Rejection} located as {@code <payload>:record N, line L[, id X]}
  * naming the field at fault; events carry {@code rawRef} {@code <payload>:record N}. Reading stops
  * with {@link ErrorCode#MALFORMED_RESPONSE} only when the payload itself cannot be read further
  * (not JSON, truncated or corrupt gzip, a size or nesting limit exceeded); what was read before
@@ -69,12 +69,12 @@ public final class CloudTrailNormalizer implements EventNormalizer {
             reader.read(payload.body(), new JsonPayloadReader.RecordHandler() {
                 @Override
                 public void record(long number, long line, JsonNode record, String origin) {
-                    emit(() -> map(record, name + ":record " + number), location(name, number, line), sink);
+                    emit(() -> map(record, name + ":record " + number), location(name, number, line, record), sink);
                 }
 
                 @Override
                 public void unreadable(long number, long line, String reason) {
-                    sink.reject(new Rejection(location(name, number, line), reason));
+                    sink.reject(new Rejection(location(name, number, line, null), reason));
                 }
             });
         } catch (JsonPayloadReader.UnreadablePayload e) {
@@ -159,7 +159,9 @@ public final class CloudTrailNormalizer implements EventNormalizer {
         return parsed;
     }
 
-    private static String location(String name, long number, long line) {
-        return name + ":record " + number + ", line " + line;
+    /** With the record's id: a CloudTrail record's {@code eventID}, a GuardDuty finding's {@code id}. */
+    private static String location(String name, long number, long line, JsonNode record) {
+        String idField = record != null && record.has("eventID") ? "eventID" : "id";
+        return JsonPayloadReader.location(name, number, line, record, idField);
     }
 }

@@ -45,10 +45,18 @@ import java.util.regex.Pattern;
 final class GuardDutyFindingMapper {
     private static final Pattern INSTANCE_ID = Pattern.compile("i-[0-9a-f]{8}(?:[0-9a-f]{9})?");
 
-    /** Whether a record is a GuardDuty finding rather than a CloudTrail record. */
+    /**
+     * Whether a record is a GuardDuty finding rather than a CloudTrail record: a {@code resource},
+     * or, when an export left it out, a finding ARN or {@code service.serviceName} that says
+     * GuardDuty (then the finding is rejected for naming no identity, not for lacking CloudTrail's fields).
+     */
     static boolean looksLikeFinding(JsonNode record) {
-        return anyCase(record, "schemaVersion") != null && anyCase(record, "resource") != null
-                && anyCase(record, "type") != null && record.get("userIdentity") == null;
+        if (anyCase(record, "schemaVersion") == null || anyCase(record, "type") == null || record.get("userIdentity") != null) {
+            return false;
+        }
+        String arn = anyCaseText(record, "arn");
+        return anyCase(record, "resource") != null || arn != null && arn.contains(":guardduty:")
+                || "guardduty".equals(anyCaseText(anyCase(record, "service"), "serviceName"));
     }
 
     IdentityEvent map(JsonNode finding, String rawRef) {

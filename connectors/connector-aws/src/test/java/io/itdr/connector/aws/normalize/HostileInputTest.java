@@ -196,10 +196,10 @@ class HostileInputTest {
                 "mixed.jsonl:record 2, line 2 | not valid JSON: Unexpected end-of-input in field name",
                 "mixed.jsonl:record 3, line 4 | expected a JSON object, found number",
                 "mixed.jsonl:record 4, line 4 | expected a JSON object, found number",
-                "mixed.jsonl:record 5, line 5 | eventTime: not an ISO-8601 instant: 'yesterday'",
+                "mixed.jsonl:record 5, line 5, id e | eventTime: not an ISO-8601 instant: 'yesterday'",
                 "mixed.jsonl:record 6, line 6 | missing or invalid required fields: eventID (expected a string, found number), "
                         + "eventTime (missing), userIdentity (expected an object, found string)",
-                "mixed.jsonl:record 7, line 7 | userIdentity: nothing identifies the caller (no usable arn, principalId, accountId or invokedBy)",
+                "mixed.jsonl:record 7, line 7, id e2 | userIdentity: nothing identifies the caller (no usable arn, principalId, accountId or invokedBy)",
                 "mixed.jsonl:record 8, line 8 | missing or invalid required field: eventID (blank)",
                 "mixed.jsonl:record 9, line 9 | more than one JSON value on the line");
     }

@@ -24,7 +24,7 @@ import java.util.Objects;
  * any of these gzip-compressed (detected by the bytes). Records stream through one at a time; see
  * {@link LogEventMapper} for what a LogEvent becomes.
  *
- * <p>Every record becomes an event or a {@link Rejection} located as {@code <payload>:record N, line L}
+ * <p>Every record becomes an event or a {@link Rejection} located as {@code <payload>:record N, line L[, id X]}
  * naming the field at fault; events carry {@code rawRef} {@code <payload>:record N}. Reading stops with
  * {@link ErrorCode#MALFORMED_RESPONSE} only when the payload itself cannot be read further (not JSON,
  * truncated or corrupt gzip, a size or nesting limit exceeded); what was read before has reached the sink.
@@ -102,7 +102,7 @@ public final class SystemLogNormalizer implements EventNormalizer {
         return new JsonPayloadReader.RecordHandler() {
             @Override
             public void record(long number, long line, JsonNode record, String origin) {
-                String location = location(name, number, line);
+                String location = JsonPayloadReader.location(name, number, line, record, "uuid");
                 String uuid = LogFields.text(record, "uuid");
                 String rawRef = polled && uuid != null ? POLLED_RAW_REF + uuid : name + ":record " + number;
                 IdentityEvent event;
@@ -116,18 +116,14 @@ public final class SystemLogNormalizer implements EventNormalizer {
                     sink.reject(new Rejection(location, "not a valid event: " + clip(invalid.getMessage(), 200)));
                     return;
                 }
-                sink.accept(event, location);
+                sink.accept(event, JsonPayloadReader.location(name, number, line, null, null));
             }
 
             @Override
             public void unreadable(long number, long line, String reason) {
-                sink.reject(new Rejection(location(name, number, line), reason));
+                sink.reject(new Rejection(JsonPayloadReader.location(name, number, line, null, null), reason));
             }
         };
-    }
-
-    private static String location(String name, long number, long line) {
-        return name + ":record " + number + ", line " + line;
     }
 
     @Override

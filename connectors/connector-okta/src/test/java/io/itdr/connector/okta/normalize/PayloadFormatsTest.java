@@ -119,7 +119,7 @@ class PayloadFormatsTest {
         assertThat(ids(sink)).containsExactly("l-1", "l-2");
         assertThat(sink.locations()).containsExactly("export.jsonl:record 1, line 1", "export.jsonl:record 5, line 6");
         assertThat(sink.rejections()).extracting(Rejection::location).containsExactly("export.jsonl:record 2, line 2",
-                "export.jsonl:record 3, line 3", "export.jsonl:record 4, line 3", "export.jsonl:record 6, line 7");
+                "export.jsonl:record 3, line 3", "export.jsonl:record 4, line 3, id l-3", "export.jsonl:record 6, line 7");
         assertThat(sink.rejections().get(0).reason()).startsWith("not valid JSON");
         assertThat(sink.rejections().get(1).reason()).isEqualTo("expected a LogEvent object, found a number");
         assertThat(sink.rejections().get(2).reason()).contains("published (missing)").contains("actor (missing)");
@@ -186,7 +186,7 @@ class PayloadFormatsTest {
                         "missing or invalid required fields: uuid (expected a string, found a number), actor (expected an object, found a string)"),
                 new Rejection("page.json:record 4, line 5", "expected a LogEvent object, found a string"),
                 new Rejection("page.json:record 5, line 6", "missing or invalid required fields: uuid (blank), actor (missing)"),
-                new Rejection("page.json:record 6, line 7", "published: not an RFC 3339 timestamp: '2026-02-30T10:00:00Z'"));
+                new Rejection("page.json:record 6, line 7, id bad-time", "published: not an RFC 3339 timestamp: '2026-02-30T10:00:00Z'"));
     }
 
     @Test

@@ -199,7 +199,7 @@ class SystemLogNormalizerTest {
     void theDocumentedExampleIsRejectedForItsImpossibleDateAndTheRestIsRead() {
         String name = "system-log-reference-example.json";
         CollectingSink sink = normalize(offline, name, resource(name));
-        assertThat(sink.rejections()).containsExactly(new Rejection(name + ":record 1, line 2",
+        assertThat(sink.rejections()).containsExactly(new Rejection(name + ":record 1, line 2, id f790999f-fe87-467a-9880-6982a583986c",
                 "published: not an RFC 3339 timestamp: '2017-09-31T22:23:07.777Z'"));
         assertThat(sink.events()).singleElement().satisfies(e -> {
             assertThat(e.id()).isEqualTo("f790999f-fe87-467a-9880-6982a583986d");

@@ -279,7 +279,8 @@ class SystemLogSourceTest {
         TelemetryBatch batch = source().poll(Cursor.START, 10);
         assertThat(batch.events()).extracting(IdentityEvent::id).containsExactly("5e1f0c9a-0000-4000-8000-000000000001", "m-3");
         assertThat(batch.rejections()).extracting(Rejection::location).containsExactly(
-                "GET /api/v1/logs since=2026-02-28T12:00:00Z:record 2, line 1", "GET /api/v1/logs since=2026-02-28T12:00:00Z:record 3, line 1");
+                "GET /api/v1/logs since=2026-02-28T12:00:00Z:record 2, line 1, id m-1",
+                "GET /api/v1/logs since=2026-02-28T12:00:00Z:record 3, line 1, id m-2");
         assertThat(batch.rejections().get(0).reason()).isEqualTo("published: not an RFC 3339 timestamp: 'not-a-time'");
         assertThat(batch.rejections().get(1).reason()).isEqualTo("missing or invalid required field: actor (missing)");
         assertThat(batch.hasMore()).as("4 records, limit 10").isFalse();
