@@ -92,7 +92,7 @@ class PrivateKeySignInTest {
                 "scopes", "okta.logs.read,okta.apps.read"));
         return factory.create(new ConfigSchema(factory.id(), factory.configProperties()).validate(raw),
                 new TestingConnectorContext(new TestingClock(TestingConnectorContext.NOW), new HttpSettings(Duration.ofSeconds(2),
-                        Duration.ofSeconds(2), null, Map.of("okta", URI.create(server.baseUrl()))), Map.of(), new RecordingMetrics()));
+                        Duration.ofSeconds(10), null, Map.of("okta", URI.create(server.baseUrl()))), Map.of(), new RecordingMetrics()));
     }
 
     private static String trace(Throwable e) {

@@ -112,7 +112,7 @@ class SystemLogSourceTest {
     }
 
     private TelemetrySource source() {
-        return connect(Map.of(), Duration.ofSeconds(2)).telemetry();
+        return connect(Map.of(), Duration.ofSeconds(10)).telemetry();
     }
 
     /** Seeds {@code n} token grants, one a minute from 4 hours ago, persisted as published; returns their uuids. */
@@ -248,7 +248,7 @@ class SystemLogSourceTest {
         systemLog.add(SystemLogSandbox.ofType("f-2", at, APP, "user.session.start"), at);
         systemLog.add(SystemLogSandbox.ofType("f-3", at, APP, "app.oauth2.as.token.revoke"), at);
         systemLog.add(SystemLogSandbox.ofType("f-4", at, APP, "application.lifecycle.update"), at);
-        TelemetrySource source = connect(Map.of("system-log-filter", "eventType sw \"app.oauth2\""), Duration.ofSeconds(2)).telemetry();
+        TelemetrySource source = connect(Map.of("system-log-filter", "eventType sw \"app.oauth2\""), Duration.ofSeconds(10)).telemetry();
 
         Drained drained = drain(source, Cursor.START, 1);
         assertThat(drained.ids()).containsExactly("f-1", "f-3");
@@ -262,7 +262,7 @@ class SystemLogSourceTest {
                 .withHeader("link", "<" + server.baseUrl() + "/api/v1/logs?sortOrder=ASCENDING&limit=10&after=1772280000000_1>; rel=\"next\"")
                 .withBody("[" + SystemLogSandbox.tokenGrant("k-1", NOW, APP) + "]"));
         TelemetryBatch batch = connect(Map.of("system-log-filter", "eventType eq \"app.oauth2.as.token.grant.access_token\""),
-                Duration.ofSeconds(2)).telemetry().poll(Cursor.START, 10);
+                Duration.ofSeconds(10)).telemetry().poll(Cursor.START, 10);
         assertThat(batch.next().value()).isEqualTo("v1:sortOrder=ASCENDING&after=1772280000000_1"
                 + "&filter=eventType%20eq%20%22app.oauth2.as.token.grant.access_token%22");
     }
@@ -374,7 +374,7 @@ class SystemLogSourceTest {
     @Test
     void refusedCredentialsAreTerminalAndNeverShowTheToken() {
         systemLog.acceptAuthorizations(Set.of("SSWS another-token"));
-        Connector connector = connect(Map.of(), Duration.ofSeconds(2));
+        Connector connector = connect(Map.of(), Duration.ofSeconds(10));
         ConnectorException e = failure(connector.telemetry());
         assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
         assertThat(e.retriable()).isFalse();
@@ -403,7 +403,7 @@ class SystemLogSourceTest {
     @Test
     void theHealthCheckReadsOneEvent() {
         seed(3);
-        Connector connector = connect(Map.of(), Duration.ofSeconds(2));
+        Connector connector = connect(Map.of(), Duration.ofSeconds(10));
         assertThat(logRequests()).as("creating a connector calls nothing").isEmpty();
         connector.checkHealth();
         assertThat(logRequests()).singleElement().satisfies(r -> {
@@ -419,7 +419,7 @@ class SystemLogSourceTest {
     void anHttpEndpointIsRefusedOnFirstUseWithoutTheSdksTestSwitch() {
         System.clearProperty(DISABLE_HTTPS_CHECK);
         try {
-            Connector connector = connect(Map.of(), Duration.ofSeconds(2));
+            Connector connector = connect(Map.of(), Duration.ofSeconds(10));
             ConnectorException e = failure(connector.telemetry());
             assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_INVALID);
             assertThat(e.getMessage()).contains(server.baseUrl()).contains("plain http is for tests only");
