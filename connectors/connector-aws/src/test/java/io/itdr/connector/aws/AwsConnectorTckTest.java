@@ -6,7 +6,7 @@ import io.itdr.connector.tck.Behavior;
 import io.itdr.connector.tck.ConnectorTck;
 import io.itdr.connector.tck.RecordingMetrics;
 import io.itdr.connector.tck.Sandbox;
-import io.itdr.connector.tck.TestingClock;
+import io.itdr.fixture.clock.SettableClock;
 import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.ConnectorFactory;
@@ -59,7 +59,7 @@ class AwsConnectorTckTest extends ConnectorTck {
     /** The kit's clock and timeout, with IAM, STS, CloudTrail and Secrets Manager pointed at the sandbox. */
     @Override
     protected ConnectorContext context() {
-        return new TestingConnectorContext(new TestingClock(TestingConnectorContext.NOW),
+        return new TestingConnectorContext(new SettableClock(TestingConnectorContext.NOW),
                 new HttpSettings(Duration.ofSeconds(2), REQUEST_TIMEOUT, null,
                         Map.of("iam", sandbox.endpoint(), "sts", sandbox.endpoint(), "cloudtrail", sandbox.endpoint(),
                                 "secretsmanager", sandbox.endpoint())),

@@ -4,7 +4,7 @@ import io.itdr.connector.tck.Behavior;
 import io.itdr.connector.tck.ConnectorTck;
 import io.itdr.connector.tck.RecordingMetrics;
 import io.itdr.connector.tck.Sandbox;
-import io.itdr.connector.tck.TestingClock;
+import io.itdr.fixture.clock.SettableClock;
 import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.ConnectorFactory;
@@ -76,7 +76,7 @@ class OktaConnectorTckTest extends ConnectorTck {
     }
 
     static ConnectorContext context(OktaSandbox sandbox) {
-        return new TestingConnectorContext(new TestingClock(TestingConnectorContext.NOW),
+        return new TestingConnectorContext(new SettableClock(TestingConnectorContext.NOW),
                 new HttpSettings(Duration.ofSeconds(2), REQUEST_TIMEOUT, null, Map.of("okta", sandbox.endpoint())), Map.of(),
                 new RecordingMetrics());
     }

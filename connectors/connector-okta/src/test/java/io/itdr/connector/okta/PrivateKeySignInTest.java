@@ -14,7 +14,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.itdr.fixture.okta.SystemLogSandbox;
 import io.itdr.connector.tck.RecordingMetrics;
-import io.itdr.connector.tck.TestingClock;
+import io.itdr.fixture.clock.SettableClock;
 import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorException;
@@ -91,7 +91,7 @@ class PrivateKeySignInTest {
         Map<String, String> raw = new HashMap<>(Map.of("org-url", "https://example.okta.com", "client-id", CLIENT_ID, "private-key", pem,
                 "scopes", "okta.logs.read,okta.apps.read"));
         return factory.create(new ConfigSchema(factory.id(), factory.configProperties()).validate(raw),
-                new TestingConnectorContext(new TestingClock(TestingConnectorContext.NOW), new HttpSettings(Duration.ofSeconds(2),
+                new TestingConnectorContext(new SettableClock(TestingConnectorContext.NOW), new HttpSettings(Duration.ofSeconds(2),
                         Duration.ofSeconds(10), null, Map.of("okta", URI.create(server.baseUrl()))), Map.of(), new RecordingMetrics()));
     }
 

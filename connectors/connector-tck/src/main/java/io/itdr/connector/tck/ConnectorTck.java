@@ -1,5 +1,6 @@
 package io.itdr.connector.tck;
 
+import io.itdr.fixture.clock.SettableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -151,8 +152,8 @@ public abstract class ConnectorTck {
     }
 
     /**
-     * The host services handed to the connector; by default a {@link TestingClock} and
-     * {@link #REQUEST_TIMEOUT}. An override must keep a {@link TestingClock}: the kit moves it.
+     * The host services handed to the connector; by default a {@link SettableClock} and
+     * {@link #REQUEST_TIMEOUT}. An override must keep a {@link SettableClock}: the kit moves it.
      */
     protected ConnectorContext context() {
         return TestingConnectorContext.withRequestTimeout(REQUEST_TIMEOUT);
@@ -678,9 +679,9 @@ public abstract class ConnectorTck {
     // ---------------------------------------------------------------- helpers
 
     /** The clock of the current connector's context, which the kit moves. */
-    private TestingClock clock() {
-        assertThat(context.clock()).as("the clock of context(): keep a TestingClock, the kit moves time").isInstanceOf(TestingClock.class);
-        return (TestingClock) context.clock();
+    private SettableClock clock() {
+        assertThat(context.clock()).as("the clock of context(): keep a SettableClock, the kit moves time").isInstanceOf(SettableClock.class);
+        return (SettableClock) context.clock();
     }
 
     /** What of a plan an approval binds (the engine's plan digest): all but the summary and the capture times. */

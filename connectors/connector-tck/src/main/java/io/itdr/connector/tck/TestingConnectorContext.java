@@ -1,5 +1,6 @@
 package io.itdr.connector.tck;
 
+import io.itdr.fixture.clock.SettableClock;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
@@ -13,7 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The host services the kit hands a connector: a {@link TestingClock} the kit moves, short timeouts,
+ * The host services the kit hands a connector: a {@link SettableClock} the kit moves, short timeouts,
  * secret references
  * from a map, and metrics that are recorded so the kit can check them for secrets.
  *
@@ -37,9 +38,9 @@ public record TestingConnectorContext(Clock clock, HttpSettings http, Map<String
         Objects.requireNonNull(metrics, "metrics");
     }
 
-    /** A {@link TestingClock} standing at {@link #NOW}, {@code requestTimeout} for calls, no secret references. */
+    /** A {@link SettableClock} standing at {@link #NOW}, {@code requestTimeout} for calls, no secret references. */
     public static TestingConnectorContext withRequestTimeout(Duration requestTimeout) {
-        return new TestingConnectorContext(new TestingClock(NOW),
+        return new TestingConnectorContext(new SettableClock(NOW),
                 new HttpSettings(Duration.ofSeconds(2), requestTimeout, null, Map.of()), Map.of(), new RecordingMetrics());
     }
 
