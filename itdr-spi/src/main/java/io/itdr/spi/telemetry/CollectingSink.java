@@ -18,6 +18,7 @@ import java.util.Objects;
 public final class CollectingSink implements NormalizationSink {
     private final List<IdentityEvent> events = new ArrayList<>();
     private final List<String> locations = new ArrayList<>();
+    private final List<String> records = new ArrayList<>();
     private final List<Rejection> rejections = new ArrayList<>();
 
     /**
@@ -39,8 +40,23 @@ public final class CollectingSink implements NormalizationSink {
      */
     @Override
     public void accept(IdentityEvent event, String location) {
+        accept(event, location, null);
+    }
+
+    /**
+     * Keeps {@code event}, where its record was and the raw record.
+     *
+     * @param event    never null
+     * @param location may be null when the normalizer does not know it
+     * @param record   may be null when the normalizer has none
+     * @throws NullPointerException when {@code event} is null
+     * @since 1.1
+     */
+    @Override
+    public void accept(IdentityEvent event, String location, String record) {
         events.add(Objects.requireNonNull(event, "event"));
         locations.add(location);
+        records.add(record);
     }
 
     /**
@@ -64,6 +80,16 @@ public final class CollectingSink implements NormalizationSink {
      */
     public List<String> locations() {
         return Collections.unmodifiableList(new ArrayList<>(locations));
+    }
+
+    /**
+     * The raw record of each event, index for index with {@link #events()}; an entry is null where
+     * the normalizer gave none. Never null, unmodifiable.
+     *
+     * @since 1.1
+     */
+    public List<String> records() {
+        return Collections.unmodifiableList(new ArrayList<>(records));
     }
 
     /** The rejections kept, in the order they came; never null, unmodifiable. */

@@ -25,6 +25,22 @@ public interface NormalizationSink {
         accept(event);
     }
 
+    /**
+     * One normalized event, where its record was, and the record itself as the platform wrote it:
+     * one JSON object, as text ({@code {"eventVersion":"1.08",...}} for a CloudTrail record). Rules
+     * (Sigma and the NHI rule pack) match the record's own fields, so a normalizer that has the
+     * record should call this one. The host keeps the record beside the event through detection,
+     * never in per-identity state. The default drops the record.
+     *
+     * @param event    never null
+     * @param location may be null
+     * @param record   the raw record as one JSON object; may be null when the normalizer has none
+     * @since 1.1
+     */
+    default void accept(IdentityEvent event, String location, String record) {
+        accept(event, location);
+    }
+
     /** One record that could not be normalized. */
     void reject(Rejection rejection);
 
@@ -39,6 +55,52 @@ public interface NormalizationSink {
      * @return a new sink; never null
      * @throws NullPointerException when a consumer is null
      */
+    /**
+     * Receives an event, its location and its raw record, as {@link #accept(IdentityEvent, String,
+     * String)} gives them; location and record may be null.
+     *
+     * @since 1.1
+     */
+    @FunctionalInterface
+    interface RecordConsumer {
+        void accept(IdentityEvent event, String location, String record);
+    }
+
+    /**
+     * Like {@link #of(BiConsumer, Consumer)}, but {@code events} also receives the raw record
+     * (null when the normalizer called a method without one).
+     *
+     * @param events     receives every event, its location and record; never null
+     * @param rejections receives every rejection; never null
+     * @return a new sink; never null
+     * @since 1.1
+     */
+    static NormalizationSink withRecords(RecordConsumer events, Consumer<? super Rejection> rejections) {
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(rejections, "rejections");
+        return new NormalizationSink() {
+            @Override
+            public void accept(IdentityEvent event) {
+                events.accept(event, null, null);
+            }
+
+            @Override
+            public void accept(IdentityEvent event, String location) {
+                events.accept(event, location, null);
+            }
+
+            @Override
+            public void accept(IdentityEvent event, String location, String record) {
+                events.accept(event, location, record);
+            }
+
+            @Override
+            public void reject(Rejection rejection) {
+                rejections.accept(rejection);
+            }
+        };
+    }
+
     static NormalizationSink of(BiConsumer<? super IdentityEvent, ? super String> events,
                                 Consumer<? super Rejection> rejections) {
         Objects.requireNonNull(events, "events");

@@ -82,4 +82,34 @@ class NormalizationSinksTest {
             assertThatThrownBy(make::run).isInstanceOf(NullPointerException.class);
         }
     }
+
+    @Test
+    void recordsTravelBesideTheirEventsThroughEverySinkAndBatch() {
+        String raw = "{\"eventName\":\"ListKeys\"}";
+        CollectingSink sink = new CollectingSink();
+        sink.accept(FIRST, "file.json:1", raw);
+        sink.accept(SECOND, "file.json:2");
+        assertThat(sink.records()).containsExactly(raw, null);
+
+        TelemetryBatch batch = TelemetryBatch.of(sink, new Cursor("c"), false);
+        assertThat(batch.record(0)).isEqualTo(raw);
+        assertThat(batch.record(1)).isNull();
+        assertThat(new TelemetryBatch(List.of(FIRST), List.of(), new Cursor("c"), false).record(0)).isNull();
+        assertThatThrownBy(() -> new TelemetryBatch(List.of(FIRST, SECOND), List.of(), new Cursor("c"), false, List.of(raw)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("records has 1 entries for 2 events");
+
+        List<String> seen = new ArrayList<>();
+        NormalizationSink passing = NormalizationSink.withRecords(
+                (event, location, record) -> seen.add(event.id() + "@" + location + "=" + record), r -> seen.add("rejected"));
+        passing.accept(FIRST, "f:1", raw);
+        passing.accept(SECOND, "f:2");
+        passing.accept(FIRST);
+        passing.reject(BAD);
+        assertThat(seen).containsExactly("evt-1@f:1=" + raw, "evt-2@f:2=null", "evt-1@null=null", "rejected");
+
+        List<String> old = new ArrayList<>();
+        NormalizationSink withoutRecords = NormalizationSink.of((event, location) -> old.add(event.id() + "@" + location), r -> { });
+        withoutRecords.accept(FIRST, "f:1", raw);
+        assertThat(old).containsExactly("evt-1@f:1");
+    }
 }
