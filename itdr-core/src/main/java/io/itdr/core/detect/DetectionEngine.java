@@ -1,5 +1,7 @@
 package io.itdr.core.detect;
 
+import io.itdr.core.enrich.NetworkFacts;
+import io.itdr.core.enrich.NetworkResolver;
 import io.itdr.core.model.Finding;
 import io.itdr.core.model.IdentityRecord;
 import io.itdr.spi.event.Geo;
@@ -31,31 +33,51 @@ import java.util.Set;
  */
 public final class DetectionEngine {
     private final GeoResolver geoResolver;
+    private final NetworkResolver network;
     private final List<Detector<?>> detectors;
     private final LruMap<String, IdentityState> states;
 
     /**
      * The built-in detectors, in this order: {@code new_source}, {@code impossible_travel},
      * {@code token_replay}, {@code dormant_reactivated}, {@code privilege_change_then_use},
-     * {@code platform_finding}.
+     * {@code platform_finding}, {@code nhi_behaviour}.
      *
      * @param settings never null
      * @param geo      never null ({@link GeoResolver#none()} when no GeoIP is configured)
      */
     public DetectionEngine(DetectionSettings settings, GeoResolver geo) {
-        this(settings, geo, List.of(
+        this(settings, geo, NetworkResolver.basic());
+    }
+
+    /**
+     * The built-in detectors with network enrichment: {@code network} gives each source's owner
+     * (ASN, cloud provider, the tenant's private network) and, where {@code geo} and the platform
+     * know nothing, its location.
+     *
+     * @param settings never null
+     * @param geo      never null ({@link GeoResolver#none()})
+     * @param network  never null ({@link NetworkResolver#basic()} without data files)
+     */
+    public DetectionEngine(DetectionSettings settings, GeoResolver geo, NetworkResolver network) {
+        this(settings, geo, network, List.of(
                 new NewSourceDetector(settings.newSource()),
                 new ImpossibleTravelDetector(settings.impossibleTravel()),
                 new TokenReplayDetector(settings.tokenReplay()),
                 new DormantReactivatedDetector(settings.dormancy()),
                 new PrivilegeChangeThenUseDetector(settings.privilegeUse()),
-                new PlatformFindingDetector(settings.platformFindings())));
+                new PlatformFindingDetector(settings.platformFindings()),
+                new NhiBehaviourDetector(settings.nhiBehaviour())));
     }
 
     /** An engine running the given detectors in order; ids must be unique. */
     DetectionEngine(DetectionSettings settings, GeoResolver geo, List<Detector<?>> detectors) {
+        this(settings, geo, NetworkResolver.basic(), detectors);
+    }
+
+    DetectionEngine(DetectionSettings settings, GeoResolver geo, NetworkResolver network, List<Detector<?>> detectors) {
         Objects.requireNonNull(settings, "settings");
         this.geoResolver = Objects.requireNonNull(geo, "geo");
+        this.network = Objects.requireNonNull(network, "network");
         this.detectors = List.copyOf(detectors);
         Set<String> ids = new HashSet<>();
         for (Detector<?> d : this.detectors) {
@@ -117,12 +139,19 @@ public final class DetectionEngine {
         return s;
     }
 
-    Geo locate(Source source) {
+    NetworkFacts network(IdentityEvent event) {
+        return network.resolve(event.source().ip(), event.attributes().get("vpc_endpoint_id"));
+    }
+
+    Geo locate(Source source, NetworkFacts facts) {
         Geo platform = source.geo();
         if (platform != null && platform.hasCoordinates()) {
             return platform;
         }
         Optional<Geo> resolved = geoResolver.resolve(source);
+        if (resolved.isEmpty() && facts.geo() != null) {
+            resolved = Optional.of(facts.geo());
+        }
         if (resolved.isEmpty()) {
             return platform;
         }

@@ -16,10 +16,22 @@ import java.util.Objects;
  * @param dormancy             {@code dormant_reactivated}
  * @param privilegeUse         {@code privilege_change_then_use}
  * @param platformFindings     {@code platform_finding}
+ * @param nhiBehaviour         {@code nhi_behaviour}
+ * @param networkData          the operator's network data files (MaxMind-format ASN and location
+ *                             databases, cloud providers' published ranges); none by default
  */
 public record DetectionSettings(int maxTrackedIdentities, NewSource newSource, ImpossibleTravel impossibleTravel,
                                 TokenReplay tokenReplay, Dormancy dormancy, PrivilegeUse privilegeUse,
-                                PlatformFindings platformFindings) {
+                                PlatformFindings platformFindings, NhiBehaviour nhiBehaviour,
+                                io.itdr.core.enrich.NetworkDirectory.Files networkData) {
+
+    /** The settings without the NHI behaviour detector's and network data (their defaults). */
+    public DetectionSettings(int maxTrackedIdentities, NewSource newSource, ImpossibleTravel impossibleTravel,
+                             TokenReplay tokenReplay, Dormancy dormancy, PrivilegeUse privilegeUse,
+                             PlatformFindings platformFindings) {
+        this(maxTrackedIdentities, newSource, impossibleTravel, tokenReplay, dormancy, privilegeUse, platformFindings,
+                NhiBehaviour.defaults(), io.itdr.core.enrich.NetworkDirectory.Files.none());
+    }
 
     public DetectionSettings {
         positive(maxTrackedIdentities, "maxTrackedIdentities");
@@ -29,12 +41,25 @@ public record DetectionSettings(int maxTrackedIdentities, NewSource newSource, I
         Objects.requireNonNull(dormancy, "dormancy");
         Objects.requireNonNull(privilegeUse, "privilegeUse");
         Objects.requireNonNull(platformFindings, "platformFindings");
+        Objects.requireNonNull(nhiBehaviour, "nhiBehaviour");
+        Objects.requireNonNull(networkData, "networkData");
     }
 
     /** The defaults documented on each group. */
     public static DetectionSettings defaults() {
         return new DetectionSettings(200_000, NewSource.defaults(), ImpossibleTravel.defaults(), TokenReplay.defaults(),
                 Dormancy.defaults(), PrivilegeUse.defaults(), PlatformFindings.defaults());
+    }
+
+    public DetectionSettings withNhiBehaviour(NhiBehaviour value) {
+        return new DetectionSettings(maxTrackedIdentities, newSource, impossibleTravel, tokenReplay, dormancy, privilegeUse,
+                platformFindings, value, networkData);
+    }
+
+    /** These settings with the operator's network data files. */
+    public DetectionSettings withNetworkData(io.itdr.core.enrich.NetworkDirectory.Files value) {
+        return new DetectionSettings(maxTrackedIdentities, newSource, impossibleTravel, tokenReplay, dormancy, privilegeUse,
+                platformFindings, nhiBehaviour, value);
     }
 
     /**
@@ -76,31 +101,31 @@ public record DetectionSettings(int maxTrackedIdentities, NewSource newSource, I
     }
 
     public DetectionSettings withMaxTrackedIdentities(int value) {
-        return new DetectionSettings(value, newSource, impossibleTravel, tokenReplay, dormancy, privilegeUse, platformFindings);
+        return new DetectionSettings(value, newSource, impossibleTravel, tokenReplay, dormancy, privilegeUse, platformFindings, nhiBehaviour, networkData);
     }
 
     public DetectionSettings withNewSource(NewSource value) {
-        return new DetectionSettings(maxTrackedIdentities, value, impossibleTravel, tokenReplay, dormancy, privilegeUse, platformFindings);
+        return new DetectionSettings(maxTrackedIdentities, value, impossibleTravel, tokenReplay, dormancy, privilegeUse, platformFindings, nhiBehaviour, networkData);
     }
 
     public DetectionSettings withImpossibleTravel(ImpossibleTravel value) {
-        return new DetectionSettings(maxTrackedIdentities, newSource, value, tokenReplay, dormancy, privilegeUse, platformFindings);
+        return new DetectionSettings(maxTrackedIdentities, newSource, value, tokenReplay, dormancy, privilegeUse, platformFindings, nhiBehaviour, networkData);
     }
 
     public DetectionSettings withTokenReplay(TokenReplay value) {
-        return new DetectionSettings(maxTrackedIdentities, newSource, impossibleTravel, value, dormancy, privilegeUse, platformFindings);
+        return new DetectionSettings(maxTrackedIdentities, newSource, impossibleTravel, value, dormancy, privilegeUse, platformFindings, nhiBehaviour, networkData);
     }
 
     public DetectionSettings withDormancy(Dormancy value) {
-        return new DetectionSettings(maxTrackedIdentities, newSource, impossibleTravel, tokenReplay, value, privilegeUse, platformFindings);
+        return new DetectionSettings(maxTrackedIdentities, newSource, impossibleTravel, tokenReplay, value, privilegeUse, platformFindings, nhiBehaviour, networkData);
     }
 
     public DetectionSettings withPrivilegeUse(PrivilegeUse value) {
-        return new DetectionSettings(maxTrackedIdentities, newSource, impossibleTravel, tokenReplay, dormancy, value, platformFindings);
+        return new DetectionSettings(maxTrackedIdentities, newSource, impossibleTravel, tokenReplay, dormancy, value, platformFindings, nhiBehaviour, networkData);
     }
 
     public DetectionSettings withPlatformFindings(PlatformFindings value) {
-        return new DetectionSettings(maxTrackedIdentities, newSource, impossibleTravel, tokenReplay, dormancy, privilegeUse, value);
+        return new DetectionSettings(maxTrackedIdentities, newSource, impossibleTravel, tokenReplay, dormancy, privilegeUse, value, nhiBehaviour, networkData);
     }
 
     /**
@@ -205,6 +230,37 @@ public record DetectionSettings(int maxTrackedIdentities, NewSource newSource, I
 
         public static PlatformFindings defaults() {
             return new PlatformFindings(Duration.ofHours(1), 8);
+        }
+    }
+
+    /**
+     * @param learningPeriod     event time after an identity is first seen before a first use of a
+     *                           sensitive action is reported (default 7 days)
+     * @param window             fan-out and refusal bursts are counted within this (default 10 min)
+     * @param fanOutResources    distinct resources of one sensitive family within the window (default 10)
+     * @param fanOutRegions      distinct regions within the window (default 4)
+     * @param deniedBurst        refusals for lack of permission within the window (default 10)
+     * @param incidentWindow     a variant that fired stays quiet for the identity this long (default 1h)
+     * @param actionsRemembered  distinct actions remembered per identity, least recently used evicted (default 128)
+     */
+    public record NhiBehaviour(Duration learningPeriod, Duration window, int fanOutResources, int fanOutRegions,
+                               int deniedBurst, Duration incidentWindow, int actionsRemembered) {
+        public NhiBehaviour {
+            nonNegative(learningPeriod, "nhiBehaviour.learningPeriod");
+            positive(window, "nhiBehaviour.window");
+            positive(fanOutResources, "nhiBehaviour.fanOutResources");
+            positive(fanOutRegions, "nhiBehaviour.fanOutRegions");
+            positive(deniedBurst, "nhiBehaviour.deniedBurst");
+            if (fanOutResources > NhiBehaviourDetector.RECENT || deniedBurst > NhiBehaviourDetector.RECENT) {
+                throw new IllegalArgumentException("nhiBehaviour: fanOutResources and deniedBurst must be at most "
+                        + NhiBehaviourDetector.RECENT + " (the sightings kept)");
+            }
+            nonNegative(incidentWindow, "nhiBehaviour.incidentWindow");
+            positive(actionsRemembered, "nhiBehaviour.actionsRemembered");
+        }
+
+        public static NhiBehaviour defaults() {
+            return new NhiBehaviour(Duration.ofDays(7), Duration.ofMinutes(10), 10, 4, 10, Duration.ofHours(1), 128);
         }
     }
 

@@ -22,12 +22,26 @@ import java.util.Objects;
  * <p>Suppression: a new source enters the baseline when it fires, so a burst from it fires once;
  * it fires again only after LRU eviction from the baseline.
  *
+ * <p>Variant {@code long_term_key} (attribute {@code variant}; the others have
+ * {@code identity}): a long-term credential (kind {@code access_key}, AWS {@code AKIA…}) used
+ * from a network owner (ASN or cloud provider, {@link Observation#network()}) or a country that
+ * this key has not been used from. A key's first located use only teaches it; there is no
+ * further learning period, since a key used by one workload keeps its owners (NAT gateways and
+ * VPC endpoints of one workload are one owner). Needs an ASN database, the providers' ranges or
+ * the platform's ASN: a bare address is no owner. Confidence 0.6, 0.7 for a new owner in a new
+ * country, +0.1 from a proxy. A new owner or country enters the key's baseline when it fires.
+ *
  * <p>Bounds per identity: at most {@code baselineSize} fingerprints, networks and countries each,
- * least recently seen evicted; one event counter.
+ * least recently seen evicted; one event counter; at most {@value #KEYS_PER_IDENTITY} long-term
+ * keys with at most {@value #OWNERS_PER_KEY} owners and countries each.
  */
 public final class NewSourceDetector implements Detector<NewSourceDetector.Baseline> {
     public static final String ID = "new_source";
     private static final List<String> TAGS = List.of("OWASP-NHI2", "T1078.004", "DE.CM-01", "DE.AE-02");
+    /** Long-term keys remembered per identity (AWS allows two per user). */
+    static final int KEYS_PER_IDENTITY = 4;
+    /** Owners and countries remembered per key. */
+    static final int OWNERS_PER_KEY = 8;
 
     private final DetectionSettings.NewSource settings;
 
@@ -41,6 +55,8 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         final LruMap<String, Boolean> networks;
         final LruMap<String, Boolean> countries;
         int learnedEvents;
+        /** key id → owners and countries ("c:" prefix) it was used from. */
+        final LruMap<String, LruMap<String, Boolean>> keys = new LruMap<>(KEYS_PER_IDENTITY, true);
 
         Baseline(int size) {
             fingerprints = new LruMap<>(size, true);
@@ -69,8 +85,9 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         if (!observation.successfulUse()) {
             return;
         }
+        longTermKey(observation, baseline, findings);
         String fingerprint = observation.fingerprint();
-        String network = observation.network();
+        String network = observation.baselineNetwork();
         String country = observation.country();
         if (fingerprint == null && network == null && country == null) {
             return; // nothing to learn from or compare
@@ -102,6 +119,7 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
             confidence += 0.1;
         }
         Map<String, String> attributes = new HashMap<>();
+        attributes.put("variant", "identity");
         attributes.put("new_fingerprint", Boolean.toString(newFingerprint));
         attributes.put("new_network", Boolean.toString(newNetwork));
         attributes.put("new_country", Boolean.toString(newCountry));
@@ -120,6 +138,57 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
                 "new source for " + event.identity().id() + ": " + what
                         + (expected == Verdict.OUTSIDE ? ", outside its expected sources" : ""),
                 List.of(event.id()), attributes));
+    }
+
+    private void longTermKey(Observation observation, Baseline baseline, List<Finding> findings) {
+        IdentityEvent event = observation.event();
+        if (event.credential() == null || !"access_key".equals(event.credential().kind())) {
+            return;
+        }
+        String network = observation.baselineNetwork();
+        String owner = network != null && (network.startsWith("as:") || network.startsWith("cloud:")) ? network : null;
+        String country = observation.country();
+        if (owner == null && country == null) {
+            return;
+        }
+        LruMap<String, Boolean> seen = baseline.keys.get(event.credential().id());
+        if (seen == null) {
+            seen = new LruMap<>(OWNERS_PER_KEY, true);
+            baseline.keys.put(event.credential().id(), seen);
+            remember(seen, owner, country);
+            return;
+        }
+        boolean newOwner = owner != null && seen.get(owner) == null;
+        boolean newCountry = country != null && seen.get("c:" + country) == null;
+        remember(seen, owner, country);
+        if (!newOwner && !newCountry) {
+            return;
+        }
+        boolean proxy = Boolean.TRUE.equals(event.source().proxy());
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put("variant", "long_term_key");
+        attributes.put("credential", event.credential().id());
+        attributes.put("new_network", Boolean.toString(newOwner));
+        attributes.put("new_country", Boolean.toString(newCountry));
+        attributes.put("proxy", Boolean.toString(proxy));
+        Findings.putIfKnown(attributes, "network", owner);
+        Findings.putIfKnown(attributes, "country", country);
+        Findings.putIfKnown(attributes, "ip", event.source().ip());
+        Findings.putIfKnown(attributes, "as_org", observation.networkFacts().asOrg());
+        findings.add(Findings.of(this, observation, (newOwner && newCountry ? 0.7 : 0.6) + (proxy ? 0.1 : 0),
+                "long-term key " + event.credential().id() + " of " + event.identity().id() + " used from new "
+                        + (newOwner ? "network " + owner : "") + (newOwner && newCountry ? " in " : "")
+                        + (newCountry ? "country " + country : ""),
+                List.of(event.id()), attributes));
+    }
+
+    private static void remember(LruMap<String, Boolean> seen, String owner, String country) {
+        if (owner != null) {
+            seen.put(owner, Boolean.TRUE);
+        }
+        if (country != null) {
+            seen.put("c:" + country, Boolean.TRUE);
+        }
     }
 
     private static void remember(Baseline baseline, String fingerprint, String network, String country,

@@ -1,6 +1,7 @@
 package io.itdr.core.detect;
 
 import io.itdr.core.enrich.IpAddress;
+import io.itdr.core.enrich.NetworkFacts;
 import io.itdr.core.enrich.SourceExpectation;
 import io.itdr.core.model.IdentityRecord;
 import io.itdr.spi.event.EventCategory;
@@ -24,6 +25,7 @@ public final class Observation {
     private String fingerprint;
     private boolean networkDone;
     private String network;
+    private NetworkFacts facts;
     private boolean geoDone;
     private Geo geo;
     private SourceExpectation.Verdict expectation;
@@ -65,22 +67,60 @@ public final class Observation {
     }
 
     /**
-     * The source network: {@code as:<asn>} when the ASN is known, else {@code v4:<ip>/24} or
-     * {@code v6:<ip>/48} for an IP literal; null otherwise (a service name such as
-     * "ec2.amazonaws.com" is not a network). Networks compare only within one kind: see
-     * {@link #comparableNetworks}.
+     * The source network, by its owner where that is known: {@code cloud:<provider>} for a cloud
+     * provider's published range or ASN, {@code as:<asn>} for another known AS (the platform's or
+     * the ASN database's), {@value NetworkFacts#TENANT} for the tenant's private addresses and VPC
+     * endpoints; else {@code v4:<ip>/24} or {@code v6:<ip>/48} for an IP literal; null otherwise
+     * (a cloud service calling for the identity, "kms.amazonaws.com", is not a network). See
+     * {@link #comparableNetworks} for which differences mean something.
      */
     public String network() {
         if (!networkDone) {
-            network = networkOf(event.source());
+            network = networkOf(event.source(), networkFacts());
             networkDone = true;
         }
         return network;
     }
 
-    /** Whether two {@link #network()} values are of the same kind, so that their difference means something. */
+    /**
+     * {@link #network()} with the tenant's own network (private addresses, VPC endpoints) counted
+     * as the platform's cloud ({@code cloud:aws} on AWS): a workload reaches the platform through
+     * VPC endpoints and NAT gateways in the provider's ranges, and moving between them is no new
+     * source. For baselines of where an identity acts from.
+     */
+    public String baselineNetwork() {
+        String n = network();
+        return NetworkFacts.TENANT.equals(n) ? "cloud:" + event.platform() : n;
+    }
+
+    /** What the network enrichment knows of the source; never null. */
+    public NetworkFacts networkFacts() {
+        if (facts == null) {
+            facts = engine.network(event);
+        }
+        return facts;
+    }
+
+    /**
+     * Whether two {@link #network()} values may be told apart, so that their difference means a
+     * different party: owners ({@code as:}, {@code cloud:}) with each other; the tenant's network
+     * with another AS but not with a cloud provider (a workload leaves its VPC through NAT
+     * gateways in the provider's ranges); a /24 with a /24, a /48 with a /48.
+     */
     public static boolean comparableNetworks(String a, String b) {
-        return a != null && b != null && a.regionMatches(0, b, 0, 3);
+        if (a == null || b == null) {
+            return false;
+        }
+        boolean ownerA = a.startsWith("as:") || a.startsWith("cloud:");
+        boolean ownerB = b.startsWith("as:") || b.startsWith("cloud:");
+        if (ownerA && ownerB) {
+            return true;
+        }
+        if (a.equals(NetworkFacts.TENANT) || b.equals(NetworkFacts.TENANT)) {
+            String other = a.equals(NetworkFacts.TENANT) ? b : a;
+            return other.startsWith("as:");
+        }
+        return !ownerA && !ownerB && a.regionMatches(0, b, 0, 3);
     }
 
     /**
@@ -90,7 +130,7 @@ public final class Observation {
      */
     public Geo geo() {
         if (!geoDone) {
-            geo = engine.locate(event.source());
+            geo = engine.locate(event.source(), networkFacts());
             geoDone = true;
         }
         return geo;
@@ -124,9 +164,13 @@ public final class Observation {
         return engine.stateOf(detector, identityKey);
     }
 
-    private static String networkOf(Source source) {
+    private static String networkOf(Source source, NetworkFacts facts) {
         if (source.asn() != null) {
-            return "as:" + source.asn();
+            return "as:" + source.asn(); // the platform's own word on the network comes first
+        }
+        String owner = facts.owner();
+        if (owner != null) {
+            return owner;
         }
         IpAddress ip = IpAddress.tryParse(source.ip());
         if (ip == null) {

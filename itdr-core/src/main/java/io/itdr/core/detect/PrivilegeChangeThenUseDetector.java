@@ -24,8 +24,20 @@ import java.util.Objects;
  * <p>The grantee is the event's {@code target} when it names another identity (an admin grants
  * to it), else the acting identity (it grants to itself); the grant is kept in the grantee's
  * state, in the same platform and tenant. The grant event itself is not a use. Confidence 0.55,
- * 0.8 when a scope looks administrative (contains {@code *}, {@code admin}, {@code iam:} or
- * {@code owner}, ignoring case), +0.1 when the identity granted to itself.
+ * 0.8 when a scope is administrative ({@link #administrative(String)}: AWS's AdministratorAccess,
+ * PowerUserAccess and IAMFullAccess managed policies, {@code *} or {@code iam:*} actions of an
+ * inline policy, other platforms' owner and admin roles; not merely any IAM scope), +0.1 when the
+ * identity granted to itself.
+ *
+ * <p>IAM paths: an AWS grant names its grantee without the path ({@code AttachRolePolicy} has only
+ * {@code roleName}) while the grantee acts under its full ARN ({@code role/service-role/name}).
+ * Grants are therefore kept under the path-free ARN, and a use by {@code role/service-role/name}
+ * finds them there: IAM user and role names are unique in an account whatever their path.
+ *
+ * <p>Variant {@code foreign_trust} (attribute {@code variant}): a successful change whose event
+ * names the accounts its trust policy lets assume a role (attribute {@code trust_accounts}:
+ * {@code UpdateAssumeRolePolicy}, {@code CreateRole}) is reported at once when one of them is
+ * outside the event's account: 0.75, 0.9 for {@code *} (anyone). Once per role and account set.
  *
  * <p>Suppression: the first use reports every pending grant of the identity at once and clears
  * them, so later uses do not fire again.
@@ -47,7 +59,12 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
     /** Grants to one identity not yet followed by its use, oldest first. Not thread-safe. */
     public static final class PendingGrants {
         final ArrayDeque<Grant> grants = new ArrayDeque<>(2);
+        /** Foreign trusts already reported (role and accounts), at most {@value #TRUSTS_REMEMBERED}. */
+        final LruMap<String, Boolean> reportedTrusts = new LruMap<>(TRUSTS_REMEMBERED, true);
     }
+
+    /** Foreign trusts remembered per identity, so one is reported once. */
+    static final int TRUSTS_REMEMBERED = 4;
 
     /** One grant awaiting use. */
     record Grant(String eventId, Instant time, List<String> scopes, boolean administrative, String grantor, boolean self) {
@@ -71,18 +88,23 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
     @Override
     public void detect(Observation observation, PendingGrants pending, List<Finding> findings) {
         IdentityEvent event = observation.event();
+        String actor = event.identity().id();
+        String actorAlias = withoutIamPath(actor);
+        PendingGrants mine = actorAlias.equals(actor) ? pending
+                : observation.stateOf(this, IdentityEvent.identityKey(event.platform(), event.tenant(), actorAlias));
         // a use first, so that the event that records a grant never counts as its use
-        if (!pending.grants.isEmpty() && observation.successfulUse()) {
-            dropExpired(pending, event.time());
-            if (!pending.grants.isEmpty()) {
-                report(observation, pending, findings);
-                pending.grants.clear();
+        if (!mine.grants.isEmpty() && observation.successfulUse()) {
+            dropExpired(mine, event.time());
+            if (!mine.grants.isEmpty()) {
+                report(observation, mine, findings);
+                mine.grants.clear();
             }
         }
+        foreignTrust(observation, pending, findings);
         if (isGrant(event)) {
-            String target = event.target();
-            boolean self = target == null || target.equals(event.identity().id());
-            PendingGrants grantee = self ? pending
+            String target = event.target() == null ? null : withoutIamPath(event.target());
+            boolean self = target == null || target.equals(actorAlias);
+            PendingGrants grantee = self ? mine
                     : observation.stateOf(this, IdentityEvent.identityKey(event.platform(), event.tenant(), target));
             if (grantee.grants.size() >= settings.pendingGrantsPerIdentity()) {
                 grantee.grants.removeFirst();
@@ -144,14 +166,105 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
                 && privilege != null && Boolean.TRUE.equals(privilege.granted()) && !privilege.scopes().isEmpty();
     }
 
-    /** Whether a scope looks like administrative power; grants are rare, so lower-casing here is cheap. */
+    private void foreignTrust(Observation observation, PendingGrants pending, List<Finding> findings) {
+        IdentityEvent event = observation.event();
+        String accounts = event.attributes().get("trust_accounts");
+        if (accounts == null || event.outcome() != Outcome.SUCCESS) {
+            return;
+        }
+        List<String> foreign = new ArrayList<>(2);
+        for (String account : accounts.split(",")) {
+            String a = account.trim();
+            if (!a.isEmpty() && !a.equals(event.tenant())) {
+                foreign.add(a);
+            }
+        }
+        if (foreign.isEmpty()) {
+            return;
+        }
+        String role = event.target() == null ? "?" : event.target();
+        if (pending.reportedTrusts.put(role + "|" + String.join(",", foreign), Boolean.TRUE) != null) {
+            return;
+        }
+        boolean anyone = foreign.contains("*");
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put("variant", "foreign_trust");
+        attributes.put("foreign_accounts", String.join(",", foreign));
+        attributes.put("administrative", "false");
+        attributes.put("use_action", event.action());
+        Findings.putIfKnown(attributes, "role", event.target());
+        findings.add(Findings.of(this, observation, anyone ? 0.9 : 0.75,
+                event.identity().id() + " let " + (anyone ? "anyone" : "account " + String.join(",", foreign))
+                        + " assume " + role + " (" + event.action() + ")",
+                List.of(event.id()), attributes));
+    }
+
+    /**
+     * {@code arn:aws:iam::123:role/service-role/name} → {@code arn:aws:iam::123:role/name} (and the
+     * same for users); other ids unchanged.
+     */
+    static String withoutIamPath(String id) {
+        if (!id.startsWith("arn:") || !id.contains(":iam::")) {
+            return id;
+        }
+        int resource = id.indexOf(':', id.indexOf(":iam::") + 6);
+        if (resource < 0) {
+            return id;
+        }
+        String type = id.substring(resource + 1);
+        int first = type.indexOf('/');
+        int last = type.lastIndexOf('/');
+        if (first < 0 || first == last || !(type.startsWith("role/") || type.startsWith("user/"))) {
+            return id;
+        }
+        return id.substring(0, resource + 1) + type.substring(0, first + 1) + type.substring(last + 1);
+    }
+
+    /** Whether any scope is administrative ({@link #administrative(String)}). */
     static boolean administrative(List<String> scopes) {
         for (String scope : scopes) {
-            String s = scope.toLowerCase(Locale.ROOT);
-            if (s.contains("*") || s.contains("admin") || s.contains("iam:") || s.contains("owner")) {
+            if (administrative(scope)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** AWS managed policies whose grant is administrative power (or the means to take it). */
+    private static final java.util.Set<String> AWS_ADMIN_POLICIES = java.util.Set.of(
+            "AdministratorAccess", "PowerUserAccess", "IAMFullAccess");
+
+    /**
+     * Whether one granted scope is administrative:
+     * <ul>
+     *   <li>an AWS managed policy ARN ({@code arn:aws:iam::aws:policy/...}): AdministratorAccess,
+     *       PowerUserAccess, IAMFullAccess only (ReadOnlyAccess and the like are not);</li>
+     *   <li>another policy ARN (customer managed): when its name says admin;</li>
+     *   <li>an action: {@code *}, {@code *:*}, {@code iam:*}, {@code sts:*}, {@code organizations:*};</li>
+     *   <li>any other scope (other platforms' roles, an inline policy's name): when it says
+     *       admin, owner or superuser (Azure Owner, GCP roles/owner, Okta SUPER_ADMIN), or is a
+     *       wildcard over an API family ({@code okta.apps.*}).</li>
+     * </ul>
+     */
+    static boolean administrative(String scope) {
+        if (scope.startsWith("arn:") && scope.contains(":policy/")) {
+            String name = scope.substring(scope.lastIndexOf('/') + 1);
+            if (scope.contains(":iam::aws:policy/")) {
+                return AWS_ADMIN_POLICIES.contains(name);
+            }
+            return name.toLowerCase(Locale.ROOT).contains("admin");
+        }
+        if (scope.equals("*") || scope.equals("*:*")) {
+            return true;
+        }
+        int colon = scope.indexOf(':');
+        if (colon > 0 && scope.indexOf(':', colon + 1) < 0 && !scope.contains("/")) {
+            String service = scope.substring(0, colon).toLowerCase(Locale.ROOT);
+            String action = scope.substring(colon + 1);
+            return action.equals("*") && (service.equals("iam") || service.equals("sts") || service.equals("organizations"));
+        }
+        String s = scope.toLowerCase(Locale.ROOT);
+        // a wildcard over a whole API family of another platform ("okta.apps.*") manages all of it
+        return s.contains("admin") || s.contains("owner") || s.contains("superuser") || (s.endsWith(".*") && colon < 0);
     }
 }

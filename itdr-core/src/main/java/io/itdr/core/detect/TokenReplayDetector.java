@@ -190,11 +190,14 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
             return;
         }
         IdentityEvent event = observation.event();
+        if (instanceCredentialsOutside(observation, sightings, findings)) {
+            return;
+        }
         boolean sourceOutside = observation.expectation() == Verdict.OUTSIDE;
         Workload workload = event.workload();
         List<String> consumers = observation.record().consumers();
         boolean workloadOutside = workload != null && workload.id() != null && !consumers.isEmpty()
-                && !isConsumer(consumers, workload);
+                && !isConsumer(consumers, workload) && !attestedByPlatform(event, consumers);
         if (!sourceOutside && !workloadOutside) {
             return;
         }
@@ -228,6 +231,32 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
                 List.of(event.id()), attributes));
     }
 
+    private boolean instanceCredentialsOutside(Observation observation, Sightings sightings, List<Finding> findings) {
+        IdentityEvent event = observation.event();
+        Workload workload = event.workload();
+        if (workload == null || !"ec2".equals(workload.kind()) || !event.attributes().containsKey("ec2_role_delivery")) {
+            return false;
+        }
+        String network = observation.network();
+        if (network == null || !(network.startsWith("as:") || network.startsWith("cloud:"))
+                || network.equals("cloud:" + event.platform())) {
+            return false;
+        }
+        if (!remember(sightings, "instance:" + network)) {
+            return true;
+        }
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put("variant", "instance_credentials_outside");
+        attributes.put("workload", workload.id());
+        attributes.put("network", network);
+        Findings.putIfKnown(attributes, "ip", event.source().ip());
+        Findings.putIfKnown(attributes, "as_org", observation.networkFacts().asOrg());
+        findings.add(Findings.of(this, observation, 0.85,
+                "credentials of instance " + workload.id() + " used from " + network + " outside " + event.platform(),
+                List.of(event.id()), attributes));
+        return true;
+    }
+
     /** Adds a reported outside source; true when it was not remembered already. */
     private static boolean remember(Sightings sightings, String key) {
         return sightings.reportedOutside.put(key, Boolean.TRUE) == null;
@@ -241,6 +270,39 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
             return observation.fingerprint();
         }
         return observation.country() == null ? "unknown source" : observation.country();
+    }
+
+    /**
+     * Whether the platform itself issued the credentials to the workload, so the workload is one
+     * of the identity's by construction: an EC2 instance holding its instance profile's role (the
+     * role session is named after the instance and CloudTrail marks {@code ec2RoleDelivery}), a
+     * Lambda function or ECS task named by {@code inScopeOf}. The catalog names applications,
+     * not instances; only when it lists platform ids of that kind ({@code i-…}, a function or task
+     * ARN) is the workload compared with them.
+     */
+    static boolean attestedByPlatform(IdentityEvent event, List<String> consumers) {
+        Workload workload = event.workload();
+        String kind = workload.kind();
+        boolean attested = "lambda".equals(kind) || "ecs_task".equals(kind)
+                || ("ec2".equals(kind) && event.attributes().containsKey("ec2_role_delivery"));
+        if (!attested) {
+            return false;
+        }
+        for (String consumer : consumers) {
+            if (platformIdOfKind(consumer, kind)) {
+                return false; // the catalog names the workloads of this kind itself: compare with them
+            }
+        }
+        return true;
+    }
+
+    private static boolean platformIdOfKind(String consumer, String kind) {
+        return switch (kind) {
+            case "ec2" -> consumer.startsWith("i-");
+            case "lambda" -> consumer.startsWith("arn:") && consumer.contains(":lambda:");
+            case "ecs_task" -> consumer.startsWith("arn:") && consumer.contains(":ecs:");
+            default -> false;
+        };
     }
 
     private static boolean isConsumer(List<String> consumers, Workload workload) {

@@ -19,6 +19,8 @@ import io.itdr.core.enrich.Enricher;
 import io.itdr.core.enrich.IdentityCatalog;
 import io.itdr.core.enrich.InventoryLookup;
 import io.itdr.core.enrich.InventoryTagKeys;
+import io.itdr.core.enrich.NetworkDirectory;
+import io.itdr.core.enrich.NetworkResolver;
 import io.itdr.core.recover.QuarantineExpiry;
 import io.itdr.core.recover.Rollback;
 import io.itdr.spi.action.Rung;
@@ -66,7 +68,9 @@ public final class ResponseEngine {
         this.expiry = new QuarantineExpiry(journal, rollback, killSwitch, expiries(b.policy), b.actionSettings.systemActor());
         DetectionSettings detection = b.detection != null ? b.detection
                 : DetectionSettings.defaults().tunedBy(b.policy.detectionTuning());
-        this.pipeline = new Pipeline(new Enricher(b.catalog, b.inventory, b.tagKeys), new DetectionEngine(detection, b.geo),
+        // the operator's network data (MaxMind-format databases, published cloud ranges) is opened once here
+        NetworkResolver network = b.network != null ? b.network : NetworkDirectory.open(detection.networkData());
+        this.pipeline = new Pipeline(new Enricher(b.catalog, b.inventory, b.tagKeys), new DetectionEngine(detection, b.geo, network),
                 policyEngine, coordinator, b.ledger, b.forceShadow);
     }
 
@@ -140,6 +144,7 @@ public final class ResponseEngine {
         private InventoryTagKeys tagKeys = InventoryTagKeys.defaults();
         private DetectionSettings detection;
         private GeoResolver geo = GeoResolver.none();
+        private NetworkResolver network;
         private ActionStore actions = new InMemoryActionStore();
         private ExecutorRegistry executors = ExecutorRegistry.of(Map.of());
         private RollbackPaths rollbackPaths = RollbackPaths.platformFacts();
@@ -174,6 +179,12 @@ public final class ResponseEngine {
 
         public Builder geo(GeoResolver geo) {
             this.geo = Objects.requireNonNull(geo, "geo");
+            return this;
+        }
+
+        /** Network enrichment; by default the files named by the detection settings' {@code networkData}. */
+        public Builder network(NetworkResolver network) {
+            this.network = Objects.requireNonNull(network, "network");
             return this;
         }
 

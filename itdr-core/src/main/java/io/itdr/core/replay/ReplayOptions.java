@@ -58,6 +58,12 @@ public record ReplayOptions(Policy policy, IdentityCatalog catalog, Labels label
                 .build();
     }
 
+    /** These options with other detection settings (e.g. the operator's network data files). */
+    public ReplayOptions withDetection(DetectionSettings settings) {
+        return new ReplayOptions(policy, catalog, labels, ledgerFile, memoryEvents, spillDirectory, settings, rollbackPaths,
+                maxRejectionsListed, maxActionsListed);
+    }
+
     /** These options with another in-memory budget for the sort. */
     public ReplayOptions withMemoryEvents(int events) {
         return new ReplayOptions(policy, catalog, labels, ledgerFile, events, spillDirectory, detection, rollbackPaths,

@@ -62,13 +62,16 @@ class DefaultPolicyTest {
 
     @Test
     void adminPrivilegeChangeThenUseHoldsDisableIdentityForApproval() {
-        Decision d = decide(Scenario.of("privilege_change_then_use", 0.9).attributes(Map.of("scopes", "iam:*")));
+        // the detector judges administrative power (managed-policy semantics); the policy reads its verdict
+        Decision d = decide(Scenario.of("privilege_change_then_use", 0.9)
+                .attributes(Map.of("scopes", "iam:*", "administrative", "true")));
         assertThat(d.ruleId()).isEqualTo("privilege-admin-disable-identity");
         assertThat(d.intendedRung()).isEqualTo(Rung.DISABLE_IDENTITY);
         assertThat(d.hold()).isTrue();
         assertThat(d.rung()).isEqualTo(Rung.QUARANTINE_SESSION);
 
-        Decision plain = decide(Scenario.of("privilege_change_then_use", 0.9).attributes(Map.of("scopes", "s3:GetObject")));
+        Decision plain = decide(Scenario.of("privilege_change_then_use", 0.9)
+                .attributes(Map.of("scopes", "arn:aws:iam::aws:policy/ReadOnlyAccess", "administrative", "false")));
         assertThat(plain.ruleId()).isEqualTo("privilege-change-notify");
     }
 

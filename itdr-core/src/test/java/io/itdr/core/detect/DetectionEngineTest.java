@@ -91,7 +91,7 @@ class DetectionEngineTest {
     void detectorsRunInTheDocumentedOrder() {
         assertThat(new DetectionEngine(DetectionSettings.defaults(), GeoResolver.none()).detectorIds()).containsExactly(
                 "new_source", "impossible_travel", "token_replay", "dormant_reactivated", "privilege_change_then_use",
-                "platform_finding");
+                "platform_finding", "nhi_behaviour");
     }
 
     @Test

@@ -134,7 +134,8 @@ class DetectorStateBoundsTest {
     }
 
     private static String ip(int i) {
-        return "10." + (i >> 16 & 0xFF) + "." + (i >> 8 & 0xFF) + "." + (i & 0xFF);
+        // public addresses: private ones are all the tenant's own network (one network owner)
+        return "11." + (i >> 16 & 0xFF) + "." + (i >> 8 & 0xFF) + "." + (i & 0xFF);
     }
 
     private static Instant second(int i) {

@@ -76,6 +76,11 @@ final class Fixtures {
             engine = new DetectionEngine(settings, geo, List.of(detector));
         }
 
+        /** With network enrichment (MaxMind-format databases, published ranges). */
+        Harness(Detector<?> detector, io.itdr.core.enrich.NetworkResolver network) {
+            engine = new DetectionEngine(DetectionSettings.defaults(), GeoResolver.none(), network, List.of(detector));
+        }
+
         List<Finding> feed(IdentityEvent event) {
             return feed(event, record(event.identity().id()));
         }

@@ -97,8 +97,18 @@ class PrivilegeChangeThenUseDetectorTest {
         assertThat(PrivilegeChangeThenUseDetector.administrative(List.of("roles/iam.securityAdmin"))).isTrue();
         assertThat(PrivilegeChangeThenUseDetector.administrative(List.of("okta.apps.*"))).isTrue();
         assertThat(PrivilegeChangeThenUseDetector.administrative(List.of("roles/owner"))).isTrue();
-        assertThat(PrivilegeChangeThenUseDetector.administrative(List.of("iam:CreateAccessKey"))).isTrue();
+        assertThat(PrivilegeChangeThenUseDetector.administrative(List.of("arn:aws:iam::aws:policy/AdministratorAccess"))).isTrue();
+        assertThat(PrivilegeChangeThenUseDetector.administrative(List.of("arn:aws:iam::aws:policy/PowerUserAccess"))).isTrue();
+        assertThat(PrivilegeChangeThenUseDetector.administrative(List.of("arn:aws:iam::aws:policy/IAMFullAccess"))).isTrue();
+        assertThat(PrivilegeChangeThenUseDetector.administrative(List.of("MyInlinePolicy", "*"))).isTrue();
+        assertThat(PrivilegeChangeThenUseDetector.administrative(List.of("iam:*"))).isTrue();
         assertThat(PrivilegeChangeThenUseDetector.administrative(List.of("s3:GetObject", "roles/viewer"))).isFalse();
+        // not every IAM scope is administrative: the managed ReadOnlyAccess policy's ARN contains "iam:"
+        assertThat(PrivilegeChangeThenUseDetector.administrative(List.of("arn:aws:iam::aws:policy/ReadOnlyAccess"))).isFalse();
+        assertThat(PrivilegeChangeThenUseDetector.administrative(List.of("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")))
+                .isFalse();
+        assertThat(PrivilegeChangeThenUseDetector.administrative(List.of("iam:CreateAccessKey"))).isFalse();
+        assertThat(PrivilegeChangeThenUseDetector.administrative(List.of("s3:*"))).isFalse();
     }
 
     static IdentityEvent grant(String actor, String target, Instant time, String scope) {

@@ -11,6 +11,7 @@ import io.itdr.core.normalize.NormalizedEventNormalizer;
 import io.itdr.core.normalize.Printable;
 import io.itdr.core.replay.Labels;
 import io.itdr.core.replay.ReplayInput;
+import io.itdr.core.enrich.NetworkDirectory;
 import io.itdr.core.replay.ReplayOptions;
 import io.itdr.core.replay.ReplayReport;
 import io.itdr.core.replay.ReplayRunner;
@@ -65,6 +66,18 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--catalog", paramLabel = "FILE", description = "Identity catalog (default: none, so every owner is unknown).")
     Path catalogFile;
+
+    @Option(names = "--asn-database", paramLabel = "FILE",
+            description = "MaxMind-format ASN database (GeoLite2-ASN.mmdb): network owners for new-source and replay checks.")
+    Path asnDatabase;
+
+    @Option(names = "--location-database", paramLabel = "FILE",
+            description = "MaxMind-format City or Country database: countries and coordinates (impossible travel).")
+    Path locationDatabase;
+
+    @Option(names = "--cloud-ranges", paramLabel = "FILE",
+            description = "A cloud provider's published ranges (AWS ip-ranges.json, Google cloud.json); repeatable.")
+    List<Path> cloudRanges = new ArrayList<>();
 
     @Option(names = "--labels", paramLabel = "FILE", description = "Ground truth (JSONL event_id/label/family): adds precision and recall.")
     Path labelsFile;
@@ -156,6 +169,16 @@ final class ReplayCommand implements Callable<Integer> {
             return ExitCode.USAGE;
         }
         ReplayOptions options = ReplayOptions.of(policy, catalog, labels, ledgerFile).withMemoryEvents(sortBuffer);
+        NetworkDirectory.Files network = new NetworkDirectory.Files(asnDatabase, locationDatabase, cloudRanges);
+        if (!network.isEmpty()) {
+            try {
+                NetworkDirectory.open(network).close(); // refuse unreadable files before the replay starts
+            } catch (IllegalArgumentException e) {
+                err.println("itdr replay: " + Printable.escape(e.getMessage()));
+                return ExitCode.UNREADABLE;
+            }
+            options = options.withDetection(options.detection().withNetworkData(network));
+        }
         ReplayReport report;
         try {
             report = new ReplayRunner(options).run(replayInputs);

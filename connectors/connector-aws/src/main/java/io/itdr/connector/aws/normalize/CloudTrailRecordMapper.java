@@ -20,9 +20,6 @@ import io.itdr.spi.event.PrivilegeChange;
 import io.itdr.spi.event.SessionInfo;
 import io.itdr.spi.event.Source;
 import io.itdr.spi.event.Workload;
-import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,6 +77,7 @@ final class CloudTrailRecordMapper {
         put(attributes, "event_type", text(record, "eventType"));
         put(attributes, "error_code", text(record, "errorCode"));
         put(attributes, "error_message", text(record, "errorMessage"));
+        put(attributes, "vpc_endpoint_id", text(record, "vpcEndpointId"));
 
         EventCategory category = ActivityKinds.category(service, eventName);
         IdentityEvent.Builder event = IdentityEvent.builder(eventId, time, PLATFORM, caller.identity())
@@ -94,10 +92,11 @@ final class CloudTrailRecordMapper {
                 .rawRef(rawRef);
         JsonNode request = object(record, "requestParameters");
         JsonNode response = object(record, "responseElements");
+        put(attributes, "resource", resource(request));
         switch (category) {
-            case PRIVILEGE_CHANGE -> privilegeChange(event, eventName, request, caller.partition(), tenant);
+            case PRIVILEGE_CHANGE -> privilegeChange(event, eventName, request, caller.partition(), tenant, attributes);
             case CREDENTIAL_CHANGE -> credentialChange(event, request, response, caller, tenant, attributes);
-            case IDENTITY_CHANGE -> identityChange(event, eventName, request, response, caller.partition(), tenant);
+            case IDENTITY_CHANGE -> identityChange(event, eventName, request, response, caller.partition(), tenant, attributes);
             case AUTHENTICATION -> authentication(request, response, attributes);
             default -> {
             }
@@ -315,7 +314,8 @@ final class CloudTrailRecordMapper {
 
     // ---- per category ----
 
-    private void privilegeChange(IdentityEvent.Builder event, String eventName, JsonNode request, String partition, String tenant) {
+    private void privilegeChange(IdentityEvent.Builder event, String eventName, JsonNode request, String partition, String tenant,
+                                 Map<String, String> attributes) {
         ActivityKinds.PrivilegeRule rule = ActivityKinds.privilegeRule(eventName);
         String granteeName = text(request, rule.grantee().parameter);
         String target;
@@ -335,39 +335,48 @@ final class CloudTrailRecordMapper {
             scope = text(request, rule.scopeParameter());
         }
         Boolean granted = rule.grants();
+        JsonNode document = PolicyDocuments.parse(mapper, text(request, "policyDocument"));
         if (eventName.equals("CreatePolicyVersion") && !Boolean.TRUE.equals(bool(request, "setAsDefault"))) {
             granted = null; // a version that is not the default is not in force
         } else if (rule.grants() && scope != null && scope.endsWith(":iam::aws:policy/AWSDenyAll")) {
             granted = false;
-        } else if (rule.grants() && denyOnly(text(request, "policyDocument"))) {
+        } else if (rule.grants() && denyOnly(document)) {
             granted = false; // e.g. AWSRevokeOlderSessions: an inline policy that only denies removes privileges
         }
-        event.privilege(new PrivilegeChange(scope == null ? List.of() : List.of(scope), granted)).target(target);
+        List<String> scopes = new ArrayList<>(2);
+        if (scope != null) {
+            scopes.add(scope);
+        }
+        if (eventName.equals("UpdateAssumeRolePolicy")) {
+            trustedAccounts(document, attributes);
+        } else if (Boolean.TRUE.equals(granted)) {
+            // an inline policy or new version grants the actions its Allow statements name: "*" is administrative
+            for (String action : PolicyDocuments.allowedActions(document)) {
+                if (!scopes.contains(action)) {
+                    scopes.add(action);
+                }
+            }
+        }
+        event.privilege(new PrivilegeChange(scopes, granted)).target(target);
     }
 
-    /** Whether a policy document (JSON, possibly URL-encoded) consists of Deny statements only. */
-    private boolean denyOnly(String document) {
-        if (document == null) {
-            return false;
+    /** The accounts a trust policy lets assume the role, as attribute {@code trust_accounts} ("*" for anyone). */
+    private static void trustedAccounts(JsonNode trustPolicy, Map<String, String> attributes) {
+        List<String> accounts = PolicyDocuments.trustedAccounts(trustPolicy);
+        if (!accounts.isEmpty()) {
+            put(attributes, "trust_accounts", String.join(",", accounts));
         }
-        String json = document.trim().startsWith("%7B") ? URLDecoder.decode(document, StandardCharsets.UTF_8) : document;
-        try {
-            JsonNode statements = child(mapper.readTree(json), "Statement");
-            if (statements == null) {
+    }
+
+    /** Whether a policy document consists of Deny statements only. */
+    private static boolean denyOnly(JsonNode policy) {
+        List<JsonNode> statements = PolicyDocuments.statements(policy);
+        for (JsonNode statement : statements) {
+            if (!"Deny".equals(text(statement, "Effect"))) {
                 return false;
             }
-            Iterable<JsonNode> list = statements.isArray() ? statements : List.of(statements);
-            boolean any = false;
-            for (JsonNode statement : list) {
-                if (!"Deny".equals(text(statement, "Effect"))) {
-                    return false;
-                }
-                any = true;
-            }
-            return any;
-        } catch (IOException | RuntimeException unreadable) {
-            return false; // an unreadable document is judged by its call: a grant
         }
+        return !statements.isEmpty(); // an unreadable document is judged by its call: a grant
     }
 
     private static void credentialChange(IdentityEvent.Builder event, JsonNode request, JsonNode response, Caller caller,
@@ -388,8 +397,11 @@ final class CloudTrailRecordMapper {
         event.target(keyId != null ? keyId : user);
     }
 
-    private static void identityChange(IdentityEvent.Builder event, String eventName, JsonNode request, JsonNode response,
-                                       String partition, String tenant) {
+    private void identityChange(IdentityEvent.Builder event, String eventName, JsonNode request, JsonNode response,
+                                String partition, String tenant, Map<String, String> attributes) {
+        if (eventName.equals("CreateRole")) {
+            trustedAccounts(PolicyDocuments.parse(mapper, text(request, "assumeRolePolicyDocument")), attributes);
+        }
         ActivityKinds.Grantee kind = ActivityKinds.identityChange(eventName);
         String field = kind == ActivityKinds.Grantee.USER ? "user" : "role";
         String target = text(object(response, field), "arn");
@@ -411,6 +423,46 @@ final class CloudTrailRecordMapper {
     }
 
     // ---- helpers ----
+
+    /** Request parameters that name the one resource a call acts on, most specific first. */
+    private static final List<String> RESOURCE_PARAMETERS = List.of("secretId", "name", "snapshotId", "imageId",
+            "dBSnapshotIdentifier", "dBClusterSnapshotIdentifier", "instanceId", "functionName", "bucketName", "keyId",
+            "trailName", "detectorId", "configurationRecorderName", "roleName", "userName", "groupId", "documentName");
+
+    /**
+     * The resource a call acts on, for counting fan-out over resources: the first of
+     * {@link #RESOURCE_PARAMETERS} in {@code requestParameters}, else the first instance of
+     * {@code instanceIds} / {@code instancesSet} or the sorted names of {@code names}.
+     */
+    private static String resource(JsonNode request) {
+        if (request == null) {
+            return null;
+        }
+        for (String p : RESOURCE_PARAMETERS) {
+            String v = text(request, p);
+            if (v != null) {
+                return v;
+            }
+        }
+        for (String p : List.of("instanceIds", "names")) {
+            JsonNode list = request.get(p);
+            if (list != null && list.isArray() && !list.isEmpty()) {
+                List<String> items = new ArrayList<>();
+                list.forEach(n -> items.add(n.asText()));
+                java.util.Collections.sort(items);
+                return String.join(",", items);
+            }
+        }
+        JsonNode items = object(object(request, "instancesSet"), "items");
+        if (items == null) {
+            JsonNode set = request.get("instancesSet");
+            items = set == null ? null : set.get("items");
+        }
+        if (items != null && items.isArray() && !items.isEmpty()) {
+            return text(items.get(0), "instanceId");
+        }
+        return null;
+    }
 
     private static String serviceOf(String eventSource) {
         if (eventSource == null) {

@@ -251,16 +251,18 @@ class CloudTrailNormalizerTest {
         assertThat(revoke.target()).isEqualTo("arn:aws:iam::123456789012:role/app-server");
         assertThat(revoke.attributes().values()).noneMatch(v -> v.contains("TokenIssueTime")); // policy bodies stay out
 
-        assertThat(event(sink, "priv-putrolepolicy-allow").privilege()).isEqualTo(new PrivilegeChange(List.of("s3-admin-inline"), true));
+        // an inline policy grants the actions of its Allow statements: detection judges "*" and iam:* administrative
+        assertThat(event(sink, "priv-putrolepolicy-allow").privilege()).isEqualTo(new PrivilegeChange(List.of("s3-admin-inline", "s3:*"), true));
         IdentityEvent group = event(sink, "priv-addusertogroup");
         assertThat(group.privilege()).isEqualTo(new PrivilegeChange(List.of("arn:aws:iam::123456789012:group/admin"), true));
         assertThat(group.target()).isEqualTo("arn:aws:iam::123456789012:user/Bob");
         IdentityEvent version = event(sink, "priv-createpolicyversion");
-        assertThat(version.privilege()).isEqualTo(new PrivilegeChange(List.of("arn:aws:iam::123456789012:policy/deploy"), true));
+        assertThat(version.privilege()).isEqualTo(new PrivilegeChange(List.of("arn:aws:iam::123456789012:policy/deploy", "iam:*"), true));
         assertThat(version.target()).isEqualTo("arn:aws:iam::123456789012:policy/deploy");
         IdentityEvent trust = event(sink, "priv-updateassumerolepolicy");
         assertThat(trust.privilege()).isEqualTo(new PrivilegeChange(List.of("sts:AssumeRole"), true));
         assertThat(trust.target()).isEqualTo("arn:aws:iam::123456789012:role/deployer");
+        assertThat(trust.attributes()).containsEntry("trust_accounts", "210987654321"); // the accounts, never the document
         assertThat(event(sink, "priv-attachrolepolicy-denyall").privilege().granted()).isFalse();
         assertThat(event(sink, "priv-detachuserpolicy").privilege()).isEqualTo(new PrivilegeChange(List.of("arn:aws:iam::aws:policy/AdministratorAccess"), false));
 
@@ -281,6 +283,24 @@ class CloudTrailNormalizerTest {
         IdentityEvent user = event(sink, "ident-createuser");
         assertThat(user.category()).isEqualTo(EventCategory.IDENTITY_CHANGE);
         assertThat(user.target()).isEqualTo("arn:aws:iam::123456789012:user/Bob");
+    }
+
+    @Test
+    void detectionFactsTrustedAccountsVpcEndpointAndResource() {
+        CollectingSink sink = normalizeFixture("detection-facts.jsonl");
+        assertThat(sink.rejections()).isEmpty();
+
+        IdentityEvent role = event(sink, "detect-createrole-foreign");
+        assertThat(role.category()).isEqualTo(EventCategory.IDENTITY_CHANGE);
+        assertThat(role.identity().id()).as("the IAM path stays in the ARN").isEqualTo("arn:aws:iam::123456789012:role/ci/deployer");
+        assertThat(role.attributes()).containsEntry("trust_accounts", "123456789012,444455556666")
+                .containsEntry("resource", "audit-reader");
+        assertThat(role.attributes().values()).noneMatch(v -> v.contains("Statement"));
+
+        IdentityEvent secret = event(sink, "detect-getsecretvalue-vpce");
+        assertThat(secret.attributes()).containsEntry("vpc_endpoint_id", "vpce-0a1b2c3d4e5f67890")
+                .containsEntry("resource", "prod/orders/db").containsEntry("ec2_role_delivery", "2.0");
+        assertThat(secret.workload()).isEqualTo(new Workload("i-0abcd1234ef567890", "ec2", null));
     }
 
     @Test
