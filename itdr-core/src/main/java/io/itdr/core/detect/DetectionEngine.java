@@ -59,14 +59,35 @@ public final class DetectionEngine {
      * @param network  never null ({@link NetworkResolver#basic()} without data files)
      */
     public DetectionEngine(DetectionSettings settings, GeoResolver geo, NetworkResolver network) {
-        this(settings, geo, network, List.of(
+        this(settings, geo, network, builtIn(settings));
+    }
+
+    /**
+     * The built-in detectors followed by {@code more} (rule sets such as Sigma rules), in order.
+     *
+     * @param more never null; ids must differ from the built-in ones and from each other
+     */
+    public static DetectionEngine withMore(DetectionSettings settings, GeoResolver geo, List<? extends Detector<?>> more) {
+        return withMore(settings, geo, NetworkResolver.basic(), more);
+    }
+
+    /** {@link #withMore(DetectionSettings, GeoResolver, List)} with network enrichment. */
+    public static DetectionEngine withMore(DetectionSettings settings, GeoResolver geo, NetworkResolver network,
+                                           List<? extends Detector<?>> more) {
+        List<Detector<?>> all = new ArrayList<>(builtIn(settings));
+        all.addAll(more);
+        return new DetectionEngine(settings, geo, network, all);
+    }
+
+    private static List<Detector<?>> builtIn(DetectionSettings settings) {
+        return List.of(
                 new NewSourceDetector(settings.newSource()),
                 new ImpossibleTravelDetector(settings.impossibleTravel()),
                 new TokenReplayDetector(settings.tokenReplay()),
                 new DormantReactivatedDetector(settings.dormancy()),
                 new PrivilegeChangeThenUseDetector(settings.privilegeUse()),
                 new PlatformFindingDetector(settings.platformFindings()),
-                new NhiBehaviourDetector(settings.nhiBehaviour())));
+                new NhiBehaviourDetector(settings.nhiBehaviour()));
     }
 
     /** An engine running the given detectors in order; ids must be unique. */
@@ -95,7 +116,20 @@ public final class DetectionEngine {
      * @param record the enriched record of the event's identity; never null, its key must be the event's identity key
      * @return the findings, in detector order; empty when none; never null
      */
-    public synchronized List<Finding> process(IdentityEvent event, IdentityRecord record) {
+    public List<Finding> process(IdentityEvent event, IdentityRecord record) {
+        return process(event, record, null);
+    }
+
+    /**
+     * Runs every detector over one event and its raw record. The raw record is seen by the
+     * detectors of this event only (rules match its fields) and never kept in state.
+     *
+     * @param event  never null
+     * @param record the enriched record of the event's identity; never null, its key must be the event's identity key
+     * @param raw    the platform's record as one JSON object, as the connector gave it; null when there is none
+     * @return the findings, in detector order; empty when none; never null
+     */
+    public synchronized List<Finding> process(IdentityEvent event, IdentityRecord record, String raw) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(record, "record");
         String key = event.identityKey();
@@ -104,7 +138,7 @@ public final class DetectionEngine {
                     + " of " + key);
         }
         IdentityState state = state(key);
-        Observation observation = new Observation(this, event, record, state);
+        Observation observation = new Observation(this, event, record, state, raw);
         List<Finding> findings = new ArrayList<>(); // allocates no array until a detector fires
         for (int i = 0; i < detectors.size(); i++) {
             run(detectors.get(i), observation, state.slots[i], findings);

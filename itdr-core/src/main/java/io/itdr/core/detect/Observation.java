@@ -1,5 +1,8 @@
 package io.itdr.core.detect;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.itdr.core.enrich.IpAddress;
 import io.itdr.core.enrich.NetworkFacts;
 import io.itdr.core.enrich.SourceExpectation;
@@ -14,13 +17,19 @@ import io.itdr.spi.event.Source;
  * One event as the detectors see it: the event, its identity's record, and facts derived from
  * them once and shared by all detectors (fingerprint, network, location, expected-source
  * verdict), each computed on first use. Created by the engine per event; not thread-safe.
+ *
+ * <p>The platform's raw record, when the connector gave one, is here for this event only (rules
+ * match its fields); detectors never keep it in per-identity state.
  */
 public final class Observation {
     private final DetectionEngine engine;
     private final IdentityEvent event;
     private final IdentityRecord record;
     private final IdentityState state;
+    private final String rawText;
 
+    private boolean rawDone;
+    private JsonNode raw;
     private boolean fingerprintDone;
     private String fingerprint;
     private boolean networkDone;
@@ -30,12 +39,39 @@ public final class Observation {
     private Geo geo;
     private SourceExpectation.Verdict expectation;
 
-    Observation(DetectionEngine engine, IdentityEvent event, IdentityRecord record, IdentityState state) {
+    Observation(DetectionEngine engine, IdentityEvent event, IdentityRecord record, IdentityState state, String rawText) {
         this.engine = engine;
         this.event = event;
         this.record = record;
         this.state = state;
+        this.rawText = rawText;
     }
+
+    /** The platform's raw record as the connector gave it (one JSON object as text), or null. */
+    public String rawText() {
+        return rawText;
+    }
+
+    /**
+     * The raw record parsed, on first use; null when there is none or it is not a JSON object (a
+     * connector's bug, not the event's: the event itself was normalized).
+     */
+    public JsonNode raw() {
+        if (!rawDone) {
+            rawDone = true;
+            if (rawText != null) {
+                try {
+                    JsonNode parsed = RAW_READER.readTree(rawText);
+                    raw = parsed != null && parsed.isObject() ? parsed : null;
+                } catch (JsonProcessingException e) {
+                    raw = null;
+                }
+            }
+        }
+        return raw;
+    }
+
+    private static final ObjectMapper RAW_READER = new ObjectMapper();
 
     public IdentityEvent event() {
         return event;

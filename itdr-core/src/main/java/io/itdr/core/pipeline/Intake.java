@@ -2,6 +2,7 @@ package io.itdr.core.pipeline;
 
 import io.itdr.spi.event.IdentityEvent;
 import java.time.Clock;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,7 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The one intake loop (DESIGN §3), used by the server for polled and pushed telemetry, by {@code
  * itdr replay} and by the benchmarks: of a connector's batch, the events not seen before go
  * through the {@link Pipeline} in order; each finding and its decision are filed in the {@link
- * CaseStore} as they happen; then the events are stored in the {@link EventStore}.
+ * CaseStore} as they happen; then the events are stored in the {@link EventStore}. The raw record
+ * of each event, when given, goes beside it to detection only (see {@link EventStore#append}).
  *
  * <p>Events are stored after they were processed: if processing stops (the ledger or the database
  * fails, the process dies), the events not processed are not stored, the connector's cursor is not
@@ -66,6 +68,24 @@ public final class Intake {
      *         processed until then are stored; the rest are not, and come again)
      */
     public BatchResult accept(String connectorId, List<IdentityEvent> batch) {
+        return accept(connectorId, batch, List.of());
+    }
+
+    /**
+     * As {@link #accept(String, List)}, with the platform's raw record of each event (index for
+     * index with {@code batch}, null where there is none; an empty list for none at all), which
+     * detection sees beside its event.
+     */
+    public BatchResult accept(String connectorId, List<IdentityEvent> batch, List<String> records) {
+        if (!records.isEmpty() && records.size() != batch.size()) {
+            throw new IllegalArgumentException(records.size() + " records for " + batch.size() + " events");
+        }
+        Map<IdentityEvent, String> raw = new IdentityHashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            if (records.get(i) != null) {
+                raw.put(batch.get(i), records.get(i));
+            }
+        }
         ReentrantLock lock = processing.computeIfAbsent(connectorId, id -> new ReentrantLock());
         lock.lock();
         try {
@@ -76,7 +96,7 @@ public final class Intake {
             try {
                 for (IdentityEvent event : fresh) {
                     observer.before(event);
-                    for (Pipeline.Outcome outcome : pipeline.process(event)) {
+                    for (Pipeline.Outcome outcome : pipeline.process(event, raw.get(event))) {
                         cases.record(outcome.finding(), outcome.decision(), clock.instant());
                         observer.outcome(connectorId, outcome);
                         findings++;

@@ -67,8 +67,20 @@ public final class Pipeline {
      *         that needed the entry did not happen
      */
     public List<Outcome> process(IdentityEvent event) {
+        return process(event, null);
+    }
+
+    /**
+     * Processes one event with the platform's raw record, which detection sees (rules match its
+     * fields) and nothing keeps.
+     *
+     * @param raw the record as one JSON object; null when the connector gave none
+     * @return one outcome per finding the event raised; usually none
+     * @throws io.itdr.core.audit.LedgerException when the ledger cannot be written
+     */
+    public List<Outcome> process(IdentityEvent event, String raw) {
         IdentityRecord identity = enricher.enrich(event);
-        List<Finding> findings = detection.process(event, identity);
+        List<Finding> findings = detection.process(event, identity, raw);
         if (findings.isEmpty()) {
             return List.of();
         }

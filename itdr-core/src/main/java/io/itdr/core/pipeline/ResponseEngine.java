@@ -14,6 +14,7 @@ import io.itdr.core.decide.policy.Policy;
 import io.itdr.core.decide.policy.RecoveryRule;
 import io.itdr.core.detect.DetectionEngine;
 import io.itdr.core.detect.DetectionSettings;
+import io.itdr.core.detect.Detector;
 import io.itdr.core.detect.GeoResolver;
 import io.itdr.core.enrich.Enricher;
 import io.itdr.core.enrich.IdentityCatalog;
@@ -26,7 +27,9 @@ import io.itdr.core.recover.Rollback;
 import io.itdr.spi.action.Rung;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -70,7 +73,8 @@ public final class ResponseEngine {
                 : DetectionSettings.defaults().tunedBy(b.policy.detectionTuning());
         // the operator's network data (MaxMind-format databases, published cloud ranges) is opened once here
         NetworkResolver network = b.network != null ? b.network : NetworkDirectory.open(detection.networkData());
-        this.pipeline = new Pipeline(new Enricher(b.catalog, b.inventory, b.tagKeys), new DetectionEngine(detection, b.geo, network),
+        this.pipeline = new Pipeline(new Enricher(b.catalog, b.inventory, b.tagKeys),
+                DetectionEngine.withMore(detection, b.geo, network, b.moreDetectors),
                 policyEngine, coordinator, b.ledger, b.forceShadow);
     }
 
@@ -151,6 +155,7 @@ public final class ResponseEngine {
         private KillSwitch killSwitch;
         private ActionSettings actionSettings = ActionSettings.defaults();
         private boolean forceShadow;
+        private final List<Detector<?>> moreDetectors = new ArrayList<>();
 
         private Builder(Policy policy, Clock clock, Ledger ledger) {
             this.policy = Objects.requireNonNull(policy, "policy");
@@ -220,6 +225,12 @@ public final class ResponseEngine {
         /** Records every decision in shadow mode whatever the policy says ({@code itdr replay}, dry-runs). */
         public Builder forceShadow(boolean forceShadow) {
             this.forceShadow = forceShadow;
+            return this;
+        }
+
+        /** Detectors run after the built-in ones, such as loaded rule sets ({@code io.itdr.core.rules}). */
+        public Builder addDetector(Detector<?> detector) {
+            this.moreDetectors.add(Objects.requireNonNull(detector, "detector"));
             return this;
         }
 

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
 /**
  * Puts events of any order into time order with bounded memory, and drops duplicates: an external
  * merge sort. Events are held until {@code memoryEvents} are in memory, then sorted and spilled as
- * one run (normalized JSON Lines, {@link EventJson}) to a temporary directory; {@link #drain}
+ * one run (normalized JSON Lines, {@link EventJson}, each with its raw record when it has one) to a temporary directory; {@link #drain}
  * merges the runs and what is still in memory, k-way, oldest first.
  *
  * <p>Order is by (time, source, event id), so the outcome does not depend on the order of the
@@ -43,8 +43,11 @@ final class EventSort implements Closeable {
     /** Ids remembered for duplicates whose copies differ in time. */
     static final int RECENT_IDS = 200_000;
 
-    /** An event and the index of the source it came from. */
-    record Entry(int source, IdentityEvent event) {
+    /** An event, the index of the source it came from, and its raw record (null when none). */
+    record Entry(int source, IdentityEvent event, String record) {
+        Entry(int source, IdentityEvent event) {
+            this(source, event, null);
+        }
     }
 
     static final Comparator<Entry> ORDER = Comparator.<Entry, java.time.Instant>comparing(e -> e.event().time())
@@ -71,7 +74,12 @@ final class EventSort implements Closeable {
     }
 
     void add(int source, IdentityEvent event) {
-        buffer.add(new Entry(source, Objects.requireNonNull(event, "event")));
+        add(source, event, null);
+    }
+
+    /** Adds an event with its raw record (null when none), which the spill keeps beside it. */
+    void add(int source, IdentityEvent event, String record) {
+        buffer.add(new Entry(source, Objects.requireNonNull(event, "event"), record));
         if (buffer.size() >= memoryEvents) {
             spill();
         }
@@ -180,6 +188,11 @@ final class EventSort implements Closeable {
                     w.write(Integer.toString(e.source()));
                     w.write('\t');
                     w.write(EventJson.write(e.event()));
+                    if (e.record() != null) {
+                        // as a JSON string: a record's own line breaks and tabs are escaped
+                        w.write('\t');
+                        w.write(EventJson.mapper().writeValueAsString(e.record()));
+                    }
                     w.write('\n');
                 }
             }
@@ -210,7 +223,10 @@ final class EventSort implements Closeable {
                     return null;
                 }
                 int tab = line.indexOf('\t');
-                return new Entry(Integer.parseInt(line, 0, tab, 10), EventJson.read(line.substring(tab + 1)));
+                int second = line.indexOf('\t', tab + 1); // compact JSON holds no raw tab
+                String event = second < 0 ? line.substring(tab + 1) : line.substring(tab + 1, second);
+                String record = second < 0 ? null : EventJson.mapper().readValue(line.substring(second + 1), String.class);
+                return new Entry(Integer.parseInt(line, 0, tab, 10), EventJson.read(event), record);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read back a temporary file of the replay", e);
             }

@@ -4,10 +4,12 @@ import io.itdr.core.audit.Ledger;
 import io.itdr.core.decide.RollbackPaths;
 import io.itdr.core.decide.policy.Policy;
 import io.itdr.core.detect.DetectionSettings;
+import io.itdr.core.detect.Detector;
 import io.itdr.core.enrich.IdentityCatalog;
 import io.itdr.core.pipeline.ResponseEngine;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -25,11 +27,13 @@ import java.util.Objects;
  * @param rollbackPaths     what the platforms can undo; never null
  * @param maxRejectionsListed rejections listed in the report (all are counted)
  * @param maxActionsListed  actions listed in the report (all are counted)
+ * @param detectors         detectors run after the built-in ones (loaded rule sets); never null
  */
 public record ReplayOptions(Policy policy, IdentityCatalog catalog, Labels labels, Path ledgerFile, int memoryEvents, Path spillDirectory,
                             DetectionSettings detection, RollbackPaths rollbackPaths, int maxRejectionsListed,
-                            int maxActionsListed) {
+                            int maxActionsListed, List<Detector<?>> detectors) {
     public ReplayOptions {
+        detectors = List.copyOf(Objects.requireNonNull(detectors, "detectors"));
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(catalog, "catalog");
         if (memoryEvents < 1) {
@@ -50,35 +54,42 @@ public record ReplayOptions(Policy policy, IdentityCatalog catalog, Labels label
      * in shadow mode, nothing able to act.
      */
     public ResponseEngine shadowEngine(Clock clock, Ledger ledger) {
-        return ResponseEngine.builder(policy, clock, ledger)
+        ResponseEngine.Builder builder = ResponseEngine.builder(policy, clock, ledger)
                 .catalog(catalog)
                 .detection(detection)
                 .rollbackPaths(rollbackPaths)
-                .forceShadow(true)
-                .build();
+                .forceShadow(true);
+        detectors.forEach(builder::addDetector);
+        return builder.build();
     }
 
     /** These options with other detection settings (e.g. the operator's network data files). */
     public ReplayOptions withDetection(DetectionSettings settings) {
         return new ReplayOptions(policy, catalog, labels, ledgerFile, memoryEvents, spillDirectory, settings, rollbackPaths,
-                maxRejectionsListed, maxActionsListed);
+                maxRejectionsListed, maxActionsListed, detectors);
     }
 
     /** These options with another in-memory budget for the sort. */
     public ReplayOptions withMemoryEvents(int events) {
         return new ReplayOptions(policy, catalog, labels, ledgerFile, events, spillDirectory, detection, rollbackPaths,
-                maxRejectionsListed, maxActionsListed);
+                maxRejectionsListed, maxActionsListed, detectors);
     }
 
     /** These options with the sort's temporary files in {@code directory} (null: {@code java.io.tmpdir}). */
     public ReplayOptions withSpillDirectory(Path directory) {
         return new ReplayOptions(policy, catalog, labels, ledgerFile, memoryEvents, directory, detection, rollbackPaths,
-                maxRejectionsListed, maxActionsListed);
+                maxRejectionsListed, maxActionsListed, detectors);
+    }
+
+    /** These options with {@code more} detectors (loaded rule sets) run after the built-in ones. */
+    public ReplayOptions withDetectors(List<? extends Detector<?>> more) {
+        return new ReplayOptions(policy, catalog, labels, ledgerFile, memoryEvents, spillDirectory, detection, rollbackPaths,
+                maxRejectionsListed, maxActionsListed, List.copyOf(more));
     }
 
     public static ReplayOptions of(Policy policy, IdentityCatalog catalog, Labels labels, Path ledgerFile) {
         return new ReplayOptions(policy, catalog, labels, ledgerFile, DEFAULT_MEMORY_EVENTS, null,
                 DetectionSettings.defaults().tunedBy(policy.detectionTuning()),
-                RollbackPaths.platformFacts(), 100, 1000);
+                RollbackPaths.platformFacts(), 100, 1000, List.of());
     }
 }

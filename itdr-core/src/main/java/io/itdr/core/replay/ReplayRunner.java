@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -96,21 +97,24 @@ public final class ReplayRunner {
             for (int i = 0; i < inputs.size(); i++) {
                 int index = i;
                 for (Path file : files.get(i)) {
-                    readFile(file, inputs.get(i).normalizer(), event -> sort.add(index, event), report::onRejected);
+                    readFile(file, inputs.get(i).normalizer(), (event, record) -> sort.add(index, event, record), report::onRejected);
                 }
             }
             Intake intake = options.shadowEngine(clock, ledger)
                     .intake(EventStore.NONE, CaseStore.NONE, clock.following(report::onOutcome));
             List<IdentityEvent> batch = new ArrayList<>(BATCH);
+            List<String> records = new ArrayList<>(BATCH);
             sort.drain(entry -> {
                 report.onAccepted(entry.event());
                 batch.add(entry.event());
+                records.add(entry.record());
                 if (batch.size() == BATCH) {
-                    intake.accept(source, batch);
+                    intake.accept(source, batch, records);
                     batch.clear();
+                    records.clear();
                 }
             });
-            intake.accept(source, batch);
+            intake.accept(source, batch, records);
             report.onDuplicates(sort.duplicates());
             report.onLedger(ledger, options.ledgerFile());
             return report;
@@ -163,12 +167,12 @@ public final class ReplayRunner {
         return false;
     }
 
-    private static void readFile(Path file, EventNormalizer normalizer, Consumer<IdentityEvent> events,
+    private static void readFile(Path file, EventNormalizer normalizer, BiConsumer<IdentityEvent, String> events,
                                  Consumer<Rejection> rejections) {
         String name = Printable.escape(file.toString());
         try (InputStream in = Files.newInputStream(file)) {
-            normalizer.normalize(new RawPayload(file.toString(), null, in), NormalizationSink.of((event, location) -> events.accept(event),
-                    rejections::accept));
+            normalizer.normalize(new RawPayload(file.toString(), null, in), NormalizationSink.withRecords(
+                    (event, location, record) -> events.accept(event, record), rejections::accept));
         } catch (NoSuchFileException e) {
             throw new UnreadableInputException(name + ": no such file", e);
         } catch (ConnectorException e) {

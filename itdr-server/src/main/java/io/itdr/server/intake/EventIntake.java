@@ -46,7 +46,15 @@ public class EventIntake {
 
     /** As {@link #accept(String, List)}, for a batch whose normalization also rejected records: they are counted and the first few logged. */
     public Intake.BatchResult accept(String connectorId, List<IdentityEvent> batch, List<Rejection> rejections) {
-        Intake.BatchResult result = intake.accept(connectorId, batch);
+        return accept(connectorId, batch, rejections, List.of());
+    }
+
+    /**
+     * As {@link #accept(String, List, List)}, with the platform's raw record of each event (index
+     * for index, null where none; empty for none), which detection sees and the event store does not keep.
+     */
+    public Intake.BatchResult accept(String connectorId, List<IdentityEvent> batch, List<Rejection> rejections, List<String> records) {
+        Intake.BatchResult result = intake.accept(connectorId, batch, records);
         meters.counter("itdr.events.accepted", "connector", connectorId).increment(result.accepted());
         meters.counter("itdr.events.duplicate", "connector", connectorId).increment(result.duplicates());
         meters.counter("itdr.events.rejected", "connector", connectorId).increment(rejections.size());

@@ -51,7 +51,7 @@ public class Ingest {
         normalizer.normalize(new RawPayload(name, mediaType, body), sink);
         List<Rejection> rejections = sink.rejections();
         List<IdentityEvent> events = sink.events();
-        Intake.BatchResult result = intake.accept(connectorId, events, rejections);
+        Intake.BatchResult result = intake.accept(connectorId, events, rejections, sink.records());
         managed.status().pushed(result.accepted(), rejections.size());
         return new Result(connectorId, result.accepted(), result.duplicates(), rejections.size(), result.findings(),
                 List.copyOf(rejections.subList(0, Math.min(REJECTIONS_LISTED, rejections.size()))));

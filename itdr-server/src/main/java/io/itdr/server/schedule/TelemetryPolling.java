@@ -69,7 +69,7 @@ public class TelemetryPolling {
             Cursor cursor = cursors.load(id).map(Cursor::new).orElse(Cursor.START);
             for (int page = 0; page < MAX_PAGES_PER_TICK; page++) {
                 TelemetryBatch batch = managed.connector().telemetry().poll(cursor, managed.settings().pollBatch());
-                Intake.BatchResult result = intake.accept(id, batch.events(), batch.rejections());
+                Intake.BatchResult result = intake.accept(id, batch.events(), batch.rejections(), batch.records());
                 cursors.save(id, batch.next().value(), clock.instant());
                 managed.status().polled(clock.instant(), result.accepted(), batch.rejections().size());
                 cursor = batch.next();

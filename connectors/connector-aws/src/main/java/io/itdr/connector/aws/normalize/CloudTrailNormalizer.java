@@ -101,13 +101,23 @@ public final class CloudTrailNormalizer implements EventNormalizer {
             if (cloudTrailEvent == null) {
                 throw new RejectedRecord("CloudTrailEvent: missing");
             }
-            return cloudTrail.map(parseEmbedded(cloudTrailEvent), rawRef);
+            return new Mapped(cloudTrail.map(parseEmbedded(cloudTrailEvent), rawRef), cloudTrailEvent);
         }, location, sink);
     }
 
-    /** Sends what {@code mapping} makes of one record to the sink: the event, or a rejection at {@code location}. */
-    private static void emit(Supplier<IdentityEvent> mapping, String location, NormalizationSink sink) {
-        IdentityEvent event;
+    /**
+     * An event and the platform's own record it came from (the CloudTrail record or GuardDuty
+     * finding, unwrapped from an EventBridge event or a LookupEvents item), for rules that match
+     * the record's fields.
+     *
+     * @param raw the record as a JsonNode or, where the platform gave it as text, a String
+     */
+    record Mapped(IdentityEvent event, Object raw) {
+    }
+
+    /** Sends what {@code mapping} makes of one record to the sink: the event with its raw record, or a rejection at {@code location}. */
+    private void emit(Supplier<Mapped> mapping, String location, NormalizationSink sink) {
+        Mapped event;
         try {
             event = mapping.get();
         } catch (RejectedRecord rejected) {
@@ -118,18 +128,29 @@ public final class CloudTrailNormalizer implements EventNormalizer {
             sink.reject(new Rejection(location, "not a valid event: " + invalid.getMessage()));
             return;
         }
-        sink.accept(event);
+        sink.accept(event.event(), location, rawText(event.raw()));
+    }
+
+    private String rawText(Object raw) {
+        if (raw instanceof String text) {
+            return text;
+        }
+        try {
+            return reader.mapper().writeValueAsString(raw);
+        } catch (IOException e) {
+            throw new IllegalStateException("a record read as JSON writes back as JSON", e);
+        }
     }
 
     /** One record of any supported shape, unwrapped to a CloudTrail record or a GuardDuty finding. */
-    IdentityEvent map(JsonNode record, String rawRef) {
+    Mapped map(JsonNode record, String rawRef) {
         JsonNode detail = object(record, "detail");
         String source = text(record, "source");
         String detailType = text(record, "detail-type");
         if (detail != null && (source != null || detailType != null)) {
             // an EventBridge event: the record or finding is its detail
             boolean finding = "aws.guardduty".equals(source) || "GuardDuty Finding".equals(detailType);
-            return finding ? guardDuty.map(detail, rawRef) : cloudTrail.map(detail, rawRef);
+            return new Mapped(finding ? guardDuty.map(detail, rawRef) : cloudTrail.map(detail, rawRef), detail);
         }
         JsonNode embedded = child(record, "CloudTrailEvent");
         if (embedded != null) {
@@ -137,12 +158,12 @@ public final class CloudTrailNormalizer implements EventNormalizer {
             if (!embedded.isTextual()) {
                 throw new RejectedRecord("CloudTrailEvent: expected the record as a JSON string, found " + CloudTrailRecordMapper.kindOf(embedded));
             }
-            return cloudTrail.map(parseEmbedded(embedded.textValue()), rawRef);
+            return new Mapped(cloudTrail.map(parseEmbedded(embedded.textValue()), rawRef), embedded.textValue());
         }
         if (GuardDutyFindingMapper.looksLikeFinding(record)) {
-            return guardDuty.map(record, rawRef);
+            return new Mapped(guardDuty.map(record, rawRef), record);
         }
-        return cloudTrail.map(record, rawRef);
+        return new Mapped(cloudTrail.map(record, rawRef), record);
     }
 
     /** A LookupEvents item's CloudTrailEvent string, parsed with this reader's limits. */

@@ -123,7 +123,7 @@ public final class LookupEventsSource implements TelemetrySource {
             normalizer.normalizeLookupEvent(e.cloudTrailEvent(), "LookupEvents EventId=" + e.eventId() + " (EventTime " + e.eventTime() + ")",
                     "cloudtrail:LookupEvents/" + e.eventId(), sink);
         }
-        return new TelemetryBatch(sink.events(), sink.rejections(), next.toCursor(), rest || narrowed);
+        return TelemetryBatch.of(sink, next.toCursor(), rest || narrowed);
     }
 
     /**

@@ -77,6 +77,25 @@ class CloudTrailNormalizerTest {
         assertThat(sink.events().get(0).rawRef()).isEqualTo("iam-user-guide-cloudtrail-examples.json:record 1");
     }
 
+    /** Rules match the platform's own fields, so each event comes with its CloudTrail record, whatever the framing. */
+    @Test
+    void everyEventCarriesItsCloudTrailRecordAsJson() {
+        CollectingSink sink = normalizeFixture("iam-user-guide-cloudtrail-examples.json");
+        assertThat(sink.records()).hasSameSizeAs(sink.events()).doesNotContainNull();
+        int i = ids(sink).indexOf("cEXAMPLE-127e-4632-980d-505a4EXAMPLE");
+        assertThat(sink.records().get(i)).startsWith("{").contains("\"eventID\":\"cEXAMPLE-127e-4632-980d-505a4EXAMPLE\"")
+                .contains("\"eventName\":\"GetUserPolicy\"").contains("\"userIdentity\":{");
+
+        String record = sink.records().get(i);
+        CollectingSink lookup = new CollectingSink();
+        normalizer.normalizeLookupEvent(record, "LookupEvents EventId=x", "cloudtrail:LookupEvents/x", lookup);
+        assertThat(lookup.records()).containsExactly(record); // the CloudTrailEvent text as AWS gave it
+
+        CollectingSink bridged = normalize("eb.json", ("{\"detail-type\":\"AWS API Call via CloudTrail\",\"source\":\"aws.iam\",\"detail\":"
+                + record + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(bridged.records()).containsExactly(record); // the EventBridge envelope is unwrapped
+    }
+
     @Test
     void iamUserWithConsoleSessionCalledThroughAServiceNameSource() {
         IdentityEvent e = event(normalizeFixture("iam-user-guide-cloudtrail-examples.json"), "cEXAMPLE-127e-4632-980d-505a4EXAMPLE");

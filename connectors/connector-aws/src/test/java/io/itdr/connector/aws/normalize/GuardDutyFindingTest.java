@@ -56,6 +56,9 @@ class GuardDutyFindingTest {
         assertThat(e.attributes()).contains(entry("finding_id", "16afba5c5c43e07c9e3e5e2e544e95df"), entry("api", "ListBuckets"),
                 entry("api_service", "s3.amazonaws.com"), entry("count", "3"), entry("user_type", "AssumedRole"));
         assertThat(e.rawRef()).isEqualTo("gd.json:record 1");
+        // the raw record is the finding itself, without the EventBridge envelope
+        assertThat(sink.records().get(0)).startsWith("{").contains("\"type\":\"UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS\"")
+                .doesNotContain("\"detail-type\"");
     }
 
     @Test

@@ -116,7 +116,7 @@ public final class SystemLogNormalizer implements EventNormalizer {
                     sink.reject(new Rejection(location, "not a valid event: " + clip(invalid.getMessage(), 200)));
                     return;
                 }
-                sink.accept(event, JsonPayloadReader.location(name, number, line, null, null));
+                sink.accept(event, JsonPayloadReader.location(name, number, line, null, null), rawText(record));
             }
 
             @Override
@@ -124,6 +124,15 @@ public final class SystemLogNormalizer implements EventNormalizer {
                 sink.reject(new Rejection(JsonPayloadReader.location(name, number, line, null, null), reason));
             }
         };
+    }
+
+    /** The LogEvent as JSON text, for rules that match its own fields. */
+    private String rawText(JsonNode record) {
+        try {
+            return reader.mapper().writeValueAsString(record);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a record read as JSON writes back as JSON", e);
+        }
     }
 
     @Override

@@ -121,7 +121,7 @@ public final class SystemLogSource implements TelemetrySource {
         metrics.increment("telemetry.polls");
         metrics.increment("telemetry.records", Map.of("result", "event"), page.events().size());
         metrics.increment("telemetry.records", Map.of("result", "rejection"), page.rejections().size());
-        return new TelemetryBatch(page.events(), page.rejections(), next, records == limit);
+        return new TelemetryBatch(page.events(), page.rejections(), next, records == limit, page.records());
     }
 
     /**
@@ -133,7 +133,7 @@ public final class SystemLogSource implements TelemetrySource {
     }
 
     /** One page: what it held and where its next link points (null when it has none). */
-    private record Page(List<IdentityEvent> events, List<Rejection> rejections, LogPosition next) {
+    private record Page(List<IdentityEvent> events, List<Rejection> rejections, LogPosition next, List<String> records) {
     }
 
     private Page fetch(String query, String location) {
@@ -153,7 +153,7 @@ public final class SystemLogSource implements TelemetrySource {
                 CollectingSink sink = new CollectingSink();
                 InputStream body = entity == null ? InputStream.nullInputStream() : entity.getContent();
                 normalizer.normalizeLogPage(new TransportGuard(body), location, sink);
-                return new Page(sink.events(), sink.rejections(), nextLink(headers));
+                return new Page(sink.events(), sink.rejections(), nextLink(headers), sink.records());
             } catch (IOException | HttpException e) {
                 throw new UncheckedIOException(e instanceof IOException io ? io : new IOException(e.getMessage(), e));
             }

@@ -100,6 +100,15 @@ class SystemLogNormalizerTest {
                 .doesNotContainKey("zone");
     }
 
+    /** Rules match the LogEvent's own fields, so each event comes with its record as JSON. */
+    @Test
+    void everyEventCarriesItsLogEventAsJson() {
+        CollectingSink sink = nhi();
+        assertThat(sink.records()).hasSameSizeAs(sink.events()).doesNotContainNull();
+        assertThat(sink.records().get(ids(sink).indexOf(CLIENT_CREDENTIALS)))
+                .contains("\"eventType\":\"app.oauth2.as.token.grant.access_token\"").contains("\"actor\":{");
+    }
+
     @Test
     void anApiTokenCallIsTheTokensOwnerWithTheTokenAsCredential() {
         IdentityEvent e = event(nhi(), API_TOKEN_USE);

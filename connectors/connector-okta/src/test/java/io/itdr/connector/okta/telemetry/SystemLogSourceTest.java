@@ -167,6 +167,10 @@ class SystemLogSourceTest {
             assertThat(e.category()).isEqualTo(EventCategory.AUTHENTICATION);
             assertThat(e.rawRef()).isEqualTo("okta:system-log/" + e.id());
         });
+        // each polled event comes with its LogEvent, for rules
+        for (int i = 0; i < first.events().size(); i++) {
+            assertThat(first.record(i)).contains("\"uuid\":\"" + first.events().get(i).id() + "\"");
+        }
         LoggedRequest request = logRequests().get(0);
         // https://developer.okta.com/docs/reference/api/system-log/#polling-requests and the SSWS scheme of
         // https://developer.okta.com/docs/api/openapi/okta-management/guides/overview/#authentication

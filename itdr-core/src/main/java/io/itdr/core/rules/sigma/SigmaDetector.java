@@ -1,0 +1,154 @@
+package io.itdr.core.rules.sigma;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.itdr.core.detect.Detector;
+import io.itdr.core.detect.Observation;
+import io.itdr.core.model.Finding;
+import io.itdr.spi.event.IdentityEvent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Loaded Sigma rules as one detector. For each event with a raw record, every active rule of the
+ * event's platform whose log format the record has is matched; a match is a finding whose
+ * detector is {@code sigma:<rule id>}, with the rule's confidence (from its level) and ATT&amp;CK
+ * tags, citing the event.
+ *
+ * <p>Reported once per identity per rule within {@code repeatWindow} (event time), so a burst of
+ * matching records is one finding. State per identity: the time each rule last reported, at most
+ * {@value #MAX_RULES_REMEMBERED} rules (the oldest forgotten first), allocated only when a rule
+ * first fires; the raw record is never kept. Thread-safe as {@link Detector} requires.
+ */
+public final class SigmaDetector implements Detector<SigmaDetector.State> {
+    /** Detector ids of rule findings start with this. */
+    public static final String PREFIX = "sigma:";
+    static final int MAX_RULES_REMEMBERED = 64;
+
+    private final String id;
+    private final Map<String, List<SigmaRule>> byPlatform;
+    private final Duration repeatWindow;
+
+    /** Per identity: when each rule last reported. */
+    public static final class State {
+        private LinkedHashMap<String, Instant> reported;
+    }
+
+    /**
+     * @param id           the detector's id among the engine's detectors ("sigma")
+     * @param rules        the loaded rules; inactive ones are skipped
+     * @param repeatWindow a rule reports once per identity within it
+     */
+    public SigmaDetector(String id, List<SigmaRule> rules, Duration repeatWindow) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.repeatWindow = Objects.requireNonNull(repeatWindow, "repeatWindow");
+        Map<String, List<SigmaRule>> map = new HashMap<>();
+        for (SigmaRule r : rules) {
+            if (r.active()) {
+                map.computeIfAbsent(r.platform(), p -> new ArrayList<>()).add(r);
+            }
+        }
+        map.replaceAll((k, v) -> List.copyOf(v));
+        this.byPlatform = Map.copyOf(map);
+    }
+
+    /** One hour between reports of a rule for an identity. */
+    public static SigmaDetector of(List<SigmaRule> rules) {
+        return new SigmaDetector("sigma", rules, Duration.ofHours(1));
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    /** Each rule's findings carry the rule's own tags. */
+    @Override
+    public List<String> frameworkTags() {
+        return List.of();
+    }
+
+    @Override
+    public State newState() {
+        return new State();
+    }
+
+    @Override
+    public void detect(Observation observation, State state, List<Finding> findings) {
+        IdentityEvent event = observation.event();
+        List<SigmaRule> rules = byPlatform.get(event.platform());
+        if (rules == null || observation.rawText() == null) {
+            return;
+        }
+        JsonNode raw = observation.raw();
+        if (raw == null) {
+            return;
+        }
+        RecordView view = new RecordView(raw);
+        for (SigmaRule rule : rules) {
+            if (!rule.logSource().format().test(raw) || !rule.detection().matches(view)) {
+                continue;
+            }
+            if (state.reported == null) {
+                state.reported = new LinkedHashMap<>(8, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+                        return size() > MAX_RULES_REMEMBERED;
+                    }
+                };
+            }
+            Instant last = state.reported.get(rule.id());
+            if (last != null && event.time().isBefore(last.plus(repeatWindow)) && !event.time().isBefore(last)) {
+                continue;
+            }
+            state.reported.put(rule.id(), event.time());
+            findings.add(finding(rule, observation));
+        }
+    }
+
+    private static Finding finding(SigmaRule rule, Observation observation) {
+        IdentityEvent event = observation.event();
+        String detector = PREFIX + rule.id();
+        List<String> evidence = List.of(event.id());
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("rule_id", rule.id());
+        attributes.put("rule_title", rule.title());
+        attributes.put("rule_level", rule.level());
+        attributes.put("rule_file", rule.file());
+        attributes.put("rule_kind", "sigma");
+        if (rule.status() != null) {
+            attributes.put("rule_status", rule.status());
+        }
+        if (!rule.otherTags().isEmpty()) {
+            attributes.put("rule_tags", String.join(",", rule.otherTags()));
+        }
+        String summary = "Sigma rule '" + rule.title() + "' (" + rule.level() + ") matched " + event.action();
+        return new Finding(id(detector, evidence), detector, event.time(), observation.identityKey(), event.platform(),
+                event.tenant(), observation.record().identity(), event.credential(), rule.confidence(), summary, evidence,
+                rule.frameworkTags(), attributes);
+    }
+
+    /** Hex of SHA-256 over the detector id and the evidence ids, truncated to 128 bits (as built-in findings). */
+    private static String id(String detector, List<String> evidence) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(detector.getBytes(StandardCharsets.UTF_8));
+            for (String e : evidence) {
+                sha.update((byte) '\n');
+                sha.update(e.getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(sha.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform provides SHA-256", e);
+        }
+    }
+}
