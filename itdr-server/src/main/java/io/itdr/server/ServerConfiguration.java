@@ -12,6 +12,8 @@ import io.itdr.core.enrich.IdentityCatalog;
 import io.itdr.core.enrich.InMemoryInventory;
 import io.itdr.core.enrich.InventoryTagKeys;
 import io.itdr.core.pipeline.ResponseEngine;
+import io.itdr.core.rules.sigma.SigmaDetector;
+import io.itdr.core.rules.sigma.SigmaRules;
 import io.itdr.server.config.ItdrProperties;
 import io.itdr.server.connector.ConnectorRuntime;
 import io.itdr.server.response.Automation;
@@ -163,7 +165,8 @@ public class ServerConfiguration {
     /** The engine: one policy and one budget over every connector, on the database's stores. */
     @Bean
     ResponseEngine responseEngine(Policy policy, IdentityCatalog catalog, InMemoryInventory inventory, Clock clock, JdbcLedger ledger,
-                                  JdbcActionStore actions, ConnectorRuntime connectors, KillSwitch killSwitch, ItdrProperties properties) {
+                                  JdbcActionStore actions, ConnectorRuntime connectors, KillSwitch killSwitch, ItdrProperties properties,
+                                  SigmaRules rules) {
         LOG.info("policy {} {} ({} rules, mode {}, sha256 {}); catalog {} ({} entries)", policy.ref().name(), policy.ref().version(),
                 policy.rules().size(), policy.mode().policyName(), policy.ref().sha256(), catalog.sourceName(), catalog.size());
         return ResponseEngine.builder(policy, clock, ledger)
@@ -174,6 +177,7 @@ public class ServerConfiguration {
                 .rollbackPaths(rollbackPaths(connectors))
                 .killSwitch(killSwitch)
                 .actionSettings(new ActionSettings(properties.approvals().ttl(), SYSTEM_ACTOR))
+                .addDetector(SigmaDetector.of(rules.rules()))
                 .build();
     }
 

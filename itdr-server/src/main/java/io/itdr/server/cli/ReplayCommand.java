@@ -15,6 +15,9 @@ import io.itdr.core.enrich.NetworkDirectory;
 import io.itdr.core.replay.ReplayOptions;
 import io.itdr.core.replay.ReplayReport;
 import io.itdr.core.replay.ReplayRunner;
+import io.itdr.core.rules.sigma.SigmaDetector;
+import io.itdr.core.rules.sigma.SigmaRuleLoader;
+import io.itdr.core.rules.sigma.SigmaRules;
 import io.itdr.server.connector.PluginProblemsException;
 import io.itdr.server.connector.Plugins;
 import io.itdr.spi.ConnectorFactory;
@@ -87,6 +90,11 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--ledger", paramLabel = "FILE", description = "Write the replay's hash-chained ledger (JSONL) to FILE.")
     Path ledgerFile;
+
+    @Option(names = "--rules", paramLabel = "DIR",
+            description = "Sigma rule files or folders to run beside the built-in detectors; repeatable. A rule that cannot be "
+                    + "run is refused (file:line: reason on stderr) and the replay goes on with the others.")
+    List<Path> rules = new ArrayList<>();
 
     @Option(names = "--sort-buffer", paramLabel = "EVENTS", defaultValue = "" + ReplayOptions.DEFAULT_MEMORY_EVENTS,
             description = "Events sorted in memory before a sorted run spills to a temporary file (in java.io.tmpdir; "
@@ -178,6 +186,19 @@ final class ReplayCommand implements Callable<Integer> {
                 return ExitCode.UNREADABLE;
             }
             options = options.withDetection(options.detection().withNetworkData(network));
+        }
+        if (!rules.isEmpty()) {
+            SigmaRules loaded;
+            try {
+                loaded = new SigmaRuleLoader().load(rules);
+            } catch (UncheckedIOException e) {
+                err.println("itdr replay: " + Printable.escape(String.valueOf(e.getCause().getMessage())));
+                return ExitCode.UNREADABLE;
+            }
+            loaded.refused().forEach(r -> err.println("itdr replay: rule refused: " + Printable.escape(r.toString())));
+            err.printf("itdr replay: rules: %d loaded (%d active), %d refused%n", loaded.rules().size(), loaded.active(),
+                    loaded.refused().size());
+            options = options.withDetectors(List.of(SigmaDetector.of(loaded.rules())));
         }
         ReplayReport report;
         try {

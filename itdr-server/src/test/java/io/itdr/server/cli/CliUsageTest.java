@@ -110,8 +110,8 @@ class CliUsageTest {
         CliRun run = CliRun.of("--help");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.OK);
-        assertThat(run.out()).contains("replay", "generate", "policy", "ledger", "Exit codes:",
-                "3   invalid policy or catalog, or broken ledger", "4   input unreadable");
+        assertThat(run.out()).contains("replay", "generate", "policy", "ledger", "rules", "Exit codes:",
+                "3   invalid policy, catalog or rule, or broken ledger", "4   input unreadable");
     }
 
     @ParameterizedTest
