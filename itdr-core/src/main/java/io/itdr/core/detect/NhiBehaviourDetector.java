@@ -27,7 +27,8 @@ import java.util.Set;
  *       sensitivity. Any outcome counts: an attempt denied is still the attempt.</li>
  *   <li>{@code fan_out}: within {@link DetectionSettings.NhiBehaviour#window()}, sensitive
  *       actions on at least {@code fanOutResources} distinct resources (event attribute
- *       {@code resource}: secrets, parameters, instances, snapshots), or any actions in at least
+ *       {@code resource}, comma-separated for a bulk call: secrets, parameters, instances,
+ *       snapshots), or any actions in at least
  *       {@code fanOutRegions} regions (attribute {@code aws_region}). Confidence 0.6
  *       (resources), 0.5 (regions). No learning period: the burst itself is the anomaly.</li>
  *   <li>{@code access_denied_burst}: at least {@code deniedBurst} calls refused for lack of
@@ -38,7 +39,8 @@ import java.util.Set;
  *
  * <p>Once per incident: a variant that fired stays quiet for the identity for
  * {@link DetectionSettings.NhiBehaviour#incidentWindow()} of event time, except that a first
- * sensitive action more sensitive than every one already reported in it is reported.
+ * sensitive action more sensitive than every one already reported in it is reported. A fan-out
+ * or burst finding cites every event of it still held (at most {@value #RECENT}).
  *
  * <p>Bounds per identity: at most {@code actionsRemembered} distinct actions (least recently used
  * evicted: an evicted action counts as new again), {@value #RECENT} recent sensitive-resource and
@@ -49,7 +51,8 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
     public static final String ID = "nhi_behaviour";
     /** Sightings and refusals kept per identity. */
     static final int RECENT = 64;
-    private static final int MAX_EVIDENCE = 10;
+    /** Event ids a fan-out or burst finding cites: every event of the burst still held. */
+    private static final int MAX_EVIDENCE = RECENT;
     private static final List<String> TAGS = List.of("OWASP-NHI2", "OWASP-NHI5", "T1078.004", "DE.AE-02", "DE.CM-09");
 
     private final DetectionSettings.NhiBehaviour settings;
@@ -144,7 +147,12 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         String resource = event.attributes().get("resource");
         String region = event.attributes().get("aws_region");
         if (sensitivity != null && resource != null) {
-            add(r.sightings, new Sighting(now, "r:" + sensitivity.family() + ":" + resource, event.id()));
+            // a bulk call names several resources ("a,b,c"): each counts
+            for (String one : resource.split(",")) {
+                if (!one.isBlank()) {
+                    add(r.sightings, new Sighting(now, "r:" + sensitivity.family() + ":" + one.trim(), event.id()));
+                }
+            }
         }
         if (region != null) {
             add(r.sightings, new Sighting(now, "g:" + region, event.id()));

@@ -67,6 +67,16 @@ class NhiBehaviourDetectorTest {
     }
 
     @Test
+    void aBulkReadCountsEveryResourceItNames() {
+        harness.feed(call(T0, "ssm:GetParameters", Map.of("resource", "/app/a,/app/b,/app/c,/app/d,/app/e")));
+        List<Finding> findings = harness.feed(call(T0.plusSeconds(5), "ssm:GetParameters", Map.of("resource", "/app/f,/app/g,/app/h,/app/i,/app/j")));
+        assertThat(findings).singleElement().satisfies(f -> {
+            assertThat(f.attributes()).containsEntry("resources", "10");
+            assertThat(f.evidenceEventIds()).hasSize(2);
+        });
+    }
+
+    @Test
     void theSameSecretReadRepeatedlyIsNoFanOut() {
         for (int i = 0; i < 30; i++) {
             assertThat(harness.feed(call(T0.plusSeconds(i), "secretsmanager:GetSecretValue", Map.of("resource", "prod/db")))).isEmpty();

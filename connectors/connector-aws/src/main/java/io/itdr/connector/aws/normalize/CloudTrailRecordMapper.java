@@ -430,9 +430,10 @@ final class CloudTrailRecordMapper {
             "trailName", "detectorId", "configurationRecorderName", "roleName", "userName", "groupId", "documentName");
 
     /**
-     * The resource a call acts on, for counting fan-out over resources: the first of
-     * {@link #RESOURCE_PARAMETERS} in {@code requestParameters}, else the first instance of
-     * {@code instanceIds} / {@code instancesSet} or the sorted names of {@code names}.
+     * The resources a call acts on, for counting fan-out over resources: the first of
+     * {@link #RESOURCE_PARAMETERS} in {@code requestParameters}, else the sorted items of
+     * {@code instanceIds} / {@code names} / {@code secretIdList} joined by commas (a bulk call
+     * acts on each; clipped to the attribute size), else the first instance of {@code instancesSet}.
      */
     private static String resource(JsonNode request) {
         if (request == null) {
@@ -444,7 +445,7 @@ final class CloudTrailRecordMapper {
                 return v;
             }
         }
-        for (String p : List.of("instanceIds", "names")) {
+        for (String p : List.of("instanceIds", "names", "secretIdList")) {
             JsonNode list = request.get(p);
             if (list != null && list.isArray() && !list.isEmpty()) {
                 List<String> items = new ArrayList<>();
