@@ -31,6 +31,15 @@ public final class LedgerKinds {
     public static final String ACTION_ROLLBACK_REFUSED = "action.rollback_refused";
     public static final String ACTION_ROLLBACK_FAILED = "action.rollback_failed";
 
+    /** An API token was issued (actor: the admin; evidence: token id, name, principal, roles, reason). */
+    public static final String ADMIN_TOKEN_ISSUED = "admin.token_issued";
+    /** An API token was revoked (actor: the admin; evidence: token id, name, principal, reason). */
+    public static final String ADMIN_TOKEN_REVOKED = "admin.token_revoked";
+    /** A tripped budget breaker was reset by a person, with their reason. */
+    public static final String ADMIN_BREAKER_RESET = "admin.breaker_reset";
+    /** A policy was activated at run time by an admin, with its hash and their reason. */
+    public static final String ADMIN_POLICY_ACTIVATED = "admin.policy_activated";
+
     private LedgerKinds() {
     }
 }
