@@ -65,6 +65,8 @@ class RoleMatrixTest extends ApiServerTest {
             new Row("POST", "/api/v1/automation/kill-switch", "{\"engaged\":true}", "/api/v1/automation/kill-switch", Role.RESPONDER, 400),
             new Row("POST", "/api/v1/automation/kill-switch", "{\"engaged\":false,\"reason\":\"matrix: released already\"}",
                     "/api/v1/automation/kill-switch", Role.ADMIN, 200),
+            new Row("POST", "/api/v1/automation/breakers/no-such-budget/reset", "{\"reason\":\"matrix\"}",
+                    "/api/v1/automation/breakers/{budget}/reset", Role.APPROVER, 404),
             new Row("GET", "/api/v1/ledger", null, "/api/v1/ledger", Role.VIEWER, 200),
             new Row("GET", "/api/v1/ledger/verify", null, "/api/v1/ledger/verify", Role.VIEWER, 200),
             new Row("GET", "/api/v1/tokens", null, "/api/v1/tokens", Role.ADMIN, 200),
