@@ -65,7 +65,7 @@ public final class ResponseEngine {
         this.clock = b.clock;
         this.killSwitch = b.killSwitch != null ? b.killSwitch : new KillSwitch(b.ledger, b.clock);
         this.policyEngine = new PolicyEngine(b.policy, b.clock, b.rollbackPaths);
-        ActionJournal journal = new ActionJournal(b.ledger, b.actions, b.clock);
+        ActionJournal journal = new ActionJournal(b.ledger, b.actions, b.clock, policyEngine.incidents()::incidentOf);
         this.coordinator = new ActionCoordinator(journal, b.executors, killSwitch, b.actionSettings);
         this.rollback = new Rollback(journal, b.executors);
         this.expiry = new QuarantineExpiry(journal, rollback, killSwitch, expiries(b.policy), b.actionSettings.systemActor());

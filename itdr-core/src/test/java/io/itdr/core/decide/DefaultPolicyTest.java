@@ -16,7 +16,9 @@ class DefaultPolicyTest {
     private final PolicyEngine engine = new PolicyEngine(PolicyLoader.loadDefault(), new SettableClock(Scenario.T0),
             RollbackPaths.typical());
 
+    /** Each scenario is its own incident (incidents are tested in IncidentsTest). */
     private Decision decide(Scenario s) {
+        engine.incidents().clear();
         return engine.decide(s.finding(), s.identity(), s.event(true));
     }
 

@@ -69,7 +69,8 @@ public final class PolicyLoader {
             "platform_finding", Set.of("repeat_window"));
 
     private static final Set<String> TOP_KEYS = Set.of("name", "version", "mode", "maturity", "detection", "rules",
-            "guardrails", "escalation", "budgets", "recovery");
+            "guardrails", "escalation", "budgets", "recovery", "incidents");
+    private static final Set<String> INCIDENT_KEYS = Set.of("window");
     private static final Set<String> RULE_KEYS = Set.of("id", "description", "when", "rung", "approval", "mode", "tags");
     private static final Set<String> MATURITY_KEYS = Set.of("level", "ceilings");
     private static final Set<String> GUARDRAIL_KEYS = Set.of("builtin", "custom");
@@ -199,6 +200,7 @@ public final class PolicyLoader {
             List<EscalationRule> escalation = opt(top, "escalation", false, this::escalation);
             List<BudgetRule> budgets = opt(top, "budgets", false, this::budgets);
             List<RecoveryRule> recovery = opt(top, "recovery", false, this::recovery);
+            Duration incidentWindow = opt(top, "incidents", false, this::incidentWindow);
             if (!r.problems().isEmpty()) {
                 return null;
             }
@@ -206,7 +208,13 @@ public final class PolicyLoader {
                     detection == null ? Map.of() : detection, rules,
                     guardrails == null ? GuardrailSettings.defaults() : guardrails,
                     escalation == null ? List.of() : escalation, budgets == null ? List.of() : budgets,
-                    recovery == null ? List.of() : recovery);
+                    recovery == null ? List.of() : recovery, incidentWindow);
+        }
+
+        /** {@code incidents: {window: PT1H}}: findings of one identity this close together form one incident. */
+        private Duration incidentWindow(Node node, String path) {
+            YamlReader.Fields f = r.fields(node, path, INCIDENT_KEYS);
+            return f == null ? null : opt(f, "window", false, r::duration);
         }
 
         private interface Read<T> {
