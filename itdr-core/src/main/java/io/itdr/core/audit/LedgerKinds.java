@@ -21,6 +21,11 @@ public final class LedgerKinds {
     public static final String ACTION_UNVERIFIED = "action.unverified";
     /** A person confirmed an expiring action (e.g. a quarantine) so it is not restored automatically. */
     public static final String ACTION_CONFIRMED = "action.confirmed";
+    /**
+     * An expired action was not restored automatically because its finding was confident enough
+     * (recovery {@code keep_at_confidence}); a person rolls it back or confirms it.
+     */
+    public static final String ACTION_RESTORE_WITHHELD = "action.restore_withheld";
     /** A person asked to roll an action back, with their reason; written before anything else is tried. */
     public static final String ACTION_ROLLBACK_REQUESTED = "action.rollback_requested";
     /** A person asked to keep an expiring action in force, with their reason; written before the confirmation. */

@@ -68,7 +68,8 @@ public final class ResponseEngine {
         ActionJournal journal = new ActionJournal(b.ledger, b.actions, b.clock, policyEngine.incidents()::incidentOf);
         this.coordinator = new ActionCoordinator(journal, b.executors, killSwitch, b.actionSettings);
         this.rollback = new Rollback(journal, b.executors);
-        this.expiry = new QuarantineExpiry(journal, rollback, killSwitch, expiries(b.policy), b.actionSettings.systemActor());
+        this.expiry = new QuarantineExpiry(journal, rollback, killSwitch, expiries(b.policy), keptAt(b.policy),
+                b.actionSettings.systemActor());
         DetectionSettings detection = b.detection != null ? b.detection
                 : DetectionSettings.defaults().tunedBy(b.policy.detectionTuning());
         this.pipeline = new Pipeline(new Enricher(b.catalog, b.inventory, b.tagKeys), new DetectionEngine(detection, b.geo),
@@ -92,6 +93,17 @@ public final class ResponseEngine {
             }
         }
         return expiries;
+    }
+
+    /** Per rung, the finding confidence from which an expired action waits for a person (recovery keep_at_confidence). */
+    private static Map<Rung, Double> keptAt(Policy policy) {
+        Map<Rung, Double> kept = new EnumMap<>(Rung.class);
+        for (RecoveryRule rule : policy.recovery()) {
+            if (rule.keepAtConfidence() != null) {
+                kept.put(rule.rung(), rule.keepAtConfidence());
+            }
+        }
+        return kept;
     }
 
     /**

@@ -46,6 +46,14 @@ class DefaultPolicyTest {
     }
 
     @Test
+    void aCredentialOrIdentityDisabledOnAConfidentFindingIsNeverRestoredAutomatically() {
+        var policy = io.itdr.core.decide.policy.PolicyLoader.loadDefault();
+        assertThat(policy.recoveryFor(Rung.DISABLE_CREDENTIAL).orElseThrow().keepAtConfidence()).isEqualTo(0.9);
+        assertThat(policy.recoveryFor(Rung.DISABLE_IDENTITY).orElseThrow().keepAtConfidence()).isEqualTo(0.9);
+        assertThat(policy.recoveryFor(Rung.QUARANTINE_SESSION).orElseThrow().keepAtConfidence()).isNull();
+    }
+
+    @Test
     void weakTokenReplayOnlyRaisesMonitoring() {
         assertThat(decide(Scenario.of("token_replay", 0.6)).rung()).isEqualTo(Rung.MONITOR);
     }

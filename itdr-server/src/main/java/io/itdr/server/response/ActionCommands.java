@@ -60,8 +60,11 @@ public class ActionCommands {
         return engine.expiry().confirm(actionId, actor, reason);
     }
 
-    /** When an action in force will be restored automatically; empty when it does not expire or was confirmed. */
+    /**
+     * When an action in force will be restored automatically; empty when it does not expire, was
+     * confirmed, or is kept for a person (a confident compromise finding).
+     */
     public Optional<Instant> restoresAt(ActionRecord record) {
-        return engine.expiry().expiresAt(record);
+        return engine.expiry().keptForAPerson(record).isPresent() ? Optional.empty() : engine.expiry().expiresAt(record);
     }
 }

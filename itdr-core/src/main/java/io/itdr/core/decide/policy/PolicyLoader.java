@@ -78,7 +78,7 @@ public final class PolicyLoader {
     private static final Set<String> ESCALATION_KEYS = Set.of("id", "description", "findings", "within",
             "raise_confidence", "raise_rung_up_to");
     private static final Set<String> BUDGET_KEYS = Set.of("id", "scope", "max_actions", "window");
-    private static final Set<String> RECOVERY_KEYS = Set.of("rung", "expires_after", "auto_restore");
+    private static final Set<String> RECOVERY_KEYS = Set.of("rung", "expires_after", "auto_restore", "keep_at_confidence");
 
     private PolicyLoader() {
     }
@@ -494,8 +494,9 @@ public final class PolicyLoader {
                 }
                 Duration expires = opt(f, "expires_after", true, r::duration);
                 Boolean restore = opt(f, "auto_restore", false, r::bool);
+                Double keepAt = opt(f, "keep_at_confidence", false, (n, q) -> r.number(n, q, 0, 1));
                 if (rung != null && expires != null) {
-                    out.add(new RecoveryRule(rung, expires, restore == null || restore));
+                    out.add(new RecoveryRule(rung, expires, restore == null || restore, keepAt));
                 }
             }
             return out;
