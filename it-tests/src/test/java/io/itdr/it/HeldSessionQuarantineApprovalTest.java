@@ -98,7 +98,10 @@ class HeldSessionQuarantineApprovalTest {
         ActionRecord held = coordinator.requestByPerson("f-1", identityKey, platform, request, "user:alice", "stolen session suspected");
         assertThat(held.state()).isEqualTo(ActionState.HELD);
         clock.advance(WHILE_HELD);
-        return coordinator.approve(held.id(), held.planDigest(), "user:bob", "confirmed with the owner");
+        // alice through an API token of hers is still alice (separation of duties compares principals)
+        assertThatThrownBy(() -> coordinator.approve(held.id(), held.planDigest(), "user:alice/token:alice-laptop", "mine"))
+                .isInstanceOfSatisfying(ActionRefusedException.class, e -> assertThat(e.refusal()).isEqualTo(Refusal.SELF_APPROVAL));
+        return coordinator.approve(held.id(), held.planDigest(), "user:bob/token:bob-cli", "confirmed with the owner");
     }
 
     @Test
@@ -117,7 +120,7 @@ class HeldSessionQuarantineApprovalTest {
                 quarantine(ACCOUNT, new IdentityRef(role, "iam_role", "orders-api")));
 
         assertThat(done.state()).as("%s", done.lastError()).isEqualTo(ActionState.VERIFIED);
-        assertThat(done.approver()).isEqualTo("user:bob");
+        assertThat(done.approver()).isEqualTo("user:bob/token:bob-cli");
         assertThat(IamSandbox.actions(server)).containsOnlyOnce("PutRolePolicy");
         // the cut-off is the time of execution (after the wait), not the time of the request
         assertThat(iam.roles.get("orders-api").inline.get("AWSRevokeOlderSessions"))
@@ -150,7 +153,7 @@ class HeldSessionQuarantineApprovalTest {
                 quarantine(OKTA_ORG, new IdentityRef("0oaportalbatch01", "service_app", "portal-and-batch")));
 
         assertThat(done.state()).as("%s", done.lastError()).isEqualTo(ActionState.VERIFIED);
-        assertThat(done.approver()).isEqualTo("user:bob");
+        assertThat(done.approver()).isEqualTo("user:bob/token:bob-cli");
         assertThat(okta.apps.get("0oaportalbatch01").refreshTokens).isEmpty();
 
         assertThatThrownBy(() -> coordinator.requestByPerson("f-2", "okta:0oareportsexp01", "okta",

@@ -80,7 +80,7 @@ abstract class ServerEndToEndTest {
         String actionId = held.get(0).path("actionId").asText();
 
         JsonNode approved = server.post("/api/v1/approvals/" + RunningServer.action(actionId) + "/approve", approver,
-                Map.of("reason", "owner confirmed the key leaked")).ok();
+                Map.of("reason", "owner confirmed the key leaked", "planDigest", held.get(0).path("planDigest").asText())).ok();
 
         assertThat(approved.path("state").asText()).isEqualTo("verified");
         assertThat(aws.keyStatus(AwsEstate.SHARED_USER, AwsEstate.SHARED_KEY)).isEqualTo("Inactive");
@@ -146,14 +146,19 @@ abstract class ServerEndToEndTest {
         assertThat(requested.path("state").asText()).isEqualTo("held");
 
         // ...and may not approve his own request
+        String digest = requested.path("planDigest").asText();
         RunningServer.Reply self = server.post("/api/v1/approvals/" + RunningServer.action(actionId) + "/approve", approver,
-                Map.of("reason", "approving my own request"));
+                Map.of("reason", "approving my own request", "planDigest", digest));
         assertThat(self.status()).isEqualTo(403);
         assertThat(self.body().path("detail").asText()).contains("may not approve");
         assertThat(aws.calls("UpdateAccessKey")).isZero();
+        // ...not even through a second token issued to him
+        RunningServer.Reply sameBob = server.post("/api/v1/approvals/" + RunningServer.action(actionId) + "/approve",
+                server.token("bob", "bob-laptop", "approver"), Map.of("reason", "my other token", "planDigest", digest));
+        assertThat(sameBob.status()).isEqualTo(403);
 
         JsonNode approved = server.post("/api/v1/approvals/" + RunningServer.action(actionId) + "/approve", secondApprover,
-                Map.of("reason", "second pair of eyes")).ok();
+                Map.of("reason", "second pair of eyes", "planDigest", digest)).ok();
         assertThat(approved.path("state").asText()).isEqualTo("verified");
         assertThat(aws.calls("UpdateAccessKey")).isEqualTo(1);
     }

@@ -304,7 +304,7 @@ public final class ActionCoordinator {
             return Optional.empty();
         }
         ActionRecord planned = journal.open(ActionRecord.planned(actionId, decision.id(), finding.id(), finding.identityKey(),
-                        finding.platform(), plan, idempotencyKey(actionId), settings.systemActor(), journal.now()),
+                        finding.platform(), plan, idempotencyKey(actionId), settings.systemActor(), journal.now(), finding.confidence()),
                 Stage.CONTAINMENT, actor, "planned: " + plan.summary(), withPlan(evidence, plan));
         if (lane == Lane.HELD) {
             return Optional.of(approvals.request(planned, actor, Map.of("hold.reason", "the decision holds the intended rung for a person")));

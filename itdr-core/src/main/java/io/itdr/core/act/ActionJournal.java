@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The one place that changes action records: each change is written to the {@link Ledger} first
@@ -31,11 +32,21 @@ public final class ActionJournal {
     private final ActionStore store;
     private final Clock clock;
     private final Object changeLock = new Object();
+    private final Function<String, String> incidentOfFinding;
 
     public ActionJournal(Ledger ledger, ActionStore store, Clock clock) {
+        this(ledger, store, clock, findingId -> null);
+    }
+
+    /**
+     * @param incidentOfFinding the incident a finding id belongs to, or null when unknown: every
+     *                          entry about an action of that finding carries it
+     */
+    public ActionJournal(Ledger ledger, ActionStore store, Clock clock, Function<String, String> incidentOfFinding) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.incidentOfFinding = Objects.requireNonNull(incidentOfFinding, "incidentOfFinding");
     }
 
     public Instant now() {
@@ -96,8 +107,18 @@ public final class ActionJournal {
         return ledger.append(draft(record, kind, stage, actor, result, evidence));
     }
 
-    /** Ledgers an entry that belongs to no stored action (shadow mode, actions never planned). */
+    /**
+     * Ledgers an entry that belongs to no stored action (shadow mode, actions never planned); one
+     * that names no incident but cites a finding ({@code finding.id}) gets that finding's incident.
+     */
     public LedgerEntry append(LedgerDraft draft) {
+        if (draft.incidentId() == null && draft.evidence().containsKey("finding.id")) {
+            String incident = incidentOfFinding.apply(draft.evidence().get("finding.id"));
+            if (incident != null) {
+                draft = new LedgerDraft(incident, draft.stage(), draft.kind(), draft.actor(), draft.identityKey(), draft.evidence(),
+                        draft.result());
+            }
+        }
         return ledger.append(draft);
     }
 
@@ -121,11 +142,11 @@ public final class ActionJournal {
         }
     }
 
-    private static LedgerDraft draft(ActionRecord record, String kind, Stage stage, String actor, String result,
-                                     Map<String, String> evidence) {
+    private LedgerDraft draft(ActionRecord record, String kind, Stage stage, String actor, String result,
+                              Map<String, String> evidence) {
         Map<String, String> all = new TreeMap<>(baseEvidence(record));
         all.putAll(evidence);
-        return new LedgerDraft(null, stage, kind, actor, record.identityKey(), all, result);
+        return new LedgerDraft(incidentOfFinding.apply(record.findingId()), stage, kind, actor, record.identityKey(), all, result);
     }
 
     /** What every action entry cites: which action, why it exists, and what it does. */

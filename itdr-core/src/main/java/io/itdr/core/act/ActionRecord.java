@@ -33,13 +33,15 @@ import java.util.Objects;
  * @param updatedAt          never null
  * @param executedAt         when execution was confirmed; null until then
  * @param lastError          the latest failure, for people; null when none
+ * @param findingConfidence  the confidence of the finding the policy acted on (recovery keeps what a
+ *                           confident compromise finding contained); null for a person's request
  */
 public record ActionRecord(String id, long version, String decisionId, String findingId, String identityKey,
                            String platform, ActionPlan plan, String planDigest, String idempotencyKey,
                            ActionState state, String requester, String approver, Instant approvalExpiresAt,
                            String confirmedBy, ExecutionResult execution, Verification verification,
                            RevertResult revert, Instant createdAt, Instant updatedAt, Instant executedAt,
-                           String lastError) {
+                           String lastError, Double findingConfidence) {
     public ActionRecord {
         Objects.requireNonNull(id, "id");
         if (version < 1) {
@@ -65,8 +67,16 @@ public record ActionRecord(String id, long version, String decisionId, String fi
     public static ActionRecord planned(String id, String decisionId, String findingId, String identityKey,
                                        String platform, ActionPlan plan, String idempotencyKey, String requester,
                                        Instant now) {
+        return planned(id, decisionId, findingId, identityKey, platform, plan, idempotencyKey, requester, now, null);
+    }
+
+    /** @param findingConfidence the confidence of the finding the policy acted on; null for a person's own request */
+    public static ActionRecord planned(String id, String decisionId, String findingId, String identityKey,
+                                       String platform, ActionPlan plan, String idempotencyKey, String requester,
+                                       Instant now, Double findingConfidence) {
         return new ActionRecord(id, 1, decisionId, findingId, identityKey, platform, plan, PlanDigest.of(plan),
-                idempotencyKey, ActionState.PLANNED, requester, null, null, null, null, null, null, now, now, null, null);
+                idempotencyKey, ActionState.PLANNED, requester, null, null, null, null, null, null, now, now, null, null,
+                findingConfidence);
     }
 
     public ActionRecord held(Instant approvalExpiresAt, Instant now) {
@@ -204,7 +214,7 @@ public record ActionRecord(String id, long version, String decisionId, String fi
             return new ActionRecord(from.id, from.version + 1, from.decisionId, from.findingId, from.identityKey,
                     from.platform, from.plan, from.planDigest, from.idempotencyKey, state, from.requester, approver,
                     approvalExpiresAt, confirmedBy, execution, verification, revert, from.createdAt, now, executedAt,
-                    lastError);
+                    lastError, from.findingConfidence);
         }
     }
 }

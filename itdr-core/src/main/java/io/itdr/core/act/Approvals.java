@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * Approval requests for held actions: each expires after a fixed time, is bound to the plan digest
  * the approver saw, and may not be approved by the person who requested the action (separation of
- * duties). Every change is ledgered through the {@link ActionJournal} (stage containment).
+ * duties, by principal: {@link Actors#samePrincipal}). Every change is ledgered through the {@link ActionJournal} (stage containment).
  *
  * <p>Thread-safe (state lives in the journal's store).
  */
@@ -52,9 +52,10 @@ public final class Approvals {
         requireText(approver, "approver");
         requireText(reason, "reason");
         ActionRecord held = requireOpen(actionId, "approve");
-        if (sameActor(held.requester(), approver)) {
+        if (Actors.samePrincipal(held.requester(), approver)) {
             throw new ActionRefusedException(Refusal.SELF_APPROVAL, "action " + actionId + " was requested by "
-                    + held.requester() + ", who may not approve it too: another approver must");
+                    + held.requester() + ", and " + Actors.principal(approver) + " may not approve it too, through any token: "
+                    + "another person must");
         }
         if (!held.planDigest().equals(planDigest)) {
             throw new ActionRefusedException(Refusal.DIGEST_MISMATCH, "action " + actionId + " has plan " + held.planDigest()
@@ -116,11 +117,6 @@ public final class Approvals {
 
     private static boolean isExpired(ActionRecord held, Instant now) {
         return !now.isBefore(held.approvalExpiresAt());
-    }
-
-    /** Actor names are compared ignoring case and surrounding blanks: "Alice" may not approve for "alice". */
-    private static boolean sameActor(String a, String b) {
-        return a.strip().equalsIgnoreCase(b.strip());
     }
 
     private static void requireText(String value, String field) {

@@ -21,6 +21,11 @@ public final class LedgerKinds {
     public static final String ACTION_UNVERIFIED = "action.unverified";
     /** A person confirmed an expiring action (e.g. a quarantine) so it is not restored automatically. */
     public static final String ACTION_CONFIRMED = "action.confirmed";
+    /**
+     * An expired action was not restored automatically because its finding was confident enough
+     * (recovery {@code keep_at_confidence}); a person rolls it back or confirms it.
+     */
+    public static final String ACTION_RESTORE_WITHHELD = "action.restore_withheld";
     /** A person asked to roll an action back, with their reason; written before anything else is tried. */
     public static final String ACTION_ROLLBACK_REQUESTED = "action.rollback_requested";
     /** A person asked to keep an expiring action in force, with their reason; written before the confirmation. */
@@ -30,6 +35,15 @@ public final class LedgerKinds {
     /** A rollback was refused (drift, irreversible) or failed; the action's state is unchanged. */
     public static final String ACTION_ROLLBACK_REFUSED = "action.rollback_refused";
     public static final String ACTION_ROLLBACK_FAILED = "action.rollback_failed";
+
+    /** An API token was issued (actor: the admin; evidence: token id, name, principal, roles, reason). */
+    public static final String ADMIN_TOKEN_ISSUED = "admin.token_issued";
+    /** An API token was revoked (actor: the admin; evidence: token id, name, principal, reason). */
+    public static final String ADMIN_TOKEN_REVOKED = "admin.token_revoked";
+    /** A tripped budget breaker was reset by a person, with their reason. */
+    public static final String ADMIN_BREAKER_RESET = "admin.breaker_reset";
+    /** A policy was activated at run time by an admin, with its hash and their reason. */
+    public static final String ADMIN_POLICY_ACTIVATED = "admin.policy_activated";
 
     private LedgerKinds() {
     }

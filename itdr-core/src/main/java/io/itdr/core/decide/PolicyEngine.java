@@ -80,6 +80,8 @@ public final class PolicyEngine {
     public static final String MATURITY_CEILING = "maturity_ceiling";
     /** Guardrail id when a credential rung has no credential to act on. */
     public static final String MISSING_CREDENTIAL = "missing_credential";
+    /** Guardrail id when a containment is not planned again because its incident planned it already. */
+    public static final String INCIDENT_CONTAINED = "incident_contained";
     /** Guardrail id when rotation has nowhere to write the new secret. */
     public static final String MISSING_SECRET_DESTINATION = "missing_secret_destination";
     /** Action parameter naming where a rotated secret goes. */
@@ -91,6 +93,7 @@ public final class PolicyEngine {
     private final BudgetTracker budgets;
     private final BudgetTracker shadowBudgets;
     private final FindingHistory history;
+    private final Incidents incidents;
 
     /**
      * @param policy        never null
@@ -105,6 +108,12 @@ public final class PolicyEngine {
         this.shadowBudgets = new BudgetTracker(policy.budgets());
         Duration horizon = policy.escalation().stream().map(EscalationRule::within).max(Duration::compareTo).orElse(Duration.ZERO);
         this.history = policy.escalation().isEmpty() ? null : new FindingHistory(horizon);
+        this.incidents = new Incidents(policy.incidentWindow());
+    }
+
+    /** The incidents findings are grouped into before they are decided. */
+    public Incidents incidents() {
+        return incidents;
     }
 
     public Policy policy() {
@@ -142,6 +151,7 @@ public final class PolicyEngine {
         Objects.requireNonNull(identity, "identity");
         Instant now = clock.instant();
         Trail trail = new Trail();
+        String incidentId = incidents.assign(finding);
 
         Escalated escalated = escalate(finding, trail);
         Activation activation = PolicyVariables.activation(finding, escalated.confidence(), identity, trigger);
@@ -155,16 +165,67 @@ public final class PolicyEngine {
         if (intended.changesPlatform()) {
             outcome = guard(intended, rule, finding, identity, trigger, activation, trail);
             outcome = capToMaturity(outcome, intended, finding, identity, trail);
+            outcome = oncePerIncident(outcome, intended, finding, identity, incidentId, trail);
             outcome = spendBudget(outcome, mode, now, finding, identity, trail);
         } else {
             trail.add(intended.policyName() + " changes nothing on a platform: guardrails, maturity ceiling and budgets do not apply");
             outcome = new Outcome(intended, false, new Holds());
         }
         trail.add(describe(intended, outcome, mode));
-        return new Decision(decisionId(finding), now, finding.id(), finding.identityKey(), rule == null ? null : rule.id(),
-                intended, outcome.rung(), outcome.hold(), mode, actions(outcome.rung(), finding, identity),
-                outcome.hold() ? actions(intended, finding, identity) : List.of(),
-                trail.reasons, trail.guardrails, tags(rule, finding), policy.ref());
+        String decisionId = decisionId(finding);
+        List<ActionRequest> toRun = actions(outcome.rung(), finding, identity);
+        List<ActionRequest> held = outcome.hold() ? actions(intended, finding, identity) : List.of();
+        for (ActionRequest request : toRun) {
+            incidents.contained(finding.identityKey(), incidentId, finding.platform(), request, decisionId);
+        }
+        for (ActionRequest request : held) {
+            incidents.contained(finding.identityKey(), incidentId, finding.platform(), request, decisionId);
+        }
+        return new Decision(decisionId, now, finding.id(), finding.identityKey(), rule == null ? null : rule.id(),
+                intended, outcome.rung(), outcome.hold(), mode, toRun, held,
+                trail.reasons, trail.guardrails, tags(rule, finding), policy.ref(), incidentId);
+    }
+
+    /**
+     * One containment per target per incident: what an earlier decision of the same incident already
+     * planned (to run now, or held for a person) is not planned again, so it neither acts twice nor
+     * takes a second unit of a budget.
+     */
+    private Outcome oncePerIncident(Outcome in, Rung intended, Finding finding, IdentityRecord identity, String incidentId, Trail trail) {
+        Rung rung = in.rung();
+        boolean hold = in.hold();
+        if (rung.changesPlatform()) {
+            Optional<String> by = alreadyPlanned(actions(rung, finding, identity), finding, incidentId);
+            if (by.isPresent()) {
+                trail.lowered(INCIDENT_CONTAINED, "incident " + incidentId + ": " + rung.policyName() + " of this target was planned by "
+                        + "decision " + by.get() + " → not again (observe)");
+                rung = Rung.OBSERVE;
+            }
+        }
+        if (hold) {
+            Optional<String> by = alreadyPlanned(actions(intended, finding, identity), finding, incidentId);
+            if (by.isPresent()) {
+                trail.lowered(INCIDENT_CONTAINED, "incident " + incidentId + ": " + intended.policyName() + " of this target was "
+                        + "planned by decision " + by.get() + " → not held again");
+                hold = false;
+            }
+        }
+        return rung == in.rung() && hold == in.hold() ? in : new Outcome(rung, hold, in.holds());
+    }
+
+    private Optional<String> alreadyPlanned(List<ActionRequest> requests, Finding finding, String incidentId) {
+        if (requests.isEmpty()) {
+            return Optional.empty();
+        }
+        String by = null;
+        for (ActionRequest request : requests) {
+            Optional<String> planned = incidents.containedBy(finding.identityKey(), incidentId, finding.platform(), request);
+            if (planned.isEmpty()) {
+                return Optional.empty();
+            }
+            by = planned.get();
+        }
+        return Optional.of(by);
     }
 
     // ---- escalation ----

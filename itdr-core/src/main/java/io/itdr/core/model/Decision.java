@@ -29,12 +29,13 @@ import java.util.Objects;
  * @param guardrails       ids of guardrails (and budgets, caps) that lowered the rung, in order; never null
  * @param frameworkTags    the rule's and finding's tags; never null
  * @param policy           never null
+ * @param incidentId       the incident the finding belongs to (formed in the core before deciding); null when none was formed
  */
 public record Decision(String id, Instant time, String findingId, String identityKey, String ruleId,
                        Rung intendedRung, Rung rung, boolean hold, Mode mode,
                        List<ActionRequest> actions, List<ActionRequest> heldActions,
                        List<String> reasons, List<String> guardrails, List<String> frameworkTags,
-                       PolicyRef policy) {
+                       PolicyRef policy, String incidentId) {
     public Decision {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(time, "time");
@@ -55,6 +56,14 @@ public record Decision(String id, Instant time, String findingId, String identit
         }
         guardrails = List.copyOf(Objects.requireNonNull(guardrails, "guardrails"));
         frameworkTags = List.copyOf(Objects.requireNonNull(frameworkTags, "frameworkTags"));
+    }
+
+    /** A decision outside any incident. */
+    public Decision(String id, Instant time, String findingId, String identityKey, String ruleId, Rung intendedRung, Rung rung, boolean hold,
+                    Mode mode, List<ActionRequest> actions, List<ActionRequest> heldActions, List<String> reasons, List<String> guardrails,
+                    List<String> frameworkTags, PolicyRef policy) {
+        this(id, time, findingId, identityKey, ruleId, intendedRung, rung, hold, mode, actions, heldActions, reasons, guardrails,
+                frameworkTags, policy, null);
     }
 
     /** The label used in reports: the rung's policy name, or "hold". */

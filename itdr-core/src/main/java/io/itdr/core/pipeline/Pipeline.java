@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One event through the whole engine (DESIGN §3): enrich → detect → decide → gate and act, with
- * a ledger entry at every arrow. Detection and containment are separate stages: the finding is
+ * One event through the whole engine (DESIGN §3): enrich → detect → group into an incident →
+ * decide → gate and act, with a ledger entry at every arrow, each carrying its incident id. Detection and containment are separate stages: the finding is
  * ledgered (stage detection) before the policy sees it, and the decision (stage containment)
  * before any action is planned.
  *
@@ -86,13 +86,14 @@ public final class Pipeline {
         }
         List<Outcome> outcomes = new ArrayList<>(findings.size());
         for (Finding finding : findings) {
-            ledger.append(new LedgerDraft(null, Stage.DETECTION, LedgerKinds.FINDING, "detector:" + finding.detector(),
+            String incidentId = policy.incidents().assign(finding);
+            ledger.append(new LedgerDraft(incidentId, Stage.DETECTION, LedgerKinds.FINDING, "detector:" + finding.detector(),
                     finding.identityKey(), findingEvidence(finding, identity), finding.summary()));
             Decision decision = policy.decide(finding, identity, event);
             if (forceShadow && decision.mode() == Mode.ENFORCE) {
                 decision = shadowed(decision);
             }
-            ledger.append(new LedgerDraft(null, Stage.CONTAINMENT, LedgerKinds.DECISION,
+            ledger.append(new LedgerDraft(decision.incidentId(), Stage.CONTAINMENT, LedgerKinds.DECISION,
                     Actors.policy(decision.policy(), decision.ruleId()), decision.identityKey(), decisionEvidence(decision),
                     decision.outcomeLabel() + " (" + decision.mode().policyName() + ")"));
             outcomes.add(new Outcome(finding, identity, decision, coordinator.handle(decision, finding)));
@@ -104,7 +105,7 @@ public final class Pipeline {
         List<String> reasons = new ArrayList<>(d.reasons());
         reasons.add("replay: shadow mode forced; nothing is carried out");
         return new Decision(d.id(), d.time(), d.findingId(), d.identityKey(), d.ruleId(), d.intendedRung(), d.rung(), d.hold(),
-                Mode.SHADOW, d.actions(), d.heldActions(), reasons, d.guardrails(), d.frameworkTags(), d.policy());
+                Mode.SHADOW, d.actions(), d.heldActions(), reasons, d.guardrails(), d.frameworkTags(), d.policy(), d.incidentId());
     }
 
     static Map<String, String> findingEvidence(Finding f, IdentityRecord identity) {

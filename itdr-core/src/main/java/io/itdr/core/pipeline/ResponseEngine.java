@@ -7,7 +7,10 @@ import io.itdr.core.act.ActionStore;
 import io.itdr.core.act.ExecutorRegistry;
 import io.itdr.core.act.InMemoryActionStore;
 import io.itdr.core.act.KillSwitch;
+import io.itdr.core.audit.AdminChanges;
 import io.itdr.core.audit.Ledger;
+import io.itdr.core.audit.LedgerKinds;
+import io.itdr.core.decide.BudgetTracker;
 import io.itdr.core.decide.PolicyEngine;
 import io.itdr.core.decide.RollbackPaths;
 import io.itdr.core.decide.policy.Policy;
@@ -58,17 +61,20 @@ public final class ResponseEngine {
     private final QuarantineExpiry expiry;
     private final KillSwitch killSwitch;
     private final Pipeline pipeline;
+    private final AdminChanges adminChanges;
 
     private ResponseEngine(Builder b) {
+        this.adminChanges = new AdminChanges(b.ledger);
         this.policy = b.policy;
         this.catalog = b.catalog;
         this.clock = b.clock;
         this.killSwitch = b.killSwitch != null ? b.killSwitch : new KillSwitch(b.ledger, b.clock);
         this.policyEngine = new PolicyEngine(b.policy, b.clock, b.rollbackPaths);
-        ActionJournal journal = new ActionJournal(b.ledger, b.actions, b.clock);
+        ActionJournal journal = new ActionJournal(b.ledger, b.actions, b.clock, policyEngine.incidents()::incidentOf);
         this.coordinator = new ActionCoordinator(journal, b.executors, killSwitch, b.actionSettings);
         this.rollback = new Rollback(journal, b.executors);
-        this.expiry = new QuarantineExpiry(journal, rollback, killSwitch, expiries(b.policy), b.actionSettings.systemActor());
+        this.expiry = new QuarantineExpiry(journal, rollback, killSwitch, expiries(b.policy), keptAt(b.policy),
+                b.actionSettings.systemActor());
         DetectionSettings detection = b.detection != null ? b.detection
                 : DetectionSettings.defaults().tunedBy(b.policy.detectionTuning());
         // the operator's network data (MaxMind-format databases, published cloud ranges) is opened once here
@@ -95,6 +101,17 @@ public final class ResponseEngine {
             }
         }
         return expiries;
+    }
+
+    /** Per rung, the finding confidence from which an expired action waits for a person (recovery keep_at_confidence). */
+    private static Map<Rung, Double> keptAt(Policy policy) {
+        Map<Rung, Double> kept = new EnumMap<>(Rung.class);
+        for (RecoveryRule rule : policy.recovery()) {
+            if (rule.keepAtConfidence() != null) {
+                kept.put(rule.rung(), rule.keepAtConfidence());
+            }
+        }
+        return kept;
     }
 
     /**
@@ -131,6 +148,32 @@ public final class ResponseEngine {
 
     public KillSwitch killSwitch() {
         return killSwitch;
+    }
+
+    /**
+     * Re-arms a tripped circuit breaker of the enforce-mode budgets: a person's decision, ledgered
+     * ({@code admin.breaker_reset}, with the budget, key, usage and reason) before the breaker is
+     * reset. Resetting a breaker that is not tripped changes nothing and is not ledgered.
+     *
+     * @param budgetId a budget of the policy
+     * @param key      the key it counts under ({@code *} for a global budget, a platform, an owner)
+     * @return whether it was tripped (and is now reset)
+     * @throws IllegalArgumentException for an unknown budget, or a blank actor or reason
+     */
+    public boolean resetBreaker(String budgetId, String key, String actor, String reason) {
+        BudgetTracker budgets = policyEngine.budgets();
+        if (budgets.budgets().stream().noneMatch(b -> b.id().equals(budgetId))) {
+            throw new IllegalArgumentException("the policy has no budget '" + budgetId + "'");
+        }
+        synchronized (budgets) {
+            if (!budgets.trippedBreakers().contains(new BudgetTracker.BudgetKey(budgetId, key))) {
+                return false;
+            }
+            adminChanges.record(LedgerKinds.ADMIN_BREAKER_RESET, actor, reason, Map.of("budget.id", budgetId, "budget.key", key,
+                    "budget.used", String.valueOf(budgets.used(budgetId, key, clock.instant()))),
+                    "breaker of budget " + budgetId + " for " + key + " reset");
+            return budgets.reset(budgetId, key);
+        }
     }
 
     /** The pipeline itself, for callers that drive single events (micro-benchmarks, tests); others use {@link #intake}. */

@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * was executed, unless a person confirmed it ({@link #confirm}). Call {@link #restoreDue}
  * periodically.
  *
+ * <p>An action whose finding was at least as confident as the rung's recovery rule's
+ * {@code keep_at_confidence} is never restored automatically: at expiry its restore is withheld
+ * (ledgered once, {@code action.restore_withheld}) and a person rolls it back or confirms it.
+ *
  * <p>Restores pause while the kill switch is engaged. An action whose restore was refused (drift)
  * is not tried again by this instance, so a periodic call does not flood the ledger; it remains
  * executed for a person to roll back (or force).
@@ -46,6 +50,7 @@ public final class QuarantineExpiry {
     private final Map<Rung, Duration> expiries;
     private final String systemActor;
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    private final Map<Rung, Double> keepAtConfidence;
 
     /**
      * @param expiries    how long an action on each rung stays before it is restored; rungs not
@@ -54,6 +59,15 @@ public final class QuarantineExpiry {
      */
     public QuarantineExpiry(ActionJournal journal, Rollback rollback, KillSwitch killSwitch,
                             Map<Rung, Duration> expiries, String systemActor) {
+        this(journal, rollback, killSwitch, expiries, Map.of(), systemActor);
+    }
+
+    /**
+     * @param keepAtConfidence per rung, the finding confidence at or above which an expired action is
+     *                         not restored automatically but left for a person (rollback or confirm)
+     */
+    public QuarantineExpiry(ActionJournal journal, Rollback rollback, KillSwitch killSwitch,
+                            Map<Rung, Duration> expiries, Map<Rung, Double> keepAtConfidence, String systemActor) {
         this.journal = Objects.requireNonNull(journal, "journal");
         this.rollback = Objects.requireNonNull(rollback, "rollback");
         this.killSwitch = Objects.requireNonNull(killSwitch, "killSwitch");
@@ -65,6 +79,19 @@ public final class QuarantineExpiry {
         });
         this.expiries = expiries.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(expiries));
         this.systemActor = Objects.requireNonNull(systemActor, "systemActor");
+        this.keepAtConfidence = keepAtConfidence.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(keepAtConfidence));
+    }
+
+    /** Why {@code record} must not be restored without a person; empty when it may be. */
+    public Optional<String> keptForAPerson(ActionRecord record) {
+        Double floor = keepAtConfidence.get(record.plan().request().rung());
+        Double confidence = record.findingConfidence();
+        if (floor == null || confidence == null || confidence < floor) {
+            return Optional.empty();
+        }
+        return Optional.of("finding confidence " + confidence + " is at or above " + floor + " (recovery keep_at_confidence for "
+                + record.plan().request().rung().policyName() + "): a confident compromise is not undone automatically; "
+                + "a person rolls it back or confirms it");
     }
 
     /** When {@code record} will be restored; empty when its rung does not expire, it is confirmed, or not in force. */
@@ -122,6 +149,14 @@ public final class QuarantineExpiry {
         for (ActionRecord record : journal.inStates(IN_FORCE)) {
             Optional<Instant> due = expiresAt(record);
             if (due.isEmpty() || due.get().isAfter(now) || refused.contains(record.id())) {
+                continue;
+            }
+            Optional<String> kept = keptForAPerson(record);
+            if (kept.isPresent()) {
+                refused.add(record.id());
+                journal.note(record, LedgerKinds.ACTION_RESTORE_WITHHELD, Stage.RECOVERY, systemActor, "expired, not restored: "
+                        + kept.get(), Map.of("expired.at", due.get().toString()));
+                LOG.info("expired action {} kept for a person: {}", record.id(), kept.get());
                 continue;
             }
             try {

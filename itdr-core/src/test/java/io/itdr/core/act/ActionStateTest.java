@@ -86,7 +86,7 @@ class ActionStateTest {
 
         assertThatThrownBy(() -> new ActionRecord(planned.id(), 1, planned.decisionId(), planned.findingId(), planned.identityKey(),
                 planned.platform(), planned.plan(), "0".repeat(64), planned.idempotencyKey(), PLANNED, "system", null, null,
-                null, null, null, null, NOW, NOW, null, null))
+                null, null, null, null, NOW, NOW, null, null, null))
                 .hasMessageContaining("planDigest");
     }
 

@@ -66,6 +66,9 @@ class ApprovalsTest {
         approvals.request(requestedByAlice, "user:alice", Map.of());
 
         assertRefused(() -> approvals.approve("x-1", held.planDigest(), "user:alice", "mine"), Refusal.SELF_APPROVAL);
+        // the same person through a token of theirs is still the requester
+        assertRefused(() -> approvals.approve("x-1", held.planDigest(), "User:Alice/token:alice-approver", "mine"),
+                Refusal.SELF_APPROVAL);
         assertThat(h.store.find("x-1").orElseThrow().state()).isEqualTo(ActionState.HELD);
         assertThat(approvals.approve("x-1", held.planDigest(), "user:bob", "ok").state()).isEqualTo(ActionState.APPROVED);
     }

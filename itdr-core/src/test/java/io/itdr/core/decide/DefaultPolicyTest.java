@@ -16,7 +16,9 @@ class DefaultPolicyTest {
     private final PolicyEngine engine = new PolicyEngine(PolicyLoader.loadDefault(), new SettableClock(Scenario.T0),
             RollbackPaths.typical());
 
+    /** Each scenario is its own incident (incidents are tested in IncidentsTest). */
     private Decision decide(Scenario s) {
+        engine.incidents().clear();
         return engine.decide(s.finding(), s.identity(), s.event(true));
     }
 
@@ -41,6 +43,14 @@ class DefaultPolicyTest {
         Decision tier0 = decide(Scenario.of("token_replay", 0.93).criticality(Criticality.TIER0));
         assertThat(tier0.hold()).isTrue();
         assertThat(tier0.rung()).isEqualTo(Rung.MONITOR);
+    }
+
+    @Test
+    void aCredentialOrIdentityDisabledOnAConfidentFindingIsNeverRestoredAutomatically() {
+        var policy = io.itdr.core.decide.policy.PolicyLoader.loadDefault();
+        assertThat(policy.recoveryFor(Rung.DISABLE_CREDENTIAL).orElseThrow().keepAtConfidence()).isEqualTo(0.9);
+        assertThat(policy.recoveryFor(Rung.DISABLE_IDENTITY).orElseThrow().keepAtConfidence()).isEqualTo(0.9);
+        assertThat(policy.recoveryFor(Rung.QUARANTINE_SESSION).orElseThrow().keepAtConfidence()).isNull();
     }
 
     @Test

@@ -55,7 +55,9 @@ class PolicyEngineTest {
         return new PolicyEngine(PolicyLoader.parse(RULES + extra, "test.yaml"), clock, paths);
     }
 
+    /** Each scenario is its own incident (incidents are tested in IncidentsTest). */
     private static Decision decide(PolicyEngine engine, Scenario s) {
+        engine.incidents().clear();
         return engine.decide(s.finding(), s.identity(), s.event(false));
     }
 
@@ -227,7 +229,9 @@ class PolicyEngineTest {
             assertThat(d.reasons()).contains("guardrail unmapped_token: no consumers or expected sources stated for the identity, "
                     + "and the event names no workload → hold");
 
+            engine.incidents().clear();
             assertThat(engine.decide(s.finding(), s.identity(), s.event(true)).hold()).isFalse();
+            engine.incidents().clear();
             assertThat(engine.decide(s.finding(), s.identity(), null).guardrails()).containsExactly("unmapped_token");
             assertThat(decide(engine("guardrails: {builtin: {unmapped_token: false}}\n"), s).hold()).isFalse();
         }

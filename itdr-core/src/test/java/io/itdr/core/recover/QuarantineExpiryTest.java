@@ -103,4 +103,25 @@ class QuarantineExpiryTest {
         assertThatThrownBy(() -> new QuarantineExpiry(h.journal, h.rollback, h.killSwitch,
                 Map.of(Rung.QUARANTINE_SESSION, Duration.ZERO), "system")).hasMessageContaining("quarantine_session");
     }
+
+    @Test
+    void aKeyDisabledOnAConfidentCompromiseFindingIsNeverRestoredWithoutAPerson() {
+        QuarantineExpiry keeping = new QuarantineExpiry(h.journal, h.rollback, h.killSwitch,
+                Map.of(Rung.QUARANTINE_SESSION, DAY, Rung.DISABLE_CREDENTIAL, DAY), Map.of(Rung.DISABLE_CREDENTIAL, 0.9), "system");
+        assertThat(disabledKey.findingConfidence()).isEqualTo(0.92);
+        assertThat(keeping.keptForAPerson(disabledKey)).hasValueSatisfying(why -> assertThat(why).contains("0.92", "0.9"));
+        assertThat(keeping.keptForAPerson(quarantine)).as("no floor for quarantine_session").isEmpty();
+
+        h.clock.advance(DAY);
+        List<ActionRecord> restored = keeping.restoreDue();
+        assertThat(restored).extracting(ActionRecord::id).containsExactly(quarantine.id());
+        assertThat(h.store.find(disabledKey.id()).orElseThrow().state()).isEqualTo(ActionState.VERIFIED);
+        assertThat(h.platform.state()).containsEntry(InMemoryPlatform.credentialKey("svc", "k1"), "Inactive");
+        assertThat(h.ledgerKinds()).containsOnlyOnce(LedgerKinds.ACTION_RESTORE_WITHHELD);
+        assertThat(keeping.restoreDue()).as("withheld once, not again").isEmpty();
+        assertThat(h.ledgerKinds()).containsOnlyOnce(LedgerKinds.ACTION_RESTORE_WITHHELD);
+
+        // a person decides: here, to restore it
+        assertThat(h.rollback.rollback(disabledKey.id(), "user:alice", false).state()).isEqualTo(ActionState.ROLLED_BACK);
+    }
 }

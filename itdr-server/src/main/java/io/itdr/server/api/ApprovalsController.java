@@ -21,8 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Held actions waiting for a human: list them with the plan and its digest, approve (bound to the
- * digest the approver saw, when given) or reject, always with a reason. The requester of an
- * action may not approve it (403, refusal {@code self_approval}). Action ids are URL-encoded in
+ * digest the approver saw, which is required) or reject, always with a reason. The requester of an
+ * action may not approve it, through whatever token or login (403, refusal {@code self_approval}:
+ * principals are compared). Action ids are URL-encoded in
  * the path as in {@link ActionsController}.
  *
  * <p>Stateless and thread-safe.
@@ -64,8 +65,11 @@ public class ApprovalsController {
     @PostMapping("/{actionId}/approve")
     public ActionRecord approve(@PathVariable String actionId, @RequestBody ApproveBody body, @AuthenticationPrincipal Caller caller) {
         String reason = Inputs.reason(body.reason());
-        String digest = body.planDigest() == null || body.planDigest().isBlank() ? null : body.planDigest().strip();
-        return commands.approve(actionId, digest, caller.actor(), reason);
+        if (body.planDigest() == null || body.planDigest().isBlank()) {
+            throw ApiProblem.badInput("planDigest", "is required: the digest of the plan you reviewed (GET /api/v1/approvals shows it), "
+                    + "so what runs is what you approved");
+        }
+        return commands.approve(actionId, body.planDigest().strip(), caller.actor(), reason);
     }
 
     @PostMapping("/{actionId}/reject")

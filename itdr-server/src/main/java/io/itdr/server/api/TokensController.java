@@ -18,11 +18,13 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * API tokens for automation (admin only): issue one (its value is in that response and nowhere
- * else, ever), list them (never values or hashes), revoke one.
+ * API tokens for automation (admin only): issue one to a person (its value is in that response and
+ * nowhere else, ever), list them (never values or hashes), revoke one. Issuing and revoking need a
+ * reason and are ledgered with the admin as actor.
  *
  * <p>Stateless and thread-safe.
  */
@@ -30,13 +32,19 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/tokens")
 public class TokensController {
     /**
+     * @param principal who the token belongs to ({@code alice} or {@code user:alice}); absent for the issuing admin
      * @param expiresIn how long the token lasts: ISO-8601 ({@code P90D}) or short ({@code 90d}, {@code 12h}); absent for no expiry
+     * @param reason    why it is issued (ledgered); required
      */
-    public record NewToken(String name, List<String> roles, String expiresIn) {
+    public record NewToken(String name, String principal, List<String> roles, String expiresIn, String reason) {
     }
 
     /** The issued token: {@code token} is the value to send as {@code Authorization: Bearer …}; it is shown only here. */
-    public record Issued(String id, String name, Set<Role> roles, String actor, Instant createdAt, Instant expiresAt, String token) {
+    public record Issued(String id, String name, String principal, Set<Role> roles, String actor, Instant createdAt, Instant expiresAt,
+                         String token) {
+    }
+
+    public record RevokeBody(String reason) {
     }
 
     private final ApiTokens tokens;
@@ -49,17 +57,24 @@ public class TokensController {
     public ResponseEntity<Issued> issue(@RequestBody NewToken body, @AuthenticationPrincipal Caller caller) {
         Set<Role> roles = roles(body.roles());
         Duration expiresIn = expiresIn(body.expiresIn());
+        String principal;
+        try {
+            principal = ApiTokens.principalFor(body.principal(), caller.actor());
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badInput("principal", e.getMessage());
+        }
+        String reason = Inputs.reason(body.reason());
         ApiTokens.Issued issued;
         try {
-            issued = tokens.issue(body.name() == null ? null : body.name().strip(), roles, expiresIn, caller.actor());
+            issued = tokens.issue(body.name() == null ? null : body.name().strip(), principal, roles, expiresIn, caller.actor(), reason);
         } catch (ApiTokens.NameInUseException e) {
             throw ApiProblem.conflict("token-name-in-use", e.getMessage());
         } catch (IllegalArgumentException e) {
             throw ApiProblem.badInput("name", e.getMessage());
         }
         ApiTokens.ApiToken token = issued.token();
-        return ResponseEntity.created(URI.create("/api/v1/tokens/" + token.id())).body(new Issued(token.id(), token.name(), token.roles(),
-                token.actor(), token.createdAt(), token.expiresAt(), issued.value()));
+        return ResponseEntity.created(URI.create("/api/v1/tokens/" + token.id())).body(new Issued(token.id(), token.name(),
+                token.principal(), token.roles(), token.actor(), token.createdAt(), token.expiresAt(), issued.value()));
     }
 
     @GetMapping
@@ -67,10 +82,15 @@ public class TokensController {
         return tokens.list();
     }
 
-    /** Revokes a token; it stops authenticating at once. Revoking a revoked token changes nothing. */
+    /**
+     * Revokes a token, with a reason ({@code ?reason=} or a body {@code {"reason": …}}); it stops
+     * authenticating at once. Revoking a revoked token changes nothing.
+     */
     @DeleteMapping("/{id}")
-    public ApiTokens.ApiToken revoke(@PathVariable String id, @AuthenticationPrincipal Caller caller) {
-        return tokens.revoke(id, caller.actor()).orElseThrow(() -> ApiProblem.notFound("token", id));
+    public ApiTokens.ApiToken revoke(@PathVariable String id, @RequestParam(required = false) String reason,
+                                     @RequestBody(required = false) RevokeBody body, @AuthenticationPrincipal Caller caller) {
+        String why = Inputs.reason(reason != null ? reason : body == null ? null : body.reason());
+        return tokens.revoke(id, caller.actor(), why).orElseThrow(() -> ApiProblem.notFound("token", id));
     }
 
     private static Set<Role> roles(List<String> names) {

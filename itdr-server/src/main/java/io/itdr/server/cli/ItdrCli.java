@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "itdr", mixinStandardHelpOptions = true, versionProvider = ItdrCli.Version.class,
         description = "Reversible, policy-governed threat response for non-human identities.",
         subcommands = {ServeCommand.class, ReplayCommand.class, GenerateCommand.class, PolicyCommand.class, LedgerCommand.class,
-                RulesCommand.class, CommandLine.HelpCommand.class},
+                RulesCommand.class, BreakerCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:internal error", "2:usage error", "3:invalid policy, catalog or rule, or broken ledger",
                 "4:input unreadable"})

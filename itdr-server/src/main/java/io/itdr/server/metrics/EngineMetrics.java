@@ -5,9 +5,11 @@ import io.itdr.server.connector.BulkheadedActionExecutor;
 import io.itdr.server.connector.ConnectorRuntime;
 import io.itdr.server.query.ActionQueries;
 import io.itdr.server.query.LedgerQueries;
+import io.itdr.server.response.Breakers;
 
 import io.itdr.core.act.ActionState;
 import io.itdr.core.decide.BudgetTracker;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -16,7 +18,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The engine's gauges for Prometheus ({@code /actuator/prometheus}): holds pending, actions by
- * state, budget left and breakers tripped per budget, the ledger's size, and each connector's
+ * state, budget left, breakers tripped and breakers reset per budget, the ledger's size, and each connector's
  * health and action bulkhead. Counters of events, findings and decisions are kept where they
  * happen ({@code io.itdr.server.intake.EventIntake}).
  */
@@ -26,10 +28,13 @@ public class EngineMetrics implements MeterBinder {
     private final ActionQueries actions;
     private final LedgerQueries ledger;
     private final ConnectorRuntime connectors;
+    private final Breakers breakers;
     private final Clock clock;
 
-    public EngineMetrics(ResponseEngine engine, ActionQueries actions, LedgerQueries ledger, ConnectorRuntime connectors, Clock clock) {
+    public EngineMetrics(ResponseEngine engine, ActionQueries actions, LedgerQueries ledger, ConnectorRuntime connectors, Breakers breakers,
+                         Clock clock) {
         this.engine = engine;
+        this.breakers = breakers;
         this.actions = actions;
         this.ledger = ledger;
         this.connectors = connectors;
@@ -53,6 +58,8 @@ public class EngineMetrics implements MeterBinder {
             Gauge.builder("itdr.budget.breaker.open", budgets,
                             b -> b.trippedBreakers().stream().filter(k -> k.budgetId().equals(budget.id())).count())
                     .tag("budget", budget.id()).description("keys whose circuit breaker is tripped").register(registry);
+            FunctionCounter.builder("itdr.budget.breaker.resets", breakers, b -> b.resets(budget.id()))
+                    .tag("budget", budget.id()).description("tripped breakers reset by people (each ledgered)").register(registry);
         });
         for (ConnectorRuntime.Managed managed : connectors.running()) {
             Gauge.builder("itdr.connector.up", managed.status(), s -> s.view().healthy() ? 1 : 0)

@@ -30,12 +30,11 @@ public class ActionCommands {
     }
 
     /**
-     * Approves a held action and carries it out; the verdict and its reason are stored once the
-     * core accepted the approval (the ledger has them first).
+     * Approves a held action for the plan the approver reviewed and carries it out; the verdict and
+     * its reason are stored once the core accepted the approval (the ledger has them first).
      */
     public ActionRecord approve(String actionId, String planDigest, String approver, String reason) {
-        ActionRecord result = planDigest == null ? engine.coordinator().approve(actionId, approver, reason)
-                : engine.coordinator().approve(actionId, planDigest, approver, reason);
+        ActionRecord result = engine.coordinator().approve(actionId, Objects.requireNonNull(planDigest, "planDigest"), approver, reason);
         actions.recordVerdict(new ActionQueries.Verdict(actionId, "approved", approver, reason, clock.instant()));
         return result;
     }
@@ -61,8 +60,11 @@ public class ActionCommands {
         return engine.expiry().confirm(actionId, actor, reason);
     }
 
-    /** When an action in force will be restored automatically; empty when it does not expire or was confirmed. */
+    /**
+     * When an action in force will be restored automatically; empty when it does not expire, was
+     * confirmed, or is kept for a person (a confident compromise finding).
+     */
     public Optional<Instant> restoresAt(ActionRecord record) {
-        return engine.expiry().expiresAt(record);
+        return engine.expiry().keptForAPerson(record).isPresent() ? Optional.empty() : engine.expiry().expiresAt(record);
     }
 }

@@ -66,6 +66,7 @@ public final class AccessRules {
             new Rule(GET, API + "/connectors/{id}/health", VIEWER),
             new Rule(GET, API + "/automation", VIEWER),
             new Rule(POST, API + "/automation/kill-switch", RESPONDER),
+            new Rule(POST, API + "/automation/breakers/{budget}/reset", APPROVER),
             new Rule(GET, API + "/ledger", VIEWER),
             new Rule(GET, API + "/ledger/verify", VIEWER),
             new Rule(GET, API + "/tokens", ADMIN),

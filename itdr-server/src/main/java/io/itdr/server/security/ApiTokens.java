@@ -1,5 +1,8 @@
 package io.itdr.server.security;
 
+import io.itdr.core.audit.Actors;
+import io.itdr.core.audit.AdminChanges;
+import io.itdr.core.audit.LedgerKinds;
 import io.itdr.server.store.Sql;
 import io.itdr.server.store.StoreException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +20,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -32,8 +37,11 @@ import org.slf4j.LoggerFactory;
  * API tokens for automation (table {@code api_tokens}): {@code itdr_} followed by 43 characters of
  * base64url (256 random bits). Only the SHA-256 of a token is stored; the token itself is returned
  * once, when it is issued, and never logged. A token authenticates while it is neither revoked
- * nor expired; its last use is recorded at most once a minute. A caller authenticated by a token
- * acts as {@code token:<name>}, so at most one active token carries a name.
+ * nor expired; its last use is recorded at most once a minute. Every token belongs to a principal:
+ * the person it was issued to (by default the person who issued it). A caller authenticated by a
+ * token acts as {@code <principal>/token:<name>} ({@link Actors#viaToken}), so separation of duties
+ * sees the person, and at most one active token carries a name. Issuing and revoking are ledgered
+ * with the actor and reason before the database changes ({@link AdminChanges}).
  *
  * <p>Thread-safe (state lives in the database).
  */
@@ -43,21 +51,25 @@ public final class ApiTokens {
     /** What a token looks like: the prefix and at least 27 url-safe characters (32 in all). */
     private static final Pattern SHAPE = Pattern.compile("itdr_[A-Za-z0-9_-]{27,200}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    /** A person's login name as an OIDC subject or e-mail would give it; no '/' (it separates the token in an actor). */
+    private static final Pattern PERSON = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+-]{0,199}");
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
-    private static final String COLUMNS = "id, name, roles, created_by, created_at, expires_at, revoked_at, last_used_at";
+    private static final String COLUMNS = "id, name, principal, roles, created_by, created_at, expires_at, revoked_at, last_used_at";
 
     /**
      * A token as listed: never its value, never its hash.
      *
+     * @param principal  the person it belongs to ({@code user:alice}); never null
      * @param expiresAt  null when it does not expire
      * @param revokedAt  null unless revoked
      * @param lastUsedAt null when never used (updated at most once a minute)
      */
-    public record ApiToken(String id, String name, Set<Role> roles, String createdBy, Instant createdAt, Instant expiresAt,
-                           Instant revokedAt, Instant lastUsedAt) {
+    public record ApiToken(String id, String name, String principal, Set<Role> roles, String createdBy, Instant createdAt,
+                           Instant expiresAt, Instant revokedAt, Instant lastUsedAt) {
         public ApiToken {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(principal, "principal");
             roles = Set.copyOf(roles);
             Objects.requireNonNull(createdBy, "createdBy");
             Objects.requireNonNull(createdAt, "createdAt");
@@ -67,9 +79,9 @@ public final class ApiTokens {
             return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));
         }
 
-        /** The actor the ledger records for this token's caller. */
+        /** The actor the ledger records for this token's caller: its principal through this token. */
         public String actor() {
-            return "token:" + name;
+            return Actors.viaToken(principal, name);
         }
     }
 
@@ -92,11 +104,34 @@ public final class ApiTokens {
 
     private final DataSource dataSource;
     private final Clock clock;
+    private final AdminChanges changes;
     private final SecureRandom random = new SecureRandom();
 
-    public ApiTokens(DataSource dataSource, Clock clock) {
+    public ApiTokens(DataSource dataSource, Clock clock, AdminChanges changes) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.changes = Objects.requireNonNull(changes, "changes");
+    }
+
+    /**
+     * The principal a token is issued to: {@code alice} and {@code user:alice} both name the person
+     * alice; blank or null means the issuer's own principal.
+     *
+     * @throws IllegalArgumentException for a name that is not a person's login name
+     */
+    public static String principalFor(String requested, String issuer) {
+        if (requested == null || requested.isBlank()) {
+            return Actors.principal(issuer);
+        }
+        String person = requested.strip();
+        if (person.startsWith("user:")) {
+            person = person.substring("user:".length());
+        }
+        if (!PERSON.matcher(person).matches()) {
+            throw new IllegalArgumentException("a principal is a person's login name (user:alice or alice): 1 to 200 characters "
+                    + "of A-Z, a-z, 0-9, '.', '_', '@', '+' or '-', starting with a letter or digit; not '" + requested + "'");
+        }
+        return Actors.user(person);
     }
 
     /** Whether {@code text} has the shape of an itdr API token (the prefix and enough url-safe characters). */
@@ -105,16 +140,19 @@ public final class ApiTokens {
     }
 
     /**
-     * Issues a new token.
+     * Issues a new token, ledgered first.
      *
+     * @param principal who it belongs to ({@link #principalFor})
      * @param expiresIn null for a token that does not expire; else positive
-     * @throws IllegalArgumentException for a malformed name, no roles or a non-positive expiry
+     * @param reason    why it is issued; never blank
+     * @throws IllegalArgumentException for a malformed name, no roles, a non-positive expiry or no reason
      * @throws NameInUseException when an active token has this name
      */
-    public Issued issue(String name, Set<Role> roles, Duration expiresIn, String createdBy) {
+    public Issued issue(String name, String principal, Set<Role> roles, Duration expiresIn, String createdBy, String reason) {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
-        return store(PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), name, roles, expiresIn, createdBy);
+        return store(PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), name, principal, roles, expiresIn,
+                createdBy, reason);
     }
 
     /**
@@ -122,16 +160,21 @@ public final class ApiTokens {
      *
      * @throws IllegalArgumentException when {@code value} does not look like a token
      */
-    public Issued importToken(String value, String name, Set<Role> roles, String createdBy) {
+    public Issued importToken(String value, String name, String principal, Set<Role> roles, String createdBy, String reason) {
         if (!looksLikeToken(value)) {
             throw new IllegalArgumentException("an API token is '" + PREFIX + "' followed by at least 27 characters of "
                     + "A-Z, a-z, 0-9, '-' or '_'");
         }
-        return store(value, name, roles, null, createdBy);
+        return store(value, name, principal, roles, null, createdBy, reason);
     }
 
-    private Issued store(String value, String name, Set<Role> roles, Duration expiresIn, String createdBy) {
+    private Issued store(String value, String name, String principal, Set<Role> roles, Duration expiresIn, String createdBy,
+                         String reason) {
         requireName(name);
+        Objects.requireNonNull(principal, "principal");
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("a reason is required to issue a token");
+        }
         if (roles == null || roles.isEmpty()) {
             throw new IllegalArgumentException("a token needs at least one role");
         }
@@ -142,22 +185,32 @@ public final class ApiTokens {
         if (list().stream().anyMatch(t -> t.name().equals(name) && t.activeAt(now))) {
             throw new NameInUseException("an active token is named '" + name + "'; revoke it or choose another name");
         }
-        ApiToken token = new ApiToken(newId(), name, roles, createdBy, now, expiresIn == null ? null : now.plus(expiresIn), null, null);
+        ApiToken token = new ApiToken(newId(), name, principal, roles, createdBy, now, expiresIn == null ? null : now.plus(expiresIn),
+                null, null);
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("token.id", token.id());
+        evidence.put("token.name", name);
+        evidence.put("token.principal", principal);
+        evidence.put("token.roles", rolesColumn(roles));
+        evidence.put("token.expires_at", token.expiresAt() == null ? "never" : token.expiresAt().toString());
+        changes.record(LedgerKinds.ADMIN_TOKEN_ISSUED, createdBy, reason.strip(), evidence,
+                "token " + name + " issued to " + principal);
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO api_tokens (id, name, token_hash, roles, "
-                     + "created_by, created_at, expires_at, revoked_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)")) {
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO api_tokens (id, name, principal, token_hash, roles, "
+                     + "created_by, created_at, expires_at, revoked_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)")) {
             insert.setString(1, token.id());
             insert.setString(2, name);
-            insert.setString(3, sha256(value));
-            insert.setString(4, rolesColumn(roles));
-            insert.setString(5, createdBy);
-            Sql.setInstant(insert, 6, token.createdAt());
-            Sql.setInstant(insert, 7, token.expiresAt());
+            insert.setString(3, principal);
+            insert.setString(4, sha256(value));
+            insert.setString(5, rolesColumn(roles));
+            insert.setString(6, createdBy);
+            Sql.setInstant(insert, 7, token.createdAt());
+            Sql.setInstant(insert, 8, token.expiresAt());
             insert.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("token " + name + " cannot be stored: " + e.getMessage(), e);
         }
-        LOG.info("API token {} ({}) issued by {} with roles {}{}", token.id(), name, createdBy, rolesColumn(roles),
+        LOG.info("API token {} ({}) issued to {} by {} with roles {}{}", token.id(), name, principal, createdBy, rolesColumn(roles),
                 token.expiresAt() == null ? "" : ", expiring " + token.expiresAt());
         return new Issued(token, value);
     }
@@ -191,15 +244,21 @@ public final class ApiTokens {
     }
 
     /**
-     * Revokes a token (revoking a revoked token changes nothing).
+     * Revokes a token, ledgered first (revoking a revoked token changes nothing and is not ledgered).
      *
+     * @param reason why; never blank
      * @return the token as it is now; empty when no token has this id
      */
-    public Optional<ApiToken> revoke(String id, String actor) {
+    public Optional<ApiToken> revoke(String id, String actor, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("a reason is required to revoke a token");
+        }
         Optional<ApiToken> found = find(id);
         if (found.isEmpty() || found.get().revokedAt() != null) {
             return found;
         }
+        changes.record(LedgerKinds.ADMIN_TOKEN_REVOKED, actor, reason.strip(), Map.of("token.id", id, "token.name", found.get().name(),
+                "token.principal", found.get().principal()), "token " + found.get().name() + " revoked");
         try (Connection connection = dataSource.getConnection();
              PreparedStatement update = connection.prepareStatement(
                      "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
@@ -249,7 +308,8 @@ public final class ApiTokens {
             List<ApiToken> tokens = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    tokens.add(new ApiToken(rows.getString("id"), rows.getString("name"), roles(rows.getString("roles"), rows.getString("id")),
+                    tokens.add(new ApiToken(rows.getString("id"), rows.getString("name"), rows.getString("principal"),
+                            roles(rows.getString("roles"), rows.getString("id")),
                             rows.getString("created_by"), Sql.instant(rows, "created_at"), Sql.instant(rows, "expires_at"),
                             Sql.instant(rows, "revoked_at"), Sql.instant(rows, "last_used_at")));
                 }

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 public final class BootstrapToken {
     private static final Logger LOG = LoggerFactory.getLogger(BootstrapToken.class);
     public static final String NAME = "bootstrap-admin";
+    /** Creator and principal of the bootstrap token: nobody in particular, so tokens it issues without a principal are its own. */
     private static final String CREATOR = "system:bootstrap";
+    private static final String REASON = "no API token could authenticate at start-up";
 
     private final String generated;
 
@@ -39,12 +41,12 @@ public final class BootstrapToken {
                 throw new IllegalStateException("itdr.security.bootstrap-admin-token: that token was revoked or has expired "
                         + "and is not revived; set a new one");
             }
-            tokens.importToken(configured, NAME, Set.of(Role.ADMIN), CREATOR);
+            tokens.importToken(configured, NAME, CREATOR, Set.of(Role.ADMIN), CREATOR, REASON);
             LOG.info("no active API token: the configured bootstrap admin token was stored");
             this.generated = null;
             return;
         }
-        ApiTokens.Issued issued = tokens.issue(NAME, Set.of(Role.ADMIN), null, CREATOR);
+        ApiTokens.Issued issued = tokens.issue(NAME, CREATOR, Set.of(Role.ADMIN), null, CREATOR, REASON);
         this.generated = issued.value();
         out.println();
         out.println("==============================================================================");

@@ -1,14 +1,15 @@
 package io.itdr.server.security;
 
+import io.itdr.core.audit.Actors;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * Who makes a request: the actor written to the ledger ({@code token:<name>} for an API token,
- * {@code user:<name>} for a person signed in with OIDC) and the roles granted. A token is its own
- * actor, distinct from the person who created it, so separation of duties treats them as two
- * actors. Immutable.
+ * Who makes a request: the actor written to the ledger ({@code <principal>/token:<name>} for an API
+ * token, {@code user:<name>} for a person signed in with OIDC) and the roles granted. Separation of
+ * duties compares {@link #principal()}s: a person's tokens and their OIDC login are one person.
+ * Immutable.
  *
  * @param actor never blank
  * @param roles the roles as granted (each includes those below it); never null, may be empty
@@ -25,6 +26,11 @@ public record Caller(String actor, Set<Role> roles, Via via) {
         }
         roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
         Objects.requireNonNull(via, "via");
+    }
+
+    /** The person behind the actor ({@link Actors#principal}). */
+    public String principal() {
+        return Actors.principal(actor);
     }
 
     public boolean has(Role role) {

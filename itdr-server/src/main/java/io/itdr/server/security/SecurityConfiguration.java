@@ -1,5 +1,7 @@
 package io.itdr.server.security;
 
+import io.itdr.core.audit.AdminChanges;
+import io.itdr.core.audit.Ledger;
 import io.itdr.server.config.ItdrProperties;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
@@ -32,8 +34,8 @@ public class SecurityConfiguration {
 
     @Bean
     @DependsOnDatabaseInitialization
-    ApiTokens apiTokens(DataSource dataSource, Clock clock) {
-        return new ApiTokens(dataSource, clock);
+    ApiTokens apiTokens(DataSource dataSource, Clock clock, Ledger ledger) {
+        return new ApiTokens(dataSource, clock, new AdminChanges(ledger));
     }
 
     @Bean

@@ -21,9 +21,11 @@ import javax.sql.DataSource;
 
 /**
  * What detection and decision produced, grouped into incidents (tables {@code incidents},
- * {@code findings}, {@code decisions}). An incident gathers the findings on one identity while they
- * keep coming: a finding joins the identity's open incident when that incident saw a finding within
- * the grouping window before this one, otherwise it opens a new incident. Thread-safe; findings of
+ * {@code findings}, {@code decisions}). The incidents are the core's, formed before deciding
+ * ({@link Decision#incidentId()}, the policy's {@code incidents.window}); only a decision without one
+ * is grouped here, by the server's own window: a finding joins the identity's open incident when
+ * that incident saw a finding within the grouping window before this one, otherwise it opens a new
+ * incident. Thread-safe; findings of
  * one identity are recorded in order (the engine processes one identity's events in order).
  */
 public final class JdbcCaseStore implements CaseStore, CaseQueries {
@@ -58,7 +60,8 @@ public final class JdbcCaseStore implements CaseStore, CaseQueries {
                 if (known.isPresent()) {
                     return known.get();
                 }
-                String incidentId = fileUnderIncident(connection, finding);
+                String incidentId = decision.incidentId() != null ? fileUnderCoreIncident(connection, finding, decision.incidentId())
+                        : fileUnderIncident(connection, finding);
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO findings (id, incident_id, identity_key, "
                         + "platform, detector, confidence, occurred_at, created_at, summary, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     insert.setString(1, finding.id());
@@ -94,6 +97,31 @@ public final class JdbcCaseStore implements CaseStore, CaseQueries {
         }
     }
 
+    /** Files the finding under the incident the core formed before deciding (created on its first finding). */
+    private static String fileUnderCoreIncident(Connection connection, Finding finding, String incidentId) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE incidents SET finding_count = finding_count + 1, "
+                + "updated_at = CASE WHEN updated_at < ? THEN ? ELSE updated_at END WHERE id = ?")) {
+            Sql.setInstant(update, 1, finding.time());
+            Sql.setInstant(update, 2, finding.time());
+            update.setString(3, incidentId);
+            if (update.executeUpdate() == 1) {
+                return incidentId;
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO incidents (id, identity_key, platform, status, "
+                + "opened_at, updated_at, finding_count, summary) VALUES (?, ?, ?, 'open', ?, ?, 1, ?)")) {
+            insert.setString(1, incidentId);
+            insert.setString(2, finding.identityKey());
+            insert.setString(3, finding.platform());
+            Sql.setInstant(insert, 4, finding.time());
+            Sql.setInstant(insert, 5, finding.time());
+            insert.setString(6, finding.summary());
+            insert.executeUpdate();
+        }
+        return incidentId;
+    }
+
+    /** Groups a finding the core filed under no incident (decisions stored before incidents were formed in the core). */
     private String fileUnderIncident(Connection connection, Finding finding) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT id, finding_count, updated_at FROM incidents "
                 + "WHERE identity_key = ? AND status = 'open' ORDER BY updated_at DESC LIMIT 1")) {

@@ -34,14 +34,14 @@ class ActionEndpointsTest extends ApiServerTest {
     @Test
     void aPersonsRequestIsHeldAndOnlyAnotherApproverMayApproveIt() {
         Finding finding = Sessions.replayed(server, "team1-payments");
-        ApiClient alice = new ApiClient(port, issue("alice-bot", Role.APPROVER));
+        ApiClient alice = new ApiClient(port, issue("alice", Role.APPROVER));
 
         ApiClient.Response requested = alice.post("/api/v1/actions", json("findingId", finding.id(), "rung", "disable_identity",
                 "reason", "replayed session; take the role out"));
         assertThat(requested.status()).as(requested.toString()).isEqualTo(201);
         JsonNode held = requested.json();
         String actionId = held.get("id").asString();
-        assertThat(actionId).startsWith("manual/").contains("/disable_identity/token:alice-bot-");
+        assertThat(actionId).startsWith("manual/").contains("/disable_identity/user:alice/token:alice-");
         assertThat(held.get("state").asString()).isEqualTo("held");
         String location = requested.header("Location");
         assertThat(URLDecoder.decode(location.substring("/api/v1/actions/".length()), StandardCharsets.UTF_8)).isEqualTo(actionId);
@@ -50,17 +50,31 @@ class ActionEndpointsTest extends ApiServerTest {
         JsonNode approval = as(Role.VIEWER).get("/api/v1/approvals?limit=500").json().get("items").valueStream()
                 .filter(a -> a.get("actionId").asString().equals(actionId)).findFirst().orElseThrow();
         assertThat(approval.get("rung").asString()).isEqualTo("disable_identity");
-        assertThat(approval.get("requester").asString()).startsWith("token:alice-bot-");
+        assertThat(approval.get("requester").asString()).startsWith("user:alice/token:alice-");
         assertThat(approval.get("expired").asBoolean()).isFalse();
         assertThat(approval.get("expiresAt").asString()).isNotBlank();
         String digest = approval.get("planDigest").asString();
         assertThat(digest).isEqualTo(held.get("planDigest").asString());
 
-        ApiClient.Response own = alice.post("/api/v1/approvals/" + path(actionId) + "/approve", json("reason", "looks right to me"));
+        ApiClient.Response noDigest = alice.post("/api/v1/approvals/" + path(actionId) + "/approve", json("reason", "looks right to me"));
+        assertThat(noDigest.status()).as(noDigest.toString()).isEqualTo(400);
+        assertThat(noDigest.json().get("field").asString()).isEqualTo("planDigest");
+
+        ApiClient.Response own = alice.post("/api/v1/approvals/" + path(actionId) + "/approve",
+                json("reason", "looks right to me", "planDigest", digest));
         assertThat(own.status()).as(own.toString()).isEqualTo(403);
         assertThat(own.json().get("type").asString()).isEqualTo("urn:itdr:problem:self-approval");
         assertThat(own.json().get("refusal").asString()).isEqualTo("self_approval");
         assertThat(own.json().get("detail").asString()).contains("may not approve it");
+        // the same person through a second token, or signed in with OIDC, is still the requester
+        ApiClient aliceAgain = new ApiClient(port, issue("alice", Role.APPROVER));
+        ApiClient aliceSignedIn = new ApiClient(port, estate().jwt(Map.of("sub", "alice", "roles", List.of("approver"))));
+        for (ApiClient samePerson : List.of(aliceAgain, aliceSignedIn)) {
+            ApiClient.Response refused = samePerson.post("/api/v1/approvals/" + path(actionId) + "/approve",
+                    json("reason", "mine again", "planDigest", digest));
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+            assertThat(refused.json().get("refusal").asString()).isEqualTo("self_approval");
+        }
 
         ApiClient bob = new ApiClient(port, estate().jwt(Map.of("sub", "bob", "roles", List.of("approver"))));
         ApiClient.Response stale = bob.post("/api/v1/approvals/" + path(actionId) + "/approve",
@@ -83,7 +97,8 @@ class ActionEndpointsTest extends ApiServerTest {
         assertThat(verdicts.get(0).get("actor").asString()).isEqualTo("user:bob");
         assertThat(verdicts.get(0).get("reason").asString()).isEqualTo("checked with team-1");
 
-        ApiClient.Response again = bob.post("/api/v1/approvals/" + path(actionId) + "/approve", json("reason", "twice"));
+        ApiClient.Response again = bob.post("/api/v1/approvals/" + path(actionId) + "/approve",
+                json("reason", "twice", "planDigest", digest));
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.json().get("refusal").asString()).isEqualTo("illegal_state");
     }
@@ -116,7 +131,7 @@ class ActionEndpointsTest extends ApiServerTest {
 
         ApiClient.Response confirmed = as(Role.RESPONDER).post(path + "/confirm", json("reason", "owner asked to keep it"));
         assertThat(confirmed.status()).as(confirmed.toString()).isEqualTo(200);
-        assertThat(confirmed.json().get("confirmedBy").asString()).startsWith("token:test-responder");
+        assertThat(confirmed.json().get("confirmedBy").asString()).startsWith("user:test-responder/token:test-responder");
         assertThat(as(Role.VIEWER).get(path).json().get("restoresAt").isNull()).isTrue();
 
         ApiClient.Response forced = as(Role.RESPONDER).post(path + "/rollback", json("reason", "false positive", "force", true));
@@ -135,7 +150,7 @@ class ActionEndpointsTest extends ApiServerTest {
         JsonNode evidence = as(Role.VIEWER).get(path).json().get("ledger");
         JsonNode request = evidence.valueStream().filter(e -> e.get("kind").asString().equals("action.rollback_requested")).findFirst().orElseThrow();
         assertThat(request.get("evidence").get("request.reason").asString()).isEqualTo("false positive: a deploy");
-        assertThat(request.get("actor").asString()).startsWith("token:test-responder");
+        assertThat(request.get("actor").asString()).startsWith("user:test-responder/token:test-responder");
         assertThat(evidence.valueStream().map(e -> e.get("kind").asString()).toList())
                 .containsSubsequence("action.confirmed", "action.rollback_requested", "action.reverting", "action.rolled_back");
 
@@ -157,14 +172,15 @@ class ActionEndpointsTest extends ApiServerTest {
         try {
             assertThat(engaged.status()).as(engaged.toString()).isEqualTo(200);
             assertThat(engaged.json().get("killSwitch").get("engaged").asBoolean()).isTrue();
-            ApiClient.Response stopped = as(Role.APPROVER).post(approve, json("reason", "go"));
+            ApiClient.Response stopped = as(Role.APPROVER).post(approve, json("reason", "go",
+                    "planDigest", requested.json().get("planDigest").asString()));
             assertThat(stopped.status()).isEqualTo(409);
             assertThat(stopped.json().get("refusal").asString()).isEqualTo("kill_switch");
             ApiClient.Response notYours = as(Role.APPROVER).post("/api/v1/automation/kill-switch", json("engaged", false, "reason", "done"));
             assertThat(notYours.status()).isEqualTo(403);
             assertThat(notYours.json().get("requiredRole").asString()).isEqualTo("admin");
             assertThat(as(Role.VIEWER).get("/api/v1/automation").json().get("killSwitch").get("actor").asString())
-                    .startsWith("token:test-responder");
+                    .startsWith("user:test-responder/token:test-responder");
         } finally {
             ApiClient.Response released = admin().post("/api/v1/automation/kill-switch", json("engaged", false, "reason", "drill over"));
             assertThat(released.status()).as(released.toString()).isEqualTo(200);
@@ -201,4 +217,26 @@ class ActionEndpointsTest extends ApiServerTest {
         assertThat(notJson.json().get("detail").asString()).doesNotContain("io.itdr");
     }
 
+
+    @Test
+    void aRequestForAnActionThatWouldChangeNothingIsRefusedAndLedgeredWithItsReason() {
+        Finding finding = Sessions.replayed(server, "team6-denied");
+        synchronized (estate().iam) {
+            estate().iam.roles.get("team6-denied").attached.add("arn:aws:iam::aws:policy/AWSDenyAll");
+        }
+        ApiClient.Response requested = as(Role.RESPONDER).post("/api/v1/actions", json("findingId", finding.id(),
+                "rung", "disable_identity", "reason", "deny everything it does"));
+
+        assertThat(requested.status()).as(requested.toString()).isEqualTo(409);
+        assertThat(requested.json().get("type").asString()).isEqualTo("urn:itdr:problem:nothing-to-do");
+        assertThat(requested.json().get("refusal").asString()).isEqualTo("nothing_to_do");
+        assertThat(requested.json().get("detail").asString()).contains("nothing to do", "AWSDenyAll", "not held for approval");
+        assertThat(as(Role.VIEWER).get("/api/v1/approvals?limit=500").json().get("items").valueStream()
+                .filter(a -> a.get("identityKey").asString().equals(finding.identityKey()))
+                .filter(a -> a.get("rung").asString().equals("disable_identity"))).isEmpty();
+        JsonNode why = ledger().stream().filter(e -> e.get("kind").asString().equals("action.nothing_to_do"))
+                .filter(e -> finding.identityKey().equals(e.get("identityKey").asString(null))).findFirst().orElseThrow();
+        assertThat(why.get("result").asString()).startsWith("nothing to do: Attach arn:aws:iam::aws:policy/AWSDenyAll");
+        assertThat(why.get("actor").asString()).startsWith("user:test-responder/token:");
+    }
 }

@@ -39,13 +39,30 @@ public abstract class ApiServerTest {
         return new ApiClient(port, ROLE_TOKENS.computeIfAbsent(role, r -> issue("test-" + r.label(), r)));
     }
 
-    /** Issues a token through the API and returns its value; {@code name} gets a unique suffix. */
+    /**
+     * Issues a token through the API and returns its value; {@code name} gets a unique suffix, and
+     * the token belongs to the person {@code name} (so tokens of different names are different people).
+     */
     protected String issue(String name, Role... roles) {
         ApiClient.Response response = admin().post("/api/v1/tokens", ApiClient.json("name", name + "-" + UUID.randomUUID().toString().substring(0, 8),
-                "roles", Arrays.stream(roles).map(Role::label).toList()));
+                "principal", name, "roles", Arrays.stream(roles).map(Role::label).toList(), "reason", "a test needs this role"));
         if (response.status() != 201) {
             throw new IllegalStateException("cannot issue a test token: " + response);
         }
         return response.json().get("token").asString();
+    }
+
+    /** Every ledger entry, read page by page through the API as a viewer. */
+    protected java.util.List<tools.jackson.databind.JsonNode> ledger() {
+        java.util.List<tools.jackson.databind.JsonNode> entries = new java.util.ArrayList<>();
+        long from = 1;
+        while (true) {
+            tools.jackson.databind.JsonNode page = as(Role.VIEWER).get("/api/v1/ledger?limit=500&from=" + from).json();
+            page.get("entries").valueStream().forEach(entries::add);
+            if (!page.path("next").isNumber()) {
+                return entries;
+            }
+            from = page.get("next").asLong();
+        }
     }
 }

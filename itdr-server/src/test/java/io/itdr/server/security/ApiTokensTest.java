@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.itdr.fixture.clock.SettableClock;
+import io.itdr.core.audit.AdminChanges;
+import io.itdr.core.audit.LedgerEntry;
+import io.itdr.server.store.JdbcLedger;
 import io.itdr.server.store.TestDatabases;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -11,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,20 +27,23 @@ class ApiTokensTest {
 
     private final SettableClock clock = new SettableClock(T0);
     private DataSource database;
+    private JdbcLedger ledger;
     private ApiTokens tokens;
 
     @BeforeEach
     void open(@TempDir Path directory) {
         database = TestDatabases.h2(directory);
-        tokens = new ApiTokens(database, clock);
+        ledger = new JdbcLedger(database, clock);
+        tokens = new ApiTokens(database, clock, new AdminChanges(ledger));
     }
 
     @Test
     void aTokenAuthenticatesUntilItExpires() {
-        ApiTokens.Issued issued = tokens.issue("nightly-replay", Set.of(Role.VIEWER), Duration.ofHours(1), "user:alice");
+        ApiTokens.Issued issued = tokens.issue("nightly-replay", "user:alice", Set.of(Role.VIEWER), Duration.ofHours(1), "user:alice", "for the test");
         assertThat(issued.toString()).doesNotContain(issued.value());
         assertThat(tokens.authenticate(issued.value())).hasValueSatisfying(caller -> {
-            assertThat(caller.actor()).isEqualTo("token:nightly-replay");
+            assertThat(caller.actor()).isEqualTo("user:alice/token:nightly-replay");
+            assertThat(caller.principal()).isEqualTo("user:alice");
             assertThat(caller.roles()).containsExactly(Role.VIEWER);
             assertThat(caller.via()).isEqualTo(Caller.Via.API_TOKEN);
         });
@@ -48,18 +55,18 @@ class ApiTokensTest {
 
     @Test
     void aRevokedTokenStopsAtOnceAndItsNameIsFreeAgain() {
-        ApiTokens.Issued first = tokens.issue("ci", Set.of(Role.RESPONDER), null, "user:alice");
-        assertThatThrownBy(() -> tokens.issue("ci", Set.of(Role.VIEWER), null, "user:alice")).isInstanceOf(ApiTokens.NameInUseException.class);
-        assertThat(tokens.revoke(first.token().id(), "user:alice")).hasValueSatisfying(t -> assertThat(t.revokedAt()).isEqualTo(T0));
+        ApiTokens.Issued first = tokens.issue("ci", "user:alice", Set.of(Role.RESPONDER), null, "user:alice", "for the test");
+        assertThatThrownBy(() -> tokens.issue("ci", "user:alice", Set.of(Role.VIEWER), null, "user:alice", "for the test")).isInstanceOf(ApiTokens.NameInUseException.class);
+        assertThat(tokens.revoke(first.token().id(), "user:alice", "no longer needed")).hasValueSatisfying(t -> assertThat(t.revokedAt()).isEqualTo(T0));
         assertThat(tokens.authenticate(first.value())).isEmpty();
-        ApiTokens.Issued second = tokens.issue("ci", Set.of(Role.RESPONDER), null, "user:alice");
+        ApiTokens.Issued second = tokens.issue("ci", "user:alice", Set.of(Role.RESPONDER), null, "user:alice", "for the test");
         assertThat(tokens.authenticate(second.value())).isPresent();
-        assertThat(tokens.revoke("tok-unknown", "user:alice")).isEmpty();
+        assertThat(tokens.revoke("tok-unknown", "user:alice", "no longer needed")).isEmpty();
     }
 
     @Test
     void lastUseIsRecordedAtMostOnceAMinute() {
-        ApiTokens.Issued issued = tokens.issue("poller", Set.of(Role.VIEWER), null, "user:alice");
+        ApiTokens.Issued issued = tokens.issue("poller", "user:alice", Set.of(Role.VIEWER), null, "user:alice", "for the test");
         tokens.authenticate(issued.value());
         clock.set(T0.plusSeconds(30));
         tokens.authenticate(issued.value());
@@ -76,9 +83,9 @@ class ApiTokensTest {
         assertThat(ApiTokens.looksLikeToken("itdr_" + "a".repeat(26) + "!")).isFalse();
         assertThat(ApiTokens.looksLikeToken("eyJhbGciOiJSUzI1NiJ9.e30.sig")).isFalse();
         assertThat(tokens.authenticate("itdr_" + "b".repeat(40))).isEmpty();
-        assertThatThrownBy(() -> tokens.issue("no roles", Set.of(), null, "user:alice")).hasMessageContaining("token name");
-        assertThatThrownBy(() -> tokens.issue("x", Set.of(), null, "user:alice")).hasMessageContaining("at least one role");
-        assertThatThrownBy(() -> tokens.issue("x", Set.of(Role.VIEWER), Duration.ZERO, "user:alice")).hasMessageContaining("positive");
+        assertThatThrownBy(() -> tokens.issue("no roles", "user:alice", Set.of(), null, "user:alice", "for the test")).hasMessageContaining("token name");
+        assertThatThrownBy(() -> tokens.issue("x", "user:alice", Set.of(), null, "user:alice", "for the test")).hasMessageContaining("at least one role");
+        assertThatThrownBy(() -> tokens.issue("x", "user:alice", Set.of(Role.VIEWER), Duration.ZERO, "user:alice", "for the test")).hasMessageContaining("positive");
     }
 
     @Test
@@ -102,12 +109,50 @@ class ApiTokensTest {
         assertThat(bootstrap.generatedToken()).isEmpty();
         assertThat(out.size()).isZero();
         String id = tokens.list().get(0).id();
-        assertThat(tokens.authenticate(configured)).hasValueSatisfying(c -> assertThat(c.actor()).isEqualTo("token:bootstrap-admin"));
+        assertThat(tokens.authenticate(configured)).hasValueSatisfying(c -> assertThat(c.actor()).isEqualTo("system:bootstrap/token:bootstrap-admin"));
 
-        tokens.revoke(id, "user:alice");
+        tokens.revoke(id, "user:alice", "no longer needed");
         assertThatThrownBy(() -> new BootstrapToken(tokens, configured, System.out)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("revoked or has expired");
         assertThatThrownBy(() -> new BootstrapToken(tokens, "too-short", System.out)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("itdr.security.bootstrap-admin-token");
+    }
+
+    @Test
+    void aTokenBelongsToThePersonItWasIssuedToOrElseToItsIssuer() {
+        assertThat(ApiTokens.principalFor("bob", "user:alice/token:admin")).isEqualTo("user:bob");
+        assertThat(ApiTokens.principalFor("user:bob", "user:alice/token:admin")).isEqualTo("user:bob");
+        assertThat(ApiTokens.principalFor(null, "user:alice/token:admin")).isEqualTo("user:alice");
+        assertThat(ApiTokens.principalFor(" ", "user:alice")).isEqualTo("user:alice");
+        assertThatThrownBy(() -> ApiTokens.principalFor("bob/token:x", "user:alice")).hasMessageContaining("principal");
+        assertThatThrownBy(() -> ApiTokens.principalFor("user:", "user:alice")).hasMessageContaining("principal");
+
+        ApiTokens.Issued forBob = tokens.issue("bob-laptop", ApiTokens.principalFor("bob", "user:alice"), Set.of(Role.APPROVER), null,
+                "user:alice", "bob approves for team-1");
+        assertThat(forBob.token().principal()).isEqualTo("user:bob");
+        assertThat(tokens.authenticate(forBob.value())).hasValueSatisfying(c -> {
+            assertThat(c.actor()).isEqualTo("user:bob/token:bob-laptop");
+            assertThat(c.principal()).isEqualTo("user:bob");
+        });
+    }
+
+    @Test
+    void issuingAndRevokingAreLedgeredWithActorAndReasonAndNeedAReason() {
+        ApiTokens.Issued issued = tokens.issue("ci", "user:bob", Set.of(Role.RESPONDER), Duration.ofDays(1), "user:alice/token:admin",
+                "ci requests containment");
+        tokens.revoke(issued.token().id(), "user:alice/token:admin", "ci moved to OIDC");
+        tokens.revoke(issued.token().id(), "user:alice/token:admin", "twice changes nothing");
+
+        List<LedgerEntry> entries = ledger.read(1, 100);
+        assertThat(entries).extracting(LedgerEntry::kind).containsExactly("admin.token_issued", "admin.token_revoked");
+        assertThat(entries).allSatisfy(e -> assertThat(e.actor()).isEqualTo("user:alice/token:admin"));
+        assertThat(entries.get(0).evidence()).containsEntry("token.id", issued.token().id()).containsEntry("token.principal", "user:bob")
+                .containsEntry("token.roles", "responder").containsEntry("reason", "ci requests containment")
+                .doesNotContainValue(issued.value());
+        assertThat(entries.get(1).evidence()).containsEntry("reason", "ci moved to OIDC");
+
+        assertThatThrownBy(() -> tokens.issue("x", "user:bob", Set.of(Role.VIEWER), null, "user:alice", " ")).hasMessageContaining("reason");
+        assertThatThrownBy(() -> tokens.revoke("tok-unknown", "user:alice", null)).hasMessageContaining("reason");
+        assertThat(tokens.list()).hasSize(1);
     }
 }

@@ -56,7 +56,8 @@ class JwtCallersTest {
 
     @Test
     void withoutAJwtDecoderOnlyApiTokensAuthenticate() {
-        BearerAuthentication bearer = new BearerAuthentication(new ApiTokens(new org.h2.jdbcx.JdbcDataSource(), java.time.Clock.systemUTC()),
+        BearerAuthentication bearer = new BearerAuthentication(new ApiTokens(new org.h2.jdbcx.JdbcDataSource(), java.time.Clock.systemUTC(),
+                new io.itdr.core.audit.AdminChanges(new io.itdr.core.audit.InMemoryLedger(java.time.Clock.systemUTC()))),
                 null, new JwtCallers("roles", "sub"));
         assertThatThrownBy(() -> bearer.authenticate(new BearerTokenAuthenticationToken("eyJhbGciOiJSUzI1NiJ9.e30.c2ln")))
                 .isInstanceOf(InvalidBearerTokenException.class).hasMessageContaining("accepts no JWTs");

@@ -3,6 +3,7 @@ package io.itdr.core.decide.policy;
 import io.itdr.core.model.Mode;
 import io.itdr.core.model.PolicyRef;
 import io.itdr.spi.action.Rung;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,11 @@ import java.util.Optional;
  */
 public record Policy(PolicyRef ref, String source, Mode mode, MaturityCeiling maturity,
                      Map<String, Object> detectionTuning, List<ContainmentRule> rules, GuardrailSettings guardrails,
-                     List<EscalationRule> escalation, List<BudgetRule> budgets, List<RecoveryRule> recovery) {
+                     List<EscalationRule> escalation, List<BudgetRule> budgets, List<RecoveryRule> recovery,
+                     Duration incidentWindow) {
+    /** How far apart two findings of one identity may be and still form one incident, when the policy does not say. */
+    public static final Duration DEFAULT_INCIDENT_WINDOW = Duration.ofHours(1);
+
     public Policy {
         Objects.requireNonNull(ref, "ref");
         Objects.requireNonNull(source, "source");
@@ -42,6 +47,10 @@ public record Policy(PolicyRef ref, String source, Mode mode, MaturityCeiling ma
         escalation = List.copyOf(Objects.requireNonNull(escalation, "escalation"));
         budgets = List.copyOf(Objects.requireNonNull(budgets, "budgets"));
         recovery = List.copyOf(Objects.requireNonNull(recovery, "recovery"));
+        incidentWindow = incidentWindow == null ? DEFAULT_INCIDENT_WINDOW : incidentWindow;
+        if (incidentWindow.isZero() || incidentWindow.isNegative()) {
+            throw new IllegalArgumentException("incidents.window must be positive: " + incidentWindow);
+        }
     }
 
     /** The recovery rule for a rung, if the policy has one. */

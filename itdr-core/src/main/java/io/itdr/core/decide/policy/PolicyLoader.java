@@ -69,7 +69,8 @@ public final class PolicyLoader {
             "platform_finding", Set.of("repeat_window"));
 
     private static final Set<String> TOP_KEYS = Set.of("name", "version", "mode", "maturity", "detection", "rules",
-            "guardrails", "escalation", "budgets", "recovery");
+            "guardrails", "escalation", "budgets", "recovery", "incidents");
+    private static final Set<String> INCIDENT_KEYS = Set.of("window");
     private static final Set<String> RULE_KEYS = Set.of("id", "description", "when", "rung", "approval", "mode", "tags");
     private static final Set<String> MATURITY_KEYS = Set.of("level", "ceilings");
     private static final Set<String> GUARDRAIL_KEYS = Set.of("builtin", "custom");
@@ -77,7 +78,7 @@ public final class PolicyLoader {
     private static final Set<String> ESCALATION_KEYS = Set.of("id", "description", "findings", "within",
             "raise_confidence", "raise_rung_up_to");
     private static final Set<String> BUDGET_KEYS = Set.of("id", "scope", "max_actions", "window");
-    private static final Set<String> RECOVERY_KEYS = Set.of("rung", "expires_after", "auto_restore");
+    private static final Set<String> RECOVERY_KEYS = Set.of("rung", "expires_after", "auto_restore", "keep_at_confidence");
 
     private PolicyLoader() {
     }
@@ -199,6 +200,7 @@ public final class PolicyLoader {
             List<EscalationRule> escalation = opt(top, "escalation", false, this::escalation);
             List<BudgetRule> budgets = opt(top, "budgets", false, this::budgets);
             List<RecoveryRule> recovery = opt(top, "recovery", false, this::recovery);
+            Duration incidentWindow = opt(top, "incidents", false, this::incidentWindow);
             if (!r.problems().isEmpty()) {
                 return null;
             }
@@ -206,7 +208,13 @@ public final class PolicyLoader {
                     detection == null ? Map.of() : detection, rules,
                     guardrails == null ? GuardrailSettings.defaults() : guardrails,
                     escalation == null ? List.of() : escalation, budgets == null ? List.of() : budgets,
-                    recovery == null ? List.of() : recovery);
+                    recovery == null ? List.of() : recovery, incidentWindow);
+        }
+
+        /** {@code incidents: {window: PT1H}}: findings of one identity this close together form one incident. */
+        private Duration incidentWindow(Node node, String path) {
+            YamlReader.Fields f = r.fields(node, path, INCIDENT_KEYS);
+            return f == null ? null : opt(f, "window", false, r::duration);
         }
 
         private interface Read<T> {
@@ -486,8 +494,9 @@ public final class PolicyLoader {
                 }
                 Duration expires = opt(f, "expires_after", true, r::duration);
                 Boolean restore = opt(f, "auto_restore", false, r::bool);
+                Double keepAt = opt(f, "keep_at_confidence", false, (n, q) -> r.number(n, q, 0, 1));
                 if (rung != null && expires != null) {
-                    out.add(new RecoveryRule(rung, expires, restore == null || restore));
+                    out.add(new RecoveryRule(rung, expires, restore == null || restore, keepAt));
                 }
             }
             return out;

@@ -1,0 +1,131 @@
+package io.itdr.core.decide;
+
+import io.itdr.core.model.Finding;
+import io.itdr.spi.action.ActionRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Incidents, formed before deciding: the findings on one identity whose times lie within the
+ * policy's incident window of the incident's latest finding form one incident. Within an incident a
+ * target gets one containment per rung: a second finding raises confidence through escalation and
+ * is recorded, but the decision does not plan the same containment of the same target again, so a
+ * budget counts containments, not findings.
+ *
+ * <p>The id of an incident is {@code inc-} and the first 16 hex digits of the SHA-256 of its first
+ * finding's id: deterministic, so a replay of the same events gives the same incidents.
+ *
+ * <p>Bounded: the open incidents of at most {@value #MAX_IDENTITIES} identities and the incident of
+ * at most {@value #MAX_FINDINGS} findings are kept (least recently used dropped). Thread-safe.
+ */
+public final class Incidents {
+    static final int MAX_IDENTITIES = 100_000;
+    static final int MAX_FINDINGS = 200_000;
+
+    /**
+     * One identity's current incident.
+     *
+     * @param contained what was contained in it: {@link #containmentKey} → the decision that planned it
+     */
+    record Open(String id, Instant openedAt, Instant lastFindingAt, Map<String, String> contained) {
+    }
+
+    private final Duration window;
+    private final Map<String, Open> open = lru(MAX_IDENTITIES);
+    private final Map<String, String> incidentOfFinding = lru(MAX_FINDINGS);
+
+    /** @param window how far apart two findings of one identity may be and still form one incident; positive */
+    public Incidents(Duration window) {
+        Objects.requireNonNull(window, "window");
+        if (window.isZero() || window.isNegative()) {
+            throw new IllegalArgumentException("the incident window must be positive: " + window);
+        }
+        this.window = window;
+    }
+
+    public Duration window() {
+        return window;
+    }
+
+    /**
+     * The incident {@code finding} belongs to, opening one when the identity has none within the
+     * window. Assigning the same finding again gives the same incident.
+     */
+    public synchronized String assign(Finding finding) {
+        String known = incidentOfFinding.get(finding.id());
+        if (known != null) {
+            return known;
+        }
+        Open current = open.get(finding.identityKey());
+        Instant at = finding.time();
+        if (current == null || at.isAfter(current.lastFindingAt().plus(window)) || at.isBefore(current.openedAt().minus(window))) {
+            current = new Open(idFor(finding.id()), at, at, new LinkedHashMap<>());
+        } else if (at.isAfter(current.lastFindingAt())) {
+            current = new Open(current.id(), current.openedAt(), at, current.contained());
+        }
+        open.put(finding.identityKey(), current);
+        incidentOfFinding.put(finding.id(), current.id());
+        return current.id();
+    }
+
+    /** The incident a finding was assigned to; null when unknown (never assigned, or forgotten). */
+    public synchronized String incidentOf(String findingId) {
+        return findingId == null ? null : incidentOfFinding.get(findingId);
+    }
+
+    /** The decision that already planned this containment of this target in the identity's incident, if any. */
+    synchronized Optional<String> containedBy(String identityKey, String incidentId, String platform, ActionRequest request) {
+        Open current = open.get(identityKey);
+        if (current == null || !current.id().equals(incidentId)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(current.contained().get(containmentKey(platform, request)));
+    }
+
+    /** Records that {@code decisionId} planned this containment in the identity's incident. */
+    synchronized void contained(String identityKey, String incidentId, String platform, ActionRequest request, String decisionId) {
+        Open current = open.get(identityKey);
+        if (current != null && current.id().equals(incidentId)) {
+            current.contained().putIfAbsent(containmentKey(platform, request), decisionId);
+        }
+    }
+
+    /** Forgets everything (a new policy, a test). */
+    public synchronized void clear() {
+        open.clear();
+        incidentOfFinding.clear();
+    }
+
+    static String containmentKey(String platform, ActionRequest request) {
+        return platform + "|" + request.rung().policyName() + "|" + request.target();
+    }
+
+    /** The id of the incident whose first finding is {@code firstFindingId}. */
+    public static String idFor(String firstFindingId) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(firstFindingId.getBytes(StandardCharsets.UTF_8));
+            return "inc-" + HexFormat.of().formatHex(hash).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static <K, V> Map<K, V> lru(int capacity) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
+}
