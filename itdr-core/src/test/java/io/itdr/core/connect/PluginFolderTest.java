@@ -89,7 +89,7 @@ class PluginFolderTest {
                 p.resolve("corrupt") + ": broken.jar: not a readable jar: zip END header not found",
                 p.resolve("empty") + ": empty plugin directory: no jar in it; put the connector's jar and its dependencies there",
                 p.resolve("future") + ": future.jar: class test.future.Factory: connector 'future' not loaded: built for SPI 2.0,"
-                        + " this host runs SPI 1.1 (same major, minor ≤ 1)",
+                        + " this host runs SPI " + io.itdr.spi.SpiVersion.CURRENT + " (same major, minor ≤ " + io.itdr.spi.SpiVersion.MINOR + ")",
                 p.resolve("gone") + ": gone.jar: class test.gone.Factory: not loadable: ServiceConfigurationError:"
                         + " io.itdr.spi.ConnectorFactory: Provider test.gone.Factory not found",
                 p.resolve("nested").resolve("lib") + ": nested directory in plugin nested: jars are read from "

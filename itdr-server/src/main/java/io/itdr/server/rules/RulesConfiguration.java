@@ -4,6 +4,7 @@ import io.itdr.core.rules.sigma.RuleRefusal;
 import io.itdr.core.rules.sigma.SigmaRuleLoader;
 import io.itdr.core.rules.sigma.SigmaRules;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,13 @@ public class RulesConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(RulesConfiguration.class);
 
     @Bean
-    SigmaRules sigmaRules(@Value("${itdr.rules.dirs:}") List<Path> dirs) {
+    SigmaRules sigmaRules(@Value("${itdr.rules.dirs:}") String property) {
+        // split here: Spring turns an empty property into a list holding one null
+        List<Path> dirs = Arrays.stream(property.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList();
+        return sigmaRules(dirs);
+    }
+
+    SigmaRules sigmaRules(List<Path> dirs) {
         if (dirs.isEmpty()) {
             return new SigmaRules(List.of(), List.of(), 0);
         }

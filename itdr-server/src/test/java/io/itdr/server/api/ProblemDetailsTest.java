@@ -128,4 +128,17 @@ class ProblemDetailsTest extends ApiServerTest {
         ApiClient.Response again = as(Role.RESPONDER).postText("/api/v1/ingest/aws", CLOUDTRAIL, "application/json");
         assertThat(again.json().get("duplicates").asInt()).isEqualTo(1);
     }
+
+    /** Pushed records reach detection with their raw record: the server's Sigma rule (itdr.rules.dirs) matches it. */
+    @Test
+    void aPushedRecordIsMatchedByTheServersRules() {
+        String probe = CLOUDTRAIL.replace("evt-ingest-test-1", "evt-rule-probe-1").replace("req-ingest-test-1", "req-rule-probe-1")
+                .replaceFirst("\"eventName\": \"[A-Za-z]+\"", "\"eventName\": \"" + TestServer.RULE_PROBE + "\"");
+        assertThat(probe).contains(TestServer.RULE_PROBE);
+        ApiClient.Response response = as(Role.RESPONDER).postText("/api/v1/ingest/aws", probe, "application/json");
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        assertThat(response.json().get("accepted").asInt()).isEqualTo(1);
+        assertThat(response.json().get("findings").asInt()).isEqualTo(1);
+        assertThat(as(Role.VIEWER).get("/api/v1/findings?limit=500").body()).contains("sigma:" + TestServer.RULE_ID);
+    }
 }

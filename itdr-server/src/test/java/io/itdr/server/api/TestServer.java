@@ -28,11 +28,37 @@ public final class TestServer {
         properties.put("spring.datasource.url", "jdbc:h2:mem:itdr-api-test;DB_CLOSE_DELAY=-1");
         properties.put("itdr.security.bootstrap-admin-token", ADMIN_TOKEN);
         properties.put("itdr.ingest.max-payload", MAX_PAYLOAD + "B");
+        properties.put("itdr.rules.dirs", ruleFolder().toString());
         List<String> args = new ArrayList<>();
         properties.forEach((key, value) -> args.add("--" + key + "=" + value));
         context = ItdrServerApplication.start(Map.of(), args.toArray(String[]::new));
         port = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
         Runtime.getRuntime().addShutdownHook(new Thread(context::close));
+    }
+
+    /** The id of the one Sigma rule the server runs: it matches a CloudTrail record named {@link #RULE_PROBE} only. */
+    public static final String RULE_ID = "5e1f0c1e-0000-4000-8000-0000000000a1";
+    public static final String RULE_PROBE = "ItdrRuleProbe";
+
+    private static java.nio.file.Path ruleFolder() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("itdr-api-test-rules");
+            java.nio.file.Files.writeString(dir.resolve("probe.yml"), """
+                    title: API test probe
+                    id: %s
+                    level: medium
+                    logsource: {product: aws, service: cloudtrail}
+                    detection:
+                      selection:
+                        eventName: %s
+                      condition: selection
+                    """.formatted(RULE_ID, RULE_PROBE));
+            dir.toFile().deleteOnExit();
+            dir.resolve("probe.yml").toFile().deleteOnExit();
+            return dir;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static synchronized TestServer get() {

@@ -36,7 +36,9 @@ class RulesConfigurationTest {
         SigmaRules rules = new RulesConfiguration().sigmaRules(List.of(dir));
         assertThat(rules.rules()).extracting(r -> r.id()).containsExactly("trail-deleted");
         assertThat(rules.refused()).singleElement().satisfies(r -> assertThat(r.reason()).contains("category 'process_creation'"));
-        assertThat(new RulesConfiguration().sigmaRules(List.of()).rules()).isEmpty();
+        assertThat(new RulesConfiguration().sigmaRules(List.<Path>of()).rules()).isEmpty();
+        assertThat(new RulesConfiguration().sigmaRules("").rules()).as("the property unset").isEmpty();
+        assertThat(new RulesConfiguration().sigmaRules(" " + dir + " ,").rules()).hasSize(1);
         assertThatThrownBy(() -> new RulesConfiguration().sigmaRules(List.of(dir.resolve("none"))))
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("none: no such rule file or folder");
     }
