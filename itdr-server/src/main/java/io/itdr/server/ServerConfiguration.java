@@ -166,7 +166,7 @@ public class ServerConfiguration {
     @Bean
     ResponseEngine responseEngine(Policy policy, IdentityCatalog catalog, InMemoryInventory inventory, Clock clock, JdbcLedger ledger,
                                   JdbcActionStore actions, ConnectorRuntime connectors, KillSwitch killSwitch, ItdrProperties properties,
-                                  SigmaRules rules) {
+                                  SigmaRules rules, org.springframework.core.env.Environment environment) {
         LOG.info("policy {} {} ({} rules, mode {}, sha256 {}); catalog {} ({} entries)", policy.ref().name(), policy.ref().version(),
                 policy.rules().size(), policy.mode().policyName(), policy.ref().sha256(), catalog.sourceName(), catalog.size());
         return ResponseEngine.builder(policy, clock, ledger)
@@ -178,7 +178,34 @@ public class ServerConfiguration {
                 .killSwitch(killSwitch)
                 .actionSettings(new ActionSettings(properties.approvals().ttl(), SYSTEM_ACTOR))
                 .addDetector(SigmaDetector.of(rules.rules()))
+                .detection(io.itdr.core.detect.DetectionSettings.defaults().tunedBy(policy.detectionTuning())
+                        .withNetworkData(networkData(environment)))
                 .build();
+    }
+
+    /**
+     * The operator's network data files: {@code itdr.detection.network.asn-database} and
+     * {@code location-database} (MaxMind-format .mmdb), {@code cloud-ranges} (comma-separated AWS
+     * ip-ranges.json / Google cloud.json). None by default; an unreadable file stops the start.
+     */
+    static io.itdr.core.enrich.NetworkDirectory.Files networkData(org.springframework.core.env.Environment environment) {
+        String asn = environment.getProperty("itdr.detection.network.asn-database");
+        String location = environment.getProperty("itdr.detection.network.location-database");
+        String[] ranges = environment.getProperty("itdr.detection.network.cloud-ranges", String[].class, new String[0]);
+        java.util.List<java.nio.file.Path> rangeFiles = new java.util.ArrayList<>();
+        for (String r : ranges) {
+            if (!r.isBlank()) {
+                rangeFiles.add(java.nio.file.Path.of(r.trim()));
+            }
+        }
+        io.itdr.core.enrich.NetworkDirectory.Files files = new io.itdr.core.enrich.NetworkDirectory.Files(
+                asn == null || asn.isBlank() ? null : java.nio.file.Path.of(asn),
+                location == null || location.isBlank() ? null : java.nio.file.Path.of(location), rangeFiles);
+        if (!files.isEmpty()) {
+            LOG.info("network data: asn {}, location {}, cloud ranges {}", files.asnDatabase(), files.locationDatabase(),
+                    files.cloudRanges());
+        }
+        return files;
     }
 
     /**
