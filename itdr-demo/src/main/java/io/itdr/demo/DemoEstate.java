@@ -52,7 +52,7 @@ import java.util.UUID;
  *   <li>The estate is {@link EstateGenerator}'s, with its attacks, shifted so that its telemetry ends
  *       at the start of the current hour of the injected clock: pollers see it as recent.</li>
  *   <li>AWS, on one server: an organization trail's S3 delivery ({@link TrailBucketSandbox}: one gzip
- *       log file per account and 5 minutes under {@code AWSLogs/<org>/<account>/CloudTrail/us-east-1/…},
+ *       log file per account and hour under {@code AWSLogs/<org>/<account>/CloudTrail/us-east-1/…},
  *       management and data events) announced by S3 event notifications on an SQS queue
  *       ({@link TrailQueueSandbox}), which the AWS connector polls ({@code telemetry=trail-sqs}); CloudTrail
  *       event history ({@link CloudTrailSandbox}: LookupEvents with StartTime/EndTime and NextToken paging)
@@ -71,7 +71,10 @@ import java.util.UUID;
  *
  * <p>One estate deviates from AWS on purpose: one IAM endpoint answers for the estate's three
  * accounts (each principal keeps its account in its ARN), where a real deployment has a connector per
- * account. The trail's events are all logged in us-east-1, where the generator puts them.
+ * account. The trail's events are all logged in us-east-1, where the generator puts them. The demo
+ * trail writes one log file per account and hour, where CloudTrail writes one about every 5
+ * minutes: the same records in a twelfth of the files, so that the connector reads a week of the
+ * estate (one GetObject per file) within a minute of the demo's start.
  *
  * <p>Start and close from one thread; the servers answer on their own threads (the sandboxes
  * synchronize their state). Closing stops both servers.
@@ -85,6 +88,8 @@ public final class DemoEstate implements AutoCloseable {
     static final String TRAIL_BUCKET = "itdr-demo-org-trail";
     static final String TRAIL_ORG = "o-itdrdemo0001";
     static final String TRAIL_QUEUE = "/111122223333/itdr-demo-trail";
+    /** What one demo log file holds: an hour of an account and region (CloudTrail writes one about every 5 minutes). */
+    static final Duration TRAIL_FILE_SPAN = Duration.ofHours(1);
     private static final String HTTPS_CHECK_PROPERTY = "okta.testing.disableHttpsCheck";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -262,7 +267,7 @@ public final class DemoEstate implements AutoCloseable {
         return counts;
     }
 
-    /** One log file of the demo's organization trail: an account's events of 5 minutes. */
+    /** One log file of the demo's organization trail: an account's events of one region and hour. */
     private static final class TrailFile {
         final String key;
         final Instant delivered;
@@ -301,11 +306,10 @@ public final class DemoEstate implements AutoCloseable {
                     id -> r.put("eventID", id).toString());
             counts[3]++;
         }
-        // the trail delivers an account's records of one region about every 5 minutes
+        // one log file per account, region and hour, delivered 5 minutes after the hour (see the class comment)
         String account = r.path("recipientAccountId").asText(r.path("userIdentity").path("accountId").asText("111122223333"));
         String region = r.path("awsRegion").asText("us-east-1");
-        Instant delivered = record.time().truncatedTo(ChronoUnit.HOURS)
-                .plus(Duration.ofMinutes((record.time().atZone(java.time.ZoneOffset.UTC).getMinute() / 5 + 1) * 5L));
+        Instant delivered = record.time().truncatedTo(ChronoUnit.HOURS).plus(TRAIL_FILE_SPAN).plus(Duration.ofMinutes(5));
         String order = delivered + " " + account + " " + region;
         trail.computeIfAbsent(order, o -> new TrailFile(TrailBucketSandbox.logFileKey("", TRAIL_ORG, account, region, delivered,
                 String.format("%016X", (long) o.hashCode() & 0xffffffffL)), delivered)).records.add(r.toString());

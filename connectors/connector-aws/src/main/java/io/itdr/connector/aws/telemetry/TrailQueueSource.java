@@ -18,9 +18,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -34,7 +35,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * So the cursor carries the receipt handles of the messages whose every record is in the batch it
  * ends ({@code ack}), and the next poll deletes them first (DeleteMessage,
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html), before it
- * receives more. A host that crashes before persisting polls again with the older cursor: the
+ * receives more (DeleteMessageBatch, 10 at a time). A host that crashes before persisting polls again with the older cursor: the
  * messages of the lost batch were not deleted, come back once their visibility timeout ends, and are
  * read again (at least once; the host drops events it stored before). A message whose records do not
  * all fit in one batch stays in the cursor ({@code pending}: its receipt handle, the objects still to
@@ -96,8 +97,9 @@ public final class TrailQueueSource implements TelemetrySource {
             throw new IllegalArgumentException("maxEvents must be at least 1: " + maxEvents);
         }
         Deque<Pending> pending = new ArrayDeque<>();
-        for (String handle : read(cursor, pending)) {
-            delete(handle);
+        List<String> handedOver = read(cursor, pending);
+        for (int from = 0; from < handedOver.size(); from += RECEIVE_MAX) {
+            delete(handedOver.subList(from, Math.min(handedOver.size(), from + RECEIVE_MAX)));
         }
         if (pending.isEmpty()) {
             receive(pending);
@@ -167,18 +169,25 @@ public final class TrailQueueSource implements TelemetrySource {
         }
     }
 
-    private void delete(String handle) {
-        try {
-            sqs.deleteMessage(b -> b.queueUrl(settings.queueUrl()).receiptHandle(handle));
-        } catch (AwsServiceException e) {
-            String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
-            if (code.endsWith("ReceiptHandleIsInvalid") || code.endsWith("InvalidParameterValue")) {
-                // the handle expired: the message came back and will be read again; the host drops what it stored before
-                return;
+    /**
+     * DeleteMessageBatch of up to 10 handles
+     * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessageBatch.html).
+     * An entry refused as {@code ReceiptHandleIsInvalid} is passed over: its visibility timeout ended,
+     * the message came back and is read again (the host drops what it stored before). Any other
+     * refused entry fails the poll as retriable, so the next poll deletes again.
+     */
+    private void delete(List<String> handles) {
+        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < handles.size(); i++) {
+            entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i)).receiptHandle(handles.get(i)).build());
+        }
+        DeleteMessageBatchResponse answer = AwsErrors.call("sqs:DeleteMessage", settings.queueUrl(),
+                () -> sqs.deleteMessageBatch(b -> b.queueUrl(settings.queueUrl()).entries(entries)));
+        for (BatchResultErrorEntry failed : answer.failed()) {
+            if (!"ReceiptHandleIsInvalid".equals(failed.code()) && !"InvalidParameterValue".equals(failed.code())) {
+                throw new ConnectorException(ErrorCode.UNAVAILABLE, "sqs:DeleteMessage on " + settings.queueUrl() + ": a handed-over "
+                        + "message was not deleted: " + failed.code() + ": " + failed.message() + "; the next poll deletes it again");
             }
-            throw AwsErrors.translate("sqs:DeleteMessage", settings.queueUrl(), e);
-        } catch (SdkException e) {
-            throw AwsErrors.translate("sqs:DeleteMessage", settings.queueUrl(), e);
         }
     }
 

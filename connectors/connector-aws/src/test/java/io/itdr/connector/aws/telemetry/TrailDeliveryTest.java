@@ -62,6 +62,7 @@ class TrailDeliveryTest {
     private static final TrailBucketSandbox bucket = new TrailBucketSandbox();
     private static final TrailQueueSandbox queue = new TrailQueueSandbox();
     private static WireMockServer server;
+    private static java.util.Set<String> requestedActions;
     private final SettableClock clock = new SettableClock(NOW);
     private final List<Connector> opened = new ArrayList<>();
     private int ids;
@@ -70,11 +71,16 @@ class TrailDeliveryTest {
     static void startServer() {
         server = new WireMockServer(wireMockConfig().dynamicPort().extensions(bucket, queue));
         server.start();
+        requestedActions = io.itdr.connector.aws.DocumentedPermissions.record(server);
     }
 
     @AfterAll
     static void stopServer() {
-        server.stop();
+        try {
+            io.itdr.connector.aws.DocumentedPermissions.assertAllowed(requestedActions);
+        } finally {
+            server.stop();
+        }
     }
 
     @BeforeEach
