@@ -15,6 +15,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.itdr.fixture.aws.IamSandbox;
 import io.itdr.fixture.aws.SecretsManagerSandbox;
 import io.itdr.fixture.aws.CloudTrailSandbox;
+import io.itdr.fixture.aws.TrailBucketSandbox;
+import io.itdr.fixture.aws.TrailQueueSandbox;
 import io.itdr.fixture.okta.ManagementApiSandbox;
 import io.itdr.fixture.okta.SystemLogSandbox;
 import io.itdr.generate.EstateGenerator;
@@ -38,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -48,13 +51,17 @@ import java.util.UUID;
  * <ul>
  *   <li>The estate is {@link EstateGenerator}'s, with its attacks, shifted so that its telemetry ends
  *       at the start of the current hour of the injected clock: pollers see it as recent.</li>
- *   <li>AWS, on one server: CloudTrail event history ({@link CloudTrailSandbox}: LookupEvents with
- *       StartTime/EndTime and NextToken paging) serving the estate's AWS events as CloudTrail records
- *       ({@link PlatformRecords}); IAM ({@link IamSandbox}) holding the estate's users with their access
+ *   <li>AWS, on one server: an organization trail's S3 delivery ({@link TrailBucketSandbox}: one gzip
+ *       log file per account and hour under {@code AWSLogs/<org>/<account>/CloudTrail/us-east-1/…},
+ *       management and data events) announced by S3 event notifications on an SQS queue
+ *       ({@link TrailQueueSandbox}), which the AWS connector polls ({@code telemetry=trail-sqs}); CloudTrail
+ *       event history ({@link CloudTrailSandbox}: LookupEvents with StartTime/EndTime and NextToken paging)
+ *       serving the management events only, as AWS does (for {@code telemetry=lookup-events}); both from
+ *       the estate's AWS events rendered as CloudTrail records ({@link PlatformRecords}); IAM ({@link IamSandbox}) holding the estate's users with their access
  *       keys and its roles, in their own accounts; Secrets Manager ({@link SecretsManagerSandbox}) with
- *       the secret the catalog names for key rotation; STS GetCallerIdentity. The connector polls
- *       CloudTrail only, so the estate's GuardDuty findings are kept as the EventBridge events a
- *       platform pushes ({@link #guardDutyEvents()}) for the server's push ingest.</li>
+ *       the secret the catalog names for key rotation; STS GetCallerIdentity. The estate's GuardDuty
+ *       findings reach the same queue after the trail's files, as "GuardDuty Finding" events of an
+ *       EventBridge rule whose target is the queue ({@link #guardDutyEvents()}).</li>
  *   <li>Okta, on another: the System Log ({@link SystemLogSandbox}: {@code /api/v1/logs} with
  *       {@code since}, {@code after} and {@code next} links) serving the Okta events as LogEvents,
  *       and the Management API ({@link ManagementApiSandbox}) holding the estate's service apps with
@@ -64,8 +71,10 @@ import java.util.UUID;
  *
  * <p>One estate deviates from AWS on purpose: one IAM endpoint answers for the estate's three
  * accounts (each principal keeps its account in its ARN), where a real deployment has a connector per
- * account. CloudTrail LookupEvents returns management events only; the emulation serves every
- * record, data events too, so that the demo's telemetry is the generated estate's.
+ * account. The trail's events are all logged in us-east-1, where the generator puts them. The demo
+ * trail writes one log file per account and hour, where CloudTrail writes one about every 5
+ * minutes: the same records in a twelfth of the files, so that the connector reads a week of the
+ * estate (one GetObject per file) within a minute of the demo's start.
  *
  * <p>Start and close from one thread; the servers answer on their own threads (the sandboxes
  * synchronize their state). Closing stops both servers.
@@ -75,6 +84,12 @@ public final class DemoEstate implements AutoCloseable {
     public static final String OKTA_ORG = "example.okta.com";
     /** The demo's Okta API token: the Management API sandbox's; it opens nothing but these emulations. */
     static final String OKTA_TOKEN = ManagementApiSandbox.TOKEN;
+    /** The demo's organization trail: its bucket, organization and queue. */
+    static final String TRAIL_BUCKET = "itdr-demo-org-trail";
+    static final String TRAIL_ORG = "o-itdrdemo0001";
+    static final String TRAIL_QUEUE = "/111122223333/itdr-demo-trail";
+    /** What one demo log file holds: an hour of an account and region (CloudTrail writes one about every 5 minutes). */
+    static final Duration TRAIL_FILE_SPAN = Duration.ofHours(1);
     private static final String HTTPS_CHECK_PROPERTY = "okta.testing.disableHttpsCheck";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -104,7 +119,9 @@ public final class DemoEstate implements AutoCloseable {
     /**
      * What the emulations serve.
      *
-     * @param cloudTrailEvents CloudTrail records in event history
+     * @param cloudTrailEvents CloudTrail records in the trail's S3 delivery (management and data events)
+     * @param managementEvents of those, the management events, which event history (LookupEvents) also serves
+     * @param trailFiles       log files in the trail's bucket, each announced by one SQS message
      * @param oktaLogEvents    LogEvents in the System Log
      * @param notServed        events of the estate no emulation serves (other platforms, GuardDuty findings)
      * @param iamUsers         IAM users, each with its access key
@@ -114,7 +131,7 @@ public final class DemoEstate implements AutoCloseable {
      * @param to               the end of the telemetry
      * @param attacks          injected attacks by family
      */
-    public record Served(long cloudTrailEvents, long oktaLogEvents, long notServed, int iamUsers, int iamRoles, int oktaApps,
+    public record Served(long cloudTrailEvents, long managementEvents, int trailFiles, long oktaLogEvents, long notServed, int iamUsers, int iamRoles, int oktaApps,
                          Instant from, Instant to, Map<String, Integer> attacks) {
         public Served {
             attacks = Map.copyOf(attacks);
@@ -161,19 +178,32 @@ public final class DemoEstate implements AutoCloseable {
         IamSandbox iam = new IamSandbox();
         SecretsManagerSandbox secrets = new SecretsManagerSandbox();
         CloudTrailSandbox cloudTrail = new CloudTrailSandbox();
+        TrailBucketSandbox bucket = new TrailBucketSandbox();
+        TrailQueueSandbox queue = new TrailQueueSandbox();
+        TreeMap<String, TrailFile> trail = new TreeMap<>();
         SystemLogSandbox systemLog = new SystemLogSandbox(clock::instant, Set.of("SSWS " + OKTA_TOKEN));
         ManagementApiSandbox management = new ManagementApiSandbox();
         int[] principals = seedPrincipals(generator, iam, secrets, management);
-        long[] counts = new long[3];
+        long[] counts = new long[4];
         List<RawRecord> guardDuty = new ArrayList<>();
-        EstateGenerator.Summary summary = generator.stream((event, family) -> serve(event, cloudTrail, systemLog, guardDuty, counts));
+        EstateGenerator.Summary summary = generator.stream((event, family) -> serve(event, cloudTrail, trail, systemLog, guardDuty, counts));
 
         String previousHttpsCheck = System.setProperty(HTTPS_CHECK_PROPERTY, "true");
         WireMockServer aws = null;
         WireMockServer okta = null;
         try {
-            aws = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort().extensions(iam, secrets, cloudTrail));
+            aws = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort()
+                    .extensions(iam, secrets, cloudTrail, bucket, queue));
             aws.start();
+            bucket.stub(aws, TRAIL_BUCKET);
+            queue.stub(aws);
+            // delivered in the order of the files' times, as the notifications of a live trail arrive
+            for (TrailFile file : trail.values()) {
+                bucket.putLogFile(TRAIL_BUCKET, file.key, file.records);
+                queue.send(TrailQueueSandbox.objectCreated(TRAIL_BUCKET, file.delivered, file.key));
+            }
+            // an EventBridge rule (source aws.guardduty) targets the same queue
+            guardDuty.forEach(finding -> queue.send(eventBridgeEvent(finding).toString()));
             iam.stubActions(aws);
             secrets.stubActions(aws);
             cloudTrail.stub(aws);
@@ -189,7 +219,7 @@ public final class DemoEstate implements AutoCloseable {
             stop(aws, okta, previousHttpsCheck);
             throw e;
         }
-        Served served = new Served(counts[0], counts[1], counts[2], principals[0], principals[1], principals[2], start, end,
+        Served served = new Served(counts[0], counts[3], trail.size(), counts[1], counts[2], principals[0], principals[1], principals[2], start, end,
                 summary.attacksByFamily());
         return new DemoEstate(aws, okta, catalog, served, settings, previousHttpsCheck, guardDuty);
     }
@@ -237,9 +267,24 @@ public final class DemoEstate implements AutoCloseable {
         return counts;
     }
 
-    /** Adds one event to the history its platform's emulation serves; counts [CloudTrail, Okta, not served]. */
-    private static void serve(IdentityEvent event, CloudTrailSandbox cloudTrail, SystemLogSandbox systemLog, List<RawRecord> guardDuty,
-                              long[] counts) {
+    /** One log file of the demo's organization trail: an account's events of one region and hour. */
+    private static final class TrailFile {
+        final String key;
+        final Instant delivered;
+        final List<String> records = new ArrayList<>();
+
+        TrailFile(String key, Instant delivered) {
+            this.key = key;
+            this.delivered = delivered;
+        }
+    }
+
+    /**
+     * Adds one event to the history its platform's emulation serves; counts [CloudTrail, Okta, not
+     * served, CloudTrail management].
+     */
+    private static void serve(IdentityEvent event, CloudTrailSandbox cloudTrail, Map<String, TrailFile> trail, SystemLogSandbox systemLog,
+                              List<RawRecord> guardDuty, long[] counts) {
         RawRecord record = PlatformRecords.render(event).orElse(null);
         if (record == null || record.format() == RawRecord.Format.GUARDDUTY) {
             if (record != null) {
@@ -253,10 +298,21 @@ public final class DemoEstate implements AutoCloseable {
             counts[1]++;
             return;
         }
-        ObjectNode trail = parse(record.json());
-        // LookupEvents lists whole seconds; the record's EventId is the one event history gives it
-        cloudTrail.add(record.time().truncatedTo(ChronoUnit.SECONDS), trail.get("eventSource").asText(), trail.get("eventName").asText(),
-                id -> trail.put("eventID", id).toString());
+        ObjectNode r = parse(record.json());
+        if (r.path("managementEvent").asBoolean(true)) {
+            // event history holds management events only; LookupEvents lists whole seconds; the record's EventId is
+            // the one event history gives it, in the trail's log file too
+            cloudTrail.add(record.time().truncatedTo(ChronoUnit.SECONDS), r.get("eventSource").asText(), r.get("eventName").asText(),
+                    id -> r.put("eventID", id).toString());
+            counts[3]++;
+        }
+        // one log file per account, region and hour, delivered 5 minutes after the hour (see the class comment)
+        String account = r.path("recipientAccountId").asText(r.path("userIdentity").path("accountId").asText("111122223333"));
+        String region = r.path("awsRegion").asText("us-east-1");
+        Instant delivered = record.time().truncatedTo(ChronoUnit.HOURS).plus(TRAIL_FILE_SPAN).plus(Duration.ofMinutes(5));
+        String order = delivered + " " + account + " " + region;
+        trail.computeIfAbsent(order, o -> new TrailFile(TrailBucketSandbox.logFileKey("", TRAIL_ORG, account, region, delivered,
+                String.format("%016X", (long) o.hashCode() & 0xffffffffL)), delivered)).records.add(r.toString());
         counts[0]++;
     }
 
@@ -290,7 +346,7 @@ public final class DemoEstate implements AutoCloseable {
      * The server properties that point the real connectors at the emulations:
      * {@code itdr.connectors.<aws|okta>.enabled}, {@code .config.<property>} (the connectors' own
      * property names: credentials of the emulations, region, org-url, lookbacks covering the whole
-     * estate, no settle delay), {@code .endpoints.<service>} (aws: iam, sts, cloudtrail,
+     * estate, no settle delay; AWS telemetry from the trail's SQS queue), {@code .endpoints.<service>} (aws: iam, sts, cloudtrail, s3, sqs,
      * secretsmanager; okta: okta) and {@code .poll-interval}.
      */
     public Map<String, String> properties() {
@@ -301,9 +357,14 @@ public final class DemoEstate implements AutoCloseable {
         p.put(a + "config.region", "us-east-1");
         p.put(a + "config.access-key-id", "AKIADEMOITDR00000001");
         p.put(a + "config.secret-access-key", "demo-emulation-only");
+        // the organization trail's S3 delivery through SQS: management and data events of every account
+        p.put(a + "config.telemetry", "trail-sqs");
+        p.put(a + "config.trail-bucket", TRAIL_BUCKET);
+        p.put(a + "config.trail-queue-url", awsEndpoint() + TRAIL_QUEUE);
+        // for telemetry=lookup-events (management events only)
         p.put(a + "config.cloudtrail-lookback", lookback);
         p.put(a + "config.cloudtrail-settle-delay", "0s");
-        for (String service : new String[]{"iam", "sts", "cloudtrail", "secretsmanager"}) {
+        for (String service : new String[]{"iam", "sts", "cloudtrail", "secretsmanager", "s3", "sqs"}) {
             p.put(a + "endpoints." + service, awsEndpoint().toString());
         }
         p.put(a + "poll-interval", "5s");
@@ -325,20 +386,25 @@ public final class DemoEstate implements AutoCloseable {
     public String guardDutyEvents() {
         StringBuilder lines = new StringBuilder();
         for (RawRecord finding : guardDuty) {
-            ObjectNode event = JSON.createObjectNode();
-            ObjectNode detail = parse(finding.json());
-            event.put("version", "0");
-            event.put("id", UUID.nameUUIDFromBytes(finding.eventId().getBytes(StandardCharsets.UTF_8)).toString());
-            event.put("detail-type", "GuardDuty Finding");
-            event.put("source", "aws.guardduty");
-            event.put("account", detail.path("accountId").asText());
-            event.put("time", finding.time().truncatedTo(ChronoUnit.SECONDS).toString());
-            event.put("region", detail.path("region").asText());
-            event.putArray("resources");
-            event.set("detail", detail);
-            lines.append(event).append('\n');
+            lines.append(eventBridgeEvent(finding)).append('\n');
         }
         return lines.toString();
+    }
+
+    /** A finding as an EventBridge "GuardDuty Finding" event. */
+    private static ObjectNode eventBridgeEvent(RawRecord finding) {
+        ObjectNode event = JSON.createObjectNode();
+        ObjectNode detail = parse(finding.json());
+        event.put("version", "0");
+        event.put("id", UUID.nameUUIDFromBytes(finding.eventId().getBytes(StandardCharsets.UTF_8)).toString());
+        event.put("detail-type", "GuardDuty Finding");
+        event.put("source", "aws.guardduty");
+        event.put("account", detail.path("accountId").asText());
+        event.put("time", finding.time().truncatedTo(ChronoUnit.SECONDS).toString());
+        event.put("region", detail.path("region").asText());
+        event.putArray("resources");
+        event.set("detail", detail);
+        return event;
     }
 
     /** How many GuardDuty findings {@link #guardDutyEvents()} holds. */
@@ -355,7 +421,10 @@ public final class DemoEstate implements AutoCloseable {
         return served;
     }
 
-    /** IAM, STS, CloudTrail and Secrets Manager: all on {@code POST /}, told apart by Action= or X-Amz-Target. */
+    /**
+     * IAM, STS, CloudTrail, SQS and Secrets Manager, all on {@code POST /}, told apart by Action= or
+     * X-Amz-Target; the trail's bucket path-style on {@code GET /itdr-demo-org-trail…}.
+     */
     public URI awsEndpoint() {
         return URI.create(aws.baseUrl());
     }

@@ -2,9 +2,6 @@ package io.itdr.demo;
 
 import io.itdr.core.decide.policy.PolicyLoader;
 import io.itdr.server.ItdrServerApplication;
-import io.itdr.server.connector.ConnectorRuntime;
-import io.itdr.server.intake.Ingest;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -20,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
@@ -111,7 +107,6 @@ public final class DemoLauncher {
             }
         });
         printWhereToLook(out, estate, server, token);
-        pushGuardDutyOnceCaughtUp(out, estate, server);
         if (server.isActive()) {
             closed.await();
         }
@@ -137,40 +132,6 @@ public final class DemoLauncher {
             args.add("--spring.datasource.url=jdbc:h2:file:" + options.data().toAbsolutePath().resolve("itdr") + ";WRITE_DELAY=0");
         }
         return args;
-    }
-
-    /**
-     * Pushes the estate's GuardDuty findings to the AWS connector's ingest, as EventBridge would, once
-     * the poller has read the CloudTrail history (an identity's events reach the engine in time order).
-     * On a daemon thread; gives up after five minutes.
-     */
-    private static void pushGuardDutyOnceCaughtUp(PrintStream out, DemoEstate estate, ConfigurableApplicationContext server) {
-        if (estate.guardDutyFindings() == 0) {
-            return;
-        }
-        Thread pusher = new Thread(() -> {
-            ConnectorRuntime connectors = server.getBean(ConnectorRuntime.class);
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            try {
-                while (connectors.find("aws").map(m -> m.status().view().eventsAccepted()).orElse(0L) < estate.served().cloudTrailEvents()) {
-                    if (System.nanoTime() > deadline || !server.isActive()) {
-                        out.println("itdr-demo: the AWS poller did not catch up within 5 minutes; GuardDuty findings not pushed");
-                        return;
-                    }
-                    TimeUnit.SECONDS.sleep(1);
-                }
-                Ingest.Result result = server.getBean(Ingest.class).accept("aws", "guardduty-eventbridge.jsonl", "application/x-ndjson",
-                        new ByteArrayInputStream(estate.guardDutyEvents().getBytes(StandardCharsets.UTF_8)));
-                out.printf("itdr-demo: pushed %d GuardDuty finding(s) as EventBridge events: %d accepted, %d finding(s)%n",
-                        estate.guardDutyFindings(), result.accepted(), result.findings());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                out.println("itdr-demo: pushing GuardDuty findings failed: " + e.getMessage());
-            }
-        }, "itdr-demo-guardduty");
-        pusher.setDaemon(true);
-        pusher.start();
     }
 
     /** The shipped default policy with {@code mode: enforce}: the demo contains automatically what the policy allows. */
@@ -202,10 +163,12 @@ public final class DemoLauncher {
         String auth = "-H 'Authorization: Bearer " + token + "'";
         out.println();
         out.println("itdr-demo is running. Ctrl-C stops it.");
-        out.printf("  Estate:   %,d CloudTrail records and %,d Okta LogEvents from %s to %s; %d IAM users, %d IAM roles, %d Okta "
-                        + "service apps; attacks %s%n", s.cloudTrailEvents(), s.oktaLogEvents(), s.from(), s.to(), s.iamUsers(),
-                s.iamRoles(), s.oktaApps(), s.attacks());
-        out.printf("  AWS:      %s (IAM, STS, CloudTrail, Secrets Manager emulation)%n", estate.awsEndpoint());
+        out.printf("  Estate:   %,d CloudTrail records (%,d management, the rest data events) in %,d trail log files, %d GuardDuty "
+                        + "finding(s) and %,d Okta LogEvents from %s to %s; %d IAM users, %d IAM roles, %d Okta service apps; attacks %s%n",
+                s.cloudTrailEvents(), s.managementEvents(), s.trailFiles(), estate.guardDutyFindings(), s.oktaLogEvents(), s.from(), s.to(),
+                s.iamUsers(), s.iamRoles(), s.oktaApps(), s.attacks());
+        out.printf("  AWS:      %s (IAM, STS, CloudTrail event history, the organization trail's S3 bucket and SQS queue, Secrets "
+                + "Manager emulation; the connector reads the trail through SQS)%n", estate.awsEndpoint());
         out.printf("  Okta:     %s (System Log and Management API emulation, org %s)%n", estate.oktaEndpoint(), DemoEstate.OKTA_ORG);
         out.printf("  Catalog:  %s%n", estate.catalog().toAbsolutePath());
         out.printf("  Server:   %s (H2 under %s, default policy in enforce mode)%n", base, estate.catalog().toAbsolutePath().getParent());

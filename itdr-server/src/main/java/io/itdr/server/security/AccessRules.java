@@ -38,7 +38,9 @@ public final class AccessRules {
     }
 
     /** Served without authentication: liveness and readiness for load balancers (details only to callers with a role). */
-    public static final List<String> PUBLIC = List.of("/actuator/health", "/actuator/health/**");
+    public static final List<String> PUBLIC = List.of("/actuator/health", "/actuator/health/**",
+            // platforms' event hooks authenticate by their connector's shared secret (EventHookController), not by bearer token
+            "/api/v1/hooks/*");
 
     private static final String API = "/api/v1";
 

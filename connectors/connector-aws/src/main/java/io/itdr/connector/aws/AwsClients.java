@@ -19,7 +19,9 @@ import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.IamClientBuilder;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
@@ -27,7 +29,7 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * The SDK clients of one connector, sharing one HTTP client and one credentials provider. Built
  * without calling AWS: credentials are resolved (and a role assumed) on the first call.
  * Endpoint overrides come from the host's {@link HttpSettings} per service ("iam", "sts",
- * "secretsmanager", "cloudtrail"), for sandboxes and private endpoints. Secrets Manager clients
+ * "secretsmanager", "cloudtrail", "s3", "sqs"), for sandboxes and private endpoints. Secrets Manager clients
  * are made per region on first use, since a secret lives in the region its ARN names.
  * Thread-safe; {@link #close()} releases everything.
  */
@@ -37,6 +39,10 @@ final class AwsClients implements AutoCloseable {
     final IamClient iam;
     final StsClient sts;
     final CloudTrailClient cloudTrail;
+    /** The trail's bucket (ListObjectsV2, GetObject); path-style addressing when an endpoint is overridden. */
+    final S3Client s3;
+    /** The notification queue (ReceiveMessage, DeleteMessage). */
+    final SqsClient sqs;
     private final ClientOverrideConfiguration overrides;
     private final AwsCredentialsProvider credentials;
     private final Optional<URI> secretsManagerEndpoint;
@@ -92,10 +98,20 @@ final class AwsClients implements AutoCloseable {
                 .credentialsProvider(credentials);
         cloudTrailEndpoint.ifPresent(cloudTrailBuilder::endpointOverride);
         this.cloudTrail = closing(cloudTrailBuilder.build());
+        // trail delivery: a sandbox or private endpoint is addressed path-style (no bucket in the host name)
+        Optional<URI> s3Endpoint = httpSettings.endpoint("s3");
+        var s3Builder = S3Client.builder().httpClient(http).overrideConfiguration(overrides).region(region).credentialsProvider(credentials);
+        s3Endpoint.ifPresent(uri -> s3Builder.endpointOverride(uri).forcePathStyle(true));
+        this.s3 = closing(s3Builder.build());
+        Optional<URI> sqsEndpoint = httpSettings.endpoint("sqs");
+        var sqsBuilder = SqsClient.builder().httpClient(http).overrideConfiguration(overrides).region(region).credentialsProvider(credentials);
+        sqsEndpoint.ifPresent(sqsBuilder::endpointOverride);
+        this.sqs = closing(sqsBuilder.build());
         this.description = "region=" + settings.region() + ", iam=" + iamEndpoint.map(URI::toString).orElse("default")
                 + ", sts=" + stsEndpoint.map(URI::toString).orElse("default")
                 + ", secretsmanager=" + secretsManagerEndpoint.map(URI::toString).orElse("default")
-                + ", cloudtrail=" + cloudTrailEndpoint.map(URI::toString).orElse("default");
+                + ", cloudtrail=" + cloudTrailEndpoint.map(URI::toString).orElse("default")
+                + ", s3=" + s3Endpoint.map(URI::toString).orElse("default") + ", sqs=" + sqsEndpoint.map(URI::toString).orElse("default");
     }
 
     private StsClient stsClient(Region region, Optional<URI> endpoint, AwsCredentialsProvider credentials,

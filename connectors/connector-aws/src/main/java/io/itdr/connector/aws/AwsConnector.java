@@ -6,6 +6,8 @@ import io.itdr.connector.aws.inventory.InventorySettings;
 import io.itdr.connector.aws.normalize.CloudTrailNormalizer;
 import io.itdr.connector.aws.telemetry.LookupEventsSettings;
 import io.itdr.connector.aws.telemetry.LookupEventsSource;
+import io.itdr.connector.aws.telemetry.TrailDelivery;
+import io.itdr.connector.aws.telemetry.TrailDeliverySettings;
 import io.itdr.connector.support.ConnectorParts;
 import io.itdr.spi.Capability;
 import io.itdr.spi.Connector;
@@ -19,7 +21,8 @@ import java.util.Set;
 
 /**
  * A connection to one AWS account (or, with assume-role-arn, the account of that role). Offers
- * polling of CloudTrail event history (LookupEvents), normalization of CloudTrail and GuardDuty
+ * polling of CloudTrail event history (LookupEvents) or of a trail's S3 delivery (through SQS
+ * notifications or a prefix scan; {@code telemetry}), normalization of CloudTrail and GuardDuty
  * exports, an inventory of IAM users and roles, and IAM containment actions.
  *
  * <p>Thread-safe: the SDK clients are, the normalizer, telemetry source, inventory and executor
@@ -31,16 +34,20 @@ public final class AwsConnector implements Connector {
     private final CloudTrailNormalizer normalizer = new CloudTrailNormalizer();
     private final IamInventory inventory;
     private final IamActionExecutor actions;
-    private final LookupEventsSource telemetry;
+    private final TelemetrySource telemetry;
     private final ConnectorParts parts;
 
-    AwsConnector(AwsSettings settings, LookupEventsSettings cloudTrail, InventorySettings inventorySettings,
-                 ConnectorContext context) {
+    AwsConnector(AwsSettings settings, LookupEventsSettings cloudTrail, TrailDeliverySettings delivery,
+                 InventorySettings inventorySettings, ConnectorContext context) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clients = new AwsClients(settings, context.http());
         this.inventory = new IamInventory(AwsConnectorFactory.ID, clients.iam, inventorySettings);
         this.actions = new IamActionExecutor(AwsConnectorFactory.ID, clients.iam, clients::secretsManager, context.clock());
-        this.telemetry = new LookupEventsSource(clients.cloudTrail, cloudTrail, normalizer, context.clock());
+        this.telemetry = switch (delivery.mode()) {
+            case LOOKUP_EVENTS -> new LookupEventsSource(clients.cloudTrail, cloudTrail, normalizer, context.clock());
+            case TRAIL_SQS -> TrailDelivery.queue(clients.sqs, clients.s3, normalizer, delivery);
+            case TRAIL_S3_SCAN -> TrailDelivery.scan(clients.s3, normalizer, delivery, context.clock());
+        };
         this.parts = ConnectorParts.builder(AwsConnectorFactory.ID)
                 .telemetry(telemetry).normalizer(normalizer).inventory(inventory).actions(actions).build();
     }

@@ -3,6 +3,7 @@ package io.itdr.connector.aws;
 import io.itdr.connector.aws.inventory.InventorySettings;
 import io.itdr.connector.aws.normalize.CloudTrailNormalizer;
 import io.itdr.connector.aws.telemetry.LookupEventsSettings;
+import io.itdr.connector.aws.telemetry.TrailDeliverySettings;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.ConnectorFactory;
@@ -22,7 +23,8 @@ import java.util.stream.Stream;
 public final class AwsConnectorFactory implements ConnectorFactory {
     public static final String ID = "aws";
     private static final List<ConfigProperty> PROPERTIES =
-            Stream.of(AwsSettings.PROPERTIES, LookupEventsSettings.PROPERTIES, InventorySettings.PROPERTIES)
+            Stream.of(AwsSettings.PROPERTIES, TrailDeliverySettings.PROPERTIES, LookupEventsSettings.PROPERTIES,
+                            InventorySettings.PROPERTIES)
                     .flatMap(List::stream).toList();
 
     @Override
@@ -49,6 +51,7 @@ public final class AwsConnectorFactory implements ConnectorFactory {
     public Connector create(ConnectorConfig config, ConnectorContext context) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(context, "context");
-        return new AwsConnector(AwsSettings.from(config), LookupEventsSettings.from(config), InventorySettings.from(config), context);
+        return new AwsConnector(AwsSettings.from(config), LookupEventsSettings.from(config), TrailDeliverySettings.from(config),
+                InventorySettings.from(config), context);
     }
 }

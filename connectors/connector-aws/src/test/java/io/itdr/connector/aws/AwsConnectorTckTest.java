@@ -38,7 +38,12 @@ class AwsConnectorTckTest extends ConnectorTck {
 
     @AfterAll
     static void stopAccount() {
-        sandbox.close();
+        try {
+            // every call the kit made the connector send is one the README's policies allow
+            DocumentedPermissions.assertAllowed(sandbox.requestedActions);
+        } finally {
+            sandbox.close();
+        }
     }
 
     @Override

@@ -68,10 +68,13 @@ final class AwsSandbox implements Sandbox, AutoCloseable {
     private final SecretsManagerSandbox secretsManager = new SecretsManagerSandbox();
     private final WireMockServer server;
     private int seeded;
+    /** The IAM action of every request the connector sent, across resets (see {@link DocumentedPermissions}). */
+    final java.util.Set<String> requestedActions;
 
     AwsSandbox() {
         server = new WireMockServer(wireMockConfig().dynamicPort().extensions(iam, cloudTrail, secretsManager));
         server.start();
+        requestedActions = DocumentedPermissions.record(server);
         reset();
     }
 

@@ -41,8 +41,13 @@ class OktaConnectorPrivateKeyTckTest extends ConnectorTck {
 
     @AfterAll
     static void stopOrg() {
-        sandbox.close();
-        OktaConnectorTckTest.restore(previousHttpsCheck);
+        try {
+            // every request the kit made the connector send is documented with its scope
+            DocumentedPermissions.assertAllowed(sandbox.requests);
+        } finally {
+            sandbox.close();
+            OktaConnectorTckTest.restore(previousHttpsCheck);
+        }
     }
 
     @Override

@@ -41,8 +41,13 @@ class OktaConnectorTckTest extends ConnectorTck {
 
     @AfterAll
     static void stopOrg() {
-        sandbox.close();
-        restore(previousHttpsCheck);
+        try {
+            // every request the kit made the connector send is documented with its scope
+            DocumentedPermissions.assertAllowed(sandbox.requests);
+        } finally {
+            sandbox.close();
+            restore(previousHttpsCheck);
+        }
     }
 
     static void restore(String previous) {

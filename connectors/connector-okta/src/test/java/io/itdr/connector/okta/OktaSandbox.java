@@ -88,6 +88,8 @@ final class OktaSandbox implements Sandbox, AutoCloseable {
     private final ManagementApiSandbox management = new ManagementApiSandbox();
     private final WireMockServer server;
     private int seeded;
+    /** {@code METHOD /path} of every request the connector sent, across resets (see {@link DocumentedPermissions}). */
+    final java.util.Set<String> requests;
 
     /** @param authorization the {@code Authorization} header the org accepts ({@code SSWS <token>} or {@code Bearer <access token>}) */
     OktaSandbox(String authorization) {
@@ -95,6 +97,7 @@ final class OktaSandbox implements Sandbox, AutoCloseable {
         management.acceptAuthorizations(Set.of(authorization));
         server = new WireMockServer(wireMockConfig().dynamicPort().extensions(systemLog, management));
         server.start();
+        requests = DocumentedPermissions.record(server);
         reset();
     }
 
