@@ -1,6 +1,5 @@
 package io.itdr.generate;
 
-import io.itdr.core.normalize.EventJson;
 import io.itdr.fixture.record.RawRecord;
 import io.itdr.spi.event.IdentityEvent;
 import java.io.BufferedOutputStream;
@@ -113,7 +112,7 @@ public final class RawEstateWriter implements EstateGenerator.EventSink, Closeab
         RawRecord record = PlatformRecords.render(event).orElse(null);
         String id;
         if (record == null) {
-            other.write(EventJson.write(event));
+            other.write(EstateJson.write(event));
             other.write('\n');
             normalizedEvents++;
             id = event.id();
