@@ -174,13 +174,17 @@ public final class EstateGenerator {
         void accept(IdentityEvent event, String family) throws IOException;
     }
 
-    /** One identity of the estate as the platform knows it: for seeding simulated platforms with it. */
+    /**
+     * One identity of the estate as the platform knows it: for seeding simulated platforms with it.
+     * {@code credentialId} is the long-term credential the identity holds when the estate begins (an
+     * IAM user's first access key, an app's client secret); null for an AWS role, which has no
+     * access keys (its sessions' temporary keys are issued in the telemetry).
+     */
     public record GeneratedIdentity(String platform, String tenant, IdentityRef ref, String credentialId, String credentialKind,
                                     String owner, String lifecycle) {
         public GeneratedIdentity {
             Objects.requireNonNull(platform, "platform");
             Objects.requireNonNull(ref, "ref");
-            Objects.requireNonNull(credentialId, "credentialId");
         }
     }
 
@@ -671,7 +675,7 @@ public final class EstateGenerator {
                 continue; // no data-event selector in this account: the call happens, no trail records it
             }
             int w = id.egress().workloads().isEmpty() ? -1 : r.nextInt(id.egress().workloads().size());
-            Source source = callSource(id, action, hour, r);
+            Source source = callSource(id, action, t, w, r);
             Map<String, String> path = source.ip().startsWith("10.") && id.egress().vpcEndpoint() != null
                     ? Map.of("vpc_endpoint_id", id.egress().vpcEndpoint()) : Map.of();
             out.add(awsCall(id, "c", k, t, EventCategory.API_CALL, action, source, w, path).build());
@@ -693,9 +697,16 @@ public final class EstateGenerator {
         }
     }
 
-    /** Where a call leaves from: KMS through the VPC endpoint, the rest through one of the NAT gateways. */
-    private Source callSource(Identity id, String action, int hour, SplittableRandom r) {
+    /**
+     * Where a call leaves from: KMS and S3 through the VPC endpoint (the caller's private address),
+     * the rest through the NAT gateway of the caller's availability zone. A role's workload {@code w}
+     * is one host with one private address and one NAT gateway; a long-term key may sit on several
+     * hosts (w &lt; 0), so its calls leave by any of the VPC's gateways. A Lambda function outside a
+     * VPC calls from AWS's shared addresses, a new one per execution environment (per session).
+     */
+    private Source callSource(Identity id, String action, Instant t, int w, SplittableRandom r) {
         Egress e = id.egress();
+        int hour = hourOf(t);
         int build = hour / 24 >= settings.days() / 2 + e.sdk() % 3 ? 1 : 0; // a redeploy moves the SDK up a version
         String execEnv = switch (id.signing()) {
             case LAMBDA -> "AWS_Lambda_java17";
@@ -703,14 +714,15 @@ public final class EstateGenerator {
             default -> null;
         };
         String agent = AwsEstate.sdkAgent(e.sdk(), build, execEnv);
+        int host = w >= 0 ? w : id.signing() == AwsEstate.Signing.LONG_TERM_KEY ? r.nextInt(4) : 0;
         if (e.vpcEndpoint() != null && (action.startsWith("kms:") || action.startsWith("s3:"))) {
-            return new Source(e.privateNet() + (10 + r.nextInt(200)), null, null, null, agent, false);
+            return new Source(e.privateNet() + (10 + 37 * host % 200), null, null, null, agent, false);
         }
         if (id.signing() == AwsEstate.Signing.LAMBDA) {
-            SplittableRandom cold = new SplittableRandom(mix(settings.seed(), id.index() * 1_000L + hour / ROLE_SESSION_HOURS));
-            return new Source(AwsEstate.lambdaAddress(cold), null, null, null, agent, false);
+            SplittableRandom environment = new SplittableRandom(mix(settings.seed(), roleSession(id, 0, t).issued().getEpochSecond()));
+            return new Source(AwsEstate.lambdaAddress(environment), null, null, null, agent, false);
         }
-        return new Source(e.publicAddresses().get(r.nextInt(e.publicAddresses().size())), null, null, null, agent, false);
+        return new Source(e.publicAddresses().get(host % e.publicAddresses().size()), null, null, null, agent, false);
     }
 
     private Source publicSource(Identity id, SplittableRandom r, int hour) {
@@ -1040,7 +1052,7 @@ public final class EstateGenerator {
             return new Attack("token_replay", v, List.of(markBenign(own), replay), t.minus(Duration.ofMinutes(20)), t.plus(Duration.ofMinutes(20)));
         }
         SplittableRandom r = new SplittableRandom(mix(settings.seed(), t.getEpochSecond()));
-        IdentityEvent own = awsAttackCall(v, "tr-own", t, delivered(v, "s3:GetObject"), callSource(v, "sqs:SendMessage", hourOf(t), r)).build();
+        IdentityEvent own = awsAttackCall(v, "tr-own", t, delivered(v, "s3:GetObject"), callSource(v, "sqs:SendMessage", t, 0, r)).build();
         String agent = AwsEstate.sdkAgent(v.egress().sdk() + 1, 0, null); // the stolen keys in another tool
         IdentityEvent list = awsAttackCall(v, "tr-replay", t.plusSeconds(240), "s3:ListBuckets", attacker(ATTACKER_VIRGINIA, 7, agent)).build();
         IdentityEvent get = awsAttackCall(v, "tr-exfil", t.plusSeconds(300), "secretsmanager:GetSecretValue",

@@ -110,6 +110,12 @@ class EstateGeneratorTest {
     }
 
     @Test
+    void everyAwsAndOktaEventHasItsPlatformsRecord() throws IOException {
+        assertThat(Files.readAllLines(dir.resolve("raw").resolve(RawEstateWriter.OTHER)))
+                .noneMatch(line -> line.contains("\"platform\":\"aws\"") || line.contains("\"platform\":\"okta\""));
+    }
+
+    @Test
     void workloadsAreNamedAsCloudTrailNamesThemAndSessionsAfterThem() {
         Set<String> kinds = new HashSet<>();
         for (IdentityEvent e : events) {
