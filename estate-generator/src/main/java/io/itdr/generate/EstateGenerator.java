@@ -150,9 +150,13 @@ public final class EstateGenerator {
     private final List<Identity> identities = new ArrayList<>();
     private final List<Attack> attacks = new ArrayList<>();
 
+    /** The CI role of each AWS account: the pipeline that rotates its users' keys. */
+    private final Map<String, Identity> pipelines = new HashMap<>();
+
     public EstateGenerator(GeneratorSettings settings) {
         this.settings = settings;
         buildIdentities();
+        identities.stream().filter(i -> i.type() == Archetype.CI_RUNNER).forEach(i -> pipelines.putIfAbsent(i.tenant(), i));
         buildAttacks();
     }
 
@@ -323,7 +327,8 @@ public final class EstateGenerator {
 
     private Identity identity(int i, Archetype type, String platform, SplittableRandom random) {
         String tenant = switch (platform) {
-            case "aws" -> AwsEstate.ACCOUNTS.get(i % 3);
+            // break glass sits in the production account it would repair
+            case "aws" -> type == Archetype.BREAK_GLASS ? AwsEstate.ACCOUNTS.get(0) : AwsEstate.ACCOUNTS.get(i % 3);
             case "okta" -> "example.okta.com";
             case "gcp" -> "prod-" + (i % 2 == 0 ? "core" : "data");
             default -> "contoso.onmicrosoft.com";
@@ -865,10 +870,10 @@ public final class EstateGenerator {
                     .credential(new CredentialRef(s.key(), "session_key")).session(new SessionInfo(null, s.key(), t, true))
                     .category(EventCategory.API_CALL).action(action).source(cli).rawRef("generated:" + eventId);
             if (action.equals("iam:UpdateAccessKey") && victim != null) {
-                b.category(EventCategory.CREDENTIAL_CHANGE).target(victim.ref().id()).attributes(Map.of("access_key_id", victim.credentialId()));
+                b.category(EventCategory.CREDENTIAL_CHANGE).target(victim.ref().id()).attributes(Map.of("access_key_id", keyAt(victim, at)));
             } else if (action.equals("iam:DetachRolePolicy")) {
-                String role = "arn:aws:iam::" + id.tenant() + ":role/" + identities.get(0).ref().name();
-                b.category(EventCategory.PRIVILEGE_CHANGE).target(role.replace(identities.get(0).tenant(), id.tenant()))
+                // the payment service's role loses a broad policy while the incident is worked on
+                b.category(EventCategory.PRIVILEGE_CHANGE).target(identities.get(0).ref().id())
                         .privilege(new PrivilegeChange(List.of("arn:aws:iam::aws:policy/AmazonS3FullAccess"), false));
             }
             out.add(b.build());
@@ -915,8 +920,7 @@ public final class EstateGenerator {
         if (step < 0) {
             return;
         }
-        Identity pipeline = identities.stream().filter(i -> i.type() == Archetype.CI_RUNNER && i.tenant().equals(id.tenant()))
-                .findFirst().orElse(null);
+        Identity pipeline = pipelines.get(id.tenant());
         if (pipeline == null) {
             return;
         }
