@@ -1,6 +1,5 @@
 package io.itdr.generate;
 
-import io.itdr.core.normalize.EventJson;
 import io.itdr.fixture.record.RawRecord;
 import io.itdr.spi.event.IdentityEvent;
 import java.io.BufferedOutputStream;
@@ -20,9 +19,14 @@ import java.util.zip.GZIPOutputStream;
  * {@link EstateGenerator} hands them over ({@code itdr generate --raw}), into one directory:
  * <ul>
  *   <li>{@value #CLOUDTRAIL}: AWS events as a CloudTrail log file {@code {"Records":[…]}}, gzip, as
- *       CloudTrail delivers to S3; the estate's GuardDuty findings ride in the same array, in time
- *       order, so that one file replays them (the AWS normalizer reads either record shape; a real
- *       trail file holds CloudTrail records only);</li>
+ *       CloudTrail delivers to S3: management events and, from the accounts whose trail selects
+ *       them, data events ({@code "eventCategory":"Data"}: S3 objects, DynamoDB items, SQS
+ *       messages). Data events land only here: CloudTrail event history (LookupEvents, what a
+ *       polling connector reads) never holds them, so a consumer that serves this estate through
+ *       LookupEvents must leave them out. The estate's GuardDuty findings ride in the same array,
+ *       in time order, so that one file replays them (the AWS normalizer reads either record shape;
+ *       a real trail file holds CloudTrail records only; GuardDuty exports its findings to S3 or
+ *       EventBridge on its own);</li>
  *   <li>{@value #OKTA}: Okta events as the JSON array of LogEvents {@code GET /api/v1/logs} returns;</li>
  *   <li>{@value #OTHER}: every other event (GCP, Azure, and what {@link PlatformRecords} cannot
  *       render) in the normalized format;</li>
@@ -113,7 +117,7 @@ public final class RawEstateWriter implements EstateGenerator.EventSink, Closeab
         RawRecord record = PlatformRecords.render(event).orElse(null);
         String id;
         if (record == null) {
-            other.write(EventJson.write(event));
+            other.write(EstateJson.write(event));
             other.write('\n');
             normalizedEvents++;
             id = event.id();

@@ -236,6 +236,7 @@ public final class DemoEstate implements AutoCloseable {
                     if ("iam_role".equals(identity.ref().kind())) {
                         IamSandbox.Role role = new IamSandbox.Role();
                         role.account = identity.tenant();
+                        role.path = arn.substring(arn.indexOf(":role") + ":role".length(), arn.lastIndexOf('/') + 1);
                         iam.roles.put(name, role);
                         counts[1]++;
                     } else {

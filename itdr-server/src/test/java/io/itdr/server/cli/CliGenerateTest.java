@@ -14,14 +14,15 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code itdr generate} with its defaults (300 identities, 14 days, seed 7), replayed with its
- * catalog and labels through the default policy: the end-to-end acceptance of the shipped
- * detectors, policy and guardrails. One generate and one replay, shared by the tests.
+ * catalog and labels through the default policy: the figures README gives for the shipped
+ * detectors, policy and guardrails on it. One generate and one replay, shared by the tests.
  */
 class CliGenerateTest {
     private static final List<String> FILES = List.of("events.jsonl", "catalog.yaml", "labels.jsonl");
@@ -66,31 +67,63 @@ class CliGenerateTest {
     }
 
     @Test
-    void everyAttackFamilyIsDetectedAndNoBenignIdentityIsDisrupted() {
+    void everyAttackFamilyIsInTheLabels() {
         assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(ExitCode.OK);
-        JsonNode evaluation = report.get("evaluation");
-        JsonNode families = evaluation.get("families");
+        JsonNode families = report.at("/evaluation/families");
         List<String> names = new ArrayList<>();
         families.fieldNames().forEachRemaining(names::add);
         // every family the generator injects is in the labels, so none can silently drop out
         assertThat(names).containsExactlyInAnyOrderElementsOf(EstateGenerator.FAMILIES);
-        for (String family : names) {
-            JsonNode f = families.get(family);
-            assertThat(f.get("malicious_events").asLong()).as(family).isPositive();
-            assertThat(f.get("recall").asDouble()).as(family + ": " + f).isEqualTo(1.0);
-        }
-        assertThat(evaluation.at("/overall/recall").asDouble()).isEqualTo(1.0);
-        assertThat(evaluation.at("/overall/fn").asLong()).isZero();
-        assertThat(evaluation.get("disruptive_on_benign").asLong()).isZero();
+        names.forEach(family -> assertThat(families.at("/" + family + "/malicious_events").asLong()).as(family).isPositive());
     }
 
+    /**
+     * The figures README's "What the replay shows" gives, measured with the detectors and policy of
+     * this revision: an estate that does not flatter the detectors shows what they miss (stolen
+     * long-term keys, a dormant key's first call) and what they take for attacks (one instance's
+     * calls through a NAT gateway, a VPC endpoint and S3 on its behalf; CI jobs from new runners).
+     * A change to a detector or to the policy changes them: measure again and update both.
+     */
     @Test
-    void everyBuiltInGuardrailFiresAtLeastOnce() {
+    void theReplayGivesTheFiguresInTheReadme() {
         assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(ExitCode.OK);
-        JsonNode guardrails = report.get("guardrails");
-        for (String guardrail : GUARDRAILS) {
-            assertThat(guardrails.path(guardrail).asLong()).as(guardrail + " in " + guardrails).isGreaterThanOrEqualTo(1);
-        }
+        assertThat(report.at("/events/read").asLong()).isEqualTo(78_518);
+        JsonNode evaluation = report.get("evaluation");
+        assertThat(counts(report.get("findings"))).isEqualTo(Map.of("token_replay", 1_176L, "new_source", 4_622L,
+                "impossible_travel", 1L, "dormant_reactivated", 1L, "privilege_change_then_use", 1L, "platform_finding", 1L));
+        Map<String, String> recall = new TreeMap<>();
+        evaluation.get("families").fields().forEachRemaining(f -> recall.put(f.getKey(),
+                f.getValue().get("detected").asLong() + "/" + f.getValue().get("malicious_events").asLong()));
+        assertThat(recall).isEqualTo(Map.of("token_replay", "7/13", "access_key_theft", "3/12", "impossible_travel", "2/2",
+                "dormant_reactivated", "1/2", "privilege_change_then_use", "2/2", "outside_workload", "2/2", "platform_finding", "2/2"));
+        Map<String, String> precision = new TreeMap<>();
+        report.get("findings").fieldNames().forEachRemaining(d -> precision.put(d, evaluation.at("/" + d + "/tp").asLong() + "/"
+                + (evaluation.at("/" + d + "/tp").asLong() + evaluation.at("/" + d + "/fp").asLong())));
+        assertThat(precision).isEqualTo(Map.of("token_replay", "7/1176", "new_source", "15/4622", "impossible_travel", "1/1",
+                "dormant_reactivated", "1/1", "privilege_change_then_use", "1/1", "platform_finding", "1/1"));
+        assertThat(evaluation.get("disruptive_on_benign").asLong()).isEqualTo(744);
+        assertThat(counts(report.get("decisions"))).isEqualTo(Map.of("quarantine_session", 565L, "hold", 186L, "notify", 4_611L,
+                "monitor", 440L));
+    }
+
+    private static Map<String, Long> counts(JsonNode node) {
+        Map<String, Long> counts = new TreeMap<>();
+        node.fields().forEachRemaining(f -> counts.put(f.getKey(), f.getValue().asLong()));
+        return counts;
+    }
+
+    /**
+     * The guardrails that hold on this estate (README). Those that held on the earlier, flattering
+     * estate and do not here (unknown_owner, shared_identity, unmapped_token, irreversible_action)
+     * guard identities whose attacks today's detectors miss or only notify on: a stolen long-term
+     * key, an Okta client secret. Each guardrail keeps its own tests in itdr-core.
+     */
+    @Test
+    void theGuardrailsOfTheReadmeHold() {
+        assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(ExitCode.OK);
+        assertThat(counts(report.get("guardrails"))).isEqualTo(Map.of("budget_exhausted", 182L, "business_critical", 1L,
+                "no_rollback_path", 2L));
+        assertThat(GUARDRAILS).containsAll(counts(report.get("guardrails")).keySet());
     }
 
     @Test
@@ -100,7 +133,7 @@ class CliGenerateTest {
         CliRun verify = CliRun.of("ledger", "verify", dir.resolve("ledger.jsonl").toString());
 
         assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(ExitCode.OK);
-        assertThat(verify.out()).contains("intact, " + report.at("/ledger/entries").asLong() + " entries");
+        assertThat(verify.out()).contains(String.format("intact, %,d entries", report.at("/ledger/entries").asLong()));
     }
 
     @Test
