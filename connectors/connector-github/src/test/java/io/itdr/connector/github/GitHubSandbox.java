@@ -1,0 +1,165 @@
+package io.itdr.connector.github;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.RequestMethod;
+import io.itdr.connector.tck.ConnectorTck;
+import io.itdr.connector.tck.Fault;
+import io.itdr.connector.tck.RawExport;
+import io.itdr.connector.tck.Sandbox;
+import io.itdr.connector.tck.TestingConnectorContext;
+import io.itdr.fixture.github.AuditLogRecords;
+import io.itdr.fixture.github.AuditLogSimulation;
+import io.itdr.fixture.wiremock.StatefulSimulation;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * One GitHub organization for the conformance kit, on one WireMock server: its audit log
+ * ({@link AuditLogSimulation}) and, for GitHub App sign-in, the installation token endpoints. Every other
+ * request is answered 404 {@code {"message":"Not Found"}} as GitHub answers an unknown resource
+ * (https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api). Faults answer every
+ * path in GitHub's error shape. Seeded events are Git clones by the GitHub App {@value #APP}'s installation
+ * token, a minute apart; the export is a gzip JSON Lines file as audit log streaming writes to object storage.
+ */
+final class GitHubSandbox implements Sandbox, AutoCloseable {
+    static final String ORG = "itdr-tck";
+    static final String APP = "deploy-bot";
+    /** Seeded events start here, inside the default lookback (24 h) of the kit's clock. */
+    private static final Instant FIRST_EVENT = TestingConnectorContext.NOW.minus(Duration.ofHours(4));
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AuditLogSimulation auditLog;
+    private final WireMockServer server;
+    private final List<Runnable> extraStubs = new ArrayList<>();
+    private int seeded;
+
+    /** @param authorization the {@code Authorization} header the organization accepts ({@code Bearer <token>}) */
+    GitHubSandbox(String authorization) {
+        auditLog = new AuditLogSimulation(ORG, () -> TestingConnectorContext.NOW, Set.of(authorization));
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(auditLog));
+        server.start();
+        reset();
+    }
+
+    URI endpoint() {
+        return URI.create(server.baseUrl());
+    }
+
+    WireMockServer server() {
+        return server;
+    }
+
+    AuditLogSimulation auditLog() {
+        return auditLog;
+    }
+
+    /** Stubs added again after every reset (e.g. the app's token endpoints). */
+    void alsoStub(Runnable stubs) {
+        extraStubs.add(stubs);
+        stubs.run();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    @Override
+    public void reset() {
+        server.resetAll();
+        auditLog.clear();
+        seeded = 0;
+        auditLog.stub(server);
+        extraStubs.forEach(Runnable::run);
+        server.stubFor(any(anyUrl()).atPriority(10).willReturn(AuditLogSimulation.error(404, "Not Found")));
+    }
+
+    @Override
+    public int mutatingCallCount() {
+        return (int) StatefulSimulation.received(server).stream()
+                .filter(r -> !r.getMethod().equals(RequestMethod.GET) && !r.getMethod().equals(RequestMethod.HEAD))
+                .filter(r -> !r.getUrl().startsWith("/app/installations/")) // buying a token changes nothing in the org
+                .count();
+    }
+
+    @Override
+    public void injectFault(Fault fault) {
+        server.stubFor(any(anyUrl()).atPriority(1).willReturn(response(fault)));
+    }
+
+    private static ResponseDefinitionBuilder response(Fault fault) {
+        return switch (fault.kind()) {
+            // https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits:
+            // a secondary rate limit is a 403 (or 429) with retry-after
+            case THROTTLED -> AuditLogSimulation.error(403, "You have exceeded a secondary rate limit. Please wait a few minutes before "
+                    + "you try again.").withHeader("retry-after", Long.toString(fault.retryAfter().toSeconds()));
+            case SERVER_ERROR -> AuditLogSimulation.error(502, "Server Error");
+            case CONNECTION_RESET -> aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER);
+            case TIMEOUT -> aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("[]")
+                    .withFixedDelay((int) ConnectorTck.REQUEST_TIMEOUT.multipliedBy(2).toMillis());
+            // a proxy's maintenance page with a success status
+            case MALFORMED_BODY -> aResponse().withStatus(200).withHeader("Content-Type", "text/html")
+                    .withBody("<html><body>Unicorn! We're having a really bad day.</body></html>");
+            case BAD_CREDENTIALS -> AuditLogSimulation.error(401, "Bad credentials");
+            // https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api#resource-not-accessible
+            case PERMISSION_DENIED -> AuditLogSimulation.error(403, "Resource not accessible by integration")
+                    .withHeader("x-ratelimit-remaining", "4999");
+        };
+    }
+
+    /** Git clones by the app's installation token, a minute apart; a malformed record's time is not a time. */
+    @Override
+    public List<String> seedTelemetry(int records, Set<Integer> malformedAt) {
+        List<String> wellFormed = new ArrayList<>();
+        for (int i = 0; i < records; i++) {
+            seeded++;
+            String id = String.format("tck-doc-%04d", seeded);
+            Instant at = FIRST_EVENT.plusSeconds(60L * seeded).plusMillis(seeded);
+            String event = AuditLogRecords.appClone(id, at, ORG, APP, "service-" + (seeded % 3), "c2hhMjU2LXRjaw==", "203.0.113." + seeded);
+            if (malformedAt.contains(i)) {
+                try {
+                    ObjectNode broken = (ObjectNode) JSON.readTree(event);
+                    broken.put("@timestamp", "not-a-time");
+                    broken.remove("created_at");
+                    event = broken.toString();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            } else {
+                wellFormed.add(id);
+            }
+            auditLog.add(event, at, true);
+        }
+        return wellFormed;
+    }
+
+    @Override
+    public RawExport exportTelemetry() {
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            for (String event : auditLog.events()) {
+                out.write((event + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new RawExport("audit-logs/2026/03/01/08/00/stream-0001.json.gz", "application/gzip", gz.toByteArray());
+    }
+}
