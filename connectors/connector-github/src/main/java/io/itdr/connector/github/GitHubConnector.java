@@ -1,5 +1,6 @@
 package io.itdr.connector.github;
 
+import io.itdr.connector.github.inventory.GitHubInventory;
 import io.itdr.connector.github.normalize.AuditLogNormalizer;
 import io.itdr.connector.github.telemetry.AuditLogSource;
 import io.itdr.connector.support.ConnectorParts;
@@ -17,8 +18,9 @@ import java.util.Set;
 /**
  * A connection to one GitHub organization: polls its audit log from a persisted cursor and normalizes
  * what GitHub exports or streams. The API's base URL is the host's endpoint override for
- * {@code github} when one is set, else {@code api-url}. Inventory and actions are not offered yet: they
- * are refused with the standard error.
+ * {@code github} when one is set, else {@code api-url}. Lists the org's GitHub App installations, deploy
+ * keys and fine-grained token grants ({@link GitHubInventory}). Actions are not offered yet: they are
+ * refused with the standard error.
  *
  * <p>Thread-safe: the HTTP client, the sign-in, the normalizer and the source are. {@link #toString()}
  * never shows a secret.
@@ -36,7 +38,9 @@ public final class GitHubConnector implements Connector {
         this.signIn = new GitHubSignIn(settings, api, context.clock());
         AuditLogNormalizer normalizer = new AuditLogNormalizer(settings.org());
         this.telemetry = new AuditLogSource(api, signIn, settings, normalizer, context.metrics(), context.clock());
-        this.parts = ConnectorParts.builder(GitHubConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer).build();
+        this.parts = ConnectorParts.builder(GitHubConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
+                .inventory(new GitHubInventory(GitHubConnectorFactory.ID, api, signIn, settings, context.clock()))
+                .build();
     }
 
     @Override

@@ -23,7 +23,7 @@ class GitHubAppTckTest extends ConnectorTck {
 
     @BeforeAll
     static void startOrg() throws GeneralSecurityException {
-        sandbox = new GitHubSandbox("Bearer " + GitHubApps.INSTALLATION_TOKEN);
+        sandbox = new GitHubSandbox("Bearer " + GitHubApps.INSTALLATION_TOKEN, true);
         app = new GitHubApps(sandbox.server(), GitHubSandbox.ORG);
         sandbox.alsoStub(app::stub);
     }

@@ -24,12 +24,12 @@ import org.junit.jupiter.api.BeforeAll;
 class GitHubConnectorTckTest extends ConnectorTck {
     /** Everything the connector does, in either sign-in mode. */
     static final Set<Behavior> BEHAVIORS = Collections.unmodifiableSet(EnumSet.of(Behavior.TELEMETRY_POLL, Behavior.TELEMETRY_NORMALIZE,
-            Behavior.EXPORT_NORMALIZER, Behavior.HEALTH_CHECK));
+            Behavior.EXPORT_NORMALIZER, Behavior.INVENTORY, Behavior.HEALTH_CHECK));
     private static GitHubSandbox sandbox;
 
     @BeforeAll
     static void startOrg() {
-        sandbox = new GitHubSandbox("Bearer " + CANARY_SECRET);
+        sandbox = new GitHubSandbox("Bearer " + CANARY_SECRET, false);
     }
 
     @AfterAll

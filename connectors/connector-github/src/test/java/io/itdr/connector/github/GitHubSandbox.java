@@ -17,6 +17,7 @@ import io.itdr.connector.tck.Sandbox;
 import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.fixture.github.AuditLogRecords;
 import io.itdr.fixture.github.AuditLogSimulation;
+import io.itdr.fixture.github.OrgSimulation;
 import io.itdr.fixture.wiremock.StatefulSimulation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,19 +42,30 @@ import java.util.zip.GZIPOutputStream;
 final class GitHubSandbox implements Sandbox, AutoCloseable {
     static final String ORG = "itdr-tck";
     static final String APP = "deploy-bot";
+    static final String ADMIN_APP = "org-admin-helper";
+    static final String REPO = "payments";
+    static final long READ_KEY = 8001;
+    static final long WRITE_KEY = 8002;
     /** Seeded events start here, inside the default lookback (24 h) of the kit's clock. */
     private static final Instant FIRST_EVENT = TestingConnectorContext.NOW.minus(Duration.ofHours(4));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AuditLogSimulation auditLog;
+    private final OrgSimulation orgModel;
+    private final boolean appMode;
     private final WireMockServer server;
     private final List<Runnable> extraStubs = new ArrayList<>();
     private int seeded;
 
-    /** @param authorization the {@code Authorization} header the organization accepts ({@code Bearer <token>}) */
-    GitHubSandbox(String authorization) {
+    /**
+     * @param authorization the {@code Authorization} header the organization accepts ({@code Bearer <token>})
+     * @param appMode       whether the connector signs in as a GitHub App, so that it also lists fine-grained token grants
+     */
+    GitHubSandbox(String authorization, boolean appMode) {
+        this.appMode = appMode;
         auditLog = new AuditLogSimulation(ORG, () -> TestingConnectorContext.NOW, Set.of(authorization));
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(auditLog));
+        orgModel = new OrgSimulation(ORG, Set.of(authorization));
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(auditLog, orgModel));
         server.start();
         reset();
     }
@@ -87,8 +99,71 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
         auditLog.clear();
         seeded = 0;
         auditLog.stub(server);
+        orgModel.stub(server);
+        seedEstate();
         extraStubs.forEach(Runnable::run);
         server.stubFor(any(anyUrl()).atPriority(10).willReturn(AuditLogSimulation.error(404, "Not Found")));
+    }
+
+    /**
+     * The estate: the apps {@value #APP} (contents write) and {@value #ADMIN_APP} (administration write, suspended);
+     * repository {@value #REPO} (topics owner-platform-team, criticality-tier1) with a read-only deploy key
+     * {@value #READ_KEY} and a write key {@value #WRITE_KEY}; and two fine-grained tokens of mona granted on the org.
+     */
+    private void seedEstate() {
+        synchronized (orgModel) {
+            orgModel.clear();
+            OrgSimulation.Installation deploy = new OrgSimulation.Installation();
+            deploy.id = 101;
+            deploy.appId = 9001;
+            deploy.appSlug = APP;
+            deploy.permissions.put("contents", "write");
+            deploy.permissions.put("metadata", "read");
+            orgModel.installations.put(deploy.id, deploy);
+            OrgSimulation.Installation admin = new OrgSimulation.Installation();
+            admin.id = 102;
+            admin.appId = 9002;
+            admin.appSlug = ADMIN_APP;
+            admin.permissions.put("administration", "write");
+            admin.suspendedAt = Instant.parse("2026-02-01T00:00:00Z");
+            orgModel.installations.put(admin.id, admin);
+            OrgSimulation.Repo repo = new OrgSimulation.Repo();
+            repo.id = 77;
+            repo.name = REPO;
+            repo.topics.addAll(List.of("owner-platform-team", "criticality-tier1"));
+            OrgSimulation.DeployKey read = new OrgSimulation.DeployKey();
+            read.title = "ci-readonly";
+            read.key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHJlYWRvbmx5LWtleS1mb3ItdGNrLXRlc3Q=";
+            read.readOnly = true;
+            repo.keys.put(READ_KEY, read);
+            OrgSimulation.DeployKey write = new OrgSimulation.DeployKey();
+            write.title = "release-push";
+            write.key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHdyaXRlLWtleS1mb3ItdGNrLXRlc3QtMTIz";
+            write.readOnly = false;
+            write.lastUsed = Instant.parse("2026-02-28T22:00:00Z");
+            repo.keys.put(WRITE_KEY, write);
+            orgModel.repos.put(repo.name, repo);
+            for (long i = 1; i <= 2; i++) {
+                OrgSimulation.PatGrant grant = new OrgSimulation.PatGrant();
+                grant.id = 500 + i;
+                grant.owner = "mona";
+                grant.tokenId = 7000 + i;
+                grant.tokenName = "automation-" + i;
+                grant.repositoryPermissions.put("contents", i == 1 ? "read" : "write");
+                grant.expiresAt = Instant.parse("2026-06-01T00:00:00Z");
+                orgModel.patGrants.put(grant.id, grant);
+            }
+        }
+    }
+
+    @Override
+    public Set<String> identityIds() {
+        Set<String> ids = new java.util.TreeSet<>(Set.of(APP + "[bot]", ADMIN_APP + "[bot]", ORG + "/" + REPO + ":deploy_key:" + READ_KEY,
+                ORG + "/" + REPO + ":deploy_key:" + WRITE_KEY));
+        if (appMode) {
+            ids.add("mona");
+        }
+        return ids;
     }
 
     @Override
