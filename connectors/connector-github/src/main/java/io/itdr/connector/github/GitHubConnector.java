@@ -1,5 +1,6 @@
 package io.itdr.connector.github;
 
+import io.itdr.connector.github.act.GitHubActionExecutor;
 import io.itdr.connector.github.inventory.GitHubInventory;
 import io.itdr.connector.github.normalize.AuditLogNormalizer;
 import io.itdr.connector.github.telemetry.AuditLogSource;
@@ -19,8 +20,8 @@ import java.util.Set;
  * A connection to one GitHub organization: polls its audit log from a persisted cursor and normalizes
  * what GitHub exports or streams. The API's base URL is the host's endpoint override for
  * {@code github} when one is set, else {@code api-url}. Lists the org's GitHub App installations, deploy
- * keys and fine-grained token grants ({@link GitHubInventory}). Actions are not offered yet: they are
- * refused with the standard error.
+ * keys and fine-grained token grants ({@link GitHubInventory}), and contains workflows, deploy keys and
+ * (as a GitHub App) fine-grained token grants ({@link GitHubActionExecutor}).
  *
  * <p>Thread-safe: the HTTP client, the sign-in, the normalizer and the source are. {@link #toString()}
  * never shows a secret.
@@ -40,6 +41,7 @@ public final class GitHubConnector implements Connector {
         this.telemetry = new AuditLogSource(api, signIn, settings, normalizer, context.metrics(), context.clock());
         this.parts = ConnectorParts.builder(GitHubConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
                 .inventory(new GitHubInventory(GitHubConnectorFactory.ID, api, signIn, settings, context.clock()))
+                .actions(new GitHubActionExecutor(GitHubConnectorFactory.ID, api, signIn, settings.org(), settings.appMode(), context.clock()))
                 .build();
     }
 

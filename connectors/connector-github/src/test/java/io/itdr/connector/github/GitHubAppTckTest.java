@@ -5,6 +5,8 @@ import io.itdr.connector.tck.ConnectorTck;
 import io.itdr.connector.tck.Sandbox;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.ConnectorFactory;
+import io.itdr.spi.action.ActionRequest;
+import java.util.List;
 import java.security.GeneralSecurityException;
 import java.util.Map;
 import java.util.Set;
@@ -51,6 +53,11 @@ class GitHubAppTckTest extends ConnectorTck {
     @Override
     protected ConnectorContext context() {
         return GitHubConnectorTckTest.context(sandbox);
+    }
+
+    @Override
+    protected List<ActionRequest> actionRequests() {
+        return sandbox.actionRequests();
     }
 
     @Override

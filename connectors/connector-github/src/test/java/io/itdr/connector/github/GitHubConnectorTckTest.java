@@ -8,6 +8,8 @@ import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.fixture.clock.SettableClock;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.ConnectorFactory;
+import io.itdr.spi.action.ActionRequest;
+import java.util.List;
 import io.itdr.spi.HttpSettings;
 import java.time.Duration;
 import java.util.Collections;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 class GitHubConnectorTckTest extends ConnectorTck {
     /** Everything the connector does, in either sign-in mode. */
     static final Set<Behavior> BEHAVIORS = Collections.unmodifiableSet(EnumSet.of(Behavior.TELEMETRY_POLL, Behavior.TELEMETRY_NORMALIZE,
-            Behavior.EXPORT_NORMALIZER, Behavior.INVENTORY, Behavior.HEALTH_CHECK));
+            Behavior.EXPORT_NORMALIZER, Behavior.INVENTORY, Behavior.ACTIONS, Behavior.HEALTH_CHECK));
     private static GitHubSandbox sandbox;
 
     @BeforeAll
@@ -61,6 +63,11 @@ class GitHubConnectorTckTest extends ConnectorTck {
         return new TestingConnectorContext(new SettableClock(TestingConnectorContext.NOW),
                 new HttpSettings(Duration.ofSeconds(2), REQUEST_TIMEOUT, null, Map.of("github", sandbox.endpoint())), Map.of(),
                 new RecordingMetrics());
+    }
+
+    @Override
+    protected List<ActionRequest> actionRequests() {
+        return sandbox.actionRequests();
     }
 
     @Override

@@ -18,6 +18,12 @@ import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.fixture.github.AuditLogRecords;
 import io.itdr.fixture.github.AuditLogSimulation;
 import io.itdr.fixture.github.OrgSimulation;
+import io.itdr.spi.action.ActionRequest;
+import io.itdr.spi.action.ActionTarget;
+import io.itdr.spi.action.Rung;
+import io.itdr.spi.event.CredentialRef;
+import io.itdr.spi.event.IdentityRef;
+import java.util.Map;
 import io.itdr.fixture.wiremock.StatefulSimulation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,6 +52,7 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
     static final String REPO = "payments";
     static final long READ_KEY = 8001;
     static final long WRITE_KEY = 8002;
+    static final long WORKFLOW = 3001;
     /** Seeded events start here, inside the default lookback (24 h) of the kit's clock. */
     private static final Instant FIRST_EVENT = TestingConnectorContext.NOW.minus(Duration.ofHours(4));
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -142,6 +149,10 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
             write.readOnly = false;
             write.lastUsed = Instant.parse("2026-02-28T22:00:00Z");
             repo.keys.put(WRITE_KEY, write);
+            OrgSimulation.Workflow workflow = new OrgSimulation.Workflow();
+            workflow.name = "deploy";
+            workflow.path = ".github/workflows/deploy.yml";
+            repo.workflows.put(WORKFLOW, workflow);
             orgModel.repos.put(repo.name, repo);
             for (long i = 1; i <= 2; i++) {
                 OrgSimulation.PatGrant grant = new OrgSimulation.PatGrant();
@@ -164,6 +175,59 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
             ids.add("mona");
         }
         return ids;
+    }
+
+    /** One request per rung the connector offers in this sign-in mode. */
+    List<ActionRequest> actionRequests() {
+        List<ActionRequest> requests = new ArrayList<>(List.of(
+                new ActionRequest(Rung.DISABLE_IDENTITY, new ActionTarget(ORG, new IdentityRef(ORG + "/" + REPO + ":workflow:" + WORKFLOW,
+                        "workflow", "deploy"), null), Map.of()),
+                new ActionRequest(Rung.DISABLE_CREDENTIAL, new ActionTarget(ORG, new IdentityRef(ORG + "/" + REPO + ":deploy_key:" + WRITE_KEY,
+                        "deploy_key", "release-push"), new CredentialRef(Long.toString(WRITE_KEY), "deploy_key")), Map.of())));
+        if (appMode) {
+            requests.add(new ActionRequest(Rung.QUARANTINE_SESSION, new ActionTarget(ORG, new IdentityRef("mona", "fine_grained_pat", "mona"),
+                    new CredentialRef("7002", "fine_grained_pat")), Map.of()));
+        }
+        return requests;
+    }
+
+    /** The model's view of what an action on {@code target} touches: the workflow's state, the repository's keys, the owner's grants. */
+    @Override
+    public Map<String, String> snapshotOf(ActionTarget target) {
+        Map<String, String> state = new java.util.TreeMap<>();
+        synchronized (orgModel) {
+            OrgSimulation.Repo repo = orgModel.repos.get(REPO);
+            repo.workflows.forEach((id, w) -> state.put("workflow/" + id, w.state));
+            repo.keys.forEach((id, k) -> state.put("key/" + k.key, "id=" + id + " read_only=" + k.readOnly + " title=" + k.title));
+            orgModel.patGrants.forEach((id, g) -> state.put("grant/" + g.owner + "/" + g.tokenId, "id=" + id + " " + g.repositoryPermissions));
+        }
+        return state;
+    }
+
+    /** What an owner would do: enable the workflow again, re-add the key, approve the token's new request. */
+    @Override
+    public void applyOutOfBandChange(ActionTarget target) {
+        synchronized (orgModel) {
+            OrgSimulation.Repo repo = orgModel.repos.get(REPO);
+            String kind = target.identity().kind();
+            if ("workflow".equals(kind)) {
+                repo.workflows.get(WORKFLOW).state = "active";
+            } else if ("deploy_key".equals(kind)) {
+                OrgSimulation.DeployKey again = new OrgSimulation.DeployKey();
+                again.title = "release-push (re-added by an admin)";
+                again.key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHdyaXRlLWtleS1mb3ItdGNrLXRlc3QtMTIz";
+                again.readOnly = false;
+                repo.keys.put(8999L, again);
+            } else {
+                OrgSimulation.PatGrant grant = new OrgSimulation.PatGrant();
+                grant.id = 599;
+                grant.owner = "mona";
+                grant.tokenId = Long.parseLong(target.credential().id());
+                grant.tokenName = "automation-2";
+                grant.repositoryPermissions.put("contents", "write");
+                orgModel.patGrants.put(grant.id, grant);
+            }
+        }
     }
 
     @Override
