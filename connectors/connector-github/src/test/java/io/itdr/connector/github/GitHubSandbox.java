@@ -154,6 +154,9 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
             workflow.path = ".github/workflows/deploy.yml";
             repo.workflows.put(WORKFLOW, workflow);
             orgModel.repos.put(repo.name, repo);
+            orgModel.actionsSecrets.put("AWS_DEPLOY_ROLE", Instant.parse("2025-11-02T10:00:00Z"));
+            orgModel.actionsSecrets.put("NPM_TOKEN", Instant.parse("2025-12-24T18:30:00Z"));
+            orgModel.defaultWorkflowPermissions = "write";
             for (long i = 1; i <= 2; i++) {
                 OrgSimulation.PatGrant grant = new OrgSimulation.PatGrant();
                 grant.id = 500 + i;
@@ -170,7 +173,7 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
     @Override
     public Set<String> identityIds() {
         Set<String> ids = new java.util.TreeSet<>(Set.of(APP + "[bot]", ADMIN_APP + "[bot]", ORG + "/" + REPO + ":deploy_key:" + READ_KEY,
-                ORG + "/" + REPO + ":deploy_key:" + WRITE_KEY));
+                ORG + "/" + REPO + ":deploy_key:" + WRITE_KEY, ORG + ":actions"));
         if (appMode) {
             ids.add("mona");
         }

@@ -45,7 +45,9 @@ import java.util.regex.Pattern;
  *       https://docs.github.com/en/rest/orgs/personal-access-tokens#list-fine-grained-personal-access-tokens-with-access-to-organization-resources):
  *       one identity per token owner (their login, kind {@code fine_grained_pat}), each token a credential named by
  *       its {@code token_id} (as the audit log names it) with expiry and last use. Skipped when signed in with a
- *       token, which that endpoint refuses.</li>
+ *       token, which that endpoint refuses;</li>
+ *   <li>the org's GitHub Actions ({@code <org>:actions}): default workflow token permissions, OIDC subject claims and
+ *       the names of its Actions secrets (see {@link #actions()}).</li>
  * </ol>
  * Page tokens ({@code v1:<stage>:<github page>:<index>}) say where the next page starts; listing keeps no state.
  * Read-only. Thread-safe.
@@ -53,7 +55,8 @@ import java.util.regex.Pattern;
 public final class GitHubInventory implements InventorySource {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PER_PAGE = 100;
-    private static final Pattern TOKEN = Pattern.compile("v1:([0-2]):(\\d{1,6}):(\\d{1,4})");
+    private static final Pattern TOKEN = Pattern.compile("v1:([0-3]):(\\d{1,6}):(\\d{1,4})");
+    private static final int LAST_STAGE = 3;
     private static final Pattern DEPLOY_KEY = Pattern.compile("([^/]+)/([^/:]+):deploy_key:(\\d+)");
     private static final List<String> ADMIN_PERMISSIONS = List.of("administration", "members", "organization_administration",
             "secrets", "organization_secrets", "organization_personal_access_tokens", "actions");
@@ -94,7 +97,7 @@ public final class GitHubInventory implements InventorySource {
             index = Integer.parseInt(m.group(3));
         }
         List<InventoryIdentity> out = new ArrayList<>();
-        while (stage <= 2) {
+        while (stage <= LAST_STAGE) {
             Chunk chunk = chunk(stage, page);
             while (index < chunk.identities().size() && out.size() < pageSize) {
                 out.add(chunk.identities().get(index++));
@@ -113,14 +116,15 @@ public final class GitHubInventory implements InventorySource {
                 break;
             }
         }
-        return new InventoryPage(out, stage > 2 ? null : "v1:" + stage + ":" + page + ":" + index);
+        return new InventoryPage(out, stage > LAST_STAGE ? null : "v1:" + stage + ":" + page + ":" + index);
     }
 
     private Chunk chunk(int stage, int page) {
         return switch (stage) {
             case 0 -> installations(page);
             case 1 -> deployKeys(page);
-            default -> settings.appMode() ? patOwners(page, null) : new Chunk(List.of(), false);
+            case 2 -> settings.appMode() ? patOwners(page, null) : new Chunk(List.of(), false);
+            default -> new Chunk(List.of(actions()), false);
         };
     }
 
@@ -143,6 +147,9 @@ public final class GitHubInventory implements InventorySource {
                 }
                 throw e;
             }
+        }
+        if (id.equalsIgnoreCase(settings.org() + ":actions")) {
+            return Optional.of(actions());
         }
         if (id.endsWith("[bot]")) {
             for (int page = 1; ; page++) {
@@ -276,6 +283,45 @@ public final class GitHubInventory implements InventorySource {
         });
         // grants of one owner may straddle two GitHub pages: the owner is listed once per page then (documented limit)
         return new Chunk(out, got.more());
+    }
+
+    /**
+     * The org's GitHub Actions as one identity ({@code <org>:actions}, kind {@code workflow}): what every workflow's
+     * {@code GITHUB_TOKEN} may do by default ({@code GET /orgs/{org}/actions/permissions/workflow},
+     * https://docs.github.com/en/rest/actions/permissions#get-default-workflow-permissions-for-an-organization), the claims
+     * its OIDC tokens' subject is made of, which cloud trust policies match ({@code GET /orgs/{org}/actions/oidc/customization/sub},
+     * https://docs.github.com/en/rest/actions/oidc#get-the-customization-template-for-an-oidc-subject-claim-for-an-organization),
+     * and the names of the org's Actions secrets as its credentials ({@code GET /orgs/{org}/actions/secrets},
+     * https://docs.github.com/en/rest/actions/secrets#list-organization-secrets; never their values, which the API never gives).
+     */
+    private InventoryIdentity actions() {
+        String org = enc(settings.org());
+        JsonNode permissions = get("/orgs/" + org + "/actions/permissions/workflow").body();
+        JsonNode sub = get("/orgs/" + org + "/actions/oidc/customization/sub").body();
+        List<Credential> secrets = new ArrayList<>();
+        for (int page = 1; ; page++) {
+            Got got = get("/orgs/" + org + "/actions/secrets?per_page=" + PER_PAGE + "&page=" + page);
+            for (JsonNode secret : array(got.body().path("secrets"), "secrets")) {
+                String name = text(secret, "name");
+                if (name != null) {
+                    secrets.add(new Credential(name, "actions_secret", time(text(secret, "updated_at")), null, null, CredentialStatus.ACTIVE));
+                }
+            }
+            if (!got.more()) {
+                break;
+            }
+        }
+        List<String> claims = new ArrayList<>();
+        sub.path("include_claim_keys").forEach(c -> claims.add(c.asText()));
+        String defaultPermission = text(permissions, "default_workflow_permissions");
+        Map<String, String> tags = new TreeMap<>();
+        tags.put("oidc_subject_claims", claims.isEmpty() ? "(GitHub's default)" : String.join(",", claims));
+        put(tags, "default_workflow_permissions", defaultPermission);
+        tags.put("can_approve_pull_request_reviews", Boolean.toString(permissions.path("can_approve_pull_request_reviews").asBoolean(false)));
+        return new InventoryIdentity(connectorId, settings.org(), new IdentityRef(settings.org() + ":actions", "workflow",
+                settings.org() + " GitHub Actions"), true, null, null, tags, secrets, List.of(),
+                List.of("workflow_token:" + (defaultPermission == null ? "unknown" : defaultPermission)), "write".equals(defaultPermission),
+                List.of());
     }
 
     /** A GET's JSON body and whether its link header names a next page. */

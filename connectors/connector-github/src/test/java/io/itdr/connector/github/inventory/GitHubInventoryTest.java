@@ -60,6 +60,13 @@ class GitHubInventoryTest {
                 .containsExactly("7001", "7002");
         assertThat(mona.credentials()).allMatch(c -> c.expires() != null);
         assertThat(mona.privilegeScopes()).containsExactly("contents:read", "contents:write");
+
+        InventoryIdentity actions = byId.get("itdr-tck:actions");
+        assertThat(actions.identity().kind()).isEqualTo("workflow");
+        assertThat(actions.credentials()).extracting(Credential::id).as("secret names, never values")
+                .containsExactly("AWS_DEPLOY_ROLE", "NPM_TOKEN");
+        assertThat(actions.tags()).containsEntry("oidc_subject_claims", "repo,context").containsEntry("default_workflow_permissions", "write");
+        assertThat(actions.privileged()).as("workflow tokens may write by default").isTrue();
     }
 
     @Test
