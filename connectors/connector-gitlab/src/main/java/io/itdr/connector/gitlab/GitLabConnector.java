@@ -1,5 +1,6 @@
 package io.itdr.connector.gitlab;
 
+import io.itdr.connector.gitlab.act.GitLabActionExecutor;
 import io.itdr.connector.gitlab.normalize.AuditEventNormalizer;
 import io.itdr.connector.gitlab.telemetry.AuditEventSource;
 import io.itdr.connector.support.ConnectorParts;
@@ -17,8 +18,8 @@ import java.util.Set;
 /**
  * A connection to one GitLab instance's audit events (instance, one group or one project): polls them
  * from a persisted cursor and normalizes what GitLab exports or streams. Every event names the host
- * and group or project as its tenant. Inventory and actions are not offered yet: they are refused with
- * the standard error. Thread-safe; {@link #toString()} never shows the token.
+ * and group or project as its tenant. Blocks accounts and revokes project access tokens
+ * ({@link GitLabActionExecutor}). Inventory is not offered yet: it is refused with the standard error. Thread-safe; {@link #toString()} never shows the token.
  */
 public final class GitLabConnector implements Connector {
     private final GitLabSettings settings;
@@ -32,7 +33,8 @@ public final class GitLabConnector implements Connector {
         AuditEventNormalizer normalizer = new AuditEventNormalizer(settings.tenant());
         this.telemetry = new AuditEventSource(api, settings.token(), settings.auditEventsPath(), settings.lookback(), normalizer,
                 context.metrics(), context.clock());
-        this.parts = ConnectorParts.builder(GitLabConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer).build();
+        this.parts = ConnectorParts.builder(GitLabConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
+                .actions(new GitLabActionExecutor(GitLabConnectorFactory.ID, api, settings.token(), context.clock())).build();
     }
 
     @Override

@@ -9,6 +9,8 @@ import io.itdr.fixture.clock.SettableClock;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.ConnectorFactory;
 import io.itdr.spi.HttpSettings;
+import io.itdr.spi.action.ActionRequest;
+import java.util.List;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
@@ -48,12 +50,17 @@ class GitLabConnectorTckTest extends ConnectorTck {
     }
 
     @Override
+    protected List<ActionRequest> actionRequests() {
+        return GitLabSandbox.actionRequests();
+    }
+
+    @Override
     protected Sandbox sandbox() {
         return sandbox;
     }
 
     @Override
     protected Set<Behavior> behaviors() {
-        return EnumSet.of(Behavior.TELEMETRY_POLL, Behavior.TELEMETRY_NORMALIZE, Behavior.EXPORT_NORMALIZER, Behavior.HEALTH_CHECK);
+        return EnumSet.of(Behavior.TELEMETRY_POLL, Behavior.TELEMETRY_NORMALIZE, Behavior.EXPORT_NORMALIZER, Behavior.ACTIONS, Behavior.HEALTH_CHECK);
     }
 }

@@ -13,7 +13,14 @@ import io.itdr.connector.tck.Fault;
 import io.itdr.connector.tck.RawExport;
 import io.itdr.connector.tck.Sandbox;
 import io.itdr.connector.tck.TestingConnectorContext;
+import io.itdr.fixture.gitlab.AccountsSimulation;
 import io.itdr.fixture.gitlab.AuditEventsSimulation;
+import io.itdr.spi.action.ActionRequest;
+import io.itdr.spi.action.ActionTarget;
+import io.itdr.spi.action.Rung;
+import io.itdr.spi.event.CredentialRef;
+import io.itdr.spi.event.IdentityRef;
+import java.util.Map;
 import io.itdr.fixture.wiremock.StatefulSimulation;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,13 +40,18 @@ final class GitLabSandbox implements Sandbox, AutoCloseable {
     static final String GROUP = "4242";
     private static final Instant FIRST_EVENT = TestingConnectorContext.NOW.minus(Duration.ofHours(4));
 
+    static final long SERVICE_ACCOUNT = 91;
+    static final String PROJECT = "12";
+    static final String TOKEN_ID = "3301";
     private final AuditEventsSimulation auditEvents;
+    private final AccountsSimulation accounts;
     private final WireMockServer server;
     private int seeded;
 
     GitLabSandbox(String token) {
         auditEvents = new AuditEventsSimulation(GROUP, Set.of(token));
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(auditEvents));
+        accounts = new AccountsSimulation(Set.of(token));
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(auditEvents, accounts));
         server.start();
         reset();
     }
@@ -59,7 +71,47 @@ final class GitLabSandbox implements Sandbox, AutoCloseable {
         auditEvents.clear();
         seeded = 0;
         auditEvents.stub(server);
+        accounts.stub(server);
+        synchronized (accounts) {
+            accounts.clear();
+            accounts.users.put(SERVICE_ACCOUNT, new String[] {"service_account_group_4242_6b1c", "active"});
+            accounts.tokens.put(PROJECT + "/" + TOKEN_ID, new String[] {"ci-deploy", "false", "api"});
+        }
         server.stubFor(any(anyUrl()).atPriority(10).willReturn(AuditEventsSimulation.error(404, "404 Not found")));
+    }
+
+    static List<ActionRequest> actionRequests() {
+        return List.of(
+                new ActionRequest(Rung.DISABLE_IDENTITY, new ActionTarget(null, new IdentityRef(Long.toString(SERVICE_ACCOUNT), "service_account",
+                        "service_account_group_4242_6b1c"), null), Map.of()),
+                new ActionRequest(Rung.DISABLE_CREDENTIAL, new ActionTarget(null, new IdentityRef("project/" + PROJECT + "/access_token/" + TOKEN_ID,
+                        "project_access_token", "ci-deploy"), new CredentialRef(TOKEN_ID, "project_access_token")), Map.of()));
+    }
+
+    @Override
+    public Map<String, String> snapshotOf(ActionTarget target) {
+        Map<String, String> state = new java.util.TreeMap<>();
+        synchronized (accounts) {
+            accounts.users.forEach((id, u) -> state.put("user/" + id, u[1]));
+            accounts.tokens.forEach((id, t) -> state.put("token/" + id, t[1]));
+        }
+        return state;
+    }
+
+    /**
+     * An administrator unblocks the account. For the token there is no such change on GitLab (a revoked token cannot be
+     * reactivated); the simulation marks it active again only so that the kit can check that verify reads the platform
+     * rather than remembering what execute did.
+     */
+    @Override
+    public void applyOutOfBandChange(ActionTarget target) {
+        synchronized (accounts) {
+            if ("service_account".equals(target.identity().kind())) {
+                accounts.users.get(SERVICE_ACCOUNT)[1] = "active";
+            } else {
+                accounts.tokens.get(PROJECT + "/" + TOKEN_ID)[1] = "false";
+            }
+        }
     }
 
     @Override
