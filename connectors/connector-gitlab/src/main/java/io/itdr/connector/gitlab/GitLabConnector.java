@@ -1,6 +1,7 @@
 package io.itdr.connector.gitlab;
 
 import io.itdr.connector.gitlab.act.GitLabActionExecutor;
+import io.itdr.connector.gitlab.inventory.GitLabInventory;
 import io.itdr.connector.gitlab.normalize.AuditEventNormalizer;
 import io.itdr.connector.gitlab.telemetry.AuditEventSource;
 import io.itdr.connector.support.ConnectorParts;
@@ -19,7 +20,7 @@ import java.util.Set;
  * A connection to one GitLab instance's audit events (instance, one group or one project): polls them
  * from a persisted cursor and normalizes what GitLab exports or streams. Every event names the host
  * and group or project as its tenant. Blocks accounts and revokes project access tokens
- * ({@link GitLabActionExecutor}). Inventory is not offered yet: it is refused with the standard error. Thread-safe; {@link #toString()} never shows the token.
+ * ({@link GitLabActionExecutor}); lists access tokens, deploy tokens and service accounts ({@link GitLabInventory}). Thread-safe; {@link #toString()} never shows the token.
  */
 public final class GitLabConnector implements Connector {
     private final GitLabSettings settings;
@@ -34,6 +35,8 @@ public final class GitLabConnector implements Connector {
         this.telemetry = new AuditEventSource(api, settings.token(), settings.auditEventsPath(), settings.lookback(), normalizer,
                 context.metrics(), context.clock());
         this.parts = ConnectorParts.builder(GitLabConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
+                .inventory(new GitLabInventory(GitLabConnectorFactory.ID, api, settings.token(), settings.scope(), settings.scopeId(),
+                        settings.tenantName()))
                 .actions(new GitLabActionExecutor(GitLabConnectorFactory.ID, api, settings.token(), context.clock())).build();
     }
 

@@ -90,6 +90,15 @@ public record GitLabSettings(URI baseUrl, Secret token, String scope, String sco
         return baseUrl.getHost().toLowerCase(java.util.Locale.ROOT) + (scopeId == null ? "" : "/" + scopeId);
     }
 
+    /** The tenant inventory identities name: the group or project path's top-level group, as events name it; else the host. */
+    String tenantName() {
+        if (scopeId == null || scopeId.matches("[0-9]+")) {
+            return tenant();
+        }
+        int slash = scopeId.indexOf('/');
+        return (slash < 0 ? scopeId : scopeId.substring(0, slash)).toLowerCase(java.util.Locale.ROOT);
+    }
+
     static ConnectorException invalid(String property, String reason) {
         return new ConnectorException(ErrorCode.CONFIG_INVALID, "Invalid configuration for connector 'gitlab': " + property + ": " + reason);
     }

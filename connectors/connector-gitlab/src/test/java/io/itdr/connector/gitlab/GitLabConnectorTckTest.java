@@ -61,6 +61,6 @@ class GitLabConnectorTckTest extends ConnectorTck {
 
     @Override
     protected Set<Behavior> behaviors() {
-        return EnumSet.of(Behavior.TELEMETRY_POLL, Behavior.TELEMETRY_NORMALIZE, Behavior.EXPORT_NORMALIZER, Behavior.ACTIONS, Behavior.HEALTH_CHECK);
+        return EnumSet.of(Behavior.TELEMETRY_POLL, Behavior.TELEMETRY_NORMALIZE, Behavior.EXPORT_NORMALIZER, Behavior.INVENTORY, Behavior.ACTIONS, Behavior.HEALTH_CHECK);
     }
 }

@@ -15,6 +15,7 @@ import io.itdr.connector.tck.Sandbox;
 import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.fixture.gitlab.AccountsSimulation;
 import io.itdr.fixture.gitlab.AuditEventsSimulation;
+import io.itdr.fixture.gitlab.GroupCredentialsSimulation;
 import io.itdr.spi.action.ActionRequest;
 import io.itdr.spi.action.ActionTarget;
 import io.itdr.spi.action.Rung;
@@ -45,13 +46,15 @@ final class GitLabSandbox implements Sandbox, AutoCloseable {
     static final String TOKEN_ID = "3301";
     private final AuditEventsSimulation auditEvents;
     private final AccountsSimulation accounts;
+    private final GroupCredentialsSimulation credentials;
     private final WireMockServer server;
     private int seeded;
 
     GitLabSandbox(String token) {
         auditEvents = new AuditEventsSimulation(GROUP, Set.of(token));
         accounts = new AccountsSimulation(Set.of(token));
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(auditEvents, accounts));
+        credentials = new GroupCredentialsSimulation(GROUP, Set.of(token));
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(auditEvents, accounts, credentials));
         server.start();
         reset();
     }
@@ -72,12 +75,28 @@ final class GitLabSandbox implements Sandbox, AutoCloseable {
         seeded = 0;
         auditEvents.stub(server);
         accounts.stub(server);
+        credentials.stub(server);
+        synchronized (credentials) {
+            credentials.clear();
+            credentials.accessTokens.add(GroupCredentialsSimulation.accessToken(501, "release-bot", 1201, 40, "2026-06-01", "2026-02-28T10:00:00Z",
+                    "api", "write_repository"));
+            credentials.accessTokens.add(GroupCredentialsSimulation.accessToken(502, "reader", 1202, 20, "2026-05-01", null, "read_api"));
+            credentials.deployTokens.add(GroupCredentialsSimulation.deployToken(61, "registry-push", "gitlab+deploy-token-61", "2026-12-31",
+                    "read_registry", "write_registry"));
+            credentials.serviceAccounts.add(GroupCredentialsSimulation.serviceAccount(SERVICE_ACCOUNT, "service_account_group_4242_6b1c", "ci"));
+        }
         synchronized (accounts) {
             accounts.clear();
             accounts.users.put(SERVICE_ACCOUNT, new String[] {"service_account_group_4242_6b1c", "active"});
             accounts.tokens.put(PROJECT + "/" + TOKEN_ID, new String[] {"ci-deploy", "false", "api"});
         }
         server.stubFor(any(anyUrl()).atPriority(10).willReturn(AuditEventsSimulation.error(404, "404 Not found")));
+    }
+
+    @Override
+    public Set<String> identityIds() {
+        return Set.of("group/" + GROUP + "/access_token/501", "group/" + GROUP + "/access_token/502", "group/" + GROUP + "/deploy_token/61",
+                Long.toString(SERVICE_ACCOUNT));
     }
 
     static List<ActionRequest> actionRequests() {
