@@ -45,8 +45,8 @@ class DistributionTest {
 
     @Test
     void everyShippedConnectorIsAPluginDirectoryWithItsLibrariesButNotTheHostsShares() throws IOException {
-        assertThat(list(DIST.resolve("plugins"))).containsExactly("aws", "okta");
-        for (String id : List.of("aws", "okta")) {
+        assertThat(list(DIST.resolve("plugins"))).containsExactly("aws", "github", "gitlab", "okta");
+        for (String id : List.of("aws", "github", "gitlab", "okta")) {
             List<String> jars = list(DIST.resolve("plugins").resolve(id));
             assertThat(jars).allMatch(j -> j.endsWith(".jar"))
                     .anyMatch(j -> j.startsWith("connector-" + id + "-"))
@@ -72,6 +72,20 @@ class DistributionTest {
         Run without = itdr("replay", "--plugins", empty.toString(), "--source", "aws", "--events", trail);
         assertThat(without.exit).as(without.output).isEqualTo(2);
         assertThat(without.output).contains("unknown --source 'aws'; available: [normalized]");
+    }
+
+    @Test
+    void replayReadsAGitHubAuditLogStreamThroughTheGitHubPlugin(@TempDir Path dir) throws Exception {
+        // audit log streaming delivers JSON Lines; one event has no time and is rejected with its reason
+        Path stream = dir.resolve("github-audit.jsonl");
+        Files.writeString(stream, String.join("\n",
+                "{\"@timestamp\":1772362800000,\"_document_id\":\"d-1\",\"action\":\"git.clone\",\"actor\":\"deploy-bot[bot]\","
+                        + "\"programmatic_access_type\":\"GitHub App server-to-server token\",\"hashed_token\":\"aGFzaA==\",\"org\":\"acme\"}",
+                "{\"_document_id\":\"d-2\",\"action\":\"team.promote_maintainer\",\"actor\":\"cat\"}") + "\n");
+        Run replay = itdr("replay", "--source", "github", "--events", stream.toString());
+        assertThat(replay.exit).as(replay.output).isZero();
+        assertThat(replay.output).contains("source github").contains("Events: 2 read, 1 accepted, 1 rejected")
+                .contains("id d-2: @timestamp and created_at: both missing");
     }
 
     private record Run(int exit, String output) {

@@ -1,0 +1,93 @@
+package io.itdr.connector.github;
+
+import io.itdr.connector.github.act.GitHubActionExecutor;
+import io.itdr.connector.github.inventory.GitHubInventory;
+import io.itdr.connector.github.normalize.AuditLogNormalizer;
+import io.itdr.connector.github.telemetry.AuditLogSource;
+import io.itdr.connector.support.ConnectorParts;
+import io.itdr.spi.Capability;
+import io.itdr.spi.Connector;
+import io.itdr.spi.ConnectorContext;
+import io.itdr.spi.action.ActionExecutor;
+import io.itdr.spi.inventory.InventorySource;
+import io.itdr.spi.telemetry.EventNormalizer;
+import io.itdr.spi.telemetry.TelemetrySource;
+import java.net.URI;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A connection to one GitHub organization: polls its audit log from a persisted cursor and normalizes
+ * what GitHub exports or streams. The API's base URL is the host's endpoint override for
+ * {@code github} when one is set, else {@code api-url}. Lists the org's GitHub App installations, deploy
+ * keys and fine-grained token grants ({@link GitHubInventory}), and contains workflows, deploy keys and
+ * (as a GitHub App) fine-grained token grants ({@link GitHubActionExecutor}).
+ *
+ * <p>Thread-safe: the HTTP client, the sign-in, the normalizer and the source are. {@link #toString()}
+ * never shows a secret.
+ */
+public final class GitHubConnector implements Connector {
+    private final GitHubSettings settings;
+    private final AuditLogSource telemetry;
+    private final GitHubSignIn signIn;
+    private final ConnectorParts parts;
+
+    GitHubConnector(GitHubSettings settings, ConnectorContext context) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        URI apiUrl = context.http().endpoint(GitHubConnectorFactory.ID).orElse(settings.apiUrl());
+        GitHubApi api = new GitHubApi(apiUrl, context.http(), context.metrics(), context.clock());
+        this.signIn = new GitHubSignIn(settings, api, context.clock());
+        AuditLogNormalizer normalizer = new AuditLogNormalizer(settings.org());
+        this.telemetry = new AuditLogSource(api, signIn, settings, normalizer, context.metrics(), context.clock());
+        this.parts = ConnectorParts.builder(GitHubConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
+                .inventory(new GitHubInventory(GitHubConnectorFactory.ID, api, signIn, settings, context.clock()))
+                .actions(new GitHubActionExecutor(GitHubConnectorFactory.ID, api, signIn, settings.org(), settings.appMode(), context.clock()))
+                .build();
+    }
+
+    @Override
+    public String id() {
+        return GitHubConnectorFactory.ID;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return parts.capabilities();
+    }
+
+    @Override
+    public TelemetrySource telemetry() {
+        return parts.telemetry();
+    }
+
+    @Override
+    public EventNormalizer normalizer() {
+        return parts.normalizer();
+    }
+
+    @Override
+    public InventorySource inventory() {
+        return parts.inventory();
+    }
+
+    @Override
+    public ActionExecutor actions() {
+        return parts.actions();
+    }
+
+    /** One read of the audit log's newest event: the permission every mode of the connector needs. */
+    @Override
+    public void checkHealth() {
+        telemetry.probe();
+    }
+
+    @Override
+    public void close() {
+        // the JDK client holds no resource that needs closing on JDK 17
+    }
+
+    @Override
+    public String toString() {
+        return "GitHubConnector[" + settings + ", " + signIn + ", " + telemetry + "]";
+    }
+}

@@ -1,0 +1,88 @@
+package io.itdr.connector.gitlab;
+
+import io.itdr.connector.gitlab.act.GitLabActionExecutor;
+import io.itdr.connector.gitlab.inventory.GitLabInventory;
+import io.itdr.connector.gitlab.normalize.AuditEventNormalizer;
+import io.itdr.connector.gitlab.telemetry.AuditEventSource;
+import io.itdr.connector.support.ConnectorParts;
+import io.itdr.spi.Capability;
+import io.itdr.spi.Connector;
+import io.itdr.spi.ConnectorContext;
+import io.itdr.spi.action.ActionExecutor;
+import io.itdr.spi.inventory.InventorySource;
+import io.itdr.spi.telemetry.EventNormalizer;
+import io.itdr.spi.telemetry.TelemetrySource;
+import java.net.URI;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A connection to one GitLab instance's audit events (instance, one group or one project): polls them
+ * from a persisted cursor and normalizes what GitLab exports or streams. Every event names the host
+ * and group or project as its tenant. Blocks accounts and revokes project access tokens
+ * ({@link GitLabActionExecutor}); lists access tokens, deploy tokens and service accounts ({@link GitLabInventory}). Thread-safe; {@link #toString()} never shows the token.
+ */
+public final class GitLabConnector implements Connector {
+    private final GitLabSettings settings;
+    private final AuditEventSource telemetry;
+    private final ConnectorParts parts;
+
+    GitLabConnector(GitLabSettings settings, ConnectorContext context) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        URI baseUrl = context.http().endpoint(GitLabConnectorFactory.ID).orElse(settings.baseUrl());
+        GitLabApi api = new GitLabApi(baseUrl, context.http(), context.metrics(), context.clock());
+        AuditEventNormalizer normalizer = new AuditEventNormalizer(settings.tenant());
+        this.telemetry = new AuditEventSource(api, settings.token(), settings.auditEventsPath(), settings.lookback(), normalizer,
+                context.metrics(), context.clock());
+        this.parts = ConnectorParts.builder(GitLabConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
+                .inventory(new GitLabInventory(GitLabConnectorFactory.ID, api, settings.token(), settings.scope(), settings.scopeId(),
+                        settings.tenantName()))
+                .actions(new GitLabActionExecutor(GitLabConnectorFactory.ID, api, settings.token(), context.clock())).build();
+    }
+
+    @Override
+    public String id() {
+        return GitLabConnectorFactory.ID;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return parts.capabilities();
+    }
+
+    @Override
+    public TelemetrySource telemetry() {
+        return parts.telemetry();
+    }
+
+    @Override
+    public EventNormalizer normalizer() {
+        return parts.normalizer();
+    }
+
+    @Override
+    public InventorySource inventory() {
+        return parts.inventory();
+    }
+
+    @Override
+    public ActionExecutor actions() {
+        return parts.actions();
+    }
+
+    /** One read of the audit events of the last minute: the permission every mode needs. */
+    @Override
+    public void checkHealth() {
+        telemetry.probe();
+    }
+
+    @Override
+    public void close() {
+        // the JDK client holds no resource that needs closing on JDK 17
+    }
+
+    @Override
+    public String toString() {
+        return "GitLabConnector[" + settings + ", " + telemetry + "]";
+    }
+}

@@ -1,0 +1,2 @@
+/** Containment on GitLab: service accounts and project access tokens. */
+package io.itdr.connector.gitlab.act;

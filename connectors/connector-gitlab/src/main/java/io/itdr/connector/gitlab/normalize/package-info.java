@@ -1,0 +1,2 @@
+/** Normalizing GitLab audit events: API pages, exports and streamed events. */
+package io.itdr.connector.gitlab.normalize;
