@@ -1,6 +1,8 @@
 package io.itdr.connector.gcp;
 
 import io.itdr.connector.gcp.normalize.AuditLogNormalizer;
+import io.itdr.connector.gcp.telemetry.AuditLogSettings;
+import io.itdr.connector.gcp.telemetry.AuditLogSource;
 import io.itdr.connector.support.ConnectorParts;
 import io.itdr.spi.Capability;
 import io.itdr.spi.Connector;
@@ -13,20 +15,25 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A connection to Google Cloud projects. Normalizes what Cloud Logging delivers (log sink
- * exports, Pub/Sub deliveries) into events. Polling, inventory and actions are not offered yet
- * and refuse with the standard error.
+ * A connection to Google Cloud projects. Polls their Cloud Audit Logs from a persisted cursor
+ * ({@link AuditLogSource}) and normalizes what Cloud Logging delivers (log sink exports, Pub/Sub
+ * deliveries) the same way. Creating it calls nothing: credentials are read on first use.
  *
  * <p>Thread-safe. {@link #toString()} never shows a secret.
  */
 public final class GcpConnector implements Connector {
     private final GcpSettings settings;
+    private final GcpClients clients;
+    private final AuditLogSource telemetry;
     private final ConnectorParts parts;
 
-    GcpConnector(GcpSettings settings, ConnectorContext context) {
+    GcpConnector(GcpSettings settings, AuditLogSettings auditLogs, ConnectorContext context) {
         this.settings = Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(context, "context");
-        this.parts = ConnectorParts.builder(GcpConnectorFactory.ID).normalizer(new AuditLogNormalizer()).build();
+        this.clients = new GcpClients(settings, context.http());
+        AuditLogNormalizer normalizer = new AuditLogNormalizer();
+        this.telemetry = new AuditLogSource(clients, settings.projects(), auditLogs, normalizer, context.metrics(), context.clock());
+        this.parts = ConnectorParts.builder(GcpConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer).build();
     }
 
     @Override
@@ -59,17 +66,19 @@ public final class GcpConnector implements Connector {
         return parts.actions();
     }
 
+    /** One {@code entries.list} read: the credentials work and {@code logging.logEntries.list} is granted. */
     @Override
     public void checkHealth() {
-        // nothing to call yet: the connector only normalizes what is delivered to it
+        telemetry.probe();
     }
 
     @Override
     public void close() {
+        clients.close();
     }
 
     @Override
     public String toString() {
-        return "GcpConnector[projects=" + settings.projects() + "]";
+        return "GcpConnector[" + settings + ", " + telemetry + "]";
     }
 }

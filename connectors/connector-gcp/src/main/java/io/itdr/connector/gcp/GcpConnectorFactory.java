@@ -1,6 +1,7 @@
 package io.itdr.connector.gcp;
 
 import io.itdr.connector.gcp.normalize.AuditLogNormalizer;
+import io.itdr.connector.gcp.telemetry.AuditLogSettings;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.ConnectorFactory;
@@ -10,6 +11,7 @@ import io.itdr.spi.telemetry.EventNormalizer;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The Google Cloud connector plugin ({@code gcp}), found with ServiceLoader. Its export normalizer
@@ -18,6 +20,8 @@ import java.util.Optional;
  */
 public final class GcpConnectorFactory implements ConnectorFactory {
     public static final String ID = "gcp";
+    private static final List<ConfigProperty> PROPERTIES = Stream.of(GcpSettings.PROPERTIES, AuditLogSettings.PROPERTIES)
+            .flatMap(List::stream).toList();
 
     @Override
     public String id() {
@@ -31,7 +35,7 @@ public final class GcpConnectorFactory implements ConnectorFactory {
 
     @Override
     public List<ConfigProperty> configProperties() {
-        return GcpSettings.PROPERTIES;
+        return PROPERTIES;
     }
 
     @Override
@@ -43,6 +47,6 @@ public final class GcpConnectorFactory implements ConnectorFactory {
     public Connector create(ConnectorConfig config, ConnectorContext context) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(context, "context");
-        return new GcpConnector(GcpSettings.from(config), context);
+        return new GcpConnector(GcpSettings.from(config), AuditLogSettings.from(config), context);
     }
 }

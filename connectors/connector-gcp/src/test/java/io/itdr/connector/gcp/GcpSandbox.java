@@ -1,65 +1,170 @@
 package io.itdr.connector.gcp;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.itdr.connector.tck.ConnectorTck;
 import io.itdr.connector.tck.Fault;
 import io.itdr.connector.tck.RawExport;
 import io.itdr.connector.tck.Sandbox;
+import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.fixture.gcp.AuditLogEntries;
+import io.itdr.fixture.gcp.GoogleApis;
+import io.itdr.fixture.gcp.LoggingSandbox;
+import io.itdr.fixture.wiremock.StatefulSimulation;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The Google Cloud the kit runs the connector against: a project whose audit log a log sink
- * exports as JSON lines (the shape of a Cloud Storage sink's files). The kit's malformed records
- * carry a time Cloud Logging would never write ({@code "timestamp":"redacted"}).
+ * The Google Cloud the kit runs the connector against, on WireMock: the OAuth token endpoint of a
+ * service account key ({@link GoogleApis}) and Cloud Logging's {@code entries.list}
+ * ({@link LoggingSandbox}) holding one project's audit log. Faults answer every API path (the token
+ * endpoint too for refused credentials, as Google refuses an unknown key there). The kit's malformed
+ * records are audit log entries that name no principal.
  */
-final class GcpSandbox implements Sandbox {
-    static final String PROJECT = "itdr-tck-project";
-    static final String SERVICE_ACCOUNT = "deployer@" + PROJECT + ".iam.gserviceaccount.com";
-    private static final Instant START = Instant.parse("2026-11-20T08:00:00Z");
+public final class GcpSandbox implements Sandbox, AutoCloseable {
+    public static final String PROJECT = "itdr-tck-project";
+    public static final String SERVICE_ACCOUNT = "deployer@" + PROJECT + ".iam.gserviceaccount.com";
+    static final String READER = "itdr-reader@" + PROJECT + ".iam.gserviceaccount.com";
+    private static final Instant FIRST_ENTRY = TestingConnectorContext.NOW.minusSeconds(3 * 3600);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final List<String> feed = new ArrayList<>();
+    private final LoggingSandbox logging = new LoggingSandbox();
+    private final WireMockServer server;
+    private final String privateKeyPem;
     private int seeded;
+
+    public GcpSandbox() {
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(logging));
+        server.start();
+        privateKeyPem = newPrivateKey();
+        reset();
+    }
+
+    public URI endpoint() {
+        return URI.create(server.baseUrl() + "/");
+    }
+
+    /**
+     * A service account key file (https://cloud.google.com/iam/docs/keys-create-delete#creating) whose
+     * {@code token_uri} is the sandbox and whose {@code private_key_id} carries {@code marker}.
+     */
+    public String keyFile(String marker) {
+        ObjectNode key = JSON.createObjectNode();
+        key.put("type", "service_account");
+        key.put("project_id", PROJECT);
+        key.put("private_key_id", marker);
+        key.put("private_key", privateKeyPem);
+        key.put("client_email", READER);
+        key.put("client_id", "104702298523483847563");
+        key.put("auth_uri", "https://accounts.google.com/o/oauth2/auth");
+        key.put("token_uri", server.baseUrl() + GoogleApis.TOKEN_PATH);
+        return key.toString();
+    }
 
     @Override
     public synchronized void reset() {
-        feed.clear();
+        server.resetAll();
+        logging.clear();
+        GoogleApis.stubTokenEndpoint(server);
+        logging.stub(server);
         seeded = 0;
     }
 
     @Override
     public int mutatingCallCount() {
-        return 0;
+        return (int) StatefulSimulation.received(server).stream()
+                .filter(r -> !r.getUrl().startsWith(LoggingSandbox.PATH) && !r.getUrl().startsWith(GoogleApis.TOKEN_PATH)
+                        && !r.getMethod().getName().equals("GET"))
+                .count();
     }
 
-    /** Nothing here answers a call: the export is read offline. */
     @Override
     public void injectFault(Fault fault) {
+        server.stubFor(any(urlPathMatching("/v[0-9].*")).atPriority(1).willReturn(response(fault)));
+        if (fault.kind() == Fault.Kind.BAD_CREDENTIALS) {
+            server.stubFor(any(urlPathEqualTo(GoogleApis.TOKEN_PATH)).atPriority(1).willReturn(GoogleApis.invalidGrant()));
+        }
     }
 
+    private static ResponseDefinitionBuilder response(Fault fault) {
+        return switch (fault.kind()) {
+            // https://cloud.google.com/logging/quotas#api-limits and https://cloud.google.com/apis/design/errors#retryinfo
+            case THROTTLED -> GoogleApis.throttled(fault.retryAfter());
+            // https://cloud.google.com/apis/design/errors#handling_errors: 503 UNAVAILABLE is retried by clients
+            case SERVER_ERROR -> GoogleApis.error(503, "UNAVAILABLE", "The service is currently unavailable.");
+            case CONNECTION_RESET -> aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER);
+            case TIMEOUT -> aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{}")
+                    .withFixedDelay((int) ConnectorTck.REQUEST_TIMEOUT.multipliedBy(2).toMillis());
+            // a proxy's maintenance page with a success status
+            case MALFORMED_BODY -> aResponse().withStatus(200).withHeader("Content-Type", "text/html")
+                    .withBody("<html><body>Be right back<br></body></html>");
+            case BAD_CREDENTIALS -> GoogleApis.unauthenticated();
+            case PERMISSION_DENIED -> GoogleApis.error(403, "PERMISSION_DENIED",
+                    "Permission 'logging.logEntries.list' denied on resource (or it may not exist).");
+        };
+    }
+
+    /** Data-access entries of one service account, a minute apart; a malformed one names no principal. */
     @Override
     public synchronized List<String> seedTelemetry(int records, Set<Integer> malformedAt) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < records; i++) {
-            int n = seeded++;
+            int n = ++seeded;
             String id = "tck-entry-" + n;
-            String line = AuditLogEntries.line(AuditLogEntries.Entry.call(id, START.plusSeconds(60L * n), PROJECT, SERVICE_ACCOUNT,
-                    "0123456789abcdef0123456789abcdef01234567", "203.0.113." + (10 + n % 200)));
+            Instant at = FIRST_ENTRY.plusSeconds(60L * n);
+            AuditLogEntries.Entry entry = AuditLogEntries.Entry.call(id, at, PROJECT, SERVICE_ACCOUNT,
+                    "0123456789abcdef0123456789abcdef01234567", "203.0.113." + (10 + n % 200));
+            String line = AuditLogEntries.line(entry);
             if (malformedAt.contains(i)) {
-                line = line.replaceFirst("\"timestamp\":\"[^\"]+\"", "\"timestamp\":\"redacted\"");
+                line = line.replaceFirst("\"authenticationInfo\":\\{[^}]*\\}", "\"authenticationInfo\":{}");
             } else {
                 ids.add(id);
             }
-            feed.add(line);
+            logging.add(PROJECT, at, entry.log().logName(PROJECT), line);
         }
         return ids;
+    }
+
+    /** The simulated Cloud Logging, for tests that seed entries of their own. */
+    public LoggingSandbox logging() {
+        return logging;
     }
 
     @Override
     public synchronized RawExport exportTelemetry() {
         return new RawExport("audit-sink.jsonl", "application/x-ndjson",
-                (String.join("\n", feed) + "\n").getBytes(StandardCharsets.UTF_8));
+                (String.join("\n", logging.entries()) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    private static String newPrivateKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            byte[] pkcs8 = generator.generateKeyPair().getPrivate().getEncoded();
+            return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
+                    + "\n-----END PRIVATE KEY-----\n";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -73,6 +73,31 @@ public final class AuditLogNormalizer implements EventNormalizer {
         read(body, where, sink);
     }
 
+    /**
+     * Normalizes one {@code LogEntry} of an answer the caller parsed (a polled {@code entries.list} page):
+     * the event or a rejection at {@code location}; never throws for a bad entry.
+     *
+     * @param entry    the entry; never null
+     * @param location where it was, for the sink ("entries.list … entry 3, id X"); never null
+     * @param rawRef   where the raw record lives, for the event; never null
+     */
+    public void normalizeEntry(JsonNode entry, String location, String rawRef, NormalizationSink sink) {
+        Objects.requireNonNull(entry, "entry");
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(rawRef, "rawRef");
+        Objects.requireNonNull(sink, "sink");
+        if (!entry.isObject()) {
+            sink.reject(new Rejection(location, "expected a LogEntry object, found " + kindOf(entry)));
+            return;
+        }
+        emit(entry, location, rawRef, sink);
+    }
+
+    /** The mapper with this normalizer's limits, for pages read by the caller. */
+    public com.fasterxml.jackson.databind.ObjectMapper mapper() {
+        return reader.mapper();
+    }
+
     private void read(InputStream body, String name, NormalizationSink sink) {
         try {
             reader.read(body, new JsonPayloadReader.RecordHandler() {
@@ -99,10 +124,13 @@ public final class AuditLogNormalizer implements EventNormalizer {
             sink.reject(new Rejection(JsonPayloadReader.location(name, number, line, record, "insertId"), rejected.getMessage()));
             return;
         }
-        String location = JsonPayloadReader.location(name, number, line, entry, "insertId");
+        emit(entry, JsonPayloadReader.location(name, number, line, entry, "insertId"), name + ":record " + number, sink);
+    }
+
+    private void emit(JsonNode entry, String location, String rawRef, NormalizationSink sink) {
         IdentityEvent event;
         try {
-            event = mapper.map(entry, name + ":record " + number);
+            event = mapper.map(entry, rawRef);
         } catch (RejectedRecord rejected) {
             sink.reject(new Rejection(location, rejected.getMessage()));
             return;
