@@ -106,14 +106,26 @@ public final class GcpClients {
 
     /** Runs one request, its failure mapped by {@link GcpErrors}; {@code what} names it in messages. */
     public <T> T execute(String what, AbstractGoogleClientRequest<T> request) {
+        com.google.api.client.http.HttpResponse response;
         try {
-            return request.execute();
+            response = request.executeUnparsed();
         } catch (IOException e) {
             throw GcpErrors.map(what, e);
-        } catch (IllegalArgumentException e) {
-            // the JSON parser's refusal of a body that is not the documented resource
+        }
+        // reading the body apart from the call: a body that is not the documented resource is malformed, not a network failure
+        try {
+            return response.parseAs(request.getResponseClass());
+        } catch (java.net.SocketTimeoutException e) {
+            throw GcpErrors.map(what, e);
+        } catch (IOException | IllegalArgumentException e) {
             throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, what + ": the answer is not the documented resource: "
-                    + io.itdr.connector.support.JsonFields.clip(e.getMessage(), 200), e);
+                    + e.getClass().getSimpleName() + ": " + io.itdr.connector.support.JsonFields.clip(e.getMessage(), 160), e);
+        } finally {
+            try {
+                response.disconnect();
+            } catch (IOException e) {
+                // the body was read or abandoned
+            }
         }
     }
 

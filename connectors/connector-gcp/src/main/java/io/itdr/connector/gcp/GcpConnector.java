@@ -1,5 +1,7 @@
 package io.itdr.connector.gcp;
 
+import io.itdr.connector.gcp.act.GcpActionExecutor;
+import io.itdr.connector.gcp.inventory.GcpInventory;
 import io.itdr.connector.gcp.normalize.AuditLogNormalizer;
 import io.itdr.connector.gcp.telemetry.AuditLogSettings;
 import io.itdr.connector.gcp.telemetry.AuditLogSource;
@@ -17,7 +19,9 @@ import java.util.Set;
 /**
  * A connection to Google Cloud projects. Polls their Cloud Audit Logs from a persisted cursor
  * ({@link AuditLogSource}) and normalizes what Cloud Logging delivers (log sink exports, Pub/Sub
- * deliveries) the same way. Creating it calls nothing: credentials are read on first use.
+ * deliveries) the same way; lists their service accounts, keys and project roles
+ * ({@link GcpInventory}); disables keys and accounts and takes project roles away
+ * ({@link GcpActionExecutor}). Creating it calls nothing: credentials are read on first use.
  *
  * <p>Thread-safe. {@link #toString()} never shows a secret.
  */
@@ -27,13 +31,18 @@ public final class GcpConnector implements Connector {
     private final AuditLogSource telemetry;
     private final ConnectorParts parts;
 
-    GcpConnector(GcpSettings settings, AuditLogSettings auditLogs, ConnectorContext context) {
+    GcpConnector(GcpSettings settings, AuditLogSettings auditLogs, ResponseSettings response, ConnectorContext context) {
         this.settings = Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(context, "context");
         this.clients = new GcpClients(settings, context.http());
         AuditLogNormalizer normalizer = new AuditLogNormalizer();
         this.telemetry = new AuditLogSource(clients, settings.projects(), auditLogs, normalizer, context.metrics(), context.clock());
-        this.parts = ConnectorParts.builder(GcpConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer).build();
+        this.parts = ConnectorParts.builder(GcpConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
+                .inventory(new GcpInventory(GcpConnectorFactory.ID, clients, settings.projects(), response.ownerLabel(),
+                        response.criticalityLabel(), context.clock()))
+                .actions(new GcpActionExecutor(GcpConnectorFactory.ID, clients, context.clock(), response.verifyAttempts(),
+                        response.verifyFirstWait(), duration -> Thread.sleep(duration.toMillis())))
+                .build();
     }
 
     @Override

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  */
 public final class GcpConnectorFactory implements ConnectorFactory {
     public static final String ID = "gcp";
-    private static final List<ConfigProperty> PROPERTIES = Stream.of(GcpSettings.PROPERTIES, AuditLogSettings.PROPERTIES)
+    private static final List<ConfigProperty> PROPERTIES = Stream.of(GcpSettings.PROPERTIES, AuditLogSettings.PROPERTIES, ResponseSettings.PROPERTIES)
             .flatMap(List::stream).toList();
 
     @Override
@@ -47,6 +47,6 @@ public final class GcpConnectorFactory implements ConnectorFactory {
     public Connector create(ConnectorConfig config, ConnectorContext context) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(context, "context");
-        return new GcpConnector(GcpSettings.from(config), AuditLogSettings.from(config), context);
+        return new GcpConnector(GcpSettings.from(config), AuditLogSettings.from(config), ResponseSettings.from(config), context);
     }
 }

@@ -17,6 +17,9 @@ import io.itdr.connector.tck.Sandbox;
 import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.fixture.gcp.AuditLogEntries;
 import io.itdr.fixture.gcp.GoogleApis;
+import io.itdr.fixture.gcp.IamSandbox;
+import io.itdr.spi.action.ActionTarget;
+import java.util.Map;
 import io.itdr.fixture.gcp.LoggingSandbox;
 import io.itdr.fixture.wiremock.StatefulSimulation;
 import java.net.URI;
@@ -40,16 +43,22 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
     public static final String PROJECT = "itdr-tck-project";
     public static final String SERVICE_ACCOUNT = "deployer@" + PROJECT + ".iam.gserviceaccount.com";
     static final String READER = "itdr-reader@" + PROJECT + ".iam.gserviceaccount.com";
+    public static final String BACKUP = "backup@" + PROJECT + ".iam.gserviceaccount.com";
+    public static final String REPORTER = "reporter@" + PROJECT + ".iam.gserviceaccount.com";
+    public static final String KEY = "5b2c0d1e8f3a4b6c7d8e9f00112233445566aa01";
+    public static final String GOOGLE_MANAGED_KEY = "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e02";
+    public static final String BACKUP_KEY = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234503";
     private static final Instant FIRST_ENTRY = TestingConnectorContext.NOW.minusSeconds(3 * 3600);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LoggingSandbox logging = new LoggingSandbox();
+    private final IamSandbox iam = new IamSandbox();
     private final WireMockServer server;
     private final String privateKeyPem;
     private int seeded;
 
     public GcpSandbox() {
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(logging));
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(logging, iam));
         server.start();
         privateKeyPem = newPrivateKey();
         reset();
@@ -82,15 +91,64 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
         logging.clear();
         GoogleApis.stubTokenEndpoint(server);
         logging.stub(server);
+        iam.clear();
+        estate();
+        iam.stub(server);
         seeded = 0;
     }
 
+    /**
+     * One project (labels owner and criticality) with three service accounts: the deployer (a user-managed and a
+     * Google-managed key; editor and token creator on the project), backup (a key) and reporter (viewer roles).
+     */
+    private void estate() {
+        iam.addProject(PROJECT, Map.of("owner", "team-payments", "criticality", "tier-2"));
+        iam.addAccount(PROJECT, SERVICE_ACCOUNT, "104702298523483840001", "Deployer");
+        iam.addKey(SERVICE_ACCOUNT, KEY, "USER_MANAGED", false, "2026-01-10T09:00:00Z", "9999-12-31T23:59:59Z");
+        iam.addKey(SERVICE_ACCOUNT, GOOGLE_MANAGED_KEY, "SYSTEM_MANAGED", false, "2026-02-20T00:00:00Z", "2026-03-08T00:00:00Z");
+        iam.addAccount(PROJECT, BACKUP, "104702298523483840002", "Backup");
+        iam.addKey(BACKUP, BACKUP_KEY, "USER_MANAGED", false, "2025-06-01T00:00:00Z", "9999-12-31T23:59:59Z");
+        iam.addAccount(PROJECT, REPORTER, "104702298523483840003", "Reporter");
+        iam.bind(PROJECT, "roles/editor", "serviceAccount:" + SERVICE_ACCOUNT);
+        iam.bind(PROJECT, "roles/iam.serviceAccountTokenCreator", "serviceAccount:" + SERVICE_ACCOUNT);
+        iam.bind(PROJECT, "roles/viewer", "serviceAccount:" + REPORTER);
+        iam.bind(PROJECT, "roles/bigquery.dataViewer", "serviceAccount:" + REPORTER);
+        iam.bind(PROJECT, "roles/viewer", "user:ana@example.com");
+    }
+
+    /** Calls that change state: every non-GET but the reads made with POST (entries.list, getIamPolicy) and token grants. */
     @Override
     public int mutatingCallCount() {
         return (int) StatefulSimulation.received(server).stream()
                 .filter(r -> !r.getUrl().startsWith(LoggingSandbox.PATH) && !r.getUrl().startsWith(GoogleApis.TOKEN_PATH)
+                        && !r.getUrl().contains(":getIamPolicy") && !r.getUrl().contains("%3AgetIamPolicy")
                         && !r.getMethod().getName().equals("GET"))
                 .count();
+    }
+
+    @Override
+    public Set<String> identityIds() {
+        return Set.of(SERVICE_ACCOUNT, BACKUP, REPORTER);
+    }
+
+    @Override
+    public Map<String, String> snapshotOf(ActionTarget target) {
+        return iam.state(target.identity().id());
+    }
+
+    /** An administrator enables the key or the account again, or grants the reporter viewer again. */
+    @Override
+    public void applyOutOfBandChange(ActionTarget target) {
+        String email = target.identity().id();
+        if (target.credential() != null) {
+            iam.setKeyDisabled(email, target.credential().id(), false);
+            return;
+        }
+        if (email.equals(REPORTER)) {
+            iam.bind(PROJECT, "roles/viewer", "serviceAccount:" + email);
+        } else {
+            iam.setAccountDisabled(email, false);
+        }
     }
 
     @Override
@@ -143,6 +201,11 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
     /** The simulated Cloud Logging, for tests that seed entries of their own. */
     public LoggingSandbox logging() {
         return logging;
+    }
+
+    /** The simulated IAM and Resource Manager. */
+    public IamSandbox iam() {
+        return iam;
     }
 
     @Override
