@@ -203,6 +203,16 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
         return logging;
     }
 
+    /** The WireMock server, for tests that add stubs of their own (reset removes them). */
+    public WireMockServer server() {
+        return server;
+    }
+
+    /** IAM and Resource Manager accept only {@code token} until the next reset. */
+    public void acceptToken(String token) {
+        iam.acceptTokens(Set.of(token));
+    }
+
     /** The simulated IAM and Resource Manager. */
     public IamSandbox iam() {
         return iam;
