@@ -1,0 +1,93 @@
+package io.itdr.connector.gcp;
+
+import io.itdr.connector.gcp.act.GcpActionExecutor;
+import io.itdr.connector.gcp.inventory.GcpInventory;
+import io.itdr.connector.gcp.normalize.AuditLogNormalizer;
+import io.itdr.connector.gcp.telemetry.AuditLogSettings;
+import io.itdr.connector.gcp.telemetry.AuditLogSource;
+import io.itdr.connector.support.ConnectorParts;
+import io.itdr.spi.Capability;
+import io.itdr.spi.Connector;
+import io.itdr.spi.ConnectorContext;
+import io.itdr.spi.action.ActionExecutor;
+import io.itdr.spi.inventory.InventorySource;
+import io.itdr.spi.telemetry.EventNormalizer;
+import io.itdr.spi.telemetry.TelemetrySource;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A connection to Google Cloud projects. Polls their Cloud Audit Logs from a persisted cursor
+ * ({@link AuditLogSource}) and normalizes what Cloud Logging delivers (log sink exports, Pub/Sub
+ * deliveries) the same way; lists their service accounts, keys and project roles
+ * ({@link GcpInventory}); disables keys and accounts and takes project roles away
+ * ({@link GcpActionExecutor}). Creating it calls nothing: credentials are read on first use.
+ *
+ * <p>Thread-safe. {@link #toString()} never shows a secret.
+ */
+public final class GcpConnector implements Connector {
+    private final GcpSettings settings;
+    private final GcpClients clients;
+    private final AuditLogSource telemetry;
+    private final ConnectorParts parts;
+
+    GcpConnector(GcpSettings settings, AuditLogSettings auditLogs, ResponseSettings response, ConnectorContext context) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(context, "context");
+        this.clients = new GcpClients(settings, context.http());
+        AuditLogNormalizer normalizer = new AuditLogNormalizer();
+        this.telemetry = new AuditLogSource(clients, settings.projects(), auditLogs, normalizer, context.metrics(), context.clock());
+        this.parts = ConnectorParts.builder(GcpConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
+                .inventory(new GcpInventory(GcpConnectorFactory.ID, clients, settings.projects(), response.ownerLabel(),
+                        response.criticalityLabel(), context.clock()))
+                .actions(new GcpActionExecutor(GcpConnectorFactory.ID, clients, context.clock(), response.verifyAttempts(),
+                        response.verifyFirstWait(), duration -> Thread.sleep(duration.toMillis())))
+                .build();
+    }
+
+    @Override
+    public String id() {
+        return GcpConnectorFactory.ID;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return parts.capabilities();
+    }
+
+    @Override
+    public TelemetrySource telemetry() {
+        return parts.telemetry();
+    }
+
+    @Override
+    public EventNormalizer normalizer() {
+        return parts.normalizer();
+    }
+
+    @Override
+    public InventorySource inventory() {
+        return parts.inventory();
+    }
+
+    @Override
+    public ActionExecutor actions() {
+        return parts.actions();
+    }
+
+    /** One {@code entries.list} read: the credentials work and {@code logging.logEntries.list} is granted. */
+    @Override
+    public void checkHealth() {
+        telemetry.probe();
+    }
+
+    @Override
+    public void close() {
+        clients.close();
+    }
+
+    @Override
+    public String toString() {
+        return "GcpConnector[" + settings + ", " + telemetry + "]";
+    }
+}
