@@ -45,8 +45,8 @@ class DistributionTest {
 
     @Test
     void everyShippedConnectorIsAPluginDirectoryWithItsLibrariesButNotTheHostsShares() throws IOException {
-        assertThat(list(DIST.resolve("plugins"))).containsExactly("aws", "okta");
-        for (String id : List.of("aws", "okta")) {
+        assertThat(list(DIST.resolve("plugins"))).containsExactly("aws", "azure", "okta");
+        for (String id : List.of("aws", "azure", "okta")) {
             List<String> jars = list(DIST.resolve("plugins").resolve(id));
             assertThat(jars).allMatch(j -> j.endsWith(".jar"))
                     .anyMatch(j -> j.startsWith("connector-" + id + "-"))
