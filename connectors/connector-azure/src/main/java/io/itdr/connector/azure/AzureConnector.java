@@ -1,29 +1,43 @@
 package io.itdr.connector.azure;
 
+import com.azure.core.credential.TokenCredential;
 import io.itdr.connector.azure.normalize.AzureLogNormalizer;
+import io.itdr.connector.azure.telemetry.GraphLogSettings;
+import io.itdr.connector.azure.telemetry.GraphLogSource;
 import io.itdr.connector.support.ConnectorParts;
 import io.itdr.spi.Capability;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.telemetry.EventNormalizer;
+import io.itdr.spi.telemetry.TelemetrySource;
+import java.net.URI;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * A connection to one Microsoft Entra tenant and its Azure subscriptions. Normalizes what Azure pushes
- * or exports (diagnostic-settings deliveries, Graph pages); records without a tenant of their own are the
- * configured tenant's. Thread-safe. {@link #toString()} never shows a secret.
+ * A connection to one Microsoft Entra tenant. Polls the Entra sign-in and directory audit logs from
+ * Microsoft Graph ({@link GraphLogSource}) and normalizes what Azure pushes or exports
+ * (diagnostic-settings deliveries, Graph pages); records without a tenant of their own are the
+ * configured tenant's. Calls go to {@code graph-url}, or to the host's HTTP endpoint override for
+ * {@code azure}. Creating it calls nothing: the credential asks Entra for a token on the first call.
+ * Thread-safe. {@link #toString()} never shows a secret.
  */
 public final class AzureConnector implements Connector {
     private final AzureSettings settings;
+    private final GraphLogSource telemetry;
     private final ConnectorParts parts;
 
-    AzureConnector(AzureSettings settings, ConnectorContext context) {
+    AzureConnector(AzureSettings settings, GraphLogSettings logs, Function<AzureSettings, TokenCredential> credentials,
+                   ConnectorContext context) {
         this.settings = Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(context, "context");
-        this.parts = ConnectorParts.builder(AzureConnectorFactory.ID)
-                .normalizer(new AzureLogNormalizer(settings.tenantId()))
-                .build();
+        URI graphRoot = context.http().endpoint(AzureConnectorFactory.ID).orElse(settings.graphUrl());
+        TokenCredential credential = credentials.apply(settings);
+        GraphHttp graph = new GraphHttp(credential, settings.graphUrl(), context.http(), context.clock());
+        AzureLogNormalizer normalizer = new AzureLogNormalizer(settings.tenantId());
+        this.telemetry = new GraphLogSource(graph, graphRoot, normalizer, logs, context.clock());
+        this.parts = ConnectorParts.builder(AzureConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer).build();
     }
 
     @Override
@@ -37,8 +51,19 @@ public final class AzureConnector implements Connector {
     }
 
     @Override
+    public TelemetrySource telemetry() {
+        return parts.telemetry();
+    }
+
+    @Override
     public EventNormalizer normalizer() {
         return parts.normalizer();
+    }
+
+    /** One read of one record of the first polled log (needs AuditLog.Read.All, as polling does). */
+    @Override
+    public void checkHealth() {
+        telemetry.probe();
     }
 
     public AzureSettings settings() {
@@ -47,6 +72,6 @@ public final class AzureConnector implements Connector {
 
     @Override
     public String toString() {
-        return "AzureConnector[" + settings + "]";
+        return "AzureConnector[" + settings + ", " + telemetry + "]";
     }
 }

@@ -1,6 +1,8 @@
 package io.itdr.connector.azure;
 
+import com.azure.core.credential.TokenCredential;
 import io.itdr.connector.azure.normalize.AzureLogNormalizer;
+import io.itdr.connector.azure.telemetry.GraphLogSettings;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.ConnectorFactory;
@@ -10,6 +12,8 @@ import io.itdr.spi.telemetry.EventNormalizer;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * The Azure and Microsoft Entra connector plugin ({@code azure}), found with ServiceLoader. Its export
@@ -19,6 +23,20 @@ import java.util.Optional;
  */
 public final class AzureConnectorFactory implements ConnectorFactory {
     public static final String ID = AzureLogNormalizer.PLATFORM;
+    private static final List<ConfigProperty> PROPERTIES = Stream.of(AzureSettings.PROPERTIES, GraphLogSettings.PROPERTIES)
+            .flatMap(List::stream).toList();
+
+    private final Function<AzureSettings, TokenCredential> credentials;
+
+    /** The plugin: credentials from Azure Identity ({@link AzureCredentials}). */
+    public AzureConnectorFactory() {
+        this(new AzureCredentials());
+    }
+
+    /** With another way to make the credential from the settings (a test's, or an embedding host's). */
+    public AzureConnectorFactory(Function<AzureSettings, TokenCredential> credentials) {
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
+    }
 
     @Override
     public String id() {
@@ -32,7 +50,7 @@ public final class AzureConnectorFactory implements ConnectorFactory {
 
     @Override
     public List<ConfigProperty> configProperties() {
-        return AzureSettings.PROPERTIES;
+        return PROPERTIES;
     }
 
     @Override
@@ -44,6 +62,6 @@ public final class AzureConnectorFactory implements ConnectorFactory {
     public Connector create(ConnectorConfig config, ConnectorContext context) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(context, "context");
-        return new AzureConnector(AzureSettings.from(config), context);
+        return new AzureConnector(AzureSettings.from(config), GraphLogSettings.from(config), credentials, context);
     }
 }

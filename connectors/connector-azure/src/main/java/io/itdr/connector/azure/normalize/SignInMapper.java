@@ -83,7 +83,6 @@ final class SignInMapper {
         Attributes.put(attributes, "risk_level", known(s, "riskLevelDuringSignIn"));
         Attributes.put(attributes, "risk_state", known(s, "riskState"));
         Attributes.put(attributes, "correlation_id", firstOf(text(s, "correlationId"), text(r, "correlationId")));
-        Attributes.put(attributes, "category", text(r, "category"));
 
         JsonNode status = object(s, "status");
         Long errorCode = status != null ? whole(status, "errorCode") : whole(r, "resultType");
