@@ -1,6 +1,7 @@
 package io.itdr.connector.azure;
 
 import com.azure.core.credential.TokenCredential;
+import io.itdr.connector.azure.inventory.EntraInventory;
 import io.itdr.connector.azure.normalize.AzureLogNormalizer;
 import io.itdr.connector.azure.telemetry.GraphLogSettings;
 import io.itdr.connector.azure.telemetry.GraphLogSource;
@@ -8,6 +9,7 @@ import io.itdr.connector.support.ConnectorParts;
 import io.itdr.spi.Capability;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
+import io.itdr.spi.inventory.InventorySource;
 import io.itdr.spi.telemetry.EventNormalizer;
 import io.itdr.spi.telemetry.TelemetrySource;
 import java.net.URI;
@@ -19,7 +21,8 @@ import java.util.function.Function;
  * A connection to one Microsoft Entra tenant. Polls the Entra sign-in and directory audit logs from
  * Microsoft Graph ({@link GraphLogSource}) and normalizes what Azure pushes or exports
  * (diagnostic-settings deliveries, Graph pages); records without a tenant of their own are the
- * configured tenant's. Calls go to {@code graph-url}, or to the host's HTTP endpoint override for
+ * configured tenant's. Lists the tenant's service principals and managed identities ({@link EntraInventory}).
+ * Calls go to {@code graph-url}, or to the host's HTTP endpoint override for
  * {@code azure}. Creating it calls nothing: the credential asks Entra for a token on the first call.
  * Thread-safe. {@link #toString()} never shows a secret.
  */
@@ -37,7 +40,10 @@ public final class AzureConnector implements Connector {
         GraphHttp graph = new GraphHttp(credential, settings.graphUrl(), context.http(), context.clock());
         AzureLogNormalizer normalizer = new AzureLogNormalizer(settings.tenantId());
         this.telemetry = new GraphLogSource(graph, graphRoot, normalizer, logs, context.clock());
-        this.parts = ConnectorParts.builder(AzureConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer).build();
+        GraphJson json = new GraphJson(graph, graphRoot);
+        this.parts = ConnectorParts.builder(AzureConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
+                .inventory(new EntraInventory(json, settings.tenantId(), context.clock()))
+                .build();
     }
 
     @Override
@@ -58,6 +64,11 @@ public final class AzureConnector implements Connector {
     @Override
     public EventNormalizer normalizer() {
         return parts.normalizer();
+    }
+
+    @Override
+    public InventorySource inventory() {
+        return parts.inventory();
     }
 
     /** One read of one record of the first polled log (needs AuditLog.Read.All, as polling does). */

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class AzureConnectorTckTest extends ConnectorTck {
     static final Set<Behavior> BEHAVIORS = Collections.unmodifiableSet(EnumSet.of(Behavior.TELEMETRY_POLL, Behavior.TELEMETRY_NORMALIZE,
-            Behavior.EXPORT_NORMALIZER, Behavior.HEALTH_CHECK));
+            Behavior.EXPORT_NORMALIZER, Behavior.INVENTORY, Behavior.HEALTH_CHECK));
     static AzureSandbox sandbox;
 
     @BeforeAll

@@ -17,6 +17,7 @@ import io.itdr.connector.tck.Fault;
 import io.itdr.connector.tck.RawExport;
 import io.itdr.connector.tck.Sandbox;
 import io.itdr.connector.tck.TestingConnectorContext;
+import io.itdr.fixture.azure.DirectorySandbox;
 import io.itdr.fixture.azure.GraphLogSandbox;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -43,14 +44,25 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
     private static final Instant FIRST = TestingConnectorContext.NOW.minus(Duration.ofHours(4));
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static final String GRAPH_SP = "9a2c4f1e-0000-4000-8000-00000000a001";
+    static final String BACKUP_MI = "a8b4c2d0-aaaa-4bbb-8ccc-ddddeeeeffff";
+    static final String REPORTS_SP = "7d1e5c3b-1111-4222-8333-444455556666";
+    static final String BILLING_APP_OBJECT = "1f0e2d3c-5b4a-4978-8675-a4b3c2d1e0f9";
+    static final String REPORTS_APP = "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f";
+    static final String ROLE_MANAGEMENT = "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8";
+    static final String AUDIT_LOG_READ = "b0afded3-3588-46d8-8b3d-9842eff778da";
+    private static final String MICROSOFT_TENANT = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
+
     private final GraphLogSandbox logs;
+    private final DirectorySandbox directory;
     private final WireMockServer server;
     private int seeded;
 
     /** @param token the bearer token Graph accepts */
     AzureSandbox(String token) {
         logs = new GraphLogSandbox(Set.of("Bearer " + token));
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(logs));
+        directory = new DirectorySandbox(Set.of("Bearer " + token));
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(logs, directory));
         server.start();
         reset();
     }
@@ -78,8 +90,84 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
         logs.clear();
         seeded = 0;
         logs.stub(server);
+        directory.stub(server);
+        seedDirectory();
         server.stubFor(any(anyUrl()).atPriority(10).willReturn(GraphLogSandbox.error(404, "Request_ResourceNotFound",
                 "Resource does not exist or one of its queried reference-property objects are not present.")));
+    }
+
+    DirectorySandbox directory() {
+        return directory;
+    }
+
+    /**
+     * The estate: Microsoft Graph's own service principal (Microsoft's, not listed) offering two app roles;
+     * billing-exporter, an app of this tenant with a client secret and a certificate on its registration,
+     * granted RoleManagement.ReadWrite.Directory (dangerous) and tagged owner and criticality; vm-backup, a
+     * system-assigned managed identity; reports-export, an app with a federated identity credential and its
+     * owner in the notes.
+     */
+    private void seedDirectory() {
+        synchronized (directory) {
+            directory.clear();
+            DirectorySandbox.ServicePrincipal graph = new DirectorySandbox.ServicePrincipal();
+            graph.id = GRAPH_SP;
+            graph.appId = "00000003-0000-0000-c000-000000000000";
+            graph.displayName = "Microsoft Graph";
+            graph.appOwnerOrganizationId = MICROSOFT_TENANT;
+            graph.appRoles.put(ROLE_MANAGEMENT, "RoleManagement.ReadWrite.Directory");
+            graph.appRoles.put(AUDIT_LOG_READ, "AuditLog.Read.All");
+            directory.servicePrincipals.put(graph.id, graph);
+
+            DirectorySandbox.ServicePrincipal billing = new DirectorySandbox.ServicePrincipal();
+            billing.id = SERVICE_PRINCIPAL;
+            billing.appId = APP;
+            billing.displayName = "billing-exporter";
+            billing.appOwnerOrganizationId = TENANT;
+            billing.tags.addAll(List.of("WindowsAzureActiveDirectoryIntegratedApp", "owner:billing-team", "criticality:tier1"));
+            billing.owners.put("u-0001", "alice@contoso.example");
+            billing.appRoleAssignments.add(new String[] {GRAPH_SP, ROLE_MANAGEMENT});
+            billing.appRoleAssignments.add(new String[] {GRAPH_SP, AUDIT_LOG_READ});
+            directory.servicePrincipals.put(billing.id, billing);
+            DirectorySandbox.Application billingApp = new DirectorySandbox.Application();
+            billingApp.id = BILLING_APP_OBJECT;
+            billingApp.appId = APP;
+            billingApp.displayName = "billing-exporter";
+            billingApp.passwordCredentials.add(new DirectorySandbox.Credential(KEY, "ci", "2025-06-01T00:00:00Z",
+                    "2027-06-01T00:00:00Z", null));
+            billingApp.keyCredentials.add(new DirectorySandbox.Credential("c3d4e5f6-0000-4000-8000-0000000000c1", "CN=billing",
+                    "2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "AsymmetricX509Cert"));
+            directory.applications.put(billingApp.id, billingApp);
+
+            DirectorySandbox.ServicePrincipal backup = new DirectorySandbox.ServicePrincipal();
+            backup.id = BACKUP_MI;
+            backup.appId = "9d1e3a4f-1111-4222-8333-444455556666";
+            backup.displayName = "vm-backup";
+            backup.servicePrincipalType = "ManagedIdentity";
+            backup.directoryRoles.add("Directory Readers");
+            directory.servicePrincipals.put(backup.id, backup);
+
+            DirectorySandbox.ServicePrincipal reports = new DirectorySandbox.ServicePrincipal();
+            reports.id = REPORTS_SP;
+            reports.appId = REPORTS_APP;
+            reports.displayName = "reports-export";
+            reports.appOwnerOrganizationId = TENANT;
+            directory.servicePrincipals.put(reports.id, reports);
+            DirectorySandbox.Application reportsApp = new DirectorySandbox.Application();
+            reportsApp.id = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
+            reportsApp.appId = REPORTS_APP;
+            reportsApp.displayName = "reports-export";
+            reportsApp.notes = "nightly reports\nowner: data-team";
+            reportsApp.federatedIdentityCredentials.put("fic-0001", new String[] {"github-main",
+                    "https://token.actions.githubusercontent.com", "repo:contoso/reports:ref:refs/heads/main"});
+            directory.applications.put(reportsApp.id, reportsApp);
+        }
+    }
+
+    /** The tenant's own apps' service principals and its managed identities. */
+    @Override
+    public Set<String> identityIds() {
+        return Set.of(SERVICE_PRINCIPAL, BACKUP_MI, REPORTS_SP);
     }
 
     /** Every request but a GET: polling and the health check only read. */
