@@ -1,6 +1,7 @@
 package io.itdr.connector.azure;
 
 import com.azure.core.credential.TokenCredential;
+import io.itdr.connector.azure.act.EntraActionExecutor;
 import io.itdr.connector.azure.inventory.EntraInventory;
 import io.itdr.connector.azure.normalize.AzureLogNormalizer;
 import io.itdr.connector.azure.telemetry.GraphLogSettings;
@@ -9,6 +10,7 @@ import io.itdr.connector.support.ConnectorParts;
 import io.itdr.spi.Capability;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
+import io.itdr.spi.action.ActionExecutor;
 import io.itdr.spi.inventory.InventorySource;
 import io.itdr.spi.telemetry.EventNormalizer;
 import io.itdr.spi.telemetry.TelemetrySource;
@@ -21,7 +23,8 @@ import java.util.function.Function;
  * A connection to one Microsoft Entra tenant. Polls the Entra sign-in and directory audit logs from
  * Microsoft Graph ({@link GraphLogSource}) and normalizes what Azure pushes or exports
  * (diagnostic-settings deliveries, Graph pages); records without a tenant of their own are the
- * configured tenant's. Lists the tenant's service principals and managed identities ({@link EntraInventory}).
+ * configured tenant's. Lists the tenant's service principals and managed identities ({@link EntraInventory}) and disables
+ * them, reversibly ({@link EntraActionExecutor}).
  * Calls go to {@code graph-url}, or to the host's HTTP endpoint override for
  * {@code azure}. Creating it calls nothing: the credential asks Entra for a token on the first call.
  * Thread-safe. {@link #toString()} never shows a secret.
@@ -43,6 +46,7 @@ public final class AzureConnector implements Connector {
         GraphJson json = new GraphJson(graph, graphRoot);
         this.parts = ConnectorParts.builder(AzureConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
                 .inventory(new EntraInventory(json, settings.tenantId(), context.clock()))
+                .actions(new EntraActionExecutor(AzureConnectorFactory.ID, json, context.clock()))
                 .build();
     }
 
@@ -69,6 +73,11 @@ public final class AzureConnector implements Connector {
     @Override
     public InventorySource inventory() {
         return parts.inventory();
+    }
+
+    @Override
+    public ActionExecutor actions() {
+        return parts.actions();
     }
 
     /** One read of one record of the first polled log (needs AuditLog.Read.All, as polling does). */

@@ -74,8 +74,23 @@ public final class GraphHttp {
      * @throws ConnectorException with the standard code of the failure
      */
     public byte[] get(URI url, String what) {
+        return send("GET", url, null, what);
+    }
+
+    /**
+     * Sends {@code method} to {@code url} with the JSON {@code json} (null for none) and returns the body of a
+     * 200, 201 or 204 answer (empty for 204). Not retried: a mutating call that timed out may have happened,
+     * so the caller reads the state again before trying anew.
+     */
+    public byte[] send(String method, URI url, String json, String what) {
         String token = token();
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(requestTimeout).GET()
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(requestTimeout)
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json, java.nio.charset.StandardCharsets.UTF_8));
+        if (json != null) {
+            builder.header("Content-Type", "application/json");
+        }
+        HttpRequest request = builder
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json")
                 // https://learn.microsoft.com/en-us/graph/best-practices-concept#reliability-and-support: a client-request-id per call
@@ -108,7 +123,7 @@ public final class GraphHttp {
             throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, what + ": the answer broke off: "
                     + JsonFields.clip(String.valueOf(e.getMessage()), 200), null, e);
         }
-        if (status == 200) {
+        if (status == 200 || status == 201 || status == 204) {
             if (body.length > MAX_PAGE_BYTES) {
                 throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, what + ": the answer is larger than " + MAX_PAGE_BYTES + " bytes");
             }

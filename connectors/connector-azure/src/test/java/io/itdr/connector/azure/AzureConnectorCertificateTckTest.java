@@ -48,6 +48,11 @@ class AzureConnectorCertificateTckTest extends ConnectorTck {
     }
 
     @Override
+    protected java.util.List<io.itdr.spi.action.ActionRequest> actionRequests() {
+        return AzureSandbox.actionRequests();
+    }
+
+    @Override
     protected Sandbox sandbox() {
         return sandbox;
     }

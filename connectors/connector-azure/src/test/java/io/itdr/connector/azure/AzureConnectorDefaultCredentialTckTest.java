@@ -45,6 +45,11 @@ class AzureConnectorDefaultCredentialTckTest extends ConnectorTck {
     }
 
     @Override
+    protected java.util.List<io.itdr.spi.action.ActionRequest> actionRequests() {
+        return AzureSandbox.actionRequests();
+    }
+
+    @Override
     protected Sandbox sandbox() {
         return sandbox;
     }

@@ -12,6 +12,8 @@ import io.itdr.spi.HttpSettings;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
+import io.itdr.spi.action.ActionRequest;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class AzureConnectorTckTest extends ConnectorTck {
     static final Set<Behavior> BEHAVIORS = Collections.unmodifiableSet(EnumSet.of(Behavior.TELEMETRY_POLL, Behavior.TELEMETRY_NORMALIZE,
-            Behavior.EXPORT_NORMALIZER, Behavior.INVENTORY, Behavior.HEALTH_CHECK));
+            Behavior.EXPORT_NORMALIZER, Behavior.INVENTORY, Behavior.ACTIONS, Behavior.HEALTH_CHECK));
     static AzureSandbox sandbox;
 
     @BeforeAll
@@ -62,6 +64,11 @@ class AzureConnectorTckTest extends ConnectorTck {
         return new TestingConnectorContext(new SettableClock(TestingConnectorContext.NOW),
                 new HttpSettings(Duration.ofSeconds(2), REQUEST_TIMEOUT, null, Map.of("azure", sandbox.endpoint())), Map.of(),
                 new RecordingMetrics());
+    }
+
+    @Override
+    protected List<ActionRequest> actionRequests() {
+        return AzureSandbox.actionRequests();
     }
 
     @Override

@@ -24,8 +24,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import io.itdr.spi.action.ActionRequest;
+import io.itdr.spi.action.ActionTarget;
+import io.itdr.spi.action.Rung;
+import io.itdr.spi.event.IdentityRef;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One Microsoft Entra tenant for the conformance kit, on one WireMock server: the sign-in and audit logs
@@ -170,7 +176,41 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
         return Set.of(SERVICE_PRINCIPAL, BACKUP_MI, REPORTS_SP);
     }
 
-    /** Every request but a GET: polling and the health check only read. */
+    /** One request: disable_identity of the billing-exporter service principal. */
+    static List<ActionRequest> actionRequests() {
+        return List.of(new ActionRequest(Rung.DISABLE_IDENTITY,
+                new ActionTarget(TENANT, new IdentityRef(SERVICE_PRINCIPAL, "service_principal", "billing-exporter"), null), Map.of()));
+    }
+
+    /** What the Entra admin center shows of the target service principal: whether it is enabled, its credentials. */
+    @Override
+    public Map<String, String> snapshotOf(ActionTarget target) {
+        synchronized (directory) {
+            DirectorySandbox.ServicePrincipal sp = directory.servicePrincipals.get(target.identity().id());
+            if (sp == null) {
+                throw new IllegalArgumentException("no service principal " + target.identity().id());
+            }
+            Map<String, String> state = new TreeMap<>();
+            state.put("accountEnabled", Boolean.toString(sp.accountEnabled));
+            sp.passwordCredentials.forEach(c -> state.put("password/" + c.keyId(), c.end()));
+            sp.keyCredentials.forEach(c -> state.put("key/" + c.keyId(), c.end()));
+            return state;
+        }
+    }
+
+    /** An administrator re-enables the service principal in the admin center. */
+    @Override
+    public void applyOutOfBandChange(ActionTarget target) {
+        synchronized (directory) {
+            DirectorySandbox.ServicePrincipal sp = directory.servicePrincipals.get(target.identity().id());
+            if (sp == null || sp.accountEnabled) {
+                throw new IllegalStateException("nothing contained on " + target + " to undo");
+            }
+            sp.accountEnabled = true;
+        }
+    }
+
+    /** Every request but a GET: the PATCHes of actions (polling, inventory and the health check only read). */
     @Override
     public int mutatingCallCount() {
         return (int) server.findAll(anyRequestedFor(anyUrl())).stream().filter(r -> !r.getMethod().equals(RequestMethod.GET)).count();

@@ -1,0 +1,33 @@
+package io.itdr.connector.azure.act;
+
+import io.itdr.connector.azure.GraphJson;
+import io.itdr.connector.support.PlannedAction;
+import io.itdr.connector.support.RungDispatch;
+import io.itdr.connector.support.SnapshotActionExecutor;
+import io.itdr.spi.action.Reversibility;
+import io.itdr.spi.action.Rung;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Containment on Microsoft Entra through Microsoft Graph:
+ * <ul>
+ *   <li>disable_identity → a service principal's (or managed identity's) {@code accountEnabled} false ↔ true
+ *       (reversible; {@link ServicePrincipalDisablement}).</li>
+ * </ul>
+ * Other rungs are refused with the standard NOT_SUPPORTED error. Not offered, and why: removing a password
+ * credential ({@code removePassword}) is irreversible (the secret cannot be re-created), and revoking sessions
+ * ({@code revokeSignInSessions}) exists for users only, not for service principals.
+ *
+ * <p>The execute / verify / revert lifecycle (idempotency, drift, verification) is connector-support's
+ * {@link SnapshotActionExecutor}. Thread-safe.
+ */
+public final class EntraActionExecutor extends SnapshotActionExecutor {
+
+    public EntraActionExecutor(String connectorId, GraphJson graph, Clock clock) {
+        super(RungDispatch.<PlannedAction>builder(Objects.requireNonNull(connectorId, "connectorId"))
+                .rung(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE,
+                        new ServicePrincipalDisablement(connectorId, Objects.requireNonNull(graph, "graph"), Objects.requireNonNull(clock, "clock")))
+                .build());
+    }
+}
