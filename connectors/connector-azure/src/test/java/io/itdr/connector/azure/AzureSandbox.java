@@ -176,10 +176,12 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
         return Set.of(SERVICE_PRINCIPAL, BACKUP_MI, REPORTS_SP);
     }
 
-    /** One request: disable_identity of the billing-exporter service principal. */
+    /** disable_identity of the billing-exporter service principal; disable_credential (irreversible) of its app's secret. */
     static List<ActionRequest> actionRequests() {
-        return List.of(new ActionRequest(Rung.DISABLE_IDENTITY,
-                new ActionTarget(TENANT, new IdentityRef(SERVICE_PRINCIPAL, "service_principal", "billing-exporter"), null), Map.of()));
+        IdentityRef billing = new IdentityRef(SERVICE_PRINCIPAL, "service_principal", "billing-exporter");
+        return List.of(new ActionRequest(Rung.DISABLE_IDENTITY, new ActionTarget(TENANT, billing, null), Map.of()),
+                new ActionRequest(Rung.DISABLE_CREDENTIAL, new ActionTarget(TENANT, billing,
+                        new io.itdr.spi.event.CredentialRef(KEY, "client_secret")), Map.of()));
     }
 
     /** What the Entra admin center shows of the target service principal: whether it is enabled, its credentials. */
@@ -194,19 +196,34 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
             state.put("accountEnabled", Boolean.toString(sp.accountEnabled));
             sp.passwordCredentials.forEach(c -> state.put("password/" + c.keyId(), c.end()));
             sp.keyCredentials.forEach(c -> state.put("key/" + c.keyId(), c.end()));
+            directory.applications.values().stream().filter(a -> a.appId.equals(sp.appId)).forEach(a -> {
+                a.passwordCredentials.forEach(c -> state.put("app/password/" + c.keyId(), c.end()));
+                a.keyCredentials.forEach(c -> state.put("app/key/" + c.keyId(), c.end()));
+            });
             return state;
         }
     }
 
-    /** An administrator re-enables the service principal in the admin center. */
+    /**
+     * An administrator re-enables the service principal in the admin center; after a secret's removal (which
+     * cannot be undone), an administrator adds a new secret to the app registration (addPassword).
+     */
     @Override
     public void applyOutOfBandChange(ActionTarget target) {
         synchronized (directory) {
             DirectorySandbox.ServicePrincipal sp = directory.servicePrincipals.get(target.identity().id());
-            if (sp == null || sp.accountEnabled) {
+            if (sp == null) {
+                throw new IllegalStateException("no service principal " + target.identity().id());
+            }
+            if (target.credential() != null) {
+                directory.applications.values().stream().filter(a -> a.appId.equals(sp.appId)).findFirst().orElseThrow()
+                        .passwordCredentials.add(new DirectorySandbox.Credential("e7f8a9b0-0000-4000-8000-0000000000e1", "re-added",
+                                "2026-03-01T12:00:00Z", "2027-03-01T12:00:00Z", null));
+            } else if (!sp.accountEnabled) {
+                sp.accountEnabled = true;
+            } else {
                 throw new IllegalStateException("nothing contained on " + target + " to undo");
             }
-            sp.accountEnabled = true;
         }
     }
 

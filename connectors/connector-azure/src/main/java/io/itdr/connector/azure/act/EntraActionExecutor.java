@@ -13,10 +13,12 @@ import java.util.Objects;
  * Containment on Microsoft Entra through Microsoft Graph:
  * <ul>
  *   <li>disable_identity → a service principal's (or managed identity's) {@code accountEnabled} false ↔ true
- *       (reversible; {@link ServicePrincipalDisablement}).</li>
+ *       (reversible; {@link ServicePrincipalDisablement});</li>
+ *   <li>disable_credential → {@code removePassword} of a client secret on the app registration or the service
+ *       principal (irreversible: Entra cannot deactivate a secret, and a removed one cannot be re-created;
+ *       {@link PasswordCredentialRemoval}). The reversible containment of a leaked secret is disable_identity.</li>
  * </ul>
- * Other rungs are refused with the standard NOT_SUPPORTED error. Not offered, and why: removing a password
- * credential ({@code removePassword}) is irreversible (the secret cannot be re-created), and revoking sessions
+ * Other rungs are refused with the standard NOT_SUPPORTED error. Not offered, and why: revoking sessions
  * ({@code revokeSignInSessions}) exists for users only, not for service principals.
  *
  * <p>The execute / verify / revert lifecycle (idempotency, drift, verification) is connector-support's
@@ -28,6 +30,7 @@ public final class EntraActionExecutor extends SnapshotActionExecutor {
         super(RungDispatch.<PlannedAction>builder(Objects.requireNonNull(connectorId, "connectorId"))
                 .rung(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE,
                         new ServicePrincipalDisablement(connectorId, Objects.requireNonNull(graph, "graph"), Objects.requireNonNull(clock, "clock")))
+                .rung(Rung.DISABLE_CREDENTIAL, Reversibility.IRREVERSIBLE, new PasswordCredentialRemoval(connectorId, graph, clock))
                 .build());
     }
 }
