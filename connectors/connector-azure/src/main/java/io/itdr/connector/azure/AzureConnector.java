@@ -42,8 +42,8 @@ public final class AzureConnector implements Connector {
         TokenCredential credential = credentials.apply(settings);
         GraphHttp graph = new GraphHttp(credential, settings.graphUrl(), context.http(), context.clock());
         AzureLogNormalizer normalizer = new AzureLogNormalizer(settings.tenantId());
-        this.telemetry = new GraphLogSource(graph, graphRoot, normalizer, logs, context.clock());
         GraphJson json = new GraphJson(graph, graphRoot);
+        this.telemetry = new GraphLogSource(json, normalizer, logs, context.clock());
         this.parts = ConnectorParts.builder(AzureConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
                 .inventory(new EntraInventory(json, settings.tenantId(), context.clock()))
                 .actions(new EntraActionExecutor(AzureConnectorFactory.ID, json, context.clock()))

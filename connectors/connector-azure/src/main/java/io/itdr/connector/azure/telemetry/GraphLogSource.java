@@ -3,7 +3,7 @@ package io.itdr.connector.azure.telemetry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.itdr.connector.azure.GraphHttp;
+import io.itdr.connector.azure.GraphJson;
 import io.itdr.connector.azure.normalize.AzureLogNormalizer;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
@@ -12,7 +12,6 @@ import io.itdr.spi.telemetry.Cursor;
 import io.itdr.spi.telemetry.TelemetryBatch;
 import io.itdr.spi.telemetry.TelemetrySource;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -63,16 +62,14 @@ public final class GraphLogSource implements TelemetrySource {
     private static final Comparator<Candidate> OLDEST_FIRST = Comparator.comparing(Candidate::time)
             .thenComparing(c -> c.log().name()).thenComparing(Candidate::id);
 
-    private final GraphHttp graph;
-    private final URI root;
+    private final GraphJson graph;
     private final AzureLogNormalizer normalizer;
     private final GraphLogSettings settings;
     private final Clock clock;
     private final List<Log> logs;
 
-    public GraphLogSource(GraphHttp graph, URI graphRoot, AzureLogNormalizer normalizer, GraphLogSettings settings, Clock clock) {
+    public GraphLogSource(GraphJson graph, AzureLogNormalizer normalizer, GraphLogSettings settings, Clock clock) {
         this.graph = Objects.requireNonNull(graph, "graph");
-        this.root = Objects.requireNonNull(graphRoot, "graphRoot");
         this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -150,8 +147,8 @@ public final class GraphLogSource implements TelemetrySource {
         if (log.extraFilter() != null) {
             filter += " and " + log.extraFilter();
         }
-        URI url = URI.create(root.toString().replaceAll("/+$", "") + log.path() + "?$filter="
-                + URLEncoder.encode(filter, StandardCharsets.UTF_8).replace("+", "%20") + "&$top=" + settings.pageSize());
+        URI url = graph.url(log.path() + "?$filter=" + URLEncoder.encode(filter, StandardCharsets.UTF_8).replace("+", "%20")
+                + "&$top=" + settings.pageSize());
         PriorityQueue<Candidate> newestFirst = new PriorityQueue<>(OLDEST_FIRST.reversed());
         boolean more = false;
         Set<String> pagesSeen = new HashSet<>();
@@ -160,8 +157,8 @@ public final class GraphLogSource implements TelemetrySource {
                 throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, "GET " + log.path() + ": @odata.nextLink points back to a page "
                         + "already read");
             }
-            JsonNode page = page(graph.get(url, "GET " + log.path()), log);
-            for (JsonNode record : page.get("value")) {
+            GraphJson.Page page = graph.page(url, "GET " + log.path());
+            for (JsonNode record : page.items()) {
                 Candidate c = candidate(record, log, from.time());
                 if (from.delivered(c.time(), c.id())) {
                     continue;
@@ -172,44 +169,11 @@ public final class GraphLogSource implements TelemetrySource {
                     more = true;
                 }
             }
-            JsonNode link = page.get("@odata.nextLink");
-            url = link != null && link.isTextual() ? nextLink(link.textValue(), log) : null;
+            url = page.next();
         }
         List<Candidate> oldest = new ArrayList<>(newestFirst);
         oldest.sort(OLDEST_FIRST);
         return new Oldest(oldest, more);
-    }
-
-    private static JsonNode page(byte[] body, Log log) {
-        JsonNode page;
-        try {
-            page = JSON.readTree(body);
-        } catch (IOException e) {
-            throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, "GET " + log.path() + ": the answer is not JSON: "
-                    + io.itdr.connector.support.JsonFields.clip(e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                            ? j.getOriginalMessage() : e.getMessage(), 160), e);
-        }
-        if (page == null || !page.isObject() || page.get("value") == null || !page.get("value").isArray()) {
-            throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, "GET " + log.path() + ": expected a Graph collection "
-                    + "{\"value\":[...]}, found " + io.itdr.connector.support.JsonFields.kindOf(page));
-        }
-        return page;
-    }
-
-    /** The next page's URL; it must stay on Graph's host, so a tampered link cannot take the token elsewhere. */
-    private URI nextLink(String link, Log log) {
-        URI next;
-        try {
-            next = URI.create(link);
-        } catch (IllegalArgumentException e) {
-            throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, "GET " + log.path() + ": @odata.nextLink is not a URL");
-        }
-        if (!Objects.equals(next.getHost(), root.getHost()) || next.getPort() != root.getPort()
-                || !Objects.equals(next.getScheme(), root.getScheme())) {
-            throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, "GET " + log.path() + ": @odata.nextLink leaves " + root.getHost()
-                    + " for " + next.getHost() + "; not followed");
-        }
-        return next;
     }
 
     /** The record's time and id; a record without a readable time sorts at the position (it will be rejected), without an id by a digest. */
@@ -239,7 +203,7 @@ public final class GraphLogSource implements TelemetrySource {
     /** One read of one record from the first log, for the health check: the answer must be a Graph collection. */
     public void probe() {
         Log log = logs.get(0);
-        page(graph.get(URI.create(root.toString().replaceAll("/+$", "") + log.path() + "?$top=1"), "GET " + log.path()), log);
+        graph.page(graph.url(log.path() + "?$top=1"), "GET " + log.path());
     }
 
     @Override
