@@ -46,6 +46,25 @@ class AzureSettingsTest {
                 .hasMessageContaining("graph-url: must be an https URL");
     }
 
+    /**
+     * The credential's HTTP stack (azure-core, its Netty client, MSAL) loads with the versions this build
+     * resolves: asking an authority that refuses connections fails with an exception, not a linkage error.
+     */
+    @Test
+    void aSecretCredentialAskingAnUnreachableAuthorityFailsWithAnExceptionNotALinkageError() {
+        var credential = new AzureCredentials().apply(new AzureSettings(TENANT, CLIENT, Secret.of("x"), null, false, GRAPH,
+                URI.create("https://127.0.0.1:1/")));
+        Throwable thrown = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            try {
+                credential.getTokenSync(new com.azure.core.credential.TokenRequestContext().addScopes("https://graph.microsoft.com/.default"));
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        assertThat(thrown).isInstanceOf(RuntimeException.class);
+    }
+
     @Test
     void eachModeMakesItsAzureIdentityCredentialWithoutCallingEntra() {
         AzureCredentials credentials = new AzureCredentials();
