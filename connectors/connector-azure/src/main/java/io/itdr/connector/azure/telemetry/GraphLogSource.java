@@ -36,7 +36,10 @@ import java.util.stream.Collectors;
  * Polls the Entra sign-in log (beta {@code GET /beta/auditLogs/signIns}, filtered by {@code signInEventTypes};
  * https://learn.microsoft.com/en-us/graph/api/signin-list?view=graph-rest-beta) and the directory audit log
  * ({@code GET /v1.0/auditLogs/directoryAudits}; https://learn.microsoft.com/en-us/graph/api/directoryaudit-list)
- * from a {@link LogPosition}: each with {@code $filter=<time> ge <position>}, pages followed by
+ * and, when asked, Identity Protection's service principal risk detections
+ * ({@code GET /v1.0/identityProtection/servicePrincipalRiskDetections};
+ * https://learn.microsoft.com/en-us/graph/api/identityprotectionroot-list-serviceprincipalriskdetections), which become
+ * platform findings, from a {@link LogPosition}: each with {@code $filter=<time> ge <position>}, pages followed by
  * {@code @odata.nextLink} (https://learn.microsoft.com/en-us/graph/paging).
  *
  * <p>Graph lists these logs newest first and does not sort them the other way, so a poll reads every page
@@ -49,6 +52,7 @@ import java.util.stream.Collectors;
 public final class GraphLogSource implements TelemetrySource {
     static final String SIGN_INS = "signIns";
     static final String AUDITS = "directoryAudits";
+    static final String RISKS = "servicePrincipalRiskDetections";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One Graph log: its name in the cursor, its path and its time property. */
@@ -80,6 +84,9 @@ public final class GraphLogSource implements TelemetrySource {
         }
         if (settings.directoryAudits()) {
             list.add(new Log(AUDITS, "/v1.0/auditLogs/directoryAudits", "activityDateTime", null));
+        }
+        if (settings.riskDetections()) {
+            list.add(new Log(RISKS, "/v1.0/identityProtection/servicePrincipalRiskDetections", "detectedDateTime", null));
         }
         this.logs = List.copyOf(list);
     }

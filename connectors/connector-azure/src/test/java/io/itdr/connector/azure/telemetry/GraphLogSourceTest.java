@@ -99,6 +99,28 @@ class GraphLogSourceTest {
     }
 
     @Test
+    void riskDetectionsArePolledAsPlatformFindingsWhenAskedFor() {
+        tenant.logs().addRiskDetection("""
+                {"id":"risk-0001","requestId":"r-1","correlationId":"c-1","riskEventType":"investigationsThreatIntelligence",
+                 "riskState":"atRisk","riskLevel":"high","riskDetail":"none","source":"IdentityProtection","detectionTimingType":"offline",
+                 "activity":"servicePrincipal","tokenIssuerType":"AzureAD","ipAddress":"203.0.113.50","activityDateTime":"%s",
+                 "detectedDateTime":"%s","lastUpdatedDateTime":"%s","servicePrincipalId":"4b6986ec-c49c-40c0-89ce-b2ac51213e39",
+                 "servicePrincipalDisplayName":"billing-exporter","appId":"de8bc8b5-d9f9-48b1-a8ad-b748da725064",
+                 "keyIds":["2afc776a-4e79-4588-b2ad-f62c94d6bea8"]}
+                """.formatted(T0, T0, T0), T0);
+        Connector c = connect(Map.of("risk-detections", "true", "directory-audits", "false", "sign-in-event-types", ""));
+        TelemetryBatch batch = c.telemetry().poll(Cursor.START, 10);
+        assertThat(batch.events()).singleElement().satisfies(e -> {
+            assertThat(e.category()).isEqualTo(EventCategory.PLATFORM_FINDING);
+            assertThat(e.finding().type()).isEqualTo("investigationsThreatIntelligence");
+            assertThat(e.finding().confidence()).isEqualTo(0.9);
+            assertThat(e.credential().id()).isEqualTo("2afc776a-4e79-4588-b2ad-f62c94d6bea8");
+            assertThat(e.rawRef()).isEqualTo("azure:graph/servicePrincipalRiskDetections/risk-0001");
+        });
+        assertThat(batch.next().value()).contains("servicePrincipalRiskDetections=");
+    }
+
+    @Test
     void eachEventTravelsWithItsRawRecord() {
         tenant.logs().addAudit(audit("Directory_r1", T0, "aaaa0000-0000-4000-8000-000000000001"), T0);
         TelemetryBatch batch = connect(Map.of()).telemetry().poll(Cursor.START, 10);
