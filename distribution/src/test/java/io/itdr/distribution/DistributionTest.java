@@ -45,8 +45,8 @@ class DistributionTest {
 
     @Test
     void everyShippedConnectorIsAPluginDirectoryWithItsLibrariesButNotTheHostsShares() throws IOException {
-        assertThat(list(DIST.resolve("plugins"))).containsExactly("aws", "gcp", "github", "gitlab", "okta");
-        for (String id : List.of("aws", "gcp", "github", "gitlab", "okta")) {
+        assertThat(list(DIST.resolve("plugins"))).containsExactly("aws", "azure", "gcp", "github", "gitlab", "okta");
+        for (String id : List.of("aws", "azure", "gcp", "github", "gitlab", "okta")) {
             List<String> jars = list(DIST.resolve("plugins").resolve(id));
             assertThat(jars).allMatch(j -> j.endsWith(".jar"))
                     .anyMatch(j -> j.startsWith("connector-" + id + "-"))

@@ -1,0 +1,97 @@
+package io.itdr.connector.azure;
+
+import com.azure.core.credential.TokenCredential;
+import io.itdr.connector.azure.act.EntraActionExecutor;
+import io.itdr.connector.azure.inventory.EntraInventory;
+import io.itdr.connector.azure.normalize.AzureLogNormalizer;
+import io.itdr.connector.azure.telemetry.GraphLogSettings;
+import io.itdr.connector.azure.telemetry.GraphLogSource;
+import io.itdr.connector.support.ConnectorParts;
+import io.itdr.spi.Capability;
+import io.itdr.spi.Connector;
+import io.itdr.spi.ConnectorContext;
+import io.itdr.spi.action.ActionExecutor;
+import io.itdr.spi.inventory.InventorySource;
+import io.itdr.spi.telemetry.EventNormalizer;
+import io.itdr.spi.telemetry.TelemetrySource;
+import java.net.URI;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A connection to one Microsoft Entra tenant. Polls the Entra sign-in and directory audit logs from
+ * Microsoft Graph ({@link GraphLogSource}) and normalizes what Azure pushes or exports
+ * (diagnostic-settings deliveries, Graph pages); records without a tenant of their own are the
+ * configured tenant's. Lists the tenant's service principals and managed identities ({@link EntraInventory}) and disables
+ * them, reversibly ({@link EntraActionExecutor}).
+ * Calls go to {@code graph-url}, or to the host's HTTP endpoint override for
+ * {@code azure}. Creating it calls nothing: the credential asks Entra for a token on the first call.
+ * Thread-safe. {@link #toString()} never shows a secret.
+ */
+public final class AzureConnector implements Connector {
+    private final AzureSettings settings;
+    private final GraphLogSource telemetry;
+    private final ConnectorParts parts;
+
+    AzureConnector(AzureSettings settings, GraphLogSettings logs, Function<AzureSettings, TokenCredential> credentials,
+                   ConnectorContext context) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(context, "context");
+        URI graphRoot = context.http().endpoint(AzureConnectorFactory.ID).orElse(settings.graphUrl());
+        TokenCredential credential = credentials.apply(settings);
+        GraphHttp graph = new GraphHttp(credential, settings.graphUrl(), context.http(), context.clock());
+        AzureLogNormalizer normalizer = new AzureLogNormalizer(settings.tenantId());
+        GraphJson json = new GraphJson(graph, graphRoot);
+        this.telemetry = new GraphLogSource(json, normalizer, logs, context.clock());
+        this.parts = ConnectorParts.builder(AzureConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
+                .inventory(new EntraInventory(json, settings.tenantId(), context.clock()))
+                .actions(new EntraActionExecutor(AzureConnectorFactory.ID, json, context.clock()))
+                .build();
+    }
+
+    @Override
+    public String id() {
+        return AzureConnectorFactory.ID;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return parts.capabilities();
+    }
+
+    @Override
+    public TelemetrySource telemetry() {
+        return parts.telemetry();
+    }
+
+    @Override
+    public EventNormalizer normalizer() {
+        return parts.normalizer();
+    }
+
+    @Override
+    public InventorySource inventory() {
+        return parts.inventory();
+    }
+
+    @Override
+    public ActionExecutor actions() {
+        return parts.actions();
+    }
+
+    /** One read of one record of the first polled log (needs AuditLog.Read.All, as polling does). */
+    @Override
+    public void checkHealth() {
+        telemetry.probe();
+    }
+
+    public AzureSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public String toString() {
+        return "AzureConnector[" + settings + ", " + telemetry + "]";
+    }
+}

@@ -1,0 +1,204 @@
+package io.itdr.connector.azure;
+
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.credential.TokenRequestContext;
+import com.azure.core.exception.ClientAuthenticationException;
+import io.itdr.connector.support.JsonFields;
+import io.itdr.spi.ConnectorException;
+import io.itdr.spi.ErrorCode;
+import io.itdr.spi.HttpSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+
+/**
+ * Reads Microsoft Graph with a bearer token from the configured Azure Identity credential, on the
+ * JDK's HTTP client, and maps every failure to the standard codes
+ * (https://learn.microsoft.com/en-us/graph/errors, https://learn.microsoft.com/en-us/graph/throttling):
+ * 429 → THROTTLED with the {@code Retry-After} Graph sends (seconds or an HTTP date); 5xx, a dropped
+ * connection → UNAVAILABLE; no answer within the request timeout → TIMEOUT; 401 or a refused token
+ * request → AUTHENTICATION_FAILED; 403 → PERMISSION_DENIED; 404 → NOT_FOUND; another 4xx → INTERNAL (a request the connector should not have made). Nothing is
+ * retried here: the host retries retriable errors on its own schedule.
+ *
+ * <p>Log pages are read as bytes, not through the Graph SDK's typed model, because rules match the
+ * platform's raw record (SPI 1.1) and the service-principal sign-ins live on the beta endpoint only.
+ * Thread-safe. Never logs or shows the token.
+ */
+public final class GraphHttp {
+    /** The largest page accepted: Graph pages hold at most 1,000 sign-ins of a few kB each. */
+    static final int MAX_PAGE_BYTES = 32 << 20;
+    private static final String SCOPE_SUFFIX = "/.default";
+
+    private final TokenCredential credential;
+    private final String scope;
+    private final HttpClient client;
+    private final Duration requestTimeout;
+    private final Clock clock;
+
+    GraphHttp(TokenCredential credential, URI graphRoot, HttpSettings http, Clock clock) {
+        this.credential = Objects.requireNonNull(credential, "credential");
+        this.scope = graphScope(graphRoot);
+        this.requestTimeout = http.requestTimeout();
+        this.clock = Objects.requireNonNull(clock, "clock");
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(http.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (http.proxy() != null) {
+            builder.proxy(java.net.ProxySelector.of(new java.net.InetSocketAddress(http.proxy().getHost(), http.proxy().getPort())));
+        }
+        this.client = builder.build();
+    }
+
+    /** The token scope for the Graph root: https://graph.microsoft.com/.default, also when calls go to an override. */
+    private static String graphScope(URI root) {
+        return "https://" + root.getHost() + SCOPE_SUFFIX;
+    }
+
+    /**
+     * GETs {@code url} and returns the body of a 200 answer, at most {@link #MAX_PAGE_BYTES}.
+     *
+     * @param what names the call in messages ("GET /beta/auditLogs/signIns"); never shows the query's secrets (it has none)
+     * @throws ConnectorException with the standard code of the failure
+     */
+    public byte[] get(URI url, String what) {
+        return send("GET", url, null, what);
+    }
+
+    /**
+     * Sends {@code method} to {@code url} with the JSON {@code json} (null for none) and returns the body of a
+     * 200, 201 or 204 answer (empty for 204). Not retried: a mutating call that timed out may have happened,
+     * so the caller reads the state again before trying anew.
+     */
+    public byte[] send(String method, URI url, String json, String what) {
+        String token = token();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(requestTimeout)
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json, java.nio.charset.StandardCharsets.UTF_8));
+        if (json != null) {
+            builder.header("Content-Type", "application/json");
+        }
+        HttpRequest request = builder
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json")
+                // https://learn.microsoft.com/en-us/graph/best-practices-concept#reliability-and-support: a client-request-id per call
+                .header("client-request-id", java.util.UUID.randomUUID().toString())
+                .build();
+        HttpResponse<InputStream> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpConnectTimeoutException e) {
+            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, what + ": no connection to Microsoft Graph within "
+                    + "the connect timeout", null, e);
+        } catch (HttpTimeoutException e) {
+            throw ConnectorException.retriable(ErrorCode.TIMEOUT, what + ": no answer from Microsoft Graph within " + requestTimeout, null, e);
+        } catch (ConnectException e) {
+            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, what + ": cannot connect to Microsoft Graph: " + e.getMessage(), null, e);
+        } catch (IOException e) {
+            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, what + ": the connection to Microsoft Graph failed: "
+                    + JsonFields.clip(String.valueOf(e.getMessage()), 200), null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, what + ": interrupted", null, e);
+        }
+        int status = response.statusCode();
+        byte[] body;
+        try (InputStream in = response.body()) {
+            body = in.readNBytes(MAX_PAGE_BYTES + 1);
+        } catch (HttpTimeoutException e) {
+            throw ConnectorException.retriable(ErrorCode.TIMEOUT, what + ": the answer did not arrive within " + requestTimeout, null, e);
+        } catch (IOException e) {
+            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, what + ": the answer broke off: "
+                    + JsonFields.clip(String.valueOf(e.getMessage()), 200), null, e);
+        }
+        if (status == 200 || status == 201 || status == 204) {
+            if (body.length > MAX_PAGE_BYTES) {
+                throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, what + ": the answer is larger than " + MAX_PAGE_BYTES + " bytes");
+            }
+            return body;
+        }
+        String detail = what + ": HTTP " + status + errorCode(body);
+        if (status == 429) {
+            Duration wait = retryAfter(response.headers().firstValue("Retry-After").orElse(null));
+            throw ConnectorException.retriable(ErrorCode.THROTTLED, detail + " (throttled; retry after " + wait + ")", wait, null);
+        }
+        if (status >= 500) {
+            Duration wait = response.headers().firstValue("Retry-After").map(this::retryAfter).orElse(null);
+            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, detail, wait, null);
+        }
+        throw new ConnectorException(switch (status) {
+            case 401 -> ErrorCode.AUTHENTICATION_FAILED;
+            case 403 -> ErrorCode.PERMISSION_DENIED;
+            case 404 -> ErrorCode.NOT_FOUND;
+            default -> ErrorCode.INTERNAL; // 400 and the like: the connector asked something Graph does not take
+        }, detail);
+    }
+
+    private String token() {
+        try {
+            AccessToken token = credential.getTokenSync(new TokenRequestContext().addScopes(scope));
+            if (token == null || token.getToken() == null) {
+                throw new ConnectorException(ErrorCode.AUTHENTICATION_FAILED, "Microsoft Entra issued no token for " + scope);
+            }
+            return token.getToken();
+        } catch (ClientAuthenticationException e) {
+            throw new ConnectorException(ErrorCode.AUTHENTICATION_FAILED, "Microsoft Entra refused the connector's credential for "
+                    + scope + ": " + JsonFields.clip(firstLine(e.getMessage()), 300), e);
+        } catch (ConnectorException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, "no token for " + scope + ": "
+                    + JsonFields.clip(firstLine(e.getMessage()), 300), null, e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "(no message)";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** Graph's {@code error.code}, for messages; empty when the body has none. Never the whole body. */
+    private static String errorCode(byte[] body) {
+        String text = new String(body, 0, Math.min(body.length, 4096), java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"code\"\\s*:\\s*\"([A-Za-z0-9_.]{1,80})\"").matcher(text);
+        return m.find() ? " " + m.group(1) : "";
+    }
+
+    /** {@code Retry-After}: delta seconds or an HTTP date (RFC 9110 §10.2.3); 10 s when absent or unreadable. */
+    Duration retryAfter(String value) {
+        if (value == null || value.isBlank()) {
+            return Duration.ofSeconds(10);
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Duration wait = Duration.between(clock.instant(), at);
+                return wait.isNegative() ? Duration.ZERO : wait;
+            } catch (DateTimeParseException neither) {
+                return Duration.ofSeconds(10);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GraphHttp[scope=" + scope + ", timeout=" + requestTimeout + "]";
+    }
+}

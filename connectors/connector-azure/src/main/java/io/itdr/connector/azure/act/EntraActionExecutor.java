@@ -1,0 +1,36 @@
+package io.itdr.connector.azure.act;
+
+import io.itdr.connector.azure.GraphJson;
+import io.itdr.connector.support.PlannedAction;
+import io.itdr.connector.support.RungDispatch;
+import io.itdr.connector.support.SnapshotActionExecutor;
+import io.itdr.spi.action.Reversibility;
+import io.itdr.spi.action.Rung;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Containment on Microsoft Entra through Microsoft Graph:
+ * <ul>
+ *   <li>disable_identity → a service principal's (or managed identity's) {@code accountEnabled} false ↔ true
+ *       (reversible; {@link ServicePrincipalDisablement});</li>
+ *   <li>disable_credential → {@code removePassword} of a client secret on the app registration or the service
+ *       principal (irreversible: Entra cannot deactivate a secret, and a removed one cannot be re-created;
+ *       {@link PasswordCredentialRemoval}). The reversible containment of a leaked secret is disable_identity.</li>
+ * </ul>
+ * Other rungs are refused with the standard NOT_SUPPORTED error. Not offered, and why: revoking sessions
+ * ({@code revokeSignInSessions}) exists for users only, not for service principals.
+ *
+ * <p>The execute / verify / revert lifecycle (idempotency, drift, verification) is connector-support's
+ * {@link SnapshotActionExecutor}. Thread-safe.
+ */
+public final class EntraActionExecutor extends SnapshotActionExecutor {
+
+    public EntraActionExecutor(String connectorId, GraphJson graph, Clock clock) {
+        super(RungDispatch.<PlannedAction>builder(Objects.requireNonNull(connectorId, "connectorId"))
+                .rung(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE,
+                        new ServicePrincipalDisablement(connectorId, Objects.requireNonNull(graph, "graph"), Objects.requireNonNull(clock, "clock")))
+                .rung(Rung.DISABLE_CREDENTIAL, Reversibility.IRREVERSIBLE, new PasswordCredentialRemoval(connectorId, graph, clock))
+                .build());
+    }
+}
