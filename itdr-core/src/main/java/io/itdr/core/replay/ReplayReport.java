@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * line,event_id,reason}]} (the first N; {@code record} is the record's number in its file, {@code line}
  * its line, {@code event_id} its id when the normalizer could read it; each may be null), {@code findings{detector:n}, decisions{rung|hold:n}, guardrails{id:n},
  * actions[{identity,rung,intended_rung,hold,rule,detector,confidence,reasons,mode}]} (the first N
- * with a rung above observe or a hold; {@code actions_total} counts all), {@code policy{name,
+ * with a rung or an intended rung above observe, or a hold; {@code actions_total} counts all), {@code policy{name,
  * version,sha256}}, {@code ledger{entries,file,head}} and, with labels, {@code evaluation}.
  *
  * <p>Every string that came from input is escaped ({@link Printable}) before it is printed, so
@@ -117,7 +117,8 @@ public final class ReplayReport {
             evaluation.onFinding(f);
             evaluation.onDecision(d, f);
         }
-        if (d.hold() || d.rung() != Rung.OBSERVE) {
+        // a decision lowered to observe because its incident already contained the target is listed too
+        if (d.hold() || d.rung() != Rung.OBSERVE || d.intendedRung() != Rung.OBSERVE) {
             actionsTotal++;
             if (actions.size() < options.maxActionsListed()) {
                 Map<String, Object> a = new LinkedHashMap<>();

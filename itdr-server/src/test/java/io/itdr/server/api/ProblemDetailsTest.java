@@ -49,7 +49,7 @@ class ProblemDetailsTest extends ApiServerTest {
         ApiClient.Response finding = as(Role.VIEWER).get("/api/v1/findings/nope");
         assertThat(finding.json().get("detail").asString()).isEqualTo("no finding 'nope'");
         assertThat(finding.json().get("instance").asString()).isEqualTo("/api/v1/findings/nope");
-        assertProblem(admin().delete("/api/v1/tokens/tok-nope"), 404, "urn:itdr:problem:not-found");
+        assertProblem(admin().delete("/api/v1/tokens/tok-nope?reason=cleanup"), 404, "urn:itdr:problem:not-found");
     }
 
     @Test
