@@ -211,6 +211,14 @@ class PubSubSourceTest {
             assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
         });
         sandbox.server().removeStub(throttled);
+        StubMapping unavailable = sandbox.server().stubFor(PubSubSandbox.fault("pull",
+                GoogleApis.error(503, "UNAVAILABLE", "The service is currently unavailable.")));
+        assertThatThrownBy(() -> connector.telemetry().poll(Cursor.START, 10)).isInstanceOfSatisfying(ConnectorException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            assertThat(e.retriable()).isTrue();
+        });
+        sandbox.server().removeStub(unavailable);
+        assertThat(pubsub.leased()).as("nothing leased by failed pulls").isZero();
 
         TelemetryBatch batch = connector.telemetry().poll(Cursor.START, 10);
         assertThat(ids(batch)).containsExactly("entry-1");
