@@ -14,6 +14,7 @@ import io.itdr.fixture.clock.SettableClock;
 import io.itdr.fixture.gcp.AuditLogEntries;
 import io.itdr.fixture.gcp.GoogleApis;
 import io.itdr.fixture.gcp.PubSubSandbox;
+import io.itdr.fixture.wiremock.StatefulSimulation;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
@@ -109,6 +110,10 @@ class PubSubSourceTest {
         assertThat(second.events()).isEmpty();
         assertThat(second.hasMore()).isFalse();
         assertThat(metrics.count("gcp.pubsub.acknowledged")).isEqualTo(3);
+        // the documented paths: POST /v1/{subscription}:pull and :acknowledge
+        assertThat(StatefulSimulation.received(sandbox.server())).extracting(r -> r.getUrl()).filteredOn(u -> u.startsWith("/v1/"))
+                .containsExactly("/v1/" + GcpSandbox.SUBSCRIPTION + ":pull", "/v1/" + GcpSandbox.SUBSCRIPTION + ":acknowledge",
+                        "/v1/" + GcpSandbox.SUBSCRIPTION + ":pull");
     }
 
     @Test
