@@ -104,6 +104,19 @@ public final class GcpClients {
         return r;
     }
 
+    /**
+     * Requests signed in and timed like the generated clients' (no retries inside), for an API whose
+     * generated client the connector does not carry (Pub/Sub's REST methods).
+     */
+    public com.google.api.client.http.HttpRequestFactory requests() {
+        return transport.createRequestFactory(initializer());
+    }
+
+    /** The root URL of {@code service} ({@code pubsub}): the host's override, else {@code defaultRoot}; ends with '/'. */
+    public String root(String service, String defaultRoot) {
+        return http.endpoint(service).map(GcpClients::root).orElse(defaultRoot);
+    }
+
     /** Runs one request, its failure mapped by {@link GcpErrors}; {@code what} names it in messages. */
     public <T> T execute(String what, AbstractGoogleClientRequest<T> request) {
         com.google.api.client.http.HttpResponse response;

@@ -5,6 +5,8 @@ import io.itdr.connector.gcp.inventory.GcpInventory;
 import io.itdr.connector.gcp.normalize.AuditLogNormalizer;
 import io.itdr.connector.gcp.telemetry.AuditLogSettings;
 import io.itdr.connector.gcp.telemetry.AuditLogSource;
+import io.itdr.connector.gcp.telemetry.PubSubSource;
+import io.itdr.connector.gcp.telemetry.TelemetrySettings;
 import io.itdr.connector.support.ConnectorParts;
 import io.itdr.spi.Capability;
 import io.itdr.spi.Connector;
@@ -18,7 +20,7 @@ import java.util.Set;
 
 /**
  * A connection to Google Cloud projects. Polls their Cloud Audit Logs from a persisted cursor
- * ({@link AuditLogSource}) and normalizes what Cloud Logging delivers (log sink exports, Pub/Sub
+ * ({@link AuditLogSource}), or pulls them from a log sink's Pub/Sub subscription ({@link PubSubSource}), and normalizes what Cloud Logging delivers (log sink exports, Pub/Sub
  * deliveries) the same way; lists their service accounts, keys and project roles
  * ({@link GcpInventory}); disables keys and accounts and takes project roles away
  * ({@link GcpActionExecutor}). Creating it calls nothing: credentials are read on first use.
@@ -28,15 +30,25 @@ import java.util.Set;
 public final class GcpConnector implements Connector {
     private final GcpSettings settings;
     private final GcpClients clients;
-    private final AuditLogSource telemetry;
+    private final TelemetrySource telemetry;
+    private final Runnable probe;
     private final ConnectorParts parts;
 
-    GcpConnector(GcpSettings settings, AuditLogSettings auditLogs, ResponseSettings response, ConnectorContext context) {
+    GcpConnector(GcpSettings settings, TelemetrySettings path, AuditLogSettings auditLogs, ResponseSettings response,
+                 ConnectorContext context) {
         this.settings = Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(context, "context");
         this.clients = new GcpClients(settings, context.http());
         AuditLogNormalizer normalizer = new AuditLogNormalizer();
-        this.telemetry = new AuditLogSource(clients, settings.projects(), auditLogs, normalizer, context.metrics(), context.clock());
+        if (path.mode() == TelemetrySettings.Mode.PUBSUB) {
+            PubSubSource pubsub = new PubSubSource(clients, path.subscription(), normalizer, context.metrics());
+            this.telemetry = pubsub;
+            this.probe = pubsub::probe;
+        } else {
+            AuditLogSource logs = new AuditLogSource(clients, settings.projects(), auditLogs, normalizer, context.metrics(), context.clock());
+            this.telemetry = logs;
+            this.probe = logs::probe;
+        }
         this.parts = ConnectorParts.builder(GcpConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
                 .inventory(new GcpInventory(GcpConnectorFactory.ID, clients, settings.projects(), response.ownerLabel(),
                         response.criticalityLabel(), context.clock()))
@@ -75,10 +87,13 @@ public final class GcpConnector implements Connector {
         return parts.actions();
     }
 
-    /** One {@code entries.list} read: the credentials work and {@code logging.logEntries.list} is granted. */
+    /**
+     * One {@code entries.list} read (the credentials work and {@code logging.logEntries.list} is granted), or
+     * with telemetry pubsub a {@code testIamPermissions} on the subscription ({@code pubsub.subscriptions.consume}).
+     */
     @Override
     public void checkHealth() {
-        telemetry.probe();
+        probe.run();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.itdr.connector.gcp;
 
 import io.itdr.connector.gcp.normalize.AuditLogNormalizer;
 import io.itdr.connector.gcp.telemetry.AuditLogSettings;
+import io.itdr.connector.gcp.telemetry.TelemetrySettings;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.ConnectorFactory;
@@ -20,7 +21,7 @@ import java.util.stream.Stream;
  */
 public final class GcpConnectorFactory implements ConnectorFactory {
     public static final String ID = "gcp";
-    private static final List<ConfigProperty> PROPERTIES = Stream.of(GcpSettings.PROPERTIES, AuditLogSettings.PROPERTIES, ResponseSettings.PROPERTIES)
+    private static final List<ConfigProperty> PROPERTIES = Stream.of(GcpSettings.PROPERTIES, TelemetrySettings.PROPERTIES, AuditLogSettings.PROPERTIES, ResponseSettings.PROPERTIES)
             .flatMap(List::stream).toList();
 
     @Override
@@ -47,6 +48,7 @@ public final class GcpConnectorFactory implements ConnectorFactory {
     public Connector create(ConnectorConfig config, ConnectorContext context) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(context, "context");
-        return new GcpConnector(GcpSettings.from(config), AuditLogSettings.from(config), ResponseSettings.from(config), context);
+        return new GcpConnector(GcpSettings.from(config), TelemetrySettings.from(config), AuditLogSettings.from(config),
+                ResponseSettings.from(config), context);
     }
 }

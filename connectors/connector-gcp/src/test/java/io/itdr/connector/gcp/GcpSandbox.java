@@ -21,6 +21,7 @@ import io.itdr.fixture.gcp.IamSandbox;
 import io.itdr.spi.action.ActionTarget;
 import java.util.Map;
 import io.itdr.fixture.gcp.LoggingSandbox;
+import io.itdr.fixture.gcp.PubSubSandbox;
 import io.itdr.fixture.wiremock.StatefulSimulation;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,8 @@ import java.util.Set;
  */
 public final class GcpSandbox implements Sandbox, AutoCloseable {
     public static final String PROJECT = "itdr-tck-project";
+    /** The subscription of the project's log sink ({@link PubSubSandbox}). */
+    public static final String SUBSCRIPTION = "projects/" + PROJECT + "/subscriptions/itdr-audit-sink";
     public static final String SERVICE_ACCOUNT = "deployer@" + PROJECT + ".iam.gserviceaccount.com";
     static final String READER = "itdr-reader@" + PROJECT + ".iam.gserviceaccount.com";
     public static final String BACKUP = "backup@" + PROJECT + ".iam.gserviceaccount.com";
@@ -53,12 +56,13 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
 
     private final LoggingSandbox logging = new LoggingSandbox();
     private final IamSandbox iam = new IamSandbox();
+    private final PubSubSandbox pubsub = new PubSubSandbox(SUBSCRIPTION, TestingConnectorContext.NOW);
     private final WireMockServer server;
     private final String privateKeyPem;
     private int seeded;
 
     public GcpSandbox() {
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(logging, iam));
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(logging, iam, pubsub));
         server.start();
         privateKeyPem = newPrivateKey();
         reset();
@@ -94,6 +98,8 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
         iam.clear();
         estate();
         iam.stub(server);
+        pubsub.clear();
+        pubsub.stub(server);
         seeded = 0;
     }
 
@@ -201,6 +207,11 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
     /** The simulated Cloud Logging, for tests that seed entries of their own. */
     public LoggingSandbox logging() {
         return logging;
+    }
+
+    /** The simulated Pub/Sub subscription of a log sink, for the pubsub telemetry path. */
+    public PubSubSandbox pubsub() {
+        return pubsub;
     }
 
     /** The WireMock server, for tests that add stubs of their own (reset removes them). */

@@ -93,6 +93,29 @@ public final class AuditLogNormalizer implements EventNormalizer {
         emit(entry, location, rawRef, sink);
     }
 
+    /**
+     * Normalizes one Pub/Sub {@code PubsubMessage} a pull received
+     * (https://cloud.google.com/pubsub/docs/reference/rest/v1/PubsubMessage): its {@code data} decoded as a
+     * {@code LogEntry}, the event or a rejection at {@code location}; never throws for a bad message.
+     */
+    public void normalizeMessage(JsonNode message, String location, String rawRef, NormalizationSink sink) {
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(rawRef, "rawRef");
+        Objects.requireNonNull(sink, "sink");
+        if (message == null || !message.isObject()) {
+            sink.reject(new Rejection(location, "message: expected a PubsubMessage object, found " + kindOf(message)));
+            return;
+        }
+        JsonNode entry;
+        try {
+            entry = decode(message, "message.data");
+        } catch (RejectedRecord rejected) {
+            sink.reject(new Rejection(location, rejected.getMessage()));
+            return;
+        }
+        emit(entry, location + ", insertId " + clip(entry.path("insertId").asText("?"), 120), rawRef, sink);
+    }
+
     /** The mapper with this normalizer's limits, for pages read by the caller. */
     public com.fasterxml.jackson.databind.ObjectMapper mapper() {
         return reader.mapper();
