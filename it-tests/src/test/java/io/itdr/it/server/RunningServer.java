@@ -57,11 +57,11 @@ final class RunningServer implements AutoCloseable {
 
     /** An API token with {@code roles} for the person {@code name}, issued by the bootstrap admin. */
     String token(String name, String... roles) {
-        return token(name, name, roles);
+        return tokenFor(name, name, roles);
     }
 
     /** An API token named {@code name} with {@code roles} for the person {@code person}, issued by the bootstrap admin. */
-    String token(String person, String name, String... roles) {
+    String tokenFor(String person, String name, String... roles) {
         ObjectNode body = JSON.createObjectNode().put("name", name).put("principal", person).put("reason", "the test needs " + name);
         body.putArray("roles").addAll(List.of(roles).stream().map(JSON.getNodeFactory()::textNode).toList());
         return send("POST", "/api/v1/tokens", ADMIN_TOKEN, "application/json", body.toString()).ok().path("token").asText();

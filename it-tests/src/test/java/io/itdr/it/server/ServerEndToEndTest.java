@@ -154,7 +154,7 @@ abstract class ServerEndToEndTest {
         assertThat(aws.calls("UpdateAccessKey")).isZero();
         // ...not even through a second token issued to him
         RunningServer.Reply sameBob = server.post("/api/v1/approvals/" + RunningServer.action(actionId) + "/approve",
-                server.token("bob", "bob-laptop", "approver"), Map.of("reason", "my other token", "planDigest", digest));
+                server.tokenFor("bob", "bob-laptop", "approver"), Map.of("reason", "my other token", "planDigest", digest));
         assertThat(sameBob.status()).isEqualTo(403);
 
         JsonNode approved = server.post("/api/v1/approvals/" + RunningServer.action(actionId) + "/approve", secondApprover,
