@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +83,8 @@ public final class ActionCoordinator {
     private final KillSwitch killSwitch;
     private final ActionSettings settings;
     private final Approvals approvals;
+    /** Ids of the actions executing in this process now (see {@link #run}). */
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     public ActionCoordinator(ActionJournal journal, ExecutorRegistry executors, KillSwitch killSwitch,
                              ActionSettings settings) {
@@ -259,6 +262,9 @@ public final class ActionCoordinator {
     public List<ActionRecord> reconcilePending() {
         List<ActionRecord> settled = new ArrayList<>();
         for (ActionRecord pending : journal.inStates(Set.of(ActionState.EXECUTING, ActionState.UNKNOWN))) {
+            if (running.contains(pending.id())) {
+                continue; // executing in this process right now: its own thread settles it
+            }
             try {
                 settled.add(reconcile(pending.id()));
             } catch (ConnectorException | ActionRefusedException | StaleActionException e) {
@@ -315,8 +321,21 @@ public final class ActionCoordinator {
         return Optional.of(run(planned, executor.get(), actor));
     }
 
-    /** Executes a planned or approved action and verifies it; intent is ledgered first. */
+    /**
+     * Executes a planned or approved action and verifies it; intent is ledgered first. While it
+     * runs, its id is in {@link #running}, so reconciliation leaves it alone: an action executing
+     * in this process is not a crash's leftover.
+     */
     private ActionRecord run(ActionRecord ready, ActionExecutor executor, String actor) {
+        running.add(ready.id());
+        try {
+            return executeAndVerify(ready, executor, actor);
+        } finally {
+            running.remove(ready.id());
+        }
+    }
+
+    private ActionRecord executeAndVerify(ActionRecord ready, ActionExecutor executor, String actor) {
         if (killSwitch.isEngaged()) {
             KillSwitch.State stop = killSwitch.state();
             String why = "blocked by the kill switch (engaged by " + stop.actor() + ": " + stop.reason() + ")";

@@ -202,6 +202,50 @@ class ActionCoordinatorTest {
     }
 
     @Test
+    void reconciliationLeavesAnActionExecutingInThisProcessAlone() {
+        // Housekeeping reconciles on its own thread while an action may be executing on another:
+        // that action is no crash's leftover, and reconciling it would race its own settlement.
+        AtomicReference<List<ActionRecord>> seenWhileExecuting = new AtomicReference<>();
+        AtomicReference<ActionCoordinator> coordinator = new AtomicReference<>();
+        ActionExecutor reconcilingDuringExecute = new ActionExecutor() {
+            @Override
+            public Map<Rung, Reversibility> rungs() {
+                return h.executor.rungs();
+            }
+
+            @Override
+            public ActionPlan plan(ActionRequest request) {
+                return h.executor.plan(request);
+            }
+
+            @Override
+            public ExecutionResult execute(ActionPlan plan, String idempotencyKey) {
+                seenWhileExecuting.set(coordinator.get().reconcilePending());
+                return h.executor.execute(plan, idempotencyKey);
+            }
+
+            @Override
+            public Verification verify(ActionPlan plan) {
+                return h.executor.verify(plan);
+            }
+
+            @Override
+            public RevertResult revert(ActionPlan plan, boolean force) {
+                return h.executor.revert(plan, force);
+            }
+        };
+        coordinator.set(new ActionCoordinator(h.journal, platform -> Optional.of(reconcilingDuringExecute), h.killSwitch,
+                new ActionSettings(ActionHarness.APPROVAL_TTL, "system")));
+
+        ActionRecord done = coordinator.get().handle(
+                acting("d-1", finding, Mode.ENFORCE, List.of(request(Rung.DISABLE_IDENTITY, "ci-deployer", null))), finding).get(0);
+
+        assertThat(seenWhileExecuting.get()).isEmpty();
+        assertThat(done.state()).isEqualTo(ActionState.VERIFIED);
+        assertThat(h.executor.invocations().stream().filter("verify"::equals)).hasSize(1);
+    }
+
+    @Test
     void failedVerificationLeavesTheActionExecutedUntilReconciled() {
         h.executor.failNext(Step.VERIFY, Fault.UNAVAILABLE);
 
