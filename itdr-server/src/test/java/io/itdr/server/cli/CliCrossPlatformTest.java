@@ -54,8 +54,10 @@ class CliCrossPlatformTest {
     Path dir;
 
     @Test
+    // the session's first use is from a public address: a private address is the tenant's own network (VPC
+    // endpoint), which without network data cannot be told apart from a NAT gateway's public address
     void oneDefaultPolicyDecidesOnAwsAndOktaIdentitiesInOneRun() throws IOException {
-        Path trail = Files.writeString(dir.resolve("trail.json"), "{\"Records\":[" + cloudTrail("ct-1", "2026-11-01T10:00:00Z", "10.20.0.5")
+        Path trail = Files.writeString(dir.resolve("trail.json"), "{\"Records\":[" + cloudTrail("ct-1", "2026-11-01T10:00:00Z", "198.51.100.20")
                 + "," + cloudTrail("ct-2", "2026-11-01T10:04:00Z", "203.0.113.9") + "]}");
         Path systemLog = Files.writeString(dir.resolve("system-log.json"), "["
                 + oktaGrant("ok-1", "2026-11-01T09:58:00.000Z", "198.51.100.24", "Ashburn", "United States", 39.0469, -77.4903, 14618)
