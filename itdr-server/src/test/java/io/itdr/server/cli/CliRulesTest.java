@@ -36,13 +36,13 @@ class CliRulesTest {
                 eventtype: [policy.rule.update, policy.rule.delete]
               condition: selection
             """;
-    private static final String GITHUB_RULE = """
-            title: GitHub org owner added
+    private static final String M365_RULE = """
+            title: M365 mailbox rule created
             level: low
-            logsource: {product: github, service: audit}
+            logsource: {product: m365, service: exchange}
             detection:
               selection:
-                action: org.add_member
+                Operation: New-InboxRule
               condition: selection
             """;
     private static final String AGGREGATION = """
@@ -85,7 +85,7 @@ class CliRulesTest {
         Files.writeString(rules.resolve("trail.yml"), TRAIL_RULE);
         Files.writeString(rules.resolve("denied.yml"), AGGREGATION);
         Files.writeString(Files.createDirectories(dir.resolve("rules/okta")).resolve("policy.yaml"), OKTA_RULE);
-        Files.writeString(dir.resolve("rules/github.yml"), GITHUB_RULE);
+        Files.writeString(dir.resolve("rules/m365.yml"), M365_RULE);
         Files.writeString(dir.resolve("rules/README.md"), "not a rule");
         return dir.resolve("rules");
     }
@@ -100,7 +100,7 @@ class CliRulesTest {
         assertThat(run.out()).contains("loaded   " + rules.resolve("aws/trail.yml") + "  0d4bd7a8-0000-4000-8000-00000000a001"
                 + "  Trail stopped or deleted  [aws/cloudtrail, high]");
         assertThat(run.out()).contains("Okta policy rule changed  [okta/okta, medium]");
-        assertThat(run.out()).contains("github-org-owner-added  GitHub org owner added  [github/audit, low, inactive: no connector reads it]");
+        assertThat(run.out()).contains("m365-mailbox-rule-created  M365 mailbox rule created  [m365/exchange, low, inactive: no connector reads it]");
         assertThat(run.out()).contains("refused  " + rules.resolve("aws/denied.yml") + ":7: 0d4bd7a8-0000-4000-8000-00000000a003: "
                 + "condition 'selection | count() by userIdentity.arn > 10': aggregation");
         assertThat(run.out()).contains("4 files: 3 rules loaded (2 active, 1 inactive), 1 refused");

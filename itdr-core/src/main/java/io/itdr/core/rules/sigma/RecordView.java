@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A raw record as rules read it: field values by Sigma field name, and every text value for
@@ -16,19 +17,35 @@ import java.util.Map;
  */
 final class RecordView {
     private final JsonNode root;
+    private final UnaryOperator<String> alias;
     private List<String> texts;
 
     RecordView(JsonNode root) {
+        this(root, field -> null);
+    }
+
+    /**
+     * @param alias the field to read when a field is absent from the record as named (null for none);
+     *              see {@link LogSource#alias(String, String)}
+     */
+    RecordView(JsonNode root, UnaryOperator<String> alias) {
         this.root = root;
+        this.alias = alias;
     }
 
     /**
      * The values at {@code field}: scalars (JSON null included), arrays flattened, objects kept as
-     * they are. Empty when the field is absent.
+     * they are. Empty when the field is absent, and its alias too.
      */
     List<JsonNode> values(String field) {
         List<JsonNode> out = new ArrayList<>(1);
         collect(root, field, out);
+        if (out.isEmpty()) {
+            String other = alias.apply(field);
+            if (other != null) {
+                collect(root, other, out);
+            }
+        }
         return out;
     }
 

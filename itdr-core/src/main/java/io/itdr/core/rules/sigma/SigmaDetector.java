@@ -93,7 +93,7 @@ public final class SigmaDetector implements Detector<SigmaDetector.State> {
         if (raw == null) {
             return;
         }
-        RecordView view = new RecordView(raw);
+        RecordView view = new RecordView(raw, LogSource.aliases(event.platform()));
         for (SigmaRule rule : rules) {
             if (!rule.logSource().format().test(raw) || !rule.detection().matches(view)) {
                 continue;

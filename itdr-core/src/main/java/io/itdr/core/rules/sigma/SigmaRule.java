@@ -48,7 +48,7 @@ public record SigmaRule(String id, String title, String file, int line, String l
 
     /** Whether {@code record}, a raw record of an event of {@code platform}, matches. */
     boolean matches(String platform, com.fasterxml.jackson.databind.JsonNode record) {
-        return platform.equals(logSource.platform()) && logSource.format().test(record) && detection.matches(new RecordView(record));
+        return platform.equals(logSource.platform()) && logSource.format().test(record) && detection.matches(new RecordView(record, LogSource.aliases(platform)));
     }
 
     /** Whether the rule matches a raw record given as parsed JSON of {@code platform}; for tests and tools. */
