@@ -41,6 +41,7 @@ import tools.jackson.core.JacksonException;
 @RestControllerAdvice
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ApiExceptionHandler.class);
+    private static final String INGEST_RETRY_AFTER_SECONDS = "1";
 
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> apiProblem(ApiProblem e, HttpServletRequest request) {
@@ -73,6 +74,33 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Ingest.UnknownConnectorException.class)
     ResponseEntity<ProblemDetail> unknownConnector(Ingest.UnknownConnectorException e, HttpServletRequest request) {
         return problem(HttpStatus.NOT_FOUND, "unknown-connector", e.getMessage(), Map.of(), request);
+    }
+
+    /**
+     * A push passed an ingest limit: 413 for a payload too large (as sent or unpacked) or with too
+     * many records, 429 with Retry-After when too many pushes run at once. The problem names the
+     * limit ({@code limit}, {@code property}) and what was processed before it.
+     */
+    @ExceptionHandler(Ingest.LimitExceededException.class)
+    ResponseEntity<ProblemDetail> ingestLimit(Ingest.LimitExceededException e, HttpServletRequest request) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("limit", e.value());
+        properties.put("property", e.limit().property());
+        if (e.processed() != null) {
+            properties.put("accepted", e.processed().accepted());
+            properties.put("duplicates", e.processed().duplicates());
+            properties.put("rejected", e.processed().rejected());
+        }
+        if (e.limit() == Ingest.Limit.CONCURRENT) {
+            ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-ingests", e.getMessage(), properties, request);
+            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, INGEST_RETRY_AFTER_SECONDS)
+                    .body(response.getBody());
+        }
+        if (e.limit() != Ingest.Limit.RECORDS) {
+            properties.put("maxBytes", e.value());
+        }
+        return problem(HttpStatus.CONTENT_TOO_LARGE, e.limit() == Ingest.Limit.RECORDS ? "too-many-records" : "payload-too-large",
+                e.getMessage(), properties, request);
     }
 
     /** 422 with every problem located: {@code errors[{file, line, column, path, reason}]}. */

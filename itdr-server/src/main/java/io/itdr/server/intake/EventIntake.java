@@ -61,4 +61,10 @@ public class EventIntake {
         rejections.stream().limit(REJECTIONS_LOGGED).forEach(r -> LOG.warn("connector {}: rejected {}", connectorId, r));
         return result;
     }
+
+    /** Counts {@code count} rejected records of one connector's push and logs the first few of {@code first}. */
+    public void rejected(String connectorId, int count, List<Rejection> first) {
+        meters.counter("itdr.events.rejected", "connector", connectorId).increment(count);
+        first.stream().limit(REJECTIONS_LOGGED).forEach(r -> LOG.warn("connector {}: rejected {}", connectorId, r));
+    }
 }

@@ -108,11 +108,15 @@ class ProblemDetailsTest extends ApiServerTest {
         assertProblem(declared, 413, "urn:itdr:problem:payload-too-large");
         assertThat(declared.json().get("maxBytes").asLong()).isEqualTo(TestServer.MAX_PAYLOAD);
 
-        byte[] bytes = big.getBytes(StandardCharsets.UTF_8);
+        // streamed (no Content-Length): counted while the normalizer reads, so the payload must parse up to the limit
+        byte[] bytes = ("{\"Records\": [" + " ".repeat(TestServer.MAX_PAYLOAD) + "]}").getBytes(StandardCharsets.UTF_8);
         HttpRequest chunked = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/ingest/aws"))
                 .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))).build();
-        assertProblem(ApiClient.send(chunked), 413, "urn:itdr:problem:payload-too-large");
+        ApiClient.Response streamed = ApiClient.send(chunked);
+        assertProblem(streamed, 413, "urn:itdr:problem:payload-too-large");
+        assertThat(streamed.json().get("property").asString()).isEqualTo("itdr.ingest.max-payload");
+        assertThat(streamed.json().get("limit").asLong()).isEqualTo(TestServer.MAX_PAYLOAD);
 
         assertProblem(as(Role.RESPONDER).postText("/api/v1/ingest/okta", "{}", "application/json"), 404, "urn:itdr:problem:unknown-connector");
     }
