@@ -4,6 +4,7 @@ import io.itdr.core.act.ActionRefusedException;
 import io.itdr.core.act.StaleActionException;
 import io.itdr.core.decide.policy.PolicyException;
 import io.itdr.core.decide.policy.PolicyProblem;
+import io.itdr.core.normalize.Printable;
 import io.itdr.server.intake.Ingest;
 import io.itdr.server.security.ProblemResponses;
 import io.itdr.server.security.RoleRequiredException;
@@ -146,7 +147,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(RuntimeException.class)
     ResponseEntity<ProblemDetail> internal(RuntimeException e, HttpServletRequest request) {
         String reference = UUID.randomUUID().toString();
-        LOG.error("{} {} failed (reference {})", request.getMethod(), request.getRequestURI(), reference, e);
+        LOG.error("{} {} failed (reference {})", Printable.escape(request.getMethod()), Printable.escape(request.getRequestURI()), reference, e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "the server failed to handle the request; the log "
                 + "holds the details under reference " + reference, Map.of("reference", reference), request);
     }
