@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -29,6 +30,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 
@@ -162,6 +164,25 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemDetail body = field.isEmpty()
                 ? detail(HttpStatus.BAD_REQUEST, "bad-input", "the request body is missing or is not the JSON this endpoint takes", Map.of())
                 : detail(HttpStatus.BAD_REQUEST, "bad-input", field + ": has the wrong type or format", Map.of("field", field));
+        return handleExceptionInternal(e, body, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    /**
+     * A parameter that does not convert ({@code limit=many}, a number that overflows): bad input
+     * naming the parameter and the kind of value it takes, never the Java type or the exception.
+     */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers, HttpStatusCode status,
+                                                        WebRequest request) {
+        String field = e instanceof MethodArgumentTypeMismatchException argument ? argument.getName()
+                : e.getPropertyName() != null ? e.getPropertyName() : "parameter";
+        Class<?> type = e.getRequiredType();
+        String wanted = type == null ? "a valid value"
+                : type == int.class || type == Integer.class ? "a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE
+                : type == long.class || type == Long.class ? "a whole number from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE
+                : type == boolean.class || type == Boolean.class ? "true or false"
+                : "a valid value";
+        ProblemDetail body = detail(HttpStatus.BAD_REQUEST, "bad-input", field + ": must be " + wanted, Map.of("field", field));
         return handleExceptionInternal(e, body, headers, HttpStatus.BAD_REQUEST, request);
     }
 

@@ -69,6 +69,27 @@ class ProblemDetailsTest extends ApiServerTest {
         assertThat(engaged.json().get("field").asString()).isEqualTo("engaged");
     }
 
+    /** Numbers that do not fit, methods Spring does not map: still problems naming the parameter, never a class name. */
+    @Test
+    void unconvertibleInputIsAProblemWithoutInternals() {
+        ApiClient.Response overflow = as(Role.VIEWER).get("/api/v1/findings?limit=99999999999999999999");
+        assertProblem(overflow, 400, "urn:itdr:problem:bad-input");
+        assertThat(overflow.json().get("field").asString()).isEqualTo("limit");
+        assertThat(overflow.body()).doesNotContain("java.").doesNotContain("NumberFormat");
+        ApiClient.Response typed = as(Role.RESPONDER).post("/api/v1/automation/kill-switch", "{\"engaged\": {\"x\": 1}, \"reason\": \"r\"}");
+        assertThat(typed.status()).as(typed.toString()).isEqualTo(400);
+        assertThat(typed.body()).doesNotContain("java.").doesNotContain("tools.jackson").doesNotContain("io.itdr.");
+        ApiClient.Response trace = as(Role.VIEWER).send("TRACE", "/api/v1/findings", null, null);
+        assertThat(trace.status()).as(trace.toString()).isEqualTo(405);
+        assertThat(trace.header("Content-Type")).as(trace.toString()).startsWith("application/problem+json");
+        assertThat(trace.json().get("type").asString()).isEqualTo("urn:itdr:problem:method-not-allowed");
+        for (String path : new String[] {"/api/v1/findings/a%00b", "/api/v1/findings/a%5Cb"}) {
+            ApiClient.Response odd = as(Role.VIEWER).get(path);
+            assertThat(odd.status()).as(odd.toString()).isBetween(400, 404);
+            assertThat(odd.header("Content-Type")).as(path + " " + odd).startsWith("application/problem+json");
+        }
+    }
+
     @Test
     void aRoleTooLowIs403NamingTheRole() {
         ApiClient.Response response = as(Role.VIEWER).post("/api/v1/actions", "{}");
