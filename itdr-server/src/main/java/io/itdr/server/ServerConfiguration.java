@@ -11,6 +11,7 @@ import io.itdr.core.decide.policy.PolicyLoader;
 import io.itdr.core.enrich.IdentityCatalog;
 import io.itdr.core.enrich.InMemoryInventory;
 import io.itdr.core.enrich.InventoryTagKeys;
+import io.itdr.core.normalize.Printable;
 import io.itdr.core.pipeline.ResponseEngine;
 import io.itdr.core.rules.sigma.SigmaDetector;
 import io.itdr.core.rules.sigma.SigmaRules;
@@ -219,7 +220,7 @@ public class ServerConfiguration {
                 return connectors.find(platform).flatMap(ConnectorRuntime.Managed::executor)
                         .map(executor -> executor.rungs().get(rung));
             } catch (RuntimeException e) {
-                LOG.warn("connector {} cannot say which rungs it carries out: {}", platform, e.getMessage());
+                LOG.warn("connector {} cannot say which rungs it carries out: {}", platform, Printable.escape(e.getMessage()));
                 return Optional.<Reversibility>empty();
             }
         };

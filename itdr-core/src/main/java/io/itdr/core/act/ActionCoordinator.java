@@ -10,6 +10,7 @@ import io.itdr.core.model.Decision;
 import io.itdr.core.model.Finding;
 import io.itdr.core.model.Mode;
 import io.itdr.core.model.Stage;
+import io.itdr.core.normalize.Printable;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.action.ActionExecutor;
@@ -268,7 +269,7 @@ public final class ActionCoordinator {
             try {
                 settled.add(reconcile(pending.id()));
             } catch (ConnectorException | ActionRefusedException | StaleActionException e) {
-                LOG.warn("action {} could not be reconciled yet: {}", pending.id(), e.getMessage());
+                LOG.warn("action {} could not be reconciled yet: {}", Printable.escape(pending.id()), Printable.escape(e.getMessage()));
             }
         }
         return List.copyOf(settled);
@@ -278,7 +279,8 @@ public final class ActionCoordinator {
         String actionId = decision.id() + "/" + lane.label + "/" + index;
         Optional<ActionRecord> existing = journal.find(actionId);
         if (existing.isPresent()) {
-            LOG.info("decision {} was handled before; action {} is {}", decision.id(), actionId, existing.get().state().label());
+            LOG.info("decision {} was handled before; action {} is {}", Printable.escape(decision.id()), Printable.escape(actionId),
+                    existing.get().state().label());
             return existing;
         }
         ActionRequest request = requests(decision, lane).get(index);
@@ -370,7 +372,7 @@ public final class ActionCoordinator {
 
     private ActionRecord unknownOutcome(ActionRecord executing, String actor, RuntimeException e) {
         String why = "outcome unknown: " + describe(e) + "; to be reconciled by reading the platform, not retried";
-        LOG.warn("action {}: {}", executing.id(), why);
+        LOG.warn("action {}: {}", Printable.escape(executing.id()), Printable.escape(why));
         return journal.advance(executing, executing.unknown(why, journal.now()), Stage.CONTAINMENT, actor, why, errorEvidence(e));
     }
 
@@ -401,7 +403,7 @@ public final class ActionCoordinator {
         all.putAll(requestEvidence(request));
         journal.append(new LedgerDraft(null, Stage.CONTAINMENT, LedgerKinds.ACTION_NOT_PLANNED, actor,
                 decision.identityKey(), all, why));
-        LOG.warn("decision {}: {} not planned: {}", decision.id(), request.rung().policyName(), why);
+        LOG.warn("decision {}: {} not planned: {}", Printable.escape(decision.id()), request.rung().policyName(), Printable.escape(why));
     }
 
     /**
@@ -416,7 +418,7 @@ public final class ActionCoordinator {
     private String nothingToDo(String identityKey, String actor, Map<String, String> evidence, ActionPlan plan) {
         String why = "nothing to do: " + plan.summary();
         journal.append(new LedgerDraft(null, Stage.CONTAINMENT, LedgerKinds.ACTION_NOTHING_TO_DO, actor, identityKey, evidence, why));
-        LOG.info("{} not held for approval: {}", plan.request().rung().policyName(), why);
+        LOG.info("{} not held for approval: {}", plan.request().rung().policyName(), Printable.escape(why));
         return why;
     }
 

@@ -97,6 +97,11 @@ public final class Approvals {
 
     private ActionRecord requireOpen(String actionId, String what) {
         ActionRecord record = journal.require(actionId);
+        if (record.state() == ActionState.EXPIRED) {
+            // already moved to expired (by housekeeping or an earlier answer): the same refusal as at the moment it lapsed
+            throw new ActionRefusedException(Refusal.APPROVAL_EXPIRED, "cannot " + what + " action " + actionId
+                    + ": its approval request expired at " + record.approvalExpiresAt());
+        }
         if (record.state() != ActionState.HELD) {
             throw new ActionRefusedException(Refusal.ILLEGAL_STATE, "cannot " + what + " action " + actionId
                     + ": it is " + record.state().label() + ", not held for approval");

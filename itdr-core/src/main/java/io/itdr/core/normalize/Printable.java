@@ -2,8 +2,11 @@ package io.itdr.core.normalize;
 
 /**
  * Makes untrusted text safe to print in a report or log line: control characters (CR, LF, ESC,
- * ...) and other invisible formatting characters are escaped as {@code \\uXXXX}, so input can
- * never forge a line or a terminal sequence.
+ * the other C0 and C1 controls), line and paragraph separators (U+2028, U+2029) and other
+ * invisible formatting characters are escaped as {@code \\uXXXX}, so input can never forge a line
+ * or a terminal sequence. Every log statement that can carry platform or request text (a
+ * connector's error message, a user or token name, an event, decision or action id) passes that
+ * text through {@link #escape(Object)}.
  */
 public final class Printable {
     private Printable() {
@@ -31,6 +34,11 @@ public final class Printable {
             }
         }
         return out == null ? text : out.toString();
+    }
+
+    /** {@link #escape(String)} of the value's {@code toString()} (for log arguments); "null" for null. */
+    public static String escape(Object value) {
+        return escape(value == null ? null : value.toString());
     }
 
     /** Escaped and cut to at most {@code max} characters (with an ellipsis when cut). */

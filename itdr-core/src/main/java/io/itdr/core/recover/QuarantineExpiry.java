@@ -9,6 +9,7 @@ import io.itdr.core.act.KillSwitch;
 import io.itdr.core.act.StaleActionException;
 import io.itdr.core.audit.LedgerKinds;
 import io.itdr.core.model.Stage;
+import io.itdr.core.normalize.Printable;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.action.Rung;
 import java.time.Duration;
@@ -156,16 +157,17 @@ public final class QuarantineExpiry {
                 refused.add(record.id());
                 journal.note(record, LedgerKinds.ACTION_RESTORE_WITHHELD, Stage.RECOVERY, systemActor, "expired, not restored: "
                         + kept.get(), Map.of("expired.at", due.get().toString()));
-                LOG.info("expired action {} kept for a person: {}", record.id(), kept.get());
+                LOG.info("expired action {} kept for a person: {}", Printable.escape(record.id()), Printable.escape(kept.get()));
                 continue;
             }
             try {
                 restored.add(rollback.rollback(record.id(), systemActor, false));
             } catch (ActionRefusedException e) {
                 refused.add(record.id());
-                LOG.warn("expired action {} was not restored: {}", record.id(), e.getMessage());
+                LOG.warn("expired action {} was not restored: {}", Printable.escape(record.id()), Printable.escape(e.getMessage()));
             } catch (ConnectorException | StaleActionException e) {
-                LOG.warn("expired action {} could not be restored now, will retry: {}", record.id(), e.getMessage());
+                LOG.warn("expired action {} could not be restored now, will retry: {}", Printable.escape(record.id()),
+                        Printable.escape(e.getMessage()));
             }
         }
         return List.copyOf(restored);

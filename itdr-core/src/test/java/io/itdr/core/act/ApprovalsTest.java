@@ -98,6 +98,17 @@ class ApprovalsTest {
         assertThat(h.executor.invocations()).containsExactly("plan");
     }
 
+    /** Once moved to expired (by housekeeping or a first late answer), every later answer is still approval-expired. */
+    @Test
+    void anAlreadyExpiredRequestIsRefusedAsExpiredNotAsIllegalState() {
+        h.clock.advance(ActionHarness.APPROVAL_TTL);
+        assertThat(h.coordinator.expireDue()).extracting(ActionRecord::id).containsExactly(held.id());
+
+        assertRefused(() -> h.coordinator.approve(held.id(), "user:bob", "late"), Refusal.APPROVAL_EXPIRED);
+        assertRefused(() -> h.coordinator.reject(held.id(), "user:bob", "late"), Refusal.APPROVAL_EXPIRED);
+        assertThat(h.store.find(held.id()).orElseThrow().state()).isEqualTo(ActionState.EXPIRED);
+    }
+
     @Test
     void expireDueMovesOnlyLapsedRequests() {
         h.clock.advance(Duration.ofMinutes(30));

@@ -4,6 +4,7 @@ import io.itdr.core.act.ActionRefusedException;
 import io.itdr.core.act.StaleActionException;
 import io.itdr.core.decide.policy.PolicyException;
 import io.itdr.core.decide.policy.PolicyProblem;
+import io.itdr.core.normalize.Printable;
 import io.itdr.server.intake.Ingest;
 import io.itdr.server.security.ProblemResponses;
 import io.itdr.server.security.RoleRequiredException;
@@ -18,6 +19,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -28,6 +30,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 
@@ -41,6 +44,7 @@ import tools.jackson.core.JacksonException;
 @RestControllerAdvice
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ApiExceptionHandler.class);
+    private static final String INGEST_RETRY_AFTER_SECONDS = "1";
 
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> apiProblem(ApiProblem e, HttpServletRequest request) {
@@ -73,6 +77,33 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Ingest.UnknownConnectorException.class)
     ResponseEntity<ProblemDetail> unknownConnector(Ingest.UnknownConnectorException e, HttpServletRequest request) {
         return problem(HttpStatus.NOT_FOUND, "unknown-connector", e.getMessage(), Map.of(), request);
+    }
+
+    /**
+     * A push passed an ingest limit: 413 for a payload too large (as sent or unpacked) or with too
+     * many records, 429 with Retry-After when too many pushes run at once. The problem names the
+     * limit ({@code limit}, {@code property}) and what was processed before it.
+     */
+    @ExceptionHandler(Ingest.LimitExceededException.class)
+    ResponseEntity<ProblemDetail> ingestLimit(Ingest.LimitExceededException e, HttpServletRequest request) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("limit", e.value());
+        properties.put("property", e.limit().property());
+        if (e.processed() != null) {
+            properties.put("accepted", e.processed().accepted());
+            properties.put("duplicates", e.processed().duplicates());
+            properties.put("rejected", e.processed().rejected());
+        }
+        if (e.limit() == Ingest.Limit.CONCURRENT) {
+            ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-ingests", e.getMessage(), properties, request);
+            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, INGEST_RETRY_AFTER_SECONDS)
+                    .body(response.getBody());
+        }
+        if (e.limit() != Ingest.Limit.RECORDS) {
+            properties.put("maxBytes", e.value());
+        }
+        return problem(HttpStatus.CONTENT_TOO_LARGE, e.limit() == Ingest.Limit.RECORDS ? "too-many-records" : "payload-too-large",
+                e.getMessage(), properties, request);
     }
 
     /** 422 with every problem located: {@code errors[{file, line, column, path, reason}]}. */
@@ -118,7 +149,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(RuntimeException.class)
     ResponseEntity<ProblemDetail> internal(RuntimeException e, HttpServletRequest request) {
         String reference = UUID.randomUUID().toString();
-        LOG.error("{} {} failed (reference {})", request.getMethod(), request.getRequestURI(), reference, e);
+        LOG.error("{} {} failed (reference {})", Printable.escape(request.getMethod()), Printable.escape(request.getRequestURI()), reference, e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "the server failed to handle the request; the log "
                 + "holds the details under reference " + reference, Map.of("reference", reference), request);
     }
@@ -133,6 +164,25 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemDetail body = field.isEmpty()
                 ? detail(HttpStatus.BAD_REQUEST, "bad-input", "the request body is missing or is not the JSON this endpoint takes", Map.of())
                 : detail(HttpStatus.BAD_REQUEST, "bad-input", field + ": has the wrong type or format", Map.of("field", field));
+        return handleExceptionInternal(e, body, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    /**
+     * A parameter that does not convert ({@code limit=many}, a number that overflows): bad input
+     * naming the parameter and the kind of value it takes, never the Java type or the exception.
+     */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers, HttpStatusCode status,
+                                                        WebRequest request) {
+        String field = e instanceof MethodArgumentTypeMismatchException argument ? argument.getName()
+                : e.getPropertyName() != null ? e.getPropertyName() : "parameter";
+        Class<?> type = e.getRequiredType();
+        String wanted = type == null ? "a valid value"
+                : type == int.class || type == Integer.class ? "a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE
+                : type == long.class || type == Long.class ? "a whole number from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE
+                : type == boolean.class || type == Boolean.class ? "true or false"
+                : "a valid value";
+        ProblemDetail body = detail(HttpStatus.BAD_REQUEST, "bad-input", field + ": must be " + wanted, Map.of("field", field));
         return handleExceptionInternal(e, body, headers, HttpStatus.BAD_REQUEST, request);
     }
 

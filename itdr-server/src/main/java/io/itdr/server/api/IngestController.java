@@ -9,7 +9,8 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -19,9 +20,11 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Push ingest ({@code POST /api/v1/ingest/{connector}}): a raw platform payload (a webhook delivery,
- * a log export) in the connector's own format, up to {@code itdr.ingest.max-payload} (413 beyond),
- * normalized by that connector and run through the engine before the answer. Malformed records
- * are counted as rejections and listed (the first 20); the rest is accepted.
+ * a log export) in the connector's own format, streamed through that connector's normalizer and
+ * the engine within the limits of {@code itdr.ingest.*} (see {@link Ingest}): a declared
+ * Content-Length beyond {@code max-payload} is refused before reading; any other limit is checked
+ * while reading (413, or 429 when too many pushes run at once). Malformed records are counted as
+ * rejections and listed (the first 20); the rest is accepted.
  *
  * <p>Stateless and thread-safe.
  */
@@ -46,14 +49,20 @@ public class IngestController {
             // before the body is read: no point reading megabytes for nobody
             throw new ApiProblem(HttpStatus.NOT_FOUND, "unknown-connector", "no running connector '" + connector + "'", Map.of());
         }
-        byte[] payload = BoundedBody.read(request, maxBytes, "the payload");
-        try {
-            return ingest.accept(connector, "push:" + connector, request.getContentType(), new ByteArrayInputStream(payload));
+        if (request.getContentLengthLong() > maxBytes) {
+            throw new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "the payload is larger than the limit of " + maxBytes
+                    + " bytes (" + Ingest.Limit.PAYLOAD_BYTES.property() + ")",
+                    Map.of("maxBytes", maxBytes, "limit", maxBytes, "property", Ingest.Limit.PAYLOAD_BYTES.property()));
+        }
+        try (InputStream body = request.getInputStream()) {
+            return ingest.accept(connector, "push:" + connector, request.getContentType(), body);
         } catch (ConnectorException e) {
             if (e.kind() == ErrorKind.MALFORMED) {
                 throw new ApiProblem(HttpStatus.BAD_REQUEST, "malformed-payload", e.getMessage(), Map.of());
             }
             throw e;
+        } catch (IOException e) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "unreadable-body", "the request body could not be read to its end", Map.of());
         }
     }
 }

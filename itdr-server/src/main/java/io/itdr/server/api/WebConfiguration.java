@@ -28,6 +28,16 @@ public class WebConfiguration {
                 connector -> connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue()));
     }
 
+    /** Requests Tomcat refuses itself are answered as problem details too ({@link ProblemErrorReportValve}). */
+    @Bean
+    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> problemErrorReports() {
+        return factory -> factory.addContextCustomizers(context -> {
+            if (context.getParent() instanceof org.apache.catalina.core.StandardHost host) {
+                host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+            }
+        });
+    }
+
     @Bean
     JsonMapperBuilderCustomizer lowerCaseEnums() {
         return builder -> builder.enable(EnumFeature.WRITE_ENUMS_TO_LOWERCASE);

@@ -85,8 +85,32 @@ public record ItdrProperties(Path policy, Path catalog, @DefaultValue Events eve
     public record Plugins(Path dir) {
     }
 
-    /** @param maxPayload largest raw payload {@code POST /api/v1/ingest/{connector}} accepts (413 beyond) */
-    public record Ingest(@DefaultValue("10MB") DataSize maxPayload) {
+    /**
+     * Limits of push ingest ({@code POST /api/v1/ingest/{connector}} and the event hooks), so that
+     * no push can exhaust memory: the payload is streamed and its events handed on in chunks.
+     *
+     * @param maxPayload    largest raw payload as sent (413 beyond)
+     * @param maxUnpacked   largest payload after gzip is unpacked, counted while unpacking (413
+     *                      beyond; a compression bomb stops here)
+     * @param maxRecords    most records (events plus rejections) one push may carry (413 beyond)
+     * @param maxConcurrent most pushes normalized at once; one more is answered 429 with Retry-After
+     */
+    public record Ingest(@DefaultValue("10MB") DataSize maxPayload, @DefaultValue("256MB") DataSize maxUnpacked,
+                         @DefaultValue("100000") int maxRecords, @DefaultValue("2") int maxConcurrent) {
+        @org.springframework.boot.context.properties.bind.ConstructorBinding
+        public Ingest {
+            if (maxRecords < 1) {
+                throw new IllegalArgumentException("itdr.ingest.max-records must be at least 1, not " + maxRecords);
+            }
+            if (maxConcurrent < 1) {
+                throw new IllegalArgumentException("itdr.ingest.max-concurrent must be at least 1, not " + maxConcurrent);
+            }
+        }
+
+        /** The given payload limit with the default unpacked, record and concurrency limits. */
+        public Ingest(DataSize maxPayload) {
+            this(maxPayload, DataSize.ofMegabytes(256), 100_000, 2);
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.itdr.server.connector;
 import io.itdr.core.act.ExecutorRegistry;
 import io.itdr.core.connect.ConnectorRegistry;
 import io.itdr.core.connect.HostContext;
+import io.itdr.core.normalize.Printable;
 import io.itdr.server.config.ItdrProperties;
 import io.itdr.spi.Capability;
 import io.itdr.spi.Connector;
@@ -214,7 +215,7 @@ public class ConnectorRuntime implements DisposableBean {
         try {
             managed.connector().close();
         } catch (RuntimeException e) {
-            LOG.warn("connector {} did not close cleanly: {}", managed.id(), e.getMessage());
+            LOG.warn("connector {} did not close cleanly: {}", managed.id(), Printable.escape(e.getMessage()));
         }
     }
 }

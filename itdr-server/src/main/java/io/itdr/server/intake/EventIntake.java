@@ -1,5 +1,6 @@
 package io.itdr.server.intake;
 
+import io.itdr.core.normalize.Printable;
 import io.itdr.core.pipeline.Intake;
 import io.itdr.core.pipeline.Pipeline;
 import io.itdr.core.pipeline.ResponseEngine;
@@ -58,7 +59,13 @@ public class EventIntake {
         meters.counter("itdr.events.accepted", "connector", connectorId).increment(result.accepted());
         meters.counter("itdr.events.duplicate", "connector", connectorId).increment(result.duplicates());
         meters.counter("itdr.events.rejected", "connector", connectorId).increment(rejections.size());
-        rejections.stream().limit(REJECTIONS_LOGGED).forEach(r -> LOG.warn("connector {}: rejected {}", connectorId, r));
+        rejections.stream().limit(REJECTIONS_LOGGED).forEach(r -> LOG.warn("connector {}: rejected {}", Printable.escape(connectorId), Printable.escape(r)));
         return result;
+    }
+
+    /** Counts {@code count} rejected records of one connector's push and logs the first few of {@code first}. */
+    public void rejected(String connectorId, int count, List<Rejection> first) {
+        meters.counter("itdr.events.rejected", "connector", connectorId).increment(count);
+        first.stream().limit(REJECTIONS_LOGGED).forEach(r -> LOG.warn("connector {}: rejected {}", Printable.escape(connectorId), Printable.escape(r)));
     }
 }

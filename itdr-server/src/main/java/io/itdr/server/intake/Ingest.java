@@ -1,22 +1,32 @@
 package io.itdr.server.intake;
 
 import io.itdr.core.pipeline.Intake;
+import io.itdr.server.config.ItdrProperties;
 import io.itdr.server.connector.ConnectorRuntime;
 import io.itdr.spi.Capability;
 import io.itdr.spi.ConnectorFactory;
 import io.itdr.spi.event.IdentityEvent;
-import io.itdr.spi.telemetry.CollectingSink;
 import io.itdr.spi.telemetry.EventNormalizer;
+import io.itdr.spi.telemetry.NormalizationSink;
 import io.itdr.spi.telemetry.RawPayload;
 import io.itdr.spi.telemetry.Rejection;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
  * Push ingest: a raw platform payload (webhook delivery, log export) through the connector's own
- * normalizer into the engine. Malformed records are rejected and counted, never fail the rest.
+ * normalizer into the engine, in bounded memory. The payload is streamed: gzip is unpacked here
+ * and the bytes counted before and after unpacking ({@code itdr.ingest.max-payload},
+ * {@code max-unpacked}); the records are counted ({@code max-records}); events go on to the engine
+ * in chunks of {@value #CHUNK} while the normalizer waits (back-pressure), and of the rejections
+ * only the count and the first {@value #REJECTIONS_LISTED} are kept. At most
+ * {@code max-concurrent} pushes are normalized at once. A limit passed half-way stops reading:
+ * what was read before it has been processed (sending it again counts it as duplicates), the rest
+ * is not. Malformed records are rejected and counted, never fail the rest. Thread-safe.
  */
 @Component
 public class Ingest {
@@ -33,28 +43,223 @@ public class Ingest {
         }
     }
 
-    private static final int REJECTIONS_LISTED = 20;
+    /** Which limit a push passed. */
+    public enum Limit {
+        /** {@code itdr.ingest.max-payload}: bytes as sent. */
+        PAYLOAD_BYTES("itdr.ingest.max-payload"),
+        /** {@code itdr.ingest.max-unpacked}: bytes after gzip is unpacked. */
+        UNPACKED_BYTES("itdr.ingest.max-unpacked"),
+        /** {@code itdr.ingest.max-records}: events plus rejections. */
+        RECORDS("itdr.ingest.max-records"),
+        /** {@code itdr.ingest.max-concurrent}: pushes normalized at once. */
+        CONCURRENT("itdr.ingest.max-concurrent");
+
+        private final String property;
+
+        Limit(String property) {
+            this.property = property;
+        }
+
+        /** The setting that sets this limit. */
+        public String property() {
+            return property;
+        }
+    }
+
+    /**
+     * A push passed one of the ingest limits; {@code processed} is what was processed before
+     * (nothing for {@link Limit#CONCURRENT}, refused before reading).
+     */
+    public static class LimitExceededException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final Limit limit;
+        private final long value;
+        private final transient Result processed;
+
+        LimitExceededException(Limit limit, long value, String message, Result processed) {
+            super(message);
+            this.limit = limit;
+            this.value = value;
+            this.processed = processed;
+        }
+
+        public Limit limit() {
+            return limit;
+        }
+
+        /** The limit's value (bytes, records or pushes). */
+        public long value() {
+            return value;
+        }
+
+        public Result processed() {
+            return processed;
+        }
+    }
+
+    static final int CHUNK = 500;
+    static final int REJECTIONS_LISTED = 20;
 
     private final ConnectorRuntime connectors;
     private final EventIntake intake;
-    public Ingest(ConnectorRuntime connectors, EventIntake intake) {
+    private final IngestGate gate;
+    private final long maxPayload;
+    private final long maxUnpacked;
+    private final int maxRecords;
+
+    public Ingest(ConnectorRuntime connectors, EventIntake intake, IngestGate gate, ItdrProperties properties) {
         this.connectors = connectors;
         this.intake = intake;
+        this.gate = gate;
+        this.maxPayload = properties.ingest().maxPayload().toBytes();
+        this.maxUnpacked = properties.ingest().maxUnpacked().toBytes();
+        this.maxRecords = properties.ingest().maxRecords();
     }
 
+    /**
+     * Normalizes and processes one pushed payload.
+     *
+     * @throws UnknownConnectorException when no running connector normalizes pushes under this id
+     * @throws LimitExceededException    when a limit was passed (see the class comment)
+     * @throws io.itdr.spi.ConnectorException from the normalizer when the payload cannot be read at all
+     */
     public Result accept(String connectorId, String name, String mediaType, InputStream body) {
         ConnectorRuntime.Managed managed = connectors.find(connectorId).orElseThrow(() -> new UnknownConnectorException(
                 "no running connector '" + connectorId + "'; running: " + connectors.running().stream().map(ConnectorRuntime.Managed::id).toList()));
         EventNormalizer normalizer = normalizer(managed).orElseThrow(() -> new UnknownConnectorException(
                 "connector '" + connectorId + "' does not normalize pushed payloads"));
-        CollectingSink sink = new CollectingSink();
-        normalizer.normalize(new RawPayload(name, mediaType, body), sink);
-        List<Rejection> rejections = sink.rejections();
-        List<IdentityEvent> events = sink.events();
-        Intake.BatchResult result = intake.accept(connectorId, events, rejections, sink.records());
-        managed.status().pushed(result.accepted(), rejections.size());
-        return new Result(connectorId, result.accepted(), result.duplicates(), rejections.size(), result.findings(),
-                List.copyOf(rejections.subList(0, Math.min(REJECTIONS_LISTED, rejections.size()))));
+        try (IngestGate.Place place = gate.tryEnter().orElseThrow(() -> new LimitExceededException(Limit.CONCURRENT, gate.limit(),
+                gate.limit() + " pushes are being processed already; send again later", null))) {
+            BoundedStream sent = new BoundedStream(body, maxPayload);
+            BoundedStream unpacked = new BoundedStream(new Unpacking(sent), maxUnpacked);
+            Chunks chunks = new Chunks(connectorId, unpacked);
+            RuntimeException normalizerFailure = null;
+            try {
+                normalizer.normalize(new RawPayload(name, mediaType, unpacked), chunks);
+            } catch (RuntimeException e) {
+                normalizerFailure = e;
+            }
+            if (chunks.failure != null) {
+                throw chunks.failure; // the engine failed: what the normalizer made of it does not matter
+            }
+            Limit passed = sent.exceeded() ? Limit.PAYLOAD_BYTES : unpacked.exceeded() ? Limit.UNPACKED_BYTES
+                    : chunks.tooMany ? Limit.RECORDS : null;
+            if (passed == null && normalizerFailure != null) {
+                managed.status().pushed(chunks.accepted, chunks.rejected);
+                throw normalizerFailure;
+            }
+            chunks.flush();
+            managed.status().pushed(chunks.accepted, chunks.rejected);
+            intake.rejected(connectorId, chunks.rejected, chunks.rejections);
+            Result result = new Result(connectorId, chunks.accepted, chunks.duplicates, chunks.rejected, chunks.findings,
+                    List.copyOf(chunks.rejections));
+            if (passed != null) {
+                throw exceeded(passed, result);
+            }
+            return result;
+        }
+    }
+
+    private LimitExceededException exceeded(Limit limit, Result processed) {
+        String done = "; the " + processed.accepted() + " new event(s) and " + processed.rejected()
+                + " rejection(s) read before it were processed, nothing after it";
+        return switch (limit) {
+            case PAYLOAD_BYTES -> new LimitExceededException(limit, maxPayload,
+                    "the payload is larger than the limit of " + maxPayload + " bytes (" + limit.property() + ")" + done, processed);
+            case UNPACKED_BYTES -> new LimitExceededException(limit, maxUnpacked,
+                    "the payload unpacks to more than the limit of " + maxUnpacked + " bytes (" + limit.property() + ")" + done, processed);
+            case RECORDS -> new LimitExceededException(limit, maxRecords,
+                    "the payload has more than the limit of " + maxRecords + " records (" + limit.property() + "); send it in parts" + done,
+                    processed);
+            case CONCURRENT -> throw new IllegalArgumentException("not a limit of the payload: " + limit);
+        };
+    }
+
+    /** Hands events on in chunks and counts; stops the payload's stream at the record limit or an engine failure. */
+    private final class Chunks implements NormalizationSink {
+        private final String connectorId;
+        private final BoundedStream stream;
+        private final List<IdentityEvent> events = new ArrayList<>(CHUNK);
+        private final List<String> records = new ArrayList<>(CHUNK);
+        private final List<Rejection> rejections = new ArrayList<>();
+        private long seen;
+        private int accepted;
+        private int duplicates;
+        private int rejected;
+        private int findings;
+        private boolean tooMany;
+        private RuntimeException failure;
+
+        Chunks(String connectorId, BoundedStream stream) {
+            this.connectorId = connectorId;
+            this.stream = stream;
+        }
+
+        @Override
+        public void accept(IdentityEvent event) {
+            accept(event, null, null);
+        }
+
+        @Override
+        public void accept(IdentityEvent event, String location) {
+            accept(event, location, null);
+        }
+
+        @Override
+        public void accept(IdentityEvent event, String location, String record) {
+            Objects.requireNonNull(event, "event");
+            if (!counted()) {
+                return;
+            }
+            events.add(event);
+            records.add(record);
+            if (events.size() >= CHUNK) {
+                try {
+                    flush();
+                } catch (RuntimeException e) {
+                    failure = e;
+                    stream.stop();
+                    throw e;
+                }
+            }
+        }
+
+        @Override
+        public void reject(Rejection rejection) {
+            Objects.requireNonNull(rejection, "rejection");
+            if (!counted()) {
+                return;
+            }
+            rejected++;
+            if (rejections.size() < REJECTIONS_LISTED) {
+                rejections.add(rejection);
+            }
+        }
+
+        /** False, and reading stopped, once the record limit is passed or the engine failed. */
+        private boolean counted() {
+            if (failure != null || tooMany) {
+                return false;
+            }
+            if (++seen > maxRecords) {
+                tooMany = true;
+                stream.stop();
+                return false;
+            }
+            return true;
+        }
+
+        void flush() {
+            if (events.isEmpty()) {
+                return;
+            }
+            Intake.BatchResult result = intake.accept(connectorId, List.copyOf(events), List.of(), new ArrayList<>(records));
+            events.clear();
+            records.clear();
+            accepted += result.accepted();
+            duplicates += result.duplicates();
+            findings += result.findings();
+        }
     }
 
     private static Optional<EventNormalizer> normalizer(ConnectorRuntime.Managed managed) {

@@ -1,5 +1,6 @@
 package io.itdr.server.rules;
 
+import io.itdr.core.normalize.Printable;
 import io.itdr.core.rules.sigma.RuleRefusal;
 import io.itdr.core.rules.sigma.SigmaRuleLoader;
 import io.itdr.core.rules.sigma.SigmaRules;
@@ -35,7 +36,7 @@ public class RulesConfiguration {
         }
         SigmaRules loaded = new SigmaRuleLoader().load(dirs);
         for (RuleRefusal r : loaded.refused()) {
-            LOG.warn("rule refused: {}", r);
+            LOG.warn("rule refused: {}", Printable.escape(r));
         }
         LOG.info("rules from {}: {} loaded ({} active), {} refused", dirs, loaded.rules().size(), loaded.active(), loaded.refused().size());
         return loaded;

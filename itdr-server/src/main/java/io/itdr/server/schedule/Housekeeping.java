@@ -1,6 +1,7 @@
 package io.itdr.server.schedule;
 
 import io.itdr.core.act.ActionRecord;
+import io.itdr.core.normalize.Printable;
 import io.itdr.core.pipeline.ResponseEngine;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,7 +63,7 @@ public class Housekeeping {
     private void reconcile() {
         try {
             engine.coordinator().reconcilePending()
-                    .forEach(record -> LOG.info("action {} reconciled: {}", record.id(), record.state().label()));
+                    .forEach(record -> LOG.info("action {} reconciled: {}", Printable.escape(record.id()), record.state().label()));
         } catch (RuntimeException e) {
             LOG.error("reconciling pending actions failed", e);
         }

@@ -1,6 +1,7 @@
 package io.itdr.server.schedule;
 
 import io.itdr.core.enrich.InMemoryInventory;
+import io.itdr.core.normalize.Printable;
 import io.itdr.server.connector.ConnectorRuntime;
 import io.itdr.spi.Capability;
 import io.itdr.spi.inventory.InventoryIdentity;
@@ -59,7 +60,7 @@ public class InventoryRefresh {
             } while (token != null);
             LOG.info("connector {}: inventory read, {} identities", managed.id(), read);
         } catch (RuntimeException e) {
-            LOG.warn("connector {}: inventory not read: {}", managed.id(), e.getMessage());
+            LOG.warn("connector {}: inventory not read: {}", managed.id(), Printable.escape(e.getMessage()));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.itdr.server.schedule;
 
+import io.itdr.core.normalize.Printable;
 import io.itdr.core.pipeline.Intake;
 import io.itdr.server.connector.ConnectorRuntime;
 import io.itdr.server.intake.EventIntake;
@@ -82,7 +83,7 @@ public class TelemetryPolling {
             managed.status().failed(clock.instant(), e.getMessage());
             e.retryAfter().ifPresent(wait -> quietUntil.put(id, clock.instant().plus(wait)));
             LOG.warn("connector {}: poll failed ({}{}): {}", id, e.code(), e.retryAfter().map(w -> ", retry after " + w).orElse(""),
-                    e.getMessage());
+                    Printable.escape(e.getMessage()));
         } catch (RuntimeException e) {
             managed.status().failed(clock.instant(), e.toString());
             LOG.error("connector {}: poll failed", id, e);

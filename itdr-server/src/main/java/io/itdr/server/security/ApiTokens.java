@@ -3,6 +3,7 @@ package io.itdr.server.security;
 import io.itdr.core.audit.Actors;
 import io.itdr.core.audit.AdminChanges;
 import io.itdr.core.audit.LedgerKinds;
+import io.itdr.core.normalize.Printable;
 import io.itdr.server.store.Sql;
 import io.itdr.server.store.StoreException;
 import java.nio.charset.StandardCharsets;
@@ -210,7 +211,8 @@ public final class ApiTokens {
         } catch (SQLException e) {
             throw new StoreException("token " + name + " cannot be stored: " + e.getMessage(), e);
         }
-        LOG.info("API token {} ({}) issued to {} by {} with roles {}{}", token.id(), name, principal, createdBy, rolesColumn(roles),
+        LOG.info("API token {} ({}) issued to {} by {} with roles {}{}", token.id(), Printable.escape(name), Printable.escape(principal),
+                Printable.escape(createdBy), rolesColumn(roles),
                 token.expiresAt() == null ? "" : ", expiring " + token.expiresAt());
         return new Issued(token, value);
     }
@@ -268,7 +270,7 @@ public final class ApiTokens {
         } catch (SQLException e) {
             throw new StoreException("token " + id + " cannot be revoked: " + e.getMessage(), e);
         }
-        LOG.info("API token {} ({}) revoked by {}", id, found.get().name(), actor);
+        LOG.info("API token {} ({}) revoked by {}", Printable.escape(id), Printable.escape(found.get().name()), Printable.escape(actor));
         return find(id);
     }
 
@@ -295,7 +297,7 @@ public final class ApiTokens {
             update.executeUpdate();
         } catch (SQLException e) {
             // losing a last-use time must not turn a valid request away
-            LOG.warn("last use of API token {} not recorded: {}", token.id(), e.getMessage());
+            LOG.warn("last use of API token {} not recorded: {}", token.id(), Printable.escape(e.getMessage()));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.itdr.server.security;
 
+import io.itdr.core.normalize.Printable;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Map;
@@ -72,7 +73,7 @@ public final class JwtCallers implements Converter<Jwt, AbstractAuthenticationTo
         try {
             roles.add(Role.of(name));
         } catch (IllegalArgumentException e) {
-            LOG.debug("JWT claim {}: '{}' is not an itdr role, ignored", rolesClaim, name);
+            LOG.debug("JWT claim {}: '{}' is not an itdr role, ignored", rolesClaim, Printable.escape(name));
         }
     }
 }

@@ -69,6 +69,27 @@ class ProblemDetailsTest extends ApiServerTest {
         assertThat(engaged.json().get("field").asString()).isEqualTo("engaged");
     }
 
+    /** Numbers that do not fit, methods Spring does not map: still problems naming the parameter, never a class name. */
+    @Test
+    void unconvertibleInputIsAProblemWithoutInternals() {
+        ApiClient.Response overflow = as(Role.VIEWER).get("/api/v1/findings?limit=99999999999999999999");
+        assertProblem(overflow, 400, "urn:itdr:problem:bad-input");
+        assertThat(overflow.json().get("field").asString()).isEqualTo("limit");
+        assertThat(overflow.body()).doesNotContain("java.").doesNotContain("NumberFormat");
+        ApiClient.Response typed = as(Role.RESPONDER).post("/api/v1/automation/kill-switch", "{\"engaged\": {\"x\": 1}, \"reason\": \"r\"}");
+        assertThat(typed.status()).as(typed.toString()).isEqualTo(400);
+        assertThat(typed.body()).doesNotContain("java.").doesNotContain("tools.jackson").doesNotContain("io.itdr.");
+        ApiClient.Response trace = as(Role.VIEWER).send("TRACE", "/api/v1/findings", null, null);
+        assertThat(trace.status()).as(trace.toString()).isEqualTo(405);
+        assertThat(trace.header("Content-Type")).as(trace.toString()).startsWith("application/problem+json");
+        assertThat(trace.json().get("type").asString()).isEqualTo("urn:itdr:problem:method-not-allowed");
+        for (String path : new String[] {"/api/v1/findings/a%00b", "/api/v1/findings/a%5Cb"}) {
+            ApiClient.Response odd = as(Role.VIEWER).get(path);
+            assertThat(odd.status()).as(odd.toString()).isBetween(400, 404);
+            assertThat(odd.header("Content-Type")).as(path + " " + odd).startsWith("application/problem+json");
+        }
+    }
+
     @Test
     void aRoleTooLowIs403NamingTheRole() {
         ApiClient.Response response = as(Role.VIEWER).post("/api/v1/actions", "{}");
@@ -108,11 +129,15 @@ class ProblemDetailsTest extends ApiServerTest {
         assertProblem(declared, 413, "urn:itdr:problem:payload-too-large");
         assertThat(declared.json().get("maxBytes").asLong()).isEqualTo(TestServer.MAX_PAYLOAD);
 
-        byte[] bytes = big.getBytes(StandardCharsets.UTF_8);
+        // streamed (no Content-Length): counted while the normalizer reads, so the payload must parse up to the limit
+        byte[] bytes = ("{\"Records\": [" + " ".repeat(TestServer.MAX_PAYLOAD) + "]}").getBytes(StandardCharsets.UTF_8);
         HttpRequest chunked = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/ingest/aws"))
                 .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))).build();
-        assertProblem(ApiClient.send(chunked), 413, "urn:itdr:problem:payload-too-large");
+        ApiClient.Response streamed = ApiClient.send(chunked);
+        assertProblem(streamed, 413, "urn:itdr:problem:payload-too-large");
+        assertThat(streamed.json().get("property").asString()).isEqualTo("itdr.ingest.max-payload");
+        assertThat(streamed.json().get("limit").asLong()).isEqualTo(TestServer.MAX_PAYLOAD);
 
         assertProblem(as(Role.RESPONDER).postText("/api/v1/ingest/okta", "{}", "application/json"), 404, "urn:itdr:problem:unknown-connector");
     }

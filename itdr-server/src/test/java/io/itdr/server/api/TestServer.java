@@ -10,13 +10,15 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The whole server, started once per test JVM exactly as {@code itdr serve} starts it, on a random
  * port: an in-memory H2 database, the AWS connector on {@link TestEstate}'s sandbox, an
- * enforce-mode policy, JWTs trusted from the test key, a bootstrap admin token, and a 64 KiB
- * ingest limit. (Plain JUnit rather than Spring's test support: Spring Framework 7's extension needs
+ * enforce-mode policy, JWTs trusted from the test key, a bootstrap admin token, and ingest limits of
+ * 64 KiB as sent, 1 MiB unpacked and 50 records. (Plain JUnit rather than Spring's test support: Spring Framework 7's extension needs
  * JUnit 6, the build uses JUnit 5.)
  */
 public final class TestServer {
     public static final String ADMIN_TOKEN = "itdr_api-test-bootstrap-admin-0123456789abcdef";
     public static final int MAX_PAYLOAD = 64 * 1024;
+    public static final int MAX_UNPACKED = 1024 * 1024;
+    public static final int MAX_RECORDS = 50;
     private static TestServer instance;
 
     private final ConfigurableApplicationContext context;
@@ -28,6 +30,8 @@ public final class TestServer {
         properties.put("spring.datasource.url", "jdbc:h2:mem:itdr-api-test;DB_CLOSE_DELAY=-1");
         properties.put("itdr.security.bootstrap-admin-token", ADMIN_TOKEN);
         properties.put("itdr.ingest.max-payload", MAX_PAYLOAD + "B");
+        properties.put("itdr.ingest.max-unpacked", MAX_UNPACKED + "B");
+        properties.put("itdr.ingest.max-records", Integer.toString(MAX_RECORDS));
         properties.put("itdr.rules.dirs", ruleFolder().toString());
         List<String> args = new ArrayList<>();
         properties.forEach((key, value) -> args.add("--" + key + "=" + value));

@@ -1,0 +1,118 @@
+package io.itdr.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.itdr.server.intake.IngestGate;
+import io.itdr.server.security.Role;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Push ingest in bounded memory: a compression bomb, a payload with too many records and one push
+ * too many at once are refused with a problem naming the limit and its property, and the server
+ * keeps answering.
+ */
+class IngestLimitsTest extends ApiServerTest {
+
+    @Test
+    void aGzipUnpackingBeyondTheLimitIs413AndTheServerKeepsAnswering() {
+        // 8 MiB of blanks inside a valid CloudTrail envelope: a few KiB packed, 8x the unpacked limit
+        byte[] bomb = gzip(("{\"Records\": [" + " ".repeat(8 * TestServer.MAX_UNPACKED) + "]}").getBytes(StandardCharsets.UTF_8));
+        assertThat(bomb.length).isLessThan(TestServer.MAX_PAYLOAD);
+        for (byte[] payload : List.of(bomb, gzip(bomb))) {
+            ApiClient.Response response = push(payload);
+            assertThat(response.status()).as(response.toString()).isEqualTo(413);
+            assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+            JsonNode problem = response.json();
+            assertThat(problem.get("type").asString()).isEqualTo("urn:itdr:problem:payload-too-large");
+            assertThat(problem.get("property").asString()).isEqualTo("itdr.ingest.max-unpacked");
+            assertThat(problem.get("limit").asLong()).isEqualTo(TestServer.MAX_UNPACKED);
+            assertThat(problem.get("detail").asString()).contains("unpacks to more than").contains("itdr.ingest.max-unpacked");
+        }
+        assertThat(anonymous().get("/actuator/health").status()).isEqualTo(200);
+        // a packed payload within the limits is still taken
+        ApiClient.Response small = push(gzip(cloudTrail(1).getBytes(StandardCharsets.UTF_8)));
+        assertThat(small.status()).as(small.toString()).isEqualTo(200);
+        assertThat(small.json().get("accepted").asInt() + small.json().get("duplicates").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void recordsBeyondTheLimitAre413AndThoseBeforeItAreProcessed() {
+        ApiClient.Response atLimit = as(Role.RESPONDER).postText("/api/v1/ingest/aws", cloudTrail(TestServer.MAX_RECORDS), "application/json");
+        assertThat(atLimit.status()).as(atLimit.toString()).isEqualTo(200);
+        assertThat(atLimit.json().get("accepted").asInt()).isEqualTo(TestServer.MAX_RECORDS);
+
+        ApiClient.Response beyond = as(Role.RESPONDER).postText("/api/v1/ingest/aws", cloudTrail(TestServer.MAX_RECORDS + 1), "application/json");
+        assertThat(beyond.status()).as(beyond.toString()).isEqualTo(413);
+        JsonNode problem = beyond.json();
+        assertThat(problem.get("type").asString()).isEqualTo("urn:itdr:problem:too-many-records");
+        assertThat(problem.get("property").asString()).isEqualTo("itdr.ingest.max-records");
+        assertThat(problem.get("limit").asInt()).isEqualTo(TestServer.MAX_RECORDS);
+        assertThat(problem.get("accepted").asInt() + problem.get("duplicates").asInt()).isEqualTo(TestServer.MAX_RECORDS);
+    }
+
+    @Test
+    void onePushTooManyAtOnceIs429WithRetryAfter() {
+        IngestGate gate = server.bean(IngestGate.class);
+        List<IngestGate.Place> taken = new ArrayList<>();
+        try {
+            for (Optional<IngestGate.Place> place = gate.tryEnter(); place.isPresent(); place = gate.tryEnter()) {
+                taken.add(place.get());
+            }
+            assertThat(taken).hasSize(gate.limit());
+            ApiClient.Response refused = as(Role.RESPONDER).postText("/api/v1/ingest/aws", cloudTrail(1), "application/json");
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(429);
+            assertThat(refused.header("Retry-After")).isEqualTo("1");
+            assertThat(refused.json().get("type").asString()).isEqualTo("urn:itdr:problem:too-many-ingests");
+            assertThat(refused.json().get("property").asString()).isEqualTo("itdr.ingest.max-concurrent");
+            assertThat(refused.json().get("limit").asInt()).isEqualTo(gate.limit());
+        } finally {
+            taken.forEach(IngestGate.Place::close);
+        }
+        ApiClient.Response again = as(Role.RESPONDER).postText("/api/v1/ingest/aws", cloudTrail(1), "application/json");
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+    }
+
+    private ApiClient.Response push(byte[] payload) {
+        return ApiClient.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/ingest/aws"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build());
+    }
+
+    /** A CloudTrail log file of {@code count} valid records, each with an event id of its own. */
+    private static String cloudTrail(int count) {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            records.add("""
+                    {"eventVersion": "1.05", "eventTime": "2026-11-02T09:00:00Z", "eventSource": "iam.amazonaws.com",
+                     "eventName": "GetUserPolicy", "awsRegion": "us-east-1", "sourceIPAddress": "198.51.100.7",
+                     "userAgent": "aws-cli/2.15.0", "requestID": "req-limits-%1$s-%2$d", "eventID": "evt-limits-%1$s-%2$d",
+                     "userIdentity": {"type": "IAMUser", "principalId": "AIDALIMITSTEST", "accountId": "123456789012",
+                                      "arn": "arn:aws:iam::123456789012:user/limits-test", "userName": "limits-test",
+                                      "accessKeyId": "AKIALIMITSTEST000001"}}""".formatted(run, i));
+        }
+        return "{\"Records\": [" + String.join(",\n", records) + "]}";
+    }
+
+    private static byte[] gzip(byte[] plain) {
+        ByteArrayOutputStream packed = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(packed)) {
+            out.write(plain);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return packed.toByteArray();
+    }
+}
