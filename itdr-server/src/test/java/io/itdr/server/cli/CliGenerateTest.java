@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CliGenerateTest {
     private static final List<String> FILES = List.of("events.jsonl", "catalog.yaml", "labels.jsonl");
     private static final List<String> GUARDRAILS = List.of("unknown_owner", "no_rollback_path", "shared_identity",
-            "unmapped_token", "business_critical", "irreversible_action", "budget_exhausted");
+            "unmapped_token", "business_critical", "irreversible_action", "budget_exhausted", "incident_contained");
 
     @TempDir
     static Path dir;
@@ -89,8 +89,9 @@ class CliGenerateTest {
         assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(ExitCode.OK);
         assertThat(report.at("/events/read").asLong()).isEqualTo(78_518);
         JsonNode evaluation = report.get("evaluation");
-        assertThat(counts(report.get("findings"))).isEqualTo(Map.of("token_replay", 1_176L, "new_source", 4_622L,
-                "impossible_travel", 1L, "dormant_reactivated", 1L, "privilege_change_then_use", 1L, "platform_finding", 1L));
+        assertThat(counts(report.get("findings"))).isEqualTo(Map.of("token_replay", 8L, "new_source", 4_622L,
+                "impossible_travel", 1L, "dormant_reactivated", 1L, "privilege_change_then_use", 1L, "platform_finding", 1L,
+                "nhi_behaviour", 1L));
         Map<String, String> recall = new TreeMap<>();
         evaluation.get("families").fields().forEachRemaining(f -> recall.put(f.getKey(),
                 f.getValue().get("detected").asLong() + "/" + f.getValue().get("malicious_events").asLong()));
@@ -99,11 +100,12 @@ class CliGenerateTest {
         Map<String, String> precision = new TreeMap<>();
         report.get("findings").fieldNames().forEachRemaining(d -> precision.put(d, evaluation.at("/" + d + "/tp").asLong() + "/"
                 + (evaluation.at("/" + d + "/tp").asLong() + evaluation.at("/" + d + "/fp").asLong())));
-        assertThat(precision).isEqualTo(Map.of("token_replay", "7/1176", "new_source", "15/4622", "impossible_travel", "1/1",
-                "dormant_reactivated", "1/1", "privilege_change_then_use", "1/1", "platform_finding", "1/1"));
-        assertThat(evaluation.get("disruptive_on_benign").asLong()).isEqualTo(744);
-        assertThat(counts(report.get("decisions"))).isEqualTo(Map.of("quarantine_session", 565L, "hold", 186L, "notify", 4_611L,
-                "monitor", 440L));
+        assertThat(precision).isEqualTo(Map.of("token_replay", "8/8", "new_source", "15/4622", "impossible_travel", "1/1",
+                "dormant_reactivated", "1/1", "privilege_change_then_use", "1/1", "platform_finding", "1/1",
+                "nhi_behaviour", "1/1"));
+        assertThat(evaluation.get("disruptive_on_benign").asLong()).isZero();
+        assertThat(counts(report.get("decisions"))).isEqualTo(Map.of("quarantine_session", 4L, "hold", 3L, "notify", 4_612L,
+                "monitor", 16L));
     }
 
     private static Map<String, Long> counts(JsonNode node) {
@@ -121,7 +123,7 @@ class CliGenerateTest {
     @Test
     void theGuardrailsOfTheReadmeHold() {
         assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(ExitCode.OK);
-        assertThat(counts(report.get("guardrails"))).isEqualTo(Map.of("budget_exhausted", 182L, "business_critical", 1L,
+        assertThat(counts(report.get("guardrails"))).isEqualTo(Map.of("business_critical", 1L, "incident_contained", 1L,
                 "no_rollback_path", 2L));
         assertThat(GUARDRAILS).containsAll(counts(report.get("guardrails")).keySet());
     }
