@@ -242,7 +242,7 @@ public final class BenchMain {
         runJmh("jmh-decide.json", base(input, "-Xms2g", "-Xmx2g").include(DecideBenchmark.class.getName() + ".decide$").param("prior", "0"),
                 "4.decide");
         runJmh("jmh-decide-prior.json", base(input, "-Xms2g", "-Xmx2g").include(DecideBenchmark.class.getName() + ".decide$")
-                .param("prior", quick ? "1000" : "100000").param("rules", "10"), "4.decide");
+                .param("prior", quick ? "1000" : "100000").param("rules", "13"), "4.decide");
     }
 
     private ChainedOptionsBuilder base(String... jvmArgs) {
