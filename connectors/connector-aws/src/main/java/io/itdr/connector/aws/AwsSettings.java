@@ -53,7 +53,7 @@ public record AwsSettings(String region, Secret accessKeyId, Secret secretAccess
             ConfigProperty.optional(ASSUME_ROLE_ARN, ConfigType.STRING,
                     "ARN of an IAM role the connector assumes with STS (cross-account access), e.g. "
                             + "arn:aws:iam::123456789012:role/itdr-responder. Leave empty to act with the base credentials.", null),
-            ConfigProperty.secret(EXTERNAL_ID, "External id required by the assumed role's trust policy; only with assume-role-arn.", false),
+            ConfigProperty.secret(EXTERNAL_ID, "External id required by the assumed roles' trust policies; only with assume-role-arn or account-role-arn-template.", false),
             ConfigProperty.optional(ROLE_SESSION_NAME, ConfigType.STRING,
                     "Session name of the assumed role, as CloudTrail will show it (2-64 characters of [A-Za-z0-9_+=,.@-]).", "itdr"),
             ConfigProperty.optional(MAX_ATTEMPTS, ConfigType.INT,
