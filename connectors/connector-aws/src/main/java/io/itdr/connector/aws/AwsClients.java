@@ -1,5 +1,8 @@
 package io.itdr.connector.aws;
 
+import io.itdr.connector.aws.act.SecretsManagerClients;
+import io.itdr.spi.ConnectorException;
+import io.itdr.spi.ErrorCode;
 import io.itdr.spi.HttpSettings;
 import java.net.URI;
 import java.util.List;
@@ -11,6 +14,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.apache.ProxyConfiguration;
@@ -48,6 +52,16 @@ final class AwsClients implements AutoCloseable {
     private final Optional<URI> secretsManagerEndpoint;
     private final ConcurrentHashMap<String, SecretsManagerClient> secretsManagers = new ConcurrentHashMap<>();
     private final String description;
+    private final AwsSettings settings;
+    private final Region region;
+    private final Optional<URI> stsEndpoint;
+    private final Optional<URI> iamEndpoint;
+    private final AwsCredentialsProvider baseCredentials;
+    private final ConcurrentHashMap<String, AccountClients> accounts = new ConcurrentHashMap<>();
+
+    /** The clients that act in one other account, with the credentials of its assumed role. */
+    record AccountClients(String roleArn, IamClient iam, SecretsManagerClients secrets) {
+    }
 
     AwsClients(AwsSettings settings, HttpSettings httpSettings) {
         ApacheHttpClient.Builder httpBuilder = ApacheHttpClient.builder()
@@ -71,6 +85,11 @@ final class AwsClients implements AutoCloseable {
                 : DefaultCredentialsProvider.builder().build();
         AwsCredentialsProvider credentials = base;
         this.overrides = overrides;
+        this.settings = settings;
+        this.region = region;
+        this.stsEndpoint = stsEndpoint;
+        this.iamEndpoint = iamEndpoint;
+        this.baseCredentials = base;
         if (settings.assumeRoleArn() != null) {
             StsClient assumer = closing(stsClient(region, stsEndpoint, base, overrides));
             credentials = closing(StsAssumeRoleCredentialsProvider.builder()
@@ -123,12 +142,54 @@ final class AwsClients implements AutoCloseable {
 
     /** The Secrets Manager client of {@code region} ("eu-west-1"), made on first use. */
     SecretsManagerClient secretsManager(String region) {
-        return secretsManagers.computeIfAbsent(region, name -> {
-            SecretsManagerClientBuilder builder = SecretsManagerClient.builder().httpClient(http).overrideConfiguration(overrides)
-                    .credentialsProvider(credentials).region(Region.of(name));
-            secretsManagerEndpoint.ifPresent(builder::endpointOverride);
-            return closing(builder.build());
-        });
+        return secretsManagers.computeIfAbsent(region, name -> secretsManager(name, credentials));
+    }
+
+    private SecretsManagerClient secretsManager(String name, AwsCredentialsProvider with) {
+        SecretsManagerClientBuilder builder = SecretsManagerClient.builder().httpClient(http).overrideConfiguration(overrides)
+                .credentialsProvider(with).region(Region.of(name));
+        secretsManagerEndpoint.ifPresent(builder::endpointOverride);
+        return closing(builder.build());
+    }
+
+    /**
+     * The clients acting in {@code account} (12 digits) with the role of account-role-arn-template,
+     * assumed with the base credentials (and external-id) on first use and kept until close.
+     *
+     * @throws ConnectorException PERMISSION_DENIED naming the role when it cannot be assumed (nothing is cached then)
+     */
+    AccountClients forAccount(String account) {
+        if (settings.accountRoleArnTemplate() == null) {
+            throw new IllegalStateException("no account-role-arn-template configured");
+        }
+        return accounts.computeIfAbsent(account, this::assume);
+    }
+
+    private AccountClients assume(String account) {
+        String roleArn = settings.accountRoleArn(account);
+        StsClient assumer = stsClient(region, stsEndpoint, baseCredentials, overrides);
+        StsAssumeRoleCredentialsProvider provider = StsAssumeRoleCredentialsProvider.builder().stsClient(assumer)
+                .refreshRequest(r -> r.roleArn(roleArn).roleSessionName(settings.roleSessionName())
+                        .externalId(settings.externalId() == null ? null : settings.externalId().reveal()))
+                .build();
+        try {
+            // assumed now, so that a role that cannot be assumed is refused before anything is planned in that account
+            provider.resolveCredentials();
+        } catch (SdkException e) {
+            provider.close();
+            assumer.close();
+            ConnectorException cause = AwsErrors.translate("sts:AssumeRole", roleArn, e);
+            throw new ConnectorException(ErrorCode.PERMISSION_DENIED, "cannot act in account " + account + ": sts:AssumeRole on "
+                    + roleArn + " failed (" + cause.getMessage() + ")", e);
+        }
+        closing(assumer);
+        closing(provider);
+        IamClientBuilder iamBuilder = IamClient.builder().httpClient(http).overrideConfiguration(overrides)
+                .credentialsProvider(provider).region(iamEndpoint.isPresent() ? region : globalRegion(settings.region()));
+        iamEndpoint.ifPresent(iamBuilder::endpointOverride);
+        IamClient accountIam = closing(iamBuilder.build());
+        ConcurrentHashMap<String, SecretsManagerClient> byRegion = new ConcurrentHashMap<>();
+        return new AccountClients(roleArn, accountIam, name -> byRegion.computeIfAbsent(name, n -> secretsManager(n, provider)));
     }
 
     private <T extends AutoCloseable> T closing(T closeable) {

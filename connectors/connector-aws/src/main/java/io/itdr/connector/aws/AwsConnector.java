@@ -1,5 +1,6 @@
 package io.itdr.connector.aws;
 
+import io.itdr.connector.aws.act.AccountRoutedExecutor;
 import io.itdr.connector.aws.act.IamActionExecutor;
 import io.itdr.connector.aws.inventory.IamInventory;
 import io.itdr.connector.aws.inventory.InventorySettings;
@@ -20,7 +21,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A connection to one AWS account (or, with assume-role-arn, the account of that role). Offers
+ * A connection to one AWS account (or, with assume-role-arn, the account of that role); with
+ * account-role-arn-template, actions on a target in another account act with that account's role. Offers
  * polling of CloudTrail event history (LookupEvents) or of a trail's S3 delivery (through SQS
  * notifications or a prefix scan; {@code telemetry}), normalization of CloudTrail and GuardDuty
  * exports, an inventory of IAM users and roles, and IAM containment actions.
@@ -33,7 +35,8 @@ public final class AwsConnector implements Connector {
     private final AwsClients clients;
     private final CloudTrailNormalizer normalizer = new CloudTrailNormalizer();
     private final IamInventory inventory;
-    private final IamActionExecutor actions;
+    private final ActionExecutor actions;
+    private volatile String baseAccount;
     private final TelemetrySource telemetry;
     private final ConnectorParts parts;
 
@@ -42,7 +45,12 @@ public final class AwsConnector implements Connector {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clients = new AwsClients(settings, context.http());
         this.inventory = new IamInventory(AwsConnectorFactory.ID, clients.iam, inventorySettings);
-        this.actions = new IamActionExecutor(AwsConnectorFactory.ID, clients.iam, clients::secretsManager, context.clock());
+        IamActionExecutor baseActions = new IamActionExecutor(AwsConnectorFactory.ID, clients.iam, clients::secretsManager, context.clock());
+        this.actions = settings.accountRoleArnTemplate() == null ? baseActions
+                : new AccountRoutedExecutor(baseActions, this::baseAccount, account -> {
+                    AwsClients.AccountClients other = clients.forAccount(account);
+                    return new IamActionExecutor(AwsConnectorFactory.ID, other.iam(), other.secrets(), context.clock());
+                });
         this.telemetry = switch (delivery.mode()) {
             case LOOKUP_EVENTS -> new LookupEventsSource(clients.cloudTrail, cloudTrail, normalizer, context.clock());
             case TRAIL_SQS -> TrailDelivery.queue(clients.sqs, clients.s3, normalizer, delivery);
@@ -86,6 +94,17 @@ public final class AwsConnector implements Connector {
     @Override
     public void checkHealth() {
         AwsErrors.call("sts:GetCallerIdentity", "caller", () -> clients.sts.getCallerIdentity());
+    }
+
+    /** The account the base clients act in: assume-role-arn's, else the caller's (sts:GetCallerIdentity, asked once). */
+    private String baseAccount() {
+        String account = baseAccount;
+        if (account == null) {
+            account = settings.assumeRoleArn() != null ? Arn.parse(settings.assumeRoleArn()).orElseThrow().account()
+                    : AwsErrors.call("sts:GetCallerIdentity", "caller", () -> clients.sts.getCallerIdentity().account());
+            baseAccount = account;
+        }
+        return account;
     }
 
     @Override

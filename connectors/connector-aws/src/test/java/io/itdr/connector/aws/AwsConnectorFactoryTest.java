@@ -137,7 +137,7 @@ class AwsConnectorFactoryTest {
                 .containsExactlyInAnyOrder("access-key-id", "secret-access-key", "external-id");
         assertThat(factory.configProperties()).extracting(ConfigProperty::name).contains("owner-tag", "criticality-tag");
         ConnectorConfig defaults = config(Map.of());
-        assertThat(AwsSettings.from(defaults)).isEqualTo(new AwsSettings("us-east-1", null, null, null, null, "itdr", 3));
+        assertThat(AwsSettings.from(defaults)).isEqualTo(new AwsSettings("us-east-1", null, null, null, null, "itdr", 3, null));
         assertThat(InventorySettings.from(defaults)).isEqualTo(new InventorySettings("owner", "criticality"));
         assertThatThrownBy(() -> factory.create(config(Map.of("owner-tag", "bad<key>")), context()))
                 .isInstanceOfSatisfying(ConnectorException.class, e -> {
@@ -164,11 +164,15 @@ class AwsConnectorFactoryTest {
     void valuesThatDoNotFitTogetherAreRefusedWithoutShowingSecrets() {
         Map<Map<String, String>, String> cases = Map.of(
                 Map.of("access-key-id", CANARY_KEY), "secret-access-key: access-key-id and secret-access-key are given together",
-                Map.of("external-id", CANARY_EXTERNAL_ID), "external-id: is only used with assume-role-arn",
+                Map.of("external-id", CANARY_EXTERNAL_ID), "external-id: is only used with assume-role-arn or account-role-arn-template",
                 Map.of("assume-role-arn", "arn:aws:iam::123:user/x"), "assume-role-arn: expected an IAM role ARN",
                 Map.of("region", "Mars"), "region: expected a region name such as us-east-1",
                 Map.of("max-attempts", "0"), "max-attempts: expected 1 to 10",
-                Map.of("role-session-name", "a b"), "role-session-name: expected 2-64 characters");
+                Map.of("role-session-name", "a b"), "role-session-name: expected 2-64 characters",
+                Map.of("account-role-arn-template", "arn:aws:iam::123456789012:role/itdr-responder"),
+                "account-role-arn-template: expected an IAM role ARN with {account} as its account id",
+                Map.of("account-role-arn-template", "arn:aws:iam::{account}:user/itdr-responder"),
+                "account-role-arn-template: expected an IAM role ARN with {account} as its account id");
         cases.forEach((raw, expected) -> assertThatThrownBy(() -> factory.create(config(raw), context()))
                 .isInstanceOfSatisfying(ConnectorException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_INVALID);
@@ -253,6 +257,75 @@ class AwsConnectorFactoryTest {
         assertThat(events.get(0).getRequest().getHeader("Authorization")).contains("Credential=" + CANARY_KEY + "/");
         assertThat(events.get(1).getRequest().getHeader("Authorization")).contains("Credential=ASIAIOSFODNN7EXAMPLE/");
         assertThat(events.get(1).getRequest().getHeader("X-Amz-Security-Token")).isEqualTo("session-token-example");
+    }
+
+    private static ActionRequest disableKeyOf(String userArn) {
+        return new ActionRequest(Rung.DISABLE_CREDENTIAL, new ActionTarget(null, new IdentityRef(userArn, "iam_user", null),
+                new CredentialRef("AKIAIOSFODNN7EXAMPLE", "access_key")), Map.of());
+    }
+
+    private static Map<String, String> perAccountRoles() {
+        return staticKeys("account-role-arn-template", "arn:aws:iam::{account}:role/itdr-responder", "external-id", CANARY_EXTERNAL_ID);
+    }
+
+    @Test
+    void actionOnAnotherAccountsTargetAssumesThatAccountsRoleOnceAndActsWithIt() {
+        try (Connector connector = factory.create(config(perAccountRoles()), context())) {
+            ActionPlan plan = connector.actions().plan(disableKeyOf("arn:aws:iam::111122223334:user/ci-deployer"));
+            connector.actions().execute(plan, "k-1");
+            assertThat(sandbox.users.get("ci-deployer").keys).containsEntry("AKIAIOSFODNN7EXAMPLE", "Inactive");
+            connector.actions().revert(plan, false);
+            assertThat(sandbox.users.get("ci-deployer").keys).containsEntry("AKIAIOSFODNN7EXAMPLE", "Active");
+        }
+        List<ServeEvent> events = new ArrayList<>(server.getAllServeEvents());
+        java.util.Collections.reverse(events);
+        List<String> actions = IamSandbox.actions(server);
+        // the base account is asked once (123456789012 in the stub), the other account's role assumed once, then IAM
+        assertThat(actions.subList(0, 2)).containsExactly("GetCallerIdentity", "AssumeRole");
+        assertThat(actions.subList(2, actions.size())).doesNotContain("AssumeRole", "GetCallerIdentity").contains("UpdateAccessKey");
+        assertThat(events.get(1).getRequest().getBodyAsString())
+                .contains("RoleArn=arn%3Aaws%3Aiam%3A%3A111122223334%3Arole%2Fitdr-responder")
+                .contains("ExternalId=" + CANARY_EXTERNAL_ID);
+        assertThat(events.get(1).getRequest().getHeader("Authorization")).contains("Credential=" + CANARY_KEY + "/");
+        assertThat(events.subList(2, events.size())).allSatisfy(e -> {
+            assertThat(e.getRequest().getHeader("Authorization")).contains("Credential=ASIAIOSFODNN7EXAMPLE/");
+            assertThat(e.getRequest().getHeader("X-Amz-Security-Token")).isEqualTo("session-token-example");
+        });
+    }
+
+    @Test
+    void actionOnABaseAccountTargetAssumesNothing() {
+        try (Connector connector = factory.create(config(perAccountRoles()), context())) {
+            ActionPlan plan = connector.actions().plan(disableKeyOf("arn:aws:iam::123456789012:user/ci-deployer"));
+            connector.actions().execute(plan, "k-1");
+            assertThat(sandbox.users.get("ci-deployer").keys).containsEntry("AKIAIOSFODNN7EXAMPLE", "Inactive");
+        }
+        assertThat(IamSandbox.actions(server)).doesNotContain("AssumeRole").startsWith("GetCallerIdentity").contains("UpdateAccessKey");
+        assertThat(server.getAllServeEvents()).allSatisfy(e -> assertThat(e.getRequest().getHeader("Authorization"))
+                .contains("Credential=" + CANARY_KEY + "/"));
+    }
+
+    @Test
+    void anAccountWhoseRoleCannotBeAssumedIsRefusedBeforeAnyIamCall() {
+        // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html#API_AssumeRole_Errors: AccessDenied, HTTP 403
+        server.stubFor(post(urlEqualTo("/")).atPriority(1).withRequestBody(matching(IamSandbox.actionPattern("AssumeRole")))
+                .willReturn(aResponse().withStatus(403).withHeader("Content-Type", "text/xml").withBody(
+                        "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type>"
+                                + "<Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole</Message>"
+                                + "</Error><RequestId>a1b2</RequestId></ErrorResponse>")));
+        try (Connector connector = factory.create(config(perAccountRoles()), context())) {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                assertThatThrownBy(() -> connector.actions().plan(disableKeyOf("arn:aws:iam::111122223334:user/ci-deployer")))
+                        .isInstanceOfSatisfying(ConnectorException.class, e -> {
+                            assertThat(e.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+                            assertThat(e.getMessage()).contains("account 111122223334")
+                                    .contains("arn:aws:iam::111122223334:role/itdr-responder").contains("AccessDenied")
+                                    .doesNotContain(CANARY_SECRET).doesNotContain(CANARY_EXTERNAL_ID);
+                        });
+            }
+        }
+        // a refusal is not cached: the second request asks again; no IAM call is made in any account
+        assertThat(IamSandbox.actions(server)).containsExactly("GetCallerIdentity", "AssumeRole", "AssumeRole");
     }
 
     @Test
