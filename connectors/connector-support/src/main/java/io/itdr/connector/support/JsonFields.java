@@ -30,6 +30,37 @@ public final class JsonFields {
         return value != null && value.isObject() ? value : null;
     }
 
+    /** The field as trimmed text when it is a non-blank string, number or boolean (as written); null otherwise. */
+    public static String text(JsonNode parent, String field) {
+        JsonNode value = child(parent, field);
+        if (value == null || value.isContainerNode()) {
+            return null;
+        }
+        String text = value.asText().trim();
+        return text.isEmpty() ? null : text;
+    }
+
+    /** A number written as a JSON number or a numeric string; null otherwise, and for NaN or infinity. */
+    public static Double decimal(JsonNode parent, String field) {
+        JsonNode value = child(parent, field);
+        if (value == null) {
+            return null;
+        }
+        double d;
+        if (value.isNumber()) {
+            d = value.doubleValue();
+        } else if (value.isTextual()) {
+            try {
+                d = Double.parseDouble(value.textValue().trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        } else {
+            return null;
+        }
+        return Double.isFinite(d) ? d : null;
+    }
+
     /** A boolean written as JSON boolean or as the strings "true"/"false" (any case, trimmed); null otherwise. */
     public static Boolean bool(JsonNode parent, String field) {
         JsonNode value = child(parent, field);

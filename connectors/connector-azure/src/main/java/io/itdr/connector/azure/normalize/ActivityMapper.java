@@ -2,7 +2,7 @@ package io.itdr.connector.azure.normalize;
 
 import static io.itdr.connector.azure.normalize.AzureFields.firstOf;
 import static io.itdr.connector.azure.normalize.AzureFields.known;
-import static io.itdr.connector.azure.normalize.AzureFields.text;
+import static io.itdr.connector.support.JsonFields.text;
 import static io.itdr.connector.support.JsonFields.clip;
 import static io.itdr.connector.support.JsonFields.object;
 

@@ -1,6 +1,8 @@
 package io.itdr.connector.azure.normalize;
 
 import static io.itdr.connector.support.JsonFields.child;
+import static io.itdr.connector.support.JsonFields.decimal;
+import static io.itdr.connector.support.JsonFields.text;
 import static io.itdr.connector.support.JsonFields.object;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,16 +32,6 @@ final class AzureFields {
             .toFormatter(Locale.ROOT);
 
     private AzureFields() {
-    }
-
-    /** The field as trimmed text (numbers and booleans as written), or null. */
-    static String text(JsonNode parent, String field) {
-        JsonNode value = child(parent, field);
-        if (value == null || value.isContainerNode()) {
-            return null;
-        }
-        String text = value.asText().trim();
-        return text.isEmpty() ? null : text;
     }
 
     /** Like {@link #text}, but Microsoft's placeholders ("none", "unknown") read as null too. */
@@ -99,27 +91,6 @@ final class AzureFields {
             }
         }
         return null;
-    }
-
-    /** A decimal number written as a JSON number or as text; null otherwise (also NaN). */
-    static Double decimal(JsonNode parent, String field) {
-        JsonNode value = child(parent, field);
-        if (value == null) {
-            return null;
-        }
-        double d;
-        if (value.isNumber()) {
-            d = value.doubleValue();
-        } else if (value.isTextual()) {
-            try {
-                d = Double.parseDouble(value.textValue().trim());
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        } else {
-            return null;
-        }
-        return Double.isNaN(d) ? null : d;
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.itdr.connector.azure.normalize;
 
-import static io.itdr.connector.azure.normalize.AzureFields.text;
+import static io.itdr.connector.support.JsonFields.text;
 import static io.itdr.connector.support.JsonFields.child;
 import static io.itdr.connector.support.JsonFields.object;
 

@@ -1,10 +1,10 @@
 package io.itdr.connector.okta.normalize;
 
 import io.itdr.connector.support.JsonFields;
-import static io.itdr.connector.okta.normalize.LogFields.decimal;
+import static io.itdr.connector.support.JsonFields.decimal;
 import static io.itdr.connector.okta.normalize.LogFields.instant;
 import static io.itdr.connector.okta.normalize.LogFields.known;
-import static io.itdr.connector.okta.normalize.LogFields.text;
+import static io.itdr.connector.support.JsonFields.text;
 import static io.itdr.connector.okta.normalize.LogFields.whole;
 import static io.itdr.connector.support.JsonFields.bool;
 import static io.itdr.connector.support.JsonFields.child;

@@ -1,6 +1,8 @@
 package io.itdr.connector.okta.normalize;
 
 import static io.itdr.connector.support.JsonFields.child;
+import static io.itdr.connector.support.JsonFields.decimal;
+import static io.itdr.connector.support.JsonFields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
@@ -16,16 +18,6 @@ import java.util.Locale;
  */
 final class LogFields {
     private LogFields() {
-    }
-
-    /** The field as text when it is a non-blank string, number or boolean, else null. */
-    static String text(JsonNode parent, String field) {
-        JsonNode value = child(parent, field);
-        if (value == null || value.isContainerNode()) {
-            return null;
-        }
-        String text = value.asText().trim();
-        return text.isEmpty() ? null : text;
     }
 
     /**
@@ -58,27 +50,6 @@ final class LogFields {
             }
         }
         return null;
-    }
-
-    /** A number written as a JSON number or a numeric string; null otherwise (NaN too). */
-    static Double decimal(JsonNode parent, String field) {
-        JsonNode value = child(parent, field);
-        if (value == null) {
-            return null;
-        }
-        double d;
-        if (value.isNumber()) {
-            d = value.doubleValue();
-        } else if (value.isTextual()) {
-            try {
-                d = Double.parseDouble(value.textValue().trim());
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        } else {
-            return null;
-        }
-        return Double.isFinite(d) ? d : null;
     }
 
     /** An RFC 3339 instant ("2017-09-31T22:23:07.777Z", or with an offset); null when the text is not one. */

@@ -1,5 +1,6 @@
 package io.itdr.connector.okta.normalize;
 
+import io.itdr.connector.support.JsonFields;
 import io.itdr.connector.support.JsonPayloadReader;
 import io.itdr.connector.support.PayloadFormat;
 import java.net.URI;
@@ -27,7 +28,7 @@ final class PayloadReader {
     /** A reader of System Log payloads that accepts records (and lines) of up to {@code maxRecordBytes}. */
     static JsonPayloadReader forSystemLog(int maxRecordBytes) {
         return new JsonPayloadReader(new PayloadFormat("LogEvent object", "array of LogEvents", List.of(List.of("data", "events")),
-                delivery -> originOf(LogFields.text(delivery, "source")), maxRecordBytes, PayloadFormat.Diagnostics.PRECISE));
+                delivery -> originOf(JsonFields.text(delivery, "source")), maxRecordBytes, PayloadFormat.Diagnostics.PRECISE));
     }
 
     /** The host of an event hook delivery's {@code source} URL, lower-case; null when it has none. */

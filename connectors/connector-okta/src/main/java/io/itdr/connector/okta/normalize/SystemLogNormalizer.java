@@ -1,5 +1,6 @@
 package io.itdr.connector.okta.normalize;
 
+import io.itdr.connector.support.JsonFields;
 import static io.itdr.connector.support.JsonFields.clip;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -103,7 +104,7 @@ public final class SystemLogNormalizer implements EventNormalizer {
             @Override
             public void record(long number, long line, JsonNode record, String origin) {
                 String location = JsonPayloadReader.location(name, number, line, record, "uuid");
-                String uuid = LogFields.text(record, "uuid");
+                String uuid = JsonFields.text(record, "uuid");
                 String rawRef = polled && uuid != null ? POLLED_RAW_REF + uuid : name + ":record " + number;
                 IdentityEvent event;
                 try {
