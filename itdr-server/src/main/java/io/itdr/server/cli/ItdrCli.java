@@ -1,6 +1,9 @@
 package io.itdr.server.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -46,8 +49,35 @@ public final class ItdrCli implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = ItdrCli.class.getPackage().getImplementationVersion();
-            return new String[]{"itdr " + (v == null ? "development build" : v) + ", SPI " + io.itdr.spi.SpiVersion.CURRENT};
+            return new String[]{line(buildProperties())};
+        }
+
+        /** {@code itdr 0.1.0-SNAPSHOT (commit 52d3f4c1a2b3), SPI 1.1}; unfiltered values (an IDE build) are left out. */
+        static String line(Properties build) {
+            String version = known(build.getProperty("version"));
+            String commit = known(build.getProperty("commit"));
+            StringBuilder line = new StringBuilder("itdr ").append(version == null ? "development build" : version);
+            if (commit != null) {
+                line.append(" (commit ").append(commit).append("true".equals(known(build.getProperty("dirty"))) ? ", modified" : "")
+                        .append(')');
+            }
+            return line.append(", SPI ").append(io.itdr.spi.SpiVersion.CURRENT).toString();
+        }
+
+        private static String known(String value) {
+            return value == null || value.isBlank() || value.startsWith("${") ? null : value;
+        }
+
+        private static Properties buildProperties() {
+            Properties build = new Properties();
+            try (InputStream in = ItdrCli.class.getResourceAsStream("build.properties")) {
+                if (in != null) {
+                    build.load(in);
+                }
+            } catch (IOException e) {
+                // no build information: the line says "development build"
+            }
+            return build;
         }
     }
 }

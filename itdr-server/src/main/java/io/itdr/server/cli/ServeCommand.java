@@ -22,8 +22,10 @@ import picocli.CommandLine.Unmatched;
                         + "ITDR_CONNECTORS_AWS_ENABLED=true, ...)."},
         footer = {"%nExamples:",
                 "  itdr serve",
-                "  itdr serve --port 9090 --policy policy.yaml --catalog catalog.yaml --itdr.connectors.aws.enabled=true",
-                "  ITDR_DB_URL=jdbc:postgresql://db/itdr ITDR_DB_USER=itdr ITDR_DB_PASSWORD=... itdr serve"})
+                "  itdr serve --port 9090 --policy policy.yaml --catalog catalog.yaml \\",
+                "      --itdr.connectors.aws.enabled=true",
+                "  ITDR_DB_URL=jdbc:postgresql://db/itdr ITDR_DB_USER=itdr \\",
+                "      ITDR_DB_PASSWORD=... itdr serve"})
 final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default 8080, or ITDR_PORT)")

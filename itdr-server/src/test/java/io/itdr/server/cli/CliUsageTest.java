@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,6 +104,31 @@ class CliUsageTest {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.OK);
         assertThat(run.out()).startsWith("itdr ").contains("SPI ");
+    }
+
+    @Test
+    void versionLineNamesTheVersionAndCommitTheJarWasBuiltFrom() {
+        Properties build = new Properties();
+        build.setProperty("version", "0.1.0");
+        build.setProperty("commit", "52d3f4c1a2b3");
+        build.setProperty("dirty", "true");
+        Properties unfiltered = new Properties();
+        unfiltered.setProperty("version", "${project.version}");
+        unfiltered.setProperty("commit", "${git.commit.id.abbrev}");
+
+        assertThat(ItdrCli.Version.line(build)).startsWith("itdr 0.1.0 (commit 52d3f4c1a2b3, modified), SPI ");
+        assertThat(ItdrCli.Version.line(unfiltered)).startsWith("itdr development build, SPI ");
+        assertThat(new ItdrCli.Version().getVersion()[0]).as("the build filters build.properties")
+                .doesNotContain("development build");
+    }
+
+    @Test
+    void serveHelpKeepsPropertiesWhole() {
+        CliRun run = CliRun.of("serve", "--help");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.OK);
+        assertThat(run.out()).contains("--itdr.connectors.aws.enabled=true", "--itdr.connectors.okta.enabled=true");
+        assertThat(run.out().lines()).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
     }
 
     @Test
