@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -93,7 +94,7 @@ final class LedgerCommand implements Runnable {
                 try {
                     report = verifyDatabase(kept);
                 } catch (LedgerException | StoreException e) {
-                    err.println("itdr ledger verify: " + name + ": " + Printable.escape(String.valueOf(e.getMessage())));
+                    err.println("itdr ledger verify: " + name + ": " + Printable.escape(unreadable(e)));
                     return ExitCode.UNREADABLE;
                 }
                 PrintWriter out = spec.commandLine().getOut();
@@ -130,6 +131,23 @@ final class LedgerCommand implements Runnable {
                     Printable.escape(v.reason()));
             return ExitCode.INVALID;
         }
+
+        /**
+         * Why the database could not be read. An embedded H2 file is open in one process at a time: while the server runs,
+         * the answer is to ask the server, not "cannot be read from entry 1".
+         */
+        static String unreadable(RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_IN_USE) {
+                    return "the database is in use by another process (a running server holds the H2 file). Verify "
+                            + "through the server instead: GET /api/v1/ledger/verify with an auditor token, or stop the server first";
+                }
+            }
+            return String.valueOf(e.getMessage());
+        }
+
+        /** H2's ErrorCode.DATABASE_ALREADY_OPEN_1 ("Database may be already in use"). */
+        private static final int H2_DATABASE_IN_USE = 90020;
 
         /** Reads the ledger table only: no migration runs, nothing is written. */
         private LedgerReport verifyDatabase(LedgerCheckpoints kept) {

@@ -10,7 +10,10 @@ import io.itdr.core.audit.LedgerHead;
 import io.itdr.core.model.Stage;
 import io.itdr.server.store.JdbcLedger;
 import io.itdr.server.store.TestDatabases;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,6 +23,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,5 +149,36 @@ class CliLedgerDatabaseTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err()).contains("either a ledger FILE or --db");
+    }
+
+    @Test
+    void aDatabaseHeldByARunningServerIsNamedAsInUse() throws Exception {
+        String url = seed();
+        // Another process (as a running server would) holds the H2 file open.
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), HoldDatabaseOpen.class.getName(), url)
+                .redirectErrorStream(true).start();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(lines.readLine()).as("the holder opened the database").isEqualTo("open");
+
+            CliRun run = CliRun.of("ledger", "verify", "--db", url);
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.UNREADABLE);
+            assertThat(run.err()).contains("in use by another process", "GET /api/v1/ledger/verify")
+                    .doesNotContain("cannot be read from entry");
+        } finally {
+            holder.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Opens the database given as the argument, says "open", and waits to be killed. */
+    public static final class HoldDatabaseOpen {
+        public static void main(String[] args) throws Exception {
+            try (Connection held = java.sql.DriverManager.getConnection(args[0], "sa", "")) {
+                System.out.println("open");
+                System.out.flush();
+                Thread.sleep(Long.MAX_VALUE);
+            }
+        }
     }
 }
