@@ -94,9 +94,8 @@ public final class Rollback {
         } catch (ConnectorException e) {
             if (e.code() == ErrorCode.DRIFT) {
                 journal.note(record, LedgerKinds.ACTION_ROLLBACK_REFUSED, Stage.RECOVERY, actor, "refused: drift: " + e.getMessage(), evidence);
-                throw new ActionRefusedException(Refusal.DRIFT, "cannot roll back action " + actionId
-                        + ": the identity changed since the action (" + e.getMessage()
-                        + "); an approver may force the rollback to overwrite that change", e);
+                // The connector's message names the change and says an approver may force it; it is not said twice.
+                throw new ActionRefusedException(Refusal.DRIFT, "cannot roll back action " + actionId + ": " + e.getMessage(), e);
             }
             journal.note(record, LedgerKinds.ACTION_ROLLBACK_FAILED, Stage.RECOVERY, actor,
                     "failed: " + e.code() + ": " + e.getMessage(), evidence);

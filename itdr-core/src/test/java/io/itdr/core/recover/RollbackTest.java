@@ -63,6 +63,11 @@ class RollbackTest {
         h.platform.setDenyPolicy("ci-deployer", false); // someone changed the identity since
 
         assertRefused(() -> h.rollback.rollback(verified.id(), "user:alice", false), Refusal.DRIFT);
+        assertThatThrownBy(() -> h.rollback.rollback(verified.id(), "user:alice", false))
+                .as("the drift is explained once: the connector's message, not wrapped in a second explanation")
+                .hasMessageStartingWith("cannot roll back action " + verified.id() + ": ")
+                .satisfies(e -> assertThat(e.getMessage().split("force", -1)).as(e.getMessage()).hasSizeLessThanOrEqualTo(2))
+                .satisfies(e -> assertThat(e.getMessage().split("since the action", -1)).as(e.getMessage()).hasSizeLessThanOrEqualTo(2));
 
         assertThat(h.store.find(verified.id()).orElseThrow().state()).isEqualTo(ActionState.VERIFIED);
         assertThat(h.platform.state()).containsEntry(InMemoryPlatform.enabledKey("ci-deployer"), "false");

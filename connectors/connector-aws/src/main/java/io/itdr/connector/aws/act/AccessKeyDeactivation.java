@@ -65,7 +65,9 @@ final class AccessKeyDeactivation implements PlannedAction {
             details.put("lastUsedService", String.valueOf(lastUsed.serviceName()));
             summary.append(" (last used ").append(lastUsed.lastUsedDate()).append(" with ").append(lastUsed.serviceName()).append(')');
         } else {
-            summary.append(" (never used)");
+            // GetAccessKeyLastUsed answers without a date for a key IAM has not yet seen used; its data can lag
+            // behind the trail, so the plan does not claim "never used".
+            summary.append(" (IAM reports no use yet)");
         }
         Snapshot pre = SnapshotExecution.snapshot(clock, key(keyId), status);
         Snapshot post = SnapshotExecution.snapshot(clock, key(keyId), StatusType.INACTIVE.toString());
