@@ -1,6 +1,14 @@
 package io.itdr.server.cli;
 
+import io.itdr.core.decide.policy.PolicyException;
+import io.itdr.core.decide.policy.PolicyLoader;
+import io.itdr.core.enrich.CatalogException;
+import io.itdr.core.enrich.IdentityCatalog;
+import io.itdr.core.normalize.Printable;
 import io.itdr.server.ItdrServerApplication;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -27,6 +36,9 @@ import picocli.CommandLine.Unmatched;
                 "  ITDR_DB_URL=jdbc:postgresql://db/itdr ITDR_DB_USER=itdr \\",
                 "      ITDR_DB_PASSWORD=... itdr serve"})
 final class ServeCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default 8080, or ITDR_PORT)")
     Integer port;
@@ -66,6 +78,10 @@ final class ServeCommand implements Callable<Integer> {
         if (plugins != null) {
             overrides.put("itdr.plugins.dir", plugins);
         }
+        Integer refused = refuseBadInputs(overrides);
+        if (refused != null) {
+            return refused;
+        }
         List<String> args = new ArrayList<>(properties);
         overrides.forEach((key, value) -> args.add("--" + key + "=" + value));
         ConfigurableApplicationContext context;
@@ -85,5 +101,50 @@ final class ServeCommand implements Callable<Integer> {
             closed.await();
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * Reads the policy and catalog named on the command line before the server starts, so a rejected file is reported like
+     * {@code itdr policy validate} reports it (exit 3), and no database is created or migrated for a server that cannot
+     * run. Files named in application.yaml are checked by the server at start-up (its failure report names them too).
+     */
+    private Integer refuseBadInputs(Map<String, Object> overrides) {
+        PrintWriter err = spec.commandLine().getErr();
+        String policyFile = argument("itdr.policy", overrides);
+        String catalogFile = argument("itdr.catalog", overrides);
+        for (String file : new String[]{policyFile, catalogFile}) {
+            if (file != null && !Files.isReadable(Path.of(file))) {
+                err.println("itdr serve: " + Printable.escape(file) + ": cannot read: no such readable file");
+                return ExitCode.UNREADABLE;
+            }
+        }
+        try {
+            if (policyFile != null) {
+                PolicyLoader.load(Path.of(policyFile));
+            }
+            if (catalogFile != null) {
+                IdentityCatalog.load(Path.of(catalogFile));
+            }
+            return null;
+        } catch (PolicyException e) {
+            err.println("itdr serve: the policy is invalid; the server did not start:");
+            e.problems().forEach(p -> err.println("  " + Printable.escape(p.toString())));
+        } catch (CatalogException e) {
+            err.println("itdr serve: the catalog is invalid; the server did not start:");
+            e.problems().forEach(p -> err.println("  " + Printable.escape(p.toString())));
+        }
+        err.flush();
+        return ExitCode.INVALID;
+    }
+
+    /** The value of a property given as an option or as {@code --name=value}; null when not given on the command line. */
+    private String argument(String name, Map<String, Object> overrides) {
+        String value = overrides.containsKey(name) ? String.valueOf(overrides.get(name)) : null;
+        for (String property : properties) {
+            if (property.startsWith("--" + name + "=")) {
+                value = property.substring(name.length() + 3);
+            }
+        }
+        return value;
     }
 }

@@ -3,6 +3,7 @@ package io.itdr.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -120,6 +121,25 @@ class CliUsageTest {
         assertThat(ItdrCli.Version.line(unfiltered)).startsWith("itdr development build, SPI ");
         assertThat(new ItdrCli.Version().getVersion()[0]).as("the build filters build.properties")
                 .doesNotContain("development build");
+    }
+
+    @Test
+    void serveRefusesABadPolicyOrCatalogBeforeCreatingTheDatabase(@TempDir Path dir) throws IOException {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), "rules: [\n");
+        Path catalog = Files.writeString(dir.resolve("catalog.yaml"), "identities:\n  - pattern: 42\n    nonsense: true\n");
+        String db = "--db-url=jdbc:h2:file:" + dir.resolve("db/itdr").toAbsolutePath();
+
+        CliRun badPolicy = CliRun.of("serve", "--port", "0", db, "--policy", policy.toString());
+        CliRun badCatalog = CliRun.of("serve", "--port", "0", db, "--itdr.catalog=" + catalog);
+        CliRun missing = CliRun.of("serve", "--port", "0", db, "--policy", dir.resolve("absent.yaml").toString());
+
+        assertThat(badPolicy.exitCode()).as(badPolicy.toString()).isEqualTo(ExitCode.INVALID);
+        assertThat(badPolicy.err()).contains("the policy is invalid; the server did not start", "policy.yaml");
+        assertThat(badCatalog.exitCode()).as(badCatalog.toString()).isEqualTo(ExitCode.INVALID);
+        assertThat(badCatalog.err()).contains("the catalog is invalid; the server did not start", "catalog.yaml");
+        assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(ExitCode.UNREADABLE);
+        assertThat(missing.err()).contains("absent.yaml: cannot read");
+        assertThat(dir.resolve("db")).as("no database is created for a server that cannot run").doesNotExist();
     }
 
     @Test
