@@ -23,7 +23,10 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * The audit ledger in the database (table {@code ledger}), hash-chained exactly like the core's
@@ -47,10 +50,29 @@ public final class JdbcLedger implements Ledger, LedgerQueries {
     /** The last entry as this process knows it; null when not read yet or possibly stale. */
     private LedgerEntry head;
     private boolean headLoaded;
+    private final List<Consumer<LedgerEntry>> listeners = new CopyOnWriteArrayList<>();
 
     public JdbcLedger(DataSource dataSource, Clock clock) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Called with each entry once it is committed (the activity log, notifications); must not block. */
+    public void onAppended(Consumer<LedgerEntry> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void appended(List<LedgerEntry> entries) {
+        for (LedgerEntry entry : entries) {
+            for (Consumer<LedgerEntry> listener : listeners) {
+                try {
+                    listener.accept(entry);
+                } catch (RuntimeException e) {
+                    // the entry is committed: a listener's failure must not look like a failed append
+                    LoggerFactory.getLogger(JdbcLedger.class).warn("ledger listener failed on entry {}: {}", entry.seq(), e.toString());
+                }
+            }
+        }
     }
 
     @Override
@@ -75,6 +97,7 @@ public final class JdbcLedger implements Ledger, LedgerQueries {
                 List<LedgerEntry> entries = Sql.inTransaction(dataSource, connection -> insert(connection, drafts));
                 head = entries.get(entries.size() - 1);
                 headLoaded = true;
+                appended(entries);
                 return entries;
             } catch (SQLException e) {
                 last = e;
