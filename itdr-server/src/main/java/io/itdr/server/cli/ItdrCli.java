@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 /** {@code itdr}: the command line of the platform. */
 @Command(name = "itdr", mixinStandardHelpOptions = true, versionProvider = ItdrCli.Version.class,
         description = "Reversible, policy-governed threat response for non-human identities.",
-        subcommands = {ServeCommand.class, ReplayCommand.class, GenerateCommand.class, PolicyCommand.class, LedgerCommand.class,
+        subcommands = {ServeCommand.class, ReplayCommand.class, GenerateCommand.class, PolicyCommand.class, CatalogCommand.class,
+                LedgerCommand.class,
                 RulesCommand.class, BreakerCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:internal error", "2:usage error", "3:invalid policy, catalog or rule, or broken ledger",
