@@ -16,6 +16,7 @@ import io.itdr.core.pipeline.ResponseEngine;
 import io.itdr.core.rules.sigma.SigmaDetector;
 import io.itdr.core.rules.sigma.SigmaRules;
 import io.itdr.server.config.ItdrProperties;
+import io.itdr.server.config.StateSettings;
 import io.itdr.server.connector.ConnectorRuntime;
 import io.itdr.server.response.Automation;
 import io.itdr.server.store.JdbcActionStore;
@@ -24,6 +25,7 @@ import io.itdr.server.store.JdbcCaseStore;
 import io.itdr.server.store.JdbcCursorStore;
 import io.itdr.server.store.JdbcEventStore;
 import io.itdr.server.store.JdbcLedger;
+import io.itdr.server.store.JdbcStateStore;
 import io.itdr.spi.action.Reversibility;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -35,6 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,6 +50,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * core ({@link ResponseEngine}) over them and the running connectors.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(StateSettings.class)
 public class ServerConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(ServerConfiguration.class);
     /** Who requests the actions the policy starts on its own, and restores expired quarantines. */
@@ -128,6 +132,13 @@ public class ServerConfiguration {
         return new JdbcCaseStore(dataSource, properties.incidents().window());
     }
 
+    /** Budgets, breakers, escalation history, incidents and detector state across restarts (table engine_state). */
+    @Bean
+    @DependsOnDatabaseInitialization
+    JdbcStateStore stateStore(DataSource dataSource, Clock clock) {
+        return new JdbcStateStore(dataSource, clock);
+    }
+
     @Bean
     @DependsOnDatabaseInitialization
     JdbcCursorStore cursorStore(DataSource dataSource) {
@@ -163,11 +174,15 @@ public class ServerConfiguration {
         return new InMemoryInventory();
     }
 
-    /** The engine: one policy and one budget over every connector, on the database's stores. */
+    /**
+     * The engine: one policy and one budget over every connector, on the database's stores; its
+     * budgets, breakers, escalation history, incidents and detector state restored from the last run.
+     */
     @Bean
     ResponseEngine responseEngine(Policy policy, IdentityCatalog catalog, InMemoryInventory inventory, Clock clock, JdbcLedger ledger,
                                   JdbcActionStore actions, ConnectorRuntime connectors, KillSwitch killSwitch, ItdrProperties properties,
-                                  SigmaRules rules, org.springframework.core.env.Environment environment) {
+                                  SigmaRules rules, org.springframework.core.env.Environment environment, JdbcStateStore state,
+                                  StateSettings stateSettings) {
         LOG.info("policy {} {} ({} rules, mode {}, sha256 {}); catalog {} ({} entries)", policy.ref().name(), policy.ref().version(),
                 policy.rules().size(), policy.mode().policyName(), policy.ref().sha256(), catalog.sourceName(), catalog.size());
         return ResponseEngine.builder(policy, clock, ledger)
@@ -179,6 +194,7 @@ public class ServerConfiguration {
                 .killSwitch(killSwitch)
                 .actionSettings(new ActionSettings(properties.approvals().ttl(), SYSTEM_ACTOR))
                 .addDetector(SigmaDetector.of(rules.rules()))
+                .state(state, stateSettings.checkpointEvents())
                 .detection(io.itdr.core.detect.DetectionSettings.defaults().tunedBy(policy.detectionTuning())
                         .withNetworkData(networkData(environment)))
                 .build();

@@ -5,8 +5,8 @@ import io.itdr.core.decide.policy.BudgetScope;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +29,10 @@ import java.util.Set;
  * room again, until {@link #reset} (an operator's decision). Reset re-arms the breaker only; units
  * already consumed still count until they leave the window.
  *
+ * <p><b>State</b> lives in a {@link BudgetState}, keyed by budget id: trackers of two policies
+ * over one state share their units and breakers for every budget id they have in common (a policy
+ * activated at run time keeps the old one's counts), and the state is what survives a restart.
+ *
  * <p>Thread-safe.
  */
 public final class BudgetTracker {
@@ -38,12 +42,26 @@ public final class BudgetTracker {
     public static final String GLOBAL_KEY = "*";
 
     private final List<BudgetRule> budgets;
-    private final Object lock = new Object();
-    private final Map<BudgetKey, ArrayDeque<Instant>> consumed = new HashMap<>();
-    private final Set<BudgetKey> tripped = new LinkedHashSet<>();
+    private final BudgetState state;
+    private final Object lock;
+    private final Map<BudgetKey, ArrayDeque<Instant>> consumed;
+    private final Map<BudgetKey, BudgetState.Trip> tripped;
 
+    /** A tracker with a state of its own, kept in memory only. */
     public BudgetTracker(List<BudgetRule> budgets) {
+        this(budgets, new BudgetState());
+    }
+
+    /**
+     * A tracker of {@code budgets} over {@code state}, which it may share with trackers of other
+     * policies.
+     */
+    public BudgetTracker(List<BudgetRule> budgets, BudgetState state) {
         this.budgets = List.copyOf(Objects.requireNonNull(budgets, "budgets"));
+        this.state = Objects.requireNonNull(state, "state");
+        this.lock = state.lock;
+        this.consumed = state.consumed;
+        this.tripped = state.tripped;
     }
 
     /** A budget and the key it counts under ("per-owner", "team-a"). */
@@ -107,7 +125,16 @@ public final class BudgetTracker {
      * @param owner    the owner; null or blank when unknown (counted under {@link #NO_OWNER})
      */
     public Admission tryConsume(Instant now, String platform, String owner) {
+        return tryConsume(now, platform, owner, "");
+    }
+
+    /**
+     * As {@link #tryConsume(Instant, String, String)}; {@code cause} (a finding, for people) is
+     * recorded with a breaker this request trips.
+     */
+    public Admission tryConsume(Instant now, String platform, String owner, String cause) {
         Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(cause, "cause");
         Objects.requireNonNull(platform, "platform");
         synchronized (lock) {
             List<BudgetKey> keys = new ArrayList<>(budgets.size());
@@ -115,18 +142,20 @@ public final class BudgetTracker {
                 keys.add(new BudgetKey(b.id(), keyFor(b.scope(), platform, owner)));
             }
             for (int i = 0; i < keys.size(); i++) {
-                if (tripped.contains(keys.get(i))) {
+                if (tripped.containsKey(keys.get(i))) {
                     return refuse(keys, i, now, true);
                 }
             }
             for (int i = 0; i < keys.size(); i++) {
                 if (window(keys.get(i), budgets.get(i), now).size() >= budgets.get(i).maxActions()) {
-                    tripped.add(keys.get(i));
+                    tripped.put(keys.get(i), new BudgetState.Trip(now, cause));
+                    state.changed(keys.get(i));
                     return refuse(keys, i, now, false);
                 }
             }
             for (int i = 0; i < keys.size(); i++) {
                 consumed.computeIfAbsent(keys.get(i), k -> new ArrayDeque<>()).addLast(now);
+                state.changed(keys.get(i));
             }
             return new Admission(true, null, false, usageOf(keys, now));
         }
@@ -136,11 +165,14 @@ public final class BudgetTracker {
     public List<BudgetUsage> usage(Instant now) {
         synchronized (lock) {
             Set<BudgetKey> keys = new LinkedHashSet<>(consumed.keySet());
-            keys.addAll(tripped);
+            keys.addAll(tripped.keySet());
             List<BudgetUsage> out = new ArrayList<>();
             for (BudgetKey k : keys) {
+                if (!tracks(k.budgetId())) {
+                    continue; // a budget of another policy over the same state
+                }
                 BudgetRule b = rule(k.budgetId());
-                out.add(new BudgetUsage(b, k.key(), window(k, b, now).size(), tripped.contains(k)));
+                out.add(new BudgetUsage(b, k.key(), window(k, b, now).size(), tripped.containsKey(k)));
             }
             out.sort(Comparator.comparing((BudgetUsage u) -> u.budget().id()).thenComparing(BudgetUsage::key));
             return out;
@@ -157,7 +189,13 @@ public final class BudgetTracker {
     /** The tripped breakers, in the order they tripped. */
     public Set<BudgetKey> trippedBreakers() {
         synchronized (lock) {
-            return Set.copyOf(new LinkedHashSet<>(tripped));
+            Set<BudgetKey> out = new LinkedHashSet<>();
+            for (BudgetKey k : tripped.keySet()) {
+                if (tracks(k.budgetId())) {
+                    out.add(k);
+                }
+            }
+            return Collections.unmodifiableSet(out);
         }
     }
 
@@ -168,13 +206,26 @@ public final class BudgetTracker {
      */
     public boolean reset(String budgetId, String key) {
         synchronized (lock) {
-            return tripped.remove(new BudgetKey(budgetId, key));
+            BudgetKey k = new BudgetKey(budgetId, key);
+            boolean was = tripped.remove(k) != null;
+            if (was) {
+                state.changed(k);
+            }
+            return was;
+        }
+    }
+
+    /** When a tripped breaker tripped and what tripped it; empty when it is not tripped. */
+    public java.util.Optional<BudgetState.Trip> trip(String budgetId, String key) {
+        synchronized (lock) {
+            return java.util.Optional.ofNullable(tripped.get(new BudgetKey(budgetId, key)));
         }
     }
 
     /** Re-arms every breaker. */
     public void resetAll() {
         synchronized (lock) {
+            tripped.keySet().forEach(state::changed);
             tripped.clear();
         }
     }
@@ -197,7 +248,7 @@ public final class BudgetTracker {
         List<BudgetUsage> out = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             out.add(new BudgetUsage(budgets.get(i), keys.get(i).key(), window(keys.get(i), budgets.get(i), now).size(),
-                    tripped.contains(keys.get(i))));
+                    tripped.containsKey(keys.get(i))));
         }
         return out;
     }
@@ -214,8 +265,18 @@ public final class BudgetTracker {
         }
         if (units.isEmpty()) {
             consumed.remove(key); // keeps memory bounded by the keys active in a window
+            state.changed(key);
         }
         return units;
+    }
+
+    private boolean tracks(String budgetId) {
+        for (BudgetRule b : budgets) {
+            if (b.id().equals(budgetId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private BudgetRule rule(String budgetId) {

@@ -1,17 +1,27 @@
 package io.itdr.core.decide;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.itdr.core.model.Finding;
+import io.itdr.core.state.StateJson;
+import io.itdr.core.state.StateStore;
 import io.itdr.spi.action.ActionRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Incidents, formed before deciding: the findings on one identity whose times lie within the
@@ -25,6 +35,9 @@ import java.util.Optional;
  *
  * <p>Bounded: the open incidents of at most {@value #MAX_IDENTITIES} identities and the incident of
  * at most {@value #MAX_FINDINGS} findings are kept (least recently used dropped). Thread-safe.
+ *
+ * <p>What changed (an incident opened, extended or contained; a finding assigned; either dropped)
+ * is noted, so that {@link #changes} writes only that: the store holds no more than memory does.
  */
 public final class Incidents {
     static final int MAX_IDENTITIES = 100_000;
@@ -38,9 +51,16 @@ public final class Incidents {
     record Open(String id, Instant openedAt, Instant lastFindingAt, Map<String, String> contained) {
     }
 
-    private final Duration window;
-    private final Map<String, Open> open = lru(MAX_IDENTITIES);
-    private final Map<String, String> incidentOfFinding = lru(MAX_FINDINGS);
+    /** Version of an open incident's JSON ({@code {"v":1,"id","o","l","c":{containment: decision}}}). */
+    static final int VERSION = 1;
+
+    private volatile Duration window;
+    /** Whether changes are noted (only when a store keeps them: otherwise the notes would only grow). */
+    private boolean tracked;
+    private final Set<String> changedIdentities = new LinkedHashSet<>();
+    private final Set<String> changedFindings = new LinkedHashSet<>();
+    private final Map<String, Open> open = lru(MAX_IDENTITIES, this::identityChanged);
+    private final Map<String, String> incidentOfFinding = lru(MAX_FINDINGS, this::findingChanged);
 
     /** @param window how far apart two findings of one identity may be and still form one incident; positive */
     public Incidents(Duration window) {
@@ -53,6 +73,20 @@ public final class Incidents {
 
     public Duration window() {
         return window;
+    }
+
+    /** A policy activated at run time may change the window; incidents already open keep their findings. */
+    public void window(Duration window) {
+        Objects.requireNonNull(window, "window");
+        if (window.isZero() || window.isNegative()) {
+            throw new IllegalArgumentException("the incident window must be positive: " + window);
+        }
+        this.window = window;
+    }
+
+    /** Identities with an open incident. */
+    public synchronized int open() {
+        return open.size();
     }
 
     /**
@@ -73,6 +107,8 @@ public final class Incidents {
         }
         open.put(finding.identityKey(), current);
         incidentOfFinding.put(finding.id(), current.id());
+        identityChanged(finding.identityKey());
+        findingChanged(finding.id());
         return current.id();
     }
 
@@ -94,14 +130,97 @@ public final class Incidents {
     synchronized void contained(String identityKey, String incidentId, String platform, ActionRequest request, String decisionId) {
         Open current = open.get(identityKey);
         if (current != null && current.id().equals(incidentId)) {
-            current.contained().putIfAbsent(containmentKey(platform, request), decisionId);
+            if (current.contained().putIfAbsent(containmentKey(platform, request), decisionId) == null) {
+                identityChanged(identityKey);
+            }
         }
     }
 
     /** Forgets everything (a new policy, a test). */
     public synchronized void clear() {
+        open.keySet().forEach(this::identityChanged);
+        incidentOfFinding.keySet().forEach(this::findingChanged);
         open.clear();
         incidentOfFinding.clear();
+    }
+
+    /**
+     * What changed since the last call: open incidents in {@code identitySection} (by identity
+     * key), finding assignments in {@code findingSection} (by finding id; the body is the incident
+     * id as a JSON string). Dropped ones are deleted.
+     */
+    synchronized List<StateStore.Change> changes(String identitySection, String findingSection) {
+        List<StateStore.Change> out = new ArrayList<>(changedIdentities.size() + changedFindings.size());
+        for (String key : changedIdentities) {
+            Open current = open.get(key);
+            out.add(new StateStore.Change(identitySection, key, current == null ? null : entry(current)));
+        }
+        for (String findingId : changedFindings) {
+            String incident = incidentOfFinding.get(findingId);
+            out.add(new StateStore.Change(findingSection, findingId,
+                    incident == null ? null : StateJson.object(VERSION).put("i", incident).toString()));
+        }
+        changedIdentities.clear();
+        changedFindings.clear();
+        return out;
+    }
+
+    /** Everything, as {@link #changes} would write it. */
+    synchronized List<StateStore.Change> all(String identitySection, String findingSection) {
+        changedIdentities.addAll(open.keySet());
+        changedFindings.addAll(incidentOfFinding.keySet());
+        return changes(identitySection, findingSection);
+    }
+
+    /**
+     * Restores one open incident written by {@link #changes}.
+     *
+     * @throws IllegalArgumentException when it is not such an entry, or of another version
+     */
+    synchronized void restoreOpen(String identityKey, String json) {
+        JsonNode node = StateJson.parse(json, VERSION);
+        Map<String, String> contained = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = StateJson.object(node, "c").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw new IllegalArgumentException("field c." + e.getKey() + ": expected a decision id");
+            }
+            contained.put(e.getKey(), e.getValue().asText());
+        }
+        open.put(identityKey, new Open(StateJson.text(node, "id"), StateJson.instant(node.get("o")),
+                StateJson.instant(node.get("l")), contained));
+    }
+
+    /** Restores one finding's incident written by {@link #changes}. */
+    synchronized void restoreFinding(String findingId, String json) {
+        incidentOfFinding.put(findingId, StateJson.text(StateJson.parse(json, VERSION), "i"));
+    }
+
+    /** Notes changes from now on, for {@link #changes}. */
+    synchronized void track() {
+        tracked = true;
+    }
+
+    private void identityChanged(String identityKey) {
+        if (tracked) {
+            changedIdentities.add(identityKey);
+        }
+    }
+
+    private void findingChanged(String findingId) {
+        if (tracked) {
+            changedFindings.add(findingId);
+        }
+    }
+
+    private static String entry(Open current) {
+        ObjectNode node = StateJson.object(VERSION);
+        node.put("id", current.id());
+        node.put("o", current.openedAt().toString());
+        node.put("l", current.lastFindingAt().toString());
+        ObjectNode c = node.putObject("c");
+        current.contained().forEach(c::put);
+        return node.toString();
     }
 
     static String containmentKey(String platform, ActionRequest request) {
@@ -118,13 +237,17 @@ public final class Incidents {
         }
     }
 
-    private static <K, V> Map<K, V> lru(int capacity) {
+    private static <K, V> Map<K, V> lru(int capacity, Consumer<K> dropped) {
         return new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
             @Override
             protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                return size() > capacity;
+                if (size() > capacity) {
+                    dropped.accept(eldest.getKey());
+                    return true;
+                }
+                return false;
             }
         };
     }

@@ -37,8 +37,9 @@ import java.util.stream.Collectors;
 
 /**
  * Turns a finding into a {@link Decision} under one policy (DESIGN §5). Thread-safe: the policy is
- * immutable; the budget trackers and the escalation history are the only mutable state, each
- * safe for concurrent callers.
+ * immutable; the budgets, the escalation history and the incidents are the only mutable state,
+ * each safe for concurrent callers, held in a {@link GovernanceState} that outlives the engine (a
+ * restart, another policy) and written through to its store after every decision.
  *
  * <h2>Algorithm</h2>
  * <ol>
@@ -94,6 +95,7 @@ public final class PolicyEngine {
     private final BudgetTracker shadowBudgets;
     private final FindingHistory history;
     private final Incidents incidents;
+    private final GovernanceState governance;
 
     /**
      * @param policy        never null
@@ -101,14 +103,31 @@ public final class PolicyEngine {
      * @param rollbackPaths what connectors can carry out; never null
      */
     public PolicyEngine(Policy policy, Clock clock, RollbackPaths rollbackPaths) {
+        this(policy, clock, rollbackPaths, GovernanceState.inMemory());
+    }
+
+    /**
+     * An engine over existing state: budgets keep their units and breakers by budget id, the
+     * escalation history and incidents carry on.
+     *
+     * @param governance never null; adopts this policy's incident and escalation windows
+     */
+    public PolicyEngine(Policy policy, Clock clock, RollbackPaths rollbackPaths, GovernanceState governance) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.rollbackPaths = Objects.requireNonNull(rollbackPaths, "rollbackPaths");
-        this.budgets = new BudgetTracker(policy.budgets());
-        this.shadowBudgets = new BudgetTracker(policy.budgets());
+        this.governance = Objects.requireNonNull(governance, "governance");
+        this.budgets = new BudgetTracker(policy.budgets(), governance.budgets());
+        this.shadowBudgets = new BudgetTracker(policy.budgets(), governance.shadowBudgets());
         Duration horizon = policy.escalation().stream().map(EscalationRule::within).max(Duration::compareTo).orElse(Duration.ZERO);
-        this.history = policy.escalation().isEmpty() ? null : new FindingHistory(horizon);
-        this.incidents = new Incidents(policy.incidentWindow());
+        governance.adopt(policy.incidentWindow(), horizon);
+        this.history = policy.escalation().isEmpty() ? null : governance.history();
+        this.incidents = governance.incidents();
+    }
+
+    /** The state this engine decides over. */
+    public GovernanceState governance() {
+        return governance;
     }
 
     /** The incidents findings are grouped into before they are decided. */
@@ -136,7 +155,9 @@ public final class PolicyEngine {
      * @return whether it was tripped
      */
     public boolean resetBreaker(String budgetId, String key) {
-        return budgets.reset(budgetId, key);
+        boolean reset = budgets.reset(budgetId, key);
+        governance.flush();
+        return reset;
     }
 
     /**
@@ -181,6 +202,7 @@ public final class PolicyEngine {
         for (ActionRequest request : held) {
             incidents.contained(finding.identityKey(), incidentId, finding.platform(), request, decisionId);
         }
+        governance.flush(); // write-through: what this decision consumed is stored before it is ledgered or acted on
         return new Decision(decisionId, now, finding.id(), finding.identityKey(), rule == null ? null : rule.id(),
                 intended, outcome.rung(), outcome.hold(), mode, toRun, held,
                 trail.reasons, trail.guardrails, tags(rule, finding), policy.ref(), incidentId);
@@ -350,7 +372,8 @@ public final class PolicyEngine {
             return in;
         }
         BudgetTracker tracker = mode == Mode.ENFORCE ? budgets : shadowBudgets;
-        BudgetTracker.Admission admission = tracker.tryConsume(now, finding.platform(), identity.owner());
+        BudgetTracker.Admission admission = tracker.tryConsume(now, finding.platform(), identity.owner(),
+                "finding " + finding.id() + " of " + finding.identityKey());
         String simulated = mode == Mode.SHADOW ? " (simulated: shadow mode)" : "";
         if (admission.granted()) {
             trail.add("budgets: 1 disruptive action counted" + simulated + ": "

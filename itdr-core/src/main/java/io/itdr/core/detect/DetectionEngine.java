@@ -1,18 +1,25 @@
 package io.itdr.core.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.itdr.core.enrich.NetworkFacts;
 import io.itdr.core.enrich.NetworkResolver;
 import io.itdr.core.model.Finding;
 import io.itdr.core.model.IdentityRecord;
+import io.itdr.core.state.StateJson;
+import io.itdr.core.state.StateStore;
 import io.itdr.spi.event.Geo;
 import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.event.Source;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the built-in detectors over identity events and returns their findings.
@@ -27,6 +34,12 @@ import java.util.Set;
  * on each detector: about 1 KB for a quiet identity, up to roughly 20 KB for one that fills every
  * cap with default settings.
  *
+ * <p>Restarts: {@link #restoreFrom} reads the identities' state from a {@link StateStore} and
+ * from then on notes which identities changed; {@link #checkpoint} writes them (and deletes the
+ * identities forgotten since), at the latest every {@code checkpointEvery} events. Only detectors
+ * with a {@link Detector#stateVersion()} are kept; the others start afresh for every identity.
+ * The store never holds more identities than memory does.
+ *
  * <p>Thread-safe: {@link #process} is serialised on the engine. To use several cores, run one
  * engine per partition of identity keys (DESIGN §7: partitioned by identity), never one identity
  * on two engines.
@@ -34,8 +47,28 @@ import java.util.Set;
 public final class DetectionEngine {
     private final GeoResolver geoResolver;
     private final NetworkResolver network;
+    private static final Logger LOG = LoggerFactory.getLogger(DetectionEngine.class);
+    /** Store section of the identities' detector state. */
+    public static final String SECTION = "detector";
+    /** Version of an identity's entry: {@code {"v":1,"d":{detectorId: [version, snapshot]}}}. */
+    static final int VERSION = 1;
+
     private final List<Detector<?>> detectors;
     private final LruMap<String, IdentityState> states;
+    /** Identities changed or dropped since the last checkpoint; noted only once a store is attached. */
+    private final Set<String> changed = new LinkedHashSet<>();
+    private StateStore store = StateStore.NONE;
+    private int checkpointEvery;
+    private long sinceCheckpoint;
+
+    /**
+     * What {@link #restoreFrom} found.
+     *
+     * @param identities identities whose state was restored
+     * @param unreadable identity or detector entries skipped (another format version, damage): those start afresh
+     */
+    public record Restored(int identities, int unreadable) {
+    }
 
     /**
      * The built-in detectors, in this order: {@code new_source}, {@code impossible_travel},
@@ -106,7 +139,119 @@ public final class DetectionEngine {
                 throw new IllegalArgumentException("two detectors share the id " + d.id());
             }
         }
-        this.states = new LruMap<>(settings.maxTrackedIdentities(), true);
+        this.states = new LruMap<>(settings.maxTrackedIdentities(), true, this::noteChanged);
+    }
+
+    /**
+     * Restores the identities' state kept in {@code store} (least recently written first, so the
+     * most recently active identities are the last to be dropped) and keeps it there from now on:
+     * {@link #checkpoint} writes what changed, and {@link #process} does so after every
+     * {@code checkpointEvery} events. Call once, before any event.
+     *
+     * @param checkpointEvery events between automatic checkpoints; 0 for none (the caller checkpoints)
+     * @throws io.itdr.core.state.StateStoreException when the store cannot be read
+     */
+    public synchronized Restored restoreFrom(StateStore store, int checkpointEvery) {
+        Objects.requireNonNull(store, "store");
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("checkpointEvery must be 0 or more: " + checkpointEvery);
+        }
+        int[] counts = new int[2];
+        store.read(SECTION, (key, body) -> {
+            try {
+                IdentityState restored = restore(StateJson.parse(body, VERSION), counts);
+                states.put(key, restored);
+                counts[0]++;
+            } catch (IllegalArgumentException e) {
+                counts[1]++;
+                LOG.debug("detector state of {}: {}", key, e.getMessage());
+            }
+        });
+        changed.clear(); // dropping beyond the cap while restoring changed nothing that is not in the store
+        this.store = store;
+        this.checkpointEvery = checkpointEvery;
+        if (counts[1] > 0) {
+            LOG.warn("detector state: {} stored entries could not be read; those identities' detectors start afresh", counts[1]);
+        }
+        return new Restored(states.size(), counts[1]);
+    }
+
+    /**
+     * Writes the state of every identity changed since the last checkpoint and deletes the ones
+     * forgotten since, in one write. When the write fails, the same identities are written next time.
+     *
+     * @return the identities written or deleted
+     * @throws io.itdr.core.state.StateStoreException when the store cannot be written
+     */
+    public synchronized int checkpoint() {
+        sinceCheckpoint = 0;
+        if (store == StateStore.NONE || changed.isEmpty()) {
+            return 0;
+        }
+        List<StateStore.Change> changes = new ArrayList<>(changed.size());
+        Set<String> gone = new LinkedHashSet<>(changed);
+        // in the map's order (least recently used first), so the store's order restores it; iterating does not touch it
+        for (var entry : states.entrySet()) {
+            if (gone.remove(entry.getKey())) {
+                changes.add(new StateStore.Change(SECTION, entry.getKey(), snapshot(entry.getValue())));
+            }
+        }
+        for (String key : gone) {
+            changes.add(new StateStore.Change(SECTION, key, null));
+        }
+        store.write(changes);
+        changed.clear();
+        return changes.size();
+    }
+
+    private void noteChanged(String identityKey) {
+        if (store != StateStore.NONE) {
+            changed.add(identityKey);
+        }
+    }
+
+    private String snapshot(IdentityState state) {
+        ObjectNode node = StateJson.object(VERSION);
+        ObjectNode d = node.putObject("d");
+        for (int i = 0; i < detectors.size(); i++) {
+            Detector<?> detector = detectors.get(i);
+            if (detector.stateVersion() > 0) {
+                JsonNode s = snapshotOf(detector, state.slots[i]);
+                if (s != null) {
+                    d.putArray(detector.id()).add(detector.stateVersion()).add(s);
+                }
+            }
+        }
+        return d.isEmpty() ? null : node.toString();
+    }
+
+    @SuppressWarnings("unchecked") // slot i always holds the state made by detector i
+    private static <S> JsonNode snapshotOf(Detector<S> detector, Object slot) {
+        return detector.snapshot((S) slot);
+    }
+
+    private IdentityState restore(JsonNode node, int[] counts) {
+        JsonNode d = StateJson.object(node, "d");
+        Object[] slots = new Object[detectors.size()];
+        for (int i = 0; i < slots.length; i++) {
+            Detector<?> detector = detectors.get(i);
+            JsonNode kept = d.get(detector.id());
+            Object slot = null;
+            if (kept != null && detector.stateVersion() > 0) {
+                if (kept.isArray() && kept.size() == 2 && kept.get(0).asInt() == detector.stateVersion()) {
+                    try {
+                        slot = detector.restore(kept.get(1));
+                    } catch (IllegalArgumentException | NullPointerException e) {
+                        LOG.debug("detector {} state: {}", detector.id(), e.getMessage());
+                    }
+                }
+                if (slot == null) {
+                    counts[1]++;
+                }
+            }
+            slots[i] = slot != null ? slot : Objects.requireNonNull(detector.newState(), "state of " + detector.id());
+        }
+        return new IdentityState(slots);
     }
 
     /**
@@ -142,6 +287,14 @@ public final class DetectionEngine {
         List<Finding> findings = new ArrayList<>(); // allocates no array until a detector fires
         for (int i = 0; i < detectors.size(); i++) {
             run(detectors.get(i), observation, state.slots[i], findings);
+        }
+        if (checkpointEvery > 0 && ++sinceCheckpoint >= checkpointEvery) {
+            try {
+                checkpoint();
+            } catch (RuntimeException e) {
+                // detection goes on; the changed identities stay noted and are written next time
+                LOG.warn("detector state checkpoint failed: {}", e.getMessage());
+            }
         }
         return findings.isEmpty() ? List.of() : List.copyOf(findings);
     }
@@ -200,6 +353,7 @@ public final class DetectionEngine {
 
     private IdentityState state(String key) {
         IdentityState state = states.get(key);
+        noteChanged(key);
         if (state == null) {
             Object[] slots = new Object[detectors.size()];
             for (int i = 0; i < slots.length; i++) {

@@ -1,5 +1,6 @@
 package io.itdr.core.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.itdr.core.model.Finding;
 import java.util.List;
 
@@ -12,6 +13,12 @@ import java.util.List;
  * touched only by the engine's thread, under the engine's lock. Every {@code S} must be bounded
  * in size whatever the event stream (fixed caps with eviction), and a detector reports an
  * incident once, not on every later event of it; each implementation documents both.
+ *
+ * <p><b>Restarts.</b> A detector whose state should survive a restart returns a positive
+ * {@link #stateVersion()} and writes its state for one identity with {@link #snapshot} as compact
+ * JSON, read back by {@link #restore}. A snapshot of another version is never restored: that
+ * identity's state for this detector starts afresh (its baseline re-learns). The default keeps
+ * nothing across restarts.
  *
  * @param <S> the detector's state for one identity
  */
@@ -34,4 +41,29 @@ public interface Detector<S> {
      * @param findings    where findings are added; never null
      */
     void detect(Observation observation, S state, List<Finding> findings);
+
+    /** The version of {@link #snapshot}'s format, raised when it changes; 0 (the default) when state is not kept. */
+    default int stateVersion() {
+        return 0;
+    }
+
+    /**
+     * One identity's state as JSON, for a checkpoint; null when there is nothing to keep (the
+     * identity then starts with {@link #newState()} after a restart). Called under the engine's
+     * lock; must not change {@code state} (LRU order included).
+     */
+    default JsonNode snapshot(S state) {
+        return null;
+    }
+
+    /**
+     * The state {@link #snapshot} wrote, in the current {@link #stateVersion()}; the detector's
+     * current settings apply (a smaller cap keeps the most recent entries).
+     *
+     * @param snapshot never null
+     * @throws IllegalArgumentException when it cannot be read (that identity's state then starts afresh)
+     */
+    default S restore(JsonNode snapshot) {
+        throw new IllegalArgumentException("detector " + id() + " keeps no state across restarts");
+    }
 }

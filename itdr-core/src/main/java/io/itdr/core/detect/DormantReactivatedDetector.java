@@ -1,5 +1,7 @@
 package io.itdr.core.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.itdr.core.model.Finding;
 import io.itdr.core.model.IdentityRecord;
 import io.itdr.core.model.Lifecycle;
@@ -70,6 +72,37 @@ public final class DormantReactivatedDetector implements Detector<DormantReactiv
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public int stateVersion() {
+        return 1;
+    }
+
+    /** {@code {"t","e","r":lifecycleReported,"c":{credential:[time, eventId]}}}; null before the first use. */
+    @Override
+    public JsonNode snapshot(LastUse last) {
+        if (last.time == null && last.credentials.isEmpty() && !last.lifecycleReported) {
+            return null;
+        }
+        ObjectNode node = DetectorStateJson.object();
+        DetectorStateJson.putIfKnown(node, "t", last.time);
+        DetectorStateJson.putIfKnown(node, "e", last.eventId);
+        node.put("r", last.lifecycleReported);
+        ObjectNode c = node.putObject("c");
+        last.credentials.forEach((id, use) -> c.putArray(id).add(use.time.toString()).add(use.eventId));
+        return node;
+    }
+
+    @Override
+    public LastUse restore(JsonNode node) {
+        LastUse last = newState();
+        last.time = DetectorStateJson.instantOrNull(node, "t");
+        last.eventId = DetectorStateJson.textOrNull(node, "e");
+        last.lifecycleReported = node.path("r").asBoolean(false);
+        DetectorStateJson.fields(node.get("c"), (id, use) ->
+                last.credentials.put(id, new Use(DetectorStateJson.instant(use.get(0)), DetectorStateJson.text(use.get(1)))));
+        return last;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.itdr.core.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.itdr.core.enrich.SourceExpectation.Verdict;
 import io.itdr.core.model.Finding;
 import io.itdr.spi.event.Geo;
@@ -63,6 +65,54 @@ public final class ImpossibleTravelDetector implements Detector<ImpossibleTravel
     @Override
     public LastLocation newState() {
         return new LastLocation();
+    }
+
+    @Override
+    public int stateVersion() {
+        return 1;
+    }
+
+    /** {@code {"g":{country, region, city, lat, lon},"t","e","rf","rt","ra"}}; null before the first located event. */
+    @Override
+    public JsonNode snapshot(LastLocation last) {
+        if (last.geo == null) {
+            return null;
+        }
+        ObjectNode node = DetectorStateJson.object();
+        ObjectNode g = node.putObject("g");
+        DetectorStateJson.putIfKnown(g, "country", last.geo.country());
+        DetectorStateJson.putIfKnown(g, "region", last.geo.region());
+        DetectorStateJson.putIfKnown(g, "city", last.geo.city());
+        if (last.geo.lat() != null) {
+            g.put("lat", last.geo.lat()).put("lon", last.geo.lon());
+        }
+        DetectorStateJson.putIfKnown(node, "t", last.time);
+        DetectorStateJson.putIfKnown(node, "e", last.eventId);
+        DetectorStateJson.putIfKnown(node, "rf", last.reportedFrom);
+        DetectorStateJson.putIfKnown(node, "rt", last.reportedTo);
+        DetectorStateJson.putIfKnown(node, "ra", last.reportedAt);
+        return node;
+    }
+
+    @Override
+    public LastLocation restore(JsonNode node) {
+        LastLocation last = new LastLocation();
+        JsonNode g = node.get("g");
+        if (g == null || !g.isObject()) {
+            throw new IllegalArgumentException("field g: expected the last location");
+        }
+        last.geo = new Geo(DetectorStateJson.textOrNull(g, "country"), DetectorStateJson.textOrNull(g, "region"),
+                DetectorStateJson.textOrNull(g, "city"), g.has("lat") ? g.get("lat").asDouble() : null,
+                g.has("lon") ? g.get("lon").asDouble() : null);
+        last.time = DetectorStateJson.instantOrNull(node, "t");
+        last.eventId = DetectorStateJson.textOrNull(node, "e");
+        last.reportedFrom = DetectorStateJson.textOrNull(node, "rf");
+        last.reportedTo = DetectorStateJson.textOrNull(node, "rt");
+        last.reportedAt = DetectorStateJson.instantOrNull(node, "ra");
+        if (last.time == null || last.eventId == null) {
+            throw new IllegalArgumentException("fields t and e: the last location's time and event are required");
+        }
+        return last;
     }
 
     @Override

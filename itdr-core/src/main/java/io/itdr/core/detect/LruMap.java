@@ -2,6 +2,7 @@ package io.itdr.core.detect;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A map that never holds more than {@code capacity} entries: adding one more drops the eldest
@@ -9,11 +10,19 @@ import java.util.Map;
  * thread-safe; it lives inside detector state.
  */
 final class LruMap<K, V> extends LinkedHashMap<K, V> {
+    private static final long serialVersionUID = 1L;
     private final int capacity;
+    private final transient Consumer<K> dropped;
 
     LruMap(int capacity, boolean accessOrder) {
+        this(capacity, accessOrder, k -> { });
+    }
+
+    /** @param dropped told of each key dropped to keep the capacity */
+    LruMap(int capacity, boolean accessOrder, Consumer<K> dropped) {
         super(Math.min(capacity, 16) * 2, 0.75f, accessOrder);
         this.capacity = capacity;
+        this.dropped = dropped;
     }
 
     int capacity() {
@@ -22,6 +31,10 @@ final class LruMap<K, V> extends LinkedHashMap<K, V> {
 
     @Override
     protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-        return size() > capacity;
+        if (size() > capacity) {
+            dropped.accept(eldest.getKey());
+            return true;
+        }
+        return false;
     }
 }

@@ -1,5 +1,7 @@
 package io.itdr.core.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.itdr.core.enrich.SourceExpectation.Verdict;
 import io.itdr.core.model.Finding;
 import io.itdr.spi.event.IdentityEvent;
@@ -78,6 +80,39 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
     @Override
     public Baseline newState() {
         return new Baseline(settings.baselineSize());
+    }
+
+    @Override
+    public int stateVersion() {
+        return 1;
+    }
+
+    /** {@code {"f":[…],"n":[…],"c":[…],"l":learned,"k":{keyId:[owners, "c:"countries]}}}, each list least recently seen first. */
+    @Override
+    public JsonNode snapshot(Baseline b) {
+        ObjectNode node = DetectorStateJson.object();
+        node.set("f", DetectorStateJson.keys(b.fingerprints));
+        node.set("n", DetectorStateJson.keys(b.networks));
+        node.set("c", DetectorStateJson.keys(b.countries));
+        node.put("l", b.learnedEvents);
+        ObjectNode keys = node.putObject("k");
+        b.keys.forEach((id, seen) -> keys.set(id, DetectorStateJson.keys(seen)));
+        return node;
+    }
+
+    @Override
+    public Baseline restore(JsonNode node) {
+        Baseline b = newState();
+        DetectorStateJson.putKeys(node.get("f"), b.fingerprints);
+        DetectorStateJson.putKeys(node.get("n"), b.networks);
+        DetectorStateJson.putKeys(node.get("c"), b.countries);
+        b.learnedEvents = node.path("l").asInt(0);
+        DetectorStateJson.fields(node.get("k"), (id, owners) -> {
+            LruMap<String, Boolean> seen = new LruMap<>(OWNERS_PER_KEY, true);
+            DetectorStateJson.putKeys(owners, seen);
+            b.keys.put(id, seen);
+        });
+        return b;
     }
 
     @Override

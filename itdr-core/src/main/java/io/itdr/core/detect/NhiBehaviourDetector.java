@@ -1,5 +1,8 @@
 package io.itdr.core.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.itdr.core.model.Finding;
 import io.itdr.spi.event.EventCategory;
 import io.itdr.spi.event.IdentityEvent;
@@ -94,6 +97,58 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
     @Override
     public Repertoire newState() {
         return new Repertoire(settings.actionsRemembered());
+    }
+
+    @Override
+    public int stateVersion() {
+        return 1;
+    }
+
+    /**
+     * {@code {"f":firstSeen,"a":[actions],"s":[[time,key,eventId]…],"d":[refusals],"fu","fm","fo","dr"}},
+     * lists oldest (least recently used) first; null before the first event.
+     */
+    @Override
+    public JsonNode snapshot(Repertoire r) {
+        if (r.firstSeen == null) {
+            return null;
+        }
+        ObjectNode node = DetectorStateJson.object();
+        node.put("f", r.firstSeen.toString());
+        node.set("a", DetectorStateJson.keys(r.actions));
+        node.set("s", sightings(r.sightings));
+        node.set("d", sightings(r.refusals));
+        DetectorStateJson.putIfKnown(node, "fu", r.firstUseReported);
+        node.put("fm", r.firstUseMax);
+        DetectorStateJson.putIfKnown(node, "fo", r.fanOutReported);
+        DetectorStateJson.putIfKnown(node, "dr", r.deniedReported);
+        return node;
+    }
+
+    @Override
+    public Repertoire restore(JsonNode node) {
+        Repertoire r = newState();
+        r.firstSeen = DetectorStateJson.instant(node.get("f"));
+        DetectorStateJson.putKeys(node.get("a"), r.actions);
+        restoreSightings(node.path("s"), r.sightings);
+        restoreSightings(node.path("d"), r.refusals);
+        r.firstUseReported = DetectorStateJson.instantOrNull(node, "fu");
+        r.firstUseMax = node.path("fm").asDouble(0);
+        r.fanOutReported = DetectorStateJson.instantOrNull(node, "fo");
+        r.deniedReported = DetectorStateJson.instantOrNull(node, "dr");
+        return r;
+    }
+
+    private static ArrayNode sightings(ArrayDeque<Sighting> deque) {
+        ArrayNode out = DetectorStateJson.object().arrayNode(deque.size());
+        deque.forEach(s -> out.addArray().add(s.time().toString()).add(s.key()).add(s.eventId()));
+        return out;
+    }
+
+    private static void restoreSightings(JsonNode list, ArrayDeque<Sighting> into) {
+        for (JsonNode s : list) {
+            add(into, new Sighting(DetectorStateJson.instant(s.get(0)), DetectorStateJson.text(s.get(1)), DetectorStateJson.text(s.get(2))));
+        }
     }
 
     @Override

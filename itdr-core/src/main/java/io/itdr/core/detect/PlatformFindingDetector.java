@@ -1,5 +1,7 @@
 package io.itdr.core.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.itdr.core.model.Finding;
 import io.itdr.spi.event.EventCategory;
 import io.itdr.spi.event.IdentityEvent;
@@ -46,6 +48,29 @@ public final class PlatformFindingDetector implements Detector<PlatformFindingDe
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public int stateVersion() {
+        return 1;
+    }
+
+    /** {@code {"s":{type: lastSeen}}}, least recently seen first; null when none was seen. */
+    @Override
+    public JsonNode snapshot(RecentTypes recent) {
+        if (recent.lastSeen.isEmpty()) {
+            return null;
+        }
+        ObjectNode node = DetectorStateJson.object();
+        node.set("s", DetectorStateJson.times(recent.lastSeen));
+        return node;
+    }
+
+    @Override
+    public RecentTypes restore(JsonNode node) {
+        RecentTypes recent = newState();
+        DetectorStateJson.fields(node.get("s"), (type, time) -> recent.lastSeen.put(type, DetectorStateJson.instant(time)));
+        return recent;
     }
 
     @Override

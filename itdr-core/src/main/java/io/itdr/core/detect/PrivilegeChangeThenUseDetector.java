@@ -1,5 +1,8 @@
 package io.itdr.core.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.itdr.core.model.Finding;
 import io.itdr.spi.event.EventCategory;
 import io.itdr.spi.event.IdentityEvent;
@@ -83,6 +86,49 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
     @Override
     public PendingGrants newState() {
         return new PendingGrants();
+    }
+
+    @Override
+    public int stateVersion() {
+        return 1;
+    }
+
+    /** {@code {"g":[{"e","t","s":[scopes],"a","by","self"}, …] oldest first,"r":[reported trusts]}}; null when both are empty. */
+    @Override
+    public JsonNode snapshot(PendingGrants pending) {
+        if (pending.grants.isEmpty() && pending.reportedTrusts.isEmpty()) {
+            return null;
+        }
+        ObjectNode node = DetectorStateJson.object();
+        ArrayNode grants = node.putArray("g");
+        for (Grant g : pending.grants) {
+            ObjectNode o = grants.addObject();
+            o.put("e", g.eventId()).put("t", g.time().toString()).put("a", g.administrative()).put("self", g.self());
+            DetectorStateJson.putIfKnown(o, "by", g.grantor());
+            ArrayNode scopes = o.putArray("s");
+            g.scopes().forEach(scopes::add);
+        }
+        node.set("r", DetectorStateJson.keys(pending.reportedTrusts));
+        return node;
+    }
+
+    @Override
+    public PendingGrants restore(JsonNode node) {
+        PendingGrants pending = newState();
+        for (JsonNode o : node.path("g")) {
+            java.util.List<String> scopes = new java.util.ArrayList<>();
+            for (JsonNode scope : o.path("s")) {
+                scopes.add(DetectorStateJson.text(scope));
+            }
+            if (pending.grants.size() >= settings.pendingGrantsPerIdentity()) {
+                pending.grants.removeFirst();
+            }
+            pending.grants.addLast(new Grant(DetectorStateJson.text(o.get("e")), DetectorStateJson.instant(o.get("t")),
+                    List.copyOf(scopes), o.path("a").asBoolean(false), DetectorStateJson.textOrNull(o, "by"),
+                    o.path("self").asBoolean(false)));
+        }
+        DetectorStateJson.putKeys(node.get("r"), pending.reportedTrusts);
+        return pending;
     }
 
     @Override

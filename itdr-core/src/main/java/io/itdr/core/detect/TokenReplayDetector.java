@@ -1,5 +1,8 @@
 package io.itdr.core.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.itdr.core.enrich.SourceExpectation.Verdict;
 import io.itdr.core.model.Finding;
 import io.itdr.spi.event.EventCategory;
@@ -114,6 +117,56 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
     @Override
     public Sightings newState() {
         return new Sightings(settings);
+    }
+
+    @Override
+    public int stateVersion() {
+        return 1;
+    }
+
+    /**
+     * {@code {"t":{token:{"u":lastUse,"n":[[network, lastEventId, lastSeen], …]}},"o":[outside sources]}},
+     * tokens and outside sources least recently used first; null when both are empty.
+     */
+    @Override
+    public JsonNode snapshot(Sightings s) {
+        if (s.tokens.isEmpty() && s.reportedOutside.isEmpty()) {
+            return null;
+        }
+        ObjectNode node = DetectorStateJson.object();
+        ObjectNode tokens = node.putObject("t");
+        s.tokens.forEach((key, token) -> {
+            ObjectNode t = tokens.putObject(key);
+            t.put("u", token.lastUse.toString());
+            ArrayNode n = t.putArray("n");
+            for (int i = 0; i < token.count; i++) {
+                n.addArray().add(token.networks[i]).add(token.lastEventIds[i]).add(token.lastSeen[i].toString());
+            }
+        });
+        node.set("o", DetectorStateJson.keys(s.reportedOutside));
+        return node;
+    }
+
+    @Override
+    public Sightings restore(JsonNode node) {
+        Sightings s = newState();
+        DetectorStateJson.fields(node.get("t"), (key, t) -> {
+            Token token = new Token(settings.networksPerToken());
+            for (JsonNode n : t.path("n")) {
+                if (token.count == token.networks.length) {
+                    break; // fewer networks per token now: keep the first ones, as the detector would have
+                }
+                token.seen(token.count++, DetectorStateJson.text(n.get(0)), DetectorStateJson.text(n.get(1)),
+                        DetectorStateJson.instant(n.get(2)));
+            }
+            if (token.count == 0) {
+                throw new IllegalArgumentException("token " + key + ": no network");
+            }
+            token.lastUse = DetectorStateJson.instant(t.get("u"));
+            s.tokens.put(key, token);
+        });
+        DetectorStateJson.putKeys(node.get("o"), s.reportedOutside);
+        return s;
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.itdr.core.audit.AdminChanges;
 import io.itdr.core.audit.Ledger;
 import io.itdr.core.audit.LedgerKinds;
 import io.itdr.core.decide.BudgetTracker;
+import io.itdr.core.decide.GovernanceState;
 import io.itdr.core.decide.PolicyEngine;
 import io.itdr.core.decide.RollbackPaths;
 import io.itdr.core.decide.policy.Policy;
@@ -27,6 +28,7 @@ import io.itdr.core.enrich.NetworkDirectory;
 import io.itdr.core.enrich.NetworkResolver;
 import io.itdr.core.recover.QuarantineExpiry;
 import io.itdr.core.recover.Rollback;
+import io.itdr.core.state.StateStore;
 import io.itdr.spi.action.Rung;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +48,13 @@ import java.util.Objects;
  * <p>Built with {@link #builder(Policy, Clock, Ledger)}; what is not given takes the server's
  * defaults: detection tuned by the policy's {@code detection} section, no catalog (every owner
  * unknown), no inventory, no executors (nothing can act), the platforms' documented rollback
- * paths, an in-memory action store, a new kill switch.
+ * paths, an in-memory action store, a new kill switch, and state in memory only.
+ *
+ * <p>With a {@link StateStore} ({@link Builder#state}) the engine's state survives a restart:
+ * budgets, breakers, escalation history and incidents ({@link GovernanceState}) are restored when it
+ * is built and written through after every decision; the identities' detector state is restored too
+ * and written at {@link #checkpointDetectors} (the server calls it at an interval and on shutdown)
+ * and after every {@code checkpointEvery} events.
  *
  * <p>Thread-safety is that of the parts: the coordinator, rollback, expiry and kill switch are
  * thread-safe; the pipeline is not (its {@link Intake} serialises each connector's batches).
@@ -62,6 +70,17 @@ public final class ResponseEngine {
     private final KillSwitch killSwitch;
     private final Pipeline pipeline;
     private final AdminChanges adminChanges;
+    private final DetectionEngine detection;
+    private final RestoredState restored;
+
+    /**
+     * What was restored from the state store when the engine was built; all zero without one.
+     *
+     * @param governance budgets, breakers, escalation history, incidents
+     * @param detection  identities' detector state
+     */
+    public record RestoredState(GovernanceState.Restored governance, DetectionEngine.Restored detection) {
+    }
 
     private ResponseEngine(Builder b) {
         this.adminChanges = new AdminChanges(b.ledger);
@@ -69,7 +88,9 @@ public final class ResponseEngine {
         this.catalog = b.catalog;
         this.clock = b.clock;
         this.killSwitch = b.killSwitch != null ? b.killSwitch : new KillSwitch(b.ledger, b.clock);
-        this.policyEngine = new PolicyEngine(b.policy, b.clock, b.rollbackPaths);
+        GovernanceState governance = b.governance != null ? b.governance
+                : b.state == StateStore.NONE ? GovernanceState.inMemory() : GovernanceState.restoredFrom(b.state);
+        this.policyEngine = new PolicyEngine(b.policy, b.clock, b.rollbackPaths, governance);
         ActionJournal journal = new ActionJournal(b.ledger, b.actions, b.clock, policyEngine.incidents()::incidentOf);
         this.coordinator = new ActionCoordinator(journal, b.executors, killSwitch, b.actionSettings);
         this.rollback = new Rollback(journal, b.executors);
@@ -79,8 +100,11 @@ public final class ResponseEngine {
                 : DetectionSettings.defaults().tunedBy(b.policy.detectionTuning());
         // the operator's network data (MaxMind-format databases, published cloud ranges) is opened once here
         NetworkResolver network = b.network != null ? b.network : NetworkDirectory.open(detection.networkData());
-        this.pipeline = new Pipeline(new Enricher(b.catalog, b.inventory, b.tagKeys),
-                DetectionEngine.withMore(detection, b.geo, network, b.moreDetectors),
+        this.detection = DetectionEngine.withMore(detection, b.geo, network, b.moreDetectors);
+        DetectionEngine.Restored detectorsRestored = b.state == StateStore.NONE ? new DetectionEngine.Restored(0, 0)
+                : this.detection.restoreFrom(b.state, b.checkpointEvery);
+        this.restored = new RestoredState(governance.restored(), detectorsRestored);
+        this.pipeline = new Pipeline(new Enricher(b.catalog, b.inventory, b.tagKeys), this.detection,
                 policyEngine, coordinator, b.ledger, b.forceShadow);
     }
 
@@ -172,8 +196,29 @@ public final class ResponseEngine {
             adminChanges.record(LedgerKinds.ADMIN_BREAKER_RESET, actor, reason, Map.of("budget.id", budgetId, "budget.key", key,
                     "budget.used", String.valueOf(budgets.used(budgetId, key, clock.instant()))),
                     "breaker of budget " + budgetId + " for " + key + " reset");
-            return budgets.reset(budgetId, key);
+            return policyEngine.resetBreaker(budgetId, key); // written through to the state store
         }
+    }
+
+    /** What was restored from the state store when the engine was built. */
+    public RestoredState restored() {
+        return restored;
+    }
+
+    /**
+     * Writes the detector state of the identities changed since the last checkpoint to the state
+     * store (nothing without one).
+     *
+     * @return identities written or deleted
+     * @throws io.itdr.core.state.StateStoreException when the store cannot be written
+     */
+    public int checkpointDetectors() {
+        return detection.checkpoint();
+    }
+
+    /** Identities whose detector state is held now. */
+    public int trackedIdentities() {
+        return detection.trackedIdentities();
     }
 
     /** The pipeline itself, for callers that drive single events (micro-benchmarks, tests); others use {@link #intake}. */
@@ -198,6 +243,9 @@ public final class ResponseEngine {
         private KillSwitch killSwitch;
         private ActionSettings actionSettings = ActionSettings.defaults();
         private boolean forceShadow;
+        private StateStore state = StateStore.NONE;
+        private int checkpointEvery;
+        private GovernanceState governance;
         private final List<Detector<?>> moreDetectors = new ArrayList<>();
 
         private Builder(Policy policy, Clock clock, Ledger ledger) {
@@ -274,6 +322,32 @@ public final class ResponseEngine {
         /** Detectors run after the built-in ones, such as loaded rule sets ({@code io.itdr.core.rules}). */
         public Builder addDetector(Detector<?> detector) {
             this.moreDetectors.add(Objects.requireNonNull(detector, "detector"));
+            return this;
+        }
+
+        /**
+         * Where state that survives a restart is kept (the server's database); by default nowhere
+         * (everything in memory, as a replay wants).
+         *
+         * @param checkpointEvery events between automatic checkpoints of detector state; 0 for
+         *                        none besides {@link ResponseEngine#checkpointDetectors}
+         */
+        public Builder state(StateStore state, int checkpointEvery) {
+            this.state = Objects.requireNonNull(state, "state");
+            if (checkpointEvery < 0) {
+                throw new IllegalArgumentException("checkpointEvery must be 0 or more: " + checkpointEvery);
+            }
+            this.checkpointEvery = checkpointEvery;
+            return this;
+        }
+
+        /**
+         * The budgets, breakers, escalation history and incidents of an engine built before (a
+         * policy activated at run time keeps them, by budget id); by default restored from
+         * {@link #state} or new.
+         */
+        public Builder governance(GovernanceState governance) {
+            this.governance = Objects.requireNonNull(governance, "governance");
             return this;
         }
 

@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The engine's gauges for Prometheus ({@code /actuator/prometheus}): holds pending, actions by
- * state, budget left, breakers tripped and breakers reset per budget, the ledger's size, and each connector's
+ * state, budget left, breakers tripped and breakers reset per budget, the ledger's size, the state
+ * restored at start-up and the identities tracked by detection, and each connector's
  * health and action bulkhead. Counters of events, findings and decisions are kept where they
  * happen ({@code io.itdr.server.intake.EventIntake}).
  */
@@ -61,6 +62,17 @@ public class EngineMetrics implements MeterBinder {
             FunctionCounter.builder("itdr.budget.breaker.resets", breakers, b -> b.resets(budget.id()))
                     .tag("budget", budget.id()).description("tripped breakers reset by people (each ledgered)").register(registry);
         });
+        ResponseEngine.RestoredState restored = engine.restored();
+        Gauge.builder("itdr.state.restored.identities", restored, r -> r.detection().identities())
+                .description("identities whose detector state was restored at start-up").register(registry);
+        Gauge.builder("itdr.state.restored.budget.keys", restored, r -> r.governance().budgetKeys())
+                .description("budget keys with units or a tripped breaker restored at start-up").register(registry);
+        Gauge.builder("itdr.state.restored.breakers", restored, r -> r.governance().breakers())
+                .description("tripped breakers restored at start-up").register(registry);
+        Gauge.builder("itdr.state.restored.incidents", restored, r -> r.governance().incidents())
+                .description("open incidents restored at start-up").register(registry);
+        Gauge.builder("itdr.detection.identities", engine, ResponseEngine::trackedIdentities)
+                .description("identities whose detector state is held").register(registry);
         for (ConnectorRuntime.Managed managed : connectors.running()) {
             Gauge.builder("itdr.connector.up", managed.status(), s -> s.view().healthy() ? 1 : 0)
                     .tag("connector", managed.id()).register(registry);

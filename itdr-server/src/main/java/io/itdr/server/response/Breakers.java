@@ -14,12 +14,16 @@ import org.springframework.stereotype.Component;
 /**
  * The budgets' circuit breakers as people see and reset them: which are tripped, and resetting one
  * (or every tripped key of a budget) with a reason, through the core, which ledgers each reset
- * before it happens. Resets are counted per budget for the metrics. Thread-safe.
+ * before it happens and writes it to the database at once (a reset breaker stays reset after a
+ * restart, a tripped one stays tripped). Resets are counted per budget for the metrics. Thread-safe.
  */
 @Component
 public class Breakers {
-    /** A tripped breaker: the budget, the key it counts under, and the units used in its window now. */
-    public record Tripped(String budget, String key, int used, int maxActions) {
+    /**
+     * A tripped breaker: the budget, the key it counts under, the units used in its window now, when
+     * it tripped and the request that tripped it (a finding). Kept across restarts.
+     */
+    public record Tripped(String budget, String key, int used, int maxActions, java.time.Instant trippedAt, String trippedBy) {
     }
 
     /** The policy has no such budget. */
@@ -47,7 +51,9 @@ public class Breakers {
         for (BudgetTracker.BudgetKey key : budgets.trippedBreakers()) {
             int max = budgets.budgets().stream().filter(b -> b.id().equals(key.budgetId())).mapToInt(b -> b.maxActions()).findFirst()
                     .orElse(0);
-            out.add(new Tripped(key.budgetId(), key.key(), budgets.used(key.budgetId(), key.key(), clock.instant()), max));
+            var trip = budgets.trip(key.budgetId(), key.key());
+            out.add(new Tripped(key.budgetId(), key.key(), budgets.used(key.budgetId(), key.key(), clock.instant()), max,
+                    trip.map(t -> t.at()).orElse(null), trip.map(t -> t.by()).orElse(null)));
         }
         return out;
     }

@@ -1,9 +1,12 @@
 package io.itdr.core.rules.sigma;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.itdr.core.detect.Detector;
 import io.itdr.core.detect.Observation;
 import io.itdr.core.model.Finding;
+import io.itdr.core.state.StateJson;
 import io.itdr.spi.event.IdentityEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +45,46 @@ public final class SigmaDetector implements Detector<SigmaDetector.State> {
     /** Per identity: when each rule last reported. */
     public static final class State {
         private LinkedHashMap<String, Instant> reported;
+    }
+
+    @Override
+    public int stateVersion() {
+        return 1;
+    }
+
+    /** {@code {"r":{ruleId: lastReported}}}, least recently reported first; null before a rule first fires. */
+    @Override
+    public JsonNode snapshot(State state) {
+        if (state.reported == null || state.reported.isEmpty()) {
+            return null;
+        }
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        ObjectNode r = node.putObject("r");
+        state.reported.forEach((rule, time) -> r.put(rule, time.toString()));
+        return node;
+    }
+
+    @Override
+    public State restore(JsonNode node) {
+        State state = newState();
+        JsonNode r = StateJson.object(node, "r");
+        state.reported = reportedMap();
+        for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            state.reported.put(e.getKey(), StateJson.instant(e.getValue()));
+        }
+        return state;
+    }
+
+    private static LinkedHashMap<String, Instant> reportedMap() {
+        return new LinkedHashMap<>(8, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+                return size() > MAX_RULES_REMEMBERED;
+            }
+        };
     }
 
     /**
@@ -99,12 +143,7 @@ public final class SigmaDetector implements Detector<SigmaDetector.State> {
                 continue;
             }
             if (state.reported == null) {
-                state.reported = new LinkedHashMap<>(8, 0.75f, true) {
-                    @Override
-                    protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
-                        return size() > MAX_RULES_REMEMBERED;
-                    }
-                };
+                state.reported = reportedMap();
             }
             Instant last = state.reported.get(rule.id());
             if (last != null && event.time().isBefore(last.plus(repeatWindow)) && !event.time().isBefore(last)) {
