@@ -12,7 +12,9 @@ final class LruMap<K, V> extends LinkedHashMap<K, V> {
     private final int capacity;
 
     LruMap(int capacity, boolean accessOrder) {
-        super(Math.min(capacity, 16) * 2, 0.75f, accessOrder);
+        // a small first table (allocated at the first put) that doubles as it fills: most identities' maps hold one
+        // or two entries, and a table sized for the cap would cost every tracked identity 144 bytes per map
+        super(2, 0.75f, accessOrder);
         this.capacity = capacity;
     }
 
