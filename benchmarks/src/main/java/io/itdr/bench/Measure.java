@@ -69,8 +69,25 @@ public final class Measure {
         Json.write(out, results);
     }
 
-    /** What one pass over the input did: how many events (or records) and bytes, in how long. */
-    record Pass(long events, long bytes, long nanos) {
+    /**
+     * What one pass over the input did: how many events (or records) and bytes, in how long, and the
+     * bytes the measuring thread allocated meanwhile (-1 when the JVM cannot tell): allocation does not
+     * depend on the machine's load, throughput does.
+     */
+    record Pass(long events, long bytes, long nanos, long allocated, long cpuNanos) {
+        Pass(long events, long bytes, long nanos) {
+            this(events, bytes, nanos, -1, -1);
+        }
+
+        /** Events per second of CPU time of the whole process (every thread: GC and JIT too), -1 when unknown. */
+        double eventsPerCpuSecond() {
+            return cpuNanos <= 0 ? -1 : events / (cpuNanos / 1e9);
+        }
+
+        double allocatedPerEvent() {
+            return allocated < 0 ? -1 : allocated / (double) events;
+        }
+
         double eventsPerSecond() {
             return events / (nanos / 1e9);
         }
@@ -82,6 +99,35 @@ public final class Measure {
 
     interface Work {
         Pass run() throws Exception;
+    }
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    /** Bytes allocated by the calling thread so far, or -1 when not supported. */
+    static long allocatedSoFar() {
+        return THREADS.isThreadAllocatedMemorySupported() && THREADS.isThreadAllocatedMemoryEnabled()
+                ? THREADS.getThreadAllocatedBytes(Thread.currentThread().getId()) : -1;
+    }
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    /**
+     * {@code work} with the calling thread's allocation and the process's CPU time during it. On a
+     * loaded machine wall time measures the share of the cores this JVM got; CPU time measures the
+     * work (it still carries some of the load: caches and memory bandwidth are shared).
+     */
+    static Work allocating(Work work) {
+        return () -> {
+            long before = allocatedSoFar();
+            long cpuBefore = OS.getProcessCpuTime();
+            Pass p = work.run();
+            long cpuAfter = OS.getProcessCpuTime();
+            long after = allocatedSoFar();
+            return new Pass(p.events(), p.bytes(), p.nanos(), before < 0 ? -1 : after - before,
+                    cpuBefore < 0 ? -1 : cpuAfter - cpuBefore);
+        };
     }
 
     /** Warm-up passes, then timed ones; prints each so a long run shows progress. */
@@ -96,11 +142,12 @@ public final class Measure {
             System.out.printf("  %s warm-up %d: %,.0f events/s%n", id, i + 1, p.eventsPerSecond());
         }
         List<Pass> timed = new ArrayList<>();
+        Work measured = allocating(work);
         for (int i = 0; i < RUNS; i++) {
-            Pass p = work.run();
+            Pass p = measured.run();
             timed.add(p);
-            System.out.printf("  %s run %d: %,.0f events/s (%,d events, %.2f s)%n", id, i + 1, p.eventsPerSecond(), p.events(),
-                    p.nanos() / 1e9);
+            System.out.printf("  %s run %d: %,.0f events/s, %,.0f events per CPU second (%,d events, %.2f s, %,.0f bytes allocated per event)%n",
+                    id, i + 1, p.eventsPerSecond(), p.eventsPerCpuSecond(), p.events(), p.nanos() / 1e9, p.allocatedPerEvent());
         }
         return timed;
     }
@@ -111,6 +158,9 @@ public final class Measure {
         all.put("bytes", passes.get(0).bytes());
         all.put("mb_per_s", passes.stream().map(Pass::megabytesPerSecond).toList());
         all.put("seconds", passes.stream().map(p -> p.nanos() / 1e9).toList());
+        // of the measuring thread only: a second thread's allocation (a writer, a reader) is not in it
+        all.put("allocated_bytes_per_event", passes.stream().map(Pass::allocatedPerEvent).toList());
+        all.put("events_per_cpu_second", passes.stream().map(Pass::eventsPerCpuSecond).toList());
         return new Result(id, label, "events/s", passes.stream().map(Pass::eventsPerSecond).toList(), all);
     }
 

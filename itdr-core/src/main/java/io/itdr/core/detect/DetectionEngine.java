@@ -277,10 +277,12 @@ public final class DetectionEngine {
     public synchronized List<Finding> process(IdentityEvent event, IdentityRecord record, String raw) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(record, "record");
-        String key = event.identityKey();
-        if (!key.equals(record.key())) {
+        // the record's key (built once per identity by the enricher) checked against the event's parts without
+        // building the key's text for every event
+        String key = record.key();
+        if (!isKeyOf(key, event)) {
             throw new IllegalArgumentException("record " + record.key() + " does not belong to event " + event.id()
-                    + " of " + key);
+                    + " of " + event.identityKey());
         }
         IdentityState state = state(key);
         Observation observation = new Observation(this, event, record, state, raw);
@@ -297,6 +299,17 @@ public final class DetectionEngine {
             }
         }
         return findings.isEmpty() ? List.of() : List.copyOf(findings);
+    }
+
+    /** Whether {@code key} is {@link IdentityEvent#identityKey()} of {@code event}, compared part by part. */
+    private static boolean isKeyOf(String key, IdentityEvent event) {
+        String platform = event.platform();
+        String tenant = event.tenant() == null ? "-" : event.tenant();
+        String id = event.identity().id();
+        return key.length() == platform.length() + tenant.length() + id.length() + 2
+                && key.startsWith(platform) && key.charAt(platform.length()) == '/'
+                && key.startsWith(tenant, platform.length() + 1) && key.charAt(platform.length() + 1 + tenant.length()) == '/'
+                && key.endsWith(id);
     }
 
     /** Identities whose state is held now. */

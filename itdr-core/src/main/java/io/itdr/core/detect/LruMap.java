@@ -20,7 +20,9 @@ final class LruMap<K, V> extends LinkedHashMap<K, V> {
 
     /** @param dropped told of each key dropped to keep the capacity */
     LruMap(int capacity, boolean accessOrder, Consumer<K> dropped) {
-        super(Math.min(capacity, 16) * 2, 0.75f, accessOrder);
+        // a small first table (allocated at the first put) that doubles as it fills: most identities' maps hold one
+        // or two entries, and a table sized for the cap would cost every tracked identity 144 bytes per map
+        super(2, 0.75f, accessOrder);
         this.capacity = capacity;
         this.dropped = dropped;
     }

@@ -68,8 +68,9 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
     public static final class Repertoire {
         Instant firstSeen;
         final LruMap<String, Boolean> actions;
-        final ArrayDeque<Sighting> sightings = new ArrayDeque<>();
-        final ArrayDeque<Sighting> refusals = new ArrayDeque<>();
+        // small first arrays (ArrayDeque's default is 16 slots, for every identity)
+        final ArrayDeque<Sighting> sightings = new ArrayDeque<>(1);
+        final ArrayDeque<Sighting> refusals = new ArrayDeque<>(1);
         Instant firstUseReported;
         double firstUseMax;
         Instant fanOutReported;
@@ -171,7 +172,7 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         IdentityEvent event = observation.event();
         boolean known = r.actions.get(event.action()) != null;
         if (!known) {
-            r.actions.put(event.action(), Boolean.TRUE);
+            r.actions.put(Interner.intern(event.action()), Boolean.TRUE);
         }
         Instant now = event.time();
         if (known || sensitivity == null || now.isBefore(r.firstSeen.plus(settings.learningPeriod()))) {

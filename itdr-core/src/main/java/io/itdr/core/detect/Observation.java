@@ -96,7 +96,7 @@ public final class Observation {
     /** {@link Source#fingerprint()}; null when the source is unknown. */
     public String fingerprint() {
         if (!fingerprintDone) {
-            fingerprint = event.source().fingerprint();
+            fingerprint = Interner.intern(event.source().fingerprint());
             fingerprintDone = true;
         }
         return fingerprint;
@@ -112,7 +112,7 @@ public final class Observation {
      */
     public String network() {
         if (!networkDone) {
-            network = networkOf(event.source(), networkFacts());
+            network = Interner.intern(networkOf(event.source(), networkFacts()));
             networkDone = true;
         }
         return network;
@@ -126,7 +126,7 @@ public final class Observation {
      */
     public String baselineNetwork() {
         String n = network();
-        return NetworkFacts.TENANT.equals(n) ? "cloud:" + event.platform() : n;
+        return NetworkFacts.TENANT.equals(n) ? Interner.intern("cloud:" + event.platform()) : n;
     }
 
     /** What the network enrichment knows of the source; never null. */
@@ -181,7 +181,7 @@ public final class Observation {
     /** The country (ISO code, upper-case) when known, else null. */
     public String country() {
         Geo g = geo();
-        return g == null ? null : g.country();
+        return g == null ? null : Interner.intern(g.country());
     }
 
     /** How the source compares with the record's expected sources (catalog). */

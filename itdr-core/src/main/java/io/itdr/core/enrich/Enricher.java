@@ -33,11 +33,28 @@ import java.util.Objects;
  * {@code criticality -> "catalog:tier0; inventory:ignored 'gold' (not tier0..tier3)"},
  * {@code consumers -> "catalog:api,batch; inventory:api"}, {@code lifecycle -> "default:active"}.
  * A field neither source states has no entry, except lifecycle.
+ *
+ * <p>An identity's record is built once and reused while its inputs stay the same: a fixed-size,
+ * direct-mapped cache ({@value #CACHE_SLOTS} slots, by identity) keeps the latest records, each
+ * with the event's identity reference and the inventory record it was built from; a hit needs
+ * the same reference and the very same inventory record (the catalog is immutable), so an
+ * inventory refresh, which hands out new records, rebuilds it at the identity's next event.
+ * Memory is fixed, not per identity.
  */
 public final class Enricher {
+    /** Records kept for reuse; a power of two. */
+    static final int CACHE_SLOTS = 1 << 14;
+
     private final IdentityCatalog catalog;
     private final InventoryLookup inventory;
     private final InventoryTagKeys tagKeys;
+    /** Racy by design: each slot holds an immutable {@link Cached} or null; a lost write only costs a rebuild. */
+    private final Cached[] cache = new Cached[CACHE_SLOTS];
+
+    /** A record and what it was built from. */
+    private record Cached(String platform, String tenant, IdentityRef ref, InventoryIdentity inventory,
+                          IdentityRecord record) {
+    }
 
     /**
      * @param catalog   never null ({@link IdentityCatalog#empty()} when none)
@@ -65,9 +82,28 @@ public final class Enricher {
     public IdentityRecord enrich(String platform, String tenant, IdentityRef ref) {
         Objects.requireNonNull(platform, "platform");
         Objects.requireNonNull(ref, "ref");
+        int hash = (platform.hashCode() * 31 + Objects.hashCode(tenant)) * 31 + ref.id().hashCode();
+        int slot = (hash ^ (hash >>> 16)) & (CACHE_SLOTS - 1);
+        Cached cached = cache[slot];
+        if (cached != null && cached.ref.equals(ref) && cached.platform.equals(platform)
+                && Objects.equals(cached.tenant, tenant)) {
+            InventoryIdentity inv = inventory.find(cached.record.key()).orElse(null);
+            if (inv == cached.inventory) {
+                return cached.record;
+            }
+            IdentityRecord record = build(cached.record.key(), platform, tenant, ref, inv);
+            cache[slot] = new Cached(platform, tenant, ref, inv, record);
+            return record;
+        }
         String key = IdentityEvent.identityKey(platform, tenant, ref.id());
-        CatalogEntry entry = catalog.match(platform, ref.id()).orElse(null);
         InventoryIdentity inv = inventory.find(key).orElse(null);
+        IdentityRecord record = build(key, platform, tenant, ref, inv);
+        cache[slot] = new Cached(platform, tenant, ref, inv, record);
+        return record;
+    }
+
+    private IdentityRecord build(String key, String platform, String tenant, IdentityRef ref, InventoryIdentity inv) {
+        CatalogEntry entry = catalog.match(platform, ref.id()).orElse(null);
         Map<String, String> provenance = new LinkedHashMap<>();
 
         String catalogOwner = entry == null ? null : entry.owner();

@@ -85,6 +85,22 @@ public final class EventJson {
         }
     }
 
+    /**
+     * Reads one event from UTF-8 bytes, parsed in place by Jackson's byte parser (no String, no
+     * copy of the bytes).
+     *
+     * @throws InvalidEventException naming the field and what is wrong with it
+     */
+    public static IdentityEvent read(byte[] utf8, int offset, int length) {
+        try {
+            return READER.readValue(utf8, offset, length);
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException(reason(e), e);
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException(e); // a byte array never fails to be read
+        }
+    }
+
     /** A short reason for people: which field, what is wrong; never the whole input. */
     static String reason(JsonProcessingException e) {
         String path = e instanceof MismatchedInputException m && !m.getPath().isEmpty()

@@ -44,6 +44,15 @@ public final class NormalizedEventNormalizer implements EventNormalizer {
                 }
 
                 @Override
+                public void line(long lineNumber, byte[] bytes, int offset, int length) {
+                    try {
+                        sink.accept(EventJson.read(bytes, offset, length), name + ":" + lineNumber);
+                    } catch (InvalidEventException e) {
+                        sink.reject(new Rejection(name + ":" + lineNumber, e.getMessage()));
+                    }
+                }
+
+                @Override
                 public void unreadable(long lineNumber, String reason) {
                     sink.reject(new Rejection(name + ":" + lineNumber, reason));
                 }

@@ -60,6 +60,8 @@ final class EventSort implements Closeable {
     private final List<Path> runs = new ArrayList<>();
     private Path spillDirectory;
     private long duplicates;
+    /** Whether the buffer was added to in order (a sorted export): then it needs no sort. */
+    private boolean inOrder = true;
 
     /**
      * @param memoryEvents events held in memory before a run is spilled; at least 1
@@ -79,7 +81,11 @@ final class EventSort implements Closeable {
 
     /** Adds an event with its raw record (null when none), which the spill keeps beside it. */
     void add(int source, IdentityEvent event, String record) {
-        buffer.add(new Entry(source, Objects.requireNonNull(event, "event"), record));
+        Entry entry = new Entry(source, Objects.requireNonNull(event, "event"), record);
+        if (inOrder && !buffer.isEmpty() && ORDER.compare(buffer.get(buffer.size() - 1), entry) > 0) {
+            inOrder = false;
+        }
+        buffer.add(entry);
         if (buffer.size() >= memoryEvents) {
             spill();
         }
@@ -97,7 +103,7 @@ final class EventSort implements Closeable {
 
     /** Hands every event, in order and without duplicates, to {@code out}; once. */
     void drain(Consumer<Entry> out) {
-        buffer.sort(ORDER);
+        sortBuffer();
         List<RunReader> readers = new ArrayList<>();
         try {
             for (Path run : runs) {
@@ -118,16 +124,16 @@ final class EventSort implements Closeable {
             if (!buffer.isEmpty()) {
                 heads.add(new Head(buffer.get(inMemory++), memoryRun));
             }
-            Map<String, Boolean> recent = new LinkedHashMap<>(1 << 16, 0.75f, false) {
+            Map<SourceId, Boolean> recent = new LinkedHashMap<>(1 << 16, 0.75f, false) {
                 @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<SourceId, Boolean> eldest) {
                     return size() > RECENT_IDS;
                 }
             };
             while (!heads.isEmpty()) {
                 Head head = heads.poll();
                 Entry entry = head.entry;
-                if (recent.put(entry.source() + "\u0000" + entry.event().id(), Boolean.TRUE) != null) {
+                if (recent.put(new SourceId(entry.source(), entry.event().id()), Boolean.TRUE) != null) {
                     duplicates++;
                 } else {
                     out.accept(entry);
@@ -174,8 +180,15 @@ final class EventSort implements Closeable {
         }
     }
 
+    private void sortBuffer() {
+        if (!inOrder) {
+            buffer.sort(ORDER);
+        }
+        inOrder = true;
+    }
+
     private void spill() {
-        buffer.sort(ORDER);
+        sortBuffer();
         try {
             if (spillDirectory == null) {
                 spillDirectory = spillParent == null ? Files.createTempDirectory("itdr-replay-")
@@ -203,6 +216,10 @@ final class EventSort implements Closeable {
     }
 
     private record Head(Entry entry, int run) {
+    }
+
+    /** An event id of one source, the key of the recent-id set (no text built per event). */
+    private record SourceId(int source, String id) {
     }
 
     private static final class RunReader implements Closeable {

@@ -48,6 +48,21 @@ public record ReplayOptions(Policy policy, IdentityCatalog catalog, Labels label
      * estate (measured in README's replay figures).
      */
     public static final int DEFAULT_MEMORY_EVENTS = 100_000;
+    /** Heap an event of the generated estate takes while the sort holds it (measured: about 60 MB per 100,000). */
+    static final int BYTES_PER_HELD_EVENT = 600;
+    /** The most events {@link #memoryEventsForHeap} holds in memory, whatever the heap. */
+    static final int MAX_HEAP_SIZED_EVENTS = 4_000_000;
+
+    /**
+     * Events the sort holds before it spills, sized by the heap: a quarter of {@code maxHeapBytes}
+     * at {@value #BYTES_PER_HELD_EVENT} bytes per event, at least {@link #DEFAULT_MEMORY_EVENTS}
+     * and at most {@value #MAX_HEAP_SIZED_EVENTS}. An input that fits is sorted in memory and never
+     * written to disk and read back (the spill costs a JSON write and parse per event).
+     */
+    public static int memoryEventsForHeap(long maxHeapBytes) {
+        long events = maxHeapBytes / 4 / BYTES_PER_HELD_EVENT;
+        return (int) Math.max(DEFAULT_MEMORY_EVENTS, Math.min(MAX_HEAP_SIZED_EVENTS, events));
+    }
 
     /**
      * The engine a replay runs: this policy, catalog, detection and rollback paths, every decision
@@ -88,7 +103,7 @@ public record ReplayOptions(Policy policy, IdentityCatalog catalog, Labels label
     }
 
     public static ReplayOptions of(Policy policy, IdentityCatalog catalog, Labels labels, Path ledgerFile) {
-        return new ReplayOptions(policy, catalog, labels, ledgerFile, DEFAULT_MEMORY_EVENTS, null,
+        return new ReplayOptions(policy, catalog, labels, ledgerFile, memoryEventsForHeap(Runtime.getRuntime().maxMemory()), null,
                 DetectionSettings.defaults().tunedBy(policy.detectionTuning()),
                 RollbackPaths.platformFacts(), 100, 1000, List.of());
     }

@@ -94,10 +94,14 @@ public final class ReplayRunner {
         try (EventSort sort = new EventSort(options.memoryEvents(), options.spillDirectory())) {
             String source = String.join("+", inputs.stream().map(ReplayInput::source).distinct().toList());
             ReplayReport report = new ReplayReport(options, source);
+            // raw records are read by rule sets only (the built-in detectors never look at them): without one loaded,
+            // the sort neither holds nor spills them
+            boolean keepRecords = !options.detectors().isEmpty();
             for (int i = 0; i < inputs.size(); i++) {
                 int index = i;
                 for (Path file : files.get(i)) {
-                    readFile(file, inputs.get(i).normalizer(), (event, record) -> sort.add(index, event, record), report::onRejected);
+                    readFile(file, inputs.get(i).normalizer(), (event, record) -> sort.add(index, event, keepRecords ? record : null),
+                            report::onRejected);
                 }
             }
             Intake intake = options.shadowEngine(clock, ledger)

@@ -96,10 +96,11 @@ final class ReplayCommand implements Callable<Integer> {
                     + "run is refused (file:line: reason on stderr) and the replay goes on with the others.")
     List<Path> rules = new ArrayList<>();
 
-    @Option(names = "--sort-buffer", paramLabel = "EVENTS", defaultValue = "" + ReplayOptions.DEFAULT_MEMORY_EVENTS,
+    @Option(names = "--sort-buffer", paramLabel = "EVENTS",
             description = "Events sorted in memory before a sorted run spills to a temporary file (in java.io.tmpdir; "
-                    + "default: ${DEFAULT-VALUE}).")
-    int sortBuffer;
+                    + "default: sized by the heap, a quarter of it at about 600 bytes per event, at least "
+                    + ReplayOptions.DEFAULT_MEMORY_EVENTS + ").")
+    Integer sortBuffer;
 
     @Override
     public Integer call() {
@@ -107,7 +108,7 @@ final class ReplayCommand implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text or json, not '" + Printable.clip(format, 40) + "'");
         }
-        if (sortBuffer < 1) {
+        if (sortBuffer != null && sortBuffer < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--sort-buffer must be at least 1, not " + sortBuffer);
         }
         Map<String, EventNormalizer> sources;
@@ -176,7 +177,10 @@ final class ReplayCommand implements Callable<Integer> {
             err.println("itdr replay: " + Printable.escape(ledgerFile.toString()) + " exists; a replay writes a new ledger");
             return ExitCode.USAGE;
         }
-        ReplayOptions options = ReplayOptions.of(policy, catalog, labels, ledgerFile).withMemoryEvents(sortBuffer);
+        ReplayOptions options = ReplayOptions.of(policy, catalog, labels, ledgerFile);
+        if (sortBuffer != null) {
+            options = options.withMemoryEvents(sortBuffer);
+        }
         NetworkDirectory.Files network = new NetworkDirectory.Files(asnDatabase, locationDatabase, cloudRanges);
         if (!network.isEmpty()) {
             try {
