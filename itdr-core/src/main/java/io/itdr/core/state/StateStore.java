@@ -7,8 +7,9 @@ import java.util.function.BiConsumer;
 /**
  * Where the engine keeps the state that must survive a restart: budgets and their breakers,
  * escalation history, open incidents and each identity's detector state. Entries are small JSON
- * documents, each carrying its own format version, grouped in sections ({@link GovernanceSections},
- * {@code detector}) and keyed within a section (a budget key, an identity key, a finding id).
+ * documents, each carrying its own format version, grouped in sections (those of
+ * {@link io.itdr.core.decide.GovernanceState} and {@code detector}) and keyed within a section (a
+ * budget key, an identity key, a finding id).
  *
  * <p>The server keeps them in its database; {@link #NONE} keeps nothing, so an engine without a
  * store (a replay, a benchmark, a dry-run) holds everything in memory only, as before. The store

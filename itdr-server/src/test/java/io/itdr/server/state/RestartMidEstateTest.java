@@ -42,8 +42,9 @@ import tools.jackson.databind.node.ObjectNode;
  * new Spring context on the same H2 file database) in the middle. Every decision, the budgets'
  * usage, the tripped breakers and the stored state are the same.
  *
- * <p>The policy is the shipped default in enforce mode, with the identities' owners from the
- * generator's catalog, so containments are decided and budgets spent; the kill switch is engaged
+ * <p>The estate's AWS events (the platform the test server's connector acts on), the shipped
+ * default policy in enforce mode with a global budget of 1, and the identities' owners from the
+ * generator's catalog: containments are decided, budgets spent and breakers trip. The kill switch is engaged
  * so that nothing is carried out on the AWS simulation (decisions, budgets and breakers are made
  * before the gate).
  */
@@ -52,6 +53,7 @@ class RestartMidEstateTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static List<IdentityEvent> events;
     private static Path catalog;
+    private static Path policy;
 
     @TempDir
     static Path shared;
@@ -60,11 +62,20 @@ class RestartMidEstateTest {
     static void estate() throws IOException {
         EstateGenerator generator = new EstateGenerator(new GeneratorSettings(12, EstateGenerator.MIN_IDENTITIES, EstateGenerator.MIN_DAYS,
                 GeneratorSettings.DEFAULT_START));
-        List<IdentityEvent> all = new ArrayList<>();
-        generator.stream((event, family) -> all.add(event));
-        events = List.copyOf(all);
+        List<IdentityEvent> aws = new ArrayList<>();
+        generator.stream((event, family) -> {
+            if (event.platform().equals("aws")) { // the platform the test server's connector can act on: containments spend budgets
+                aws.add(event);
+            }
+        });
+        events = List.copyOf(aws);
         catalog = shared.resolve("catalog.yaml");
         generator.writeCatalog(catalog);
+        String enforcing = Files.readString(TestEstate.get().policy);
+        String tight = enforcing.replace("  - id: global\n    scope: global\n    max_actions: 20\n",
+                "  - id: global\n    scope: global\n    max_actions: 1\n");
+        assertThat(tight).as("the global budget tightened so that its breaker trips mid-estate").isNotEqualTo(enforcing);
+        policy = Files.writeString(shared.resolve("policy.yaml"), tight);
     }
 
     @Test
@@ -88,10 +99,10 @@ class RestartMidEstateTest {
             restarted = Run.of(server);
         }
 
-        assertThat(uninterrupted.decisions()).as("an estate that decides containments").hasSizeGreaterThan(20);
-        assertThat(uninterrupted.decisions().values()).as("and spends budgets until breakers trip")
-                .anySatisfy(d -> assertThat(d).contains("budget_exhausted"));
         assertThat(restarted.decisions()).containsExactlyEntriesOf(uninterrupted.decisions());
+        assertThat(uninterrupted.decisions()).as("an estate that decides containments").hasSizeGreaterThan(20);
+        assertThat(uninterrupted.decisions().values().stream().filter(d -> d.contains("budget_exhausted")))
+                .as("and spends budgets until breakers trip").isNotEmpty();
         assertThat(restarted.budgets()).isEqualTo(uninterrupted.budgets());
         assertThat(restarted.breakers()).isNotEmpty().isEqualTo(uninterrupted.breakers());
         assertThat(restarted.state()).isEqualTo(uninterrupted.state());
@@ -144,6 +155,7 @@ class RestartMidEstateTest {
         properties.put("server.port", "0");
         properties.put("spring.datasource.url", "jdbc:h2:file:" + database.resolve("itdr").toAbsolutePath() + ";WRITE_DELAY=0");
         properties.put("itdr.catalog", catalog.toString());
+        properties.put("itdr.policy", policy.toString());
         properties.put("itdr.security.bootstrap-admin-token", ADMIN);
         properties.put("itdr.state.checkpoint-interval", "1h"); // the shutdown checkpoint is the one under test
         List<String> args = new ArrayList<>();
