@@ -37,7 +37,7 @@ public final class BudgetTracker {
     /** The key of global budgets. */
     public static final String GLOBAL_KEY = "*";
 
-    private final List<BudgetRule> budgets;
+    private volatile List<BudgetRule> budgets;
     private final Object lock = new Object();
     private final Map<BudgetKey, ArrayDeque<Instant>> consumed = new HashMap<>();
     private final Set<BudgetKey> tripped = new LinkedHashSet<>();
@@ -158,6 +158,26 @@ public final class BudgetTracker {
     public Set<BudgetKey> trippedBreakers() {
         synchronized (lock) {
             return Set.copyOf(new LinkedHashSet<>(tripped));
+        }
+    }
+
+    /**
+     * Tracks the budgets of a newly activated policy: units and tripped breakers of budgets it keeps
+     * (same id and scope) still count, under the new limits; those of budgets it drops or scopes
+     * differently (their keys mean something else) are forgotten.
+     */
+    public void retarget(List<BudgetRule> next) {
+        List<BudgetRule> copy = List.copyOf(Objects.requireNonNull(next, "next"));
+        synchronized (lock) {
+            Set<String> kept = new java.util.HashSet<>();
+            for (BudgetRule b : copy) {
+                if (budgets.stream().anyMatch(old -> old.id().equals(b.id()) && old.scope() == b.scope())) {
+                    kept.add(b.id());
+                }
+            }
+            consumed.keySet().removeIf(k -> !kept.contains(k.budgetId()));
+            tripped.removeIf(k -> !kept.contains(k.budgetId()));
+            budgets = copy;
         }
     }
 

@@ -26,12 +26,17 @@ final class FindingHistory {
     private record Seen(String findingId, Instant time) {
     }
 
-    private final Duration horizon;
+    private volatile Duration horizon;
     private final ConcurrentHashMap<String, Deque<Seen>> byIdentity = new ConcurrentHashMap<>();
     private final AtomicLong records = new AtomicLong();
     private volatile Instant newest = Instant.MIN;
 
     FindingHistory(Duration horizon) {
+        this.horizon = Objects.requireNonNull(horizon, "horizon");
+    }
+
+    /** Changes how long findings are kept (a policy with other escalation windows was activated). */
+    void horizon(Duration horizon) {
         this.horizon = Objects.requireNonNull(horizon, "horizon");
     }
 

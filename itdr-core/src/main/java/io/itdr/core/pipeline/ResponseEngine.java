@@ -122,8 +122,33 @@ public final class ResponseEngine {
         return new Intake(pipeline, events, cases, clock, observer);
     }
 
+    /** The policy in force now (the one it was built with, or the last one activated). */
     public Policy policy() {
+        return policyEngine.policy();
+    }
+
+    /** The policy the engine was assembled with: its detection tuning, recovery and incident window stay until the next start. */
+    public Policy assembledPolicy() {
         return policy;
+    }
+
+    /**
+     * The sections of {@code candidate} that an activation cannot put in force until the next start,
+     * because they configure parts assembled once (detectors, quarantine expiry, incidents): those
+     * that differ from the assembled policy's. Empty when the whole candidate takes effect at once.
+     */
+    public List<String> sectionsPendingRestart(Policy candidate) {
+        List<String> pending = new ArrayList<>();
+        if (!candidate.detectionTuning().equals(policy.detectionTuning())) {
+            pending.add("detection");
+        }
+        if (!candidate.recovery().equals(policy.recovery())) {
+            pending.add("recovery");
+        }
+        if (!candidate.incidentWindow().equals(policy.incidentWindow())) {
+            pending.add("incidents");
+        }
+        return List.copyOf(pending);
     }
 
     public IdentityCatalog catalog() {
