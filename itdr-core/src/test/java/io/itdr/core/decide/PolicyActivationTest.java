@@ -148,6 +148,17 @@ class PolicyActivationTest {
         assertThat(engine.evaluationErrorCount()).isEqualTo(1);
     }
 
+    @Test
+    void aConditionOverTheIterationBudgetOnConstantListsIsAnEvaluationErrorToo() {
+        String list = "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25]";
+        PolicyEngine engine = new PolicyEngine(PolicyLoader.parse("name: t\nversion: \"1\"\nmode: enforce\nrules:\n  - id: heavy\n    when: '"
+                + list + ".all(a, " + list + ".all(b, " + list + ".all(c, a + b + c > 0)))'\n    rung: notify\n", "t.yaml"),
+                clock, RollbackPaths.typical());
+        Scenario s = Scenario.of("token_replay", 0.9);
+        engine.decide(s.finding(), s.identity(), null);
+        assertThat(engine.evaluationErrors()).containsEntry("rule:heavy", 1L);
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             if (!latch.await(10, TimeUnit.SECONDS)) {

@@ -1,5 +1,6 @@
 package io.itdr.server.store;
 
+import io.itdr.server.query.PolicyVersionQueries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,31 +17,7 @@ import javax.sql.DataSource;
  * the newest is the one a restart starts with and the rest are its history. Thread-safe; version
  * numbers are assigned in one transaction (two servers activating at once: one fails on the key).
  */
-public final class JdbcPolicyVersions {
-    /**
-     * One activated version.
-     *
-     * @param version        1, 2, 3… in activation order
-     * @param sha256         hex SHA-256 of the policy's UTF-8 bytes
-     * @param name           the policy's name
-     * @param policyVersion  the policy's own version label
-     * @param body           the policy text (YAML); empty in history listings
-     * @param activatedBy    the ledger actor who activated it
-     * @param activatedAt    when
-     * @param reason         why, in their words
-     * @param previousSha256 the hash of the policy it replaced; null when unknown
-     */
-    public record StoredVersion(long version, String sha256, String name, String policyVersion, String body, String activatedBy,
-                                Instant activatedAt, String reason, String previousSha256) {
-        public StoredVersion {
-            Objects.requireNonNull(sha256, "sha256");
-            Objects.requireNonNull(body, "body");
-            Objects.requireNonNull(activatedBy, "activatedBy");
-            Objects.requireNonNull(activatedAt, "activatedAt");
-            Objects.requireNonNull(reason, "reason");
-        }
-    }
-
+public final class JdbcPolicyVersions implements PolicyVersionQueries {
     private static final String COLUMNS = "version, sha256, name, policy_version, activated_by, activated_at, reason, previous_sha256";
 
     private final DataSource dataSource;
@@ -49,8 +26,8 @@ public final class JdbcPolicyVersions {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
-    /** The newest version with its text; empty when no policy was ever activated at run time. */
-    public Optional<StoredVersion> latest() {
+    @Override
+    public Optional<PolicyVersion> latest() {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + ", body FROM policy_versions "
                      + "ORDER BY version DESC FETCH FIRST 1 ROWS ONLY");
@@ -61,13 +38,13 @@ public final class JdbcPolicyVersions {
         }
     }
 
-    /** The newest {@code limit} versions, newest first, without their text. */
-    public List<StoredVersion> history(int limit) {
+    @Override
+    public List<PolicyVersion> history(int limit) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM policy_versions "
                      + "ORDER BY version DESC FETCH FIRST ? ROWS ONLY")) {
             select.setInt(1, limit);
-            List<StoredVersion> out = new ArrayList<>();
+            List<PolicyVersion> out = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     out.add(read(rows, ""));
@@ -80,7 +57,7 @@ public final class JdbcPolicyVersions {
     }
 
     /** Appends a version numbered one above the newest; returns it as stored. */
-    public StoredVersion append(String sha256, String name, String policyVersion, String body, String activatedBy, Instant activatedAt,
+    public PolicyVersion append(String sha256, String name, String policyVersion, String body, String activatedBy, Instant activatedAt,
                                 String reason, String previousSha256) {
         try {
             return Sql.inTransaction(dataSource, connection -> {
@@ -103,15 +80,15 @@ public final class JdbcPolicyVersions {
                     insert.setString(9, body);
                     insert.executeUpdate();
                 }
-                return new StoredVersion(next, sha256, name, policyVersion, body, activatedBy, activatedAt, reason, previousSha256);
+                return new PolicyVersion(next, sha256, name, policyVersion, body, activatedBy, activatedAt, reason, previousSha256);
             });
         } catch (SQLException e) {
             throw new StoreException("the activated policy cannot be stored: " + e.getMessage(), e);
         }
     }
 
-    private static StoredVersion read(ResultSet rows, String body) throws SQLException {
-        return new StoredVersion(rows.getLong("version"), rows.getString("sha256"), rows.getString("name"), rows.getString("policy_version"),
+    private static PolicyVersion read(ResultSet rows, String body) throws SQLException {
+        return new PolicyVersion(rows.getLong("version"), rows.getString("sha256"), rows.getString("name"), rows.getString("policy_version"),
                 body, rows.getString("activated_by"), Sql.instant(rows, "activated_at"), rows.getString("reason"),
                 rows.getString("previous_sha256"));
     }
