@@ -110,9 +110,13 @@ final class PolicyCommand implements Runnable {
             try {
                 text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
             } catch (java.nio.charset.CharacterCodingException e) {
-                // the server's validation locates the bad byte; say it here without a round trip
-                PolicyLoader.parse(bytes, file.toString(), io.itdr.core.decide.policy.PolicyLimits.DEFAULTS);
-                throw new IllegalStateException("unreachable: the loader refuses text that is not UTF-8", e);
+                // the loader locates the bad byte (line, column, rule) without a round trip to the server
+                try {
+                    PolicyLoader.parse(bytes, file.toString(), io.itdr.core.decide.policy.PolicyLimits.DEFAULTS);
+                } catch (PolicyException refused) {
+                    refused.problems().forEach(p -> spec.commandLine().getErr().println(Printable.escape(p.toString())));
+                }
+                return ExitCode.INVALID;
             }
             Map<String, String> body = new LinkedHashMap<>();
             body.put("policy", text);
