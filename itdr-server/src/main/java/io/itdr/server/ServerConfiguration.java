@@ -7,6 +7,7 @@ import io.itdr.core.audit.LedgerCheckpoints;
 import io.itdr.core.connect.HostContext;
 import io.itdr.core.decide.RollbackPaths;
 import io.itdr.core.decide.policy.Policy;
+import io.itdr.core.decide.policy.PolicyLimits;
 import io.itdr.core.decide.policy.PolicyLoader;
 import io.itdr.core.enrich.IdentityCatalog;
 import io.itdr.core.enrich.InMemoryInventory;
@@ -19,12 +20,15 @@ import io.itdr.server.config.ItdrProperties;
 import io.itdr.server.config.StateSettings;
 import io.itdr.server.connector.ConnectorRuntime;
 import io.itdr.server.response.Automation;
+import io.itdr.server.response.PolicyActivation;
 import io.itdr.server.store.JdbcActionStore;
 import io.itdr.server.store.JdbcAutomationStore;
 import io.itdr.server.store.JdbcCaseStore;
 import io.itdr.server.store.JdbcCursorStore;
 import io.itdr.server.store.JdbcEventStore;
 import io.itdr.server.store.JdbcLedger;
+import io.itdr.server.query.PolicyVersionQueries;
+import io.itdr.server.store.JdbcPolicyVersions;
 import io.itdr.server.store.JdbcStateStore;
 import io.itdr.spi.action.Reversibility;
 import java.security.PrivateKey;
@@ -43,6 +47,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The server's composition root: the stores on the server's DataSource (migrated by Flyway
@@ -156,10 +161,80 @@ public class ServerConfiguration {
         return new Automation(killSwitch, new JdbcAutomationStore(dataSource), SYSTEM_ACTOR);
     }
 
-    /** The policy in force: {@code itdr.policy}, or the shipped default; refused at start-up when invalid. */
+    /**
+     * Limits on loading a policy (issue #20): {@code itdr.policies.max-bytes} (default 1MB),
+     * {@code max-rules} (1000), {@code max-compile-per-condition} (1s) and {@code max-compile-total} (10s).
+     */
     @Bean
-    Policy policy(ItdrProperties properties) {
-        return properties.policy() == null ? PolicyLoader.loadDefault() : PolicyLoader.load(properties.policy());
+    PolicyLimits policyLimits(org.springframework.core.env.Environment environment) {
+        PolicyLimits d = PolicyLimits.DEFAULTS;
+        try {
+            return new PolicyLimits(
+                    environment.getProperty("itdr.policies.max-bytes", DataSize.class, DataSize.ofBytes(d.maxBytes())).toBytes(),
+                    environment.getProperty("itdr.policies.max-rules", Integer.class, d.maxRules()),
+                    environment.getProperty("itdr.policies.max-compile-per-condition", java.time.Duration.class, d.maxCompilePerCondition()),
+                    environment.getProperty("itdr.policies.max-compile-total", java.time.Duration.class, d.maxCompileTotal()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("itdr.policies: " + e.getMessage());
+        }
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    JdbcPolicyVersions policyVersions(DataSource dataSource) {
+        return new JdbcPolicyVersions(dataSource);
+    }
+
+    /**
+     * The policy the server starts with: the newest version activated at run time (a restart keeps
+     * what an admin activated), else {@code itdr.policy}, else the shipped default; refused at
+     * start-up when invalid.
+     */
+    @Bean
+    PolicyActivation.Startup startupPolicy(ItdrProperties properties, JdbcPolicyVersions versions, PolicyLimits limits, Clock clock) {
+        Optional<PolicyVersionQueries.PolicyVersion> stored = versions.latest();
+        if (stored.isPresent()) {
+            PolicyVersionQueries.PolicyVersion v = stored.get();
+            Policy policy = PolicyLoader.parse(v.body().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "activated policy version " + v.version(), limits);
+            if (properties.policy() != null) {
+                LOG.warn("itdr.policy {} is not used: the server runs policy version {} ({}), activated by {} at {}; activate the "
+                        + "file through the API to run it", Printable.escape(properties.policy().toString()), v.version(), v.sha256(),
+                        Printable.escape(v.activatedBy()), v.activatedAt());
+            }
+            return new PolicyActivation.Startup(policy, v.body(), v, clock.instant());
+        }
+        byte[] bytes;
+        String source;
+        if (properties.policy() == null) {
+            bytes = PolicyLoader.defaultPolicyBytes();
+            source = "classpath:" + PolicyLoader.DEFAULT_POLICY_RESOURCE;
+        } else {
+            Policy checked = PolicyLoader.load(properties.policy(), limits); // located problems, size checked before reading
+            try {
+                bytes = java.nio.file.Files.readAllBytes(properties.policy());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("itdr.policy: cannot read " + properties.policy() + ": " + e.getMessage(), e);
+            }
+            if (!PolicyLoader.hash(bytes).equals(checked.ref().sha256())) {
+                throw new IllegalStateException("itdr.policy: " + properties.policy() + " changed while it was read; start again");
+            }
+            return new PolicyActivation.Startup(checked, new String(bytes, java.nio.charset.StandardCharsets.UTF_8), null, clock.instant());
+        }
+        return new PolicyActivation.Startup(PolicyLoader.parse(bytes, source, limits),
+                new String(bytes, java.nio.charset.StandardCharsets.UTF_8), null, clock.instant());
+    }
+
+    /** The policy the engine is assembled with (see {@link #startupPolicy}); the one in force later is the engine's. */
+    @Bean
+    Policy policy(PolicyActivation.Startup startup) {
+        return startup.policy();
+    }
+
+    @Bean
+    PolicyActivation policyActivation(ResponseEngine engine, JdbcPolicyVersions versions, Clock clock, PolicyLimits limits,
+                                      PolicyActivation.Startup startup) {
+        return new PolicyActivation(engine, versions, clock, limits, startup);
     }
 
     /** The identity catalog overlay: {@code itdr.catalog}, or none (every owner unknown). */

@@ -2,11 +2,7 @@ package io.itdr.core.audit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -17,10 +13,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Signed checkpoints of a ledger's head in a directory the operator chooses, away from the
- * database: one small JSON file per checkpoint ({@code checkpoint-<seq>-<millis>.json}), written to
- * a temporary file and moved into place, so a reader never sees half a checkpoint. Files are never
- * rewritten or pruned here. Thread-safe: writes are serialised.
+ * Signed checkpoints of a ledger's head in a place the operator chooses, away from the database
+ * (a {@link CheckpointStore}: a directory, or an object store): one small JSON object per
+ * checkpoint ({@code checkpoint-<seq>-<millis>.json}), stored whole, never rewritten or pruned here.
+ * Thread-safe: writes are serialised.
  */
 public final class LedgerCheckpoints {
     private static final String PREFIX = "checkpoint-";
@@ -41,19 +37,30 @@ public final class LedgerCheckpoints {
         }
     }
 
-    private final Path directory;
+    private final CheckpointStore store;
     private final PrivateKey signingKey;
     private final PublicKey verifyingKey;
 
-    /** @param signingKey null when this instance only verifies */
+    /** Checkpoints in a directory; {@code signingKey} null when this instance only verifies. */
     public LedgerCheckpoints(Path directory, PrivateKey signingKey, PublicKey verifyingKey) {
-        this.directory = Objects.requireNonNull(directory, "directory");
+        this(new DirectoryCheckpointStore(directory), signingKey, verifyingKey);
+    }
+
+    /** @param signingKey null when this instance only verifies */
+    public LedgerCheckpoints(CheckpointStore store, PrivateKey signingKey, PublicKey verifyingKey) {
+        this.store = Objects.requireNonNull(store, "store");
         this.signingKey = signingKey;
         this.verifyingKey = Objects.requireNonNull(verifyingKey, "verifyingKey");
     }
 
+    /** The directory, when the checkpoints are kept in one; null for another kind of store. */
     public Path directory() {
-        return directory;
+        return store instanceof DirectoryCheckpointStore d ? d.directory() : null;
+    }
+
+    /** Where the checkpoints are kept, for messages. */
+    public String location() {
+        return store.describe();
     }
 
     /**
@@ -76,20 +83,9 @@ public final class LedgerCheckpoints {
         }
         String name = PREFIX + String.format("%020d-%013d", head.seq(), time.toEpochMilli()) + SUFFIX;
         try {
-            Files.createDirectories(directory);
-            Path temporary = Files.createTempFile(directory, ".checkpoint-", ".tmp");
-            try {
-                Files.writeString(temporary, checkpoint.toJson() + "\n", StandardCharsets.UTF_8);
-                try {
-                    Files.move(temporary, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temporary, directory.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(temporary);
-            }
-        } catch (IOException e) {
-            throw new LedgerException("the ledger checkpoint cannot be written to " + directory + ": " + e.getMessage(), e);
+            store.put(name, (checkpoint.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            throw new LedgerException("the ledger checkpoint cannot be written to " + store.describe() + ": " + e.getMessage(), e);
         }
         return checkpoint;
     }
@@ -100,37 +96,38 @@ public final class LedgerCheckpoints {
      * @throws LedgerException when the directory exists but cannot be listed
      */
     public Reading read() {
-        if (!Files.isDirectory(directory)) {
-            return new Reading(null, List.of(), 0, List.of());
+        List<String> names;
+        try {
+            names = store.names(PREFIX);
+        } catch (IOException | RuntimeException e) {
+            throw new LedgerException("the ledger checkpoints in " + store.describe() + " cannot be listed: " + e.getMessage(), e);
         }
         List<String> problems = new ArrayList<>();
         LedgerCheckpoint latest = null;
         List<LedgerCheckpoint> verified = new ArrayList<>();
         int count = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, PREFIX + "*" + SUFFIX)) {
-            for (Path file : files) {
-                count++;
-                String name = file.getFileName().toString();
-                LedgerCheckpoint checkpoint;
-                try {
-                    checkpoint = LedgerCheckpoint.parse(Files.readString(file, StandardCharsets.UTF_8));
-                } catch (IOException | IllegalArgumentException e) {
-                    problems.add("checkpoint " + name + " cannot be read (" + e.getMessage() + ")");
-                    continue;
-                }
-                if (!signatureVerifies(checkpoint)) {
-                    problems.add("checkpoint " + name + " has a signature that does not verify (forged, altered, or signed "
-                            + "with another key)");
-                    continue;
-                }
-                verified.add(checkpoint);
-                if (latest == null || checkpoint.seq() > latest.seq()
-                        || checkpoint.seq() == latest.seq() && checkpoint.time().isAfter(latest.time())) {
-                    latest = checkpoint;
-                }
+        for (String name : names) {
+            if (!name.endsWith(SUFFIX)) {
+                continue;
             }
-        } catch (IOException e) {
-            throw new LedgerException("the ledger checkpoints in " + directory + " cannot be listed: " + e.getMessage(), e);
+            count++;
+            LedgerCheckpoint checkpoint;
+            try {
+                checkpoint = LedgerCheckpoint.parse(new String(store.get(name), StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException e) {
+                problems.add("checkpoint " + name + " cannot be read (" + e.getMessage() + ")");
+                continue;
+            }
+            if (!signatureVerifies(checkpoint)) {
+                problems.add("checkpoint " + name + " has a signature that does not verify (forged, altered, or signed "
+                        + "with another key)");
+                continue;
+            }
+            verified.add(checkpoint);
+            if (latest == null || checkpoint.seq() > latest.seq()
+                    || checkpoint.seq() == latest.seq() && checkpoint.time().isAfter(latest.time())) {
+                latest = checkpoint;
+            }
         }
         problems.sort(null);
         verified.sort(java.util.Comparator.comparingLong(LedgerCheckpoint::seq).thenComparing(LedgerCheckpoint::time));

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ public final class BudgetTracker {
     /** The key of global budgets. */
     public static final String GLOBAL_KEY = "*";
 
-    private final List<BudgetRule> budgets;
+    private volatile List<BudgetRule> budgets;
     private final BudgetState state;
     private final Object lock;
     private final Map<BudgetKey, ArrayDeque<Instant>> consumed;
@@ -196,6 +197,36 @@ public final class BudgetTracker {
                 }
             }
             return Collections.unmodifiableSet(out);
+        }
+    }
+
+    /**
+     * Tracks the budgets of a newly activated policy: units and tripped breakers of budgets it keeps
+     * (same id and scope) still count, under the new limits; those of budgets it drops or scopes
+     * differently (their keys mean something else) are forgotten.
+     */
+    public void retarget(List<BudgetRule> next) {
+        List<BudgetRule> copy = List.copyOf(Objects.requireNonNull(next, "next"));
+        synchronized (lock) {
+            Set<String> kept = new HashSet<>();
+            for (BudgetRule b : copy) {
+                if (budgets.stream().anyMatch(old -> old.id().equals(b.id()) && old.scope() == b.scope())) {
+                    kept.add(b.id());
+                }
+            }
+            for (BudgetKey k : new ArrayList<>(consumed.keySet())) {
+                if (!kept.contains(k.budgetId())) {
+                    consumed.remove(k);
+                    state.changed(k);
+                }
+            }
+            for (BudgetKey k : new ArrayList<>(tripped.keySet())) {
+                if (!kept.contains(k.budgetId())) {
+                    tripped.remove(k);
+                    state.changed(k);
+                }
+            }
+            budgets = copy;
         }
     }
 

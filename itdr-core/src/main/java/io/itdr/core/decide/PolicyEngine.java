@@ -33,6 +33,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -40,6 +46,13 @@ import java.util.stream.Collectors;
  * immutable; the budgets, the escalation history and the incidents are the only mutable state,
  * each safe for concurrent callers, held in a {@link GovernanceState} that outlives the engine (a
  * restart, another policy) and written through to its store after every decision.
+ *
+ * <p><b>Activation at run time.</b> {@link #activate} swaps the policy while the engine runs. The
+ * swap is atomic for callers that decide inside {@link #underOneVersion} (the pipeline does, once
+ * per event): it waits until no such work is in flight, so every event is decided entirely by one
+ * version, and every decision names that version's {@link io.itdr.core.model.PolicyRef}. Budgets,
+ * breakers, escalation history and incidents survive a swap: budgets still in the new policy keep
+ * their counts and tripped breakers; removed ones are dropped.
  *
  * <h2>Algorithm</h2>
  * <ol>
@@ -88,14 +101,18 @@ public final class PolicyEngine {
     /** Action parameter naming where a rotated secret goes. */
     public static final String SECRET_DESTINATION = "secret-destination";
 
-    private final Policy policy;
+    private volatile Policy policy;
     private final Clock clock;
     private final RollbackPaths rollbackPaths;
     private final BudgetTracker budgets;
     private final BudgetTracker shadowBudgets;
-    private final FindingHistory history;
+    private volatile FindingHistory history;
     private final Incidents incidents;
     private final GovernanceState governance;
+    /** Readers decide (one event at a time); the writer swaps the policy between events. */
+    private final ReentrantReadWriteLock versions = new ReentrantReadWriteLock();
+    /** Conditions whose evaluation failed (CEL limits, runtime errors), by rule or guardrail id. */
+    private final Map<String, LongAdder> evaluationErrors = new ConcurrentHashMap<>();
 
     /**
      * @param policy        never null
@@ -135,8 +152,70 @@ public final class PolicyEngine {
         return incidents;
     }
 
+    /** The policy in force now; a caller inside {@link #underOneVersion} sees the one its work is decided by. */
     public Policy policy() {
         return policy;
+    }
+
+    /**
+     * Runs {@code work} with the policy held: no {@link #activate} completes while it runs, so every
+     * decision it makes is by one policy version. Reentrant.
+     */
+    public <T> T underOneVersion(Supplier<T> work) {
+        versions.readLock().lock();
+        try {
+            return work.get();
+        } finally {
+            versions.readLock().unlock();
+        }
+    }
+
+    /**
+     * Puts {@code next} in force between two events. Waits up to {@code wait} for work in flight
+     * (inside {@link #underOneVersion}) to end; then runs {@code beforeSwap} (the caller ledgers and
+     * stores the change there) and, if it returns normally, swaps. Budgets and breakers of budgets
+     * the new policy keeps survive (with the new limits); escalation history is kept.
+     *
+     * @param beforeSwap runs with the pipeline paused; an exception from it cancels the swap and is rethrown
+     * @return false when work in flight did not end within {@code wait} (nothing changed)
+     */
+    public boolean activate(Policy next, java.time.Duration wait, Runnable beforeSwap) throws InterruptedException {
+        Objects.requireNonNull(next, "next");
+        Objects.requireNonNull(beforeSwap, "beforeSwap");
+        if (!versions.writeLock().tryLock(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+            return false;
+        }
+        try {
+            beforeSwap.run();
+            budgets.retarget(next.budgets());
+            shadowBudgets.retarget(next.budgets());
+            // the history and incidents live in the governance state, which outlives any one policy
+            Duration horizon = next.escalation().stream().map(EscalationRule::within).max(Duration::compareTo).orElse(Duration.ZERO);
+            governance.adopt(next.incidentWindow(), horizon);
+            history = next.escalation().isEmpty() ? null : governance.history();
+            policy = next;
+            governance.flush(); // budgets the new policy dropped are deleted from the store too
+            return true;
+        } finally {
+            versions.writeLock().unlock();
+        }
+    }
+
+    /**
+     * How often each rule's or custom guardrail's condition failed to evaluate since start (a CEL
+     * limit such as the comprehension iteration bound, or a runtime error): a rule that fails is
+     * not matched, a guardrail that fails fires; neither is silent. Keys are {@code rule:<id>} and
+     * {@code guardrail:<id>}, sorted.
+     */
+    public Map<String, Long> evaluationErrors() {
+        Map<String, Long> out = new TreeMap<>();
+        evaluationErrors.forEach((id, count) -> out.put(id, count.sum()));
+        return out;
+    }
+
+    /** Every condition evaluation that failed since start. */
+    public long evaluationErrorCount() {
+        return evaluationErrors.values().stream().mapToLong(LongAdder::sum).sum();
     }
 
     /** The budgets that enforce-mode decisions consume. */
@@ -170,6 +249,11 @@ public final class PolicyEngine {
     public Decision decide(Finding finding, IdentityRecord identity, IdentityEvent trigger) {
         Objects.requireNonNull(finding, "finding");
         Objects.requireNonNull(identity, "identity");
+        return underOneVersion(() -> decideUnderOneVersion(finding, identity, trigger));
+    }
+
+    private Decision decideUnderOneVersion(Finding finding, IdentityRecord identity, IdentityEvent trigger) {
+        Policy policy = this.policy;
         Instant now = clock.instant();
         Trail trail = new Trail();
         String incidentId = incidents.assign(finding);
@@ -257,6 +341,7 @@ public final class PolicyEngine {
 
     private Escalated escalate(Finding finding, Trail trail) {
         double confidence = finding.confidence();
+        FindingHistory history = this.history;
         if (history == null) {
             return new Escalated(confidence, null, 0);
         }
@@ -315,9 +400,10 @@ public final class PolicyEngine {
                     return rule;
                 }
             } catch (Condition.ConditionException e) {
-                // Fail open for rules: a broken rule must not act; the next rule may still match.
+                // Fail open for rules: a broken rule must not act; the next rule may still match. Counted, never silent.
+                evaluationErrors.computeIfAbsent("rule:" + rule.id(), id -> new LongAdder()).increment();
                 trail.add("rule " + rule.id() + " skipped: its condition failed to evaluate (" + e.getMessage()
-                        + "), treated as not matching");
+                        + "), treated as not matching; counted as an evaluation error");
             }
         }
         trail.add("no containment rule matched → observe");
@@ -466,6 +552,7 @@ public final class PolicyEngine {
                 fired = g.when().evaluate(activation.variables()) ? "condition held: " + g.when().text() : null;
             } catch (Condition.ConditionException e) {
                 // Fail safe for guardrails: a guardrail that cannot tell must hold.
+                evaluationErrors.computeIfAbsent("guardrail:" + g.id(), id -> new LongAdder()).increment();
                 fired = "condition failed to evaluate (" + e.getMessage() + "), fires to be safe";
             }
             if (fired != null) {

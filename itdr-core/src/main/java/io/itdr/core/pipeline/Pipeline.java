@@ -79,6 +79,11 @@ public final class Pipeline {
      * @throws io.itdr.core.audit.LedgerException when the ledger cannot be written
      */
     public List<Outcome> process(IdentityEvent event, String raw) {
+        // One policy version decides the whole event: an activation waits until it is done.
+        return policy.underOneVersion(() -> processUnderOneVersion(event, raw));
+    }
+
+    private List<Outcome> processUnderOneVersion(IdentityEvent event, String raw) {
         IdentityRecord identity = enricher.enrich(event);
         List<Finding> findings = detection.process(event, identity, raw);
         if (findings.isEmpty()) {

@@ -146,8 +146,33 @@ public final class ResponseEngine {
         return new Intake(pipeline, events, cases, clock, observer);
     }
 
+    /** The policy in force now (the one it was built with, or the last one activated). */
     public Policy policy() {
+        return policyEngine.policy();
+    }
+
+    /** The policy the engine was assembled with: its detection tuning, recovery and incident window stay until the next start. */
+    public Policy assembledPolicy() {
         return policy;
+    }
+
+    /**
+     * The sections of {@code candidate} that an activation cannot put in force until the next start,
+     * because they configure parts assembled once (detectors, quarantine expiry, incidents): those
+     * that differ from the assembled policy's. Empty when the whole candidate takes effect at once.
+     */
+    public List<String> sectionsPendingRestart(Policy candidate) {
+        List<String> pending = new ArrayList<>();
+        if (!candidate.detectionTuning().equals(policy.detectionTuning())) {
+            pending.add("detection");
+        }
+        if (!candidate.recovery().equals(policy.recovery())) {
+            pending.add("recovery");
+        }
+        if (!candidate.incidentWindow().equals(policy.incidentWindow())) {
+            pending.add("incidents");
+        }
+        return List.copyOf(pending);
     }
 
     public IdentityCatalog catalog() {
@@ -219,6 +244,39 @@ public final class ResponseEngine {
     /** Identities whose detector state is held now. */
     public int trackedIdentities() {
         return detection.trackedIdentities();
+    }
+
+    /**
+     * Puts {@code next} in force at run time: an administrative change, ledgered
+     * ({@code admin.policy_activated}, with the new and previous hash and the reason) before it is
+     * made. Waits up to {@code wait} for the event in flight to be decided (an event is decided by
+     * one version); with the pipeline paused it ledgers, runs {@code store} (the server keeps the
+     * version so a restart starts with it) and swaps. A failure to ledger or store leaves the old
+     * policy in force.
+     *
+     * @param evidence what else to record (version number, sections pending a restart); no null values
+     * @return false when the pipeline did not pause within {@code wait}; nothing was ledgered or changed
+     * @throws IllegalArgumentException for a blank actor or reason
+     */
+    public boolean activatePolicy(Policy next, String actor, String reason, Map<String, String> evidence, Runnable store,
+                                  Duration wait) throws InterruptedException {
+        Objects.requireNonNull(next, "next");
+        Objects.requireNonNull(store, "store");
+        if (actor == null || actor.isBlank() || reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("an activation names its actor and reason");
+        }
+        return policyEngine.activate(next, wait, () -> {
+            Policy previous = policyEngine.policy();
+            Map<String, String> all = new java.util.LinkedHashMap<>();
+            all.put("policy.name", next.ref().name());
+            all.put("policy.version", next.ref().version());
+            all.put("policy.sha256", next.ref().sha256());
+            all.put("policy.previous_sha256", previous.ref().sha256());
+            all.putAll(evidence);
+            adminChanges.record(LedgerKinds.ADMIN_POLICY_ACTIVATED, actor, reason, all, "policy " + next.ref().name() + "@"
+                    + next.ref().version() + " (" + next.ref().sha256() + ") activated, replacing " + previous.ref().sha256());
+            store.run();
+        });
     }
 
     /** The pipeline itself, for callers that drive single events (micro-benchmarks, tests); others use {@link #intake}. */

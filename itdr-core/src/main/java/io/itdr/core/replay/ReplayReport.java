@@ -100,6 +100,8 @@ public final class ReplayReport {
         }
     }
 
+    private Map<String, Long> evaluationErrors = Map.of();
+
     /** Events dropped as copies of an event already replayed (same source and id). */
     void onDuplicates(long count) {
         duplicates += count;
@@ -136,6 +138,16 @@ public final class ReplayReport {
                 actions.add(a);
             }
         }
+    }
+
+    /** Conditions that failed to evaluate during the replay, by {@code rule:<id>} / {@code guardrail:<id>}. */
+    void onEvaluationErrors(Map<String, Long> errors) {
+        evaluationErrors = Map.copyOf(errors);
+    }
+
+    /** Conditions that failed to evaluate (CEL limits, runtime errors), by {@code rule:<id>} / {@code guardrail:<id>}; never null. */
+    public Map<String, Long> evaluationErrors() {
+        return new java.util.TreeMap<>(evaluationErrors);
     }
 
     void onLedger(Ledger ledger, Path file) {
@@ -195,6 +207,10 @@ public final class ReplayReport {
         m.put("guardrails", guardrails);
         m.put("actions_total", actionsTotal);
         m.put("actions", actions);
+        if (!evaluationErrors.isEmpty()) {
+            // a rule that failed is not a silent "no match": say which, and how often
+            m.put("evaluation_errors", evaluationErrors());
+        }
         PolicyRef p = options.policy().ref();
         m.put("policy", Map.of("name", p.name(), "version", p.version(), "sha256", p.sha256()));
         Map<String, Object> ledger = new LinkedHashMap<>();

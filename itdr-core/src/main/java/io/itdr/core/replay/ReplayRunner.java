@@ -50,9 +50,16 @@ public final class ReplayRunner {
     private static final int BATCH = 1000;
 
     private final ReplayOptions options;
+    private java.util.function.Consumer<io.itdr.core.pipeline.Pipeline.Outcome> listener = outcome -> { };
 
     public ReplayRunner(ReplayOptions options) {
         this.options = options;
+    }
+
+    /** Also hands every outcome (finding and decision) to {@code listener}, e.g. to compare two policies decision by decision. */
+    public ReplayRunner onOutcome(java.util.function.Consumer<io.itdr.core.pipeline.Pipeline.Outcome> listener) {
+        this.listener = java.util.Objects.requireNonNull(listener, "listener");
+        return this;
     }
 
     /** An input file that cannot be opened at all. */
@@ -104,8 +111,11 @@ public final class ReplayRunner {
                             report::onRejected);
                 }
             }
-            Intake intake = options.shadowEngine(clock, ledger)
-                    .intake(EventStore.NONE, CaseStore.NONE, clock.following(report::onOutcome));
+            io.itdr.core.pipeline.ResponseEngine engine = options.shadowEngine(clock, ledger);
+            Intake intake = engine.intake(EventStore.NONE, CaseStore.NONE, clock.following(outcome -> {
+                report.onOutcome(outcome);
+                listener.accept(outcome);
+            }));
             List<IdentityEvent> batch = new ArrayList<>(BATCH);
             List<String> records = new ArrayList<>(BATCH);
             sort.drain(entry -> {
@@ -120,6 +130,7 @@ public final class ReplayRunner {
             });
             intake.accept(source, batch, records);
             report.onDuplicates(sort.duplicates());
+            report.onEvaluationErrors(engine.policyEngine().evaluationErrors());
             report.onLedger(ledger, options.ledgerFile());
             return report;
         } finally {

@@ -134,7 +134,8 @@ class PolicyEngineTest {
         Decision d = decide(engine, Scenario.of("token_replay", 0.9));
         assertThat(d.ruleId()).isEqualTo("fallback");
         assertThat(d.reasons().get(0)).startsWith("rule by-variant skipped: its condition failed to evaluate (")
-                .endsWith("), treated as not matching");
+                .endsWith("), treated as not matching; counted as an evaluation error");
+        assertThat(engine.evaluationErrors()).containsExactly(java.util.Map.entry("rule:by-variant", 1L));
     }
 
     @Test

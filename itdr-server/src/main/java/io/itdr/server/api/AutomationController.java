@@ -1,9 +1,9 @@
 package io.itdr.server.api;
 
 import io.itdr.core.act.KillSwitch;
-import io.itdr.core.decide.policy.Policy;
 import io.itdr.server.response.Automation;
 import io.itdr.server.response.Breakers;
+import io.itdr.server.response.PolicyActivation;
 import io.itdr.server.security.Caller;
 import io.itdr.server.security.Role;
 import java.util.List;
@@ -43,17 +43,17 @@ public class AutomationController {
 
     private final Automation automation;
     private final Breakers breakers;
-    private final Policy policy;
+    private final PolicyActivation policies;
 
-    public AutomationController(Automation automation, Breakers breakers, Policy policy) {
+    public AutomationController(Automation automation, Breakers breakers, PolicyActivation policies) {
         this.automation = automation;
         this.breakers = breakers;
-        this.policy = policy;
+        this.policies = policies;
     }
 
     @GetMapping
     public Status status() {
-        return new Status(automation.state(), policy.mode().policyName(), breakers.tripped());
+        return new Status(automation.state(), policies.active().policy().mode().policyName(), breakers.tripped());
     }
 
     /**

@@ -9,21 +9,26 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 @Command(name = "policy", mixinStandardHelpOptions = true, description = "Work with policy files.",
-        subcommands = {PolicyCommand.Validate.class})
+        subcommands = {PolicyCommand.Validate.class, PolicyCommand.Activate.class, PolicyCommand.Promote.class})
 final class PolicyCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: validate");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: validate, activate or promote");
     }
 
     @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -64,5 +69,114 @@ final class PolicyCommand implements Runnable {
             out.flush();
             return invalid > 0 ? ExitCode.INVALID : unreadable > 0 ? ExitCode.UNREADABLE : ExitCode.OK;
         }
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Command(name = "activate", mixinStandardHelpOptions = true,
+            description = {"Activate a policy on a running server, with a reason; the server validates it, ledgers the activation with "
+                    + "the policy's hash and keeps it across restarts.",
+                    "Needs an admin's token. Exits 0 when active, 3 when the policy is invalid or the active one changed "
+                    + "(--expected-hash), 2 for bad usage or a refused token."},
+            footer = {"%nExample:", "  ITDR_TOKEN=itdr_... itdr policy activate policy.yaml --reason 'CHG-1234: enforce stolen-key rules' "
+                    + "--expected-hash 3f2a..."})
+    static final class Activate implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        BreakerCommand.Server server = new BreakerCommand.Server();
+
+        @Parameters(paramLabel = "FILE", description = "The policy file (UTF-8 YAML).")
+        Path file;
+
+        @CommandLine.Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (ledgered).")
+        String reason;
+
+        @CommandLine.Option(names = "--expected-hash", paramLabel = "SHA256",
+                description = "Activate only if this is the active policy's hash (the one the dry-run compared against).")
+        String expectedHash;
+
+        @Override
+        public Integer call() throws Exception {
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (java.io.IOException e) {
+                spec.commandLine().getErr().println(Printable.escape(file.toString()) + ": cannot read: " + e.getMessage());
+                return ExitCode.UNREADABLE;
+            }
+            String text;
+            try {
+                text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                // the loader locates the bad byte (line, column, rule) without a round trip to the server
+                try {
+                    PolicyLoader.parse(bytes, file.toString(), io.itdr.core.decide.policy.PolicyLimits.DEFAULTS);
+                } catch (PolicyException refused) {
+                    refused.problems().forEach(p -> spec.commandLine().getErr().println(Printable.escape(p.toString())));
+                }
+                return ExitCode.INVALID;
+            }
+            Map<String, String> body = new LinkedHashMap<>();
+            body.put("policy", text);
+            body.put("reason", reason);
+            if (expectedHash != null) {
+                body.put("expectedActiveHash", expectedHash);
+            }
+            return answer(server.send(spec.commandLine(), "POST", "/api/v1/policies/activate", JSON.writeValueAsString(body)));
+        }
+
+        private Integer answer(HttpResponse<String> response) {
+            return PolicyCommand.answer(spec, response);
+        }
+    }
+
+    @Command(name = "promote", mixinStandardHelpOptions = true,
+            description = {"Promote one rule of the active policy from shadow to enforce, with a reason: a new policy version, ledgered.",
+                    "Needs an admin's token. Exits 0 when promoted, 3 when the rule is unknown or cannot be promoted."})
+    static final class Promote implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        BreakerCommand.Server server = new BreakerCommand.Server();
+
+        @Parameters(paramLabel = "RULE", description = "The rule's id.")
+        String rule;
+
+        @CommandLine.Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (ledgered).")
+        String reason;
+
+        @Override
+        public Integer call() throws Exception {
+            return PolicyCommand.answer(spec, server.send(spec.commandLine(), "POST", "/api/v1/policies/rules/"
+                    + java.net.URLEncoder.encode(rule, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20") + "/promote",
+                    JSON.writeValueAsString(Map.of("reason", reason))));
+        }
+    }
+
+    /** Prints an activation's outcome, or the server's refusal (with every policy problem). */
+    static int answer(CommandLine.Model.CommandSpec spec, HttpResponse<String> response) {
+        PrintWriter err = spec.commandLine().getErr();
+        if (response.statusCode() == 422) {
+            JsonNode problem = JSON.readTree(response.body());
+            err.println("itdr: the server refused the policy: " + problem.path("detail").asString());
+            problem.path("errors").forEach(e -> err.println(Printable.escape(e.path("line").asString() + ":" + e.path("column").asString()
+                    + ": " + e.path("path").asString() + ": " + e.path("reason").asString())));
+            return ExitCode.INVALID;
+        }
+        if (response.statusCode() != 200) {
+            return BreakerCommand.failed(response, err);
+        }
+        JsonNode active = JSON.readTree(response.body());
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("active: %s %s, version %s, sha256 %s%n", Printable.escape(active.path("name").asString()),
+                Printable.escape(active.path("policyVersion").asString()), active.path("version").asString(), active.path("hash").asString());
+        if (!active.path("pendingRestart").isEmpty()) {
+            out.println("takes effect at the next start: " + active.path("pendingRestart").valueStream().map(JsonNode::asString).toList());
+        }
+        out.flush();
+        return ExitCode.OK;
     }
 }

@@ -51,6 +51,9 @@ public class EngineMetrics implements MeterBinder {
                     .tag("state", state.label()).description("actions by lifecycle state").register(registry);
         }
         Gauge.builder("itdr.ledger.entries", ledger, LedgerQueries::size).description("entries in the audit ledger").register(registry);
+        FunctionCounter.builder("itdr.policy.evaluation.errors", engine.policyEngine(), p -> p.evaluationErrorCount())
+                .description("policy conditions that failed to evaluate (a CEL limit or runtime error): a rule that fails does not "
+                        + "match, a guardrail that fails holds").register(registry);
         BudgetTracker budgets = engine.policyEngine().budgets();
         budgets.budgets().forEach(budget -> {
             Gauge.builder("itdr.budget.remaining", budgets, b -> remaining(b, budget.id()))

@@ -28,6 +28,19 @@ public final class Sessions {
 
     /** Creates the role {@code roleName} in the sandbox, replays its session, and returns the finding. */
     public static Finding replayed(TestServer server, String roleName) {
+        return replayed(server::bean, roleName);
+    }
+
+    /** As {@link #replayed(TestServer, String)}, on a server of the test's own. */
+    public static Finding replayed(org.springframework.context.ApplicationContext context, String roleName) {
+        return replayed(context::getBean, roleName);
+    }
+
+    private interface Beans {
+        <T> T bean(Class<T> type);
+    }
+
+    private static Finding replayed(Beans server, String roleName) {
         IamSandbox iam = TestEstate.get().iam;
         synchronized (iam) {
             iam.roles.put(roleName, new IamSandbox.Role());

@@ -83,19 +83,63 @@ public final class PolicyLoader {
     private PolicyLoader() {
     }
 
+    static {
+        // CEL's first compile in a JVM loads and initialises its classes (seconds on a cold, busy
+        // machine); done here once so it is never charged to a policy's compile-time limit.
+        try {
+            PolicyVariables.RUNTIME.createProgram(PolicyVariables.RULE_COMPILER.compile("finding.detector.matches('a') && "
+                    + "identity.consumers.all(c, c != '')", "warm-up").getAst());
+            PolicyVariables.GUARDRAIL_COMPILER.compile("true", "warm-up");
+        } catch (CelValidationException | CelEvaluationException e) {
+            throw new IllegalStateException("CEL cannot compile a constant expression", e);
+        }
+    }
+
+    /** CPU time of this thread where the JVM measures it (other processes on the machine do not count), else wall time. */
+    private static long cpuNanos() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        return threads.isCurrentThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled()
+                ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
     /**
      * Loads a policy file.
      *
      * @throws PolicyException listing every problem, or the read failure
      */
     public static Policy load(Path file) {
+        return load(file, PolicyLimits.DEFAULTS);
+    }
+
+    /**
+     * Loads a policy file within {@code limits}.
+     *
+     * @throws PolicyException listing every problem, or the read failure
+     */
+    public static Policy load(Path file, PolicyLimits limits) {
         byte[] bytes;
         try {
+            long size = Files.size(file);
+            if (size > limits.maxBytes()) {
+                throw new PolicyException(List.of(new PolicyProblem(file.toString(), 0, 0, "",
+                        "the policy is " + size + " bytes, over the limit of " + limits.maxBytes() + " bytes")));
+            }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new PolicyException(List.of(new PolicyProblem(file.toString(), 0, 0, "", "cannot read the policy file: " + e)));
         }
-        return parse(bytes, file.toString());
+        return parse(bytes, file.toString(), limits);
+    }
+
+    /**
+     * Parses a policy as bytes (it must be UTF-8: anything else is refused, located at its line);
+     * its hash is that of these bytes.
+     *
+     * @param sourceName names the source in problems and {@link Policy#source()}
+     * @throws PolicyException listing every problem
+     */
+    public static Policy parse(byte[] bytes, String sourceName, PolicyLimits limits) {
+        return parseBytes(bytes, sourceName, limits);
     }
 
     /**
@@ -105,7 +149,7 @@ public final class PolicyLoader {
      * @throws PolicyException listing every problem
      */
     public static Policy parse(String yaml, String sourceName) {
-        return parse(yaml.getBytes(StandardCharsets.UTF_8), sourceName);
+        return parseBytes(yaml.getBytes(StandardCharsets.UTF_8), sourceName, PolicyLimits.DEFAULTS);
     }
 
     /** The policy shipped with itdr ({@value #DEFAULT_POLICY_RESOURCE}). */
@@ -115,13 +159,35 @@ public final class PolicyLoader {
             if (in == null) {
                 throw new PolicyException(List.of(new PolicyProblem(source, 0, 0, "", "the default policy is missing from the classpath")));
             }
-            return parse(in.readAllBytes(), source);
+            return parseBytes(in.readAllBytes(), source, PolicyLimits.DEFAULTS);
         } catch (IOException e) {
             throw new PolicyException(List.of(new PolicyProblem(source, 0, 0, "", "cannot read the default policy: " + e)));
         }
     }
 
-    private static Policy parse(byte[] bytes, String source) {
+    /** The bytes of the shipped default policy, as {@link #loadDefault()} reads them. */
+    public static byte[] defaultPolicyBytes() {
+        try (InputStream in = PolicyLoader.class.getClassLoader().getResourceAsStream(DEFAULT_POLICY_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the default policy is missing from the classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the default policy", e);
+        }
+    }
+
+    /** The hex SHA-256 of a policy's bytes: its {@link PolicyRef#sha256()}. */
+    public static String hash(byte[] bytes) {
+        return sha256(bytes);
+    }
+
+    private static Policy parseBytes(byte[] bytes, String source, PolicyLimits limits) {
+        java.util.Objects.requireNonNull(limits, "limits");
+        if (bytes.length > limits.maxBytes()) {
+            throw new PolicyException(List.of(new PolicyProblem(source, 0, 0, "",
+                    "the policy is " + bytes.length + " bytes, over the limit of " + limits.maxBytes() + " bytes")));
+        }
         YamlReader reader = new YamlReader();
         String text;
         try {
@@ -130,10 +196,10 @@ public final class PolicyLoader {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new PolicyException(List.of(new PolicyProblem(source, 0, 0, "", "a policy file is UTF-8 text: " + e.getMessage())));
+            throw new PolicyException(List.of(Utf8Problem.locate(bytes, source)));
         }
         Node root = compose(text, reader);
-        Policy policy = root == null ? null : new Reading(reader, source, sha256(bytes)).policy(root);
+        Policy policy = root == null ? null : new Reading(reader, source, sha256(bytes), limits).policy(root);
         if (!reader.problems().isEmpty()) {
             throw new PolicyException(reader.problems().stream()
                     .map(p -> new PolicyProblem(source, p.line(), p.column(), p.path(), p.reason()))
@@ -178,11 +244,15 @@ public final class PolicyLoader {
         private final YamlReader r;
         private final String source;
         private final String sha256;
+        private final PolicyLimits limits;
+        private long compileNanos;
+        private boolean compileStopped;
 
-        Reading(YamlReader reader, String source, String sha256) {
+        Reading(YamlReader reader, String source, String sha256, PolicyLimits limits) {
             this.r = reader;
             this.source = source;
             this.sha256 = sha256;
+            this.limits = limits;
         }
 
         Policy policy(Node root) {
@@ -306,6 +376,10 @@ public final class PolicyLoader {
             if (items == null) {
                 return null;
             }
+            if (items.size() > limits.maxRules()) {
+                r.problem(node, path, items.size() + " rules, over the limit of " + limits.maxRules() + "; none was compiled");
+                return null;
+            }
             List<ContainmentRule> rules = new ArrayList<>();
             Map<String, Integer> seen = new HashMap<>();
             for (int i = 0; i < items.size(); i++) {
@@ -316,7 +390,8 @@ public final class PolicyLoader {
                 }
                 String id = id(f, seen, "rule");
                 String description = opt(f, "description", false, r::string);
-                Condition when = opt(f, "when", true, (n, q) -> condition(n, q, PolicyVariables.RULE_COMPILER));
+                String owner = "rule " + (id == null ? p : "'" + id + "'");
+                Condition when = opt(f, "when", true, (n, q) -> condition(n, q, PolicyVariables.RULE_COMPILER, owner));
                 Rung rung = opt(f, "rung", true, this::rung);
                 Approval approval = opt(f, "approval", false, (n, q) -> r.parsed(n, q, PolicyLoader::approval, "auto or required"));
                 Mode mode = opt(f, "mode", false, (n, q) -> r.parsed(n, q, PolicyLoader::mode, "shadow or enforce"));
@@ -378,6 +453,11 @@ public final class PolicyLoader {
             List<CustomGuardrail> custom = new ArrayList<>();
             Node customNode = f.get("custom");
             List<Node> items = customNode == null ? List.of() : r.sequence(customNode, f.path("custom"));
+            if (items != null && items.size() > limits.maxRules()) {
+                r.problem(customNode, f.path("custom"), items.size() + " custom guardrails, over the limit of " + limits.maxRules()
+                        + "; none was compiled");
+                items = null;
+            }
             Map<String, Integer> seen = new HashMap<>();
             for (int i = 0; items != null && i < items.size(); i++) {
                 String p = YamlReader.element(f.path("custom"), i);
@@ -391,7 +471,8 @@ public final class PolicyLoader {
                     id = null;
                 }
                 String description = opt(cf, "description", false, r::string);
-                Condition when = opt(cf, "when", true, (n, q) -> condition(n, q, PolicyVariables.GUARDRAIL_COMPILER));
+                String owner = "guardrail " + (id == null ? p : "'" + id + "'");
+                Condition when = opt(cf, "when", true, (n, q) -> condition(n, q, PolicyVariables.GUARDRAIL_COMPILER, owner));
                 Boolean allowIsolation = opt(cf, "allow_isolation", false, r::bool);
                 if (id != null && when != null) {
                     custom.add(new CustomGuardrail(id, description == null ? "" : description.trim(), when,
@@ -530,23 +611,35 @@ public final class PolicyLoader {
             return r.parsed(node, path, Rung::fromPolicyName, "a rung: " + names(Rung.values()));
         }
 
-        /** Compiles and type-checks a CEL condition; every CEL issue becomes a located problem. */
-        private Condition condition(Node node, String path, CelCompiler compiler) {
+        /**
+         * Compiles and type-checks a CEL condition; every CEL issue becomes a located problem, and so
+         * does a constant regular expression that RE2 (CEL's engine) refuses, and a condition over the
+         * compile-time limits. Once the total limit is spent, nothing more is compiled.
+         *
+         * @param owner names the rule or guardrail in problems ("rule 'stolen-key'")
+         */
+        private Condition condition(Node node, String path, CelCompiler compiler, String owner) {
             String text = r.name(node, path);
-            if (text == null) {
+            if (text == null || compileStopped) {
                 return null;
             }
-            CelValidationResult result = compiler.compile(text, path);
-            if (result.hasError()) {
-                for (CelIssue issue : result.getErrors()) {
-                    celProblem(node, path, issue);
-                }
-                return null;
-            }
+            long started = cpuNanos();
             try {
+                CelValidationResult result = compiler.compile(text, path);
+                if (result.hasError()) {
+                    for (CelIssue issue : result.getErrors()) {
+                        celProblem(node, path, issue);
+                    }
+                    return null;
+                }
                 CelAbstractSyntaxTree ast = result.getAst();
                 if (!SimpleType.BOOL.equals(ast.getResultType())) {
                     r.problem(node, path, "a condition must be a bool expression; this one is " + ast.getResultType().name());
+                    return null;
+                }
+                String badRegex = ConditionChecks.invalidRegex(ast.getExpr());
+                if (badRegex != null) {
+                    r.problem(node, path, owner + ": " + badRegex);
                     return null;
                 }
                 return new Condition(text.strip().replaceAll("\\s+", " "), YamlReader.line(node),
@@ -554,7 +647,27 @@ public final class PolicyLoader {
             } catch (CelValidationException | CelEvaluationException e) {
                 r.problem(node, path, "CEL: " + e.getMessage());
                 return null;
+            } finally {
+                overTime(node, path, owner, cpuNanos() - started);
             }
+        }
+
+        /** Reports a condition that took too long, and stops compiling once the total is spent. */
+        private void overTime(Node node, String path, String owner, long nanos) {
+            compileNanos += nanos;
+            if (nanos > limits.maxCompilePerCondition().toNanos()) {
+                r.problem(node, path, owner + ": compiling its condition took " + millis(nanos) + ", over the limit of "
+                        + millis(limits.maxCompilePerCondition().toNanos()) + " per condition");
+            }
+            if (compileNanos > limits.maxCompileTotal().toNanos()) {
+                compileStopped = true;
+                r.problem(node, path, "compiling stopped at " + owner + ": the policy's conditions took " + millis(compileNanos)
+                        + ", over the limit of " + millis(limits.maxCompileTotal().toNanos()) + " in total");
+            }
+        }
+
+        private static String millis(long nanos) {
+            return String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
         }
 
         /**
