@@ -169,9 +169,7 @@ public final class ResponseEngine {
         if (!candidate.recovery().equals(policy.recovery())) {
             pending.add("recovery");
         }
-        if (!candidate.incidentWindow().equals(policy.incidentWindow())) {
-            pending.add("incidents");
-        }
+        // the incident window is not listed: the governance state adopts it at activation
         return List.copyOf(pending);
     }
 

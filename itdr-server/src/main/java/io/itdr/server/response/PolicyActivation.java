@@ -25,8 +25,8 @@ import java.util.Objects;
  * ({@code admin.policy_activated}) and stored ({@link JdbcPolicyVersions}) with the pipeline paused
  * between two events, then swapped in; a restart starts with the newest stored version.
  *
- * <p>Sections that configure parts assembled once (detection tuning, recovery, the incident
- * window) take effect at the next start; an activation that changes them says so
+ * <p>Sections that configure parts assembled once (detection tuning and recovery; the incident
+ * window applies at once) take effect at the next start; an activation that changes them says so
  * ({@link Active#pendingRestart()}) and ledgers it.
  *
  * <p>Thread-safe: activations are serialised.
