@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -247,9 +248,9 @@ public final class BudgetTracker {
     }
 
     /** When a tripped breaker tripped and what tripped it; empty when it is not tripped. */
-    public java.util.Optional<BudgetState.Trip> trip(String budgetId, String key) {
+    public Optional<BudgetState.Trip> trip(String budgetId, String key) {
         synchronized (lock) {
-            return java.util.Optional.ofNullable(tripped.get(new BudgetKey(budgetId, key)));
+            return Optional.ofNullable(tripped.get(new BudgetKey(budgetId, key)));
         }
     }
 

@@ -3,6 +3,7 @@ package io.itdr.server.response;
 import io.itdr.core.decide.BudgetTracker;
 import io.itdr.core.pipeline.ResponseEngine;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ public class Breakers {
      * A tripped breaker: the budget, the key it counts under, the units used in its window now, when
      * it tripped and the request that tripped it (a finding). Kept across restarts.
      */
-    public record Tripped(String budget, String key, int used, int maxActions, java.time.Instant trippedAt, String trippedBy) {
+    public record Tripped(String budget, String key, int used, int maxActions, Instant trippedAt, String trippedBy) {
     }
 
     /** The policy has no such budget. */

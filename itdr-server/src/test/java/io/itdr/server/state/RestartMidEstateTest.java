@@ -88,12 +88,15 @@ class RestartMidEstateTest {
 
         int half = events.size() / 2;
         Run restarted;
+        int tracked;
         try (ConfigurableApplicationContext server = start(dir.resolve("twice"))) {
             feed(server, events.subList(0, half));
+            tracked = server.getBean(ResponseEngine.class).trackedIdentities();
         }
         try (ConfigurableApplicationContext server = start(dir.resolve("twice"))) {
             ResponseEngine.RestoredState restored = server.getBean(ResponseEngine.class).restored();
-            assertThat(restored.detection().identities()).as("detector state restored").isPositive();
+            assertThat(restored.detection().identities()).as("every identity's detector state, written at shutdown")
+                    .isPositive().isEqualTo(tracked);
             assertThat(restored.governance().budgetKeys()).as("budget units restored").isPositive();
             feed(server, events.subList(half, events.size()));
             restarted = Run.of(server);
@@ -158,6 +161,7 @@ class RestartMidEstateTest {
         properties.put("itdr.policy", policy.toString());
         properties.put("itdr.security.bootstrap-admin-token", ADMIN);
         properties.put("itdr.state.checkpoint-interval", "1h"); // the shutdown checkpoint is the one under test
+        properties.put("itdr.state.checkpoint-events", "0");
         List<String> args = new ArrayList<>();
         properties.forEach((name, value) -> args.add("--" + name + "=" + value));
         ConfigurableApplicationContext server = ItdrServerApplication.start(Map.of(), args.toArray(String[]::new));
