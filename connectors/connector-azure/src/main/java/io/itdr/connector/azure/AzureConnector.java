@@ -4,6 +4,7 @@ import com.azure.core.credential.TokenCredential;
 import io.itdr.connector.azure.act.EntraActionExecutor;
 import io.itdr.connector.azure.inventory.EntraInventory;
 import io.itdr.connector.azure.normalize.AzureLogNormalizer;
+import io.itdr.connector.azure.rbac.RoleAssignments;
 import io.itdr.connector.azure.telemetry.EventHubSettings;
 import io.itdr.connector.azure.telemetry.EventHubSource;
 import io.itdr.connector.azure.telemetry.EventHubs;
@@ -41,7 +42,7 @@ public final class AzureConnector implements Connector {
     private final HubPartitions hub;
     private final ConnectorParts parts;
 
-    AzureConnector(AzureSettings settings, GraphLogSettings logs, EventHubSettings hubs,
+    AzureConnector(AzureSettings settings, GraphLogSettings logs, EventHubSettings hubs, ArmSettings arm,
                    Function<AzureSettings, TokenCredential> credentials, ConnectorContext context) {
         this.settings = Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(context, "context");
@@ -61,9 +62,12 @@ public final class AzureConnector implements Connector {
             this.telemetry = source;
             this.probe = source::probe;
         }
+        RoleAssignments rbac = arm.subscriptions().isEmpty() ? null : new RoleAssignments(new GraphJson(
+                new GraphHttp(credential, arm.armUrl(), context.http(), context.clock(), "Azure Resource Manager"),
+                context.http().endpoint(ArmSettings.ENDPOINT).orElse(arm.armUrl())), arm.subscriptions());
         this.parts = ConnectorParts.builder(AzureConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
-                .inventory(new EntraInventory(json, settings.tenantId(), context.clock()))
-                .actions(new EntraActionExecutor(AzureConnectorFactory.ID, json, context.clock()))
+                .inventory(new EntraInventory(json, settings.tenantId(), rbac, context.clock()))
+                .actions(new EntraActionExecutor(AzureConnectorFactory.ID, json, rbac, context.clock()))
                 .build();
     }
 

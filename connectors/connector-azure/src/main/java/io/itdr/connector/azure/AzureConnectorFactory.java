@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 public final class AzureConnectorFactory implements ConnectorFactory {
     public static final String ID = AzureLogNormalizer.PLATFORM;
     private static final List<ConfigProperty> PROPERTIES = Stream.of(AzureSettings.PROPERTIES, GraphLogSettings.PROPERTIES,
-            EventHubSettings.PROPERTIES)
+            EventHubSettings.PROPERTIES, ArmSettings.PROPERTIES)
             .flatMap(List::stream).toList();
 
     private final Function<AzureSettings, TokenCredential> credentials;
@@ -65,6 +65,6 @@ public final class AzureConnectorFactory implements ConnectorFactory {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(context, "context");
         return new AzureConnector(AzureSettings.from(config), GraphLogSettings.from(config), EventHubSettings.from(config),
-                credentials, context);
+                ArmSettings.from(config), credentials, context);
     }
 }

@@ -38,6 +38,12 @@ public final class TckAccess {
             return sandbox.logs();
         }
 
+        public io.itdr.fixture.azure.ArmAuthorizationSandbox rbac() {
+            return sandbox.rbac();
+        }
+
+        public static final String SUBSCRIPTION = AzureSandbox.SUBSCRIPTION;
+
         public WireMockServer server() {
             return sandbox.server();
         }

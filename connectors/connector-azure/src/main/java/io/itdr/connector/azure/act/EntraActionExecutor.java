@@ -1,6 +1,7 @@
 package io.itdr.connector.azure.act;
 
 import io.itdr.connector.azure.GraphJson;
+import io.itdr.connector.azure.rbac.RoleAssignments;
 import io.itdr.connector.support.PlannedAction;
 import io.itdr.connector.support.RungDispatch;
 import io.itdr.connector.support.SnapshotActionExecutor;
@@ -17,6 +18,9 @@ import java.util.Objects;
  *   <li>disable_credential → {@code removePassword} of a client secret on the app registration or the service
  *       principal (irreversible: Entra cannot deactivate a secret, and a removed one cannot be re-created;
  *       {@link PasswordCredentialRemoval}). The reversible containment of a leaked secret is disable_identity.</li>
+ *   <li>quarantine_session → the service principal's Azure RBAC role assignments in the configured subscriptions
+ *       deleted, re-created from the snapshot on revert (compensable: new assignment ids; {@link RoleAssignmentRemoval}),
+ *       offered only when {@code subscriptions} is configured.</li>
  * </ul>
  * Other rungs are refused with the standard NOT_SUPPORTED error. Not offered, and why: revoking sessions
  * ({@code revokeSignInSessions}) exists for users only, not for service principals.
@@ -27,10 +31,22 @@ import java.util.Objects;
 public final class EntraActionExecutor extends SnapshotActionExecutor {
 
     public EntraActionExecutor(String connectorId, GraphJson graph, Clock clock) {
-        super(RungDispatch.<PlannedAction>builder(Objects.requireNonNull(connectorId, "connectorId"))
-                .rung(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE,
-                        new ServicePrincipalDisablement(connectorId, Objects.requireNonNull(graph, "graph"), Objects.requireNonNull(clock, "clock")))
-                .rung(Rung.DISABLE_CREDENTIAL, Reversibility.IRREVERSIBLE, new PasswordCredentialRemoval(connectorId, graph, clock))
-                .build());
+        this(connectorId, graph, null, clock);
+    }
+
+    /** @param rbac the configured subscriptions' role assignments; null when none is configured (no quarantine_session) */
+    public EntraActionExecutor(String connectorId, GraphJson graph, RoleAssignments rbac, Clock clock) {
+        super(dispatch(Objects.requireNonNull(connectorId, "connectorId"), Objects.requireNonNull(graph, "graph"), rbac,
+                Objects.requireNonNull(clock, "clock")));
+    }
+
+    private static RungDispatch<PlannedAction> dispatch(String connectorId, GraphJson graph, RoleAssignments rbac, Clock clock) {
+        RungDispatch.Builder<PlannedAction> dispatch = RungDispatch.<PlannedAction>builder(connectorId)
+                .rung(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE, new ServicePrincipalDisablement(connectorId, graph, clock))
+                .rung(Rung.DISABLE_CREDENTIAL, Reversibility.IRREVERSIBLE, new PasswordCredentialRemoval(connectorId, graph, clock));
+        if (rbac != null && !rbac.subscriptions().isEmpty()) {
+            dispatch.rung(Rung.QUARANTINE_SESSION, Reversibility.COMPENSABLE, new RoleAssignmentRemoval(connectorId, rbac, clock));
+        }
+        return dispatch.build();
     }
 }
