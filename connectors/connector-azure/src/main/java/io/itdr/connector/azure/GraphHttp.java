@@ -4,6 +4,7 @@ import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import com.azure.core.exception.ClientAuthenticationException;
+import com.microsoft.aad.msal4j.MsalServiceException;
 import io.itdr.connector.support.JsonFields;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
@@ -166,6 +167,18 @@ public final class GraphHttp {
         } catch (ConnectorException e) {
             throw e;
         } catch (RuntimeException e) {
+            // MSAL's answer from the token endpoint, possibly wrapped: 4xx is a refusal, 5xx and 429 pass
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof MsalServiceException refused) {
+                    int status = refused.statusCode() == null ? 0 : refused.statusCode();
+                    String detail = "no token for " + scope + ": Microsoft Entra answered " + (status == 0 ? "" : "HTTP " + status + " ")
+                            + refused.errorCode() + ": " + JsonFields.clip(firstLine(refused.getMessage()), 300);
+                    if (status == 429 || status >= 500 || "temporarily_unavailable".equals(refused.errorCode())) {
+                        throw ConnectorException.retriable(status == 429 ? ErrorCode.THROTTLED : ErrorCode.UNAVAILABLE, detail, null, e);
+                    }
+                    throw new ConnectorException(ErrorCode.AUTHENTICATION_FAILED, detail, e);
+                }
+            }
             throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, "no token for " + scope + ": "
                     + JsonFields.clip(firstLine(e.getMessage()), 300), null, e);
         }
