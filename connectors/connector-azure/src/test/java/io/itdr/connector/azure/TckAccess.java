@@ -44,6 +44,10 @@ public final class TckAccess {
 
         public static final String SUBSCRIPTION = AzureSandbox.SUBSCRIPTION;
 
+        public io.itdr.fixture.azure.DirectorySandbox directory() {
+            return sandbox.directory();
+        }
+
         public WireMockServer server() {
             return sandbox.server();
         }

@@ -17,7 +17,10 @@ import java.util.Objects;
  *       (reversible; {@link ServicePrincipalDisablement});</li>
  *   <li>disable_credential → {@code removePassword} of a client secret on the app registration or the service
  *       principal (irreversible: Entra cannot deactivate a secret, and a removed one cannot be re-created;
- *       {@link PasswordCredentialRemoval}). The reversible containment of a leaked secret is disable_identity.</li>
+ *       {@link PasswordCredentialRemoval}). The reversible containment of a leaked secret is disable_identity. For a
+ *       credential of kind {@code federated_credential}: the federated identity credential deleted and re-created from
+ *       the snapshot on revert (compensable: a new id; {@link FederatedCredentialRemoval}). The rung is declared
+ *       irreversible, its worst case; each plan carries its own class.</li>
  *   <li>quarantine_session → the service principal's Azure RBAC role assignments in the configured subscriptions
  *       deleted, re-created from the snapshot on revert (compensable: new assignment ids; {@link RoleAssignmentRemoval}),
  *       offered only when {@code subscriptions} is configured.</li>
@@ -29,6 +32,8 @@ import java.util.Objects;
  * {@link SnapshotActionExecutor}. Thread-safe.
  */
 public final class EntraActionExecutor extends SnapshotActionExecutor {
+    private static final String PASSWORD = PasswordCredentialRemoval.NAME;
+    private static final String FEDERATED = FederatedCredentialRemoval.NAME;
 
     public EntraActionExecutor(String connectorId, GraphJson graph, Clock clock) {
         this(connectorId, graph, null, clock);
@@ -43,7 +48,11 @@ public final class EntraActionExecutor extends SnapshotActionExecutor {
     private static RungDispatch<PlannedAction> dispatch(String connectorId, GraphJson graph, RoleAssignments rbac, Clock clock) {
         RungDispatch.Builder<PlannedAction> dispatch = RungDispatch.<PlannedAction>builder(connectorId)
                 .rung(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE, new ServicePrincipalDisablement(connectorId, graph, clock))
-                .rung(Rung.DISABLE_CREDENTIAL, Reversibility.IRREVERSIBLE, new PasswordCredentialRemoval(connectorId, graph, clock));
+                // the worst case of the credentials it acts on: a client secret's removal cannot be undone
+                .choose(Rung.DISABLE_CREDENTIAL, Reversibility.IRREVERSIBLE, request -> request.target().credential() != null
+                        && FederatedCredentialRemoval.KIND.equals(request.target().credential().kind()) ? FEDERATED : PASSWORD)
+                .action(PASSWORD, new PasswordCredentialRemoval(connectorId, graph, clock))
+                .action(FEDERATED, new FederatedCredentialRemoval(connectorId, graph, clock));
         if (rbac != null && !rbac.subscriptions().isEmpty()) {
             dispatch.rung(Rung.QUARANTINE_SESSION, Reversibility.COMPENSABLE, new RoleAssignmentRemoval(connectorId, rbac, clock));
         }
