@@ -4,8 +4,13 @@ import com.azure.core.credential.TokenCredential;
 import io.itdr.connector.azure.act.EntraActionExecutor;
 import io.itdr.connector.azure.inventory.EntraInventory;
 import io.itdr.connector.azure.normalize.AzureLogNormalizer;
+import io.itdr.connector.azure.rbac.RoleAssignments;
+import io.itdr.connector.azure.telemetry.EventHubSettings;
+import io.itdr.connector.azure.telemetry.EventHubSource;
+import io.itdr.connector.azure.telemetry.EventHubs;
 import io.itdr.connector.azure.telemetry.GraphLogSettings;
 import io.itdr.connector.azure.telemetry.GraphLogSource;
+import io.itdr.connector.azure.telemetry.HubPartitions;
 import io.itdr.connector.support.ConnectorParts;
 import io.itdr.spi.Capability;
 import io.itdr.spi.Connector;
@@ -22,7 +27,8 @@ import java.util.function.Function;
 /**
  * A connection to one Microsoft Entra tenant. Polls the Entra sign-in and directory audit logs from
  * Microsoft Graph ({@link GraphLogSource}) and normalizes what Azure pushes or exports
- * (diagnostic-settings deliveries, Graph pages); records without a tenant of their own are the
+ * (diagnostic-settings deliveries, Graph pages), or with {@code telemetry=eventhubs} reads what diagnostic settings
+ * stream to an event hub ({@link EventHubSource}); records without a tenant of their own are the
  * configured tenant's. Lists the tenant's service principals and managed identities ({@link EntraInventory}) and disables
  * them, reversibly ({@link EntraActionExecutor}).
  * Calls go to {@code graph-url}, or to the host's HTTP endpoint override for
@@ -31,11 +37,13 @@ import java.util.function.Function;
  */
 public final class AzureConnector implements Connector {
     private final AzureSettings settings;
-    private final GraphLogSource telemetry;
+    private final TelemetrySource telemetry;
+    private final Runnable probe;
+    private final HubPartitions hub;
     private final ConnectorParts parts;
 
-    AzureConnector(AzureSettings settings, GraphLogSettings logs, Function<AzureSettings, TokenCredential> credentials,
-                   ConnectorContext context) {
+    AzureConnector(AzureSettings settings, GraphLogSettings logs, EventHubSettings hubs, ArmSettings arm,
+                   Function<AzureSettings, TokenCredential> credentials, ConnectorContext context) {
         this.settings = Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(context, "context");
         URI graphRoot = context.http().endpoint(AzureConnectorFactory.ID).orElse(settings.graphUrl());
@@ -43,10 +51,23 @@ public final class AzureConnector implements Connector {
         GraphHttp graph = new GraphHttp(credential, settings.graphUrl(), context.http(), context.clock());
         AzureLogNormalizer normalizer = new AzureLogNormalizer(settings.tenantId());
         GraphJson json = new GraphJson(graph, graphRoot);
-        this.telemetry = new GraphLogSource(json, normalizer, logs, context.clock());
+        if (hubs.mode() == EventHubSettings.Mode.EVENTHUBS) {
+            this.hub = EventHubs.partitions(hubs, credential);
+            EventHubSource source = new EventHubSource(hub, EventHubs.checkpoints(hubs, credential), normalizer, hubs.stream());
+            this.telemetry = source;
+            this.probe = source::probe;
+        } else {
+            GraphLogSource source = new GraphLogSource(json, normalizer, logs, context.clock());
+            this.hub = null;
+            this.telemetry = source;
+            this.probe = source::probe;
+        }
+        RoleAssignments rbac = arm.subscriptions().isEmpty() ? null : new RoleAssignments(new GraphJson(
+                new GraphHttp(credential, arm.armUrl(), context.http(), context.clock(), "Azure Resource Manager"),
+                context.http().endpoint(ArmSettings.ENDPOINT).orElse(arm.armUrl())), arm.subscriptions());
         this.parts = ConnectorParts.builder(AzureConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
-                .inventory(new EntraInventory(json, settings.tenantId(), context.clock()))
-                .actions(new EntraActionExecutor(AzureConnectorFactory.ID, json, context.clock()))
+                .inventory(new EntraInventory(json, settings.tenantId(), rbac, context.clock()))
+                .actions(new EntraActionExecutor(AzureConnectorFactory.ID, json, rbac, context.clock()))
                 .build();
     }
 
@@ -80,10 +101,20 @@ public final class AzureConnector implements Connector {
         return parts.actions();
     }
 
-    /** One read of one record of the first polled log (needs AuditLog.Read.All, as polling does). */
+    /**
+     * One read of one record of the first polled Graph log (needs AuditLog.Read.All, as polling does); with
+     * {@code telemetry=eventhubs}, the hub's partition ids (needs Azure Event Hubs Data Receiver).
+     */
     @Override
     public void checkHealth() {
-        telemetry.probe();
+        probe.run();
+    }
+
+    @Override
+    public void close() {
+        if (hub != null) {
+            hub.close();
+        }
     }
 
     public AzureSettings settings() {

@@ -2,6 +2,7 @@ package io.itdr.connector.azure;
 
 import com.azure.core.credential.TokenCredential;
 import io.itdr.connector.azure.normalize.AzureLogNormalizer;
+import io.itdr.connector.azure.telemetry.EventHubSettings;
 import io.itdr.connector.azure.telemetry.GraphLogSettings;
 import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
@@ -23,7 +24,8 @@ import java.util.stream.Stream;
  */
 public final class AzureConnectorFactory implements ConnectorFactory {
     public static final String ID = AzureLogNormalizer.PLATFORM;
-    private static final List<ConfigProperty> PROPERTIES = Stream.of(AzureSettings.PROPERTIES, GraphLogSettings.PROPERTIES)
+    private static final List<ConfigProperty> PROPERTIES = Stream.of(AzureSettings.PROPERTIES, GraphLogSettings.PROPERTIES,
+            EventHubSettings.PROPERTIES, ArmSettings.PROPERTIES)
             .flatMap(List::stream).toList();
 
     private final Function<AzureSettings, TokenCredential> credentials;
@@ -62,6 +64,7 @@ public final class AzureConnectorFactory implements ConnectorFactory {
     public Connector create(ConnectorConfig config, ConnectorContext context) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(context, "context");
-        return new AzureConnector(AzureSettings.from(config), GraphLogSettings.from(config), credentials, context);
+        return new AzureConnector(AzureSettings.from(config), GraphLogSettings.from(config), EventHubSettings.from(config),
+                ArmSettings.from(config), credentials, context);
     }
 }

@@ -4,6 +4,7 @@ import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import com.azure.core.exception.ClientAuthenticationException;
+import com.microsoft.aad.msal4j.MsalServiceException;
 import io.itdr.connector.support.JsonFields;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
@@ -26,7 +27,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Objects;
 
 /**
- * Reads Microsoft Graph with a bearer token from the configured Azure Identity credential, on the
+ * Reads Microsoft Graph (or Azure Resource Manager, whose errors and throttling have the same shape) with a bearer token from the configured Azure Identity credential, on the
  * JDK's HTTP client, and maps every failure to the standard codes
  * (https://learn.microsoft.com/en-us/graph/errors, https://learn.microsoft.com/en-us/graph/throttling):
  * 429 → THROTTLED with the {@code Retry-After} Graph sends (seconds or an HTTP date); 5xx, a dropped
@@ -48,8 +49,15 @@ public final class GraphHttp {
     private final HttpClient client;
     private final Duration requestTimeout;
     private final Clock clock;
+    private final String service;
 
     GraphHttp(TokenCredential credential, URI graphRoot, HttpSettings http, Clock clock) {
+        this(credential, graphRoot, http, clock, "Microsoft Graph");
+    }
+
+    /** For another Azure REST service on the same terms: {@code service} names it in messages. */
+    GraphHttp(TokenCredential credential, URI graphRoot, HttpSettings http, Clock clock, String service) {
+        this.service = Objects.requireNonNull(service, "service");
         this.credential = Objects.requireNonNull(credential, "credential");
         this.scope = graphScope(graphRoot);
         this.requestTimeout = http.requestTimeout();
@@ -100,14 +108,14 @@ public final class GraphHttp {
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpConnectTimeoutException e) {
-            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, what + ": no connection to Microsoft Graph within "
+            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, what + ": no connection to " + service + " within "
                     + "the connect timeout", null, e);
         } catch (HttpTimeoutException e) {
-            throw ConnectorException.retriable(ErrorCode.TIMEOUT, what + ": no answer from Microsoft Graph within " + requestTimeout, null, e);
+            throw ConnectorException.retriable(ErrorCode.TIMEOUT, what + ": no answer from " + service + " within " + requestTimeout, null, e);
         } catch (ConnectException e) {
-            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, what + ": cannot connect to Microsoft Graph: " + e.getMessage(), null, e);
+            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, what + ": cannot connect to " + service + ": " + e.getMessage(), null, e);
         } catch (IOException e) {
-            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, what + ": the connection to Microsoft Graph failed: "
+            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, what + ": the connection to " + service + " failed: "
                     + JsonFields.clip(String.valueOf(e.getMessage()), 200), null, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -159,6 +167,18 @@ public final class GraphHttp {
         } catch (ConnectorException e) {
             throw e;
         } catch (RuntimeException e) {
+            // MSAL's answer from the token endpoint, possibly wrapped: 4xx is a refusal, 5xx and 429 pass
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof MsalServiceException refused) {
+                    int status = refused.statusCode() == null ? 0 : refused.statusCode();
+                    String detail = "no token for " + scope + ": Microsoft Entra answered " + (status == 0 ? "" : "HTTP " + status + " ")
+                            + refused.errorCode() + ": " + JsonFields.clip(firstLine(refused.getMessage()), 300);
+                    if (status == 429 || status >= 500 || "temporarily_unavailable".equals(refused.errorCode())) {
+                        throw ConnectorException.retriable(status == 429 ? ErrorCode.THROTTLED : ErrorCode.UNAVAILABLE, detail, null, e);
+                    }
+                    throw new ConnectorException(ErrorCode.AUTHENTICATION_FAILED, detail, e);
+                }
+            }
             throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, "no token for " + scope + ": "
                     + JsonFields.clip(firstLine(e.getMessage()), 300), null, e);
         }

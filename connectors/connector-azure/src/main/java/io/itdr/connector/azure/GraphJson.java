@@ -63,6 +63,9 @@ public final class GraphJson {
         List<JsonNode> items = new ArrayList<>();
         value.forEach(items::add);
         JsonNode link = page.get("@odata.nextLink");
+        if (link == null) {
+            link = page.get("nextLink"); // Azure Resource Manager's lists (https://learn.microsoft.com/en-us/rest/api/azure/#async-operations-throttling-and-paging)
+        }
         return new Page(items, link != null && link.isTextual() ? onGraph(link.textValue(), what) : null);
     }
 

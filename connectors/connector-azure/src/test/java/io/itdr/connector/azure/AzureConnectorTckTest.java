@@ -62,7 +62,7 @@ class AzureConnectorTckTest extends ConnectorTck {
     /** The kit's clock and timeout, with Graph pointed at the sandbox. */
     static ConnectorContext context(AzureSandbox sandbox) {
         return new TestingConnectorContext(new SettableClock(TestingConnectorContext.NOW),
-                new HttpSettings(Duration.ofSeconds(2), REQUEST_TIMEOUT, null, Map.of("azure", sandbox.endpoint())), Map.of(),
+                new HttpSettings(Duration.ofSeconds(2), REQUEST_TIMEOUT, null, Map.of("azure", sandbox.endpoint(), "azure-arm", sandbox.endpoint())), Map.of(),
                 new RecordingMetrics());
     }
 

@@ -17,6 +17,7 @@ import io.itdr.connector.tck.Fault;
 import io.itdr.connector.tck.RawExport;
 import io.itdr.connector.tck.Sandbox;
 import io.itdr.connector.tck.TestingConnectorContext;
+import io.itdr.fixture.azure.ArmAuthorizationSandbox;
 import io.itdr.fixture.azure.DirectorySandbox;
 import io.itdr.fixture.azure.GraphLogSandbox;
 import java.net.URI;
@@ -61,6 +62,7 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
 
     private final GraphLogSandbox logs;
     private final DirectorySandbox directory;
+    private final ArmAuthorizationSandbox rbac;
     private final WireMockServer server;
     private int seeded;
 
@@ -68,7 +70,8 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
     AzureSandbox(String token) {
         logs = new GraphLogSandbox(Set.of("Bearer " + token));
         directory = new DirectorySandbox(Set.of("Bearer " + token));
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(logs, directory));
+        rbac = new ArmAuthorizationSandbox(Set.of("Bearer " + token));
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(logs, directory, rbac));
         server.start();
         reset();
     }
@@ -97,13 +100,44 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
         seeded = 0;
         logs.stub(server);
         directory.stub(server);
+        rbac.stub(server);
         seedDirectory();
+        seedRoleAssignments();
         server.stubFor(any(anyUrl()).atPriority(10).willReturn(GraphLogSandbox.error(404, "Request_ResourceNotFound",
                 "Resource does not exist or one of its queried reference-property objects are not present.")));
     }
 
     DirectorySandbox directory() {
         return directory;
+    }
+
+    ArmAuthorizationSandbox rbac() {
+        return rbac;
+    }
+
+    static final String SUBSCRIPTION = "2d6b0d8e-1c3f-4a5b-9c7d-8e9f0a1b2c3d";
+
+    /**
+     * Azure RBAC of subscription {@link #SUBSCRIPTION}: billing-exporter is Owner of the subscription and Key Vault Secrets
+     * User on a vault, and Reader through a management group (inherited, not removable here); vm-backup is Contributor of a
+     * resource group.
+     */
+    private void seedRoleAssignments() {
+        synchronized (rbac) {
+            rbac.assignments.clear();
+            rbac.pageSize = 100;
+            String sub = "/subscriptions/" + SUBSCRIPTION;
+            rbac.add(new ArmAuthorizationSandbox.Assignment("0b5a4c3d-1111-4e2f-8a9b-000000000001", sub, ArmAuthorizationSandbox.OWNER,
+                    SERVICE_PRINCIPAL, "ServicePrincipal", null, "billing export writes cost reports"));
+            rbac.add(new ArmAuthorizationSandbox.Assignment("0b5a4c3d-1111-4e2f-8a9b-000000000002", sub
+                    + "/resourceGroups/billing-rg/providers/Microsoft.KeyVault/vaults/billing-kv", ArmAuthorizationSandbox.KEY_VAULT_SECRETS_USER,
+                    SERVICE_PRINCIPAL, "ServicePrincipal", null, null));
+            rbac.add(new ArmAuthorizationSandbox.Assignment("0b5a4c3d-1111-4e2f-8a9b-000000000003",
+                    "/providers/Microsoft.Management/managementGroups/contoso-root", ArmAuthorizationSandbox.READER, SERVICE_PRINCIPAL,
+                    "ServicePrincipal", null, null));
+            rbac.add(new ArmAuthorizationSandbox.Assignment("0b5a4c3d-1111-4e2f-8a9b-000000000004", sub + "/resourceGroups/backup-rg",
+                    ArmAuthorizationSandbox.CONTRIBUTOR, BACKUP_MI, "ServicePrincipal", null, null));
+        }
     }
 
     /**

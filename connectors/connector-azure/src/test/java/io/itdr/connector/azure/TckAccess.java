@@ -38,6 +38,16 @@ public final class TckAccess {
             return sandbox.logs();
         }
 
+        public io.itdr.fixture.azure.ArmAuthorizationSandbox rbac() {
+            return sandbox.rbac();
+        }
+
+        public static final String SUBSCRIPTION = AzureSandbox.SUBSCRIPTION;
+
+        public io.itdr.fixture.azure.DirectorySandbox directory() {
+            return sandbox.directory();
+        }
+
         public WireMockServer server() {
             return sandbox.server();
         }

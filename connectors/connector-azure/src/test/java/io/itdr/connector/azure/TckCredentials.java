@@ -32,7 +32,8 @@ final class TckCredentials implements Function<AzureSettings, TokenCredential> {
 
             @Override
             public AccessToken getTokenSync(com.azure.core.credential.TokenRequestContext request) {
-                if (!carriesTheSecret || !request.getScopes().equals(java.util.List.of("https://graph.microsoft.com/.default"))) {
+                if (!carriesTheSecret || !(request.getScopes().equals(java.util.List.of("https://graph.microsoft.com/.default"))
+                        || request.getScopes().equals(java.util.List.of("https://management.azure.com/.default")))) {
                     throw new ClientAuthenticationException("AADSTS7000215: Invalid client secret provided.", null);
                 }
                 return new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1));

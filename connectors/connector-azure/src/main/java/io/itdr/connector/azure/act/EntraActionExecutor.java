@@ -1,6 +1,7 @@
 package io.itdr.connector.azure.act;
 
 import io.itdr.connector.azure.GraphJson;
+import io.itdr.connector.azure.rbac.RoleAssignments;
 import io.itdr.connector.support.PlannedAction;
 import io.itdr.connector.support.RungDispatch;
 import io.itdr.connector.support.SnapshotActionExecutor;
@@ -16,7 +17,13 @@ import java.util.Objects;
  *       (reversible; {@link ServicePrincipalDisablement});</li>
  *   <li>disable_credential → {@code removePassword} of a client secret on the app registration or the service
  *       principal (irreversible: Entra cannot deactivate a secret, and a removed one cannot be re-created;
- *       {@link PasswordCredentialRemoval}). The reversible containment of a leaked secret is disable_identity.</li>
+ *       {@link PasswordCredentialRemoval}). The reversible containment of a leaked secret is disable_identity. For a
+ *       credential of kind {@code federated_credential}: the federated identity credential deleted and re-created from
+ *       the snapshot on revert (compensable: a new id; {@link FederatedCredentialRemoval}). The rung is declared
+ *       irreversible, its worst case; each plan carries its own class.</li>
+ *   <li>quarantine_session → the service principal's Azure RBAC role assignments in the configured subscriptions
+ *       deleted, re-created from the snapshot on revert (compensable: new assignment ids; {@link RoleAssignmentRemoval}),
+ *       offered only when {@code subscriptions} is configured.</li>
  * </ul>
  * Other rungs are refused with the standard NOT_SUPPORTED error. Not offered, and why: revoking sessions
  * ({@code revokeSignInSessions}) exists for users only, not for service principals.
@@ -25,12 +32,30 @@ import java.util.Objects;
  * {@link SnapshotActionExecutor}. Thread-safe.
  */
 public final class EntraActionExecutor extends SnapshotActionExecutor {
+    private static final String PASSWORD = PasswordCredentialRemoval.NAME;
+    private static final String FEDERATED = FederatedCredentialRemoval.NAME;
 
     public EntraActionExecutor(String connectorId, GraphJson graph, Clock clock) {
-        super(RungDispatch.<PlannedAction>builder(Objects.requireNonNull(connectorId, "connectorId"))
-                .rung(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE,
-                        new ServicePrincipalDisablement(connectorId, Objects.requireNonNull(graph, "graph"), Objects.requireNonNull(clock, "clock")))
-                .rung(Rung.DISABLE_CREDENTIAL, Reversibility.IRREVERSIBLE, new PasswordCredentialRemoval(connectorId, graph, clock))
-                .build());
+        this(connectorId, graph, null, clock);
+    }
+
+    /** @param rbac the configured subscriptions' role assignments; null when none is configured (no quarantine_session) */
+    public EntraActionExecutor(String connectorId, GraphJson graph, RoleAssignments rbac, Clock clock) {
+        super(dispatch(Objects.requireNonNull(connectorId, "connectorId"), Objects.requireNonNull(graph, "graph"), rbac,
+                Objects.requireNonNull(clock, "clock")));
+    }
+
+    private static RungDispatch<PlannedAction> dispatch(String connectorId, GraphJson graph, RoleAssignments rbac, Clock clock) {
+        RungDispatch.Builder<PlannedAction> dispatch = RungDispatch.<PlannedAction>builder(connectorId)
+                .rung(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE, new ServicePrincipalDisablement(connectorId, graph, clock))
+                // the worst case of the credentials it acts on: a client secret's removal cannot be undone
+                .choose(Rung.DISABLE_CREDENTIAL, Reversibility.IRREVERSIBLE, request -> request.target().credential() != null
+                        && FederatedCredentialRemoval.KIND.equals(request.target().credential().kind()) ? FEDERATED : PASSWORD)
+                .action(PASSWORD, new PasswordCredentialRemoval(connectorId, graph, clock))
+                .action(FEDERATED, new FederatedCredentialRemoval(connectorId, graph, clock));
+        if (rbac != null && !rbac.subscriptions().isEmpty()) {
+            dispatch.rung(Rung.QUARANTINE_SESSION, Reversibility.COMPENSABLE, new RoleAssignmentRemoval(connectorId, rbac, clock));
+        }
+        return dispatch.build();
     }
 }

@@ -32,6 +32,8 @@ import java.util.TreeSet;
  * removed: {@code removeKey} needs a proof signed by one of the app's own keys, which the connector does not hold.
  */
 final class PasswordCredentialRemoval implements PlannedAction {
+    /** The action's name in plans (disable_credential chooses it for client secrets). */
+    static final String NAME = "remove_client_secret";
     private final String connectorId;
     private final GraphJson graph;
     private final Clock clock;
@@ -79,7 +81,7 @@ final class PasswordCredentialRemoval implements PlannedAction {
                 : "Remove client secret " + keyId + " of " + owner + " (irreversible: the secret cannot be re-created; "
                         + "its clients need a new secret from addPassword)";
         return new ActionPlan(connectorId, request, calls, Reversibility.IRREVERSIBLE, pre, post, summary,
-                Map.of("path", path, "keyId", keyId));
+                Map.of("path", path, "keyId", keyId, io.itdr.connector.support.RungDispatch.ACTION, NAME));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.itdr.connector.azure.inventory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.itdr.connector.azure.GraphJson;
+import io.itdr.connector.azure.rbac.RoleAssignments;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.event.IdentityRef;
@@ -41,6 +42,9 @@ import java.util.TreeSet;
  *       {@code appRoles} (e.g. {@code Microsoft Graph:RoleManagement.ReadWrite.Directory}), and its directory roles
  *       ({@code directoryRole:Global Administrator}); privileged when it holds a directory role or one of
  *       {@link #DANGEROUS_PERMISSIONS}, which are also listed in the tag {@code dangerous_permissions};</li>
+ *   <li>Azure RBAC, when subscriptions are configured: its role assignments ({@code azureRole:<role> at <scope>}; at, above
+ *       and below each subscription), privileged when one is a role of {@link RoleAssignments#PRIVILEGED_ROLES} (Owner, User
+ *       Access Administrator, Contributor, Key Vault administrators …), listed in the tag {@code privileged_azure_roles};</li>
  *   <li>owner: a tag {@code owner:<name>} or a line {@code owner: <name>} in the notes (of the service principal,
  *       then the application), else the first of its owners
  *       (https://learn.microsoft.com/en-us/graph/api/serviceprincipal-list-owners); criticality from a tag
@@ -63,8 +67,15 @@ public final class EntraInventory implements InventorySource {
     private final GraphJson graph;
     private final String tenant;
     private final Clock clock;
+    private final RoleAssignments rbac;
 
     public EntraInventory(GraphJson graph, String tenant, Clock clock) {
+        this(graph, tenant, null, clock);
+    }
+
+    /** @param rbac the configured subscriptions' Azure role assignments; null for none */
+    public EntraInventory(GraphJson graph, String tenant, RoleAssignments rbac, Clock clock) {
+        this.rbac = rbac;
         this.graph = Objects.requireNonNull(graph, "graph");
         this.tenant = Objects.requireNonNull(tenant, "tenant").toLowerCase(Locale.ROOT);
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -153,6 +164,15 @@ public final class EntraInventory implements InventorySource {
                 scopes.add("directoryRole:" + name);
             }
         }
+        Set<String> privilegedAzureRoles = new TreeSet<>();
+        if (rbac != null) {
+            for (RoleAssignments.Assignment a : rbac.of(id)) {
+                scopes.add("azureRole:" + a.roleName() + " at " + a.scope());
+                if (a.privileged()) {
+                    privilegedAzureRoles.add(a.roleName());
+                }
+            }
+        }
         List<String> owners = new ArrayList<>();
         for (JsonNode owner : graph.all(graph.url(base + "/owners"), "GET /v1.0/servicePrincipals/{id}/owners")) {
             String name = firstOf(text(owner, "userPrincipalName"), text(owner, "displayName"), text(owner, "id"));
@@ -177,13 +197,16 @@ public final class EntraInventory implements InventorySource {
         if (!dangerous.isEmpty()) {
             tags.put("dangerous_permissions", String.join(",", dangerous));
         }
+        if (!privilegedAzureRoles.isEmpty()) {
+            tags.put("privileged_azure_roles", String.join(",", privilegedAzureRoles));
+        }
         if (appId != null) {
             tags.put("app_id", appId);
         }
         Boolean enabled = sp.has("accountEnabled") && sp.get("accountEnabled").isBoolean() ? sp.get("accountEnabled").booleanValue() : null;
         return new InventoryIdentity(PLATFORM, tenant, new IdentityRef(id, managed ? "managed_identity" : "service_principal",
                 text(sp, "displayName")), enabled, instant(text(sp, "createdDateTime")), owner, tags, credentials, List.of(), scopes,
-                !dangerous.isEmpty() || !directoryRoles.isEmpty(), List.of());
+                !dangerous.isEmpty() || !directoryRoles.isEmpty() || !privilegedAzureRoles.isEmpty(), List.of());
     }
 
     private JsonNode application(String appId) {
