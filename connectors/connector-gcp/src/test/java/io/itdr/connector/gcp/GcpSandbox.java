@@ -42,6 +42,9 @@ import java.util.Set;
  */
 public final class GcpSandbox implements Sandbox, AutoCloseable {
     public static final String PROJECT = "itdr-tck-project";
+    /** The organization and the folder the project sits in. */
+    public static final String ORGANIZATION = "organizations/200";
+    public static final String FOLDER = "folders/100";
     /** The subscription of the project's log sink ({@link PubSubSandbox}). */
     public static final String SUBSCRIPTION = "projects/" + PROJECT + "/subscriptions/itdr-audit-sink";
     public static final String SERVICE_ACCOUNT = "deployer@" + PROJECT + ".iam.gserviceaccount.com";
@@ -104,11 +107,18 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
     }
 
     /**
-     * One project (labels owner and criticality) with three service accounts: the deployer (a user-managed and a
-     * Google-managed key; editor and token creator on the project), backup (a key) and reporter (viewer roles).
+     * One project (labels owner and criticality) in a folder of an organization, with three service accounts: the
+     * deployer (a user-managed and a Google-managed key; editor and token creator on the project, owner on the
+     * organization), backup (a key) and reporter (viewer roles on the project and viewer on the folder).
      */
     private void estate() {
         iam.addProject(PROJECT, Map.of("owner", "team-payments", "criticality", "tier-2"));
+        iam.addOrganization(ORGANIZATION);
+        iam.addFolder(FOLDER, ORGANIZATION);
+        iam.setParent(PROJECT, FOLDER);
+        iam.bindOn(ORGANIZATION, "roles/owner", "serviceAccount:" + SERVICE_ACCOUNT);
+        iam.bindOn(ORGANIZATION, "roles/viewer", "group:auditors@example.com");
+        iam.bindOn(FOLDER, "roles/viewer", "serviceAccount:" + REPORTER);
         iam.addAccount(PROJECT, SERVICE_ACCOUNT, "104702298523483840001", "Deployer");
         iam.addKey(SERVICE_ACCOUNT, KEY, "USER_MANAGED", false, "2026-01-10T09:00:00Z", "9999-12-31T23:59:59Z");
         iam.addKey(SERVICE_ACCOUNT, GOOGLE_MANAGED_KEY, "SYSTEM_MANAGED", false, "2026-02-20T00:00:00Z", "2026-03-08T00:00:00Z");
@@ -122,12 +132,13 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
         iam.bind(PROJECT, "roles/viewer", "user:ana@example.com");
     }
 
-    /** Calls that change state: every non-GET but the reads made with POST (entries.list, getIamPolicy) and token grants. */
+    /** Calls that change state: every non-GET but the reads made with POST (entries.list, getIamPolicy, getAncestry) and token grants. */
     @Override
     public int mutatingCallCount() {
         return (int) StatefulSimulation.received(server).stream()
                 .filter(r -> !r.getUrl().startsWith(LoggingSandbox.PATH) && !r.getUrl().startsWith(GoogleApis.TOKEN_PATH)
                         && !r.getUrl().contains(":getIamPolicy") && !r.getUrl().contains("%3AgetIamPolicy")
+                        && !r.getUrl().contains(":getAncestry") && !r.getUrl().contains("%3AgetAncestry")
                         && !r.getMethod().getName().equals("GET"))
                 .count();
     }
