@@ -66,7 +66,9 @@ import java.util.UUID;
  *       {@code since}, {@code after} and {@code next} links) serving the Okta events as LogEvents,
  *       and the Management API ({@link ManagementApiSandbox}) holding the estate's service apps with
  *       their client secrets.</li>
- *   <li>Events of the other platforms (GCP, Azure) are not served: no connector polls them.</li>
+ *   <li>Google Cloud, on a third: the estate's projects ({@link GcpDemoProject}: Cloud Logging with its GCP events as
+ *       audit log entries, IAM and Resource Manager with its service accounts and keys).</li>
+ *   <li>Events of the other platforms (Azure) are not served: no connector polls them.</li>
  * </ul>
  *
  * <p>One estate deviates from AWS on purpose: one IAM endpoint answers for the estate's three
@@ -145,6 +147,7 @@ public final class DemoEstate implements AutoCloseable {
     private final Settings settings;
     private final String previousHttpsCheck;
     private final List<RawRecord> guardDuty;
+    private GcpDemoProject gcp;
 
     private DemoEstate(WireMockServer aws, WireMockServer okta, Path catalog, Served served, Settings settings, String previousHttpsCheck,
                        List<RawRecord> guardDuty) {
@@ -186,7 +189,15 @@ public final class DemoEstate implements AutoCloseable {
         int[] principals = seedPrincipals(generator, iam, secrets, management);
         long[] counts = new long[4];
         List<RawRecord> guardDuty = new ArrayList<>();
-        EstateGenerator.Summary summary = generator.stream((event, family) -> serve(event, cloudTrail, trail, systemLog, guardDuty, counts));
+        GcpDemoProject gcp = new GcpDemoProject();
+        gcp.seed(generator.identities());
+        EstateGenerator.Summary summary = generator.stream((event, family) -> {
+            if (event.platform().equals("gcp")) {
+                gcp.add(event);
+            } else {
+                serve(event, cloudTrail, trail, systemLog, guardDuty, counts);
+            }
+        });
 
         String previousHttpsCheck = System.setProperty(HTTPS_CHECK_PROPERTY, "true");
         WireMockServer aws = null;
@@ -215,13 +226,17 @@ public final class DemoEstate implements AutoCloseable {
             // https://developer.okta.com/docs/reference/error-codes/: an unknown resource (also keeps WireMock from
             // printing unmatched requests, headers and all)
             okta.stubFor(any(anyUrl()).atPriority(10).willReturn(SystemLogSandbox.error(404, "E0000007", "Not found: Resource not found")));
+            gcp.start();
         } catch (RuntimeException e) {
+            gcp.close();
             stop(aws, okta, previousHttpsCheck);
             throw e;
         }
         Served served = new Served(counts[0], counts[3], trail.size(), counts[1], counts[2], principals[0], principals[1], principals[2], start, end,
                 summary.attacksByFamily());
-        return new DemoEstate(aws, okta, catalog, served, settings, previousHttpsCheck, guardDuty);
+        DemoEstate estate = new DemoEstate(aws, okta, catalog, served, settings, previousHttpsCheck, guardDuty);
+        estate.gcp = gcp;
+        return estate;
     }
 
     /** Seeds IAM, Secrets Manager and the Okta org with the estate's identities; returns users, roles, apps. */
@@ -376,6 +391,7 @@ public final class DemoEstate implements AutoCloseable {
         p.put(o + "config.system-log-lookback", lookback);
         p.put(o + "endpoints.okta", oktaEndpoint().toString());
         p.put(o + "poll-interval", "5s");
+        p.putAll(gcp.properties(lookback));
         return Map.copyOf(p);
     }
 
@@ -435,8 +451,14 @@ public final class DemoEstate implements AutoCloseable {
         return URI.create(okta.baseUrl());
     }
 
+    /** The estate's Google Cloud projects. */
+    GcpDemoProject gcpProject() {
+        return gcp;
+    }
+
     @Override
     public void close() {
+        gcp.close();
         stop(aws, okta, previousHttpsCheck);
     }
 

@@ -83,7 +83,7 @@ public final class DemoLauncher {
         // a fresh database each run: the estate is generated anew, ending now
         Files.deleteIfExists(options.data().resolve("itdr.mv.db"));
         Files.deleteIfExists(options.data().resolve("itdr.trace.db"));
-        out.printf("itdr-demo: generating %d identities over %d days (seed %d) and starting the AWS and Okta emulations...%n",
+        out.printf("itdr-demo: generating %d identities over %d days (seed %d) and starting the AWS, Okta and Google Cloud emulations...%n",
                 options.identities(), options.days(), options.seed());
         DemoEstate estate = DemoEstate.start(new DemoEstate.Settings(options.seed(), options.identities(), options.days(), options.data()),
                 Clock.systemUTC());
@@ -170,6 +170,9 @@ public final class DemoLauncher {
         out.printf("  AWS:      %s (IAM, STS, CloudTrail event history, the organization trail's S3 bucket and SQS queue, Secrets "
                 + "Manager emulation; the connector reads the trail through SQS)%n", estate.awsEndpoint());
         out.printf("  Okta:     %s (System Log and Management API emulation, org %s)%n", estate.oktaEndpoint(), DemoEstate.OKTA_ORG);
+        out.printf("  GCP:      %s (Cloud Logging, IAM and Resource Manager emulation: %,d audit log entries, %d service accounts "
+                + "in projects %s)%n", estate.gcpProject().endpoint(), estate.gcpProject().entries(), estate.gcpProject().accounts(),
+                estate.gcpProject().projects());
         out.printf("  Catalog:  %s%n", estate.catalog().toAbsolutePath());
         out.printf("  Server:   %s (H2 under %s, default policy in enforce mode)%n", base, estate.catalog().toAbsolutePath().getParent());
         out.printf("  Admin token (bootstrap): %s%n", token);

@@ -21,8 +21,8 @@ import java.util.Set;
 /**
  * A connection to Google Cloud projects. Polls their Cloud Audit Logs from a persisted cursor
  * ({@link AuditLogSource}), or pulls them from a log sink's Pub/Sub subscription ({@link PubSubSource}), and normalizes what Cloud Logging delivers (log sink exports, Pub/Sub
- * deliveries) the same way; lists their service accounts, keys and project roles
- * ({@link GcpInventory}); disables keys and accounts and takes project roles away
+ * deliveries) the same way; lists their service accounts, keys and roles on the projects, folders and organization
+ * ({@link GcpInventory}); disables keys and accounts and takes those roles away
  * ({@link GcpActionExecutor}). Creating it calls nothing: credentials are read on first use.
  *
  * <p>Thread-safe. {@link #toString()} never shows a secret.
@@ -51,9 +51,9 @@ public final class GcpConnector implements Connector {
         }
         this.parts = ConnectorParts.builder(GcpConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
                 .inventory(new GcpInventory(GcpConnectorFactory.ID, clients, settings.projects(), response.ownerLabel(),
-                        response.criticalityLabel(), context.clock()))
+                        response.criticalityLabel(), response.hierarchy(), context.clock()))
                 .actions(new GcpActionExecutor(GcpConnectorFactory.ID, clients, context.clock(), response.verifyAttempts(),
-                        response.verifyFirstWait(), duration -> Thread.sleep(duration.toMillis())))
+                        response.verifyFirstWait(), response.hierarchy(), duration -> Thread.sleep(duration.toMillis())))
                 .build();
     }
 

@@ -48,6 +48,11 @@ public final class GcpErrors {
                     : new ConnectorException(ErrorCode.AUTHENTICATION_FAILED, what + ": Google refused the connector's credentials: "
                             + clip(failure.getMessage(), 200), failure);
         }
+        if (failure instanceof com.google.gson.stream.MalformedJsonException) {
+            // a token service's answer (generateAccessToken, STS) read by the auth library, and not JSON
+            return new ConnectorException(ErrorCode.MALFORMED_RESPONSE, what + ": the token service's answer is not JSON: "
+                    + clip(failure.getMessage(), 120), failure);
+        }
         if (failure instanceof HttpResponseException http) {
             return fromStatus(what, http.getStatusCode(), http.getHeaders().getFirstHeaderStringValue("Retry-After"), http.getContent(), failure);
         }
@@ -56,6 +61,20 @@ public final class GcpErrors {
         }
         if (failure.getCause() instanceof SocketTimeoutException) {
             return ConnectorException.retriable(ErrorCode.TIMEOUT, what + ": no answer in time", null, failure);
+        }
+        // the token came from a call of its own (an impersonation's generateAccessToken, a federation's STS exchange)
+        // whose failure the auth library wraps in a plain IOException: that call's answer says what happened
+        for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause instanceof HttpResponseException http) {
+                return fromStatus(what + ": getting an access token", http.getStatusCode(),
+                        http.getHeaders().getFirstHeaderStringValue("Retry-After"), http.getContent(), failure);
+            }
+            if (cause instanceof SocketTimeoutException) {
+                return ConnectorException.retriable(ErrorCode.TIMEOUT, what + ": no access token in time", null, failure);
+            }
+            if (cause instanceof Retryable && cause instanceof IOException io) {
+                return map(what, io);
+            }
         }
         return ConnectorException.retriable(ErrorCode.UNAVAILABLE, what + ": " + failure.getClass().getSimpleName() + ": "
                 + clip(failure.getMessage(), 200), null, failure);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 
 /** The connector test kit against the Google Cloud connector and one simulated project ({@link GcpSandbox}). */
 class GcpConnectorTckTest extends ConnectorTck {
-    private static GcpSandbox sandbox;
+    static GcpSandbox sandbox;
 
     @BeforeAll
     static void startProject() {
@@ -52,12 +52,13 @@ class GcpConnectorTckTest extends ConnectorTck {
                 "verify-attempts", "1");
     }
 
-    /** The kit's clock and timeout, with Cloud Logging, IAM and Resource Manager pointed at the sandbox. */
+    /** The kit's clock and timeout, with Cloud Logging, IAM, Resource Manager and IAM Credentials pointed at the sandbox. */
     @Override
     protected ConnectorContext context() {
         return new TestingConnectorContext(new SettableClock(TestingConnectorContext.NOW),
                 new HttpSettings(Duration.ofSeconds(2), REQUEST_TIMEOUT, null,
-                        Map.of("logging", sandbox.endpoint(), "iam", sandbox.endpoint(), "cloudresourcemanager", sandbox.endpoint())),
+                        Map.of("logging", sandbox.endpoint(), "iam", sandbox.endpoint(), "cloudresourcemanager", sandbox.endpoint(),
+                                "iamcredentials", sandbox.endpoint())),
                 Map.of(), new RecordingMetrics());
     }
 

@@ -22,6 +22,7 @@ import io.itdr.spi.action.ActionTarget;
 import java.util.Map;
 import io.itdr.fixture.gcp.LoggingSandbox;
 import io.itdr.fixture.gcp.PubSubSandbox;
+import io.itdr.fixture.gcp.SignInServices;
 import io.itdr.fixture.wiremock.StatefulSimulation;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -42,10 +43,15 @@ import java.util.Set;
  */
 public final class GcpSandbox implements Sandbox, AutoCloseable {
     public static final String PROJECT = "itdr-tck-project";
+    /** The organization and the folder the project sits in. */
+    public static final String ORGANIZATION = "organizations/200";
+    public static final String FOLDER = "folders/100";
     /** The subscription of the project's log sink ({@link PubSubSandbox}). */
     public static final String SUBSCRIPTION = "projects/" + PROJECT + "/subscriptions/itdr-audit-sink";
     public static final String SERVICE_ACCOUNT = "deployer@" + PROJECT + ".iam.gserviceaccount.com";
     static final String READER = "itdr-reader@" + PROJECT + ".iam.gserviceaccount.com";
+    /** The workload's own token (an OIDC ID token from CI) that workload identity federation exchanges. */
+    public static final String SUBJECT_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOml0ZHIvY2kifQ.sandbox-signature";
     public static final String BACKUP = "backup@" + PROJECT + ".iam.gserviceaccount.com";
     public static final String REPORTER = "reporter@" + PROJECT + ".iam.gserviceaccount.com";
     public static final String KEY = "5b2c0d1e8f3a4b6c7d8e9f00112233445566aa01";
@@ -62,7 +68,21 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
     private int seeded;
 
     public GcpSandbox() {
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(logging, iam, pubsub));
+        this(null, null);
+    }
+
+    /**
+     * With {@code keystore} (PKCS12, its key for localhost) the sandbox also answers on HTTPS: Google's auth library
+     * accepts only https {@code token_url} and {@code service_account_impersonation_url} in a workload identity
+     * federation configuration. Null for plain HTTP only.
+     */
+    public GcpSandbox(java.nio.file.Path keystore, String password) {
+        com.github.tomakehurst.wiremock.core.WireMockConfiguration config = wireMockConfig().dynamicPort().extensions(logging, iam, pubsub);
+        if (keystore != null) {
+            config.dynamicHttpsPort().keystorePath(keystore.toString()).keystoreType("PKCS12").keystorePassword(password)
+                    .keyManagerPassword(password);
+        }
+        server = new WireMockServer(config);
         server.start();
         privateKeyPem = newPrivateKey();
         reset();
@@ -89,11 +109,53 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
         return key.toString();
     }
 
+    /**
+     * A user's Application Default Credentials file as {@code gcloud auth application-default login} writes it
+     * (https://cloud.google.com/docs/authentication/application-default-credentials#personal): client id and secret,
+     * a refresh token, and here a {@code token_uri} pointing at the sandbox's token endpoint. {@code secret} is the
+     * client secret.
+     */
+    public String authorizedUserFile(String secret) {
+        ObjectNode file = JSON.createObjectNode();
+        file.put("type", "authorized_user");
+        file.put("client_id", "764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com");
+        file.put("client_secret", secret);
+        file.put("refresh_token", "1//0sandbox-refresh-token");
+        file.put("token_uri", server.baseUrl() + GoogleApis.TOKEN_PATH);
+        return file.toString();
+    }
+
+    /**
+     * A workload identity federation credential configuration
+     * (https://cloud.google.com/iam/docs/workload-identity-federation-with-deployment-pipelines#create-cred-config):
+     * the subject token read from {@code subjectTokenFile}, exchanged at the sandbox's Security Token Service
+     * ({@code token_url}), then the reader account impersonated ({@code service_account_impersonation_url}), both on
+     * the sandbox's HTTPS port (see the constructor). {@code secret}
+     * is the optional {@code client_secret} the exchange authenticates with.
+     */
+    public String workloadIdentityFile(java.nio.file.Path subjectTokenFile, String secret) {
+        ObjectNode file = JSON.createObjectNode();
+        file.put("type", "external_account");
+        file.put("audience", "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/itdr-pool/providers/ci");
+        file.put("subject_token_type", "urn:ietf:params:oauth:token-type:jwt");
+        String https = "https://localhost:" + server.httpsPort();
+        file.put("token_url", https + SignInServices.STS_PATH);
+        file.put("service_account_impersonation_url", https + "/v1/projects/-/serviceAccounts/" + READER + ":generateAccessToken");
+        file.put("client_id", "itdr-sts-client");
+        file.put("client_secret", secret);
+        file.putObject("credential_source").put("file", subjectTokenFile.toString()).putObject("format").put("type", "text");
+        return file.toString();
+    }
+
     @Override
     public synchronized void reset() {
         server.resetAll();
         logging.clear();
         GoogleApis.stubTokenEndpoint(server);
+        // workload identity federation and impersonation of the reader account
+        SignInServices.stubSecurityTokenService(server, SUBJECT_TOKEN);
+        SignInServices.stubGenerateAccessToken(server, READER, SignInServices.FEDERATED_TOKEN, GoogleApis.ACCESS_TOKEN);
+        SignInServices.stubGenerateAccessToken(server, READER, GoogleApis.ACCESS_TOKEN, GoogleApis.ACCESS_TOKEN);
         logging.stub(server);
         iam.clear();
         estate();
@@ -104,11 +166,18 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
     }
 
     /**
-     * One project (labels owner and criticality) with three service accounts: the deployer (a user-managed and a
-     * Google-managed key; editor and token creator on the project), backup (a key) and reporter (viewer roles).
+     * One project (labels owner and criticality) in a folder of an organization, with three service accounts: the
+     * deployer (a user-managed and a Google-managed key; editor and token creator on the project, owner on the
+     * organization), backup (a key) and reporter (viewer roles on the project and viewer on the folder).
      */
     private void estate() {
         iam.addProject(PROJECT, Map.of("owner", "team-payments", "criticality", "tier-2"));
+        iam.addOrganization(ORGANIZATION);
+        iam.addFolder(FOLDER, ORGANIZATION);
+        iam.setParent(PROJECT, FOLDER);
+        iam.bindOn(ORGANIZATION, "roles/owner", "serviceAccount:" + SERVICE_ACCOUNT);
+        iam.bindOn(ORGANIZATION, "roles/viewer", "group:auditors@example.com");
+        iam.bindOn(FOLDER, "roles/viewer", "serviceAccount:" + REPORTER);
         iam.addAccount(PROJECT, SERVICE_ACCOUNT, "104702298523483840001", "Deployer");
         iam.addKey(SERVICE_ACCOUNT, KEY, "USER_MANAGED", false, "2026-01-10T09:00:00Z", "9999-12-31T23:59:59Z");
         iam.addKey(SERVICE_ACCOUNT, GOOGLE_MANAGED_KEY, "SYSTEM_MANAGED", false, "2026-02-20T00:00:00Z", "2026-03-08T00:00:00Z");
@@ -122,12 +191,14 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
         iam.bind(PROJECT, "roles/viewer", "user:ana@example.com");
     }
 
-    /** Calls that change state: every non-GET but the reads made with POST (entries.list, getIamPolicy) and token grants. */
+    /** Calls that change state: every non-GET but the reads made with POST (entries.list, getIamPolicy, getAncestry) and token grants. */
     @Override
     public int mutatingCallCount() {
         return (int) StatefulSimulation.received(server).stream()
                 .filter(r -> !r.getUrl().startsWith(LoggingSandbox.PATH) && !r.getUrl().startsWith(GoogleApis.TOKEN_PATH)
+                        && !r.getUrl().startsWith(SignInServices.STS_PATH) && !r.getUrl().contains(":generateAccessToken")
                         && !r.getUrl().contains(":getIamPolicy") && !r.getUrl().contains("%3AgetIamPolicy")
+                        && !r.getUrl().contains(":getAncestry") && !r.getUrl().contains("%3AgetAncestry")
                         && !r.getMethod().getName().equals("GET"))
                 .count();
     }
@@ -157,11 +228,20 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
         }
     }
 
+    /**
+     * Every API call answers with the fault. The sign-in services (the token endpoint, the Security Token Service,
+     * generateAccessToken) refuse the credentials on BAD_CREDENTIALS and otherwise answer: their other faults are
+     * {@code SignInFaultsTest}'s.
+     */
     @Override
     public void injectFault(Fault fault) {
-        server.stubFor(any(urlPathMatching("/v[0-9].*")).atPriority(1).willReturn(response(fault)));
+        server.stubFor(any(urlPathMatching("/v[0-9]/(?!token$)(?!projects/-/serviceAccounts/[^/]+:generateAccessToken$).*")).atPriority(1)
+                .willReturn(response(fault)));
         if (fault.kind() == Fault.Kind.BAD_CREDENTIALS) {
             server.stubFor(any(urlPathEqualTo(GoogleApis.TOKEN_PATH)).atPriority(1).willReturn(GoogleApis.invalidGrant()));
+            server.stubFor(any(urlPathEqualTo(SignInServices.STS_PATH)).atPriority(1).willReturn(GoogleApis.invalidGrant()));
+            server.stubFor(any(urlPathMatching("/v1/projects/-/serviceAccounts/[^/]+:generateAccessToken")).atPriority(1)
+                    .willReturn(GoogleApis.unauthenticated()));
         }
     }
 

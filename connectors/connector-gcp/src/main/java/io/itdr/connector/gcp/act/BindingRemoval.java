@@ -1,12 +1,10 @@
 package io.itdr.connector.gcp.act;
 
 import com.google.api.services.cloudresourcemanager.model.Binding;
-import com.google.api.services.cloudresourcemanager.model.GetIamPolicyRequest;
-import com.google.api.services.cloudresourcemanager.model.GetPolicyOptions;
 import com.google.api.services.cloudresourcemanager.model.Policy;
-import com.google.api.services.cloudresourcemanager.model.SetIamPolicyRequest;
 import com.google.api.services.iam.v1.model.ServiceAccount;
 import io.itdr.connector.gcp.GcpClients;
+import io.itdr.connector.gcp.IamPolicies;
 import io.itdr.connector.support.PlanDetails;
 import io.itdr.connector.support.PlannedAction;
 import io.itdr.spi.ConnectorException;
@@ -20,6 +18,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,25 +26,30 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * quarantine_session: every role the project's IAM policy grants the service account is taken away
- * (its tokens and keys stay valid but grant nothing on the project), and given back on revert.
- * Read-modify-write with the policy's {@code etag} as compare-and-swap
- * (https://cloud.google.com/iam/docs/policies#etag; projects.getIamPolicy / setIamPolicy,
- * https://cloud.google.com/resource-manager/reference/rest/v1/projects/setIamPolicy): a concurrent change
- * answers 409 ABORTED, and the whole read-modify-write is made again, at most {@value #ATTEMPTS} times.
- * Compensable, not reversible: the restored policy has the same grants for this account but a new etag, and
- * a conditional binding comes back unconditional. Roles granted on folders or the organization are untouched.
+ * quarantine_session: every role granted to the service account on its project and on the folders and organization
+ * above it is taken away (its tokens and keys stay valid but grant nothing there), and given back on revert. Each
+ * of those resources is a read-modify-write of its own with the policy's {@code etag} as compare-and-swap
+ * (https://cloud.google.com/iam/docs/policies#etag; {@link IamPolicies}): a concurrent change answers 409 ABORTED,
+ * and that resource's read-modify-write is made again, at most {@value #ATTEMPTS} times. Resources are changed in
+ * order, the project first, then folders nearest first, then the organization; a failure part-way leaves the
+ * earlier ones changed, and executing again (idempotent: an unbound role stays unbound) finishes the rest.
+ * Compensable, not reversible: the restored policies have the same grants for this account but new etags, and a
+ * conditional binding comes back unconditional. With {@code folder-and-organization-roles=false} only the project's
+ * policy is read and changed.
  */
 final class BindingRemoval implements PlannedAction {
     static final int ATTEMPTS = 3;
-    private static final int POLICY_VERSION = 3;
     private final String connectorId;
     private final GcpClients clients;
+    private final IamPolicies policies;
+    private final boolean hierarchy;
     private final Clock clock;
 
-    BindingRemoval(String connectorId, GcpClients clients, Clock clock) {
+    BindingRemoval(String connectorId, GcpClients clients, boolean hierarchy, Clock clock) {
         this.connectorId = connectorId;
         this.clients = clients;
+        this.policies = new IamPolicies(clients);
+        this.hierarchy = hierarchy;
         this.clock = clock;
     }
 
@@ -56,44 +60,58 @@ final class BindingRemoval implements PlannedAction {
                 Requests.make(() -> clients.iam().projects().serviceAccounts().get(ServiceAccounts.resource(email))));
         String project = account.getProjectId();
         String member = "serviceAccount:" + email;
-        TreeSet<String> roles = new TreeSet<>();
-        for (Binding b : bindings(read(project))) {
-            if (b.getMembers() != null && b.getMembers().contains(member)) {
-                roles.add(b.getRole());
-            }
+        List<String> resources = new ArrayList<>();
+        resources.add("projects/" + project);
+        if (hierarchy) {
+            resources.addAll(policies.ancestors(project));
         }
+        Map<String, TreeSet<String>> held = new LinkedHashMap<>();
         Map<String, String> pre = new TreeMap<>();
         Map<String, String> post = new TreeMap<>();
-        roles.forEach(role -> {
-            pre.put(stateKey(project, role, member), "bound");
-            post.put(stateKey(project, role, member), "unbound");
-        });
-        List<PlatformCall> calls = roles.isEmpty() ? List.of() : List.of(call(project));
+        for (String resource : resources) {
+            TreeSet<String> roles = new TreeSet<>();
+            for (Binding b : bindings(policies.read(resource))) {
+                if (b.getMembers() != null && b.getMembers().contains(member)) {
+                    roles.add(b.getRole());
+                }
+            }
+            if (!roles.isEmpty()) {
+                held.put(resource, roles);
+                roles.forEach(role -> {
+                    pre.put(stateKey(resource, role, member), "bound");
+                    post.put(stateKey(resource, role, member), "unbound");
+                });
+            }
+        }
+        List<PlatformCall> calls = held.keySet().stream().map(BindingRemoval::call).toList();
+        StringBuilder grants = new StringBuilder();
+        held.forEach((resource, roles) -> grants.append(grants.isEmpty() ? "" : ";").append(resource).append('=').append(String.join(",", roles)));
+        String summary = held.isEmpty()
+                ? "Service account " + email + " holds no role on project " + project + " or above it: nothing to remove"
+                : "Remove service account " + email + " from " + pre.size() + " role(s): " + held;
         return new ActionPlan(connectorId, request, calls, Reversibility.COMPENSABLE, new Snapshot(pre, clock.instant()),
-                new Snapshot(post, clock.instant()),
-                roles.isEmpty() ? "Service account " + email + " holds no role on project " + project + ": nothing to remove"
-                        : "Remove service account " + email + " from " + roles.size() + " role(s) on project " + project + ": " + roles,
-                Map.of("project", project, "member", member, "roles", String.join(",", roles)));
+                new Snapshot(post, clock.instant()), summary, Map.of("project", project, "member", member, "grants", grants.toString()));
     }
 
     @Override
     public Snapshot observe(ActionPlan plan) {
-        String project = PlanDetails.require(plan, "project");
         String member = PlanDetails.require(plan, "member");
-        List<Binding> bindings = bindings(read(project));
         Map<String, String> state = new TreeMap<>();
-        for (String role : roles(plan)) {
-            boolean bound = bindings.stream().anyMatch(b -> role.equals(b.getRole()) && b.getMembers() != null && b.getMembers().contains(member));
-            state.put(stateKey(project, role, member), bound ? "bound" : "unbound");
-        }
+        grants(plan).forEach((resource, roles) -> {
+            List<Binding> bindings = bindings(policies.read(resource));
+            for (String role : roles) {
+                boolean bound = bindings.stream().anyMatch(b -> role.equals(b.getRole()) && b.getMembers() != null && b.getMembers().contains(member));
+                state.put(stateKey(resource, role, member), bound ? "bound" : "unbound");
+            }
+        });
         return new Snapshot(state, clock.instant());
     }
 
     @Override
     public List<PlatformCall> apply(ActionPlan plan) {
         String member = PlanDetails.require(plan, "member");
-        List<String> roles = roles(plan);
-        return change(plan, policy -> {
+        List<PlatformCall> calls = new ArrayList<>();
+        grants(plan).forEach((resource, roles) -> calls.add(change(resource, policy -> {
             Iterator<Binding> it = bindings(policy).iterator();
             while (it.hasNext()) {
                 Binding b = it.next();
@@ -106,15 +124,17 @@ final class BindingRemoval implements PlannedAction {
                     }
                 }
             }
-        });
+        })));
+        return calls;
     }
 
     @Override
     public List<PlatformCall> restore(ActionPlan plan) {
         String member = PlanDetails.require(plan, "member");
-        return change(plan, policy -> {
+        List<PlatformCall> calls = new ArrayList<>();
+        grants(plan).forEach((resource, roles) -> calls.add(change(resource, policy -> {
             List<Binding> bindings = bindings(policy);
-            for (String role : roles(plan)) {
+            for (String role : roles) {
                 Binding plain = bindings.stream().filter(b -> role.equals(b.getRole()) && b.getCondition() == null).findFirst().orElse(null);
                 if (plain == null) {
                     plain = new Binding().setRole(role).setMembers(new ArrayList<>());
@@ -127,22 +147,20 @@ final class BindingRemoval implements PlannedAction {
                 plain.setMembers(members);
             }
             policy.setBindings(bindings);
-        });
+        })));
+        return calls;
     }
 
     /** Read, change, write with the etag read; again on a concurrent change (409 ABORTED). */
-    private List<PlatformCall> change(ActionPlan plan, Consumer<Policy> edit) {
-        String project = PlanDetails.require(plan, "project");
+    private PlatformCall change(String resource, Consumer<Policy> edit) {
         ConnectorException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            Policy policy = read(project);
+            Policy policy = policies.read(resource);
             policy.setBindings(new ArrayList<>(bindings(policy)));
             edit.accept(policy);
-            policy.setVersion(POLICY_VERSION);
             try {
-                clients.execute("projects.setIamPolicy " + project, Requests.make(() -> clients.resourceManager().projects()
-                        .setIamPolicy(project, new SetIamPolicyRequest().setPolicy(policy))));
-                return List.of(call(project));
+                policies.write(resource, policy);
+                return call(resource);
             } catch (ConnectorException e) {
                 if (e.code() != ErrorCode.CONFLICT) {
                     throw e;
@@ -150,13 +168,8 @@ final class BindingRemoval implements PlannedAction {
                 last = e;
             }
         }
-        throw new ConnectorException(ErrorCode.CONFLICT, "projects.setIamPolicy " + project + ": the policy changed under each of "
-                + ATTEMPTS + " read-modify-writes; nothing was written", last);
-    }
-
-    private Policy read(String project) {
-        return clients.execute("projects.getIamPolicy " + project, Requests.make(() -> clients.resourceManager().projects()
-                .getIamPolicy(project, new GetIamPolicyRequest().setOptions(new GetPolicyOptions().setRequestedPolicyVersion(POLICY_VERSION)))));
+        throw new ConnectorException(ErrorCode.CONFLICT, "setIamPolicy " + resource + ": the policy changed under each of "
+                + ATTEMPTS + " read-modify-writes; nothing was written to it", last);
     }
 
     private static List<Binding> bindings(Policy policy) {
@@ -166,16 +179,24 @@ final class BindingRemoval implements PlannedAction {
         return policy.getBindings();
     }
 
-    private static List<String> roles(ActionPlan plan) {
-        String roles = PlanDetails.require(plan, "roles");
-        return roles.isEmpty() ? List.of() : Arrays.asList(roles.split(","));
+    /** The plan's grants, resource → roles, in the order they are changed. */
+    private static Map<String, List<String>> grants(ActionPlan plan) {
+        String grants = PlanDetails.require(plan, "grants");
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (!grants.isEmpty()) {
+            for (String part : grants.split(";")) {
+                int eq = part.indexOf('=');
+                out.put(part.substring(0, eq), Arrays.asList(part.substring(eq + 1).split(",")));
+            }
+        }
+        return out;
     }
 
-    private static PlatformCall call(String project) {
-        return new PlatformCall("cloudresourcemanager:projects.setIamPolicy", "projects/" + project, true);
+    private static PlatformCall call(String resource) {
+        return new PlatformCall("cloudresourcemanager:" + resource.substring(0, resource.indexOf('/')) + ".setIamPolicy", resource, true);
     }
 
-    private static String stateKey(String project, String role, String member) {
-        return "project/" + project + "/role/" + role + "/" + member;
+    private static String stateKey(String resource, String role, String member) {
+        return resource + "/role/" + role + "/" + member;
     }
 }

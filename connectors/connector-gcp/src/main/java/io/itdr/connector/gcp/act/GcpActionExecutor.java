@@ -22,7 +22,7 @@ import java.util.Objects;
  * <ul>
  *   <li>disable_credential → a user-managed service account key disabled ↔ enabled (reversible, {@link KeyDisabling});</li>
  *   <li>disable_identity → the service account disabled ↔ enabled (reversible, {@link AccountDisabling});</li>
- *   <li>quarantine_session → the account's roles on its project removed ↔ given back, etag compare-and-swap
+ *   <li>quarantine_session → the account's roles on its project, folders and organization removed ↔ given back, etag compare-and-swap
  *       (compensable, {@link BindingRemoval}).</li>
  * </ul>
  * Key deletion is not offered: it is irreversible and no rung of the ladder deletes (disable_credential is the
@@ -47,8 +47,10 @@ public final class GcpActionExecutor implements ActionExecutor {
     /**
      * @param attempts  verification reads at most, at least 1
      * @param firstWait the wait after the first read that does not show the post-state; doubled after each
+     * @param hierarchy whether quarantine_session also takes the roles on the folders and organization above the project
      */
-    public GcpActionExecutor(String connectorId, GcpClients clients, Clock clock, int attempts, Duration firstWait, Sleeper sleeper) {
+    public GcpActionExecutor(String connectorId, GcpClients clients, Clock clock, int attempts, Duration firstWait, boolean hierarchy,
+                             Sleeper sleeper) {
         Objects.requireNonNull(connectorId, "connectorId");
         Objects.requireNonNull(clients, "clients");
         Objects.requireNonNull(clock, "clock");
@@ -61,7 +63,7 @@ public final class GcpActionExecutor implements ActionExecutor {
         this.executor = new SnapshotActionExecutor(RungDispatch.<PlannedAction>builder(connectorId)
                 .rung(Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE, new KeyDisabling(connectorId, clients, clock))
                 .rung(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE, new AccountDisabling(connectorId, clients, clock))
-                .rung(Rung.QUARANTINE_SESSION, Reversibility.COMPENSABLE, new BindingRemoval(connectorId, clients, clock))
+                .rung(Rung.QUARANTINE_SESSION, Reversibility.COMPENSABLE, new BindingRemoval(connectorId, clients, hierarchy, clock))
                 .build());
     }
 

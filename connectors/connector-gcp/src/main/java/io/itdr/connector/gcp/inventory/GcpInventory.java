@@ -1,7 +1,6 @@
 package io.itdr.connector.gcp.inventory;
 
 import com.google.api.services.cloudresourcemanager.model.Binding;
-import com.google.api.services.cloudresourcemanager.model.GetIamPolicyRequest;
 import com.google.api.services.cloudresourcemanager.model.Policy;
 import com.google.api.services.cloudresourcemanager.model.Project;
 import com.google.api.services.iam.v1.model.ListServiceAccountKeysResponse;
@@ -9,6 +8,7 @@ import com.google.api.services.iam.v1.model.ListServiceAccountsResponse;
 import com.google.api.services.iam.v1.model.ServiceAccount;
 import com.google.api.services.iam.v1.model.ServiceAccountKey;
 import io.itdr.connector.gcp.GcpClients;
+import io.itdr.connector.gcp.IamPolicies;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.event.IdentityRef;
@@ -35,11 +35,14 @@ import java.util.Set;
  * (…/projects.serviceAccounts.keys/list: user-managed keys are the credentials an attacker can steal;
  * Google-managed ones are listed too, marked), the roles the project's IAM policy grants it
  * (https://cloud.google.com/resource-manager/reference/rest/v1/projects/getIamPolicy) and the project's
- * labels for owner and criticality (service accounts carry no labels of their own).
+ * labels for owner and criticality (service accounts carry no labels of their own); and the roles granted to it on
+ * the folders and the organization above the project ({@link IamPolicies}: {@code projects.getAncestry}, then
+ * {@code folders.getIamPolicy} and {@code organizations.getIamPolicy}), which hold for the project too.
  *
  * <p>Privileged: a role that owns the project or lets its holder become other identities
- * ({@link #PRIVILEGED_ROLES}); they are named in the tag {@code gcp:privileged-roles}. Roles granted
- * on folders and the organization are not read (they need Resource Manager on the folder chain).
+ * ({@link #PRIVILEGED_ROLES}), on the project or inherited; they are named in the tag {@code gcp:privileged-roles}.
+ * Privilege scopes name project roles as they are ({@code roles/editor}) and inherited ones with their resource
+ * ({@code roles/owner on organizations/200}); the tag {@code gcp:ancestors} names the folders and organization.
  *
  * <p>Page tokens are {@code <project index>|<IAM page token>}. Read-only. Thread-safe.
  */
@@ -47,7 +50,9 @@ public final class GcpInventory implements InventorySource {
     /** Owner and editor, and the roles that mint tokens for, add keys to, or rebind service accounts. */
     public static final Set<String> PRIVILEGED_ROLES = Set.of("roles/owner", "roles/editor", "roles/iam.serviceAccountTokenCreator",
             "roles/iam.serviceAccountKeyAdmin", "roles/iam.serviceAccountAdmin", "roles/iam.serviceAccountUser",
-            "roles/resourcemanager.projectIamAdmin", "roles/iam.securityAdmin", "roles/iam.workloadIdentityUser");
+            "roles/resourcemanager.projectIamAdmin", "roles/resourcemanager.folderAdmin", "roles/resourcemanager.folderIamAdmin",
+            "roles/resourcemanager.organizationAdmin", "roles/iam.organizationRoleAdmin", "roles/iam.securityAdmin",
+            "roles/iam.workloadIdentityUser");
     /** IAM writes validBeforeTime 9999-12-31 for keys that never expire. */
     private static final Instant NEVER = Instant.parse("9999-01-01T00:00:00Z");
 
@@ -57,14 +62,20 @@ public final class GcpInventory implements InventorySource {
     private final String ownerLabel;
     private final String criticalityLabel;
     private final Clock clock;
+    private final IamPolicies policies;
+    private final boolean hierarchy;
 
-    public GcpInventory(String connectorId, GcpClients clients, List<String> projects, String ownerLabel, String criticalityLabel, Clock clock) {
+    /** @param hierarchy whether roles on the folders and organization above each project are read too */
+    public GcpInventory(String connectorId, GcpClients clients, List<String> projects, String ownerLabel, String criticalityLabel,
+                        boolean hierarchy, Clock clock) {
         this.connectorId = Objects.requireNonNull(connectorId, "connectorId");
         this.clients = Objects.requireNonNull(clients, "clients");
         this.projects = List.copyOf(projects);
         this.ownerLabel = Objects.requireNonNull(ownerLabel, "ownerLabel");
         this.criticalityLabel = Objects.requireNonNull(criticalityLabel, "criticalityLabel");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.policies = new IamPolicies(clients);
+        this.hierarchy = hierarchy;
     }
 
     @Override
@@ -125,16 +136,23 @@ public final class GcpInventory implements InventorySource {
         return Optional.of(identity(account, project(account.getProjectId())));
     }
 
-    /** What the inventory reads once per project: its labels and its IAM policy. */
-    private record ProjectView(String id, Map<String, String> labels, List<Binding> bindings) {
+    /**
+     * What the inventory reads once per project: its labels, its IAM policy, and the policies of the folders and
+     * organization above it (resource name → bindings, nearest first).
+     */
+    private record ProjectView(String id, Map<String, String> labels, List<Binding> bindings, Map<String, List<Binding>> inherited) {
     }
 
     private ProjectView project(String id) {
         Project project = clients.execute("projects.get " + id, call(() -> clients.resourceManager().projects().get(id)));
-        Policy policy = clients.execute("projects.getIamPolicy " + id,
-                call(() -> clients.resourceManager().projects().getIamPolicy(id, new GetIamPolicyRequest())));
+        Policy policy = policies.read("projects/" + id);
+        Map<String, List<Binding>> inherited = new LinkedHashMap<>();
+        for (String above : hierarchy ? policies.ancestors(id) : List.<String>of()) {
+            Policy p = policies.read(above);
+            inherited.put(above, p.getBindings() == null ? List.of() : p.getBindings());
+        }
         return new ProjectView(id, project.getLabels() == null ? Map.of() : project.getLabels(),
-                policy.getBindings() == null ? List.of() : policy.getBindings());
+                policy.getBindings() == null ? List.of() : policy.getBindings(), inherited);
     }
 
     private InventoryIdentity identity(ServiceAccount account, ProjectView project) {
@@ -159,6 +177,17 @@ public final class GcpInventory implements InventorySource {
                 }
             }
         }
+        project.inherited().forEach((resource, bindings) -> {
+            for (Binding binding : bindings) {
+                String scope = binding.getRole() + " on " + resource;
+                if (binding.getMembers() != null && binding.getMembers().contains(member) && !roles.contains(scope)) {
+                    roles.add(scope);
+                    if (PRIVILEGED_ROLES.contains(binding.getRole())) {
+                        privileged.add(scope);
+                    }
+                }
+            }
+        });
         Map<String, String> tags = new LinkedHashMap<>();
         project.labels().forEach((k, v) -> tags.put("project-label:" + k, v));
         String criticality = project.labels().get(criticalityLabel);
@@ -167,6 +196,9 @@ public final class GcpInventory implements InventorySource {
         }
         if (!privileged.isEmpty()) {
             tags.put("gcp:privileged-roles", String.join(",", privileged));
+        }
+        if (!project.inherited().isEmpty()) {
+            tags.put("gcp:ancestors", String.join(",", project.inherited().keySet()));
         }
         tags.put("gcp:unique-id", String.valueOf(account.getUniqueId()));
         return new InventoryIdentity(connectorId, project.id(), new IdentityRef(email, "service_account", account.getDisplayName()),

@@ -59,7 +59,7 @@ class GcpActionExecutorTest {
     }
 
     private GcpActionExecutor executor(int attempts, GcpActionExecutor.Sleeper sleeper) {
-        return new GcpActionExecutor("gcp", clients, new SettableClock(TestingConnectorContext.NOW), attempts, Duration.ofSeconds(5), sleeper);
+        return new GcpActionExecutor("gcp", clients, new SettableClock(TestingConnectorContext.NOW), attempts, Duration.ofSeconds(5), true, sleeper);
     }
 
     private static ActionRequest disable(String email) {
@@ -137,5 +137,52 @@ class GcpActionExecutorTest {
                 .isInstanceOfSatisfying(ConnectorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT))
                 .hasMessageContaining("nothing was written");
         assertThat(sandbox.iam().members(GcpSandbox.PROJECT, "roles/viewer")).contains("serviceAccount:" + GcpSandbox.REPORTER);
+    }
+
+    private static ActionRequest quarantine(String email) {
+        return new ActionRequest(Rung.QUARANTINE_SESSION, new ActionTarget(GcpSandbox.PROJECT, new IdentityRef(email, "service_account", null), null),
+                Map.of());
+    }
+
+    @Test
+    void quarantineTakesTheAccountsRolesOnItsProjectAndItsOrganizationAndRevertGivesThemBack() {
+        GcpActionExecutor executor = executor(1, waits::add);
+        String member = "serviceAccount:" + GcpSandbox.SERVICE_ACCOUNT;
+        ActionPlan plan = executor.plan(quarantine(GcpSandbox.SERVICE_ACCOUNT));
+        assertThat(plan.calls()).extracting(c -> c.operation() + " " + c.resource()).containsExactly(
+                "cloudresourcemanager:projects.setIamPolicy projects/" + GcpSandbox.PROJECT,
+                "cloudresourcemanager:organizations.setIamPolicy " + GcpSandbox.ORGANIZATION);
+        assertThat(plan.preState().state()).containsKeys("organizations/200/role/roles/owner/" + member);
+        executor.execute(plan, "k-org");
+        assertThat(executor.verify(plan).inPostState()).isTrue();
+        assertThat(sandbox.iam().membersOn(GcpSandbox.ORGANIZATION, "roles/owner")).isEmpty();
+        assertThat(sandbox.iam().membersOn(GcpSandbox.ORGANIZATION, "roles/viewer")).containsExactly("group:auditors@example.com");
+        assertThat(sandbox.iam().members(GcpSandbox.PROJECT, "roles/editor")).isEmpty();
+        executor.revert(plan, false);
+        assertThat(sandbox.iam().membersOn(GcpSandbox.ORGANIZATION, "roles/owner")).containsExactly(member);
+        assertThat(sandbox.iam().members(GcpSandbox.PROJECT, "roles/editor")).containsExactly(member);
+        assertThat(sandbox.iam().members(GcpSandbox.PROJECT, "roles/iam.serviceAccountTokenCreator")).containsExactly(member);
+    }
+
+    @Test
+    void aFolderPolicyChangedBetweenReadAndWriteIsReadAndWrittenAgainWithTheNewEtag() {
+        GcpActionExecutor executor = executor(1, waits::add);
+        ActionPlan plan = executor.plan(quarantine(GcpSandbox.REPORTER));
+        // the folder's 1st read checks the state, the 2nd is the write's: a grant lands right after it, so its etag is stale
+        int[] reads = {0};
+        Runnable[] hook = new Runnable[1];
+        hook[0] = () -> {
+            if (++reads[0] == 2) {
+                sandbox.iam().bindOn(GcpSandbox.FOLDER, "roles/logging.viewer", "user:ops@example.com");
+            } else {
+                sandbox.iam().hooks.afterNext("folders.getIamPolicy", hook[0]);
+            }
+        };
+        sandbox.iam().hooks.afterNext("folders.getIamPolicy", hook[0]);
+        executor.execute(plan, "k-folder");
+        assertThat(reads[0]).isEqualTo(2);
+        assertThat(sandbox.iam().membersOn(GcpSandbox.FOLDER, "roles/viewer")).isEmpty();
+        assertThat(sandbox.iam().membersOn(GcpSandbox.FOLDER, "roles/logging.viewer")).containsExactly("user:ops@example.com");
+        assertThat(sandbox.iam().members(GcpSandbox.PROJECT, "roles/viewer")).containsExactly("user:ana@example.com");
     }
 }

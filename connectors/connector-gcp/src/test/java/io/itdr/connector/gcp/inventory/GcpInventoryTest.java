@@ -40,19 +40,21 @@ class GcpInventoryTest {
         sandbox.close();
     }
 
-    private final GcpInventory inventory = new GcpInventory("gcp", clients, List.of(GcpSandbox.PROJECT), "owner", "criticality",
+    private final GcpInventory inventory = new GcpInventory("gcp", clients, List.of(GcpSandbox.PROJECT), "owner", "criticality", true,
             new SettableClock(TestingConnectorContext.NOW));
 
     @Test
-    void aServiceAccountCarriesItsKeysItsProjectRolesAndItsProjectsOwner() {
+    void aServiceAccountCarriesItsKeysItsRolesOnTheProjectAndAboveAndItsProjectsOwner() {
         InventoryIdentity deployer = inventory.get(null, IdentityRef.of(GcpSandbox.SERVICE_ACCOUNT)).orElseThrow();
         assertThat(deployer.tenant()).isEqualTo(GcpSandbox.PROJECT);
         assertThat(deployer.enabled()).isTrue();
         assertThat(deployer.owner()).isEqualTo("team-payments");
         assertThat(deployer.tags()).containsEntry("criticality", "tier-2")
-                .containsEntry("gcp:privileged-roles", "roles/editor,roles/iam.serviceAccountTokenCreator");
+                .containsEntry("gcp:privileged-roles", "roles/editor,roles/iam.serviceAccountTokenCreator,roles/owner on " + GcpSandbox.ORGANIZATION)
+                .containsEntry("gcp:ancestors", GcpSandbox.FOLDER + "," + GcpSandbox.ORGANIZATION);
         assertThat(deployer.privileged()).isTrue();
-        assertThat(deployer.privilegeScopes()).containsExactly("roles/editor", "roles/iam.serviceAccountTokenCreator");
+        assertThat(deployer.privilegeScopes()).containsExactly("roles/editor", "roles/iam.serviceAccountTokenCreator",
+                "roles/owner on " + GcpSandbox.ORGANIZATION);
         Credential userManaged = deployer.credentials().stream().filter(c -> c.id().equals(GcpSandbox.KEY)).findFirst().orElseThrow();
         assertThat(userManaged.kind()).isEqualTo("service_account_key");
         assertThat(userManaged.created()).isEqualTo(Instant.parse("2026-01-10T09:00:00Z"));
@@ -62,6 +64,33 @@ class GcpInventoryTest {
                 .orElseThrow();
         assertThat(googleManaged.kind()).isEqualTo("service_account_key_google_managed");
         assertThat(googleManaged.expires()).isEqualTo(Instant.parse("2026-03-08T00:00:00Z"));
+    }
+
+    @Test
+    void aRoleGrantedOnlyOnAFolderIsListedWithTheFolderAndFlaggedWhenPrivileged() {
+        sandbox.iam().bindOn(GcpSandbox.FOLDER, "roles/iam.serviceAccountKeyAdmin", "serviceAccount:" + GcpSandbox.BACKUP);
+        try {
+            InventoryIdentity backup = inventory.get(null, IdentityRef.of(GcpSandbox.BACKUP)).orElseThrow();
+            assertThat(backup.privilegeScopes()).containsExactly("roles/iam.serviceAccountKeyAdmin on " + GcpSandbox.FOLDER);
+            assertThat(backup.privileged()).isTrue();
+            InventoryIdentity reporter = inventory.get(null, IdentityRef.of(GcpSandbox.REPORTER)).orElseThrow();
+            assertThat(reporter.privilegeScopes()).containsExactly("roles/viewer", "roles/bigquery.dataViewer", "roles/viewer on " + GcpSandbox.FOLDER);
+            assertThat(reporter.privileged()).isFalse();
+        } finally {
+            sandbox.reset();
+        }
+    }
+
+    @Test
+    void withoutFolderAndOrganizationRolesOnlyTheProjectsPolicyIsRead() {
+        GcpInventory projectOnly = new GcpInventory("gcp", clients, List.of(GcpSandbox.PROJECT), "owner", "criticality", false,
+                new SettableClock(TestingConnectorContext.NOW));
+        sandbox.server().resetRequests();
+        InventoryIdentity deployer = projectOnly.get(null, IdentityRef.of(GcpSandbox.SERVICE_ACCOUNT)).orElseThrow();
+        assertThat(deployer.privilegeScopes()).containsExactly("roles/editor", "roles/iam.serviceAccountTokenCreator");
+        assertThat(deployer.tags()).doesNotContainKey("gcp:ancestors");
+        assertThat(sandbox.server().getAllServeEvents()).extracting(e -> e.getRequest().getUrl())
+                .noneMatch(url -> url.contains("getAncestry") || url.startsWith("/v3/folders") || url.startsWith("/v1/organizations"));
     }
 
     @Test
