@@ -2,7 +2,9 @@ package io.itdr.connector.github.inventory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.itdr.connector.support.RestEndpoint;
 import io.itdr.connector.github.GitHubApi;
+import io.itdr.connector.github.GitHubLibrary;
 import io.itdr.connector.github.GitHubSettings;
 import io.itdr.connector.github.GitHubSignIn;
 import io.itdr.spi.ConnectorException;
@@ -26,6 +28,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.kohsuke.github.GHDeployKey;
+import org.kohsuke.github.GHRepository;
+import org.kohsuke.github.PagedIterator;
 
 /**
  * The organization's non-human identities, in three stages, each paged by GitHub 100 at a time:
@@ -35,7 +40,9 @@ import java.util.regex.Pattern;
  *       {@code <app_slug>[bot]} (the login its installation token acts as in the audit log), kind {@code github_app},
  *       enabled unless suspended, its permissions as privilege scopes ({@code contents:write}); privileged when it may
  *       write administration, members, organization administration or secrets;</li>
- *   <li>deploy keys of every repository ({@code GET /orgs/{org}/repos}, then {@code GET /repos/{owner}/{repo}/keys},
+ *   <li>deploy keys of every repository, read with github-api ({@code GHOrganization#listRepositories}, then per
+ *       repository {@code GHRepository#listTopics} and {@code #getDeployKeys}: {@code GET /orgs/{org}},
+ *       {@code GET /orgs/{org}/repos}, {@code GET /repos/{owner}/{repo}/topics}, {@code GET /repos/{owner}/{repo}/keys},
  *       https://docs.github.com/en/rest/deploy-keys/deploy-keys#list-deploy-keys): identity
  *       {@code <org>/<repo>:deploy_key:<id>}, kind {@code deploy_key}, the key as its one credential (created, last
  *       used), scope {@code contents:read} or {@code contents:write}; the repository's topics as tags, and
@@ -49,7 +56,10 @@ import java.util.regex.Pattern;
  *   <li>the org's GitHub Actions ({@code <org>:actions}): default workflow token permissions, OIDC subject claims and
  *       the names of its Actions secrets (see {@link #actions()}).</li>
  * </ol>
- * Page tokens ({@code v1:<stage>:<github page>:<index>}) say where the next page starts; listing keeps no state.
+ * Stages 0, 2 and 3 call endpoints github-api has no method for, over the JDK client ({@link GitHubApi}).
+ * Page tokens ({@code v1:<stage>:<github page>:<index>}) say where the next page starts; listing keeps no state, so
+ * resuming the repositories at page N walks github-api's iterator over the N-1 pages before it (one list call
+ * each; the per-repository calls dominate).
  * Read-only. Thread-safe.
  */
 public final class GitHubInventory implements InventorySource {
@@ -65,10 +75,13 @@ public final class GitHubInventory implements InventorySource {
     private final GitHubApi api;
     private final GitHubSignIn signIn;
     private final GitHubSettings settings;
+    private final GitHubLibrary library;
 
-    public GitHubInventory(String connectorId, GitHubApi api, GitHubSignIn signIn, GitHubSettings settings, Clock clock) {
+    public GitHubInventory(String connectorId, GitHubApi api, GitHubSignIn signIn, GitHubLibrary library, GitHubSettings settings,
+                           Clock clock) {
         this.connectorId = Objects.requireNonNull(connectorId, "connectorId");
         this.api = Objects.requireNonNull(api, "api");
+        this.library = Objects.requireNonNull(library, "library");
         this.signIn = Objects.requireNonNull(signIn, "signIn");
         this.settings = Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
@@ -138,9 +151,15 @@ public final class GitHubInventory implements InventorySource {
                 return Optional.empty();
             }
             try {
-                JsonNode k = get("/repos/" + enc(key.group(1)) + "/" + enc(key.group(2)) + "/keys/" + key.group(3)).body();
-                JsonNode repo = get("/repos/" + enc(key.group(1)) + "/" + enc(key.group(2))).body();
-                return Optional.of(deployKey(key.group(2), k, topics(repo)));
+                return library.call("GET /repos/{owner}/{repo}/keys", gh -> {
+                    GHRepository repo = gh.getRepository(settings.org() + "/" + key.group(2));
+                    for (GHDeployKey k : repo.getDeployKeys()) {
+                        if (Long.toString(k.getId()).equals(key.group(3))) {
+                            return Optional.of(deployKey(key.group(2), k, repo.listTopics()));
+                        }
+                    }
+                    return Optional.<InventoryIdentity>empty();
+                });
             } catch (ConnectorException e) {
                 if (e.code() == ErrorCode.NOT_FOUND) {
                     return Optional.empty();
@@ -198,34 +217,30 @@ public final class GitHubInventory implements InventorySource {
     }
 
     private Chunk deployKeys(int page) {
-        Got repos = get("/orgs/" + enc(settings.org()) + "/repos?per_page=" + PER_PAGE + "&page=" + page);
-        List<InventoryIdentity> out = new ArrayList<>();
-        for (JsonNode repo : array(repos.body(), "repositories")) {
-            String name = text(repo, "name");
-            if (name == null) {
-                continue;
+        return library.call("GET /orgs/{org}/repos", gh -> {
+            PagedIterator<GHRepository> repos = gh.getOrganization(settings.org()).listRepositories(PER_PAGE).iterator();
+            List<GHRepository> onPage = List.of();
+            for (int p = 1; p <= page && repos.hasNext(); p++) {
+                onPage = repos.nextPage();
             }
-            List<String> topics = topics(repo);
-            for (int keyPage = 1; ; keyPage++) {
-                Got keys = get("/repos/" + enc(settings.org()) + "/" + enc(name) + "/keys?per_page=" + PER_PAGE + "&page=" + keyPage);
-                for (JsonNode k : array(keys.body(), "deploy keys")) {
-                    out.add(deployKey(name, k, topics));
-                }
-                if (!keys.more()) {
-                    break;
+            List<InventoryIdentity> out = new ArrayList<>();
+            for (GHRepository repo : onPage) {
+                List<String> topics = repo.listTopics();
+                for (GHDeployKey k : repo.getDeployKeys()) {
+                    out.add(deployKey(repo.getName(), k, topics));
                 }
             }
-        }
-        return new Chunk(out, repos.more());
+            return new Chunk(out, repos.hasNext());
+        });
     }
 
-    private InventoryIdentity deployKey(String repo, JsonNode k, List<String> topics) {
-        String id = k.path("id").asText();
-        boolean readOnly = k.path("read_only").asBoolean(true);
+    private InventoryIdentity deployKey(String repo, GHDeployKey k, List<String> topics) {
+        String id = Long.toString(k.getId());
+        boolean readOnly = k.isRead_only();
         Map<String, String> tags = new TreeMap<>();
         put(tags, "repository", settings.org() + "/" + repo);
-        put(tags, "title", text(k, "title"));
-        put(tags, "added_by", text(k, "added_by"));
+        put(tags, "title", k.getTitle());
+        put(tags, "added_by", k.getAdded_by());
         put(tags, "read_only", Boolean.toString(readOnly));
         String owner = null;
         for (String topic : topics) {
@@ -238,11 +253,13 @@ public final class GitHubInventory implements InventorySource {
         if (!topics.isEmpty()) {
             tags.put("topics", String.join(",", topics));
         }
-        Credential credential = new Credential(id, "deploy_key", time(text(k, "created_at")), time(text(k, "last_used")), null,
-                k.path("enabled").asBoolean(true) ? CredentialStatus.ACTIVE : CredentialStatus.INACTIVE);
+        Instant created = k.getCreatedAt() == null ? null : k.getCreatedAt().toInstant();
+        Instant lastUsed = k.getLastUsedAt() == null ? null : k.getLastUsedAt().toInstant();
+        // github-api's model has no 'enabled' (GitHub lists only keys that are there; a disabled key would read as absent)
+        Credential credential = new Credential(id, "deploy_key", created, lastUsed, null, CredentialStatus.ACTIVE);
         return new InventoryIdentity(connectorId, settings.org(),
-                new IdentityRef(settings.org() + "/" + repo + ":deploy_key:" + id, "deploy_key", text(k, "title")), true,
-                time(text(k, "created_at")), owner, tags, List.of(credential), List.of(settings.org() + "/" + repo),
+                new IdentityRef(settings.org() + "/" + repo + ":deploy_key:" + id, "deploy_key", k.getTitle()), true,
+                created, owner, tags, List.of(credential), List.of(settings.org() + "/" + repo),
                 List.of(readOnly ? "contents:read" : "contents:write"), !readOnly, List.of());
     }
 
@@ -329,7 +346,7 @@ public final class GitHubInventory implements InventorySource {
     }
 
     private Got get(String pathAndQuery) {
-        GitHubApi.Answer answer = api.send("GET", pathAndQuery, signIn::authorization, null);
+        RestEndpoint.Answer answer = api.send("GET", pathAndQuery, signIn::authorization, null);
         String path = pathAndQuery.contains("?") ? pathAndQuery.substring(0, pathAndQuery.indexOf('?')) : pathAndQuery;
         JsonNode body;
         try (var in = answer.body()) {
@@ -357,12 +374,6 @@ public final class GitHubInventory implements InventorySource {
             object.fields().forEachRemaining(out::add);
         }
         return out;
-    }
-
-    private static List<String> topics(JsonNode repo) {
-        List<String> topics = new ArrayList<>();
-        repo.path("topics").forEach(t -> topics.add(t.asText()));
-        return topics;
     }
 
     private static String text(JsonNode node, String field) {

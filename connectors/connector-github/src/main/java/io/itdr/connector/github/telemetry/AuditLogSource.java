@@ -1,5 +1,6 @@
 package io.itdr.connector.github.telemetry;
 
+import io.itdr.connector.support.RestEndpoint;
 import io.itdr.connector.github.GitHubApi;
 import io.itdr.connector.github.GitHubSettings;
 import io.itdr.connector.github.GitHubSignIn;
@@ -118,7 +119,7 @@ public final class AuditLogSource implements TelemetrySource {
     /** Reads one page into {@code sink}; returns the {@code after} of its next link, or null when it has none. */
     private String fetch(String query, String location, CollectingSink sink, AuditLogNormalizer.Gate gate) {
         String path = "/orgs/" + GitHubApi.encode(settings.org()) + "/audit-log?" + query;
-        GitHubApi.Answer answer;
+        RestEndpoint.Answer answer;
         try {
             answer = api.send("GET", path, signIn::authorization, null);
         } catch (ConnectorException e) {

@@ -2,6 +2,7 @@ package io.itdr.connector.gitlab.inventory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.itdr.connector.support.RestEndpoint;
 import io.itdr.connector.gitlab.GitLabApi;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
@@ -131,7 +132,7 @@ public final class GitLabInventory implements InventorySource {
             case 1 -> "deploy_tokens";
             default -> "service_accounts";
         };
-        GitLabApi.Answer answer = api.send("GET", "/api/v4" + base + "/" + what + "?per_page=100&page=" + page, token::reveal, null);
+        RestEndpoint.Answer answer = api.send("GET", "/api/v4" + base + "/" + what + "?per_page=100&page=" + page, token::reveal, null);
         JsonNode list;
         try (InputStream in = answer.body()) {
             list = JSON.readTree(in);
