@@ -66,7 +66,11 @@ public final class GitLabApi {
      * {@code CONFLICT}; 5xx → {@code UNAVAILABLE}. Also how gitlab4j's failures are read ({@link GitLabLibrary}).
      */
     public ConnectorException failure(String call, int status, HttpHeaders headers, String body) {
-        String message = RestEndpoint.errorMessage(body, "message", "error");
+        return failed(call, status, headers, RestEndpoint.errorMessage(body, "message", "error"));
+    }
+
+    /** {@link #failure} when the message was already read from the body (gitlab4j reads it). */
+    ConnectorException failed(String call, int status, HttpHeaders headers, String message) {
         String what = call + ": HTTP " + status + (message == null ? "" : ": " + message);
         if (status == 429) {
             return ConnectorException.retriable(ErrorCode.THROTTLED, what, RestEndpoint.wait(headers, "ratelimit-reset", clock), null);

@@ -1,20 +1,16 @@
 package io.itdr.connector.gitlab.inventory;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.itdr.connector.support.RestEndpoint;
 import io.itdr.connector.gitlab.GitLabApi;
+import io.itdr.connector.gitlab.GitLabLibrary;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
-import io.itdr.spi.config.Secret;
 import io.itdr.spi.event.IdentityRef;
 import io.itdr.spi.inventory.Credential;
 import io.itdr.spi.inventory.CredentialStatus;
 import io.itdr.spi.inventory.InventoryIdentity;
 import io.itdr.spi.inventory.InventoryPage;
 import io.itdr.spi.inventory.InventorySource;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -41,24 +37,22 @@ import java.util.regex.Pattern;
  *   <li>service accounts of a group ({@code GET /groups/:id/service_accounts}, https://docs.gitlab.com/api/service_accounts/):
  *       the user id (as audit events name the author), kind {@code service_account}.</li>
  * </ol>
- * With scope {@code instance} nothing is listed yet. Page tokens {@code v1:<stage>:<page>:<index>}. Read-only; thread-safe.
+ * Read through gitlab4j's client as JSON ({@link GitLabLibrary#page}: its models drop scopes they do not know;
+ * it has no method for group service accounts). With scope {@code instance} nothing is listed yet. Page tokens {@code v1:<stage>:<page>:<index>}. Read-only; thread-safe.
  */
 public final class GitLabInventory implements InventorySource {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TOKEN = Pattern.compile("v1:([0-2]):(\\d{1,6}):(\\d{1,4})");
     private static final Pattern ACCESS_TOKEN = Pattern.compile("(group|project)/([^/]+)/(access_token|deploy_token)/(\\d{1,19})");
 
     private final String connectorId;
-    private final GitLabApi api;
-    private final Secret token;
+    private final GitLabLibrary library;
     private final String scope;
     private final String scopeId;
     private final String tenant;
 
-    public GitLabInventory(String connectorId, GitLabApi api, Secret token, String scope, String scopeId, String tenant) {
+    public GitLabInventory(String connectorId, GitLabLibrary library, String scope, String scopeId, String tenant) {
         this.connectorId = Objects.requireNonNull(connectorId, "connectorId");
-        this.api = Objects.requireNonNull(api, "api");
-        this.token = Objects.requireNonNull(token, "token");
+        this.library = Objects.requireNonNull(library, "library");
         this.scope = Objects.requireNonNull(scope, "scope");
         this.scopeId = scopeId;
         this.tenant = tenant;
@@ -126,22 +120,14 @@ public final class GitLabInventory implements InventorySource {
         if (scope.equals("instance") || stage == 2 && !scope.equals("group")) {
             return new Chunk(List.of(), false);
         }
-        String base = "/" + (scope.equals("group") ? "groups" : "projects") + "/" + GitLabApi.encode(scopeId);
+        String kind = scope.equals("group") ? "groups" : "projects";
         String what = switch (stage) {
             case 0 -> "access_tokens";
             case 1 -> "deploy_tokens";
             default -> "service_accounts";
         };
-        RestEndpoint.Answer answer = api.send("GET", "/api/v4" + base + "/" + what + "?per_page=100&page=" + page, token::reveal, null);
-        JsonNode list;
-        try (InputStream in = answer.body()) {
-            list = JSON.readTree(in);
-        } catch (IOException e) {
-            throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, "GET " + base + "/" + what + ": the answer is not JSON");
-        }
-        if (list == null || !list.isArray()) {
-            throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, "GET " + base + "/" + what + ": expected an array");
-        }
+        GitLabLibrary.Page got = library.page("GET /" + kind + "/:id/" + what, page, kind, GitLabApi.encode(scopeId), what);
+        List<JsonNode> list = got.items();
         List<InventoryIdentity> out = new ArrayList<>();
         for (JsonNode n : list) {
             out.add(switch (stage) {
@@ -150,8 +136,7 @@ public final class GitLabInventory implements InventorySource {
                 default -> serviceAccount(n);
             });
         }
-        boolean more = answer.headers().firstValue("x-next-page").map(String::trim).filter(p -> !p.isEmpty()).isPresent();
-        return new Chunk(out, more);
+        return new Chunk(out, got.more());
     }
 
     private String prefix() {
