@@ -45,8 +45,9 @@ import org.kohsuke.github.PagedIterator;
  *       {@code GET /orgs/{org}/repos}, {@code GET /repos/{owner}/{repo}/topics}, {@code GET /repos/{owner}/{repo}/keys},
  *       https://docs.github.com/en/rest/deploy-keys/deploy-keys#list-deploy-keys): identity
  *       {@code <org>/<repo>:deploy_key:<id>}, kind {@code deploy_key}, the key as its one credential (created, last
- *       used), scope {@code contents:read} or {@code contents:write}; the repository's topics as tags, and
- *       {@code owner-*} / {@code criticality-*} topics as owner and criticality;</li>
+ *       used), scope {@code contents:read} or {@code contents:write}; the repository's topics and custom properties
+ *       ({@code GET /orgs/{org}/properties/values}) as tags, owner and criticality from the custom properties
+ *       {@code owner} and {@code criticality}, else from the topics {@code owner-*} and {@code criticality-*};</li>
  *   <li>fine-grained personal access tokens granted access to the org
  *       ({@code GET /orgs/{org}/personal-access-tokens}, GitHub Apps only,
  *       https://docs.github.com/en/rest/orgs/personal-access-tokens#list-fine-grained-personal-access-tokens-with-access-to-organization-resources):
@@ -155,7 +156,8 @@ public final class GitHubInventory implements InventorySource {
                     GHRepository repo = gh.getRepository(settings.org() + "/" + key.group(2));
                     for (GHDeployKey k : repo.getDeployKeys()) {
                         if (Long.toString(k.getId()).equals(key.group(3))) {
-                            return Optional.of(deployKey(key.group(2), k, repo.listTopics()));
+                            return Optional.of(deployKey(key.group(2), k, repo.listTopics(),
+                                    customProperties().getOrDefault(repo.getName(), Map.of())));
                         }
                     }
                     return Optional.<InventoryIdentity>empty();
@@ -224,17 +226,63 @@ public final class GitHubInventory implements InventorySource {
                 onPage = repos.nextPage();
             }
             List<InventoryIdentity> out = new ArrayList<>();
+            Map<String, Map<String, String>> properties = onPage.isEmpty() ? Map.of() : customProperties();
             for (GHRepository repo : onPage) {
                 List<String> topics = repo.listTopics();
                 for (GHDeployKey k : repo.getDeployKeys()) {
-                    out.add(deployKey(repo.getName(), k, topics));
+                    out.add(deployKey(repo.getName(), k, topics, properties.getOrDefault(repo.getName(), Map.of())));
                 }
             }
             return new Chunk(out, repos.hasNext());
         });
     }
 
-    private InventoryIdentity deployKey(String repo, GHDeployKey k, List<String> topics) {
+    /**
+     * The org's custom property values by repository name ({@code GET /orgs/{org}/properties/values}, every page;
+     * https://docs.github.com/en/rest/orgs/custom-properties#list-custom-property-values-for-organization-repositories;
+     * github-api has no method for it). Empty where GitHub has no custom properties (404, e.g. an older Enterprise
+     * Server). A list value is joined with commas.
+     */
+    private Map<String, Map<String, String>> customProperties() {
+        Map<String, Map<String, String>> byRepo = new java.util.HashMap<>();
+        try {
+            for (int page = 1; ; page++) {
+                Got got = get("/orgs/" + enc(settings.org()) + "/properties/values?per_page=" + PER_PAGE + "&page=" + page);
+                for (JsonNode repo : array(got.body(), "repositories with custom properties")) {
+                    String name = text(repo, "repository_name");
+                    if (name == null) {
+                        continue;
+                    }
+                    Map<String, String> values = new TreeMap<>();
+                    for (JsonNode p : repo.path("properties")) {
+                        String property = text(p, "property_name");
+                        JsonNode value = p.get("value");
+                        if (property == null || value == null || value.isNull()) {
+                            continue;
+                        }
+                        List<String> parts = new ArrayList<>();
+                        if (value.isArray()) {
+                            value.forEach(v -> parts.add(v.asText()));
+                        } else {
+                            parts.add(value.asText());
+                        }
+                        values.put(property, String.join(",", parts));
+                    }
+                    byRepo.put(name, values);
+                }
+                if (!got.more()) {
+                    return byRepo;
+                }
+            }
+        } catch (ConnectorException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return Map.of();
+            }
+            throw e;
+        }
+    }
+
+    private InventoryIdentity deployKey(String repo, GHDeployKey k, List<String> topics, Map<String, String> properties) {
         String id = Long.toString(k.getId());
         boolean readOnly = k.isRead_only();
         Map<String, String> tags = new TreeMap<>();
@@ -252,6 +300,14 @@ public final class GitHubInventory implements InventorySource {
         }
         if (!topics.isEmpty()) {
             tags.put("topics", String.join(",", topics));
+        }
+        // custom properties outrank topics: an org sets them with a schema, a repository admin sets topics
+        properties.forEach((name, value) -> tags.put("property." + name, value));
+        if (properties.containsKey("owner")) {
+            owner = properties.get("owner");
+        }
+        if (properties.containsKey("criticality")) {
+            tags.put("criticality", properties.get("criticality"));
         }
         Instant created = k.getCreatedAt() == null ? null : k.getCreatedAt().toInstant();
         Instant lastUsed = k.getLastUsedAt() == null ? null : k.getLastUsedAt().toInstant();
