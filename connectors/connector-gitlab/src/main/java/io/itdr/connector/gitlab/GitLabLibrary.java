@@ -40,6 +40,8 @@ public final class GitLabLibrary implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Jersey's ClientProperties.PROXY_URI, by name: the apache connector honours it. */
     private static final String PROXY_URI = "jersey.config.client.proxy.uri";
+    /** Jersey's ApacheClientProperties.RETRY_HANDLER, by name. */
+    private static final String RETRY_HANDLER = "jersey.config.apache.client.retryHandler";
     static final int PAGE_SIZE = 100;
 
     private final org.gitlab4j.api.GitLabApi client;
@@ -57,6 +59,9 @@ public final class GitLabLibrary implements AutoCloseable {
         // (HttpURLConnection) would log every request header, the token included, to the JDK's FINE log. A null value
         // selects the connector and sets no proxy.
         properties.put(PROXY_URI, http.proxy() == null ? null : http.proxy().toString());
+        // Apache HttpClient would resend a request whose connection broke, up to three times: the engine decides
+        // about retries (a change's effect is reconciled with verify, never blindly repeated)
+        properties.put(RETRY_HANDLER, (org.apache.http.client.HttpRequestRetryHandler) (exception, count, context) -> false);
         String base = baseUrl.toString();
         this.client = new org.gitlab4j.api.GitLabApi(base.endsWith("/") ? base.substring(0, base.length() - 1) : base,
                 Constants.TokenType.PRIVATE, token.reveal(), null, properties);
