@@ -21,7 +21,8 @@ import java.util.Set;
  * what GitHub exports or streams. The API's base URL is the host's endpoint override for
  * {@code github} when one is set, else {@code api-url}. Lists the org's GitHub App installations, deploy
  * keys and fine-grained token grants ({@link GitHubInventory}), and contains workflows, deploy keys and
- * (as a GitHub App) fine-grained token grants ({@link GitHubActionExecutor}).
+ * (as a GitHub App) fine-grained token grants ({@link GitHubActionExecutor}); repositories, deploy keys and workflows
+ * through org.kohsuke:github-api ({@link GitHubLibrary}), the rest over the JDK client ({@link GitHubApi}).
  *
  * <p>Thread-safe: the HTTP client, the sign-in, the normalizer and the source are. {@link #toString()}
  * never shows a secret.
@@ -37,11 +38,13 @@ public final class GitHubConnector implements Connector {
         URI apiUrl = context.http().endpoint(GitHubConnectorFactory.ID).orElse(settings.apiUrl());
         GitHubApi api = new GitHubApi(apiUrl, context.http(), context.metrics(), context.clock());
         this.signIn = new GitHubSignIn(settings, api, context.clock());
+        GitHubLibrary library = new GitHubLibrary(api, signIn);
         AuditLogNormalizer normalizer = new AuditLogNormalizer(settings.org());
         this.telemetry = new AuditLogSource(api, signIn, settings, normalizer, context.metrics(), context.clock());
         this.parts = ConnectorParts.builder(GitHubConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
-                .inventory(new GitHubInventory(GitHubConnectorFactory.ID, api, signIn, settings, context.clock()))
-                .actions(new GitHubActionExecutor(GitHubConnectorFactory.ID, api, signIn, settings.org(), settings.appMode(), context.clock()))
+                .inventory(new GitHubInventory(GitHubConnectorFactory.ID, api, signIn, library, settings, context.clock()))
+                .actions(new GitHubActionExecutor(GitHubConnectorFactory.ID, api, signIn, library, settings.org(), settings.appMode(),
+                        context.clock()))
                 .build();
     }
 

@@ -30,9 +30,10 @@ import java.util.regex.Pattern;
  * @param installationId the app's installation on the org; null to look it up ({@code GET /orgs/{org}/installation})
  * @param lookback       how far back the first poll reads; positive
  * @param include        which audit log events to read: {@code web}, {@code git} or {@code all}; never null
+ * @param enterprise     the enterprise slug whose audit log is polled instead of the organization's; null for the org's
  */
 public record GitHubSettings(URI apiUrl, String org, Secret token, String appId, Secret privateKey, String installationId,
-                             Duration lookback, String include) {
+                             Duration lookback, String include, String enterprise) {
 
     static final String API_URL = "api-url";
     static final String ORG = "org";
@@ -42,10 +43,12 @@ public record GitHubSettings(URI apiUrl, String org, Secret token, String appId,
     static final String INSTALLATION_ID = "installation-id";
     static final String LOOKBACK = "lookback";
     static final String INCLUDE = "include";
+    static final String ENTERPRISE = "enterprise";
     public static final String DEFAULT_API_URL = "https://api.github.com";
 
     private static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})");
     private static final Pattern APP = Pattern.compile("[0-9]{1,20}|Iv[0-9A-Za-z.]{1,40}");
+    private static final Pattern SLUG = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,99})");
     private static final Pattern NUMBER = Pattern.compile("[0-9]{1,20}");
     private static final Pattern PEM_PRIVATE_KEY =
             Pattern.compile("(?s).*?-----BEGIN (RSA )?PRIVATE KEY-----.+-----END (RSA )?PRIVATE KEY-----\\s*");
@@ -74,7 +77,12 @@ public record GitHubSettings(URI apiUrl, String org, Secret token, String appId,
                     "How far back the first poll of the audit log reads, e.g. 24h; later polls resume from the saved cursor.", "24h"),
             ConfigProperty.oneOf(INCLUDE,
                     "Which audit log events to read: web (everything but Git), git (Git clone, fetch and push) or all.", "all",
-                    "web", "git", "all"));
+                    "web", "git", "all"),
+            ConfigProperty.optional(ENTERPRISE, ConfigType.STRING,
+                    "Slug of a GitHub Enterprise Cloud enterprise, e.g. acme-corp: the telemetry polls the enterprise audit log "
+                            + "(GET /enterprises/{enterprise}/audit-log: every organization of the enterprise, and the enterprise's own "
+                            + "events) instead of the organization's. Needs a classic token with read:audit_log of an enterprise owner; "
+                            + "inventory and actions stay on 'org'.", null));
 
     public GitHubSettings {
         Objects.requireNonNull(apiUrl, "apiUrl");
@@ -119,6 +127,13 @@ public record GitHubSettings(URI apiUrl, String org, Secret token, String appId,
                 throw invalid(INSTALLATION_ID, "'" + installationId + "' is not an installation id (digits)");
             }
         }
+        if (enterprise != null && !SLUG.matcher(enterprise).matches()) {
+            throw invalid(ENTERPRISE, "'" + enterprise + "' is not an enterprise slug (letters, digits and '-')");
+        }
+        if (enterprise != null && withApp) {
+            // GitHub Apps cannot read the enterprise audit log: it takes a classic token of an enterprise owner
+            throw invalid(ENTERPRISE, "the enterprise audit log is read with a token (read:audit_log), not as a GitHub App");
+        }
         if (lookback.isNegative() || lookback.isZero()) {
             throw invalid(LOOKBACK, "must be positive, got " + lookback);
         }
@@ -130,7 +145,13 @@ public record GitHubSettings(URI apiUrl, String org, Secret token, String appId,
                 config.string(ORG).map(String::trim).orElseThrow(() -> invalid(ORG, "is required")),
                 config.secret(TOKEN).orElse(null), config.string(APP_ID).map(String::trim).orElse(null),
                 config.secret(PRIVATE_KEY).orElse(null), config.string(INSTALLATION_ID).map(String::trim).orElse(null),
-                config.duration(LOOKBACK).orElse(Duration.ofHours(24)), config.choice(INCLUDE).orElse("all"));
+                config.duration(LOOKBACK).orElse(Duration.ofHours(24)), config.choice(INCLUDE).orElse("all"),
+                config.string(ENTERPRISE).map(String::trim).filter(e -> !e.isEmpty()).map(e -> e.toLowerCase(Locale.ROOT)).orElse(null));
+    }
+
+    /** The audit log polled: {@code /enterprises/{enterprise}/audit-log} when an enterprise is set, else the org's. */
+    public String auditLogPath() {
+        return enterprise == null ? "/orgs/" + GitHubApi.encode(org) + "/audit-log" : "/enterprises/" + GitHubApi.encode(enterprise) + "/audit-log";
     }
 
     /** Whether the connector signs in as a GitHub App installation. */
@@ -146,6 +167,6 @@ public record GitHubSettings(URI apiUrl, String org, Secret token, String appId,
     public String toString() {
         return "GitHubSettings[api=" + apiUrl + ", org=" + org + ", auth=" + (appMode() ? "GitHub App " + appId
                 + " with private key (****)" + (installationId == null ? "" : ", installation " + installationId) : "token (****)")
-                + ", lookback=" + lookback + ", include=" + include + "]";
+                + ", lookback=" + lookback + ", include=" + include + (enterprise == null ? "" : ", enterprise=" + enterprise) + "]";
     }
 }

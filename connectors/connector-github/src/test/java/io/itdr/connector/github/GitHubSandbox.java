@@ -114,7 +114,8 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
 
     /**
      * The estate: the apps {@value #APP} (contents write) and {@value #ADMIN_APP} (administration write, suspended);
-     * repository {@value #REPO} (topics owner-platform-team, criticality-tier1) with a read-only deploy key
+     * repository {@value #REPO} (topics owner-platform-team, criticality-tier1; custom properties criticality=tier0,
+     * data_class=pci) with a read-only deploy key
      * {@value #READ_KEY} and a write key {@value #WRITE_KEY}; and two fine-grained tokens of mona granted on the org.
      */
     private void seedEstate() {
@@ -138,6 +139,9 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
             repo.id = 77;
             repo.name = REPO;
             repo.topics.addAll(List.of("owner-platform-team", "criticality-tier1"));
+            // a custom property outranks the topic; no 'owner' property, so the owner comes from the topic
+            repo.properties.put("criticality", "tier0");
+            repo.properties.put("data_class", "pci");
             OrgSimulation.DeployKey read = new OrgSimulation.DeployKey();
             read.title = "ci-readonly";
             read.key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHJlYWRvbmx5LWtleS1mb3ItdGNrLXRlc3Q=";

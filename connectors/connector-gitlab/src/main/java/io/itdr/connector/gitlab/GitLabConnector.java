@@ -20,24 +20,27 @@ import java.util.Set;
  * A connection to one GitLab instance's audit events (instance, one group or one project): polls them
  * from a persisted cursor and normalizes what GitLab exports or streams. Every event names the host
  * and group or project as its tenant. Blocks accounts and revokes project access tokens
- * ({@link GitLabActionExecutor}); lists access tokens, deploy tokens and service accounts ({@link GitLabInventory}). Thread-safe; {@link #toString()} never shows the token.
+ * ({@link GitLabActionExecutor}); lists access tokens, deploy tokens and service accounts ({@link GitLabInventory}).
+ * Inventory and actions go through gitlab4j ({@link GitLabLibrary}); audit events over the JDK client ({@link GitLabApi}). Thread-safe; {@link #toString()} never shows the token.
  */
 public final class GitLabConnector implements Connector {
     private final GitLabSettings settings;
     private final AuditEventSource telemetry;
     private final ConnectorParts parts;
+    private final GitLabLibrary library;
 
     GitLabConnector(GitLabSettings settings, ConnectorContext context) {
         this.settings = Objects.requireNonNull(settings, "settings");
         URI baseUrl = context.http().endpoint(GitLabConnectorFactory.ID).orElse(settings.baseUrl());
         GitLabApi api = new GitLabApi(baseUrl, context.http(), context.metrics(), context.clock());
+        this.library = new GitLabLibrary(baseUrl, settings.token(), context.http(), context.metrics(), api);
         AuditEventNormalizer normalizer = new AuditEventNormalizer(settings.tenant());
         this.telemetry = new AuditEventSource(api, settings.token(), settings.auditEventsPath(), settings.lookback(), normalizer,
                 context.metrics(), context.clock());
         this.parts = ConnectorParts.builder(GitLabConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
-                .inventory(new GitLabInventory(GitLabConnectorFactory.ID, api, settings.token(), settings.scope(), settings.scopeId(),
+                .inventory(new GitLabInventory(GitLabConnectorFactory.ID, library, settings.scope(), settings.scopeId(),
                         settings.tenantName()))
-                .actions(new GitLabActionExecutor(GitLabConnectorFactory.ID, api, settings.token(), context.clock())).build();
+                .actions(new GitLabActionExecutor(GitLabConnectorFactory.ID, library, context.clock())).build();
     }
 
     @Override
@@ -78,7 +81,8 @@ public final class GitLabConnector implements Connector {
 
     @Override
     public void close() {
-        // the JDK client holds no resource that needs closing on JDK 17
+        // gitlab4j's Jersey client holds a connection pool; the JDK client holds nothing that needs closing on JDK 17
+        library.close();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.itdr.connector.github.act;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.itdr.connector.support.ActionTargets;
 import io.itdr.connector.support.PlanDetails;
 import io.itdr.connector.support.PlannedAction;
@@ -24,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.kohsuke.github.GHDeployKey;
 
 /**
  * disable_credential of a deploy key ({@code <org>/<repo>:deploy_key:<id>}, as the inventory lists it):
@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * ("key is already in use") if meanwhile it was added to another repository. The snapshot therefore
  * names the key by its material, not its id: {@code deployKey/<owner>/<repo>/<key id>} →
  * {@code present access=read|write title=… sha256=<fingerprint>} or {@code absent}, read by looking the
- * material up among the repository's keys. Stateless.
+ * material up among the repository's keys. Calls through github-api ({@code GHRepository#getDeployKeys},
+ * {@code GHDeployKey#delete}, {@code GHRepository#addDeployKey}). Stateless.
  */
 final class DeployKeyRemoval implements PlannedAction {
     static final String NAME = "deploy_key";
@@ -70,7 +71,7 @@ final class DeployKeyRemoval implements PlannedAction {
             throw ActionTargets.refuse(connectorId, request, "the credential " + request.target().credential().id()
                     + " is not the deploy key " + ref.id() + " the identity names");
         }
-        Optional<JsonNode> key = org.find(keyPath(ref));
+        Optional<GHDeployKey> key = byId(ref);
         Map<String, String> details = new LinkedHashMap<>();
         details.put(RungDispatch.ACTION, NAME);
         details.put("owner", ref.owner());
@@ -82,14 +83,14 @@ final class DeployKeyRemoval implements PlannedAction {
             return new ActionPlan(connectorId, request, List.of(), Reversibility.COMPENSABLE, gone, gone,
                     described + " is not there: nothing to do", details);
         }
-        JsonNode k = key.get();
-        details.put("publicKey", k.path("key").asText());
-        details.put("title", k.path("title").asText(""));
-        details.put("readOnly", Boolean.toString(k.path("read_only").asBoolean(true)));
+        GHDeployKey k = key.get();
+        details.put("publicKey", k.getKey());
+        details.put("title", k.getTitle() == null ? "" : k.getTitle());
+        details.put("readOnly", Boolean.toString(k.isRead_only()));
         Snapshot pre = SnapshotExecution.snapshot(clock, snapshotKey(ref), present(k));
         Snapshot post = SnapshotExecution.snapshot(clock, snapshotKey(ref), ABSENT);
-        String summary = "Remove " + (k.path("read_only").asBoolean(true) ? "read-only " : "read-write ") + described + " '"
-                + k.path("title").asText("") + "'; revert re-adds the same public key as a new key (new id)";
+        String summary = "Remove " + (k.isRead_only() ? "read-only " : "read-write ") + described + " '"
+                + details.get("title") + "'; revert re-adds the same public key as a new key (new id)";
         return new ActionPlan(connectorId, request, List.of(call("DELETE /repos/{owner}/{repo}/keys/{key_id}", ref)),
                 Reversibility.COMPENSABLE, pre, post, summary, details);
     }
@@ -99,10 +100,10 @@ final class DeployKeyRemoval implements PlannedAction {
         Ref ref = ref(plan);
         String material = plan.details().get("publicKey");
         if (material == null) {
-            return SnapshotExecution.snapshot(clock, snapshotKey(ref), org.find(keyPath(ref)).map(DeployKeyRemoval::present).orElse(ABSENT));
+            return SnapshotExecution.snapshot(clock, snapshotKey(ref), byId(ref).map(DeployKeyRemoval::present).orElse(ABSENT));
         }
-        for (JsonNode k : keys(ref)) {
-            if (material.equals(k.path("key").asText())) {
+        for (GHDeployKey k : keys(ref)) {
+            if (material.equals(k.getKey())) {
                 return SnapshotExecution.snapshot(clock, snapshotKey(ref), present(k));
             }
         }
@@ -114,10 +115,9 @@ final class DeployKeyRemoval implements PlannedAction {
         Ref ref = ref(plan);
         String material = PlanDetails.require(plan, "publicKey");
         // delete whichever key holds the material: an approver's re-add may have given it a new id
-        for (JsonNode k : keys(ref)) {
-            if (material.equals(k.path("key").asText())) {
-                org.change("DELETE", "/repos/" + GitHubOrg.enc(ref.owner()) + "/" + GitHubOrg.enc(ref.repo()) + "/keys/"
-                        + k.path("id").asText(), null);
+        for (GHDeployKey k : keys(ref)) {
+            if (material.equals(k.getKey())) {
+                delete(k);
             }
         }
         return List.of(call("DELETE /repos/{owner}/{repo}/keys/{key_id}", ref));
@@ -130,44 +130,55 @@ final class DeployKeyRemoval implements PlannedAction {
         // a forced revert after someone re-added the key otherwise (another title or access): GitHub takes one key
         // material once, so that key goes first and the planned one comes back as it was
         String material = PlanDetails.require(plan, "publicKey");
-        for (JsonNode k : keys(ref)) {
-            if (material.equals(k.path("key").asText())) {
-                org.change("DELETE", "/repos/" + GitHubOrg.enc(ref.owner()) + "/" + GitHubOrg.enc(ref.repo()) + "/keys/"
-                        + k.path("id").asText(), null);
+        for (GHDeployKey k : keys(ref)) {
+            if (material.equals(k.getKey())) {
+                delete(k);
                 calls.add(new PlatformCall("DELETE /repos/{owner}/{repo}/keys/{key_id}", ref.owner() + "/" + ref.repo() + "/"
-                        + k.path("id").asText(), true));
+                        + k.getId(), true));
             }
         }
-        String body = "{\"title\":" + GitHubOrg.json(PlanDetails.require(plan, "title")) + ",\"key\":"
-                + GitHubOrg.json(PlanDetails.require(plan, "publicKey")) + ",\"read_only\":" + Boolean.parseBoolean(PlanDetails.require(plan,
-                "readOnly")) + "}";
-        JsonNode created = org.change("POST", "/repos/" + GitHubOrg.enc(ref.owner()) + "/" + GitHubOrg.enc(ref.repo()) + "/keys", body);
-        String newId = created == null ? "?" : created.path("id").asText("?");
+        GHDeployKey created = org.library.call("POST /repos/{owner}/{repo}/keys", gh -> gh.getRepository(ref.owner() + "/" + ref.repo())
+                .addDeployKey(PlanDetails.require(plan, "title"), material, Boolean.parseBoolean(PlanDetails.require(plan, "readOnly"))));
+        String newId = created == null ? "?" : Long.toString(created.getId());
         calls.add(new PlatformCall("POST /repos/{owner}/{repo}/keys", ref.owner() + "/" + ref.repo() + " (re-added as key " + newId + ")",
                 true));
         return calls;
     }
 
-    private List<JsonNode> keys(Ref ref) {
-        List<JsonNode> keys = new java.util.ArrayList<>();
-        for (int page = 1; page <= 10; page++) {
-            JsonNode list = org.find("/repos/" + GitHubOrg.enc(ref.owner()) + "/" + GitHubOrg.enc(ref.repo()) + "/keys?per_page=100&page=" + page)
-                    .orElseThrow(() -> new ConnectorException(ErrorCode.NOT_FOUND, "repository " + ref.owner() + "/" + ref.repo() + " not found"));
-            if (!list.isArray()) {
-                throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, "GET /repos/{owner}/{repo}/keys: expected an array");
+    /** The repository's deploy keys, every page (github-api follows the link header). */
+    private List<GHDeployKey> keys(Ref ref) {
+        try {
+            return org.library.call("GET /repos/{owner}/{repo}/keys", gh -> gh.getRepository(ref.owner() + "/" + ref.repo()).getDeployKeys());
+        } catch (ConnectorException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                throw new ConnectorException(ErrorCode.NOT_FOUND, "repository " + ref.owner() + "/" + ref.repo() + " not found");
             }
-            list.forEach(keys::add);
-            if (list.size() < 100) {
-                break;
-            }
+            throw e;
         }
-        return keys;
+    }
+
+    private Optional<GHDeployKey> byId(Ref ref) {
+        try {
+            return keys(ref).stream().filter(k -> Long.toString(k.getId()).equals(ref.id())).findFirst();
+        } catch (ConnectorException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private void delete(GHDeployKey key) {
+        org.library.call("DELETE /repos/{owner}/{repo}/keys/{key_id}", gh -> {
+            key.delete();
+            return null;
+        });
     }
 
     /** The state of a present key: access, title and the SHA-256 of its public key (never the key's secret half: GitHub has none). */
-    private static String present(JsonNode k) {
-        return "present access=" + (k.path("read_only").asBoolean(true) ? "read" : "write") + " title=" + k.path("title").asText("")
-                + " sha256=" + fingerprint(k.path("key").asText());
+    private static String present(GHDeployKey k) {
+        return "present access=" + (k.isRead_only() ? "read" : "write") + " title=" + (k.getTitle() == null ? "" : k.getTitle())
+                + " sha256=" + fingerprint(k.getKey());
     }
 
     private static String fingerprint(String publicKey) {
@@ -177,10 +188,6 @@ final class DeployKeyRemoval implements PlannedAction {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-    }
-
-    private static String keyPath(Ref ref) {
-        return "/repos/" + GitHubOrg.enc(ref.owner()) + "/" + GitHubOrg.enc(ref.repo()) + "/keys/" + ref.id();
     }
 
     private static String snapshotKey(Ref ref) {

@@ -1,6 +1,7 @@
 package io.itdr.connector.github.act;
 
 import io.itdr.connector.github.GitHubApi;
+import io.itdr.connector.github.GitHubLibrary;
 import io.itdr.connector.github.GitHubSignIn;
 import io.itdr.connector.support.PlannedAction;
 import io.itdr.connector.support.RungDispatch;
@@ -28,8 +29,9 @@ public final class GitHubActionExecutor extends SnapshotActionExecutor {
     /**
      * @param appMode whether the connector signs in as a GitHub App: only then are token grants revoked
      */
-    public GitHubActionExecutor(String connectorId, GitHubApi api, GitHubSignIn signIn, String org, boolean appMode, Clock clock) {
-        super(dispatch(connectorId, new GitHubOrg(api, signIn, org), appMode, clock));
+    public GitHubActionExecutor(String connectorId, GitHubApi api, GitHubSignIn signIn, GitHubLibrary library, String org, boolean appMode,
+                                Clock clock) {
+        super(dispatch(connectorId, new GitHubOrg(api, signIn, library, org), appMode, clock));
     }
 
     private static RungDispatch<PlannedAction> dispatch(String connectorId, GitHubOrg org, boolean appMode, Clock clock) {

@@ -3,6 +3,7 @@ package io.itdr.connector.github.act;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.itdr.connector.github.GitHubApi;
+import io.itdr.connector.github.GitHubLibrary;
 import io.itdr.connector.github.GitHubSignIn;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
@@ -10,17 +11,22 @@ import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The REST calls the actions make, as JSON, with 404 read as "not there". Thread-safe. */
+/**
+ * The calls the actions make: through github-api ({@link #library}) where it has the method, else as JSON over the
+ * JDK client ({@link #find}, {@link #change}: fine-grained token grants), with 404 read as "not there". Thread-safe.
+ */
 final class GitHubOrg {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final GitHubApi api;
     private final GitHubSignIn signIn;
+    final GitHubLibrary library;
     final String org;
 
-    GitHubOrg(GitHubApi api, GitHubSignIn signIn, String org) {
+    GitHubOrg(GitHubApi api, GitHubSignIn signIn, GitHubLibrary library, String org) {
         this.api = Objects.requireNonNull(api, "api");
         this.signIn = Objects.requireNonNull(signIn, "signIn");
+        this.library = Objects.requireNonNull(library, "library");
         this.org = Objects.requireNonNull(org, "org");
     }
 

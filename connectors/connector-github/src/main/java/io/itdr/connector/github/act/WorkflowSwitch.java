@@ -1,6 +1,5 @@
 package io.itdr.connector.github.act;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.itdr.connector.support.ActionTargets;
 import io.itdr.connector.support.PlanDetails;
 import io.itdr.connector.support.PlannedAction;
@@ -18,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.kohsuke.github.GHWorkflow;
 
 /**
  * disable_identity of a workflow ({@code <org>/<repo>:workflow:<workflow_id>}, as the normalizer names a
@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * {@code /enable} (https://docs.github.com/en/rest/actions/workflows#disable-a-workflow,
  * #enable-a-workflow). A disabled workflow starts no new run, so no new {@code GITHUB_TOKEN} or OIDC token is
  * minted for it; its file, history and secrets are untouched, so enabling it restores exactly what was
- * (reversible). Runs already in progress are not cancelled. Only {@code active} and {@code disabled_manually}
+ * (reversible). Runs already in progress are not cancelled. Calls through github-api ({@code GHWorkflow}). Only {@code active} and {@code disabled_manually}
  * workflows are switched; another state (disabled for inactivity, a fork's, deleted) is refused with CONFLICT.
  * Snapshot: {@code workflow/<owner>/<repo>/<id>/state}. Stateless.
  */
@@ -55,8 +55,8 @@ final class WorkflowSwitch implements PlannedAction {
             return m.matches() && m.group(1).equalsIgnoreCase(org.org) ? Optional.of(new Ref(m.group(1), m.group(2), m.group(3)))
                     : Optional.empty();
         }, "workflows of organization " + org.org + " named <org>/<repo>:workflow:<workflow id>");
-        JsonNode workflow = read(ref);
-        String state = workflow.path("state").asText();
+        GHWorkflow workflow = read(ref);
+        String state = workflow.getState();
         if (!state.equals(ACTIVE) && !state.equals(DISABLED)) {
             throw new ConnectorException(ErrorCode.CONFLICT, describe(ref, workflow) + " is " + state + ": only an active workflow is disabled");
         }
@@ -73,7 +73,7 @@ final class WorkflowSwitch implements PlannedAction {
     @Override
     public Snapshot observe(ActionPlan plan) {
         Ref ref = ref(plan);
-        return SnapshotExecution.snapshot(clock, key(ref), read(ref).path("state").asText());
+        return SnapshotExecution.snapshot(clock, key(ref), read(ref).getState());
     }
 
     @Override
@@ -87,17 +87,29 @@ final class WorkflowSwitch implements PlannedAction {
     }
 
     private List<PlatformCall> change(Ref ref, boolean disable) {
-        org.change("PUT", path(ref) + (disable ? "/disable" : "/enable"), null);
+        GHWorkflow workflow = read(ref);
+        org.library.call("PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/" + (disable ? "disable" : "enable"), gh -> {
+            if (disable) {
+                workflow.disable();
+            } else {
+                workflow.enable();
+            }
+            return null;
+        });
         return List.of(call(ref, disable));
     }
 
-    private JsonNode read(Ref ref) {
-        return org.find(path(ref)).orElseThrow(() -> new ConnectorException(ErrorCode.NOT_FOUND,
-                "workflow " + ref.id() + " of " + ref.owner() + "/" + ref.repo() + " not found"));
-    }
-
-    private static String path(Ref ref) {
-        return "/repos/" + GitHubOrg.enc(ref.owner()) + "/" + GitHubOrg.enc(ref.repo()) + "/actions/workflows/" + ref.id();
+    private GHWorkflow read(Ref ref) {
+        try {
+            return org.library.call("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}",
+                    gh -> gh.getRepository(ref.owner() + "/" + ref.repo()).getWorkflow(Long.parseLong(ref.id())));
+        } catch (ConnectorException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                throw new ConnectorException(ErrorCode.NOT_FOUND, "workflow " + ref.id() + " of " + ref.owner() + "/" + ref.repo()
+                        + " not found");
+            }
+            throw e;
+        }
     }
 
     private static PlatformCall call(Ref ref, boolean disable) {
@@ -105,8 +117,8 @@ final class WorkflowSwitch implements PlannedAction {
                 ref.owner() + "/" + ref.repo() + "/" + ref.id(), true);
     }
 
-    private static String describe(Ref ref, JsonNode workflow) {
-        String name = workflow.path("name").asText(null);
+    private static String describe(Ref ref, GHWorkflow workflow) {
+        String name = workflow.getName();
         return "workflow " + ref.id() + (name == null ? "" : " '" + name + "'") + " of " + ref.owner() + "/" + ref.repo();
     }
 

@@ -2,7 +2,9 @@ package io.itdr.connector.github.inventory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.itdr.connector.support.RestEndpoint;
 import io.itdr.connector.github.GitHubApi;
+import io.itdr.connector.github.GitHubLibrary;
 import io.itdr.connector.github.GitHubSettings;
 import io.itdr.connector.github.GitHubSignIn;
 import io.itdr.spi.ConnectorException;
@@ -26,6 +28,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.kohsuke.github.GHDeployKey;
+import org.kohsuke.github.GHRepository;
+import org.kohsuke.github.PagedIterator;
 
 /**
  * The organization's non-human identities, in three stages, each paged by GitHub 100 at a time:
@@ -35,11 +40,14 @@ import java.util.regex.Pattern;
  *       {@code <app_slug>[bot]} (the login its installation token acts as in the audit log), kind {@code github_app},
  *       enabled unless suspended, its permissions as privilege scopes ({@code contents:write}); privileged when it may
  *       write administration, members, organization administration or secrets;</li>
- *   <li>deploy keys of every repository ({@code GET /orgs/{org}/repos}, then {@code GET /repos/{owner}/{repo}/keys},
+ *   <li>deploy keys of every repository, read with github-api ({@code GHOrganization#listRepositories}, then per
+ *       repository {@code GHRepository#listTopics} and {@code #getDeployKeys}: {@code GET /orgs/{org}},
+ *       {@code GET /orgs/{org}/repos}, {@code GET /repos/{owner}/{repo}/topics}, {@code GET /repos/{owner}/{repo}/keys},
  *       https://docs.github.com/en/rest/deploy-keys/deploy-keys#list-deploy-keys): identity
  *       {@code <org>/<repo>:deploy_key:<id>}, kind {@code deploy_key}, the key as its one credential (created, last
- *       used), scope {@code contents:read} or {@code contents:write}; the repository's topics as tags, and
- *       {@code owner-*} / {@code criticality-*} topics as owner and criticality;</li>
+ *       used), scope {@code contents:read} or {@code contents:write}; the repository's topics and custom properties
+ *       ({@code GET /orgs/{org}/properties/values}) as tags, owner and criticality from the custom properties
+ *       {@code owner} and {@code criticality}, else from the topics {@code owner-*} and {@code criticality-*};</li>
  *   <li>fine-grained personal access tokens granted access to the org
  *       ({@code GET /orgs/{org}/personal-access-tokens}, GitHub Apps only,
  *       https://docs.github.com/en/rest/orgs/personal-access-tokens#list-fine-grained-personal-access-tokens-with-access-to-organization-resources):
@@ -49,7 +57,10 @@ import java.util.regex.Pattern;
  *   <li>the org's GitHub Actions ({@code <org>:actions}): default workflow token permissions, OIDC subject claims and
  *       the names of its Actions secrets (see {@link #actions()}).</li>
  * </ol>
- * Page tokens ({@code v1:<stage>:<github page>:<index>}) say where the next page starts; listing keeps no state.
+ * Stages 0, 2 and 3 call endpoints github-api has no method for, over the JDK client ({@link GitHubApi}).
+ * Page tokens ({@code v1:<stage>:<github page>:<index>}) say where the next page starts; listing keeps no state, so
+ * resuming the repositories at page N walks github-api's iterator over the N-1 pages before it (one list call
+ * each; the per-repository calls dominate).
  * Read-only. Thread-safe.
  */
 public final class GitHubInventory implements InventorySource {
@@ -65,10 +76,13 @@ public final class GitHubInventory implements InventorySource {
     private final GitHubApi api;
     private final GitHubSignIn signIn;
     private final GitHubSettings settings;
+    private final GitHubLibrary library;
 
-    public GitHubInventory(String connectorId, GitHubApi api, GitHubSignIn signIn, GitHubSettings settings, Clock clock) {
+    public GitHubInventory(String connectorId, GitHubApi api, GitHubSignIn signIn, GitHubLibrary library, GitHubSettings settings,
+                           Clock clock) {
         this.connectorId = Objects.requireNonNull(connectorId, "connectorId");
         this.api = Objects.requireNonNull(api, "api");
+        this.library = Objects.requireNonNull(library, "library");
         this.signIn = Objects.requireNonNull(signIn, "signIn");
         this.settings = Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
@@ -138,9 +152,16 @@ public final class GitHubInventory implements InventorySource {
                 return Optional.empty();
             }
             try {
-                JsonNode k = get("/repos/" + enc(key.group(1)) + "/" + enc(key.group(2)) + "/keys/" + key.group(3)).body();
-                JsonNode repo = get("/repos/" + enc(key.group(1)) + "/" + enc(key.group(2))).body();
-                return Optional.of(deployKey(key.group(2), k, topics(repo)));
+                return library.call("GET /repos/{owner}/{repo}/keys", gh -> {
+                    GHRepository repo = gh.getRepository(settings.org() + "/" + key.group(2));
+                    for (GHDeployKey k : repo.getDeployKeys()) {
+                        if (Long.toString(k.getId()).equals(key.group(3))) {
+                            return Optional.of(deployKey(key.group(2), k, repo.listTopics(),
+                                    customProperties().getOrDefault(repo.getName(), Map.of())));
+                        }
+                    }
+                    return Optional.<InventoryIdentity>empty();
+                });
             } catch (ConnectorException e) {
                 if (e.code() == ErrorCode.NOT_FOUND) {
                     return Optional.empty();
@@ -198,34 +219,76 @@ public final class GitHubInventory implements InventorySource {
     }
 
     private Chunk deployKeys(int page) {
-        Got repos = get("/orgs/" + enc(settings.org()) + "/repos?per_page=" + PER_PAGE + "&page=" + page);
-        List<InventoryIdentity> out = new ArrayList<>();
-        for (JsonNode repo : array(repos.body(), "repositories")) {
-            String name = text(repo, "name");
-            if (name == null) {
-                continue;
+        return library.call("GET /orgs/{org}/repos", gh -> {
+            PagedIterator<GHRepository> repos = gh.getOrganization(settings.org()).listRepositories(PER_PAGE).iterator();
+            List<GHRepository> onPage = List.of();
+            for (int p = 1; p <= page && repos.hasNext(); p++) {
+                onPage = repos.nextPage();
             }
-            List<String> topics = topics(repo);
-            for (int keyPage = 1; ; keyPage++) {
-                Got keys = get("/repos/" + enc(settings.org()) + "/" + enc(name) + "/keys?per_page=" + PER_PAGE + "&page=" + keyPage);
-                for (JsonNode k : array(keys.body(), "deploy keys")) {
-                    out.add(deployKey(name, k, topics));
-                }
-                if (!keys.more()) {
-                    break;
+            List<InventoryIdentity> out = new ArrayList<>();
+            Map<String, Map<String, String>> properties = onPage.isEmpty() ? Map.of() : customProperties();
+            for (GHRepository repo : onPage) {
+                List<String> topics = repo.listTopics();
+                for (GHDeployKey k : repo.getDeployKeys()) {
+                    out.add(deployKey(repo.getName(), k, topics, properties.getOrDefault(repo.getName(), Map.of())));
                 }
             }
-        }
-        return new Chunk(out, repos.more());
+            return new Chunk(out, repos.hasNext());
+        });
     }
 
-    private InventoryIdentity deployKey(String repo, JsonNode k, List<String> topics) {
-        String id = k.path("id").asText();
-        boolean readOnly = k.path("read_only").asBoolean(true);
+    /**
+     * The org's custom property values by repository name ({@code GET /orgs/{org}/properties/values}, every page;
+     * https://docs.github.com/en/rest/orgs/custom-properties#list-custom-property-values-for-organization-repositories;
+     * github-api has no method for it). Empty where GitHub has no custom properties (404, e.g. an older Enterprise
+     * Server). A list value is joined with commas.
+     */
+    private Map<String, Map<String, String>> customProperties() {
+        Map<String, Map<String, String>> byRepo = new java.util.HashMap<>();
+        try {
+            for (int page = 1; ; page++) {
+                Got got = get("/orgs/" + enc(settings.org()) + "/properties/values?per_page=" + PER_PAGE + "&page=" + page);
+                for (JsonNode repo : array(got.body(), "repositories with custom properties")) {
+                    String name = text(repo, "repository_name");
+                    if (name == null) {
+                        continue;
+                    }
+                    Map<String, String> values = new TreeMap<>();
+                    for (JsonNode p : repo.path("properties")) {
+                        String property = text(p, "property_name");
+                        JsonNode value = p.get("value");
+                        if (property == null || value == null || value.isNull()) {
+                            continue;
+                        }
+                        List<String> parts = new ArrayList<>();
+                        if (value.isArray()) {
+                            value.forEach(v -> parts.add(v.asText()));
+                        } else {
+                            parts.add(value.asText());
+                        }
+                        values.put(property, String.join(",", parts));
+                    }
+                    byRepo.put(name, values);
+                }
+                if (!got.more()) {
+                    return byRepo;
+                }
+            }
+        } catch (ConnectorException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return Map.of();
+            }
+            throw e;
+        }
+    }
+
+    private InventoryIdentity deployKey(String repo, GHDeployKey k, List<String> topics, Map<String, String> properties) {
+        String id = Long.toString(k.getId());
+        boolean readOnly = k.isRead_only();
         Map<String, String> tags = new TreeMap<>();
         put(tags, "repository", settings.org() + "/" + repo);
-        put(tags, "title", text(k, "title"));
-        put(tags, "added_by", text(k, "added_by"));
+        put(tags, "title", k.getTitle());
+        put(tags, "added_by", k.getAdded_by());
         put(tags, "read_only", Boolean.toString(readOnly));
         String owner = null;
         for (String topic : topics) {
@@ -238,11 +301,21 @@ public final class GitHubInventory implements InventorySource {
         if (!topics.isEmpty()) {
             tags.put("topics", String.join(",", topics));
         }
-        Credential credential = new Credential(id, "deploy_key", time(text(k, "created_at")), time(text(k, "last_used")), null,
-                k.path("enabled").asBoolean(true) ? CredentialStatus.ACTIVE : CredentialStatus.INACTIVE);
+        // custom properties outrank topics: an org sets them with a schema, a repository admin sets topics
+        properties.forEach((name, value) -> tags.put("property." + name, value));
+        if (properties.containsKey("owner")) {
+            owner = properties.get("owner");
+        }
+        if (properties.containsKey("criticality")) {
+            tags.put("criticality", properties.get("criticality"));
+        }
+        Instant created = k.getCreatedAt() == null ? null : k.getCreatedAt().toInstant();
+        Instant lastUsed = k.getLastUsedAt() == null ? null : k.getLastUsedAt().toInstant();
+        // github-api's model has no 'enabled' (GitHub lists only keys that are there; a disabled key would read as absent)
+        Credential credential = new Credential(id, "deploy_key", created, lastUsed, null, CredentialStatus.ACTIVE);
         return new InventoryIdentity(connectorId, settings.org(),
-                new IdentityRef(settings.org() + "/" + repo + ":deploy_key:" + id, "deploy_key", text(k, "title")), true,
-                time(text(k, "created_at")), owner, tags, List.of(credential), List.of(settings.org() + "/" + repo),
+                new IdentityRef(settings.org() + "/" + repo + ":deploy_key:" + id, "deploy_key", k.getTitle()), true,
+                created, owner, tags, List.of(credential), List.of(settings.org() + "/" + repo),
                 List.of(readOnly ? "contents:read" : "contents:write"), !readOnly, List.of());
     }
 
@@ -329,7 +402,7 @@ public final class GitHubInventory implements InventorySource {
     }
 
     private Got get(String pathAndQuery) {
-        GitHubApi.Answer answer = api.send("GET", pathAndQuery, signIn::authorization, null);
+        RestEndpoint.Answer answer = api.send("GET", pathAndQuery, signIn::authorization, null);
         String path = pathAndQuery.contains("?") ? pathAndQuery.substring(0, pathAndQuery.indexOf('?')) : pathAndQuery;
         JsonNode body;
         try (var in = answer.body()) {
@@ -357,12 +430,6 @@ public final class GitHubInventory implements InventorySource {
             object.fields().forEachRemaining(out::add);
         }
         return out;
-    }
-
-    private static List<String> topics(JsonNode repo) {
-        List<String> topics = new ArrayList<>();
-        repo.path("topics").forEach(t -> topics.add(t.asText()));
-        return topics;
     }
 
     private static String text(JsonNode node, String field) {

@@ -1,5 +1,6 @@
 package io.itdr.connector.github.telemetry;
 
+import io.itdr.connector.support.RestEndpoint;
 import io.itdr.connector.github.GitHubApi;
 import io.itdr.connector.github.GitHubSettings;
 import io.itdr.connector.github.GitHubSignIn;
@@ -29,7 +30,10 @@ import java.util.regex.Pattern;
 
 /**
  * Polls the organization audit log, {@code GET /orgs/{org}/audit-log}
- * (https://docs.github.com/en/enterprise-cloud@latest/rest/orgs/orgs#get-the-audit-log-for-an-organization),
+ * (https://docs.github.com/en/enterprise-cloud@latest/rest/orgs/orgs#get-the-audit-log-for-an-organization), or with
+ * {@code enterprise} set the enterprise's, {@code GET /enterprises/{enterprise}/audit-log}
+ * (https://docs.github.com/en/enterprise-cloud@latest/rest/enterprise-admin/audit-log#get-the-audit-log-for-an-enterprise:
+ * the same parameters, paging and answer; every event names its {@code org} when it has one),
  * oldest first ({@code order=asc}), {@code include} as configured, at most 100 events a page
  * ({@code per_page}). Where each poll starts is the persisted {@link AuditLogPosition}: the {@code after}
  * cursor of GitHub's {@code rel="next"} link while there are more pages, else the second of the last
@@ -46,7 +50,7 @@ import java.util.regex.Pattern;
  */
 public final class AuditLogSource implements TelemetrySource {
     static final int MAX_PER_PAGE = 100;
-    private static final String OPERATION = "GET /orgs/{org}/audit-log";
+    private final String operation;
     private static final Pattern LINK = Pattern.compile("<([^>]*)>\\s*((?:;\\s*[^;,]+)*)");
     private static final Pattern REL = Pattern.compile(";\\s*rel\\s*=\\s*\"?([^\";]*)\"?");
 
@@ -62,6 +66,7 @@ public final class AuditLogSource implements TelemetrySource {
         this.api = Objects.requireNonNull(api, "api");
         this.signIn = Objects.requireNonNull(signIn, "signIn");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.operation = settings.enterprise() == null ? "GET /orgs/{org}/audit-log" : "GET /enterprises/{enterprise}/audit-log";
         this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -77,7 +82,7 @@ public final class AuditLogSource implements TelemetrySource {
                 : AuditLogPosition.of(cursor);
         // from a time, events delivered in its second come back first and are dropped: ask for room for them
         int perPage = Math.min(MAX_PER_PAGE, from.after() == null ? maxEvents + from.skip().size() : maxEvents);
-        String location = OPERATION + " " + from.describe();
+        String location = operation + " " + from.describe();
         CollectingSink sink = new CollectingSink();
         AuditLogPosition[] position = {from};
         int[] taken = {0};
@@ -103,7 +108,7 @@ public final class AuditLogSource implements TelemetrySource {
 
     /** One cheap authenticated read, for a health check: the audit log's newest event, read and discarded. */
     public void probe() {
-        fetch("per_page=1", OPERATION + " (health check)", new CollectingSink(), (id, time) -> true);
+        fetch("per_page=1", operation + " (health check)", new CollectingSink(), (id, time) -> true);
     }
 
     private String query(AuditLogPosition from, int perPage) {
@@ -117,8 +122,8 @@ public final class AuditLogSource implements TelemetrySource {
 
     /** Reads one page into {@code sink}; returns the {@code after} of its next link, or null when it has none. */
     private String fetch(String query, String location, CollectingSink sink, AuditLogNormalizer.Gate gate) {
-        String path = "/orgs/" + GitHubApi.encode(settings.org()) + "/audit-log?" + query;
-        GitHubApi.Answer answer;
+        String path = settings.auditLogPath() + "?" + query;
+        RestEndpoint.Answer answer;
         try {
             answer = api.send("GET", path, signIn::authorization, null);
         } catch (ConnectorException e) {
@@ -137,11 +142,11 @@ public final class AuditLogSource implements TelemetrySource {
         return nextAfter(answer.headers().allValues("link"));
     }
 
-    private static ConnectorException transport(IOException e) {
+    private ConnectorException transport(IOException e) {
         if (e instanceof HttpTimeoutException) {
-            return ConnectorException.retriable(ErrorCode.TIMEOUT, OPERATION + ": the page stopped arriving in time", null, e);
+            return ConnectorException.retriable(ErrorCode.TIMEOUT, operation + ": the page stopped arriving in time", null, e);
         }
-        return ConnectorException.retriable(ErrorCode.UNAVAILABLE, OPERATION + ": the connection broke while the page was read: "
+        return ConnectorException.retriable(ErrorCode.UNAVAILABLE, operation + ": the connection broke while the page was read: "
                 + e.getClass().getSimpleName(), null, e);
     }
 
@@ -150,7 +155,7 @@ public final class AuditLogSource implements TelemetrySource {
      *
      * @throws ConnectorException {@code MALFORMED_RESPONSE} when a next link has no {@code after}
      */
-    static String nextAfter(List<String> links) {
+    String nextAfter(List<String> links) {
         for (String value : links) {
             Matcher link = LINK.matcher(value);
             while (link.find()) {
@@ -167,7 +172,7 @@ public final class AuditLogSource implements TelemetrySource {
         return null;
     }
 
-    private static String afterOf(String url) {
+    private String afterOf(String url) {
         try {
             String query = new URI(url.trim()).getRawQuery();
             if (query != null) {
@@ -180,12 +185,12 @@ public final class AuditLogSource implements TelemetrySource {
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, OPERATION + ": the next link has no 'after' cursor");
+        throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, operation + ": the next link has no 'after' cursor");
     }
 
     @Override
     public String toString() {
-        return "AuditLogSource[" + api.baseUrl() + "/orgs/" + settings.org() + "/audit-log, include=" + settings.include()
+        return "AuditLogSource[" + api.baseUrl() + settings.auditLogPath() + ", include=" + settings.include()
                 + ", lookback=" + settings.lookback() + "]";
     }
 

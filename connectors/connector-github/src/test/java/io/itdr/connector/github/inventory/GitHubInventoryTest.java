@@ -49,7 +49,8 @@ class GitHubInventoryTest {
         assertThat(write.privilegeScopes()).containsExactly("contents:write");
         assertThat(write.privileged()).isTrue();
         assertThat(write.owner()).as("from the repository topic owner-…").isEqualTo("platform-team");
-        assertThat(write.tags()).containsEntry("criticality", "tier1").containsEntry("title", "release-push");
+        assertThat(write.tags()).as("the custom property outranks the topic criticality-tier1").containsEntry("criticality", "tier0")
+                .containsEntry("property.data_class", "pci").containsEntry("title", "release-push");
         assertThat(write.credentials()).extracting(Credential::id).containsExactly("8002");
         assertThat(write.credentials().get(0).lastUsed()).hasToString("2026-02-28T22:00:00Z");
         assertThat(byId.get("itdr-tck/payments:deploy_key:8001").privileged()).isFalse();

@@ -117,6 +117,32 @@ class AuditLogSourceTest {
                 .isInstanceOfSatisfying(ConnectorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CURSOR_INVALID));
     }
 
+    @Test
+    void withAnEnterpriseTheEnterpriseAuditLogIsPolledAndEachEventKeepsItsOrg() {
+        AuditLogSimulation enterpriseLog = AuditLogSimulation.forEnterprise("acme-corp", () -> NOW, Set.of("Bearer " + TOKEN));
+        WireMockServer enterprise = new WireMockServer(WireMockConfiguration.wireMockConfig().dynamicPort().extensions(enterpriseLog));
+        enterprise.start();
+        try {
+            enterpriseLog.stub(enterprise);
+            Instant at = NOW.minusSeconds(300);
+            enterpriseLog.add(AuditLogRecords.appClone("e1", at, "acme", "bot", "r", "aA==", "203.0.113.1"), at, true);
+            enterpriseLog.add(AuditLogRecords.appClone("e2", at.plusSeconds(1), "acme-labs", "bot", "r", "aA==", "203.0.113.2"),
+                    at.plusSeconds(1), true);
+            GitHubConnectorFactory factory = new GitHubConnectorFactory();
+            Connector enterpriseConnector = factory.create(new ConfigSchema(factory.id(), factory.configProperties())
+                            .validate(Map.of("org", "acme", "enterprise", "Acme-Corp", "token", TOKEN, "lookback", "2h")),
+                    new TestingConnectorContext(new SettableClock(NOW), new HttpSettings(Duration.ofSeconds(5), Duration.ofSeconds(10), null,
+                            Map.of("github", URI.create(enterprise.baseUrl()))), Map.of(), new RecordingMetrics()));
+            TelemetryBatch batch = enterpriseConnector.telemetry().poll(Cursor.START, 10);
+            assertThat(batch.events()).extracting(IdentityEvent::id).containsExactly("e1", "e2");
+            assertThat(batch.events()).extracting(IdentityEvent::tenant).containsExactly("acme", "acme-labs");
+            enterprise.verify(getRequestedFor(urlPathEqualTo("/enterprises/acme-corp/audit-log")));
+            assertThat(enterprise.findAll(getRequestedFor(urlPathEqualTo("/orgs/acme/audit-log")))).isEmpty();
+        } finally {
+            enterprise.stop();
+        }
+    }
+
     private void add(String id, Instant at) {
         auditLog.add(AuditLogRecords.appClone(id, at, "acme", "bot", "r", "aA==", "203.0.113.1"), at, true);
     }

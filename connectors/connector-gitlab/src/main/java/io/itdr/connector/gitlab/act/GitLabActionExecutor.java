@@ -1,12 +1,11 @@
 package io.itdr.connector.gitlab.act;
 
-import io.itdr.connector.gitlab.GitLabApi;
+import io.itdr.connector.gitlab.GitLabLibrary;
 import io.itdr.connector.support.PlannedAction;
 import io.itdr.connector.support.RungDispatch;
 import io.itdr.connector.support.SnapshotActionExecutor;
 import io.itdr.spi.action.Reversibility;
 import io.itdr.spi.action.Rung;
-import io.itdr.spi.config.Secret;
 import java.time.Clock;
 
 /**
@@ -16,8 +15,8 @@ import java.time.Clock;
  * drift are connector-support's ({@link SnapshotActionExecutor}). Thread-safe.
  */
 public final class GitLabActionExecutor extends SnapshotActionExecutor {
-    public GitLabActionExecutor(String connectorId, GitLabApi api, Secret token, Clock clock) {
-        super(dispatch(connectorId, new GitLabCalls(api, token), clock));
+    public GitLabActionExecutor(String connectorId, GitLabLibrary library, Clock clock) {
+        super(dispatch(connectorId, new GitLabCalls(library), clock));
     }
 
     private static RungDispatch<PlannedAction> dispatch(String connectorId, GitLabCalls calls, Clock clock) {

@@ -1,5 +1,6 @@
 package io.itdr.connector.gitlab.act;
 
+import org.gitlab4j.api.models.ProjectAccessToken;
 import io.itdr.connector.support.ActionTargets;
 import io.itdr.connector.support.PlanDetails;
 import io.itdr.connector.support.PlannedAction;
@@ -24,7 +25,8 @@ import java.util.regex.Pattern;
  * {@code DELETE /api/v4/projects/:id/access_tokens/:token_id}
  * (https://docs.gitlab.com/api/project_access_tokens/#revoke-a-project-access-token). <b>Irreversible</b>: GitLab
  * has no way to reactivate a revoked token; a new token (a new secret) is the only way back. Snapshot:
- * {@code projectAccessToken/<project>/<token>} → {@code active} or {@code revoked}. Stateless.
+ * {@code projectAccessToken/<project>/<token>} → {@code active} or {@code revoked}. Calls through gitlab4j
+ * ({@code ProjectApi}). Stateless.
  */
 final class ProjectTokenRevocation implements PlannedAction {
     private static final Pattern ID = Pattern.compile("project/(\\d{1,19})/access_token/(\\d{1,19})");
@@ -67,7 +69,10 @@ final class ProjectTokenRevocation implements PlannedAction {
     public List<PlatformCall> apply(ActionPlan plan) {
         String project = PlanDetails.require(plan, "projectId");
         String token = PlanDetails.require(plan, "tokenId");
-        calls.change("DELETE", "/projects/" + project + "/access_tokens/" + token);
+        calls.call("DELETE /projects/:id/access_tokens/:token_id", gitlab -> {
+            gitlab.getProjectApi().revokeProjectAccessToken(Long.valueOf(project), Long.valueOf(token));
+            return null;
+        });
         return List.of(call(project, token));
     }
 
@@ -77,8 +82,9 @@ final class ProjectTokenRevocation implements PlannedAction {
     }
 
     private String read(String project, String token) {
-        var t = calls.get("/projects/" + project + "/access_tokens/" + token);
-        return t.path("revoked").asBoolean(false) || !t.path("active").asBoolean(true) ? "revoked" : "active";
+        ProjectAccessToken t = calls.call("GET /projects/:id/access_tokens/:token_id",
+                gitlab -> gitlab.getProjectApi().getProjectAccessToken(Long.valueOf(project), Long.valueOf(token)));
+        return Boolean.TRUE.equals(t.isRevoked()) || Boolean.FALSE.equals(t.isActive()) ? "revoked" : "active";
     }
 
     private static PlatformCall call(String project, String token) {

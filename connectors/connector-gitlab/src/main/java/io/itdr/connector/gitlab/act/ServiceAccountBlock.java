@@ -1,5 +1,6 @@
 package io.itdr.connector.gitlab.act;
 
+import org.gitlab4j.api.models.User;
 import io.itdr.connector.support.ActionTargets;
 import io.itdr.connector.support.PlanDetails;
 import io.itdr.connector.support.PlannedAction;
@@ -24,7 +25,7 @@ import java.util.Optional;
  * its tokens, which stay as they were, so unblocking restores it exactly (reversible). An administrator's call:
  * on GitLab.com, group service accounts cannot be blocked through it. Only {@code active} and {@code blocked}
  * accounts are switched; another state (deactivated, ldap_blocked, banned) is refused with CONFLICT. Snapshot:
- * {@code user/<id>/state}. Stateless.
+ * {@code user/<id>/state}. Calls through gitlab4j ({@code UserApi}). Stateless.
  */
 final class ServiceAccountBlock implements PlannedAction {
     private static final String ACTIVE = "active";
@@ -43,9 +44,9 @@ final class ServiceAccountBlock implements PlannedAction {
     public ActionPlan plan(ActionRequest request) {
         String id = ActionTargets.identity(connectorId, request, v -> v.matches("\\d{1,19}") ? Optional.of(v) : Optional.empty(),
                 "GitLab accounts named by their numeric user id");
-        var user = calls.get("/users/" + id);
-        String state = user.path("state").asText();
-        String name = "GitLab account " + id + " '" + user.path("username").asText("") + "'";
+        User user = user(id);
+        String state = String.valueOf(user.getState());
+        String name = "GitLab account " + id + " '" + (user.getUsername() == null ? "" : user.getUsername()) + "'";
         if (!state.equals(ACTIVE) && !state.equals(BLOCKED)) {
             throw new ConnectorException(ErrorCode.CONFLICT, name + " is " + state + ": only an active account is blocked");
         }
@@ -60,13 +61,13 @@ final class ServiceAccountBlock implements PlannedAction {
     @Override
     public Snapshot observe(ActionPlan plan) {
         String id = PlanDetails.require(plan, "userId");
-        return SnapshotExecution.snapshot(clock, key(id), calls.get("/users/" + id).path("state").asText());
+        return SnapshotExecution.snapshot(clock, key(id), String.valueOf(user(id).getState()));
     }
 
     @Override
     public List<PlatformCall> apply(ActionPlan plan) {
         String id = PlanDetails.require(plan, "userId");
-        calls.change("POST", "/users/" + id + "/block");
+        change(id, true);
         return List.of(call(id, true));
     }
 
@@ -74,8 +75,23 @@ final class ServiceAccountBlock implements PlannedAction {
     public List<PlatformCall> restore(ActionPlan plan) {
         String id = PlanDetails.require(plan, "userId");
         boolean block = SnapshotExecution.onlyValue(plan.preState()).equals(BLOCKED);
-        calls.change("POST", "/users/" + id + (block ? "/block" : "/unblock"));
+        change(id, block);
         return List.of(call(id, block));
+    }
+
+    private User user(String id) {
+        return calls.call("GET /users/:id", gitlab -> gitlab.getUserApi().getUser(Long.valueOf(id)));
+    }
+
+    private void change(String id, boolean block) {
+        calls.call("POST /users/:id/" + (block ? "block" : "unblock"), gitlab -> {
+            if (block) {
+                gitlab.getUserApi().blockUser(Long.valueOf(id));
+            } else {
+                gitlab.getUserApi().unblockUser(Long.valueOf(id));
+            }
+            return null;
+        });
     }
 
     private static PlatformCall call(String id, boolean block) {

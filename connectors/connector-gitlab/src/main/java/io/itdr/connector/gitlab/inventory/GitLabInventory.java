@@ -1,19 +1,16 @@
 package io.itdr.connector.gitlab.inventory;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.itdr.connector.gitlab.GitLabApi;
+import io.itdr.connector.gitlab.GitLabLibrary;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
-import io.itdr.spi.config.Secret;
 import io.itdr.spi.event.IdentityRef;
 import io.itdr.spi.inventory.Credential;
 import io.itdr.spi.inventory.CredentialStatus;
 import io.itdr.spi.inventory.InventoryIdentity;
 import io.itdr.spi.inventory.InventoryPage;
 import io.itdr.spi.inventory.InventorySource;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -38,26 +35,27 @@ import java.util.regex.Pattern;
  *   <li>deploy tokens ({@code GET /groups|projects/:id/deploy_tokens}, https://docs.gitlab.com/api/deploy_tokens/):
  *       {@code <group|project>/<id>/deploy_token/<token id>}, privileged when it may write the registry or packages;</li>
  *   <li>service accounts of a group ({@code GET /groups/:id/service_accounts}, https://docs.gitlab.com/api/service_accounts/):
- *       the user id (as audit events name the author), kind {@code service_account}.</li>
+ *       the user id (as audit events name the author), kind {@code service_account};</li>
+ *   <li>deploy keys of a project ({@code GET /projects/:id/deploy_keys}, https://docs.gitlab.com/api/deploy_keys/#list-deploy-keys-for-project):
+ *       {@code project/<id>/deploy_key/<key id>}, privileged when {@code can_push}.</li>
  * </ol>
- * With scope {@code instance} nothing is listed yet. Page tokens {@code v1:<stage>:<page>:<index>}. Read-only; thread-safe.
+ * Read through gitlab4j's client as JSON ({@link GitLabLibrary#page}: its models drop scopes they do not know;
+ * it has no method for group service accounts). With scope {@code instance} nothing is listed yet. Page tokens {@code v1:<stage>:<page>:<index>}. Read-only; thread-safe.
  */
 public final class GitLabInventory implements InventorySource {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern TOKEN = Pattern.compile("v1:([0-2]):(\\d{1,6}):(\\d{1,4})");
+    private static final Pattern TOKEN = Pattern.compile("v1:([0-3]):(\\d{1,6}):(\\d{1,4})");
     private static final Pattern ACCESS_TOKEN = Pattern.compile("(group|project)/([^/]+)/(access_token|deploy_token)/(\\d{1,19})");
 
     private final String connectorId;
-    private final GitLabApi api;
-    private final Secret token;
+    private static final int LAST_STAGE = 3;
+    private final GitLabLibrary library;
     private final String scope;
     private final String scopeId;
     private final String tenant;
 
-    public GitLabInventory(String connectorId, GitLabApi api, Secret token, String scope, String scopeId, String tenant) {
+    public GitLabInventory(String connectorId, GitLabLibrary library, String scope, String scopeId, String tenant) {
         this.connectorId = Objects.requireNonNull(connectorId, "connectorId");
-        this.api = Objects.requireNonNull(api, "api");
-        this.token = Objects.requireNonNull(token, "token");
+        this.library = Objects.requireNonNull(library, "library");
         this.scope = Objects.requireNonNull(scope, "scope");
         this.scopeId = scopeId;
         this.tenant = tenant;
@@ -84,7 +82,7 @@ public final class GitLabInventory implements InventorySource {
             index = Integer.parseInt(m.group(3));
         }
         List<InventoryIdentity> out = new ArrayList<>();
-        while (stage <= 2 && out.size() < pageSize) {
+        while (stage <= LAST_STAGE && out.size() < pageSize) {
             Chunk chunk = chunk(stage, page);
             while (index < chunk.identities().size() && out.size() < pageSize) {
                 out.add(chunk.identities().get(index++));
@@ -99,13 +97,13 @@ public final class GitLabInventory implements InventorySource {
                 }
             }
         }
-        return new InventoryPage(out, stage > 2 ? null : "v1:" + stage + ":" + page + ":" + index);
+        return new InventoryPage(out, stage > LAST_STAGE ? null : "v1:" + stage + ":" + page + ":" + index);
     }
 
     @Override
     public Optional<InventoryIdentity> get(String tenant, IdentityRef identity) {
         Objects.requireNonNull(identity, "identity");
-        for (int stage = 0; stage <= 2; stage++) {
+        for (int stage = 0; stage <= LAST_STAGE; stage++) {
             for (int page = 1; ; page++) {
                 Chunk chunk = chunk(stage, page);
                 for (InventoryIdentity i : chunk.identities()) {
@@ -122,35 +120,28 @@ public final class GitLabInventory implements InventorySource {
     }
 
     private Chunk chunk(int stage, int page) {
-        if (scope.equals("instance") || stage == 2 && !scope.equals("group")) {
+        if (scope.equals("instance") || stage == 2 && !scope.equals("group") || stage == 3 && !scope.equals("project")) {
             return new Chunk(List.of(), false);
         }
-        String base = "/" + (scope.equals("group") ? "groups" : "projects") + "/" + GitLabApi.encode(scopeId);
+        String kind = scope.equals("group") ? "groups" : "projects";
         String what = switch (stage) {
             case 0 -> "access_tokens";
             case 1 -> "deploy_tokens";
-            default -> "service_accounts";
+            case 2 -> "service_accounts";
+            default -> "deploy_keys";
         };
-        GitLabApi.Answer answer = api.send("GET", "/api/v4" + base + "/" + what + "?per_page=100&page=" + page, token::reveal, null);
-        JsonNode list;
-        try (InputStream in = answer.body()) {
-            list = JSON.readTree(in);
-        } catch (IOException e) {
-            throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, "GET " + base + "/" + what + ": the answer is not JSON");
-        }
-        if (list == null || !list.isArray()) {
-            throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, "GET " + base + "/" + what + ": expected an array");
-        }
+        GitLabLibrary.Page got = library.page("GET /" + kind + "/:id/" + what, page, kind, GitLabApi.encode(scopeId), what);
+        List<JsonNode> list = got.items();
         List<InventoryIdentity> out = new ArrayList<>();
         for (JsonNode n : list) {
             out.add(switch (stage) {
                 case 0 -> accessToken(n);
                 case 1 -> deployToken(n);
-                default -> serviceAccount(n);
+                case 2 -> serviceAccount(n);
+                default -> deployKey(n);
             });
         }
-        boolean more = answer.headers().firstValue("x-next-page").map(String::trim).filter(p -> !p.isEmpty()).isPresent();
-        return new Chunk(out, more);
+        return new Chunk(out, got.more());
     }
 
     private String prefix() {
@@ -187,6 +178,21 @@ public final class GitLabInventory implements InventorySource {
         return new InventoryIdentity(connectorId, tenant, new IdentityRef(prefix() + "/deploy_token/" + id, "deploy_token",
                 n.path("name").asText(null)), !revoked && !expired, null, null, tags, List.of(credential), List.of(), scopes,
                 scopes.stream().anyMatch(s -> s.startsWith("write_")), List.of());
+    }
+
+    /** A project's deploy key; {@code can_push} makes it privileged (it may write the repository). */
+    private InventoryIdentity deployKey(JsonNode n) {
+        String id = n.path("id").asText();
+        boolean canPush = n.path("can_push").asBoolean(false);
+        Map<String, String> tags = new TreeMap<>();
+        tags.put("title", n.path("title").asText(""));
+        tags.put("fingerprint_sha256", n.path("fingerprint_sha256").asText(""));
+        Instant created = time(n.path("created_at").asText(null));
+        Instant expires = time(n.path("expires_at").asText(null));
+        Credential credential = new Credential(id, "deploy_key", created, null, expires, CredentialStatus.ACTIVE);
+        return new InventoryIdentity(connectorId, tenant, new IdentityRef(prefix() + "/deploy_key/" + id, "deploy_key",
+                n.path("title").asText(null)), true, created, null, tags, List.of(credential), List.of(prefix()),
+                List.of(canPush ? "write_repository" : "read_repository"), canPush, List.of());
     }
 
     private InventoryIdentity serviceAccount(JsonNode n) {

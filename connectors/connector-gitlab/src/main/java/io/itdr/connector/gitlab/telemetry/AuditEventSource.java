@@ -1,6 +1,7 @@
 package io.itdr.connector.gitlab.telemetry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.itdr.connector.support.RestEndpoint;
 import io.itdr.connector.gitlab.GitLabApi;
 import io.itdr.connector.gitlab.normalize.AuditEventNormalizer;
 import io.itdr.connector.support.JsonPayloadReader;
@@ -140,7 +141,7 @@ public final class AuditEventSource implements TelemetrySource {
     private String fetch(Instant since, String page, long lastId, List<Read> into) {
         String query = "?created_after=" + GitLabApi.encode(since.toString()) + "&per_page=100&page=" + GitLabApi.encode(page);
         String location = "GET " + path + " page " + page;
-        GitLabApi.Answer answer = api.send("GET", "/api/v4" + path + query, token::reveal, null);
+        RestEndpoint.Answer answer = api.send("GET", "/api/v4" + path + query, token::reveal, null);
         try (InputStream body = answer.body()) {
             java.io.BufferedInputStream in = new java.io.BufferedInputStream(body);
             int first = JsonPayloadReader.firstSignificantByte(in);
