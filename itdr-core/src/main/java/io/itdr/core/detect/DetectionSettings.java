@@ -240,19 +240,23 @@ public record DetectionSettings(int maxTrackedIdentities, NewSource newSource, I
      * @param fanOutResources    distinct resources of one sensitive family within the window (default 10)
      * @param fanOutRegions      distinct regions within the window (default 4)
      * @param deniedBurst        refusals for lack of permission within the window (default 10)
+     * @param discoveryBurst     read-only discovery calls (Describe, List, Get of configuration) within
+     *                           the window (default 10)
      * @param incidentWindow     a variant that fired stays quiet for the identity this long (default 1h)
      * @param actionsRemembered  distinct actions remembered per identity, least recently used evicted (default 128)
      */
     public record NhiBehaviour(Duration learningPeriod, Duration window, int fanOutResources, int fanOutRegions,
-                               int deniedBurst, Duration incidentWindow, int actionsRemembered) {
+                               int deniedBurst, int discoveryBurst, Duration incidentWindow, int actionsRemembered) {
         public NhiBehaviour {
             nonNegative(learningPeriod, "nhiBehaviour.learningPeriod");
             positive(window, "nhiBehaviour.window");
             positive(fanOutResources, "nhiBehaviour.fanOutResources");
             positive(fanOutRegions, "nhiBehaviour.fanOutRegions");
             positive(deniedBurst, "nhiBehaviour.deniedBurst");
-            if (fanOutResources > NhiBehaviourDetector.RECENT || deniedBurst > NhiBehaviourDetector.RECENT) {
-                throw new IllegalArgumentException("nhiBehaviour: fanOutResources and deniedBurst must be at most "
+            positive(discoveryBurst, "nhiBehaviour.discoveryBurst");
+            if (fanOutResources > NhiBehaviourDetector.RECENT || deniedBurst > NhiBehaviourDetector.RECENT
+                    || discoveryBurst > NhiBehaviourDetector.RECENT) {
+                throw new IllegalArgumentException("nhiBehaviour: fanOutResources, deniedBurst and discoveryBurst must be at most "
                         + NhiBehaviourDetector.RECENT + " (the sightings kept)");
             }
             nonNegative(incidentWindow, "nhiBehaviour.incidentWindow");
@@ -260,7 +264,7 @@ public record DetectionSettings(int maxTrackedIdentities, NewSource newSource, I
         }
 
         public static NhiBehaviour defaults() {
-            return new NhiBehaviour(Duration.ofDays(7), Duration.ofMinutes(10), 10, 4, 10, Duration.ofHours(1), 128);
+            return new NhiBehaviour(Duration.ofDays(7), Duration.ofMinutes(10), 10, 4, 10, 10, Duration.ofHours(1), 128);
         }
     }
 

@@ -25,7 +25,8 @@ import java.util.Objects;
  * tags, citing the event.
  *
  * <p>Reported once per identity per rule within {@code repeatWindow} (event time), so a burst of
- * matching records is one finding. State per identity: the time each rule last reported, at most
+ * matching records is one finding; each later match within the window is reported as a repeat
+ * ({@link Observation#repeated}), which the pipeline attaches to that finding as evidence. State per identity: the time each rule last reported, at most
  * {@value #MAX_RULES_REMEMBERED} rules (the oldest forgotten first), allocated only when a rule
  * first fires; the raw record is never kept. Thread-safe as {@link Detector} requires.
  */
@@ -108,6 +109,7 @@ public final class SigmaDetector implements Detector<SigmaDetector.State> {
             }
             Instant last = state.reported.get(rule.id());
             if (last != null && event.time().isBefore(last.plus(repeatWindow)) && !event.time().isBefore(last)) {
+                observation.repeated(PREFIX + rule.id(), null); // more of the finding already reported
                 continue;
             }
             state.reported.put(rule.id(), event.time());
