@@ -178,7 +178,7 @@ public class ServerConfiguration {
                 .rollbackPaths(rollbackPaths(connectors))
                 .killSwitch(killSwitch)
                 .actionSettings(new ActionSettings(properties.approvals().ttl(), SYSTEM_ACTOR))
-                .addDetector(SigmaDetector.of(rules.rules()))
+                .addDetector(SigmaDetector.of(rules))
                 .detection(io.itdr.core.detect.DetectionSettings.defaults().tunedBy(policy.detectionTuning())
                         .withNetworkData(networkData(environment)))
                 .build();

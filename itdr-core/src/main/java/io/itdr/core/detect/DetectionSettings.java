@@ -81,7 +81,8 @@ public record DetectionSettings(int maxTrackedIdentities, NewSource newSource, I
                 String key = detector.getKey() + "." + e.getKey();
                 Object v = e.getValue();
                 s = switch (key) {
-                    case "new_source.learning_events" -> s.withNewSource(new NewSource(((Number) v).intValue(), s.newSource.baselineSize()));
+                    case "new_source.learning_events" -> s.withNewSource(new NewSource(((Number) v).intValue(), s.newSource.baselineSize(),
+                            s.newSource.learningPeriod(), s.newSource.roamingNetworks()));
                     case "impossible_travel.max_speed_kmh" -> s.withImpossibleTravel(new ImpossibleTravel(((Number) v).doubleValue(),
                             s.impossibleTravel.minDistanceKm(), s.impossibleTravel.repeatSuppression()));
                     case "impossible_travel.min_distance_km" -> s.withImpossibleTravel(new ImpossibleTravel(s.impossibleTravel.maxSpeedKmh(),
@@ -129,19 +130,33 @@ public record DetectionSettings(int maxTrackedIdentities, NewSource newSource, I
     }
 
     /**
-     * @param learningEvents successful located events an identity needs before new sources are
-     *                       reported (default 20)
-     * @param baselineSize   fingerprints, networks and countries remembered per identity, each
-     *                       least-recently-seen evicted (default 32)
+     * @param learningEvents  successful located events an identity needs before new sources are
+     *                        reported (default 20)
+     * @param baselineSize    fingerprints, networks and countries remembered per identity, each
+     *                        least-recently-seen evicted (default 32)
+     * @param learningPeriod  event time after an identity is first seen during which its sources
+     *                        only teach the baseline, whatever the number of events (default 1 day:
+     *                        a day shows a workload's NAT gateways, runners and deploys)
+     * @param roamingNetworks address-only networks (a /24 or /48 whose owner is unknown) an identity
+     *                        must already be known from before a further one is no news: its sources
+     *                        churn (CI runners, serverless egress), so only a new owner (ASN, cloud),
+     *                        a new country or a new client judged by its user agent counts (default 4)
      */
-    public record NewSource(int learningEvents, int baselineSize) {
+    public record NewSource(int learningEvents, int baselineSize, Duration learningPeriod, int roamingNetworks) {
         public NewSource {
             nonNegative(learningEvents, "newSource.learningEvents");
             positive(baselineSize, "newSource.baselineSize");
+            nonNegative(learningPeriod, "newSource.learningPeriod");
+            positive(roamingNetworks, "newSource.roamingNetworks");
+        }
+
+        /** Learning by events only, and every new network counts: no learning period, no roaming. */
+        public NewSource(int learningEvents, int baselineSize) {
+            this(learningEvents, baselineSize, Duration.ZERO, Integer.MAX_VALUE);
         }
 
         public static NewSource defaults() {
-            return new NewSource(20, 32);
+            return new NewSource(20, 32, Duration.ofDays(1), 4);
         }
     }
 
