@@ -268,7 +268,7 @@ public class ServerConfiguration {
                 .rollbackPaths(rollbackPaths(connectors))
                 .killSwitch(killSwitch)
                 .actionSettings(new ActionSettings(properties.approvals().ttl(), SYSTEM_ACTOR))
-                .addDetector(SigmaDetector.of(rules.rules()))
+                .addDetector(SigmaDetector.of(rules))
                 .state(state, stateSettings.checkpointEvents())
                 .detection(io.itdr.core.detect.DetectionSettings.defaults().tunedBy(policy.detectionTuning())
                         .withNetworkData(networkData(environment)))

@@ -7,6 +7,11 @@ package io.itdr.core.audit;
 public final class LedgerKinds {
     public static final String FINDING = "finding";
     public static final String DECISION = "decision";
+    /**
+     * An event attached to a finding already reported, as more of it (the same rule matching
+     * again within the open incident): evidence without a new finding or decision.
+     */
+    public static final String FINDING_EVIDENCE_ADDED = "finding.evidence_added";
     public static final String KILLSWITCH = "killswitch";
     /** What an action would have done, written in shadow mode instead of acting. */
     public static final String ACTION_SHADOW = "action.shadow";

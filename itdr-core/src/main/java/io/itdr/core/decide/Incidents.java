@@ -33,26 +33,53 @@ import java.util.function.Consumer;
  * <p>The id of an incident is {@code inc-} and the first 16 hex digits of the SHA-256 of its first
  * finding's id: deterministic, so a replay of the same events gives the same incidents.
  *
+ * <p>Evidence grows within an incident: an event a detector reports as more of a finding it already
+ * made (the same rule matching again, another read of a reported burst: a {@code Repeat}) is
+ * attached to the first finding of the incident with the same detector and variant
+ * ({@link #attach}), without a new finding or decision. At most {@value #MAX_EVIDENCE_PER_INCIDENT}
+ * events are attached per incident; later repeats are counted but not attached.
+ *
  * <p>Bounded: the open incidents of at most {@value #MAX_IDENTITIES} identities and the incident of
- * at most {@value #MAX_FINDINGS} findings are kept (least recently used dropped). Thread-safe.
+ * at most {@value #MAX_FINDINGS} findings are kept (least recently used dropped); per open
+ * incident at most {@value #MAX_FINDING_KEYS} detector/variant keys. Thread-safe.
  *
  * <p>What changed (an incident opened, extended or contained; a finding assigned; either dropped)
  * is noted, so that {@link #changes} writes only that: the store holds no more than memory does.
  */
 public final class Incidents {
     static final int MAX_IDENTITIES = 100_000;
+    /** Events attached to the findings of one incident as repeats, at most. */
+    public static final int MAX_EVIDENCE_PER_INCIDENT = 256;
+    /** Detector/variant keys remembered per open incident (the first finding of each). */
+    static final int MAX_FINDING_KEYS = 64;
     static final int MAX_FINDINGS = 200_000;
 
     /**
      * One identity's current incident.
      *
      * @param contained what was contained in it: {@link #containmentKey} → the decision that planned it
+     * @param findings  detector and variant ({@link #findingKey}) → the incident's first finding of it
+     * @param attached  events attached as repeats so far (one element, mutable)
      */
-    record Open(String id, Instant openedAt, Instant lastFindingAt, Map<String, String> contained) {
+    record Open(String id, Instant openedAt, Instant lastFindingAt, Map<String, String> contained,
+                Map<String, String> findings, int[] attached) {
     }
 
-    /** Version of an open incident's JSON ({@code {"v":1,"id","o","l","c":{containment: decision}}}). */
-    static final int VERSION = 1;
+    /**
+     * An event attached to a finding of an open incident.
+     *
+     * @param incidentId the incident
+     * @param findingId  the finding it is evidence of
+     * @param ordinal    how many events the incident has had attached, this one included
+     */
+    public record Attached(String incidentId, String findingId, int ordinal) {
+    }
+
+    /**
+     * Version of an open incident's JSON ({@code {"v":2,"id","o","l","c":{containment: decision},
+     * "f":{detector|variant: first finding},"a":attached}}); a finding's entry is {@code {"v":2,"i":incident}}.
+     */
+    static final int VERSION = 2;
 
     private volatile Duration window;
     /** Whether changes are noted (only when a store keeps them: otherwise the notes would only grow). */
@@ -101,15 +128,47 @@ public final class Incidents {
         Open current = open.get(finding.identityKey());
         Instant at = finding.time();
         if (current == null || at.isAfter(current.lastFindingAt().plus(window)) || at.isBefore(current.openedAt().minus(window))) {
-            current = new Open(idFor(finding.id()), at, at, new LinkedHashMap<>());
+            current = new Open(idFor(finding.id()), at, at, new LinkedHashMap<>(), new LinkedHashMap<>(), new int[1]);
         } else if (at.isAfter(current.lastFindingAt())) {
-            current = new Open(current.id(), current.openedAt(), at, current.contained());
+            current = new Open(current.id(), current.openedAt(), at, current.contained(), current.findings(), current.attached());
+        }
+        if (current.findings().size() < MAX_FINDING_KEYS) {
+            current.findings().putIfAbsent(findingKey(finding.detector(), finding.attributes().get("variant")), finding.id());
         }
         open.put(finding.identityKey(), current);
         incidentOfFinding.put(finding.id(), current.id());
         identityChanged(finding.identityKey());
         findingChanged(finding.id());
         return current.id();
+    }
+
+    /**
+     * Attaches an event a detector reported as a repeat to the identity's open incident: to its
+     * first finding with the same detector and variant, when the event's time lies within the
+     * incident (no further than the window from its first and last findings) and fewer than
+     * {@value #MAX_EVIDENCE_PER_INCIDENT} events were attached to it. A repeat does not extend the
+     * incident: only findings do.
+     *
+     * @param variant the finding's {@code variant} attribute; null when none
+     * @return where it was attached; empty when the identity has no such finding in an open
+     *         incident, or the incident's evidence is full
+     */
+    public synchronized Optional<Attached> attach(String identityKey, String detector, String variant, Instant at) {
+        Open current = open.get(identityKey);
+        if (current == null || at.isAfter(current.lastFindingAt().plus(window)) || at.isBefore(current.openedAt().minus(window))) {
+            return Optional.empty();
+        }
+        String findingId = current.findings().get(findingKey(detector, variant));
+        if (findingId == null || current.attached()[0] >= MAX_EVIDENCE_PER_INCIDENT) {
+            return Optional.empty();
+        }
+        current.attached()[0]++;
+        identityChanged(identityKey);
+        return Optional.of(new Attached(current.id(), findingId, current.attached()[0]));
+    }
+
+    static String findingKey(String detector, String variant) {
+        return variant == null ? detector : detector + "|" + variant;
     }
 
     /** The incident a finding was assigned to; null when unknown (never assigned, or forgotten). */
@@ -187,8 +246,20 @@ public final class Incidents {
             }
             contained.put(e.getKey(), e.getValue().asText());
         }
+        Map<String, String> findings = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = StateJson.object(node, "f").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw new IllegalArgumentException("field f." + e.getKey() + ": expected a finding id");
+            }
+            findings.put(e.getKey(), e.getValue().asText());
+        }
+        JsonNode attached = node.get("a");
+        if (attached == null || !attached.canConvertToInt() || attached.asInt() < 0) {
+            throw new IllegalArgumentException("field a: expected the count of attached events");
+        }
         open.put(identityKey, new Open(StateJson.text(node, "id"), StateJson.instant(node.get("o")),
-                StateJson.instant(node.get("l")), contained));
+                StateJson.instant(node.get("l")), contained, findings, new int[]{attached.asInt()}));
     }
 
     /** Restores one finding's incident written by {@link #changes}. */
@@ -220,6 +291,9 @@ public final class Incidents {
         node.put("l", current.lastFindingAt().toString());
         ObjectNode c = node.putObject("c");
         current.contained().forEach(c::put);
+        ObjectNode f = node.putObject("f");
+        current.findings().forEach(f::put);
+        node.put("a", current.attached()[0]);
         return node.toString();
     }
 

@@ -274,7 +274,29 @@ public final class DetectionEngine {
      * @param raw    the platform's record as one JSON object, as the connector gave it; null when there is none
      * @return the findings, in detector order; empty when none; never null
      */
-    public synchronized List<Finding> process(IdentityEvent event, IdentityRecord record, String raw) {
+    public List<Finding> process(IdentityEvent event, IdentityRecord record, String raw) {
+        return detect(event, record, raw).findings();
+    }
+
+    /**
+     * What detection made of one event: its findings, and the repeats (events that are more of a
+     * finding already reported for the identity, see {@link Observation#repeated}).
+     *
+     * @param findings in detector order; never null
+     * @param repeats  in detector order; never null
+     */
+    public record Detection(List<Finding> findings, List<Repeat> repeats) {
+        public Detection {
+            findings = List.copyOf(findings);
+            repeats = List.copyOf(repeats);
+        }
+    }
+
+    /**
+     * Runs every detector over one event and its raw record, as {@link #process(IdentityEvent,
+     * IdentityRecord, String)}, and also returns the repeats the detectors reported.
+     */
+    public synchronized Detection detect(IdentityEvent event, IdentityRecord record, String raw) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(record, "record");
         // the record's key (built once per identity by the enricher) checked against the event's parts without
@@ -298,7 +320,7 @@ public final class DetectionEngine {
                 LOG.warn("detector state checkpoint failed: {}", e.getMessage());
             }
         }
-        return findings.isEmpty() ? List.of() : List.copyOf(findings);
+        return new Detection(findings, observation.repeats());
     }
 
     /** Whether {@code key} is {@link IdentityEvent#identityKey()} of {@code event}, compared part by part. */

@@ -81,7 +81,8 @@ public record DetectionSettings(int maxTrackedIdentities, NewSource newSource, I
                 String key = detector.getKey() + "." + e.getKey();
                 Object v = e.getValue();
                 s = switch (key) {
-                    case "new_source.learning_events" -> s.withNewSource(new NewSource(((Number) v).intValue(), s.newSource.baselineSize()));
+                    case "new_source.learning_events" -> s.withNewSource(new NewSource(((Number) v).intValue(), s.newSource.baselineSize(),
+                            s.newSource.learningPeriod(), s.newSource.roamingNetworks()));
                     case "impossible_travel.max_speed_kmh" -> s.withImpossibleTravel(new ImpossibleTravel(((Number) v).doubleValue(),
                             s.impossibleTravel.minDistanceKm(), s.impossibleTravel.repeatSuppression()));
                     case "impossible_travel.min_distance_km" -> s.withImpossibleTravel(new ImpossibleTravel(s.impossibleTravel.maxSpeedKmh(),
@@ -129,19 +130,33 @@ public record DetectionSettings(int maxTrackedIdentities, NewSource newSource, I
     }
 
     /**
-     * @param learningEvents successful located events an identity needs before new sources are
-     *                       reported (default 20)
-     * @param baselineSize   fingerprints, networks and countries remembered per identity, each
-     *                       least-recently-seen evicted (default 32)
+     * @param learningEvents  successful located events an identity needs before new sources are
+     *                        reported (default 20)
+     * @param baselineSize    fingerprints, networks and countries remembered per identity, each
+     *                        least-recently-seen evicted (default 32)
+     * @param learningPeriod  event time after an identity is first seen during which its sources
+     *                        only teach the baseline, whatever the number of events (default 1 day:
+     *                        a day shows a workload's NAT gateways, runners and deploys)
+     * @param roamingNetworks address-only networks (a /24 or /48 whose owner is unknown) an identity
+     *                        must already be known from before a further one is no news: its sources
+     *                        churn (CI runners, serverless egress), so only a new owner (ASN, cloud),
+     *                        a new country or a new client judged by its user agent counts (default 4)
      */
-    public record NewSource(int learningEvents, int baselineSize) {
+    public record NewSource(int learningEvents, int baselineSize, Duration learningPeriod, int roamingNetworks) {
         public NewSource {
             nonNegative(learningEvents, "newSource.learningEvents");
             positive(baselineSize, "newSource.baselineSize");
+            nonNegative(learningPeriod, "newSource.learningPeriod");
+            positive(roamingNetworks, "newSource.roamingNetworks");
+        }
+
+        /** Learning by events only, and every new network counts: no learning period, no roaming. */
+        public NewSource(int learningEvents, int baselineSize) {
+            this(learningEvents, baselineSize, Duration.ZERO, Integer.MAX_VALUE);
         }
 
         public static NewSource defaults() {
-            return new NewSource(20, 32);
+            return new NewSource(20, 32, Duration.ofDays(1), 4);
         }
     }
 
@@ -240,19 +255,23 @@ public record DetectionSettings(int maxTrackedIdentities, NewSource newSource, I
      * @param fanOutResources    distinct resources of one sensitive family within the window (default 10)
      * @param fanOutRegions      distinct regions within the window (default 4)
      * @param deniedBurst        refusals for lack of permission within the window (default 10)
+     * @param discoveryBurst     read-only discovery calls (Describe, List, Get of configuration) within
+     *                           the window (default 10)
      * @param incidentWindow     a variant that fired stays quiet for the identity this long (default 1h)
      * @param actionsRemembered  distinct actions remembered per identity, least recently used evicted (default 128)
      */
     public record NhiBehaviour(Duration learningPeriod, Duration window, int fanOutResources, int fanOutRegions,
-                               int deniedBurst, Duration incidentWindow, int actionsRemembered) {
+                               int deniedBurst, int discoveryBurst, Duration incidentWindow, int actionsRemembered) {
         public NhiBehaviour {
             nonNegative(learningPeriod, "nhiBehaviour.learningPeriod");
             positive(window, "nhiBehaviour.window");
             positive(fanOutResources, "nhiBehaviour.fanOutResources");
             positive(fanOutRegions, "nhiBehaviour.fanOutRegions");
             positive(deniedBurst, "nhiBehaviour.deniedBurst");
-            if (fanOutResources > NhiBehaviourDetector.RECENT || deniedBurst > NhiBehaviourDetector.RECENT) {
-                throw new IllegalArgumentException("nhiBehaviour: fanOutResources and deniedBurst must be at most "
+            positive(discoveryBurst, "nhiBehaviour.discoveryBurst");
+            if (fanOutResources > NhiBehaviourDetector.RECENT || deniedBurst > NhiBehaviourDetector.RECENT
+                    || discoveryBurst > NhiBehaviourDetector.RECENT) {
+                throw new IllegalArgumentException("nhiBehaviour: fanOutResources, deniedBurst and discoveryBurst must be at most "
                         + NhiBehaviourDetector.RECENT + " (the sightings kept)");
             }
             nonNegative(incidentWindow, "nhiBehaviour.incidentWindow");
@@ -260,7 +279,7 @@ public record DetectionSettings(int maxTrackedIdentities, NewSource newSource, I
         }
 
         public static NhiBehaviour defaults() {
-            return new NhiBehaviour(Duration.ofDays(7), Duration.ofMinutes(10), 10, 4, 10, Duration.ofHours(1), 128);
+            return new NhiBehaviour(Duration.ofDays(7), Duration.ofMinutes(10), 10, 4, 10, 10, Duration.ofHours(1), 128);
         }
     }
 

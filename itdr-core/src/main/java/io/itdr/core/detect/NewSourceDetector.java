@@ -15,7 +15,14 @@ import java.util.Objects;
  * /48) or country that the identity's learned baseline does not hold.
  *
  * <p>Learning: the first {@link DetectionSettings.NewSource#learningEvents()} successful events
- * with a known source only fill the baseline. Events whose source is {@link Verdict#INSIDE} the
+ * with a known source, and every event within {@link DetectionSettings.NewSource#learningPeriod()}
+ * of event time after the identity's first, only fill the baseline.
+ *
+ * <p>Roaming: an identity already known from {@link DetectionSettings.NewSource#roamingNetworks()}
+ * address-only networks (a /24 or /48 whose owner is unknown) changes addresses as a matter of
+ * course (CI jobs on fresh runners, serverless egress): for it a further address-only network in
+ * a known country is no news, and its client is judged by the user agent alone (the fingerprint
+ * without its network). A new owner (ASN, cloud provider) or country still counts. Events whose source is {@link Verdict#INSIDE} the
  * catalog's expected sources never fire (they still teach the baseline). Confidence: 0.5 for a
  * new network or country (0.6 for both), 0.25 when only the fingerprint (in practice the user
  * agent) is new; +0.25 when the source is {@link Verdict#OUTSIDE} the expected sources, +0.1
@@ -57,6 +64,8 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         final LruMap<String, Boolean> networks;
         final LruMap<String, Boolean> countries;
         int learnedEvents;
+        /** Event time of the first successful located event: the learning period runs from it. */
+        java.time.Instant firstSeen;
         /** key id → owners and countries ("c:" prefix) it was used from. */
         final LruMap<String, LruMap<String, Boolean>> keys = new LruMap<>(KEYS_PER_IDENTITY, true);
 
@@ -84,10 +93,13 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
 
     @Override
     public int stateVersion() {
-        return 1;
+        return 2;
     }
 
-    /** {@code {"f":[…],"n":[…],"c":[…],"l":learned,"k":{keyId:[owners, "c:"countries]}}}, each list least recently seen first. */
+    /**
+     * {@code {"f":[…],"n":[…],"c":[…],"l":learned,"s":firstSeen,"k":{keyId:[owners, "c:"countries]}}}, each list least
+     * recently seen first.
+     */
     @Override
     public JsonNode snapshot(Baseline b) {
         ObjectNode node = DetectorStateJson.object();
@@ -95,6 +107,7 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         node.set("n", DetectorStateJson.keys(b.networks));
         node.set("c", DetectorStateJson.keys(b.countries));
         node.put("l", b.learnedEvents);
+        DetectorStateJson.putIfKnown(node, "s", b.firstSeen);
         ObjectNode keys = node.putObject("k");
         b.keys.forEach((id, seen) -> keys.set(id, DetectorStateJson.keys(seen)));
         return node;
@@ -107,6 +120,7 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         DetectorStateJson.putKeys(node.get("n"), b.networks);
         DetectorStateJson.putKeys(node.get("c"), b.countries);
         b.learnedEvents = node.path("l").asInt(0);
+        b.firstSeen = DetectorStateJson.instantOrNull(node, "s");
         DetectorStateJson.fields(node.get("k"), (id, owners) -> {
             LruMap<String, Boolean> seen = new LruMap<>(OWNERS_PER_KEY, true);
             DetectorStateJson.putKeys(owners, seen);
@@ -131,11 +145,22 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         boolean newFingerprint = fingerprint != null && baseline.fingerprints.get(fingerprint) == null;
         boolean newNetwork = network != null && baseline.networks.get(network) == null;
         boolean newCountry = country != null && baseline.countries.get(country) == null;
-        boolean learning = baseline.learnedEvents < settings.learningEvents();
-        if (learning) {
+        java.time.Instant now = observation.event().time();
+        if (baseline.firstSeen == null || now.isBefore(baseline.firstSeen)) {
+            baseline.firstSeen = now;
+        }
+        boolean learning = baseline.learnedEvents < settings.learningEvents()
+                || now.isBefore(baseline.firstSeen.plus(settings.learningPeriod()));
+        if (baseline.learnedEvents < settings.learningEvents()) {
             baseline.learnedEvents++;
         }
+        boolean roaming = !learning && newNetwork && !newCountry && addressOnly(network)
+                && addressOnlyNetworks(baseline) >= settings.roamingNetworks();
         remember(baseline, fingerprint, network, country, newFingerprint, newNetwork, newCountry);
+        if (roaming) {
+            newNetwork = false; // one more address of an identity whose addresses churn
+            newFingerprint = newFingerprint && !knownAgent(baseline, fingerprint);
+        }
 
         if (learning || !(newFingerprint || newNetwork || newCountry)) {
             return;
@@ -173,6 +198,35 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
                 "new source for " + event.identity().id() + ": " + what
                         + (expected == Verdict.OUTSIDE ? ", outside its expected sources" : ""),
                 List.of(event.id()), attributes));
+    }
+
+    /** A network known only by its address block: its owner is unknown. */
+    static boolean addressOnly(String network) {
+        return network != null && (network.startsWith("v4:") || network.startsWith("v6:"));
+    }
+
+    private static int addressOnlyNetworks(Baseline baseline) {
+        int n = 0;
+        for (String known : baseline.networks.keySet()) {
+            if (addressOnly(known)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Whether another fingerprint of the baseline has this one's client (the part after the network). */
+    private static boolean knownAgent(Baseline baseline, String fingerprint) {
+        if (fingerprint == null) {
+            return true;
+        }
+        String agent = fingerprint.substring(fingerprint.indexOf('|') + 1);
+        for (String known : baseline.fingerprints.keySet()) {
+            if (!known.equals(fingerprint) && known.substring(known.indexOf('|') + 1).equals(agent)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void longTermKey(Observation observation, Baseline baseline, List<Finding> findings) {

@@ -38,17 +38,33 @@ import java.util.Set;
  *       permission (error code naming access denied, unauthorized or forbidden) within the
  *       window: enumeration of what a stolen credential may do. Confidence 0.5, 0.6 when the
  *       refusals span three or more actions.</li>
+ *   <li>{@code discovery_burst}: at least {@code discoveryBurst} read-only discovery calls
+ *       ({@link #discovery}: Describe, List, Get of configuration, GetCallerIdentity; not data reads
+ *       such as S3 objects, nor the sensitive actions) within the window: enumeration, or polling
+ *       for the effect of an attack step; calls refused for lack of permission count toward
+ *       {@code access_denied_burst} instead. Confidence 0.3: context for an investigation, which the
+ *       default policy records only.</li>
+ *   <li>{@code read_after_discovery}: a secret read ({@link SensitiveActions} family
+ *       {@code secret_read}) by an identity that listed or described resources of the same
+ *       service within the window (ListSecrets then GetSecretValue, DescribeParameters then
+ *       GetParameters, DescribeInstances then GetPasswordData): harvesting what was found, where
+ *       a workload reads the secrets it already knows by name. Confidence 0.6; cites the
+ *       discovery calls and the read.</li>
  * </ul>
  *
  * <p>Once per incident: a variant that fired stays quiet for the identity for
  * {@link DetectionSettings.NhiBehaviour#incidentWindow()} of event time, except that a first
  * sensitive action more sensitive than every one already reported in it is reported. A fan-out
- * or burst finding cites every event of it still held (at most {@value #RECENT}).
+ * or burst finding cites every event of it still held (at most {@value #RECENT}). An event that
+ * is more of a variant already reported in the incident (another sensitive read of a fan-out,
+ * another refusal, discovery call, or read of the harvested service, a less sensitive first
+ * use) is reported as a repeat ({@link Observation#repeated}), so the pipeline attaches it to that
+ * finding as evidence.
  *
  * <p>Bounds per identity: at most {@code actionsRemembered} distinct actions (least recently used
  * evicted: an evicted action counts as new again), {@value #RECENT} recent sensitive-resource and
- * region sightings and {@value #RECENT} recent refusals, three report times. About 8 KB with the
- * defaults.
+ * region sightings, {@value #RECENT} recent refusals and {@value #RECENT} recent discovery calls,
+ * five report times and one service name. About 12 KB with the defaults.
  */
 public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector.Repertoire> {
     public static final String ID = "nhi_behaviour";
@@ -75,6 +91,11 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         double firstUseMax;
         Instant fanOutReported;
         Instant deniedReported;
+        /** Recent discovery calls: key = the service ("ssm" of "ssm:DescribeParameters"). */
+        final ArrayDeque<Sighting> discoveries = new ArrayDeque<>();
+        Instant discoveryReported;
+        Instant harvestReported;
+        String harvestService;
 
         Repertoire(int actionsRemembered) {
             actions = new LruMap<>(actionsRemembered, true);
@@ -102,12 +123,12 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
 
     @Override
     public int stateVersion() {
-        return 1;
+        return 2;
     }
 
     /**
-     * {@code {"f":firstSeen,"a":[actions],"s":[[time,key,eventId]…],"d":[refusals],"fu","fm","fo","dr"}},
-     * lists oldest (least recently used) first; null before the first event.
+     * {@code {"f":firstSeen,"a":[actions],"s":[[time,key,eventId]…],"d":[refusals],"x":[discoveries],"fu","fm","fo","dr",
+     * "xr","hr","hs"}}, lists oldest (least recently used) first; null before the first event.
      */
     @Override
     public JsonNode snapshot(Repertoire r) {
@@ -123,6 +144,10 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         node.put("fm", r.firstUseMax);
         DetectorStateJson.putIfKnown(node, "fo", r.fanOutReported);
         DetectorStateJson.putIfKnown(node, "dr", r.deniedReported);
+        node.set("x", sightings(r.discoveries));
+        DetectorStateJson.putIfKnown(node, "xr", r.discoveryReported);
+        DetectorStateJson.putIfKnown(node, "hr", r.harvestReported);
+        DetectorStateJson.putIfKnown(node, "hs", r.harvestService);
         return node;
     }
 
@@ -137,6 +162,10 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         r.firstUseMax = node.path("fm").asDouble(0);
         r.fanOutReported = DetectorStateJson.instantOrNull(node, "fo");
         r.deniedReported = DetectorStateJson.instantOrNull(node, "dr");
+        restoreSightings(node.path("x"), r.discoveries);
+        r.discoveryReported = DetectorStateJson.instantOrNull(node, "xr");
+        r.harvestReported = DetectorStateJson.instantOrNull(node, "hr");
+        r.harvestService = DetectorStateJson.textOrNull(node, "hs");
         return r;
     }
 
@@ -166,6 +195,116 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         firstUse(observation, r, sensitivity, findings);
         fanOut(observation, r, sensitivity, findings);
         denied(observation, r, findings);
+        discovered(observation, r, sensitivity, findings);
+        harvest(observation, r, sensitivity, findings);
+    }
+
+    private boolean inIncident(Instant reported, Instant now) {
+        return reported != null && !now.isAfter(reported.plus(settings.incidentWindow()))
+                && !now.isBefore(reported.minus(settings.incidentWindow()));
+    }
+
+    private void discovered(Observation observation, Repertoire r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
+        IdentityEvent event = observation.event();
+        if (sensitivity != null || !discovery(event.action())
+                || (event.outcome() == Outcome.FAILURE && accessDenied(event.attributes().get("error_code")))) {
+            return; // a refused call counts toward access_denied_burst instead
+        }
+        Instant now = event.time();
+        add(r.discoveries, new Sighting(now, service(event.action()), event.id()));
+        expire(r.discoveries, now);
+        if (inIncident(r.harvestReported, now) && service(event.action()).equals(r.harvestService)) {
+            observation.repeated(ID, "read_after_discovery");
+        }
+        if (inIncident(r.discoveryReported, now)) {
+            observation.repeated(ID, "discovery_burst");
+            return;
+        }
+        if (r.discoveries.size() < settings.discoveryBurst()) {
+            return;
+        }
+        r.discoveryReported = now;
+        Set<String> actions = new HashSet<>();
+        r.discoveries.forEach(s -> actions.add(s.key()));
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put("variant", "discovery_burst");
+        attributes.put("calls", Integer.toString(r.discoveries.size()));
+        attributes.put("services", String.join(",", new java.util.TreeSet<>(actions)));
+        attributes.put("window_minutes", Long.toString(settings.window().toMinutes()));
+        findings.add(Findings.of(this, observation, 0.3,
+                event.identity().id() + " made " + r.discoveries.size() + " discovery calls within "
+                        + settings.window().toMinutes() + " min",
+                evidence(r.discoveries, s -> true), attributes));
+    }
+
+    private void harvest(Observation observation, Repertoire r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
+        IdentityEvent event = observation.event();
+        if (sensitivity == null || !"secret_read".equals(sensitivity.family())) {
+            return;
+        }
+        Instant now = event.time();
+        String service = service(event.action());
+        expire(r.discoveries, now);
+        if (inIncident(r.harvestReported, now) && service.equals(r.harvestService)) {
+            observation.repeated(ID, "read_after_discovery");
+            return;
+        }
+        List<String> evidence = evidence(r.discoveries, s -> s.key().equals(service));
+        if (evidence.isEmpty()) {
+            return;
+        }
+        int listed = evidence.size();
+        evidence = new ArrayList<>(evidence);
+        evidence.add(event.id());
+        r.harvestReported = now;
+        r.harvestService = service;
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put("variant", "read_after_discovery");
+        attributes.put("action", event.action());
+        attributes.put("discovery_calls", Integer.toString(listed));
+        attributes.put("window_minutes", Long.toString(settings.window().toMinutes()));
+        Findings.putIfKnown(attributes, "resource", event.attributes().get("resource"));
+        findings.add(Findings.of(this, observation, 0.6,
+                event.identity().id() + " read secrets (" + event.action() + ") after " + listed + " discovery call"
+                        + (listed == 1 ? "" : "s") + " of " + service + " within " + settings.window().toMinutes() + " min",
+                evidence, attributes));
+    }
+
+    /** The service of an action named {@code service:Name}; the whole name otherwise. */
+    static String service(String action) {
+        int colon = action.indexOf(':');
+        return colon < 0 ? action : action.substring(0, colon);
+    }
+
+    /**
+     * Whether an action only reads configuration: its name (after {@code service:}) starts with
+     * Describe, List or Get followed by a capital, or it is {@code sts:GetCallerIdentity}; data
+     * reads are not discovery (S3 object reads and listings, DynamoDB items, Kinesis records,
+     * container image layers and registry tokens: what workloads do all day), nor credential
+     * issuance ({@code sts:Get*Token}). The sensitive actions are judged by their own table first.
+     */
+    static boolean discovery(String action) {
+        if (action == null) {
+            return false;
+        }
+        String service = service(action);
+        String name = action.substring(action.indexOf(':') + 1);
+        boolean read = prefixed(name, "Describe") || prefixed(name, "List") || prefixed(name, "Get");
+        if (!read) {
+            return false;
+        }
+        return switch (service) {
+            case "s3" -> !(name.startsWith("GetObject") || name.startsWith("ListObject") || name.equals("ListParts")
+                    || name.equals("ListMultipartUploadParts"));
+            case "dynamodb", "kinesis", "sqs", "firehose" -> false;
+            case "ecr" -> !(name.equals("GetAuthorizationToken") || name.equals("GetDownloadUrlForLayer"));
+            case "sts" -> name.equals("GetCallerIdentity");
+            default -> true;
+        };
+    }
+
+    private static boolean prefixed(String name, String verb) {
+        return name.startsWith(verb) && name.length() > verb.length() && Character.isUpperCase(name.charAt(verb.length()));
     }
 
     private void firstUse(Observation observation, Repertoire r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
@@ -180,6 +319,7 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         }
         boolean inIncident = r.firstUseReported != null && !now.isAfter(r.firstUseReported.plus(settings.incidentWindow()));
         if (inIncident && sensitivity.confidence() <= r.firstUseMax) {
+            observation.repeated(ID, "first_sensitive_action");
             return;
         }
         r.firstUseMax = inIncident ? Math.max(r.firstUseMax, sensitivity.confidence()) : sensitivity.confidence();
@@ -215,6 +355,9 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         }
         expire(r.sightings, now);
         if (r.fanOutReported != null && !now.isAfter(r.fanOutReported.plus(settings.incidentWindow()))) {
+            if (sensitivity != null && resource != null) {
+                observation.repeated(ID, "fan_out");
+            }
             return;
         }
         Map<String, Set<String>> resourcesByFamily = new HashMap<>();
@@ -264,8 +407,11 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         }
         add(r.refusals, new Sighting(now, event.action(), event.id()));
         expire(r.refusals, now);
-        if (r.refusals.size() < settings.deniedBurst()
-                || (r.deniedReported != null && !now.isAfter(r.deniedReported.plus(settings.incidentWindow())))) {
+        if (r.deniedReported != null && !now.isAfter(r.deniedReported.plus(settings.incidentWindow()))) {
+            observation.repeated(ID, "access_denied_burst");
+            return;
+        }
+        if (r.refusals.size() < settings.deniedBurst()) {
             return;
         }
         r.deniedReported = now;

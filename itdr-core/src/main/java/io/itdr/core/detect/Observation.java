@@ -38,6 +38,7 @@ public final class Observation {
     private boolean geoDone;
     private Geo geo;
     private SourceExpectation.Verdict expectation;
+    private java.util.List<Repeat> repeats;
 
     Observation(DetectionEngine engine, IdentityEvent event, IdentityRecord record, IdentityState state, String rawText) {
         this.engine = engine;
@@ -190,6 +191,28 @@ public final class Observation {
             expectation = state.expectation(record.expectedSources()).check(event.source(), geo());
         }
         return expectation;
+    }
+
+    /**
+     * What a detector reports instead of a finding when this event is more of what it already
+     * reported for the identity (the same rule matching again, another read of a burst already
+     * reported): the event is evidence of that earlier finding, not a new one. The pipeline
+     * attaches it to the finding of the identity's open incident with the same detector and
+     * variant, without a new decision ({@code finding.evidence_added} in the ledger).
+     *
+     * @param detectorId the detector id its findings carry ({@code sigma:<rule id>} for a rule)
+     * @param variant    the {@code variant} attribute of that finding; null when it has none
+     */
+    public void repeated(String detectorId, String variant) {
+        if (repeats == null) {
+            repeats = new java.util.ArrayList<>(2);
+        }
+        repeats.add(new Repeat(detectorId, variant));
+    }
+
+    /** The repeats detectors reported on this event, in order; empty when none. */
+    java.util.List<Repeat> repeats() {
+        return repeats == null ? java.util.List.of() : repeats;
     }
 
     /**

@@ -8,6 +8,7 @@ import io.itdr.core.audit.LedgerDraft;
 import io.itdr.core.audit.LedgerKinds;
 import io.itdr.core.decide.PolicyEngine;
 import io.itdr.core.detect.DetectionEngine;
+import io.itdr.core.detect.Repeat;
 import io.itdr.core.enrich.Enricher;
 import io.itdr.core.model.Decision;
 import io.itdr.core.model.Finding;
@@ -85,7 +86,11 @@ public final class Pipeline {
 
     private List<Outcome> processUnderOneVersion(IdentityEvent event, String raw) {
         IdentityRecord identity = enricher.enrich(event);
-        List<Finding> findings = detection.process(event, identity, raw);
+        DetectionEngine.Detection detected = detection.detect(event, identity, raw);
+        List<Finding> findings = detected.findings();
+        for (Repeat repeat : detected.repeats()) {
+            attach(event, repeat);
+        }
         if (findings.isEmpty()) {
             return List.of();
         }
@@ -104,6 +109,29 @@ public final class Pipeline {
             outcomes.add(new Outcome(finding, identity, decision, coordinator.handle(decision, finding)));
         }
         return outcomes;
+    }
+
+    /**
+     * A repeat is ledgered as evidence of the finding it is more of, in that finding's open
+     * incident; nothing is decided on it. Dropped when no such finding is open (its incident
+     * closed, or its evidence is full).
+     */
+    private void attach(IdentityEvent event, Repeat repeat) {
+        policy.incidents().attach(event.identityKey(), repeat.detector(), repeat.variant(), event.time()).ifPresent(at -> {
+            Map<String, String> evidence = new LinkedHashMap<>();
+            evidence.put("finding.id", at.findingId());
+            evidence.put("finding.detector", repeat.detector());
+            if (repeat.variant() != null) {
+                evidence.put("finding.attr.variant", repeat.variant());
+            }
+            evidence.put("finding.events", event.id());
+            evidence.put("event.action", event.action());
+            evidence.put("event.time", event.time().toString());
+            evidence.put("incident.evidence_count", Integer.toString(at.ordinal()));
+            ledger.append(new LedgerDraft(at.incidentId(), Stage.DETECTION, LedgerKinds.FINDING_EVIDENCE_ADDED,
+                    "detector:" + repeat.detector(), event.identityKey(), evidence,
+                    "more of finding " + at.findingId() + ": " + event.action()));
+        });
     }
 
     private static Decision shadowed(Decision d) {

@@ -100,6 +100,29 @@ public final class YamlReader {
         }
     }
 
+    /**
+     * Composes every document of {@code text} ({@code ---} separated) within {@code limits}, in
+     * order; empty documents are skipped.
+     *
+     * @throws YamlSyntaxException when the text is not YAML or exceeds the limits
+     */
+    public static List<Node> composeAll(String text, LoaderOptions limits) {
+        LastRead parser = new LastRead(new ParserImpl(new StreamReader(new StringReader(text)), limits));
+        Composer composer = new Composer(parser, new Resolver(), limits);
+        List<Node> documents = new ArrayList<>();
+        try {
+            while (composer.checkNode()) {
+                Node root = composer.getNode();
+                if (root != null) {
+                    documents.add(root);
+                }
+            }
+        } catch (YAMLException e) {
+            throw new YamlSyntaxException(e, parser.lastRead);
+        }
+        return documents;
+    }
+
     /** Every problem recorded so far, in the order found; unmodifiable. */
     public List<YamlProblem> problems() {
         return Collections.unmodifiableList(problems);

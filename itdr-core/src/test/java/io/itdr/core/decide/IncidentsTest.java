@@ -83,4 +83,35 @@ class IncidentsTest {
         assertThat(policy.incidentWindow()).isEqualTo(Duration.ofMinutes(30));
         assertThat(PolicyLoader.loadDefault().incidentWindow()).isEqualTo(Duration.ofHours(1));
     }
+
+    @Test
+    void aRepeatIsAttachedToTheIncidentsFindingOfTheSameDetectorAndVariantWithinTheWindowOnly() {
+        Scenario burst = Scenario.of("nhi_behaviour", 0.3).findingId("f-burst").attributes(java.util.Map.of("variant", "discovery_burst"));
+        String incident = engine.incidents().assign(burst.finding());
+        String key = burst.identityKey();
+
+        assertThat(engine.incidents().attach(key, "nhi_behaviour", "discovery_burst", Scenario.T0.plusSeconds(60)))
+                .contains(new Incidents.Attached(incident, "f-burst", 1));
+        assertThat(engine.incidents().attach(key, "nhi_behaviour", "fan_out", Scenario.T0.plusSeconds(60)))
+                .as("another variant has no finding in the incident").isEmpty();
+        assertThat(engine.incidents().attach(key, "token_replay", null, Scenario.T0.plusSeconds(60))).isEmpty();
+        assertThat(engine.incidents().attach("aws//someone-else", "nhi_behaviour", "discovery_burst", Scenario.T0)).isEmpty();
+        assertThat(engine.incidents().attach(key, "nhi_behaviour", "discovery_burst", Scenario.T0.plus(Duration.ofMinutes(31))))
+                .as("past the incident window").isEmpty();
+        assertThat(engine.incidents().attach(key, "nhi_behaviour", "discovery_burst", Scenario.T0.minus(Duration.ofMinutes(29))))
+                .as("before the finding, within the window").isPresent();
+    }
+
+    @Test
+    void anIncidentHoldsABoundedNumberOfAttachedEvents() {
+        Scenario burst = Scenario.of("nhi_behaviour", 0.3).findingId("f-burst").attributes(java.util.Map.of("variant", "discovery_burst"));
+        engine.incidents().assign(burst.finding());
+        int attached = 0;
+        for (int i = 0; i < Incidents.MAX_EVIDENCE_PER_INCIDENT + 50; i++) {
+            if (engine.incidents().attach(burst.identityKey(), "nhi_behaviour", "discovery_burst", Scenario.T0.plusSeconds(i)).isPresent()) {
+                attached++;
+            }
+        }
+        assertThat(attached).isEqualTo(Incidents.MAX_EVIDENCE_PER_INCIDENT);
+    }
 }

@@ -53,7 +53,9 @@ class DetectionEngineTest {
 
     @Test
     void mixedStreamFiresEachDetectorOnceAndTheCiRunnerNever() {
-        DetectionEngine engine = new DetectionEngine(DetectionSettings.defaults(), GeoResolver.none());
+        // the stream is an hour long: new_source's one-day learning period would cover all of it
+        DetectionEngine engine = new DetectionEngine(DetectionSettings.defaults()
+                .withNewSource(new DetectionSettings.NewSource(20, 32, Duration.ZERO, 4)), GeoResolver.none());
 
         List<Finding> findings = run(engine, stream());
 

@@ -86,10 +86,18 @@ final class Fixtures {
         }
 
         List<Finding> feed(IdentityEvent event, IdentityRecord record) {
-            List<Finding> findings = engine.process(event, record);
-            all.addAll(findings);
-            return findings;
+            DetectionEngine.Detection detection = engine.detect(event, record, null);
+            lastRepeats = detection.repeats();
+            all.addAll(detection.findings());
+            return detection.findings();
         }
+
+        /** The repeats the detector reported on the last event fed. */
+        List<Repeat> lastRepeats() {
+            return lastRepeats;
+        }
+
+        private List<Repeat> lastRepeats = List.of();
 
         List<Finding> findings() {
             return all;

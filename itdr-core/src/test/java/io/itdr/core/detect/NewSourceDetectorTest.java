@@ -119,6 +119,41 @@ class NewSourceDetectorTest {
         assertThat(harness.feed(event(at(100)).source(Source.UNKNOWN).build())).isEmpty();
     }
 
+    /**
+     * The generated estate's CI identities (estate-generator, seed 7): every job runs on a fresh
+     * GitHub-hosted runner in another /24, no ASN known without network data. With the default
+     * settings, the first day only teaches; after four address blocks a fifth is no news, while a
+     * new owner (an ASN) still is.
+     */
+    @Test
+    void anIdentityWhoseAddressesChurnIsJudgedByOwnerCountryAndClient() {
+        Fixtures.Harness defaults = new Fixtures.Harness(new NewSourceDetector(DetectionSettings.NewSource.defaults()));
+        for (int i = 0; i < 30; i++) { // the first day: only learning, whatever the count
+            assertThat(defaults.feed(event(T0.plus(java.time.Duration.ofMinutes(30L * i)))
+                    .source(source("20.1." + i + ".9", null, "aws-cli/2.15")).build())).isEmpty();
+        }
+        java.time.Instant day2 = T0.plus(java.time.Duration.ofDays(2));
+        assertThat(defaults.feed(event(day2).source(source("20.9.77.9", null, "aws-cli/2.15")).build()))
+                .as("one more runner address").isEmpty();
+        assertThat(defaults.feed(event(day2.plusSeconds(60)).source(source("20.9.78.9", null, "curl/8.4")).build()))
+                .as("a new client is still news").singleElement()
+                .satisfies(f -> assertThat(f.attributes()).containsEntry("new_network", "false").containsEntry("new_fingerprint", "true"));
+        assertThat(defaults.feed(event(day2.plusSeconds(120)).source(source("203.0.113.7", 64999L, "aws-cli/2.15")).build()))
+                .as("a new network owner").singleElement()
+                .satisfies(f -> assertThat(f.attributes()).containsEntry("new_network", "true").containsEntry("network", "as:64999"));
+    }
+
+    @Test
+    void anIdentityWithFewAddressesStillReportsANewOne() {
+        Fixtures.Harness defaults = new Fixtures.Harness(new NewSourceDetector(DetectionSettings.NewSource.defaults()));
+        for (int i = 0; i < 30; i++) { // a day and a half from two NAT addresses
+            assertThat(defaults.feed(event(T0.plus(java.time.Duration.ofHours(i))).source(source("198.51.100." + (1 + i % 2), null,
+                    "aws-sdk-java/2.20")).build())).isEmpty();
+        }
+        assertThat(defaults.feed(event(T0.plus(java.time.Duration.ofDays(2))).source(source("192.0.2.10", null, "aws-sdk-java/2.20"))
+                .build())).singleElement().satisfies(f -> assertThat(f.attributes()).containsEntry("new_network", "true"));
+    }
+
     private void learn(Source source) {
         learn(source, record());
     }

@@ -113,6 +113,103 @@ class NhiBehaviourDetectorTest {
         }
     }
 
+    /**
+     * Stratus Red Team's aws.execution.ec2-user-data detonation (corpus, source DataDog/stratus-red-team
+     * docs/detonation-logs): the IAM user polls ec2:DescribeInstances 32 times in under a minute
+     * around the user-data change. Ten discovery calls within the window are a burst; later ones are
+     * more of it (repeats), not new findings.
+     */
+    @Test
+    void aBurstOfDiscoveryCallsIsReportedOnceAndLaterCallsAreRepeats() {
+        List<Finding> last = List.of();
+        for (int i = 0; i < 10; i++) {
+            last = harness.feed(call(T0.plusSeconds(2L * i), "ec2:DescribeInstances", Map.of("aws_region", "us-east-1")));
+            if (i < 9) {
+                assertThat(last).isEmpty();
+            }
+        }
+        assertThat(last).singleElement().satisfies(f -> {
+            assertThat(f.attributes()).containsEntry("variant", "discovery_burst").containsEntry("calls", "10")
+                    .containsEntry("services", "ec2");
+            assertThat(f.confidence()).isEqualTo(0.3);
+            assertThat(f.evidenceEventIds()).hasSize(10);
+        });
+        assertThat(harness.feed(call(T0.plusSeconds(30), "ec2:DescribeInstances", null))).isEmpty();
+        assertThat(harness.lastRepeats()).containsExactly(new Repeat(NhiBehaviourDetector.ID, "discovery_burst"));
+    }
+
+    @Test
+    void dataReadsAndSlowDiscoveryAreNoBurst() {
+        for (int i = 0; i < 30; i++) {
+            assertThat(harness.feed(call(T0.plusSeconds(i), "s3:GetObject", null))).isEmpty();
+            assertThat(harness.feed(call(T0.plusSeconds(i), "ecr:GetDownloadUrlForLayer", null))).isEmpty();
+        }
+        Fixtures.Harness slow = new Fixtures.Harness(new NhiBehaviourDetector(DetectionSettings.NhiBehaviour.defaults()));
+        for (int i = 0; i < 30; i++) { // one every two minutes: at most 5 in any 10-minute window
+            assertThat(slow.feed(call(T0.plus(Duration.ofMinutes(2L * i)), "ec2:DescribeInstances", null))).isEmpty();
+        }
+        Fixtures.Harness nine = new Fixtures.Harness(new NhiBehaviourDetector(DetectionSettings.NhiBehaviour.defaults()));
+        for (int i = 0; i < 9; i++) {
+            assertThat(nine.feed(call(T0.plusSeconds(i), "iam:ListRoles", null))).isEmpty();
+        }
+    }
+
+    @Test
+    void whatCountsAsDiscovery() {
+        assertThat(NhiBehaviourDetector.discovery("ec2:DescribeInstances")).isTrue();
+        assertThat(NhiBehaviourDetector.discovery("ssm:DescribeInstanceInformation")).isTrue();
+        assertThat(NhiBehaviourDetector.discovery("bedrock:GetFoundationModelAvailability")).isTrue();
+        assertThat(NhiBehaviourDetector.discovery("sts:GetCallerIdentity")).isTrue();
+        assertThat(NhiBehaviourDetector.discovery("s3:GetBucketPolicy")).isTrue();
+        assertThat(NhiBehaviourDetector.discovery("s3:GetObject")).isFalse();
+        assertThat(NhiBehaviourDetector.discovery("s3:ListObjectsV2")).isFalse();
+        assertThat(NhiBehaviourDetector.discovery("dynamodb:GetItem")).isFalse();
+        assertThat(NhiBehaviourDetector.discovery("sts:GetSessionToken")).isFalse();
+        assertThat(NhiBehaviourDetector.discovery("iam:Listen")).as("a verb, then a capital").isFalse();
+        assertThat(NhiBehaviourDetector.discovery("ec2:RunInstances")).isFalse();
+    }
+
+    /**
+     * Stratus Red Team's aws.credential-access.secretsmanager-retrieve-secrets detonation (corpus):
+     * secretsmanager:ListSecrets, then GetSecretValue on what it listed. A workload reads the
+     * secrets it knows by name; listing first and reading is harvesting.
+     */
+    @Test
+    void secretsReadAfterListingThemAreHarvesting() {
+        harness.feed(call(T0, "secretsmanager:ListSecrets", null));
+        List<Finding> findings = harness.feed(call(T0.plusSeconds(2), "secretsmanager:GetSecretValue", Map.of("resource", "stratus-a")));
+        assertThat(findings).singleElement().satisfies(f -> {
+            assertThat(f.attributes()).containsEntry("variant", "read_after_discovery").containsEntry("discovery_calls", "1");
+            assertThat(f.confidence()).isEqualTo(0.6);
+            assertThat(f.evidenceEventIds()).hasSize(2);
+        });
+        assertThat(harness.feed(call(T0.plusSeconds(3), "secretsmanager:GetSecretValue", Map.of("resource", "stratus-b")))).isEmpty();
+        assertThat(harness.lastRepeats()).contains(new Repeat(NhiBehaviourDetector.ID, "read_after_discovery"));
+    }
+
+    @Test
+    void secretsReadWithoutListingOrAfterAnotherServicesListingAreNoHarvest() {
+        assertThat(harness.feed(call(T0, "secretsmanager:GetSecretValue", Map.of("resource", "app/db")))).isEmpty();
+        Fixtures.Harness other = new Fixtures.Harness(new NhiBehaviourDetector(DetectionSettings.NhiBehaviour.defaults()));
+        other.feed(call(T0, "ec2:DescribeInstances", null));
+        assertThat(other.feed(call(T0.plusSeconds(2), "secretsmanager:GetSecretValue", Map.of("resource", "app/db")))).isEmpty();
+        Fixtures.Harness stale = new Fixtures.Harness(new NhiBehaviourDetector(DetectionSettings.NhiBehaviour.defaults()));
+        stale.feed(call(T0, "secretsmanager:ListSecrets", null));
+        assertThat(stale.feed(call(T0.plus(Duration.ofMinutes(11)), "secretsmanager:GetSecretValue", Map.of("resource", "app/db"))))
+                .as("listed longer ago than the window").isEmpty();
+    }
+
+    @Test
+    void moreOfAFanOutIsARepeat() {
+        for (int i = 0; i < 10; i++) {
+            harness.feed(call(T0.plusSeconds(i), "secretsmanager:GetSecretValue", Map.of("resource", "prod/db-" + i)));
+        }
+        harness.feed(call(T0.plusSeconds(30), "secretsmanager:GetSecretValue", Map.of("resource", "prod/db-10")));
+        assertThat(harness.lastRepeats()).containsExactly(new Repeat(NhiBehaviourDetector.ID, "fan_out"));
+        harness.feed(call(T0.plusSeconds(31), "s3:GetObject", Map.of("resource", "bucket/key")));
+        assertThat(harness.lastRepeats()).as("not a sensitive read").isEmpty();
+    }
+
     @Test
     void stateStaysWithinItsCaps() {
         for (int i = 0; i < 1000; i++) {
@@ -121,6 +218,10 @@ class NhiBehaviourDetectorTest {
         NhiBehaviourDetector.Repertoire r = harness.state(Fixtures.ROLE);
         assertThat(r.actions.size()).isEqualTo(DetectionSettings.NhiBehaviour.defaults().actionsRemembered());
         assertThat(r.sightings.size()).isLessThanOrEqualTo(NhiBehaviourDetector.RECENT);
+        for (int i = 0; i < 1000; i++) {
+            harness.feed(call(T0.plusSeconds(1000 + i), "ec2:DescribeThing" + (i % 7), null));
+        }
+        assertThat(r.discoveries.size()).isLessThanOrEqualTo(NhiBehaviourDetector.RECENT);
     }
 
     @Test

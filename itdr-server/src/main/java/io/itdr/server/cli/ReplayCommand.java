@@ -200,9 +200,9 @@ final class ReplayCommand implements Callable<Integer> {
                 return ExitCode.UNREADABLE;
             }
             loaded.refused().forEach(r -> err.println("itdr replay: rule refused: " + Printable.escape(r.toString())));
-            err.printf("itdr replay: rules: %d loaded (%d active), %d refused%n", loaded.rules().size(), loaded.active(),
-                    loaded.refused().size());
-            options = options.withDetectors(List.of(SigmaDetector.of(loaded.rules())));
+            err.printf("itdr replay: rules: %d loaded (%d active), %d correlation rules, %d refused%n", loaded.rules().size(),
+                    loaded.active(), loaded.correlations().size(), loaded.refused().size());
+            options = options.withDetectors(List.of(SigmaDetector.of(loaded)));
         }
         ReplayReport report;
         try {

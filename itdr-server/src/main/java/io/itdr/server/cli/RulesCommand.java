@@ -3,6 +3,7 @@ package io.itdr.server.cli;
 import io.itdr.core.normalize.Printable;
 import io.itdr.core.rules.sigma.RuleRefusal;
 import io.itdr.core.rules.sigma.SigmaRule;
+import io.itdr.core.rules.sigma.SigmaCorrelation;
 import io.itdr.core.rules.sigma.SigmaRuleLoader;
 import io.itdr.core.rules.sigma.SigmaRules;
 import java.io.PrintWriter;
@@ -55,6 +56,11 @@ final class RulesCommand implements Runnable {
                 out.printf("loaded   %s  %s  %s  [%s, %s%s]%n", Printable.escape(r.file()), Printable.escape(r.id()),
                         Printable.escape(r.title()), r.logSourceName(), r.level(), r.active() ? "" : ", inactive: no connector reads it");
             }
+            for (SigmaCorrelation c : loaded.correlations()) {
+                out.printf("loaded   %s  %s  %s  [correlation %s over %s, %s%s]%n", Printable.escape(c.file()), Printable.escape(c.id()),
+                        Printable.escape(c.title()), c.type().sigmaName(), Printable.escape(c.logSourceName()), c.level(),
+                        c.active() ? "" : ", inactive: no connector reads it");
+            }
             Map<String, Integer> reasons = new TreeMap<>();
             for (RuleRefusal r : loaded.refused()) {
                 out.println("refused  " + Printable.escape(r.toString()));
@@ -62,6 +68,9 @@ final class RulesCommand implements Runnable {
             }
             out.printf("%d files: %d rules loaded (%d active, %d inactive), %d refused%n", loaded.files(), loaded.rules().size(),
                     loaded.active(), loaded.rules().size() - loaded.active(), loaded.refused().size());
+            if (!loaded.correlations().isEmpty()) {
+                out.printf("%d correlation rules loaded%n", loaded.correlations().size());
+            }
             reasons.forEach((reason, count) -> out.printf("  %4d refused: %s%n", count, reason));
             out.flush();
             return loaded.refused().isEmpty() ? ExitCode.OK : ExitCode.INVALID;

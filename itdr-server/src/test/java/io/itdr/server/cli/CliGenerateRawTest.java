@@ -61,7 +61,7 @@ class CliGenerateRawTest {
     }
 
     @Test
-    void findingsMatchPerDetectorExceptTokenReplayOnAttackerNetworks() {
+    void findingsMatchPerDetectorExceptOnAttackerNetworks() {
         Map<String, Long> expected = counts(normalized.get("findings"));
         Map<String, Long> actual = counts(raw.get("findings"));
         // CloudTrail carries no AS number: the attackers' calls, which the normalized estate names by
@@ -69,6 +69,13 @@ class CliGenerateRawTest {
         // attack events (measured: 10 true positives against 8), none on benign ones
         assertThat(actual.remove("token_replay")).isEqualTo(expected.remove("token_replay") + 2);
         assertThat(raw.at("/evaluation/token_replay/fp").asLong()).isEqualTo(normalized.at("/evaluation/token_replay/fp").asLong());
+        // and new_source one fewer, a true one (measured: 14 true against 15, the same 105 benign):
+        // an identity whose addresses churn (CI runners) is judged by network owner, country and
+        // client, and an attacker's call known by its AS in the normalized estate is only one more
+        // /24 of unknown owner when read back with no network data; another detector still cites
+        // it (the families' recall is the same, below)
+        assertThat(actual.remove("new_source")).isEqualTo(expected.remove("new_source") - 1);
+        assertThat(raw.at("/evaluation/new_source/fp").asLong()).isEqualTo(normalized.at("/evaluation/new_source/fp").asLong());
         assertThat(actual).isEqualTo(expected);
     }
 

@@ -130,7 +130,7 @@ class CliRulesTest {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.OK);
         assertThat(run.err()).contains("itdr replay: rule refused: " + rules.resolve("aws/denied.yml") + ":7:")
-                .contains("itdr replay: rules: 3 loaded (2 active), 1 refused");
+                .contains("itdr replay: rules: 3 loaded (2 active), 0 correlation rules, 1 refused");
         JsonNode report = run.json();
         assertThat(report.at("/events/accepted").asLong()).isEqualTo(2);
         assertThat(report.toString()).contains("sigma:0d4bd7a8-0000-4000-8000-00000000a001");

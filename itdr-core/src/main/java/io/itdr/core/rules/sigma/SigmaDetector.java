@@ -29,9 +29,20 @@ import java.util.Objects;
  * tags, citing the event.
  *
  * <p>Reported once per identity per rule within {@code repeatWindow} (event time), so a burst of
- * matching records is one finding. State per identity: the time each rule last reported, at most
+ * matching records is one finding; each later match within the window is reported as a repeat
+ * ({@link Observation#repeated}), which the pipeline attaches to that finding as evidence. State per identity: the time each rule last reported, at most
  * {@value #MAX_RULES_REMEMBERED} rules (the oldest forgotten first), allocated only when a rule
  * first fires; the raw record is never kept. Thread-safe as {@link Detector} requires.
+ *
+ * <p>Correlation rules ({@link SigmaCorrelation}) are judged after the rules, on each event that
+ * matched a rule they refer to (a rule referred to only by correlations without {@code generate:
+ * true} reports nothing on its own, as the specification says); a correlation that holds counts as
+ * a match for correlations that refer to it. A correlation holding for a group reports once per
+ * timespan, citing the events of its window (at most {@value CorrelationState#MAX_EVIDENCE}); later
+ * matches while it holds are repeats. Unlike the per-identity state above, correlation state is
+ * the detector's own ({@link CorrelationState}: groups are keyed by record fields and may span
+ * identities), bounded, and touched under the engine's lock; an engine partitioned by identity
+ * correlates within its partition only.
  */
 public final class SigmaDetector implements Detector<SigmaDetector.State> {
     /** Detector ids of rule findings start with this. */
@@ -41,6 +52,10 @@ public final class SigmaDetector implements Detector<SigmaDetector.State> {
     private final String id;
     private final Map<String, List<SigmaRule>> byPlatform;
     private final Duration repeatWindow;
+    private final List<SigmaCorrelation> correlations;
+    /** Rules and correlations referred to only by correlations that do not generate them: no findings of their own. */
+    private final java.util.Set<Object> quiet = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final CorrelationState correlationState = new CorrelationState();
 
     /** Per identity: when each rule last reported. */
     public static final class State {
@@ -93,7 +108,20 @@ public final class SigmaDetector implements Detector<SigmaDetector.State> {
      * @param repeatWindow a rule reports once per identity within it
      */
     public SigmaDetector(String id, List<SigmaRule> rules, Duration repeatWindow) {
+        this(id, rules, List.of(), repeatWindow);
+    }
+
+    /**
+     * @param correlations the loaded correlation rules, each after those it refers to; inactive ones are skipped
+     */
+    public SigmaDetector(String id, List<SigmaRule> rules, List<SigmaCorrelation> correlations, Duration repeatWindow) {
         this.id = Objects.requireNonNull(id, "id");
+        this.correlations = correlations.stream().filter(SigmaCorrelation::active).toList();
+        for (SigmaCorrelation c : this.correlations) {
+            if (!c.generate()) {
+                quiet.addAll(c.rules());
+            }
+        }
         this.repeatWindow = Objects.requireNonNull(repeatWindow, "repeatWindow");
         Map<String, List<SigmaRule>> map = new HashMap<>();
         for (SigmaRule r : rules) {
@@ -108,6 +136,16 @@ public final class SigmaDetector implements Detector<SigmaDetector.State> {
     /** One hour between reports of a rule for an identity. */
     public static SigmaDetector of(List<SigmaRule> rules) {
         return new SigmaDetector("sigma", rules, Duration.ofHours(1));
+    }
+
+    /** The rules and correlation rules that loaded; one hour between reports of a rule for an identity. */
+    public static SigmaDetector of(SigmaRules loaded) {
+        return new SigmaDetector("sigma", loaded.rules(), loaded.correlations(), Duration.ofHours(1));
+    }
+
+    /** Correlation groups held for a correlation; for tests of the bounds. */
+    synchronized int correlationGroups(String correlationId) {
+        return correlationState.groups(correlationId);
     }
 
     @Override
@@ -138,20 +176,88 @@ public final class SigmaDetector implements Detector<SigmaDetector.State> {
             return;
         }
         RecordView view = new RecordView(raw, LogSource.aliases(event.platform()));
+        Map<Object, List<String>> matched = correlations.isEmpty() ? null : new java.util.IdentityHashMap<>();
         for (SigmaRule rule : rules) {
             if (!rule.logSource().format().test(raw) || !rule.detection().matches(view)) {
                 continue;
+            }
+            if (matched != null) {
+                matched.put(rule, List.of(event.id()));
+                if (quiet.contains(rule)) {
+                    continue;
+                }
             }
             if (state.reported == null) {
                 state.reported = reportedMap();
             }
             Instant last = state.reported.get(rule.id());
             if (last != null && event.time().isBefore(last.plus(repeatWindow)) && !event.time().isBefore(last)) {
+                observation.repeated(PREFIX + rule.id(), null); // more of the finding already reported
                 continue;
             }
             state.reported.put(rule.id(), event.time());
             findings.add(finding(rule, observation));
         }
+        if (matched != null && !matched.isEmpty()) {
+            correlate(observation, view, matched, findings);
+        }
+    }
+
+    private void correlate(Observation observation, RecordView view, Map<Object, List<String>> matched, List<Finding> findings) {
+        IdentityEvent event = observation.event();
+        synchronized (correlationState) {
+            for (SigmaCorrelation c : correlations) {
+                Map<Integer, List<String>> hits = new java.util.TreeMap<>();
+                for (int i = 0; i < c.rules().size(); i++) {
+                    List<String> ids = matched.get(c.rules().get(i));
+                    if (ids != null) {
+                        hits.put(i, ids);
+                    }
+                }
+                if (hits.isEmpty()) {
+                    continue;
+                }
+                CorrelationState.Outcome o = correlationState.observe(c, hits, event.time(), view);
+                if (o.result() == CorrelationState.Result.NONE) {
+                    continue;
+                }
+                matched.put(c, o.evidence());
+                if (quiet.contains(c)) {
+                    continue;
+                }
+                if (o.result() == CorrelationState.Result.HOLDS_AGAIN) {
+                    observation.repeated(PREFIX + c.id(), null);
+                } else {
+                    findings.add(finding(c, o, observation));
+                }
+            }
+        }
+    }
+
+    private static Finding finding(SigmaCorrelation c, CorrelationState.Outcome o, Observation observation) {
+        IdentityEvent event = observation.event();
+        String detector = PREFIX + c.id();
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("rule_id", c.id());
+        attributes.put("rule_title", c.title());
+        attributes.put("rule_level", c.level());
+        attributes.put("rule_file", c.file());
+        attributes.put("rule_kind", "sigma_correlation");
+        attributes.put("correlation_type", c.type().sigmaName());
+        attributes.put("group", o.group());
+        attributes.put("count", Long.toString(o.count()));
+        attributes.put("timespan", c.timespan().toString());
+        if (c.status() != null) {
+            attributes.put("rule_status", c.status());
+        }
+        if (!c.otherTags().isEmpty()) {
+            attributes.put("rule_tags", String.join(",", c.otherTags()));
+        }
+        String summary = "Sigma correlation '" + c.title() + "' (" + c.type().sigmaName() + ", " + c.level() + ") held: "
+                + o.count() + (o.group().isEmpty() ? "" : " for " + o.group()) + " within " + c.timespan().toMinutes() + " min";
+        return new Finding(id(detector, o.evidence()), detector, event.time(), observation.identityKey(), event.platform(),
+                event.tenant(), observation.record().identity(), event.credential(), c.confidence(), summary, o.evidence(),
+                c.frameworkTags(), attributes);
     }
 
     private static Finding finding(SigmaRule rule, Observation observation) {

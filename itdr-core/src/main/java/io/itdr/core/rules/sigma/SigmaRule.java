@@ -16,10 +16,11 @@ import java.util.Objects;
  * @param otherTags     its other tags as written; never null
  * @param status        may be null
  * @param logSource     never null
+ * @param name          its {@code name}, by which correlation rules may refer to it; null when none
  */
 public record SigmaRule(String id, String title, String file, int line, String level, double confidence,
                         List<String> frameworkTags, List<String> otherTags, String status, LogSource logSource,
-                        Search detection) {
+                        Search detection, String name) {
     public SigmaRule {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(title, "title");

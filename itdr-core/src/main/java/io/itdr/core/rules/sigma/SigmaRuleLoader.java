@@ -24,11 +24,20 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads Sigma rule files ({@code .yml}, {@code .yaml}) from files and folders (recursively, in
- * path order, hidden entries skipped). Each file holds one rule. A rule that uses anything this
- * engine does not implement, or that is not valid Sigma, is refused with its file, line and
- * reason, and the others still load. Top-level keys that only describe a rule (description,
- * author, references, falsepositives, fields, ...) do not change what it matches and are not
- * checked; the keys that would ({@code correlation}, {@code filter}, {@code action}) refuse it.
+ * path order, hidden entries skipped). A file holds one rule, or several YAML documents ({@code
+ * ---}): rules and correlation rules together, as the correlation specification's examples do. A
+ * rule that uses anything this engine does not implement, or that is not valid Sigma, is refused
+ * with its file, line and reason, and the others still load. Top-level keys that only describe a
+ * rule (description, author, references, falsepositives, fields, ...) do not change what it
+ * matches and are not checked; the keys that would ({@code filter}, {@code action}) refuse it.
+ *
+ * <p>Correlation rules (event_count, value_count, temporal, temporal_ordered; Sigma correlation
+ * specification 2.1.0) refer to rules or other correlations by id or {@code name}, in any file
+ * loaded together; they are resolved after every file is read. A correlation is refused when a
+ * rule it refers to is unknown or refused, when references form a cycle, for value_sum,
+ * value_avg and value_percentile, and for a condition with only an upper bound ({@code lt},
+ * {@code lte}, {@code neq}): a streaming engine judges a count when an event arrives, and an upper
+ * bound alone could only be judged when the timespan closes.
  *
  * <p>Level → confidence of the rule's findings: informational 0.2, low 0.4, medium 0.6, high 0.8,
  * critical 0.95; a rule without a level is medium. ATT&amp;CK tags become finding tags: {@code
@@ -53,24 +62,33 @@ public final class SigmaRuleLoader {
      */
     public SigmaRules load(List<Path> paths) {
         List<SigmaRule> rules = new ArrayList<>();
+        List<Correlations.Pending> pending = new ArrayList<>();
         List<RuleRefusal> refused = new ArrayList<>();
         Map<String, String> ids = new HashMap<>();
         int files = 0;
         for (Path file : files(paths)) {
             files++;
-            Object result = loadFile(file);
-            if (result instanceof SigmaRule rule) {
-                String first = ids.putIfAbsent(rule.id(), rule.file());
-                if (first != null) {
-                    refused.add(new RuleRefusal(rule.file(), rule.line(), rule.id(), "rule id " + rule.id() + " is already used by " + first));
-                } else {
-                    rules.add(rule);
+            for (Object result : loadFile(file)) {
+                String id = result instanceof SigmaRule rule ? rule.id()
+                        : result instanceof Correlations.Pending c ? c.id() : null;
+                if (id == null) {
+                    refused.add((RuleRefusal) result);
+                    continue;
                 }
-            } else {
-                refused.add((RuleRefusal) result);
+                String where = result instanceof SigmaRule rule ? rule.file() : ((Correlations.Pending) result).file();
+                int line = result instanceof SigmaRule rule ? rule.line() : ((Correlations.Pending) result).line();
+                String first = ids.putIfAbsent(id, where);
+                if (first != null) {
+                    refused.add(new RuleRefusal(where, line, id, "rule id " + id + " is already used by " + first));
+                } else if (result instanceof SigmaRule rule) {
+                    rules.add(rule);
+                } else {
+                    pending.add((Correlations.Pending) result);
+                }
             }
         }
-        return new SigmaRules(rules, refused, files);
+        List<SigmaCorrelation> correlations = Correlations.resolve(rules, pending, refused);
+        return new SigmaRules(rules, correlations, refused, files);
     }
 
     /** The rule files under {@code paths}, in order. */
@@ -106,43 +124,59 @@ public final class SigmaRuleLoader {
         return false;
     }
 
-    /** One file: its rule, or why it is refused. */
-    Object loadFile(Path file) {
+    /** One file: its rules and correlations (not yet resolved), and why others are refused. */
+    List<Object> loadFile(Path file) {
         String name = file.toString();
         String text;
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {
-                return new RuleRefusal(name, 0, null, "larger than " + MAX_FILE_BYTES + " bytes");
+                return List.of(new RuleRefusal(name, 0, null, "larger than " + MAX_FILE_BYTES + " bytes"));
             }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException | UncheckedIOException e) {
-            return new RuleRefusal(name, 0, null, "cannot be read: " + e.getMessage());
+            return List.of(new RuleRefusal(name, 0, null, "cannot be read: " + e.getMessage()));
         }
-        return parse(name, text);
+        return parseAll(name, text);
     }
 
-    /** One rule's text: its rule, or why it is refused. */
+    /**
+     * One rule's text: its rule, or why it is refused. A text of several documents is refused here
+     * (load the file, or use {@link #parseAll}); a correlation is returned unresolved.
+     */
     public Object parse(String name, String text) {
+        List<Object> all = parseAll(name, text);
+        if (all.size() > 1) {
+            return new RuleRefusal(name, 0, null, "several YAML documents: load them with the files they refer to");
+        }
+        return all.get(0);
+    }
+
+    /** Every document of a text: rules, correlations (unresolved) and refusals, in order. */
+    public List<Object> parseAll(String name, String text) {
         LoaderOptions limits = new LoaderOptions();
         limits.setMaxAliasesForCollections(10);
         limits.setCodePointLimit(MAX_FILE_BYTES);
-        YamlReader.Document doc;
+        List<Node> docs;
         try {
-            doc = YamlReader.compose(text, limits);
+            docs = YamlReader.composeAll(text, limits);
         } catch (YamlSyntaxException e) {
-            return new RuleRefusal(name, e.mark() == null ? 0 : e.mark().getLine() + 1, null, "not YAML: " + e.reason());
+            return List.of(new RuleRefusal(name, e.mark() == null ? 0 : e.mark().getLine() + 1, null, "not YAML: " + e.reason()));
         }
-        if (doc.root() == null) {
-            return new RuleRefusal(name, 0, null, "empty file");
+        if (docs.isEmpty()) {
+            return List.of(new RuleRefusal(name, 0, null, "empty file"));
         }
+        List<Object> out = new ArrayList<>(docs.size());
+        for (Node doc : docs) {
+            out.add(parseDocument(name, doc));
+        }
+        return out;
+    }
+
+    private Object parseDocument(String name, Node doc) {
         String ruleName = null;
         try {
-            if (doc.nextDocument() != null) {
-                throw new RefusedConstruct(doc.nextDocument().getLine() + 1, "a file with several YAML documents (a rule collection,"
-                        + " or correlation rules with their base rules) is not supported; put one rule per file");
-            }
-            if (!(doc.root() instanceof MappingNode root)) {
-                throw new RefusedConstruct(doc.root(), "a rule must be a map");
+            if (!(doc instanceof MappingNode root)) {
+                throw new RefusedConstruct(doc, "a rule must be a map");
             }
             Map<String, Node> keys = new LinkedHashMap<>();
             for (NodeTuple t : root.getValue()) {
@@ -156,7 +190,10 @@ public final class SigmaRuleLoader {
             String id = keys.containsKey("id") ? scalar(keys.get("id"), "id") : null;
             ruleName = id != null ? id : title;
             if (keys.containsKey("correlation")) {
-                throw new RefusedConstruct(keys.get("correlation"), "correlation rules (event_count, value_count, temporal) are not supported yet");
+                if (title == null || title.isBlank()) {
+                    throw new RefusedConstruct(root, "the rule has no title");
+                }
+                return Correlations.parse(name, root, keys, id != null && !id.isBlank() ? id : slug(title), title);
             }
             if (keys.containsKey("filter")) {
                 throw new RefusedConstruct(keys.get("filter"), "Sigma filters (meta rules that change other rules) are not supported");
@@ -179,8 +216,9 @@ public final class SigmaRuleLoader {
             tags(keys.get("tags"), attack, other);
             String status = keys.containsKey("status") ? scalar(keys.get("status"), "status") : null;
             String ruleId = id != null && !id.isBlank() ? id : slug(title);
+            String shortName = keys.containsKey("name") ? scalar(keys.get("name"), "name") : null;
             return new SigmaRule(ruleId, title, name, root.getStartMark().getLine() + 1, level.toLowerCase(Locale.ROOT), confidence,
-                    attack, other, status, logSource, detection);
+                    attack, other, status, logSource, detection, shortName);
         } catch (RefusedConstruct e) {
             return new RuleRefusal(name, e.line, ruleName, e.getMessage());
         }
@@ -245,7 +283,7 @@ public final class SigmaRuleLoader {
         return ConditionParser.parse(scalar(condition, "condition"), searches, condition.getStartMark().getLine() + 1);
     }
 
-    private static void tags(Node node, List<String> attack, List<String> other) {
+    static void tags(Node node, List<String> attack, List<String> other) {
         if (node == null) {
             return;
         }
@@ -267,7 +305,7 @@ public final class SigmaRuleLoader {
         }
     }
 
-    private static String scalar(Node node, String what) {
+    static String scalar(Node node, String what) {
         if (node == null) {
             return null;
         }
@@ -296,5 +334,6 @@ public final class SigmaRuleLoader {
     }
 
     /** Keys of a rule this loader reads; the others only describe it. */
-    static final Set<String> READ = Set.of("title", "id", "logsource", "detection", "level", "tags", "status");
+    static final Set<String> READ = Set.of("title", "id", "name", "logsource", "detection", "level", "tags", "status", "correlation",
+            "generate");
 }

@@ -3,6 +3,8 @@ package io.itdr.core.rules.sigma;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.itdr.core.audit.InMemoryLedger;
+import io.itdr.core.audit.LedgerEntry;
+import io.itdr.core.audit.LedgerKinds;
 import io.itdr.core.decide.policy.PolicyLoader;
 import io.itdr.core.model.Finding;
 import io.itdr.core.pipeline.CaseStore;
@@ -71,9 +73,13 @@ class SigmaDetectorTest {
     }
 
     static List<Pipeline.Outcome> run(List<IdentityEvent> events, List<String> records, SigmaRule... rules) {
+        return run(new InMemoryLedger(Clock.fixed(T0, ZoneOffset.UTC)), events, records, rules);
+    }
+
+    static List<Pipeline.Outcome> run(InMemoryLedger ledger, List<IdentityEvent> events, List<String> records, SigmaRule... rules) {
         Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
         List<Pipeline.Outcome> outcomes = new ArrayList<>();
-        Intake intake = ResponseEngine.builder(PolicyLoader.loadDefault(), clock, new InMemoryLedger(clock))
+        Intake intake = ResponseEngine.builder(PolicyLoader.loadDefault(), clock, ledger)
                 .addDetector(SigmaDetector.of(List.of(rules)))
                 .build()
                 .intake(EventStore.NONE, CaseStore.NONE, new Intake.Observer() {
@@ -132,5 +138,29 @@ class SigmaDetectorTest {
         records.add(deleteTrail("e-late"));
         List<Pipeline.Outcome> outcomes = run(events, records, trailRule());
         assertThat(outcomes).extracting(o -> o.finding().evidenceEventIds().get(0)).containsExactly("e-0", "e-late");
+    }
+
+    @Test
+    void laterMatchesOfABurstAreAttachedToItsFindingWithoutANewDecision() {
+        List<IdentityEvent> events = new ArrayList<>();
+        List<String> records = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            events.add(event("e-" + i, T0.plusSeconds(60L * i), "cloudtrail:DeleteTrail"));
+            records.add(deleteTrail("e-" + i));
+        }
+        InMemoryLedger ledger = new InMemoryLedger(Clock.fixed(T0, ZoneOffset.UTC));
+        List<Pipeline.Outcome> outcomes = run(ledger, events, records, trailRule());
+        assertThat(outcomes).hasSize(1);
+        String findingId = outcomes.get(0).finding().id();
+        List<LedgerEntry> entries = ledger.read(1, 100);
+        List<LedgerEntry> added = entries.stream().filter(e -> e.kind().equals(LedgerKinds.FINDING_EVIDENCE_ADDED)).toList();
+        assertThat(added).extracting(e -> e.evidence().get("finding.events")).containsExactly("e-1", "e-2", "e-3", "e-4");
+        assertThat(added).allSatisfy(e -> {
+            assertThat(e.evidence()).containsEntry("finding.id", findingId)
+                    .containsEntry("finding.detector", "sigma:0d4bd7a8-0000-4000-8000-00000000a001");
+            assertThat(e.incidentId()).isEqualTo(outcomes.get(0).decision().incidentId());
+        });
+        assertThat(added.get(3).evidence()).containsEntry("incident.evidence_count", "4");
+        assertThat(entries).filteredOn(e -> e.kind().equals(LedgerKinds.DECISION)).hasSize(1);
     }
 }

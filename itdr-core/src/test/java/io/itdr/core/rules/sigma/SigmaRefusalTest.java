@@ -44,13 +44,12 @@ class SigmaRefusalTest {
     }
 
     @Test
-    void correlationRulesCollectionsAndFiltersAreRefusedWithTheReason() {
-        RuleRefusal correlation = refused("title: many\nid: c-1\ncorrelation:\n  type: event_count\n  rules: [r-1]\n  group-by: [x]\n"
-                + "  timespan: 5m\n  condition:\n    gte: 10\n");
+    void correlationsOfUnknownTypesCollectionsAndFiltersAreRefusedWithTheReason() {
+        RuleRefusal correlation = refused("title: many\nid: c-1\ncorrelation:\n  type: value_avg\n  rules: [r-1]\n  group-by: [x]\n"
+                + "  timespan: 5m\n  condition:\n    field: n\n    gte: 10\n");
         assertThat(correlation.line()).isEqualTo(4);
-        assertThat(correlation.reason()).contains("correlation rules (event_count, value_count, temporal) are not supported yet");
+        assertThat(correlation.reason()).contains("correlation type 'value_avg' is not supported");
         RuleRefusal multi = refused(HEAD + "    sel:\n        eventName: x\n    condition: sel\n---\ntitle: second\n");
-        assertThat(multi.line()).isEqualTo(10);
         assertThat(multi.reason()).contains("several YAML documents");
         assertThat(refused("title: f\nfilter:\n  rules: [r-1]\n").reason()).contains("filters");
     }
