@@ -84,9 +84,9 @@ class DetectorStateRestoreTest {
         engine.checkpoint();
         String key = IdentityEvent.identityKey("aws", TENANT, role(0));
         String body = store.get(DetectionEngine.SECTION, key);
-        assertThat(body).contains("\"" + NewSourceDetector.ID + "\":[1,");
+        assertThat(body).contains("\"" + NewSourceDetector.ID + "\":[2,");
         store.write(List.of(new StateStore.Change(DetectionEngine.SECTION, key,
-                body.replace("\"" + NewSourceDetector.ID + "\":[1,", "\"" + NewSourceDetector.ID + "\":[7,"))));
+                body.replace("\"" + NewSourceDetector.ID + "\":[2,", "\"" + NewSourceDetector.ID + "\":[7,"))));
         store.write(List.of(new StateStore.Change(DetectionEngine.SECTION, "aws:" + TENANT + ":broken", "{\"v\":2}")));
 
         DetectionEngine restored = engine(DetectionSettings.defaults());
