@@ -81,7 +81,7 @@ public final class ResponseEngine {
         NetworkResolver network = b.network != null ? b.network : NetworkDirectory.open(detection.networkData());
         this.pipeline = new Pipeline(new Enricher(b.catalog, b.inventory, b.tagKeys),
                 DetectionEngine.withMore(detection, b.geo, network, b.moreDetectors),
-                policyEngine, coordinator, b.ledger, b.forceShadow);
+                policyEngine, coordinator, b.ledger, b.forceShadow, b.confirmers);
     }
 
     /**
@@ -198,6 +198,7 @@ public final class ResponseEngine {
         private KillSwitch killSwitch;
         private ActionSettings actionSettings = ActionSettings.defaults();
         private boolean forceShadow;
+        private Confirmers confirmers = Confirmers.NONE;
         private final List<Detector<?>> moreDetectors = new ArrayList<>();
 
         private Builder(Policy policy, Clock clock, Ledger ledger) {
@@ -268,6 +269,12 @@ public final class ResponseEngine {
         /** Records every decision in shadow mode whatever the policy says ({@code itdr replay}, dry-runs). */
         public Builder forceShadow(boolean forceShadow) {
             this.forceShadow = forceShadow;
+            return this;
+        }
+
+        /** Who confirms pushed platform findings with their platform; by default nobody (they stay unconfirmed). */
+        public Builder confirmers(Confirmers confirmers) {
+            this.confirmers = Objects.requireNonNull(confirmers, "confirmers");
             return this;
         }
 

@@ -1,8 +1,10 @@
 package io.itdr.server.api;
 
+import io.itdr.core.pipeline.Origin;
 import io.itdr.server.config.ItdrProperties;
 import io.itdr.server.connector.ConnectorRuntime;
 import io.itdr.server.intake.Ingest;
+import io.itdr.server.security.Caller;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorKind;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -44,7 +47,7 @@ public class IngestController {
     @PostMapping("/{connector}")
     @RequestBody(description = "the platform's own payload (a CloudTrail log file, an Okta event hook delivery, ...)", required = true,
             content = @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
-    public Ingest.Result ingest(@PathVariable String connector, HttpServletRequest request) {
+    public Ingest.Result ingest(@PathVariable String connector, HttpServletRequest request, @AuthenticationPrincipal Caller caller) {
         if (connectors.find(connector).isEmpty()) {
             // before the body is read: no point reading megabytes for nobody
             throw new ApiProblem(HttpStatus.NOT_FOUND, "unknown-connector", "no running connector '" + connector + "'", Map.of());
@@ -55,7 +58,8 @@ public class IngestController {
                     Map.of("maxBytes", maxBytes, "limit", maxBytes, "property", Ingest.Limit.PAYLOAD_BYTES.property()));
         }
         try (InputStream body = request.getInputStream()) {
-            return ingest.accept(connector, "push:" + connector, request.getContentType(), body);
+            // the token that pushed is named in every finding, decision and action the payload leads to
+            return ingest.accept(connector, "push:" + connector, request.getContentType(), body, Origin.pushedBy(caller.actor()));
         } catch (ConnectorException e) {
             if (e.kind() == ErrorKind.MALFORMED) {
                 throw new ApiProblem(HttpStatus.BAD_REQUEST, "malformed-payload", e.getMessage(), Map.of());
