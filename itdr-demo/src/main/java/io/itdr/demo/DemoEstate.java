@@ -376,6 +376,8 @@ public final class DemoEstate implements AutoCloseable {
         p.put(o + "config.system-log-lookback", lookback);
         p.put(o + "endpoints.okta", oktaEndpoint().toString());
         p.put(o + "poll-interval", "5s");
+        // the emulations listen on this host: loopback endpoints are refused unless allowed
+        p.put("itdr.endpoints.allow-loopback", "true");
         return Map.copyOf(p);
     }
 

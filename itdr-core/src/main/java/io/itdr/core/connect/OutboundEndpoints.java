@@ -1,4 +1,4 @@
-package io.itdr.connector.support;
+package io.itdr.core.connect;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -28,7 +28,10 @@ import java.util.Set;
  *       simulations): system property {@value #ALLOW_LOOPBACK_PROPERTY} or environment variable
  *       {@value #ALLOW_LOOPBACK_ENV} set to {@code true}.</li>
  * </ul>
- * Host names are not resolved (start-up must not depend on DNS). Stateless and thread-safe.
+ * Host names are not resolved (start-up must not depend on DNS). The host applies it at start-up to
+ * every connector's endpoint overrides and to every configuration property a connector declares as a
+ * URI ({@link #problems}), so each connector (and any third-party plugin) is covered without code of
+ * its own. Stateless and thread-safe.
  */
 public final class OutboundEndpoints {
     /** System property that allows loopback endpoints. */
@@ -99,6 +102,46 @@ public final class OutboundEndpoints {
             requireLoopbackAllowed(where, uri, canonical, allowLoopback);
         }
         return uri;
+    }
+
+    /**
+     * Checks a connector's endpoint overrides and every property its factory declares as a URI.
+     *
+     * @param connectorId the connector ("aws")
+     * @param properties  the factory's declared properties
+     * @param config      the configured values by property name (as given)
+     * @param overrides   endpoint overrides by service name
+     * @return one message per refused endpoint, naming its setting ({@code itdr.connectors.<id>.endpoints.<service>},
+     *         {@code itdr.connectors.<id>.config.<name>}); empty when all pass
+     */
+    public static java.util.List<String> problems(String connectorId, java.util.List<io.itdr.spi.config.ConfigProperty> properties,
+                                                  java.util.Map<String, String> config, java.util.Map<String, URI> overrides,
+                                                  boolean allowLoopback) {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        new java.util.TreeMap<>(overrides).forEach((service, uri) -> collect(uri, "itdr.connectors." + connectorId + ".endpoints." + service,
+                allowLoopback, problems));
+        for (io.itdr.spi.config.ConfigProperty property : properties) {
+            String value = config.get(property.name());
+            if (property.type() != io.itdr.spi.config.ConfigType.URI || value == null || value.isBlank()) {
+                continue;
+            }
+            URI uri;
+            try {
+                uri = new URI(value.strip());
+            } catch (java.net.URISyntaxException e) {
+                continue; // the schema check reports it
+            }
+            collect(uri, "itdr.connectors." + connectorId + ".config." + property.name(), allowLoopback, problems);
+        }
+        return problems;
+    }
+
+    private static void collect(URI uri, String where, boolean allowLoopback, java.util.List<String> problems) {
+        try {
+            check(uri, where, allowLoopback);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
     }
 
     private static final String AWS_IPV6_METADATA = normalised("fd00:ec2::254");

@@ -1,4 +1,4 @@
-package io.itdr.connector.support;
+package io.itdr.core.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
