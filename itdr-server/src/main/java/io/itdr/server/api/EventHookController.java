@@ -68,6 +68,7 @@ public class EventHookController {
             throw new ApiProblem(HttpStatus.UNAUTHORIZED, "hook-unauthenticated",
                     "the delivery does not carry this hook's shared secret in its " + hook.header() + " header", Map.of());
         }
+        IngestController.refuseForms(request.getContentType());
         byte[] payload = BoundedBody.read(request, maxBytes, "the delivery");
         try {
             return ingest.accept(connector, "hook:" + connector, request.getContentType(), new ByteArrayInputStream(payload),

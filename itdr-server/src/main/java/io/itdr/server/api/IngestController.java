@@ -44,6 +44,19 @@ public class IngestController {
         this.maxBytes = properties.ingest().maxPayload().toBytes();
     }
 
+    /**
+     * A form upload (multipart, urlencoded) wraps the payload in parts the normalizers do not read:
+     * it answered 200 with nothing accepted. 415 says how to send it instead.
+     */
+    static void refuseForms(String contentType) {
+        String type = contentType == null ? "" : contentType.strip().toLowerCase(java.util.Locale.ROOT);
+        if (type.startsWith("multipart/") || type.startsWith("application/x-www-form-urlencoded")) {
+            throw new ApiProblem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "a push carries the platform's payload "
+                    + "itself as the request body (application/json, application/x-ndjson, application/gzip), not a form ("
+                    + type.split(";", 2)[0] + ")", Map.of("contentType", type.split(";", 2)[0]));
+        }
+    }
+
     @PostMapping("/{connector}")
     @RequestBody(description = "the platform's own payload (a CloudTrail log file, an Okta event hook delivery, ...)", required = true,
             content = @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
@@ -52,6 +65,7 @@ public class IngestController {
             // before the body is read: no point reading megabytes for nobody
             throw new ApiProblem(HttpStatus.NOT_FOUND, "unknown-connector", "no running connector '" + connector + "'", Map.of());
         }
+        refuseForms(request.getContentType());
         if (request.getContentLengthLong() > maxBytes) {
             throw new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "the payload is larger than the limit of " + maxBytes
                     + " bytes (" + Ingest.Limit.PAYLOAD_BYTES.property() + ")",
