@@ -9,7 +9,6 @@ import io.itdr.core.normalize.Printable;
 import io.itdr.server.intake.Ingest;
 import io.itdr.server.security.ProblemResponses;
 import io.itdr.server.security.RoleRequiredException;
-import io.itdr.server.store.StoreException;
 import io.itdr.spi.ConnectorException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -149,11 +148,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * The database or the ledger refused a write (read-only, full, gone): 503, since nothing was
+     * The database or the ledger refused a write (read-only, full, gone; the stores' StoreException is a
+     * DataAccessException): 503, since nothing was
      * done and the same request may succeed once storage is back; logged with a reference. Health
      * {@code db} says DOWN meanwhile ({@link io.itdr.server.store.StorageHealth}).
      */
-    @ExceptionHandler({StoreException.class, LedgerException.class, DataAccessException.class})
+    @ExceptionHandler({LedgerException.class, DataAccessException.class})
     ResponseEntity<ProblemDetail> storage(RuntimeException e, HttpServletRequest request) {
         String reference = UUID.randomUUID().toString();
         LOG.error("{} {}: storage failed (reference {})", Printable.escape(request.getMethod()), Printable.escape(request.getRequestURI()),

@@ -3,7 +3,6 @@ package io.itdr.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.itdr.core.audit.LedgerException;
-import io.itdr.server.store.StoreException;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -18,7 +17,7 @@ class StorageProblemTest {
         ApiExceptionHandler handler = new ApiExceptionHandler();
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/v1/actions");
         for (RuntimeException failure : new RuntimeException[] {
-                new StoreException("events cannot be stored: The database is read only", new SQLException("read only")),
+                new DataAccessResourceFailureException("events cannot be stored: The database is read only", new SQLException("read only")),
                 new LedgerException("the ledger cannot be appended to"),
                 new DataAccessResourceFailureException("disk full")}) {
             ResponseEntity<ProblemDetail> response = handler.storage(failure, request);
