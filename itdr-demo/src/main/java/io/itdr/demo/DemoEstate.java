@@ -392,6 +392,8 @@ public final class DemoEstate implements AutoCloseable {
         p.put(o + "endpoints.okta", oktaEndpoint().toString());
         p.put(o + "poll-interval", "5s");
         p.putAll(gcp.properties(lookback));
+        // the emulations listen on this host: loopback endpoints are refused unless allowed
+        p.put("itdr.endpoints.allow-loopback", "true");
         return Map.copyOf(p);
     }
 

@@ -265,6 +265,7 @@ public class ServerConfiguration {
                 .inventory(inventory, InventoryTagKeys.defaults())
                 .actions(actions)
                 .executors(connectors.executors())
+                .confirmers(platform -> connectors.find(platform).flatMap(managed -> managed.connector().findingConfirmer()))
                 .rollbackPaths(rollbackPaths(connectors))
                 .killSwitch(killSwitch)
                 .actionSettings(new ActionSettings(properties.approvals().ttl(), SYSTEM_ACTOR))

@@ -3,7 +3,9 @@ package io.itdr.spi;
 import io.itdr.spi.action.ActionExecutor;
 import io.itdr.spi.inventory.InventorySource;
 import io.itdr.spi.telemetry.EventNormalizer;
+import io.itdr.spi.telemetry.FindingConfirmer;
 import io.itdr.spi.telemetry.TelemetrySource;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -42,6 +44,15 @@ public interface Connector extends AutoCloseable {
     /** Containment and recovery actions. Only called when {@link Capability#ACTIONS} is declared. */
     default ActionExecutor actions() {
         throw ConnectorException.notSupported(id(), "actions");
+    }
+
+    /**
+     * Confirms pushed platform findings with the platform (see {@link FindingConfirmer}); empty
+     * when this connector cannot, in which case pushed findings stay unconfirmed. Since SPI 1.2;
+     * the default is empty, so connectors built against 1.0 and 1.1 load unchanged.
+     */
+    default Optional<FindingConfirmer> findingConfirmer() {
+        return Optional.empty();
     }
 
     /**

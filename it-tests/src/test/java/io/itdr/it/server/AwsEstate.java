@@ -91,6 +91,7 @@ final class AwsEstate implements AutoCloseable {
         }
         properties.put(prefix + "poll-interval", "1h");
         properties.put(prefix + "action-timeout", "20s");
+        properties.put("itdr.endpoints.allow-loopback", "true"); // the emulation listens on this host
         return properties;
     }
 

@@ -226,8 +226,10 @@ public final class ActionCoordinator {
     /**
      * Settles an action whose outcome is not known (left in executing by a crash, or unknown after
      * a timeout) or that was executed but not verified, by reading the platform through
-     * {@code verify}. It never executes again: in the post-state → executed and verified;
-     * otherwise failed (executed stays executed, with the new read-back).
+     * {@code verify}. It never executes again: in the post-state → executed and verified; an
+     * action a crash left executing whose platform shows no change → held for approval (the call
+     * was most likely never made, and the containment is still wanted); otherwise failed (executed
+     * stays executed, with the new read-back).
      *
      * @throws ActionRefusedException {@code NOT_FOUND}, {@code ILLEGAL_STATE}, {@code NO_EXECUTOR}
      * @throws ConnectorException when the platform cannot be read; nothing changed, try again later
@@ -243,6 +245,14 @@ public final class ActionCoordinator {
         String actor = settings.systemActor();
         if (record.state() == ActionState.EXECUTED) {
             return settle(record, observed, actor);
+        }
+        if (!observed.inPostState() && record.state() == ActionState.EXECUTING) {
+            // A crash cut it off after its intent; the platform shows no change, so most likely the call was never made.
+            // Settling it failed would silently drop a containment that is still wanted: a person decides, through the
+            // approval (which re-plans, checks the digest and executes).
+            return approvals.request(record, actor, Map.of("reconciled", "true", "hold.reason",
+                    "execution was interrupted (the server stopped) before the platform changed (" + observed.detail()
+                            + "); approve to carry it out, reject to drop it"));
         }
         if (!observed.inPostState()) {
             String why = "reconciled: the platform is not in the post-state (" + observed.detail() + "); not executed again";
@@ -465,6 +475,10 @@ public final class ActionCoordinator {
         evidence.put("finding.detector", finding.detector());
         evidence.put("finding.confidence", Double.toString(finding.confidence()));
         evidence.put("trigger.events", String.join(",", finding.evidenceEventIds()));
+        if (finding.attributes().containsKey("pushed_by")) {
+            // who pushed the evidence is named beside every action it leads to
+            evidence.put("event.pushed_by", finding.attributes().get("pushed_by"));
+        }
         evidence.put("action.lane", lane.label);
         evidence.put("action.index", Integer.toString(index));
         return evidence;

@@ -12,15 +12,17 @@ import java.util.Set;
  *               failed (stopped before it started: kill switch)
  *   held        approved, rejected, expired
  *   approved    executing, failed (re-plan differs from the approved plan or failed; kill switch)
- *   executing   executed, failed (the connector refused), unknown (timeout or unexpected error)
+ *   executing   executed, failed (the connector refused), unknown (timeout or unexpected error),
+ *               held (a crash cut it off and the platform is not in the post-state: a person decides)
  *   unknown     executed, failed (reconciled by reading the platform, never by executing again)
  *   executed    verified, rolled_back
  *   verified    rolled_back
  *   rejected, expired, failed, rolled_back: final
  * </pre>
  *
- * {@code executing → executed/failed} is also how {@code reconcile} settles an action a crash left
- * in {@code executing}.
+ * {@code executing → executed/held} is how {@code reconcile} settles an action a crash left in
+ * {@code executing}: held, not failed, when the platform shows no change, since the call may never
+ * have been made and the containment is still wanted.
  */
 public enum ActionState {
     PLANNED, HELD, APPROVED, REJECTED, EXPIRED, EXECUTING, EXECUTED, FAILED, UNKNOWN, VERIFIED, ROLLED_BACK;
@@ -45,7 +47,7 @@ public enum ActionState {
             case PLANNED -> Set.of(HELD, EXECUTING, FAILED);
             case HELD -> Set.of(APPROVED, REJECTED, EXPIRED);
             case APPROVED -> Set.of(EXECUTING, FAILED);
-            case EXECUTING -> Set.of(EXECUTED, FAILED, UNKNOWN);
+            case EXECUTING -> Set.of(EXECUTED, FAILED, UNKNOWN, HELD);
             case UNKNOWN -> Set.of(EXECUTED, FAILED);
             case EXECUTED -> Set.of(VERIFIED, ROLLED_BACK);
             case VERIFIED -> Set.of(ROLLED_BACK);

@@ -14,12 +14,15 @@ import io.itdr.spi.action.Rung;
 import io.itdr.spi.action.Verification;
 import io.itdr.spi.config.ConfigProperty;
 import io.itdr.spi.config.ConnectorConfig;
+import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.event.IdentityRef;
 import io.itdr.spi.inventory.InventoryIdentity;
 import io.itdr.spi.inventory.InventoryPage;
 import io.itdr.spi.inventory.InventorySource;
+import io.itdr.spi.telemetry.Confirmation;
 import io.itdr.spi.telemetry.Cursor;
 import io.itdr.spi.telemetry.EventNormalizer;
+import io.itdr.spi.telemetry.FindingConfirmer;
 import io.itdr.spi.telemetry.NormalizationSink;
 import io.itdr.spi.telemetry.RawPayload;
 import io.itdr.spi.telemetry.TelemetryBatch;
@@ -167,6 +170,12 @@ public final class ClassLoaderSafe {
         }
 
         @Override
+        public Optional<FindingConfirmer> findingConfirmer() {
+            Optional<FindingConfirmer> confirmer = call(loader, delegate::findingConfirmer);
+            return confirmer == null ? null : confirmer.map(c -> new SafeConfirmer(c, loader));
+        }
+
+        @Override
         public void checkHealth() {
             run(loader, delegate::checkHealth);
         }
@@ -185,6 +194,17 @@ public final class ClassLoaderSafe {
         @Override
         public TelemetryBatch poll(Cursor cursor, int maxEvents) {
             return call(loader, () -> delegate.poll(cursor, maxEvents));
+        }
+    }
+
+    static final class SafeConfirmer extends Wrapper<FindingConfirmer> implements FindingConfirmer {
+        SafeConfirmer(FindingConfirmer delegate, ClassLoader loader) {
+            super(delegate, loader);
+        }
+
+        @Override
+        public Confirmation confirm(IdentityEvent event) {
+            return call(loader, () -> delegate.confirm(event));
         }
     }
 

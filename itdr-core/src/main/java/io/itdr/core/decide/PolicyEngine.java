@@ -70,7 +70,8 @@ import java.util.stream.Collectors;
  *   <li><b>Guardrails</b>, in this fixed order, each judging the intended rung; each that fires
  *       puts it on hold: {@code unknown_owner}, {@code no_rollback_path}, {@code shared_identity},
  *       {@code unmapped_token}, {@code business_critical}, {@code irreversible_action} (each
- *       switchable), then the policy's custom guardrails in file order (an evaluation error
+ *       switchable), {@code unconfirmed_finding} (a pushed platform finding its platform did not
+ *       confirm; not switchable), then the policy's custom guardrails in file order (an evaluation error
  *       fires them: fail safe), then the action's target ({@code missing_credential} for
  *       credential rungs, {@code missing_secret_destination} for rotation; not switchable: the
  *       action cannot be carried out without them), then the rule's {@code approval: required}.</li>
@@ -521,6 +522,10 @@ public final class PolicyEngine {
                 case BUSINESS_CRITICAL -> businessCritical(identity, settings);
                 case IRREVERSIBLE_ACTION -> reversibility.filter(r -> r == Reversibility.IRREVERSIBLE).isEmpty() ? null
                         : rungName + " is irreversible on " + finding.platform() + " → approval required";
+                case UNCONFIRMED_FINDING -> "false".equals(finding.attributes().get("platform_confirmed"))
+                        ? finding.platform() + "'s finding was pushed and not confirmed with " + finding.platform() + " ("
+                        + finding.attributes().getOrDefault("platform_confirmation", "not asked") + ")"
+                        : null;
                 case BUDGET_EXHAUSTED -> null;
             };
             if (fired == null) {

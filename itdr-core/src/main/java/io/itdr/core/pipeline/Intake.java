@@ -16,7 +16,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * CaseStore} as they happen; then the events are stored in the {@link EventStore}. The raw record
  * of each event, when given, goes beside it to detection only (see {@link EventStore#append}).
  *
- * <p>Events are stored after they were processed: if processing stops (the ledger or the database
+ * <p>Events are stored after they were processed, except that an event that raised a finding is
+ * stored, with the finding and its decision, before any action is planned on it: the evidence is
+ * committed before the action's intent, so a crash between intent and platform call never leaves an
+ * action without its event, finding and decision. If processing stops (the ledger or the database
  * fails, the process dies), the events not processed are not stored, the connector's cursor is not
  * advanced, and they come again; processing one again is harmless, because findings, decisions and
  * actions have deterministic ids and an action that exists is never carried out twice.
@@ -77,6 +80,15 @@ public final class Intake {
      * detection sees beside its event.
      */
     public BatchResult accept(String connectorId, List<IdentityEvent> batch, List<String> records) {
+        return accept(connectorId, batch, records, Origin.POLLED);
+    }
+
+    /**
+     * As {@link #accept(String, List, List)}, for events that reached the engine by {@code origin}:
+     * pushed events name who pushed them in their findings and in every ledger entry they lead to.
+     */
+    public BatchResult accept(String connectorId, List<IdentityEvent> batch, List<String> records, Origin origin) {
+        Objects.requireNonNull(origin, "origin");
         if (!records.isEmpty() && records.size() != batch.size()) {
             throw new IllegalArgumentException(records.size() + " records for " + batch.size() + " events");
         }
@@ -94,10 +106,13 @@ public final class Intake {
             int acted = 0;
             int processed = 0;
             try {
+                Pipeline.Filing filing = (event, finding, decision) -> {
+                    events.append(connectorId, List.of(event), clock.instant()); // stores it once; a second finding of it finds it stored
+                    cases.record(finding, decision, clock.instant());
+                };
                 for (IdentityEvent event : fresh) {
                     observer.before(event);
-                    for (Pipeline.Outcome outcome : pipeline.process(event, raw.get(event))) {
-                        cases.record(outcome.finding(), outcome.decision(), clock.instant());
+                    for (Pipeline.Outcome outcome : pipeline.process(event, raw.get(event), origin, filing)) {
                         observer.outcome(connectorId, outcome);
                         findings++;
                         acted += outcome.actions().size();

@@ -105,7 +105,7 @@ public final class ResponseEngine {
                 : this.detection.restoreFrom(b.state, b.checkpointEvery);
         this.restored = new RestoredState(governance.restored(), detectorsRestored);
         this.pipeline = new Pipeline(new Enricher(b.catalog, b.inventory, b.tagKeys), this.detection,
-                policyEngine, coordinator, b.ledger, b.forceShadow);
+                policyEngine, coordinator, b.ledger, b.forceShadow, b.confirmers);
     }
 
     /**
@@ -302,6 +302,7 @@ public final class ResponseEngine {
         private StateStore state = StateStore.NONE;
         private int checkpointEvery;
         private GovernanceState governance;
+        private Confirmers confirmers = Confirmers.NONE;
         private final List<Detector<?>> moreDetectors = new ArrayList<>();
 
         private Builder(Policy policy, Clock clock, Ledger ledger) {
@@ -372,6 +373,12 @@ public final class ResponseEngine {
         /** Records every decision in shadow mode whatever the policy says ({@code itdr replay}, dry-runs). */
         public Builder forceShadow(boolean forceShadow) {
             this.forceShadow = forceShadow;
+            return this;
+        }
+
+        /** Who confirms pushed platform findings with their platform; by default nobody (they stay unconfirmed). */
+        public Builder confirmers(Confirmers confirmers) {
+            this.confirmers = Objects.requireNonNull(confirmers, "confirmers");
             return this;
         }
 

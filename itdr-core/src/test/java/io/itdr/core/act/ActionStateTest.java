@@ -36,7 +36,7 @@ class ActionStateTest {
                 Map.entry(PLANNED, Set.of(HELD, EXECUTING, FAILED)),
                 Map.entry(HELD, Set.of(APPROVED, REJECTED, EXPIRED)),
                 Map.entry(APPROVED, Set.of(EXECUTING, FAILED)),
-                Map.entry(EXECUTING, Set.of(EXECUTED, FAILED, UNKNOWN)),
+                Map.entry(EXECUTING, Set.of(EXECUTED, FAILED, UNKNOWN, HELD)),
                 Map.entry(UNKNOWN, Set.of(EXECUTED, FAILED)),
                 Map.entry(EXECUTED, Set.of(VERIFIED, ROLLED_BACK)),
                 Map.entry(VERIFIED, Set.of(ROLLED_BACK)),

@@ -29,6 +29,7 @@ class ClassLoaderSafeTest {
         check(EventNormalizer.class, ClassLoaderSafe.SafeNormalizer.class);
         check(InventorySource.class, ClassLoaderSafe.SafeInventory.class);
         check(ActionExecutor.class, ClassLoaderSafe.SafeActions.class);
+        check(io.itdr.spi.telemetry.FindingConfirmer.class, ClassLoaderSafe.SafeConfirmer.class);
     }
 
     private static void check(Class<?> spi, Class<?> wrapper) {

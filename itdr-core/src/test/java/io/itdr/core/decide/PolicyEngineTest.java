@@ -606,7 +606,7 @@ class PolicyEngineTest {
             assertThat(d.reasons()).as("a reason names " + id).anySatisfy(r -> assertThat(r).contains(id));
         }
         assertThat(d.reasons()).anySatisfy(r -> assertThat(r).startsWith("rule privilege-disable-identity matched:"));
-        assertThat(d.reasons()).contains("guardrails passed for disable_identity: unmapped_token",
+        assertThat(d.reasons()).contains("guardrails passed for disable_identity: unmapped_token, unconfirmed_finding",
                 "interim: monitor (isolation not allowed by unknown_owner, shared_identity, business_critical)");
         assertThat(d.reasons()).last().isEqualTo("outcome: hold: monitor now, disable_identity awaits approval");
         assertThat(d.rung()).isEqualTo(Rung.MONITOR);

@@ -82,7 +82,7 @@ class PipelineTest {
         RollbackPaths paths = RollbackPaths.of(Map.of(PLATFORM, InMemoryActionExecutor.DEFAULT_RUNGS));
         return new Pipeline(new Enricher(IdentityCatalog.parse(CATALOG, "catalog.yaml"), InventoryLookup.none(), InventoryTagKeys.defaults()),
                 new DetectionEngine(DetectionSettings.defaults(), GeoResolver.none()),
-                new PolicyEngine(policy, harness.clock, paths), harness.coordinator, harness.ledger, false);
+                new PolicyEngine(policy, harness.clock, paths), harness.coordinator, harness.ledger, false, Confirmers.NONE);
     }
 
     /** The workload's own call, then the same session from a hosting provider's network four minutes later. */

@@ -2,6 +2,7 @@ package io.itdr.server.api;
 
 import io.itdr.core.act.ActionRefusedException;
 import io.itdr.core.act.StaleActionException;
+import io.itdr.core.audit.LedgerException;
 import io.itdr.core.decide.policy.PolicyException;
 import io.itdr.core.decide.policy.PolicyProblem;
 import io.itdr.core.normalize.Printable;
@@ -20,6 +21,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -143,6 +145,23 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 e.getMessage(), Map.of("code", e.code().name()), request);
         return e.retryAfter().map(wait -> ResponseEntity.status(status).header(HttpHeaders.RETRY_AFTER,
                 Long.toString(Math.max(1, wait.toSeconds()))).body(response.getBody())).orElse(response);
+    }
+
+    /**
+     * The database or the ledger refused a write (read-only, full, gone; the stores' StoreException is a
+     * DataAccessException): 503, since nothing was
+     * done and the same request may succeed once storage is back; logged with a reference. Health
+     * {@code db} says DOWN meanwhile ({@link io.itdr.server.store.StorageHealth}).
+     */
+    @ExceptionHandler({LedgerException.class, DataAccessException.class})
+    ResponseEntity<ProblemDetail> storage(RuntimeException e, HttpServletRequest request) {
+        String reference = UUID.randomUUID().toString();
+        LOG.error("{} {}: storage failed (reference {})", Printable.escape(request.getMethod()), Printable.escape(request.getRequestURI()),
+                reference, e);
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.SERVICE_UNAVAILABLE, "storage-unavailable",
+                "the server cannot write to its database or ledger now; nothing was done. Try again later; the log holds the "
+                        + "details under reference " + reference, Map.of("reference", reference), request);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "30").body(response.getBody());
     }
 
     /** Anything else is the server's fault: logged with a reference, answered without internals. */

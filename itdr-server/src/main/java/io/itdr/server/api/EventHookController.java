@@ -1,5 +1,6 @@
 package io.itdr.server.api;
 
+import io.itdr.core.pipeline.Origin;
 import io.itdr.server.config.ItdrProperties;
 import io.itdr.server.intake.EventHookSecrets;
 import io.itdr.server.intake.Ingest;
@@ -67,9 +68,11 @@ public class EventHookController {
             throw new ApiProblem(HttpStatus.UNAUTHORIZED, "hook-unauthenticated",
                     "the delivery does not carry this hook's shared secret in its " + hook.header() + " header", Map.of());
         }
+        IngestController.refuseForms(request.getContentType());
         byte[] payload = BoundedBody.read(request, maxBytes, "the delivery");
         try {
-            return ingest.accept(connector, "hook:" + connector, request.getContentType(), new ByteArrayInputStream(payload));
+            return ingest.accept(connector, "hook:" + connector, request.getContentType(), new ByteArrayInputStream(payload),
+                    Origin.pushedBy("hook:" + connector));
         } catch (ConnectorException e) {
             if (e.kind() == ErrorKind.MALFORMED) {
                 throw new ApiProblem(HttpStatus.BAD_REQUEST, "malformed-payload", e.getMessage(), Map.of());

@@ -1,8 +1,10 @@
 package io.itdr.server.api;
 
+import io.itdr.core.pipeline.Origin;
 import io.itdr.server.config.ItdrProperties;
 import io.itdr.server.connector.ConnectorRuntime;
 import io.itdr.server.intake.Ingest;
+import io.itdr.server.security.Caller;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorKind;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -41,21 +44,36 @@ public class IngestController {
         this.maxBytes = properties.ingest().maxPayload().toBytes();
     }
 
+    /**
+     * A form upload (multipart, urlencoded) wraps the payload in parts the normalizers do not read:
+     * it answered 200 with nothing accepted. 415 says how to send it instead.
+     */
+    static void refuseForms(String contentType) {
+        String type = contentType == null ? "" : contentType.strip().toLowerCase(java.util.Locale.ROOT);
+        if (type.startsWith("multipart/") || type.startsWith("application/x-www-form-urlencoded")) {
+            throw new ApiProblem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "a push carries the platform's payload "
+                    + "itself as the request body (application/json, application/x-ndjson, application/gzip), not a form ("
+                    + type.split(";", 2)[0] + ")", Map.of("contentType", type.split(";", 2)[0]));
+        }
+    }
+
     @PostMapping("/{connector}")
     @RequestBody(description = "the platform's own payload (a CloudTrail log file, an Okta event hook delivery, ...)", required = true,
             content = @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
-    public Ingest.Result ingest(@PathVariable String connector, HttpServletRequest request) {
+    public Ingest.Result ingest(@PathVariable String connector, HttpServletRequest request, @AuthenticationPrincipal Caller caller) {
         if (connectors.find(connector).isEmpty()) {
             // before the body is read: no point reading megabytes for nobody
             throw new ApiProblem(HttpStatus.NOT_FOUND, "unknown-connector", "no running connector '" + connector + "'", Map.of());
         }
+        refuseForms(request.getContentType());
         if (request.getContentLengthLong() > maxBytes) {
             throw new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "the payload is larger than the limit of " + maxBytes
                     + " bytes (" + Ingest.Limit.PAYLOAD_BYTES.property() + ")",
                     Map.of("maxBytes", maxBytes, "limit", maxBytes, "property", Ingest.Limit.PAYLOAD_BYTES.property()));
         }
         try (InputStream body = request.getInputStream()) {
-            return ingest.accept(connector, "push:" + connector, request.getContentType(), body);
+            // the token that pushed is named in every finding, decision and action the payload leads to
+            return ingest.accept(connector, "push:" + connector, request.getContentType(), body, Origin.pushedBy(caller.actor()));
         } catch (ConnectorException e) {
             if (e.kind() == ErrorKind.MALFORMED) {
                 throw new ApiProblem(HttpStatus.BAD_REQUEST, "malformed-payload", e.getMessage(), Map.of());

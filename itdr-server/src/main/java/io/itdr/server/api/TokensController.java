@@ -118,8 +118,13 @@ public class TokensController {
         } catch (IllegalArgumentException e) {
             throw ApiProblem.badInput("expiresIn", "'" + text + "' is not a duration (P90D, 90d, 12h)");
         }
-        if (duration.isZero() || duration.isNegative()) {
-            throw ApiProblem.badInput("expiresIn", "must be positive, not " + text);
+        if (text.strip().chars().allMatch(Character::isDigit)) {
+            // a bare number would be read as milliseconds: "expiresIn: 1" made a token that expired at once
+            throw ApiProblem.badInput("expiresIn", "'" + text + "' has no unit; say P90D, 90d or 12h");
+        }
+        if (duration.compareTo(ApiTokens.MIN_LIFETIME) < 0 || duration.compareTo(ApiTokens.MAX_LIFETIME) > 0) {
+            throw ApiProblem.badInput("expiresIn", "must be between " + ApiTokens.MIN_LIFETIME.toMinutes() + " minute and "
+                    + ApiTokens.MAX_LIFETIME.toDays() + " days, not " + text);
         }
         return duration;
     }

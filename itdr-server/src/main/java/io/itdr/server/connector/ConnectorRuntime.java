@@ -3,6 +3,7 @@ package io.itdr.server.connector;
 import io.itdr.core.act.ExecutorRegistry;
 import io.itdr.core.connect.ConnectorRegistry;
 import io.itdr.core.connect.HostContext;
+import io.itdr.core.connect.OutboundEndpoints;
 import io.itdr.core.normalize.Printable;
 import io.itdr.server.config.ItdrProperties;
 import io.itdr.spi.Capability;
@@ -28,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -54,20 +56,32 @@ public class ConnectorRuntime implements DisposableBean {
     private final ConnectorRegistry registry;
     private final Map<String, Managed> running;
 
+    /**
+     * @param allowLoopback {@code itdr.endpoints.allow-loopback} (also as system property or environment variable
+     *                      {@code ITDR_ENDPOINTS_ALLOW_LOOPBACK}): whether endpoints on this host itself are accepted
+     *                      (the demo and tests, whose platforms are local simulations); see {@link OutboundEndpoints}
+     */
     @Autowired
-    public ConnectorRuntime(ItdrProperties properties, Clock clock, MeterRegistry meters) {
-        this(Plugins.locate(properties.plugins().dir()), properties, clock, meters);
+    public ConnectorRuntime(ItdrProperties properties, Clock clock, MeterRegistry meters,
+                            @Value("${itdr.endpoints.allow-loopback:false}") boolean allowLoopback) {
+        this(Plugins.locate(properties.plugins().dir()), properties, clock, meters, allowLoopback);
     }
 
-    private ConnectorRuntime(Plugins plugins, ItdrProperties properties, Clock clock, MeterRegistry meters) {
-        this(plugins.discover(), plugins.describe(), properties, clock, meters);
+    /** With loopback endpoints allowed as this process's system property or environment says. */
+    public ConnectorRuntime(ItdrProperties properties, Clock clock, MeterRegistry meters) {
+        this(properties, clock, meters, OutboundEndpoints.loopbackAllowed());
+    }
+
+    private ConnectorRuntime(Plugins plugins, ItdrProperties properties, Clock clock, MeterRegistry meters, boolean allowLoopback) {
+        this(plugins.discover(), plugins.describe(), properties, clock, meters, allowLoopback);
     }
 
     ConnectorRuntime(ConnectorRegistry registry, ItdrProperties properties, Clock clock, MeterRegistry meters) {
-        this(registry, "the class path", properties, clock, meters);
+        this(registry, "the class path", properties, clock, meters, OutboundEndpoints.loopbackAllowed());
     }
 
-    private ConnectorRuntime(ConnectorRegistry registry, String where, ItdrProperties properties, Clock clock, MeterRegistry meters) {
+    private ConnectorRuntime(ConnectorRegistry registry, String where, ItdrProperties properties, Clock clock, MeterRegistry meters,
+                             boolean allowLoopback) {
         this.registry = registry;
         if (!registry.problems().isEmpty()) {
             throw new PluginProblemsException(where, registry.problems());
@@ -90,6 +104,8 @@ public class ConnectorRuntime implements DisposableBean {
             for (ConfigProblem problem : new ConfigSchema(id, factory.get().configProperties()).check(config)) {
                 problems.add("itdr.connectors." + id + ".config." + problem.property() + ": " + problem.reason());
             }
+            // signed requests and tokens must not be steered to metadata services or this host (hardening issue, finding 6)
+            problems.addAll(OutboundEndpoints.problems(id, factory.get().configProperties(), config, settings.endpoints(), allowLoopback));
             if (settings.actionConcurrency() < 1) {
                 problems.add("itdr.connectors." + id + ".action-concurrency: must be at least 1, got " + settings.actionConcurrency());
             }

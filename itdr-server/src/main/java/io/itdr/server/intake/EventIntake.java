@@ -2,6 +2,7 @@ package io.itdr.server.intake;
 
 import io.itdr.core.normalize.Printable;
 import io.itdr.core.pipeline.Intake;
+import io.itdr.core.pipeline.Origin;
 import io.itdr.core.pipeline.Pipeline;
 import io.itdr.core.pipeline.ResponseEngine;
 import io.itdr.server.store.JdbcCaseStore;
@@ -55,7 +56,13 @@ public class EventIntake {
      * for index, null where none; empty for none), which detection sees and the event store does not keep.
      */
     public Intake.BatchResult accept(String connectorId, List<IdentityEvent> batch, List<Rejection> rejections, List<String> records) {
-        Intake.BatchResult result = intake.accept(connectorId, batch, records);
+        return accept(connectorId, batch, rejections, records, Origin.POLLED);
+    }
+
+    /** As {@link #accept(String, List, List, List)}, for events that reached the server by {@code origin} (who pushed them). */
+    public Intake.BatchResult accept(String connectorId, List<IdentityEvent> batch, List<Rejection> rejections, List<String> records,
+                                     Origin origin) {
+        Intake.BatchResult result = intake.accept(connectorId, batch, records, origin);
         meters.counter("itdr.events.accepted", "connector", connectorId).increment(result.accepted());
         meters.counter("itdr.events.duplicate", "connector", connectorId).increment(result.duplicates());
         meters.counter("itdr.events.rejected", "connector", connectorId).increment(rejections.size());

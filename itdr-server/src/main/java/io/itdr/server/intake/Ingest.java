@@ -1,6 +1,7 @@
 package io.itdr.server.intake;
 
 import io.itdr.core.pipeline.Intake;
+import io.itdr.core.pipeline.Origin;
 import io.itdr.server.config.ItdrProperties;
 import io.itdr.server.connector.ConnectorRuntime;
 import io.itdr.spi.Capability;
@@ -124,6 +125,15 @@ public class Ingest {
      * @throws io.itdr.spi.ConnectorException from the normalizer when the payload cannot be read at all
      */
     public Result accept(String connectorId, String name, String mediaType, InputStream body) {
+        return accept(connectorId, name, mediaType, body, Origin.pushedBy(name));
+    }
+
+    /**
+     * As {@link #accept(String, String, String, InputStream)}, naming who pushed the payload
+     * ({@code origin}) in the findings and ledger entries it leads to.
+     */
+    public Result accept(String connectorId, String name, String mediaType, InputStream body, Origin origin) {
+        Objects.requireNonNull(origin, "origin");
         ConnectorRuntime.Managed managed = connectors.find(connectorId).orElseThrow(() -> new UnknownConnectorException(
                 "no running connector '" + connectorId + "'; running: " + connectors.running().stream().map(ConnectorRuntime.Managed::id).toList()));
         EventNormalizer normalizer = normalizer(managed).orElseThrow(() -> new UnknownConnectorException(
@@ -132,7 +142,7 @@ public class Ingest {
                 gate.limit() + " pushes are being processed already; send again later", null))) {
             BoundedStream sent = new BoundedStream(body, maxPayload);
             BoundedStream unpacked = new BoundedStream(new Unpacking(sent), maxUnpacked);
-            Chunks chunks = new Chunks(connectorId, unpacked);
+            Chunks chunks = new Chunks(connectorId, unpacked, origin);
             RuntimeException normalizerFailure = null;
             try {
                 normalizer.normalize(new RawPayload(name, mediaType, unpacked), chunks);
@@ -179,6 +189,7 @@ public class Ingest {
     private final class Chunks implements NormalizationSink {
         private final String connectorId;
         private final BoundedStream stream;
+        private final Origin origin;
         private final List<IdentityEvent> events = new ArrayList<>(CHUNK);
         private final List<String> records = new ArrayList<>(CHUNK);
         private final List<Rejection> rejections = new ArrayList<>();
@@ -190,9 +201,10 @@ public class Ingest {
         private boolean tooMany;
         private RuntimeException failure;
 
-        Chunks(String connectorId, BoundedStream stream) {
+        Chunks(String connectorId, BoundedStream stream, Origin origin) {
             this.connectorId = connectorId;
             this.stream = stream;
+            this.origin = origin;
         }
 
         @Override
@@ -253,7 +265,7 @@ public class Ingest {
             if (events.isEmpty()) {
                 return;
             }
-            Intake.BatchResult result = intake.accept(connectorId, List.copyOf(events), List.of(), new ArrayList<>(records));
+            Intake.BatchResult result = intake.accept(connectorId, List.copyOf(events), List.of(), new ArrayList<>(records), origin);
             events.clear();
             records.clear();
             accepted += result.accepted();

@@ -2,6 +2,7 @@ package io.itdr.server.security;
 
 import static io.itdr.server.security.Role.ADMIN;
 import static io.itdr.server.security.Role.APPROVER;
+import static io.itdr.server.security.Role.INGEST;
 import static io.itdr.server.security.Role.RESPONDER;
 import static io.itdr.server.security.Role.VIEWER;
 import static org.springframework.http.HttpMethod.DELETE;
@@ -45,7 +46,7 @@ public final class AccessRules {
     private static final String API = "/api/v1";
 
     public static final List<Rule> RULES = List.of(
-            new Rule(POST, API + "/ingest/{connector}", RESPONDER),
+            new Rule(POST, API + "/ingest/{connector}", INGEST),
             new Rule(GET, API + "/events", VIEWER),
             new Rule(GET, API + "/findings", VIEWER),
             new Rule(GET, API + "/findings/{id}", VIEWER),

@@ -52,6 +52,11 @@ public final class ApiTokens {
     /** What a token looks like: the prefix and at least 27 url-safe characters (32 in all). */
     private static final Pattern SHAPE = Pattern.compile("itdr_[A-Za-z0-9_-]{27,200}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    /** The shortest lifetime a token may be issued for. */
+    public static final Duration MIN_LIFETIME = Duration.ofMinutes(1);
+    /** The longest lifetime a token may be issued for (a year and a day: yearly rotation with a day's overlap). */
+    public static final Duration MAX_LIFETIME = Duration.ofDays(366);
+
     /** A person's login name as an OIDC subject or e-mail would give it; no '/' (it separates the token in an actor). */
     private static final Pattern PERSON = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+-]{0,199}");
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
@@ -179,11 +184,12 @@ public final class ApiTokens {
         if (roles == null || roles.isEmpty()) {
             throw new IllegalArgumentException("a token needs at least one role");
         }
-        if (expiresIn != null && (expiresIn.isZero() || expiresIn.isNegative())) {
-            throw new IllegalArgumentException("expiresIn must be positive, not " + expiresIn);
+        if (expiresIn != null && (expiresIn.compareTo(MIN_LIFETIME) < 0 || expiresIn.compareTo(MAX_LIFETIME) > 0)) {
+            throw new IllegalArgumentException("expiresIn must be between " + MIN_LIFETIME + " and " + MAX_LIFETIME + ", not " + expiresIn);
         }
         Instant now = clock.instant();
-        if (list().stream().anyMatch(t -> t.name().equals(name) && t.activeAt(now))) {
+        // names compare without case: "CI" and "ci" are one name to the people reading the ledger
+        if (list().stream().anyMatch(t -> t.name().equalsIgnoreCase(name) && t.activeAt(now))) {
             throw new NameInUseException("an active token is named '" + name + "'; revoke it or choose another name");
         }
         ApiToken token = new ApiToken(newId(), name, principal, roles, createdBy, now, expiresIn == null ? null : now.plus(expiresIn),

@@ -37,6 +37,15 @@ public final class JwtCallers implements Converter<Jwt, AbstractAuthenticationTo
         if (!(name instanceof String person) || person.isBlank()) {
             throw new InvalidBearerTokenException("the JWT has no '" + principalClaim + "' claim naming the person");
         }
+        if (person.length() > 256 || person.codePoints().anyMatch(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029)) {
+            // the claim becomes the actor of ledger entries and log lines: no line breaks, no escapes, no essays
+            throw new InvalidBearerTokenException("the JWT's '" + principalClaim + "' claim holds control characters or is longer "
+                    + "than 256 characters");
+        }
+        if (jwt.getExpiresAt() == null) {
+            // a token without exp would be valid forever once leaked
+            throw new InvalidBearerTokenException("the JWT has no 'exp' claim; tokens that never expire are refused");
+        }
         return new CallerAuthentication(new Caller("user:" + person.strip(), roles(claim(jwt.getClaims(), rolesClaim)), Caller.Via.JWT));
     }
 

@@ -6,15 +6,19 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What a caller may do, as a ladder: each role includes every role below it (viewer ⊂ responder ⊂
- * approver ⊂ admin). A viewer reads; a responder also ingests, requests actions, rolls back
- * without force, confirms and engages the kill switch; an approver also approves, rejects and
+ * What a caller may do. Four roles form a ladder, each including every role below it (viewer ⊂
+ * responder ⊂ approver ⊂ admin): a viewer reads; a responder also ingests, requests actions, rolls
+ * back without force, confirms and engages the kill switch; an approver also approves, rejects and
  * forces rollbacks; an admin also manages API tokens, releases the kill switch and dry-runs
- * policies. Separation of duties is not a role: the core refuses an approval by the requester.
- * Immutable.
+ * policies. Beside the ladder, {@code ingest} may only push telemetry ({@code POST
+ * /api/v1/ingest/{connector}}): the role for a pushing source's token, which reads nothing and can
+ * request nothing; responders and above include it. Separation of duties is not a role: the core
+ * refuses an approval by the requester. Immutable.
  */
 public enum Role {
-    VIEWER, RESPONDER, APPROVER, ADMIN;
+    VIEWER, RESPONDER, APPROVER, ADMIN,
+    /** Push telemetry only; outside the ladder (declared last so the ladder's order stays as it was). */
+    INGEST;
 
     /** The lower-case name used in tokens, JWT claims and messages ("approver"). */
     public String label() {
@@ -28,12 +32,21 @@ public enum Role {
 
     /** Whether holding this role grants {@code other}. */
     public boolean includes(Role other) {
+        if (this == INGEST || other == INGEST) {
+            return other == INGEST && (this == INGEST || ordinal() >= RESPONDER.ordinal());
+        }
         return ordinal() >= other.ordinal();
     }
 
     /** This role and every role it includes. */
     public Set<Role> withIncluded() {
-        return EnumSet.range(VIEWER, this);
+        Set<Role> included = EnumSet.noneOf(Role.class);
+        for (Role role : values()) {
+            if (includes(role)) {
+                included.add(role);
+            }
+        }
+        return included;
     }
 
     /**

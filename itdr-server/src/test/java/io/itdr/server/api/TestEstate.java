@@ -107,6 +107,7 @@ public final class TestEstate {
                 Map.entry("itdr.connectors.aws.endpoints.iam", endpoint),
                 Map.entry("itdr.connectors.aws.endpoints.sts", endpoint),
                 Map.entry("itdr.connectors.aws.endpoints.cloudtrail", endpoint),
+                Map.entry("itdr.connectors.aws.endpoints.guardduty", endpoint),
                 Map.entry("itdr.connectors.aws.poll-interval", "1h"),
                 Map.entry("spring.security.oauth2.resourceserver.jwt.public-key-location", jwtPublicKey.toUri().toString()));
     }

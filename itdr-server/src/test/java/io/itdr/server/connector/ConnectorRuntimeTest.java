@@ -55,6 +55,31 @@ class ConnectorRuntimeTest {
     }
 
     @Test
+    void metadataAndLoopbackEndpointsInAnySpellingStopStartUpNamingTheSetting() {
+        Map<String, java.net.URI> endpoints = Map.of("iam", java.net.URI.create("http://169.254.169.254/"),
+                "sts", java.net.URI.create("http://[::ffff:127.0.0.1]:8080/"), "cloudtrail", java.net.URI.create("http://2130706433/"),
+                "sqs", java.net.URI.create("http://127.1/"), "s3", java.net.URI.create("https://s3.us-east-1.amazonaws.com/"));
+        ItdrProperties.Connector aws = new ItdrProperties.Connector(true, Map.of("region", "us-east-1"), endpoints, null,
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60), 500, Duration.ofSeconds(30), 4);
+        ItdrProperties.Connector okta = connector(true, Map.of("org-url", "http://0x7f.1/", "api-token", "not-logged-0000"));
+
+        // loopback not allowed (production): every spelling of this host and the metadata address are refused
+        assertThatThrownBy(() -> new ConnectorRuntime(properties(Map.of("aws", aws, "okta", okta)), Clock.systemUTC(),
+                new SimpleMeterRegistry(), false))
+                .isInstanceOfSatisfying(ConnectorConfigurationException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("itdr.connectors.aws.endpoints.iam: endpoint http://169.254.169.254 refused: "))
+                        .anySatisfy(p -> assertThat(p).startsWith("itdr.connectors.aws.endpoints.sts: ").contains("loopback"))
+                        .anySatisfy(p -> assertThat(p).startsWith("itdr.connectors.aws.endpoints.cloudtrail: ").contains("127.0.0.1"))
+                        .anySatisfy(p -> assertThat(p).startsWith("itdr.connectors.aws.endpoints.sqs: ").contains("loopback"))
+                        .anySatisfy(p -> assertThat(p).startsWith("itdr.connectors.okta.config.org-url: ").contains("loopback"))
+                        .noneSatisfy(p -> assertThat(p).contains("endpoints.s3")));
+        // loopback allowed (the demo, tests): the metadata address is still refused
+        assertThatThrownBy(() -> new ConnectorRuntime(properties(Map.of("aws", aws)), Clock.systemUTC(), new SimpleMeterRegistry(), true))
+                .isInstanceOfSatisfying(ConnectorConfigurationException.class, e -> assertThat(e.problems()).singleElement()
+                        .satisfies(p -> assertThat(p).startsWith("itdr.connectors.aws.endpoints.iam: ").contains("link-local")));
+    }
+
+    @Test
     void aValueTheConnectorRefusesStopsStartUpNamingIt() {
         assertThatThrownBy(() -> start(Map.of("aws", connector(true, Map.of("region", "mars-1")))))
                 .isInstanceOfSatisfying(ConnectorConfigurationException.class, e -> assertThat(e.problems()).singleElement()

@@ -65,6 +65,19 @@ class ApiTokensTest {
     }
 
     @Test
+    void namesAreUniqueWithoutRegardToCaseAndLifetimesAreBounded() {
+        tokens.issue("ci", "user:alice", Set.of(Role.INGEST), Duration.ofDays(30), "user:alice", "for the test");
+        assertThatThrownBy(() -> tokens.issue("CI", "user:alice", Set.of(Role.VIEWER), null, "user:alice", "for the test"))
+                .isInstanceOf(ApiTokens.NameInUseException.class);
+        assertThatThrownBy(() -> tokens.issue("short", "user:alice", Set.of(Role.VIEWER), Duration.ofMillis(1), "user:alice", "for the test"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expiresIn must be between");
+        assertThatThrownBy(() -> tokens.issue("long", "user:alice", Set.of(Role.VIEWER), Duration.ofDays(99999999), "user:alice", "t"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expiresIn must be between");
+        assertThat(tokens.issue("yearly", "user:alice", Set.of(Role.VIEWER), ApiTokens.MAX_LIFETIME, "user:alice", "t").token().expiresAt())
+                .isEqualTo(T0.plus(ApiTokens.MAX_LIFETIME));
+    }
+
+    @Test
     void lastUseIsRecordedAtMostOnceAMinute() {
         ApiTokens.Issued issued = tokens.issue("poller", "user:alice", Set.of(Role.VIEWER), null, "user:alice", "for the test");
         tokens.authenticate(issued.value());
@@ -85,7 +98,7 @@ class ApiTokensTest {
         assertThat(tokens.authenticate("itdr_" + "b".repeat(40))).isEmpty();
         assertThatThrownBy(() -> tokens.issue("no roles", "user:alice", Set.of(), null, "user:alice", "for the test")).hasMessageContaining("token name");
         assertThatThrownBy(() -> tokens.issue("x", "user:alice", Set.of(), null, "user:alice", "for the test")).hasMessageContaining("at least one role");
-        assertThatThrownBy(() -> tokens.issue("x", "user:alice", Set.of(Role.VIEWER), Duration.ZERO, "user:alice", "for the test")).hasMessageContaining("positive");
+        assertThatThrownBy(() -> tokens.issue("x", "user:alice", Set.of(Role.VIEWER), Duration.ZERO, "user:alice", "for the test")).hasMessageContaining("expiresIn must be between");
     }
 
     @Test

@@ -51,7 +51,21 @@ class JwtCallersTest {
     void theRoleLadderGrantsEveryLowerRole() {
         CallerAuthentication approver = new CallerAuthentication(new Caller("user:alice", java.util.Set.of(Role.APPROVER), Caller.Via.JWT));
         assertThat(approver.getAuthorities()).extracting(Object::toString)
-                .containsExactlyInAnyOrder("ROLE_viewer", "ROLE_responder", "ROLE_approver");
+                .containsExactlyInAnyOrder("ROLE_viewer", "ROLE_responder", "ROLE_approver", "ROLE_ingest");
+        CallerAuthentication ingest = new CallerAuthentication(new Caller("ci/token:push", java.util.Set.of(Role.INGEST), Caller.Via.API_TOKEN));
+        assertThat(ingest.getAuthorities()).extracting(Object::toString).containsExactly("ROLE_ingest");
+    }
+
+    @Test
+    void aJwtWithoutExpOrWithControlCharactersInItsSubjectIsRefused() {
+        JwtCallers callers = new JwtCallers("roles", "sub");
+        Jwt forever = new Jwt("header.payload.signature", Instant.parse("2026-05-01T09:00:00Z"), null, Map.of("alg", "RS256"),
+                Map.of("sub", "alice", "roles", List.of("admin")));
+        assertThatThrownBy(() -> callers.convert(forever)).isInstanceOf(InvalidBearerTokenException.class).hasMessageContaining("'exp'");
+        for (String forged : List.of("alice\r\nERROR forged line", "alice\u001b[31m", "alice\u2028bob", "a".repeat(257))) {
+            assertThatThrownBy(() -> callers.convert(jwt(Map.of("sub", forged, "roles", List.of("viewer")))))
+                    .as(forged).isInstanceOf(InvalidBearerTokenException.class).hasMessageContaining("'sub'");
+        }
     }
 
     @Test

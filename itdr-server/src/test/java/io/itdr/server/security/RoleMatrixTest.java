@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every endpoint × every caller (none, viewer, responder, approver, admin): 401 without a token,
+ * Every endpoint × every caller (none, viewer, responder, approver, admin, ingest): 401 without a token,
  * 403 naming the needed role below it, and the endpoint's own answer at or above it. Requests are
  * chosen to be answered without changing anything (unknown ids, missing fields), so the matrix
  * proves authorisation happened before the endpoint looked at the request.
@@ -38,7 +38,7 @@ class RoleMatrixTest extends ApiServerTest {
     }
 
     private static final List<Row> ROWS = List.of(
-            new Row("POST", "/api/v1/ingest/no-such-connector", "{}", "/api/v1/ingest/{connector}", Role.RESPONDER, 404),
+            new Row("POST", "/api/v1/ingest/no-such-connector", "{}", "/api/v1/ingest/{connector}", Role.INGEST, 404),
             new Row("GET", "/api/v1/events", null, "/api/v1/events", Role.VIEWER, 200),
             new Row("GET", "/api/v1/findings", null, "/api/v1/findings", Role.VIEWER, 200),
             new Row("GET", "/api/v1/findings/no-such-finding", null, "/api/v1/findings/{id}", Role.VIEWER, 404),
@@ -117,7 +117,8 @@ class RoleMatrixTest extends ApiServerTest {
     void healthIsPublicAndItsDetailsAreNot() {
         ApiClient.Response anonymous = anonymous().get("/actuator/health");
         assertThat(anonymous.status()).isEqualTo(200);
-        assertThat(anonymous.body()).doesNotContain("eventsAccepted");
+        assertThat(anonymous.body()).doesNotContain("eventsAccepted").doesNotContain("components").doesNotContain("db");
+        assertThat(anonymous.json().get("status").asString()).isEqualTo("UP");
         ApiClient.Response viewer = as(Role.VIEWER).get("/actuator/health");
         assertThat(viewer.status()).isEqualTo(200);
         assertThat(viewer.body()).contains("connectors").contains("eventsAccepted");
@@ -130,7 +131,7 @@ class RoleMatrixTest extends ApiServerTest {
         Set<String> exercised = ROWS.stream().filter(r -> r.pattern() != null).map(r -> r.method() + " " + r.pattern())
                 .collect(Collectors.toSet());
         assertThat(AccessRules.RULES).allSatisfy(rule -> assertThat(exercised).contains(rule.method().name() + " " + rule.pattern()));
-        assertThat(Arrays.stream(Role.values()).map(Role::label)).containsExactly("viewer", "responder", "approver", "admin");
+        assertThat(Arrays.stream(Role.values()).map(Role::label)).containsExactly("viewer", "responder", "approver", "admin", "ingest");
     }
 
     private static Role ruleRole(Row row) {

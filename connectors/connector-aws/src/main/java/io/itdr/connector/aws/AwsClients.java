@@ -1,6 +1,7 @@
 package io.itdr.connector.aws;
 
 import io.itdr.connector.aws.act.SecretsManagerClients;
+import io.itdr.connector.aws.confirm.GuardDutyFindings;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.HttpSettings;
@@ -33,7 +34,7 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * The SDK clients of one connector, sharing one HTTP client and one credentials provider. Built
  * without calling AWS: credentials are resolved (and a role assumed) on the first call.
  * Endpoint overrides come from the host's {@link HttpSettings} per service ("iam", "sts",
- * "secretsmanager", "cloudtrail", "s3", "sqs"), for sandboxes and private endpoints. Secrets Manager clients
+ * "secretsmanager", "cloudtrail", "s3", "sqs", "guardduty"), for sandboxes and private endpoints. Secrets Manager clients
  * are made per region on first use, since a secret lives in the region its ARN names.
  * Thread-safe; {@link #close()} releases everything.
  */
@@ -58,6 +59,7 @@ final class AwsClients implements AutoCloseable {
     private final Optional<URI> iamEndpoint;
     private final AwsCredentialsProvider baseCredentials;
     private final ConcurrentHashMap<String, AccountClients> accounts = new ConcurrentHashMap<>();
+    private final Optional<URI> guardDutyEndpoint;
 
     /** The clients that act in one other account, with the credentials of its assumed role. */
     record AccountClients(String roleArn, IamClient iam, SecretsManagerClients secrets) {
@@ -101,6 +103,7 @@ final class AwsClients implements AutoCloseable {
         }
         this.credentials = credentials;
         this.secretsManagerEndpoint = httpSettings.endpoint("secretsmanager");
+        this.guardDutyEndpoint = httpSettings.endpoint("guardduty");
         // the health check asks who the connector acts as: with the assumed role's credentials
         this.sts = closing(stsClient(region, stsEndpoint, credentials, overrides));
         if (base instanceof AutoCloseable closeable) {
@@ -150,6 +153,11 @@ final class AwsClients implements AutoCloseable {
                 .credentialsProvider(with).region(Region.of(name));
         secretsManagerEndpoint.ifPresent(builder::endpointOverride);
         return closing(builder.build());
+    }
+
+    /** GuardDuty's GetFindings, signed with this connector's credentials, over its HTTP client. */
+    GuardDutyFindings guardDuty() {
+        return new GuardDutyFindings(http, credentials, guardDutyEndpoint);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.itdr.connector.aws;
 
 import io.itdr.connector.aws.act.AccountRoutedExecutor;
 import io.itdr.connector.aws.act.IamActionExecutor;
+import io.itdr.connector.aws.confirm.GuardDutyConfirmer;
 import io.itdr.connector.aws.inventory.IamInventory;
 import io.itdr.connector.aws.inventory.InventorySettings;
 import io.itdr.connector.aws.normalize.CloudTrailNormalizer;
@@ -16,8 +17,10 @@ import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.action.ActionExecutor;
 import io.itdr.spi.inventory.InventorySource;
 import io.itdr.spi.telemetry.EventNormalizer;
+import io.itdr.spi.telemetry.FindingConfirmer;
 import io.itdr.spi.telemetry.TelemetrySource;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -39,6 +42,7 @@ public final class AwsConnector implements Connector {
     private volatile String baseAccount;
     private final TelemetrySource telemetry;
     private final ConnectorParts parts;
+    private final GuardDutyConfirmer confirmer;
 
     AwsConnector(AwsSettings settings, LookupEventsSettings cloudTrail, TrailDeliverySettings delivery,
                  InventorySettings inventorySettings, ConnectorContext context) {
@@ -56,6 +60,7 @@ public final class AwsConnector implements Connector {
             case TRAIL_SQS -> TrailDelivery.queue(clients.sqs, clients.s3, normalizer, delivery);
             case TRAIL_S3_SCAN -> TrailDelivery.scan(clients.s3, normalizer, delivery, context.clock());
         };
+        this.confirmer = new GuardDutyConfirmer(clients.guardDuty(), settings.region());
         this.parts = ConnectorParts.builder(AwsConnectorFactory.ID)
                 .telemetry(telemetry).normalizer(normalizer).inventory(inventory).actions(actions).build();
     }
@@ -88,6 +93,12 @@ public final class AwsConnector implements Connector {
     @Override
     public ActionExecutor actions() {
         return parts.actions();
+    }
+
+    /** Pushed GuardDuty findings are read back from GuardDuty (GetFindings) before a disruptive rung. */
+    @Override
+    public Optional<FindingConfirmer> findingConfirmer() {
+        return Optional.of(confirmer);
     }
 
     /** STS GetCallerIdentity: works for any valid credentials and needs no permission. */

@@ -20,6 +20,12 @@ public enum BuiltinGuardrail {
     BUSINESS_CRITICAL(true),
     /** The action cannot be undone: it always needs approval. */
     IRREVERSIBLE_ACTION(false),
+    /**
+     * A platform's own finding (GuardDuty, Entra risk, Okta ThreatInsight) reached the server by a
+     * push and the platform did not confirm it when asked: whoever can push can invent one. Cannot
+     * be switched off.
+     */
+    UNCONFIRMED_FINDING(true),
     /** A budget of disruptive actions is spent or its breaker is tripped. */
     BUDGET_EXHAUSTED(true);
 

@@ -444,7 +444,10 @@ public final class PolicyLoader {
                                 holdUnknownTier = unknown != null && unknown;
                             }
                         }
-                        if (Boolean.FALSE.equals(on)) {
+                        if (Boolean.FALSE.equals(on) && g == BuiltinGuardrail.UNCONFIRMED_FINDING) {
+                            r.problem(gn, gp, "unconfirmed_finding cannot be switched off: a pushed platform finding the platform "
+                                    + "does not confirm is never acted on above hold");
+                        } else if (Boolean.FALSE.equals(on)) {
                             enabled.remove(g);
                         }
                     }

@@ -59,6 +59,21 @@ final class GuardDutyFindingMapper {
                 || "guardduty".equals(anyCaseText(anyCase(record, "service"), "serviceName"));
     }
 
+    /** The detector id in a finding ARN ({@code arn:aws:guardduty:<region>:<account>:detector/<id>/finding/<id>}); null when absent. */
+    static String detectorOf(String arn) {
+        if (arn == null) {
+            return null;
+        }
+        int at = arn.indexOf(":detector/");
+        if (at < 0) {
+            return null;
+        }
+        String rest = arn.substring(at + ":detector/".length());
+        int slash = rest.indexOf('/');
+        String id = slash < 0 ? rest : rest.substring(0, slash);
+        return id.matches("[A-Za-z0-9]{1,300}") ? id : null;
+    }
+
     IdentityEvent map(JsonNode finding, String rawRef) {
         String findingId = anyCaseText(finding, "id");
         String type = anyCaseText(finding, "type");
@@ -87,6 +102,8 @@ final class GuardDutyFindingMapper {
 
         Map<String, String> attributes = new LinkedHashMap<>();
         put(attributes, "finding_id", findingId);
+        // what GetFindings needs to confirm a pushed finding with GuardDuty: the detector that raised it
+        put(attributes, "detector_id", firstOf(anyCaseText(anyCase(finding, "service"), "detectorId"), detectorOf(anyCaseText(finding, "arn"))));
         put(attributes, "aws_region", anyCaseText(finding, "region"));
         put(attributes, "resource_type", anyCaseText(resource, "resourceType"));
         JsonNode apiCall = anyCasePath(finding, "service", "action", "awsApiCallAction");
