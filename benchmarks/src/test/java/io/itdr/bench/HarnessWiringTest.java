@@ -80,9 +80,21 @@ class HarnessWiringTest {
         String table = report.table();
 
         assertThat(table).contains("| 5 | replay normalized, shadow, ledger in memory | 150 events/s | 100 – 200 | 3 | 30.0% "
-                + "| ≥ 50% of (1) | no: 20.0% short |");
+                + "|  |  |  | ≥ 50% of (1) | no: 20.0 points short |");
         assertThat(table).contains("| < 250 ms | yes |");
         assertThat(report.csv()).contains("5.replay.normalized.memory,\"replay\",events/s,150.000,100.000,200.000");
+    }
+
+    @Test
+    void withCpuTimeTheVerdictIsByCpuTimeAndAllocationIsShown() {
+        Report report = new Report(List.of(
+                new Result("1.parse.normalized.stream", "limit", "events/s", List.of(500.0),
+                        Map.of("events_per_cpu_second", List.of(1000.0), "allocated_bytes_per_event", List.of(1450.0))),
+                new Result("5.replay.normalized.memory", "replay", "events/s", List.of(100.0),
+                        Map.of("events_per_cpu_second", List.of(600.0), "allocated_bytes_per_event", List.of(7677.0)))), false);
+
+        assertThat(report.table()).contains("| 5 | replay normalized, shadow, ledger in memory | 100 events/s | 100 – 100 | 1 | 20.0% "
+                + "| 600 | 60.0% | 7,677 B | ≥ 50% of (1) | yes |");
     }
 
     @Test
