@@ -1,13 +1,12 @@
 package io.itdr.server.notify;
 
 import io.itdr.core.connect.HostContext;
+import io.itdr.core.connect.OutboundEndpoints;
 import io.itdr.core.normalize.Printable;
 import io.itdr.server.store.JdbcLedger;
 import io.itdr.spi.config.Secret;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,32 +109,16 @@ public class NotificationConfiguration {
         return secret;
     }
 
-    /** An outbound address an operator configured: http(s), not link-local or a metadata service, loopback only if allowed. */
+    /** An outbound address an operator configured, checked as connector endpoints are (numeric forms canonicalised). */
     static URI checked(String property, URI url, boolean allowLoopback) {
-        if (url.getScheme() == null || !(url.getScheme().equals("https") || url.getScheme().equals("http")) || url.getHost() == null) {
-            throw new IllegalStateException(property + ": not an http(s) URL with a host");
+        try {
+            return OutboundEndpoints.check(url, property, allowLoopback);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
-        checkHost(property, url.getHost(), allowLoopback);
-        return url;
     }
 
     private static void checkHost(String property, String host, boolean allowLoopback) {
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
-        } catch (UnknownHostException e) {
-            return; // resolved again at delivery; an unknown name fails there and is counted
-        }
-        for (InetAddress address : addresses) {
-            if (address.isLinkLocalAddress() || address.isAnyLocalAddress() || address.isMulticastAddress()
-                    || address.getHostAddress().equalsIgnoreCase("fd00:ec2:0:0:0:0:0:254")) {
-                throw new IllegalStateException(property + ": " + Printable.escape(host) + " is a link-local, metadata or wildcard "
-                        + "address; notifications do not go there");
-            }
-            if (address.isLoopbackAddress() && !allowLoopback) {
-                throw new IllegalStateException(property + ": " + Printable.escape(host) + " is a loopback address; set "
-                        + "itdr.notifications.allow-loopback=true to allow it (tests, the demo)");
-            }
-        }
+        checked(property, URI.create("http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host)), allowLoopback);
     }
 }
