@@ -123,8 +123,11 @@ abstract class ServerEndToEndTest {
     void healthIsPublicPerConnectorAndMetricsShowTheEngine() {
         replayKey(AwsEstate.SHARED_USER, AwsEstate.SHARED_KEY);
 
-        RunningServer.Reply health = server.get("/actuator/health", null);
-        assertThat(health.status()).isEqualTo(200);
+        RunningServer.Reply anonymous = server.get("/actuator/health", null);
+        assertThat(anonymous.status()).isEqualTo(200);
+        assertThat(anonymous.body().path("status").asText()).isEqualTo("UP");
+        assertThat(anonymous.body().has("components")).as("anonymous health names no component: %s", anonymous.body()).isFalse();
+        RunningServer.Reply health = server.get("/actuator/health", server.token("probe-reader", "viewer"));
         assertThat(health.body().path("components").path("connectors").path("components").has("aws")).as("%s", health.body()).isTrue();
         assertThat(server.get("/actuator/prometheus", null).status()).isEqualTo(401);
         assertThat(server.get("/api/v1/findings", null).status()).isEqualTo(401);
