@@ -3,9 +3,6 @@ package io.itdr.server.cli;
 import io.itdr.core.enrich.CatalogEntry;
 import io.itdr.core.enrich.CatalogException;
 import io.itdr.core.enrich.IdentityCatalog;
-import io.itdr.core.normalize.Printable;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,31 +35,17 @@ final class CatalogCommand implements Runnable {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            int invalid = 0;
-            int unreadable = 0;
-            for (Path file : files) {
-                String name = Printable.escape(file.toString());
-                if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-                    unreadable++;
-                    err.println(name + ": cannot read: no such readable file");
-                    continue;
-                }
+            return FileValidation.run(files, spec.commandLine().getOut(), spec.commandLine().getErr(), file -> {
                 try {
                     IdentityCatalog catalog = IdentityCatalog.load(file);
                     long patterns = catalog.entries().stream().filter(CatalogEntry::isPattern).count();
                     long owned = catalog.entries().stream().filter(e -> e.owner() != null).count();
-                    out.printf("%s: valid — %d entries (%d exact ids, %d patterns), %d with an owner%n", name, catalog.size(),
+                    return String.format("%d entries (%d exact ids, %d patterns), %d with an owner", catalog.size(),
                             catalog.size() - patterns, patterns, owned);
                 } catch (CatalogException e) {
-                    invalid++;
-                    e.problems().forEach(p -> err.println(Printable.escape(p.toString())));
+                    throw new FileValidation.Invalid(e.problems().stream().map(CatalogException.Problem::toString).toList());
                 }
-            }
-            out.flush();
-            err.flush();
-            return invalid > 0 ? ExitCode.INVALID : unreadable > 0 ? ExitCode.UNREADABLE : ExitCode.OK;
+            });
         }
     }
 }

@@ -2,14 +2,20 @@ package io.itdr.server.cli;
 
 import io.itdr.core.decide.policy.Policy;
 import io.itdr.core.decide.policy.PolicyException;
+import io.itdr.core.decide.policy.PolicyLimits;
 import io.itdr.core.decide.policy.PolicyLoader;
 import io.itdr.core.decide.policy.PolicyProblem;
 import io.itdr.core.normalize.Printable;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,31 +49,16 @@ final class PolicyCommand implements Runnable {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            int invalid = 0;
-            int unreadable = 0;
-            for (Path file : files) {
-                // PolicyLoader reports an unreadable file as a policy problem; the exit code tells them apart.
-                if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-                    unreadable++;
-                    err.println(Printable.escape(file.toString()) + ": cannot read: no such readable file");
-                    continue;
-                }
+            return FileValidation.run(files, spec.commandLine().getOut(), spec.commandLine().getErr(), file -> {
                 try {
                     Policy policy = PolicyLoader.load(file);
-                    out.printf("%s: valid — %s %s, %d rules, mode %s, sha256 %s%n", Printable.escape(file.toString()),
-                            Printable.escape(policy.ref().name()), Printable.escape(policy.ref().version()), policy.rules().size(),
-                            policy.mode().policyName(), policy.ref().sha256());
+                    return String.format("%s %s, %d rules, mode %s, sha256 %s", Printable.escape(policy.ref().name()),
+                            Printable.escape(policy.ref().version()), policy.rules().size(), policy.mode().policyName(),
+                            policy.ref().sha256());
                 } catch (PolicyException e) {
-                    invalid++;
-                    for (PolicyProblem p : e.problems()) {
-                        err.println(Printable.escape(p.toString()));
-                    }
+                    throw new FileValidation.Invalid(e.problems().stream().map(PolicyProblem::toString).toList());
                 }
-            }
-            out.flush();
-            return invalid > 0 ? ExitCode.INVALID : unreadable > 0 ? ExitCode.UNREADABLE : ExitCode.OK;
+            });
         }
     }
 
@@ -102,17 +93,17 @@ final class PolicyCommand implements Runnable {
             byte[] bytes;
             try {
                 bytes = Files.readAllBytes(file);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 spec.commandLine().getErr().println(Printable.escape(file.toString()) + ": cannot read: " + e.getMessage());
                 return ExitCode.UNREADABLE;
             }
             String text;
             try {
-                text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-            } catch (java.nio.charset.CharacterCodingException e) {
+                text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
                 // the loader locates the bad byte (line, column, rule) without a round trip to the server
                 try {
-                    PolicyLoader.parse(bytes, file.toString(), io.itdr.core.decide.policy.PolicyLimits.DEFAULTS);
+                    PolicyLoader.parse(bytes, file.toString(), PolicyLimits.DEFAULTS);
                 } catch (PolicyException refused) {
                     refused.problems().forEach(p -> spec.commandLine().getErr().println(Printable.escape(p.toString())));
                 }
@@ -151,7 +142,7 @@ final class PolicyCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             return PolicyCommand.answer(spec, server.send(spec.commandLine(), "POST", "/api/v1/policies/rules/"
-                    + java.net.URLEncoder.encode(rule, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20") + "/promote",
+                    + URLEncoder.encode(rule, StandardCharsets.UTF_8).replace("+", "%20") + "/promote",
                     JSON.writeValueAsString(Map.of("reason", reason))));
         }
     }
