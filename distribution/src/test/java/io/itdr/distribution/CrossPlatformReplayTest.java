@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One replay of real AWS, Okta and Azure records (the labelled corpus beside the repository, {@code ../shared/corpus},
+ * One replay of real AWS, Okta, Azure and Google Cloud records (the labelled corpus beside the repository, {@code ../shared/corpus},
  * turned into raw exports by its own {@code to-raw}) through the shipped default policy, each platform read by its
  * plugin from {@code plugins/}: every source's records are read in the same run, and the counts are those each
  * platform gives alone. Skipped where the corpus or python3 (which {@code to-raw} needs) is absent.
@@ -36,24 +36,27 @@ class CrossPlatformReplayTest {
     }
 
     @Test
-    void awsOktaAndAzureRecordsReplayTogetherThroughTheDefaultPolicy(@TempDir Path dir) throws Exception {
+    void awsOktaAzureAndGoogleCloudRecordsReplayTogetherThroughTheDefaultPolicy(@TempDir Path dir) throws Exception {
         Path aws = raw("aws_cloudtrail", dir);
         Path okta = raw("okta_systemlog", dir);
         Path signIns = raw("entra_signin", dir);
         Path audits = raw("entra_audit", dir);
         Path activity = raw("azure_activity", dir);
+        Path gcp = raw("gcp_audit", dir);
 
         Run together = itdr("replay", "--source", "aws", "--events", aws.toString(), "--source", "okta", "--events", okta.toString(),
-                "--source", "azure", "--events", signIns.toString(), "--events", audits.toString(), "--events", activity.toString());
+                "--source", "azure", "--events", signIns.toString(), "--events", audits.toString(), "--events", activity.toString(),
+                "--source", "gcp", "--events", gcp.toString());
 
         assertThat(together.exit).as(together.output).isZero();
-        assertThat(together.output).contains("source aws+okta+azure");
+        assertThat(together.output).contains("source aws+okta+azure+gcp");
         long[] all = counts(together);
         long[] alone = new long[3];
         for (Run single : List.of(itdr("replay", "--source", "aws", "--events", aws.toString()),
                 itdr("replay", "--source", "okta", "--events", okta.toString()),
                 itdr("replay", "--source", "azure", "--events", signIns.toString(), "--events", audits.toString(), "--events",
-                        activity.toString()))) {
+                        activity.toString()),
+                itdr("replay", "--source", "gcp", "--events", gcp.toString()))) {
             assertThat(single.exit).as(single.output).isZero();
             long[] c = counts(single);
             for (int i = 0; i < 3; i++) {
@@ -61,8 +64,9 @@ class CrossPlatformReplayTest {
             }
         }
         assertThat(all).as("read, accepted, rejected together = the sum of each platform alone").containsExactly(alone);
-        // Azure's share, measured on the corpus: entra_signin 14/14/0, entra_audit 11/11/0, azure_activity 132/7/125
-        assertThat(all[0]).isEqualTo(372 + 31 + 14 + 11 + 132);
+        // measured on the corpus: aws_cloudtrail 372, okta_systemlog 31, entra_signin 14, entra_audit 11, azure_activity 132,
+        // gcp_audit 90 records read
+        assertThat(all[0]).isEqualTo(372 + 31 + 14 + 11 + 132 + 90);
     }
 
     /** The corpus file as its platform's raw export, written by the corpus's own converter. */
