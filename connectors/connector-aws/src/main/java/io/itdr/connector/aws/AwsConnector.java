@@ -10,18 +10,15 @@ import io.itdr.connector.aws.telemetry.LookupEventsSettings;
 import io.itdr.connector.aws.telemetry.LookupEventsSource;
 import io.itdr.connector.aws.telemetry.TrailDelivery;
 import io.itdr.connector.aws.telemetry.TrailDeliverySettings;
+import io.itdr.connector.support.AssembledConnector;
 import io.itdr.connector.support.ConnectorParts;
-import io.itdr.spi.Capability;
-import io.itdr.spi.Connector;
+import io.itdr.connector.support.TelemetryMetrics;
 import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.action.ActionExecutor;
-import io.itdr.spi.inventory.InventorySource;
-import io.itdr.spi.telemetry.EventNormalizer;
 import io.itdr.spi.telemetry.FindingConfirmer;
 import io.itdr.spi.telemetry.TelemetrySource;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A connection to one AWS account (or, with assume-role-arn, the account of that role); with
@@ -33,7 +30,7 @@ import java.util.Set;
  * <p>Thread-safe: the SDK clients are, the normalizer, telemetry source, inventory and executor
  * are. {@link #toString()} never shows a secret.
  */
-public final class AwsConnector implements Connector {
+public final class AwsConnector extends AssembledConnector {
     private final AwsSettings settings;
     private final AwsClients clients;
     private final CloudTrailNormalizer normalizer = new CloudTrailNormalizer();
@@ -62,40 +59,15 @@ public final class AwsConnector implements Connector {
         };
         this.confirmer = new GuardDutyConfirmer(clients.guardDuty(), settings.region());
         this.parts = ConnectorParts.builder(AwsConnectorFactory.ID)
-                .telemetry(telemetry).normalizer(normalizer).inventory(inventory).actions(actions).build();
-    }
-
-    @Override
-    public String id() {
-        return AwsConnectorFactory.ID;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return parts.capabilities();
-    }
-
-    @Override
-    public TelemetrySource telemetry() {
-        return parts.telemetry();
-    }
-
-    @Override
-    public EventNormalizer normalizer() {
-        return parts.normalizer();
-    }
-
-    @Override
-    public InventorySource inventory() {
-        return parts.inventory();
-    }
-
-    @Override
-    public ActionExecutor actions() {
-        return parts.actions();
+                .telemetry(TelemetryMetrics.counted(telemetry, context.metrics())).normalizer(normalizer).inventory(inventory).actions(actions).build();
     }
 
     /** Pushed GuardDuty findings are read back from GuardDuty (GetFindings) before a disruptive rung. */
+    @Override
+    protected ConnectorParts parts() {
+        return parts;
+    }
+
     @Override
     public Optional<FindingConfirmer> findingConfirmer() {
         return Optional.of(confirmer);

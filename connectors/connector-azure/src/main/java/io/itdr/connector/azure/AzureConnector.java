@@ -11,17 +11,13 @@ import io.itdr.connector.azure.telemetry.EventHubs;
 import io.itdr.connector.azure.telemetry.GraphLogSettings;
 import io.itdr.connector.azure.telemetry.GraphLogSource;
 import io.itdr.connector.azure.telemetry.HubPartitions;
+import io.itdr.connector.support.AssembledConnector;
 import io.itdr.connector.support.ConnectorParts;
-import io.itdr.spi.Capability;
-import io.itdr.spi.Connector;
+import io.itdr.connector.support.TelemetryMetrics;
 import io.itdr.spi.ConnectorContext;
-import io.itdr.spi.action.ActionExecutor;
-import io.itdr.spi.inventory.InventorySource;
-import io.itdr.spi.telemetry.EventNormalizer;
 import io.itdr.spi.telemetry.TelemetrySource;
 import java.net.URI;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -35,7 +31,7 @@ import java.util.function.Function;
  * {@code azure}. Creating it calls nothing: the credential asks Entra for a token on the first call.
  * Thread-safe. {@link #toString()} never shows a secret.
  */
-public final class AzureConnector implements Connector {
+public final class AzureConnector extends AssembledConnector {
     private final AzureSettings settings;
     private final TelemetrySource telemetry;
     private final Runnable probe;
@@ -65,46 +61,21 @@ public final class AzureConnector implements Connector {
         RoleAssignments rbac = arm.subscriptions().isEmpty() ? null : new RoleAssignments(new GraphJson(
                 new GraphHttp(credential, arm.armUrl(), context.http(), context.clock(), "Azure Resource Manager"),
                 context.http().endpoint(ArmSettings.ENDPOINT).orElse(arm.armUrl())), arm.subscriptions());
-        this.parts = ConnectorParts.builder(AzureConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
+        this.parts = ConnectorParts.builder(AzureConnectorFactory.ID).telemetry(TelemetryMetrics.counted(telemetry, context.metrics())).normalizer(normalizer)
                 .inventory(new EntraInventory(json, settings.tenantId(), rbac, context.clock()))
                 .actions(new EntraActionExecutor(AzureConnectorFactory.ID, json, rbac, context.clock()))
                 .build();
-    }
-
-    @Override
-    public String id() {
-        return AzureConnectorFactory.ID;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return parts.capabilities();
-    }
-
-    @Override
-    public TelemetrySource telemetry() {
-        return parts.telemetry();
-    }
-
-    @Override
-    public EventNormalizer normalizer() {
-        return parts.normalizer();
-    }
-
-    @Override
-    public InventorySource inventory() {
-        return parts.inventory();
-    }
-
-    @Override
-    public ActionExecutor actions() {
-        return parts.actions();
     }
 
     /**
      * One read of one record of the first polled Graph log (needs AuditLog.Read.All, as polling does); with
      * {@code telemetry=eventhubs}, the hub's partition ids (needs Azure Event Hubs Data Receiver).
      */
+    @Override
+    protected ConnectorParts parts() {
+        return parts;
+    }
+
     @Override
     public void checkHealth() {
         probe.run();

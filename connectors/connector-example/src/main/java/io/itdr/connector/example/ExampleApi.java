@@ -1,5 +1,6 @@
 package io.itdr.connector.example;
 
+import io.itdr.connector.support.TelemetryMetrics;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ConnectorMetrics;
 import io.itdr.spi.ErrorCode;
@@ -15,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -137,7 +137,7 @@ final class ExampleApi {
     }
 
     private void count(String outcome) {
-        metrics.increment("api.calls", Map.of("outcome", outcome), 1);
+        TelemetryMetrics.apiCall(metrics, outcome);
     }
 
     @Override

@@ -7,16 +7,11 @@ import io.itdr.connector.gcp.telemetry.AuditLogSettings;
 import io.itdr.connector.gcp.telemetry.AuditLogSource;
 import io.itdr.connector.gcp.telemetry.PubSubSource;
 import io.itdr.connector.gcp.telemetry.TelemetrySettings;
+import io.itdr.connector.support.AssembledConnector;
 import io.itdr.connector.support.ConnectorParts;
-import io.itdr.spi.Capability;
-import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
-import io.itdr.spi.action.ActionExecutor;
-import io.itdr.spi.inventory.InventorySource;
-import io.itdr.spi.telemetry.EventNormalizer;
 import io.itdr.spi.telemetry.TelemetrySource;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A connection to Google Cloud projects. Polls their Cloud Audit Logs from a persisted cursor
@@ -27,7 +22,7 @@ import java.util.Set;
  *
  * <p>Thread-safe. {@link #toString()} never shows a secret.
  */
-public final class GcpConnector implements Connector {
+public final class GcpConnector extends AssembledConnector {
     private final GcpSettings settings;
     private final GcpClients clients;
     private final TelemetrySource telemetry;
@@ -57,40 +52,15 @@ public final class GcpConnector implements Connector {
                 .build();
     }
 
-    @Override
-    public String id() {
-        return GcpConnectorFactory.ID;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return parts.capabilities();
-    }
-
-    @Override
-    public TelemetrySource telemetry() {
-        return parts.telemetry();
-    }
-
-    @Override
-    public EventNormalizer normalizer() {
-        return parts.normalizer();
-    }
-
-    @Override
-    public InventorySource inventory() {
-        return parts.inventory();
-    }
-
-    @Override
-    public ActionExecutor actions() {
-        return parts.actions();
-    }
-
     /**
      * One {@code entries.list} read (the credentials work and {@code logging.logEntries.list} is granted), or
      * with telemetry pubsub a {@code testIamPermissions} on the subscription ({@code pubsub.subscriptions.consume}).
      */
+    @Override
+    protected ConnectorParts parts() {
+        return parts;
+    }
+
     @Override
     public void checkHealth() {
         probe.run();

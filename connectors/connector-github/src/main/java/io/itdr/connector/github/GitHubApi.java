@@ -46,7 +46,7 @@ public final class GitHubApi {
      */
     public GitHubApi(URI apiUrl, HttpSettings http, ConnectorMetrics metrics, Clock clock) {
         this.clock = clock;
-        this.endpoint = new RestEndpoint("github", apiUrl, http, metrics, Map.of("Accept", "application/vnd.github+json",
+        this.endpoint = new RestEndpoint(apiUrl, http, metrics, Map.of("Accept", "application/vnd.github+json",
                 "X-GitHub-Api-Version", API_VERSION, "User-Agent", "itdr-connector-github"), "Authorization", this::failure);
     }
 

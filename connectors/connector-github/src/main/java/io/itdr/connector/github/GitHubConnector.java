@@ -4,17 +4,11 @@ import io.itdr.connector.github.act.GitHubActionExecutor;
 import io.itdr.connector.github.inventory.GitHubInventory;
 import io.itdr.connector.github.normalize.AuditLogNormalizer;
 import io.itdr.connector.github.telemetry.AuditLogSource;
+import io.itdr.connector.support.AssembledConnector;
 import io.itdr.connector.support.ConnectorParts;
-import io.itdr.spi.Capability;
-import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
-import io.itdr.spi.action.ActionExecutor;
-import io.itdr.spi.inventory.InventorySource;
-import io.itdr.spi.telemetry.EventNormalizer;
-import io.itdr.spi.telemetry.TelemetrySource;
 import java.net.URI;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A connection to one GitHub organization: polls its audit log from a persisted cursor and normalizes
@@ -27,7 +21,7 @@ import java.util.Set;
  * <p>Thread-safe: the HTTP client, the sign-in, the normalizer and the source are. {@link #toString()}
  * never shows a secret.
  */
-public final class GitHubConnector implements Connector {
+public final class GitHubConnector extends AssembledConnector {
     private final GitHubSettings settings;
     private final AuditLogSource telemetry;
     private final GitHubSignIn signIn;
@@ -48,37 +42,12 @@ public final class GitHubConnector implements Connector {
                 .build();
     }
 
-    @Override
-    public String id() {
-        return GitHubConnectorFactory.ID;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return parts.capabilities();
-    }
-
-    @Override
-    public TelemetrySource telemetry() {
-        return parts.telemetry();
-    }
-
-    @Override
-    public EventNormalizer normalizer() {
-        return parts.normalizer();
-    }
-
-    @Override
-    public InventorySource inventory() {
-        return parts.inventory();
-    }
-
-    @Override
-    public ActionExecutor actions() {
-        return parts.actions();
-    }
-
     /** One read of the audit log's newest event: the permission every mode of the connector needs. */
+    @Override
+    protected ConnectorParts parts() {
+        return parts;
+    }
+
     @Override
     public void checkHealth() {
         telemetry.probe();

@@ -32,7 +32,7 @@ public final class GitLabApi {
      */
     public GitLabApi(URI apiUrl, HttpSettings http, ConnectorMetrics metrics, Clock clock) {
         this.clock = clock;
-        this.endpoint = new RestEndpoint("gitlab", apiUrl, http, metrics, Map.of("Accept", "application/json",
+        this.endpoint = new RestEndpoint(apiUrl, http, metrics, Map.of("Accept", "application/json",
                 "User-Agent", "itdr-connector-gitlab"), "PRIVATE-TOKEN", this::failure);
     }
 

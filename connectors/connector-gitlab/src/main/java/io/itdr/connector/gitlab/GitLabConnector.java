@@ -4,17 +4,11 @@ import io.itdr.connector.gitlab.act.GitLabActionExecutor;
 import io.itdr.connector.gitlab.inventory.GitLabInventory;
 import io.itdr.connector.gitlab.normalize.AuditEventNormalizer;
 import io.itdr.connector.gitlab.telemetry.AuditEventSource;
+import io.itdr.connector.support.AssembledConnector;
 import io.itdr.connector.support.ConnectorParts;
-import io.itdr.spi.Capability;
-import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
-import io.itdr.spi.action.ActionExecutor;
-import io.itdr.spi.inventory.InventorySource;
-import io.itdr.spi.telemetry.EventNormalizer;
-import io.itdr.spi.telemetry.TelemetrySource;
 import java.net.URI;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A connection to one GitLab instance's audit events (instance, one group or one project): polls them
@@ -23,7 +17,7 @@ import java.util.Set;
  * ({@link GitLabActionExecutor}); lists access tokens, deploy tokens and service accounts ({@link GitLabInventory}).
  * Inventory and actions go through gitlab4j ({@link GitLabLibrary}); audit events over the JDK client ({@link GitLabApi}). Thread-safe; {@link #toString()} never shows the token.
  */
-public final class GitLabConnector implements Connector {
+public final class GitLabConnector extends AssembledConnector {
     private final GitLabSettings settings;
     private final AuditEventSource telemetry;
     private final ConnectorParts parts;
@@ -43,37 +37,12 @@ public final class GitLabConnector implements Connector {
                 .actions(new GitLabActionExecutor(GitLabConnectorFactory.ID, library, context.clock())).build();
     }
 
-    @Override
-    public String id() {
-        return GitLabConnectorFactory.ID;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return parts.capabilities();
-    }
-
-    @Override
-    public TelemetrySource telemetry() {
-        return parts.telemetry();
-    }
-
-    @Override
-    public EventNormalizer normalizer() {
-        return parts.normalizer();
-    }
-
-    @Override
-    public InventorySource inventory() {
-        return parts.inventory();
-    }
-
-    @Override
-    public ActionExecutor actions() {
-        return parts.actions();
-    }
-
     /** One read of the audit events of the last minute: the permission every mode needs. */
+    @Override
+    protected ConnectorParts parts() {
+        return parts;
+    }
+
     @Override
     public void checkHealth() {
         telemetry.probe();

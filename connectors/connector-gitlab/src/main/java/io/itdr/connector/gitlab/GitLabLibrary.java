@@ -2,6 +2,7 @@ package io.itdr.connector.gitlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.itdr.connector.support.TelemetryMetrics;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ConnectorMetrics;
 import io.itdr.spi.ErrorCode;
@@ -160,7 +161,7 @@ public final class GitLabLibrary implements AutoCloseable {
     }
 
     private void count(String outcome) {
-        metrics.increment("gitlab.api.calls", Map.of("outcome", outcome), 1);
+        TelemetryMetrics.apiCall(metrics, outcome);
     }
 
     private static int millis(java.time.Duration d) {

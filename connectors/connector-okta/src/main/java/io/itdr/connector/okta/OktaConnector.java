@@ -7,17 +7,11 @@ import io.itdr.connector.okta.normalize.ServiceUsers;
 import io.itdr.connector.okta.normalize.SystemLogNormalizer;
 import io.itdr.connector.okta.telemetry.SystemLogSettings;
 import io.itdr.connector.okta.telemetry.SystemLogSource;
+import io.itdr.connector.support.AssembledConnector;
 import io.itdr.connector.support.ConnectorParts;
-import io.itdr.spi.Capability;
-import io.itdr.spi.Connector;
 import io.itdr.spi.ConnectorContext;
-import io.itdr.spi.action.ActionExecutor;
-import io.itdr.spi.inventory.InventorySource;
-import io.itdr.spi.telemetry.EventNormalizer;
-import io.itdr.spi.telemetry.TelemetrySource;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A connection to one Okta org. Polls the System Log from a persisted cursor and normalizes what
@@ -29,7 +23,7 @@ import java.util.Set;
  *
  * <p>Thread-safe: the SDK client, the normalizer and the source are. {@link #toString()} never shows a secret.
  */
-public final class OktaConnector implements Connector {
+public final class OktaConnector extends AssembledConnector {
     private final OktaSettings settings;
     private final OktaClients clients;
     private final SystemLogNormalizer normalizer;
@@ -52,37 +46,9 @@ public final class OktaConnector implements Connector {
                 .build();
     }
 
-    @Override
-    public String id() {
-        return OktaConnectorFactory.ID;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return parts.capabilities();
-    }
-
-    @Override
-    public TelemetrySource telemetry() {
-        return parts.telemetry();
-    }
-
-    @Override
-    public EventNormalizer normalizer() {
-        return parts.normalizer();
-    }
+    /** Made on first use: see the class comment. */
 
     /** Made on first use: see the class comment. */
-    @Override
-    public InventorySource inventory() {
-        return parts.inventory();
-    }
-
-    /** Made on first use: see the class comment. */
-    @Override
-    public ActionExecutor actions() {
-        return parts.actions();
-    }
 
     /** The org's SDK client, shared with whatever else the connector runs against the org (built on first use). */
     public OktaClients clients() {
@@ -94,6 +60,11 @@ public final class OktaConnector implements Connector {
     }
 
     /** One System Log read of one event ({@code okta.logs.read} is the one scope every mode of the connector needs). */
+    @Override
+    protected ConnectorParts parts() {
+        return parts;
+    }
+
     @Override
     public void checkHealth() {
         telemetry.probe();

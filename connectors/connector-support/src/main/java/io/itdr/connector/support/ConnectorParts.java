@@ -50,6 +50,11 @@ public final class ConnectorParts {
         return new Builder(connectorId);
     }
 
+    /** The connector's id, as given to {@link #builder(String)}. */
+    public String connectorId() {
+        return connectorId;
+    }
+
     /** The capabilities declared: one per part given; never null, unmodifiable. */
     public Set<Capability> capabilities() {
         return capabilities;

@@ -55,20 +55,18 @@ public final class RestEndpoint {
     private final String baseUrl;
     private final Duration timeout;
     private final ConnectorMetrics metrics;
-    private final String metric;
     private final Map<String, String> fixedHeaders;
     private final String credentialHeader;
     private final Failures failures;
 
     /**
-     * @param platform         names the metric ({@code <platform>.api.calls}, tagged with the outcome)
      * @param baseUrl          the API's base URL (a path such as /api/v3 is kept); never null
      * @param http             the host's timeouts and proxy; never null
      * @param fixedHeaders     sent with every call (Accept, User-Agent, an API version); never null
      * @param credentialHeader the header the credential goes into, e.g. {@code Authorization} or {@code PRIVATE-TOKEN}
      * @param failures         the platform's reading of a failed status; never null
      */
-    public RestEndpoint(String platform, URI baseUrl, HttpSettings http, ConnectorMetrics metrics, Map<String, String> fixedHeaders,
+    public RestEndpoint(URI baseUrl, HttpSettings http, ConnectorMetrics metrics, Map<String, String> fixedHeaders,
                         String credentialHeader, Failures failures) {
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(http.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER);
@@ -80,7 +78,6 @@ public final class RestEndpoint {
         this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.timeout = http.requestTimeout();
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.metric = Objects.requireNonNull(platform, "platform") + ".api.calls";
         this.fixedHeaders = Map.copyOf(fixedHeaders);
         this.credentialHeader = Objects.requireNonNull(credentialHeader, "credentialHeader");
         this.failures = Objects.requireNonNull(failures, "failures");
@@ -238,7 +235,7 @@ public final class RestEndpoint {
     }
 
     private void count(String outcome) {
-        metrics.increment(metric, Map.of("outcome", outcome), 1);
+        TelemetryMetrics.apiCall(metrics, outcome);
     }
 
     @Override

@@ -36,6 +36,14 @@ public final class RecordingMetrics implements ConnectorMetrics {
                 .sum();
     }
 
+    /** The sum of the increments of {@code name} with exactly these tags. */
+    public synchronized long count(String name, Map<String, String> tags) {
+        String prefix = name + new TreeMap<>(tags) + " +";
+        return recorded.stream().filter(line -> line.startsWith(prefix))
+                .mapToLong(line -> Long.parseLong(line.substring(prefix.length())))
+                .sum();
+    }
+
     @Override
     public synchronized String toString() {
         return "RecordingMetrics" + recorded;

@@ -1,5 +1,6 @@
 package io.itdr.connector.gcp.telemetry;
 
+import io.itdr.connector.support.TelemetryMetrics;
 import static io.itdr.connector.support.JsonFields.clip;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -110,8 +111,7 @@ public final class AuditLogSource implements TelemetrySource {
     }
 
     private TelemetryBatch done(CollectingSink sink, LogPosition position, boolean hasMore) {
-        metrics.increment("gcp.audit_log.events", java.util.Map.of(), sink.events().size());
-        metrics.increment("gcp.audit_log.rejections", java.util.Map.of(), sink.rejections().size());
+        TelemetryMetrics.polled(metrics, sink.events().size(), sink.rejections().size());
         return TelemetryBatch.of(sink, position.cursor(), hasMore);
     }
 

@@ -1,5 +1,6 @@
 package io.itdr.connector.gcp.telemetry;
 
+import io.itdr.connector.support.TelemetryMetrics;
 import static io.itdr.connector.support.JsonFields.clip;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +26,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -90,7 +90,7 @@ public final class PubSubSource implements TelemetrySource {
             acknowledge(handedOver.subList(from, Math.min(handedOver.size(), from + ACK_CHUNK)));
         }
         if (!handedOver.isEmpty()) {
-            metrics.increment("gcp.pubsub.acknowledged", Map.of(), handedOver.size());
+            TelemetryMetrics.acknowledged(metrics, handedOver.size());
         }
         ObjectNode body = JSON.createObjectNode().put("returnImmediately", true).put("maxMessages", Math.min(PULL_MAX, maxEvents));
         JsonNode answer = call("pull", body);
@@ -126,8 +126,7 @@ public final class PubSubSource implements TelemetrySource {
             extra.forEach(ids::add);
             call("modifyAckDeadline", nack);
         }
-        metrics.increment("gcp.pubsub.events", Map.of(), sink.events().size());
-        metrics.increment("gcp.pubsub.rejections", Map.of(), sink.rejections().size());
+        TelemetryMetrics.polled(metrics, sink.events().size(), sink.rejections().size());
         // more now: the messages of this batch are acknowledged (and more pulled) by the very next poll
         return TelemetryBatch.of(sink, cursor(acks), !acks.isEmpty());
     }

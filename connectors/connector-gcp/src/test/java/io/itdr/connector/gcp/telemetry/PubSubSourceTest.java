@@ -109,7 +109,7 @@ class PubSubSourceTest {
         assertThat(pubsub.unacknowledged()).isZero();
         assertThat(second.events()).isEmpty();
         assertThat(second.hasMore()).isFalse();
-        assertThat(metrics.count("gcp.pubsub.acknowledged")).isEqualTo(3);
+        assertThat(metrics.count("telemetry.acknowledged")).isEqualTo(3);
         // the documented paths: POST /v1/{subscription}:pull and :acknowledge
         assertThat(StatefulSimulation.received(sandbox.server())).extracting(r -> r.getUrl()).filteredOn(u -> u.startsWith("/v1/"))
                 .containsExactly("/v1/" + GcpSandbox.SUBSCRIPTION + ":pull", "/v1/" + GcpSandbox.SUBSCRIPTION + ":acknowledge",
@@ -199,7 +199,7 @@ class PubSubSourceTest {
         assertThat(first.reason()).startsWith("message.data: not base64");
         assertThat(batch.rejections().get(1).location()).endsWith("message " + notJson);
         assertThat(batch.rejections().get(1).reason()).startsWith("message.data: not a JSON LogEntry");
-        assertThat(metrics.count("gcp.pubsub.rejections")).isEqualTo(2);
+        assertThat(metrics.count("telemetry.records", Map.of("result", "rejection"))).isEqualTo(2);
 
         // rejected messages are acknowledged with the batch: they would never read better
         connector.telemetry().poll(batch.next(), 10);

@@ -5,6 +5,7 @@ import io.itdr.connector.github.GitHubApi;
 import io.itdr.connector.github.GitHubSettings;
 import io.itdr.connector.github.GitHubSignIn;
 import io.itdr.connector.github.normalize.AuditLogNormalizer;
+import io.itdr.connector.support.TelemetryMetrics;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ConnectorMetrics;
 import io.itdr.spi.ErrorCode;
@@ -23,7 +24,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -100,9 +100,7 @@ public final class AuditLogSource implements TelemetrySource {
             return true;
         });
         AuditLogPosition to = position[0].withAfter(next != null && !trimmed[0] ? next : null);
-        metrics.increment("telemetry.polls");
-        metrics.increment("telemetry.records", Map.of("result", "event"), sink.events().size());
-        metrics.increment("telemetry.records", Map.of("result", "rejection"), sink.rejections().size());
+        TelemetryMetrics.polled(metrics, sink.events().size(), sink.rejections().size());
         return TelemetryBatch.of(sink, to.toCursor(), next != null || trimmed[0]);
     }
 

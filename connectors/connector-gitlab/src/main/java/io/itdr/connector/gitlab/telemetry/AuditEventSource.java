@@ -5,6 +5,7 @@ import io.itdr.connector.support.RestEndpoint;
 import io.itdr.connector.gitlab.GitLabApi;
 import io.itdr.connector.gitlab.normalize.AuditEventNormalizer;
 import io.itdr.connector.support.JsonPayloadReader;
+import io.itdr.connector.support.TelemetryMetrics;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ConnectorMetrics;
 import io.itdr.spi.ErrorCode;
@@ -27,7 +28,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -126,9 +126,7 @@ public final class AuditEventSource implements TelemetrySource {
                 nextSince = r.time().truncatedTo(ChronoUnit.SECONDS);
             }
         }
-        metrics.increment("telemetry.polls");
-        metrics.increment("telemetry.records", Map.of("result", "event"), sink.events().size());
-        metrics.increment("telemetry.records", Map.of("result", "rejection"), sink.rejections().size());
+        TelemetryMetrics.polled(metrics, sink.events().size(), sink.rejections().size());
         return TelemetryBatch.of(sink, new Cursor("v1:" + nextSince + ":" + nextId), taken < fresh.size() || truncated);
     }
 

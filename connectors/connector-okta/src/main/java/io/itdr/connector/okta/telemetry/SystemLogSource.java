@@ -5,6 +5,7 @@ import com.okta.sdk.resource.client.ApiException;
 import io.itdr.connector.okta.OktaClients;
 import io.itdr.connector.okta.OktaErrors;
 import io.itdr.connector.okta.normalize.SystemLogNormalizer;
+import io.itdr.connector.support.TelemetryMetrics;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ConnectorMetrics;
 import io.itdr.spi.ErrorCode;
@@ -118,9 +119,7 @@ public final class SystemLogSource implements TelemetrySource {
             throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, OPERATION + " " + from.describe() + ": answered " + records
                     + " events without a next link, so polling cannot resume after them");
         }
-        metrics.increment("telemetry.polls");
-        metrics.increment("telemetry.records", Map.of("result", "event"), page.events().size());
-        metrics.increment("telemetry.records", Map.of("result", "rejection"), page.rejections().size());
+        TelemetryMetrics.polled(metrics, page.events().size(), page.rejections().size());
         return new TelemetryBatch(page.events(), page.rejections(), next, records == limit, page.records());
     }
 
