@@ -1,6 +1,6 @@
 package io.itdr.connector.azure.act;
 
-import io.itdr.connector.azure.GraphJson;
+import io.itdr.connector.azure.GraphSdk;
 import io.itdr.connector.azure.rbac.RoleAssignments;
 import io.itdr.connector.support.PlannedAction;
 import io.itdr.connector.support.RungDispatch;
@@ -35,17 +35,17 @@ public final class EntraActionExecutor extends SnapshotActionExecutor {
     private static final String PASSWORD = PasswordCredentialRemoval.NAME;
     private static final String FEDERATED = FederatedCredentialRemoval.NAME;
 
-    public EntraActionExecutor(String connectorId, GraphJson graph, Clock clock) {
+    public EntraActionExecutor(String connectorId, GraphSdk graph, Clock clock) {
         this(connectorId, graph, null, clock);
     }
 
     /** @param rbac the configured subscriptions' role assignments; null when none is configured (no quarantine_session) */
-    public EntraActionExecutor(String connectorId, GraphJson graph, RoleAssignments rbac, Clock clock) {
+    public EntraActionExecutor(String connectorId, GraphSdk graph, RoleAssignments rbac, Clock clock) {
         super(dispatch(Objects.requireNonNull(connectorId, "connectorId"), Objects.requireNonNull(graph, "graph"), rbac,
                 Objects.requireNonNull(clock, "clock")));
     }
 
-    private static RungDispatch<PlannedAction> dispatch(String connectorId, GraphJson graph, RoleAssignments rbac, Clock clock) {
+    private static RungDispatch<PlannedAction> dispatch(String connectorId, GraphSdk graph, RoleAssignments rbac, Clock clock) {
         RungDispatch.Builder<PlannedAction> dispatch = RungDispatch.<PlannedAction>builder(connectorId)
                 .rung(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE, new ServicePrincipalDisablement(connectorId, graph, clock))
                 // the worst case of the credentials it acts on: a client secret's removal cannot be undone
