@@ -143,6 +143,9 @@ public final class GraphSdk {
                 if (t instanceof ConnectorException c) {
                     throw c;
                 }
+                if (unreadable(t)) {
+                    break; // JSON the SDK cannot parse: the parser's own exception is an IOException, but nothing broke off
+                }
                 if (t instanceof IOException io) {
                     throw GraphFailures.io(what, SERVICE, requestTimeout, io);
                 }
@@ -155,6 +158,12 @@ public final class GraphSdk {
             throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, what + ": the answer could not be read ("
                     + e.getClass().getSimpleName() + ": " + JsonFields.clip(GraphFailures.firstLine(e.getMessage()), 200) + ")", e);
         }
+    }
+
+    /** Gson's verdict on a body that is not JSON (a syntax error, or JSON cut short). */
+    private static boolean unreadable(Throwable t) {
+        String type = t.getClass().getName();
+        return type.equals("com.google.gson.JsonSyntaxException") || type.equals("com.google.gson.stream.MalformedJsonException");
     }
 
     /** {@link #call} of a call without a result. */
