@@ -46,7 +46,7 @@ import okhttp3.OkHttpClient;
  *       calls; a redirect answer is an error);</li>
  *   <li>every failure mapped once, by {@link GraphFailures} as for raw calls: {@link ODataError} and {@link ApiException}
  *       by status (429 with {@code Retry-After} → THROTTLED, 5xx → UNAVAILABLE, 401, 403, 404), I/O failures and timeouts
- *       (OkHttp's call timeout is the host's request timeout), token failures, and an answer the SDK cannot read (not
+ *       (OkHttp's read timeout is the host's request timeout), token failures, and an answer the SDK cannot read (not
  *       JSON, another content type) → MALFORMED_RESPONSE.</li>
  * </ul>
  * Thread-safe (the SDK client is). Never logs or shows a token.
@@ -86,8 +86,9 @@ public final class GraphSdk {
         interceptors.add(GraphSdk::requireAuthorization);
         OkHttpClient.Builder builder = GraphClientFactory.create(interceptors)
                 .retryOnConnectionFailure(false).followRedirects(false).followSslRedirects(false)
-                .connectTimeout(http.connectTimeout()).readTimeout(requestTimeout).writeTimeout(requestTimeout)
-                .callTimeout(requestTimeout);
+                // no call timeout: it would also run while the SDK parses the body it has received (the JDK client's request
+                // timeout, GraphHttp's, ends with the response headers); Graph not answering within it is a read timeout
+                .connectTimeout(http.connectTimeout()).readTimeout(requestTimeout).writeTimeout(requestTimeout);
         if (http.proxy() != null) {
             builder.proxy(new Proxy(Proxy.Type.HTTP, new InetSocketAddress(http.proxy().getHost(), http.proxy().getPort())));
         }
