@@ -47,6 +47,7 @@ public final class AzureConnector extends AssembledConnector {
         GraphHttp graph = new GraphHttp(credential, settings.graphUrl(), context.http(), context.clock());
         AzureLogNormalizer normalizer = new AzureLogNormalizer(settings.tenantId());
         GraphJson json = new GraphJson(graph, graphRoot);
+        GraphSdk sdk = new GraphSdk(credential, settings.graphUrl(), graphRoot, context.http(), context.clock());
         if (hubs.mode() == EventHubSettings.Mode.EVENTHUBS) {
             this.hub = EventHubs.partitions(hubs, credential);
             EventHubSource source = new EventHubSource(hub, EventHubs.checkpoints(hubs, credential), normalizer, hubs.stream());
@@ -62,8 +63,8 @@ public final class AzureConnector extends AssembledConnector {
                 new GraphHttp(credential, arm.armUrl(), context.http(), context.clock(), "Azure Resource Manager"),
                 context.http().endpoint(ArmSettings.ENDPOINT).orElse(arm.armUrl())), arm.subscriptions());
         this.parts = ConnectorParts.builder(AzureConnectorFactory.ID).telemetry(TelemetryMetrics.counted(telemetry, context.metrics())).normalizer(normalizer)
-                .inventory(new EntraInventory(json, settings.tenantId(), rbac, context.clock()))
-                .actions(new EntraActionExecutor(AzureConnectorFactory.ID, json, rbac, context.clock()))
+                .inventory(new EntraInventory(sdk, settings.tenantId(), rbac, context.clock()))
+                .actions(new EntraActionExecutor(AzureConnectorFactory.ID, sdk, rbac, context.clock()))
                 .build();
     }
 

@@ -3,27 +3,19 @@ package io.itdr.connector.azure;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
-import com.azure.core.exception.ClientAuthenticationException;
-import com.microsoft.aad.msal4j.MsalServiceException;
 import io.itdr.connector.support.JsonFields;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.HttpSettings;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Objects;
 
 /**
@@ -107,16 +99,8 @@ public final class GraphHttp {
         HttpResponse<InputStream> response;
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException e) {
-            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, what + ": no connection to " + service + " within "
-                    + "the connect timeout", null, e);
-        } catch (HttpTimeoutException e) {
-            throw ConnectorException.retriable(ErrorCode.TIMEOUT, what + ": no answer from " + service + " within " + requestTimeout, null, e);
-        } catch (ConnectException e) {
-            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, what + ": cannot connect to " + service + ": " + e.getMessage(), null, e);
         } catch (IOException e) {
-            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, what + ": the connection to " + service + " failed: "
-                    + JsonFields.clip(String.valueOf(e.getMessage()), 200), null, e);
+            throw GraphFailures.io(what, service, requestTimeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, what + ": interrupted", null, e);
@@ -137,21 +121,7 @@ public final class GraphHttp {
             }
             return body;
         }
-        String detail = what + ": HTTP " + status + errorCode(body);
-        if (status == 429) {
-            Duration wait = retryAfter(response.headers().firstValue("Retry-After").orElse(null));
-            throw ConnectorException.retriable(ErrorCode.THROTTLED, detail + " (throttled; retry after " + wait + ")", wait, null);
-        }
-        if (status >= 500) {
-            Duration wait = response.headers().firstValue("Retry-After").map(this::retryAfter).orElse(null);
-            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, detail, wait, null);
-        }
-        throw new ConnectorException(switch (status) {
-            case 401 -> ErrorCode.AUTHENTICATION_FAILED;
-            case 403 -> ErrorCode.PERMISSION_DENIED;
-            case 404 -> ErrorCode.NOT_FOUND;
-            default -> ErrorCode.INTERNAL; // 400 and the like: the connector asked something Graph does not take
-        }, detail);
+        throw GraphFailures.status(what, status, errorCode(body), response.headers().firstValue("Retry-After").orElse(null), clock);
     }
 
     private String token() {
@@ -161,60 +131,25 @@ public final class GraphHttp {
                 throw new ConnectorException(ErrorCode.AUTHENTICATION_FAILED, "Microsoft Entra issued no token for " + scope);
             }
             return token.getToken();
-        } catch (ClientAuthenticationException e) {
-            throw new ConnectorException(ErrorCode.AUTHENTICATION_FAILED, "Microsoft Entra refused the connector's credential for "
-                    + scope + ": " + JsonFields.clip(firstLine(e.getMessage()), 300), e);
         } catch (ConnectorException e) {
             throw e;
         } catch (RuntimeException e) {
-            // MSAL's answer from the token endpoint, possibly wrapped: 4xx is a refusal, 5xx and 429 pass
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof MsalServiceException refused) {
-                    int status = refused.statusCode() == null ? 0 : refused.statusCode();
-                    String detail = "no token for " + scope + ": Microsoft Entra answered " + (status == 0 ? "" : "HTTP " + status + " ")
-                            + refused.errorCode() + ": " + JsonFields.clip(firstLine(refused.getMessage()), 300);
-                    if (status == 429 || status >= 500 || "temporarily_unavailable".equals(refused.errorCode())) {
-                        throw ConnectorException.retriable(status == 429 ? ErrorCode.THROTTLED : ErrorCode.UNAVAILABLE, detail, null, e);
-                    }
-                    throw new ConnectorException(ErrorCode.AUTHENTICATION_FAILED, detail, e);
-                }
-            }
-            throw ConnectorException.retriable(ErrorCode.UNAVAILABLE, "no token for " + scope + ": "
-                    + JsonFields.clip(firstLine(e.getMessage()), 300), null, e);
+            ConnectorException mapped = GraphFailures.token(e, scope);
+            throw mapped != null ? mapped : ConnectorException.retriable(ErrorCode.UNAVAILABLE, "no token for " + scope + ": "
+                    + JsonFields.clip(GraphFailures.firstLine(e.getMessage()), 300), null, e);
         }
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "(no message)";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /** Graph's {@code error.code}, for messages; empty when the body has none. Never the whole body. */
     private static String errorCode(byte[] body) {
         String text = new String(body, 0, Math.min(body.length, 4096), java.nio.charset.StandardCharsets.UTF_8);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"code\"\\s*:\\s*\"([A-Za-z0-9_.]{1,80})\"").matcher(text);
-        return m.find() ? " " + m.group(1) : "";
+        return m.find() ? m.group(1) : null;
     }
 
     /** {@code Retry-After}: delta seconds or an HTTP date (RFC 9110 §10.2.3); 10 s when absent or unreadable. */
     Duration retryAfter(String value) {
-        if (value == null || value.isBlank()) {
-            return Duration.ofSeconds(10);
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Duration wait = Duration.between(clock.instant(), at);
-                return wait.isNegative() ? Duration.ZERO : wait;
-            } catch (DateTimeParseException neither) {
-                return Duration.ofSeconds(10);
-            }
-        }
+        return GraphFailures.retryAfter(value, clock);
     }
 
     @Override

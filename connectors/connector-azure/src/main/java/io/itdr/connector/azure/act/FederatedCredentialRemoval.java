@@ -1,9 +1,10 @@
 package io.itdr.connector.azure.act;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.itdr.connector.azure.GraphJson;
+import com.microsoft.graph.models.Application;
+import com.microsoft.graph.models.FederatedIdentityCredential;
+import com.microsoft.graph.models.FederatedIdentityCredentialCollectionResponse;
+import com.microsoft.graph.models.ServicePrincipal;
+import io.itdr.connector.azure.GraphSdk;
 import io.itdr.connector.support.ActionTargets;
 import io.itdr.connector.support.PlanDetails;
 import io.itdr.connector.support.PlannedAction;
@@ -30,19 +31,18 @@ import java.util.Map;
  * subject, audiences and description. COMPENSABLE: the workload can exchange its tokens again as before, but the
  * re-created credential has a new id. The state is the credential by its name (unique per application):
  * {@code issuer subject [audiences]} or {@code (none)}; a credential re-created by an administrator shows as drift.
- * Tokens Entra already issued against it stay valid until they expire, which the plan says.
+ * Tokens Entra already issued against it stay valid until they expire, which the plan says. Calls through the Graph SDK.
  */
 final class FederatedCredentialRemoval implements PlannedAction {
     static final String KIND = "federated_credential";
     /** The action's name in plans (disable_credential chooses it for federated credentials). */
     static final String NAME = "remove_federated_identity_credential";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NONE = "(none)";
     private final String connectorId;
-    private final GraphJson graph;
+    private final GraphSdk graph;
     private final Clock clock;
 
-    FederatedCredentialRemoval(String connectorId, GraphJson graph, Clock clock) {
+    FederatedCredentialRemoval(String connectorId, GraphSdk graph, Clock clock) {
         this.connectorId = connectorId;
         this.graph = graph;
         this.clock = clock;
@@ -52,38 +52,40 @@ final class FederatedCredentialRemoval implements PlannedAction {
     public ActionPlan plan(ActionRequest request) {
         CredentialRef credential = ActionTargets.credential(connectorId, request, "the id of a federated identity credential in the target");
         String spId = request.target().identity().id();
-        JsonNode sp = graph.object(graph.url("/v1.0/servicePrincipals/" + GraphJson.segment(spId) + "?$select=id,appId,displayName"),
-                "GET /v1.0/servicePrincipals/{id}");
-        String appId = text(sp, "appId");
+        ServicePrincipal sp = graph.call("GET /v1.0/servicePrincipals/{id}", () -> graph.client().servicePrincipals()
+                .byServicePrincipalId(spId).get(c -> c.queryParameters.select = new String[] {"id", "appId", "displayName"}));
+        String appId = sp == null ? null : blankToNull(sp.getAppId());
         if (appId == null) {
             throw new ConnectorException(ErrorCode.NOT_FOUND, "service principal " + spId + " has no application");
         }
-        JsonNode app = graph.object(graph.url("/v1.0/applications(appId='" + GraphJson.segment(appId) + "')?$select=id,displayName"),
-                "GET /v1.0/applications(appId=...)");
-        String appObjectId = text(app, "id");
-        JsonNode fic = null;
-        for (JsonNode f : list(appObjectId)) {
-            if (credential.id().equalsIgnoreCase(text(f, "id")) || credential.id().equals(text(f, "name"))) {
+        Application app = graph.call("GET /v1.0/applications(appId=...)", () -> graph.client().applicationsWithAppId(appId)
+                .get(c -> c.queryParameters.select = new String[] {"id", "displayName"}));
+        String appObjectId = app == null ? null : blankToNull(app.getId());
+        if (appObjectId == null) {
+            throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, "GET /v1.0/applications(appId=...): no id in the answer");
+        }
+        FederatedIdentityCredential fic = null;
+        for (FederatedIdentityCredential f : list(appObjectId)) {
+            if (credential.id().equalsIgnoreCase(String.valueOf(f.getId())) || credential.id().equals(f.getName())) {
                 fic = f;
             }
         }
         if (fic == null) {
             throw new ConnectorException(ErrorCode.NOT_FOUND, "no federated identity credential " + credential.id() + " on application "
-                    + text(app, "displayName") + " (" + appObjectId + ")");
+                    + app.getDisplayName() + " (" + appObjectId + ")");
         }
-        String name = text(fic, "name");
-        List<String> audiences = new ArrayList<>();
-        fic.path("audiences").forEach(a -> audiences.add(a.asText()));
+        String name = fic.getName();
+        List<String> audiences = fic.getAudiences() == null ? List.of() : fic.getAudiences();
         String value = describe(fic);
         Snapshot pre = SnapshotExecution.snapshot(clock, key(appObjectId, name), value);
         Snapshot post = SnapshotExecution.snapshot(clock, key(appObjectId, name), NONE);
-        String summary = "Remove federated identity credential " + name + " (" + text(fic, "issuer") + ", subject " + text(fic, "subject")
-                + ") of application " + text(app, "displayName") + ": its workload can no longer exchange tokens for Entra tokens; "
+        String summary = "Remove federated identity credential " + name + " (" + fic.getIssuer() + ", subject " + fic.getSubject()
+                + ") of application " + app.getDisplayName() + ": its workload can no longer exchange tokens for Entra tokens; "
                 + "tokens already issued stay valid until they expire. Compensable: restoring re-creates it with a new id.";
-        Map<String, String> details = new java.util.HashMap<>(Map.of("application", appObjectId, "name", name, "issuer", text(fic, "issuer"),
-                "subject", text(fic, "subject"), "audiences", String.join(",", audiences), io.itdr.connector.support.RungDispatch.ACTION, NAME));
-        if (text(fic, "description") != null) {
-            details.put("description", text(fic, "description"));
+        Map<String, String> details = new java.util.HashMap<>(Map.of("application", appObjectId, "name", name, "issuer", fic.getIssuer(),
+                "subject", fic.getSubject(), "audiences", String.join(",", audiences), io.itdr.connector.support.RungDispatch.ACTION, NAME));
+        if (blankToNull(fic.getDescription()) != null) {
+            details.put("description", fic.getDescription());
         }
         return new ActionPlan(connectorId, request, List.of(new PlatformCall("graph:DELETE federatedIdentityCredential", name, true)),
                 Reversibility.COMPENSABLE, pre, post, summary, details);
@@ -93,7 +95,7 @@ final class FederatedCredentialRemoval implements PlannedAction {
     public Snapshot observe(ActionPlan plan) {
         String app = PlanDetails.require(plan, "application");
         String name = PlanDetails.require(plan, "name");
-        JsonNode fic = find(app, name);
+        FederatedIdentityCredential fic = find(app, name);
         return SnapshotExecution.snapshot(clock, key(app, name), fic == null ? NONE : describe(fic));
     }
 
@@ -101,10 +103,10 @@ final class FederatedCredentialRemoval implements PlannedAction {
     public List<PlatformCall> apply(ActionPlan plan) {
         String app = PlanDetails.require(plan, "application");
         String name = PlanDetails.require(plan, "name");
-        JsonNode fic = find(app, name);
+        FederatedIdentityCredential fic = find(app, name);
         if (fic != null) {
-            graph.http().send("DELETE", graph.url("/v1.0/applications/" + GraphJson.segment(app) + "/federatedIdentityCredentials/"
-                    + GraphJson.segment(text(fic, "id"))), null, "DELETE /v1.0/applications/{id}/federatedIdentityCredentials/{id}");
+            graph.run("DELETE /v1.0/applications/{id}/federatedIdentityCredentials/{id}", () -> graph.client().applications()
+                    .byApplicationId(app).federatedIdentityCredentials().byFederatedIdentityCredentialId(fic.getId()).delete());
         }
         return List.of(new PlatformCall("graph:DELETE federatedIdentityCredential", name, true));
     }
@@ -113,48 +115,50 @@ final class FederatedCredentialRemoval implements PlannedAction {
     public List<PlatformCall> restore(ActionPlan plan) {
         String app = PlanDetails.require(plan, "application");
         String name = PlanDetails.require(plan, "name");
-        ObjectNode body = JSON.createObjectNode().put("name", name).put("issuer", PlanDetails.require(plan, "issuer"))
-                .put("subject", PlanDetails.require(plan, "subject"));
+        FederatedIdentityCredential body = new FederatedIdentityCredential();
+        body.setName(name);
+        body.setIssuer(PlanDetails.require(plan, "issuer"));
+        body.setSubject(PlanDetails.require(plan, "subject"));
+        List<String> audiences = new ArrayList<>();
         for (String audience : PlanDetails.require(plan, "audiences").split(",")) {
             if (!audience.isBlank()) {
-                body.withArray("audiences").add(audience);
+                audiences.add(audience);
             }
         }
+        body.setAudiences(audiences);
         String description = plan.details().get("description");
         if (description != null) {
-            body.put("description", description);
+            body.setDescription(description);
         }
-        graph.http().send("POST", graph.url("/v1.0/applications/" + GraphJson.segment(app) + "/federatedIdentityCredentials"),
-                body.toString(), "POST /v1.0/applications/{id}/federatedIdentityCredentials");
+        graph.call("POST /v1.0/applications/{id}/federatedIdentityCredentials", () -> graph.client().applications().byApplicationId(app)
+                .federatedIdentityCredentials().post(body));
         return List.of(new PlatformCall("graph:POST federatedIdentityCredential", name, true));
     }
 
-    private List<JsonNode> list(String appObjectId) {
-        return graph.all(graph.url("/v1.0/applications/" + GraphJson.segment(appObjectId) + "/federatedIdentityCredentials"),
-                "GET /v1.0/applications/{id}/federatedIdentityCredentials");
+    private List<FederatedIdentityCredential> list(String appObjectId) {
+        var fics = graph.client().applications().byApplicationId(appObjectId).federatedIdentityCredentials();
+        return graph.all("GET /v1.0/applications/{id}/federatedIdentityCredentials", () -> fics.get(),
+                FederatedIdentityCredentialCollectionResponse::getValue, url -> fics.withUrl(url).get());
     }
 
-    private JsonNode find(String appObjectId, String name) {
-        for (JsonNode f : list(appObjectId)) {
-            if (name.equals(text(f, "name"))) {
+    private FederatedIdentityCredential find(String appObjectId, String name) {
+        for (FederatedIdentityCredential f : list(appObjectId)) {
+            if (name.equals(f.getName())) {
                 return f;
             }
         }
         return null;
     }
 
-    private static String describe(JsonNode fic) {
-        List<String> audiences = new ArrayList<>();
-        fic.path("audiences").forEach(a -> audiences.add(a.asText()));
-        return text(fic, "issuer") + " " + text(fic, "subject") + " " + audiences;
+    private static String describe(FederatedIdentityCredential fic) {
+        return fic.getIssuer() + " " + fic.getSubject() + " " + (fic.getAudiences() == null ? List.of() : fic.getAudiences());
     }
 
     private static String key(String app, String name) {
         return "application/" + app + "/federatedIdentityCredential/" + name;
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node == null ? null : node.get(field);
-        return v == null || v.isNull() || v.isContainerNode() || v.asText().isBlank() ? null : v.asText();
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 }

@@ -1,7 +1,9 @@
 package io.itdr.connector.azure.act;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.itdr.connector.azure.GraphJson;
+import com.microsoft.graph.models.Application;
+import com.microsoft.graph.models.PasswordCredential;
+import com.microsoft.graph.models.ServicePrincipal;
+import io.itdr.connector.azure.GraphSdk;
 import io.itdr.connector.support.ActionTargets;
 import io.itdr.connector.support.PlanDetails;
 import io.itdr.connector.support.PlannedAction;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * disable_credential of a client secret: {@code POST /v1.0/applications/{id}/removePassword} (a secret of the app
@@ -28,17 +31,16 @@ import java.util.TreeSet;
  * IRREVERSIBLE: Entra has no way to deactivate a client secret, and a removed one cannot be re-created
  * ({@code addPassword} generates a new secret with a new key id that every client would need); the engine
  * therefore asks for approval, and revert refuses. The state read is the sorted key ids of the owner's
- * {@code passwordCredentials}. Certificates (key credentials) are not
- * removed: {@code removeKey} needs a proof signed by one of the app's own keys, which the connector does not hold.
+ * {@code passwordCredentials}. Certificates (key credentials) are {@link KeyCredentialRemoval}'s. Calls through the Graph SDK.
  */
 final class PasswordCredentialRemoval implements PlannedAction {
     /** The action's name in plans (disable_credential chooses it for client secrets). */
     static final String NAME = "remove_client_secret";
     private final String connectorId;
-    private final GraphJson graph;
+    private final GraphSdk graph;
     private final Clock clock;
 
-    PasswordCredentialRemoval(String connectorId, GraphJson graph, Clock clock) {
+    PasswordCredentialRemoval(String connectorId, GraphSdk graph, Clock clock) {
         this.connectorId = connectorId;
         this.graph = graph;
         this.clock = clock;
@@ -53,21 +55,22 @@ final class PasswordCredentialRemoval implements PlannedAction {
         }
         String spId = request.target().identity().id();
         String keyId = credential.id().toLowerCase(java.util.Locale.ROOT);
-        JsonNode sp = graph.object(graph.url("/v1.0/servicePrincipals/" + GraphJson.segment(spId)
-                + "?$select=id,appId,displayName,passwordCredentials"), "GET /v1.0/servicePrincipals/{id}");
-        JsonNode app = holds(sp, keyId) ? null : application(text(sp, "appId"));
+        ServicePrincipal sp = graph.call("GET /v1.0/servicePrincipals/{id}", () -> graph.client().servicePrincipals()
+                .byServicePrincipalId(spId).get(c -> c.queryParameters.select = new String[] {"id", "appId", "displayName", "passwordCredentials"}));
+        boolean onServicePrincipal = sp != null && keyIds(sp.getPasswordCredentials()).contains(keyId);
+        Application app = onServicePrincipal || sp == null ? null : application(sp.getAppId());
         String owner;
         String path;
         SortedSet<String> secrets;
-        if (app == null && holds(sp, keyId)) {
-            owner = "service principal " + text(sp, "displayName");
-            path = "/v1.0/servicePrincipals/" + GraphJson.segment(spId);
-            secrets = keyIds(sp);
-        } else if (app != null) {
+        if (onServicePrincipal) {
+            owner = "service principal " + sp.getDisplayName();
+            path = "/v1.0/servicePrincipals/" + spId;
+            secrets = keyIds(sp.getPasswordCredentials());
+        } else if (app != null && app.getId() != null) {
             // on the app registration, or already removed from it (the plan is then a no-op)
-            owner = "application " + text(app, "displayName");
-            path = "/v1.0/applications/" + GraphJson.segment(text(app, "id"));
-            secrets = keyIds(app);
+            owner = "application " + app.getDisplayName();
+            path = "/v1.0/applications/" + app.getId();
+            secrets = keyIds(app.getPasswordCredentials());
         } else {
             throw new ConnectorException(ErrorCode.NOT_FOUND, "no client secret with key id " + keyId + " on service principal "
                     + spId + ", which has no application registration in this tenant");
@@ -90,19 +93,51 @@ final class PasswordCredentialRemoval implements PlannedAction {
      */
     @Override
     public Snapshot observe(ActionPlan plan) {
-        String path = PlanDetails.require(plan, "path");
-        JsonNode owner = graph.object(graph.url(path + "?$select=id,passwordCredentials"),
-                "GET " + path.replaceAll("/[^/]+$", "/{id}"));
-        return SnapshotExecution.snapshot(clock, key(path), state(keyIds(owner)));
+        Owner owner = owner(plan);
+        List<PasswordCredential> secrets = owner.application() ? graph.call("GET /v1.0/applications/{id}", () -> graph.client().applications()
+                .byApplicationId(owner.id()).get(c -> c.queryParameters.select = new String[] {"id", "passwordCredentials"})).getPasswordCredentials()
+                : graph.call("GET /v1.0/servicePrincipals/{id}", () -> graph.client().servicePrincipals().byServicePrincipalId(owner.id())
+                        .get(c -> c.queryParameters.select = new String[] {"id", "passwordCredentials"})).getPasswordCredentials();
+        return SnapshotExecution.snapshot(clock, key(PlanDetails.require(plan, "path")), state(keyIds(secrets)));
     }
 
     @Override
     public List<PlatformCall> apply(ActionPlan plan) {
         String keyId = PlanDetails.require(plan, "keyId");
-        String path = PlanDetails.require(plan, "path");
-        graph.http().send("POST", graph.url(path + "/removePassword"), "{\"keyId\":\"" + keyId.replace("\"", "") + "\"}",
-                "POST " + path.replaceAll("/[^/]+$", "/{id}") + "/removePassword");
+        Owner owner = owner(plan);
+        UUID key;
+        try {
+            key = UUID.fromString(keyId);
+        } catch (IllegalArgumentException e) {
+            throw new ConnectorException(ErrorCode.INTERNAL, "plan of " + NAME + ": key id " + keyId + " is not a GUID");
+        }
+        if (owner.application()) {
+            var body = new com.microsoft.graph.applications.item.removepassword.RemovePasswordPostRequestBody();
+            body.setKeyId(key);
+            graph.run("POST /v1.0/applications/{id}/removePassword", () -> graph.client().applications().byApplicationId(owner.id())
+                    .removePassword().post(body));
+        } else {
+            var body = new com.microsoft.graph.serviceprincipals.item.removepassword.RemovePasswordPostRequestBody();
+            body.setKeyId(key);
+            graph.run("POST /v1.0/servicePrincipals/{id}/removePassword", () -> graph.client().servicePrincipals()
+                    .byServicePrincipalId(owner.id()).removePassword().post(body));
+        }
         return List.of(call(keyId));
+    }
+
+    /** The owner a plan's {@code path} names: {@code /v1.0/applications/{id}} or {@code /v1.0/servicePrincipals/{id}}. */
+    private record Owner(boolean application, String id) {
+    }
+
+    private static Owner owner(ActionPlan plan) {
+        String path = PlanDetails.require(plan, "path");
+        for (String kind : List.of("applications", "servicePrincipals")) {
+            String prefix = "/v1.0/" + kind + "/";
+            if (path.startsWith(prefix) && path.length() > prefix.length() && path.indexOf('/', prefix.length()) < 0) {
+                return new Owner(kind.equals("applications"), path.substring(prefix.length()));
+            }
+        }
+        throw new ConnectorException(ErrorCode.INTERNAL, "plan of " + NAME + ": path " + path + " names no application or service principal");
     }
 
     @Override
@@ -111,13 +146,13 @@ final class PasswordCredentialRemoval implements PlannedAction {
                 + ": a removed client secret cannot be re-created");
     }
 
-    private JsonNode application(String appId) {
-        if (appId == null) {
+    private Application application(String appId) {
+        if (appId == null || appId.isBlank()) {
             return null;
         }
         try {
-            return graph.object(graph.url("/v1.0/applications(appId='" + GraphJson.segment(appId) + "')"
-                    + "?$select=id,displayName,passwordCredentials"), "GET /v1.0/applications(appId=...)");
+            return graph.call("GET /v1.0/applications(appId=...)", () -> graph.client().applicationsWithAppId(appId)
+                    .get(c -> c.queryParameters.select = new String[] {"id", "displayName", "passwordCredentials"}));
         } catch (ConnectorException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
                 return null;
@@ -126,18 +161,12 @@ final class PasswordCredentialRemoval implements PlannedAction {
         }
     }
 
-    private static boolean holds(JsonNode owner, String keyId) {
-        return keyIds(owner).contains(keyId);
-    }
-
-    private static SortedSet<String> keyIds(JsonNode owner) {
+    private static SortedSet<String> keyIds(List<PasswordCredential> credentials) {
         SortedSet<String> ids = new TreeSet<>();
-        JsonNode list = owner == null ? null : owner.get("passwordCredentials");
-        if (list != null && list.isArray()) {
-            for (JsonNode c : list) {
-                String id = text(c, "keyId");
-                if (id != null) {
-                    ids.add(id.toLowerCase(java.util.Locale.ROOT));
+        if (credentials != null) {
+            for (PasswordCredential c : credentials) {
+                if (c.getKeyId() != null) {
+                    ids.add(c.getKeyId().toString());
                 }
             }
         }
@@ -146,11 +175,6 @@ final class PasswordCredentialRemoval implements PlannedAction {
 
     private static String state(SortedSet<String> keyIds) {
         return keyIds.isEmpty() ? "(none)" : String.join(",", keyIds);
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node == null ? null : node.get(field);
-        return v == null || v.isNull() ? null : v.asText();
     }
 
     private static PlatformCall call(String keyId) {

@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  * → {@code assigned} or {@code removed}, independent of assignment ids. Calls: {@link RoleAssignments}.
  */
 final class RoleAssignmentRemoval implements PlannedAction {
+    /** The action's name in plans (quarantine_session chooses it, see {@link EntraActionExecutor}). */
+    static final String NAME = "remove_azure_role_assignments";
     private static final Pattern OBJECT_ID = Pattern.compile("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String connectorId;
@@ -80,7 +82,8 @@ final class RoleAssignmentRemoval implements PlannedAction {
                         + ". Compensable: restoring re-creates them with new ids; ARM applies the change within minutes, and access "
                         + "tokens already issued stay valid until they expire";
         return new ActionPlan(connectorId, request, calls, Reversibility.COMPENSABLE, new Snapshot(pre, clock.instant()),
-                new Snapshot(post, clock.instant()), summary, Map.of("servicePrincipalId", id, "assignments", write(removable)));
+                new Snapshot(post, clock.instant()), summary, Map.of("servicePrincipalId", id, "assignments", write(removable),
+                io.itdr.connector.support.RungDispatch.ACTION, NAME));
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.itdr.connector.azure.act;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.itdr.connector.azure.GraphJson;
+import com.microsoft.graph.models.ServicePrincipal;
+import io.itdr.connector.azure.GraphSdk;
 import io.itdr.connector.support.ActionTargets;
 import io.itdr.connector.support.PlanDetails;
 import io.itdr.connector.support.PlannedAction;
@@ -27,15 +27,15 @@ import java.util.regex.Pattern;
  * Reversible: the service principal keeps its credentials, roles and assignments; disabling it stops new tokens
  * (Entra refuses its sign-ins with AADSTS7000112) but access tokens already issued stay valid until they
  * expire (60–90 minutes by default), which the plan says. Works for managed identities' service principals too.
- * The plan reads the service principal (its state, type and name).
+ * The plan reads the service principal (its state, type and name). Calls through the Graph SDK ({@link GraphSdk}).
  */
 final class ServicePrincipalDisablement implements PlannedAction {
     private static final Pattern OBJECT_ID = Pattern.compile("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private final String connectorId;
-    private final GraphJson graph;
+    private final GraphSdk graph;
     private final Clock clock;
 
-    ServicePrincipalDisablement(String connectorId, GraphJson graph, Clock clock) {
+    ServicePrincipalDisablement(String connectorId, GraphSdk graph, Clock clock) {
         this.connectorId = connectorId;
         this.graph = graph;
         this.clock = clock;
@@ -46,10 +46,10 @@ final class ServicePrincipalDisablement implements PlannedAction {
         String id = ActionTargets.identity(connectorId, request,
                 value -> OBJECT_ID.matcher(value).matches() ? Optional.of(value.toLowerCase(java.util.Locale.ROOT)) : Optional.empty(),
                 "service principals and managed identities by object id (a GUID)");
-        JsonNode sp = read(id);
+        ServicePrincipal sp = read(id);
         String enabled = enabled(sp, id);
-        String name = sp.hasNonNull("displayName") ? sp.get("displayName").asText() : id;
-        String type = sp.hasNonNull("servicePrincipalType") ? sp.get("servicePrincipalType").asText() : "Application";
+        String name = sp.getDisplayName() != null ? sp.getDisplayName() : id;
+        String type = sp.getServicePrincipalType() != null ? sp.getServicePrincipalType() : "Application";
         Snapshot pre = SnapshotExecution.snapshot(clock, key(id), enabled);
         Snapshot post = SnapshotExecution.snapshot(clock, key(id), "false");
         List<PlatformCall> calls = pre.sameStateAs(post) ? List.of() : List.of(call(id));
@@ -78,22 +78,22 @@ final class ServicePrincipalDisablement implements PlannedAction {
 
     private List<PlatformCall> set(ActionPlan plan, String enabled) {
         String id = PlanDetails.require(plan, "servicePrincipalId");
-        graph.http().send("PATCH", graph.url("/v1.0/servicePrincipals/" + GraphJson.segment(id)),
-                "{\"accountEnabled\":" + Boolean.parseBoolean(enabled) + "}", "PATCH /v1.0/servicePrincipals/{id}");
+        ServicePrincipal change = new ServicePrincipal();
+        change.setAccountEnabled(Boolean.parseBoolean(enabled));
+        graph.run("PATCH /v1.0/servicePrincipals/{id}", () -> graph.client().servicePrincipals().byServicePrincipalId(id).patch(change));
         return List.of(call(id));
     }
 
-    private JsonNode read(String id) {
-        return graph.object(graph.url("/v1.0/servicePrincipals/" + GraphJson.segment(id)
-                + "?$select=id,displayName,servicePrincipalType,accountEnabled"), "GET /v1.0/servicePrincipals/{id}");
+    private ServicePrincipal read(String id) {
+        return graph.call("GET /v1.0/servicePrincipals/{id}", () -> graph.client().servicePrincipals().byServicePrincipalId(id)
+                .get(c -> c.queryParameters.select = new String[] {"id", "displayName", "servicePrincipalType", "accountEnabled"}));
     }
 
-    private static String enabled(JsonNode sp, String id) {
-        JsonNode enabled = sp.get("accountEnabled");
-        if (enabled == null || !enabled.isBoolean()) {
+    private static String enabled(ServicePrincipal sp, String id) {
+        if (sp == null || sp.getAccountEnabled() == null) {
             throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, "GET /v1.0/servicePrincipals/" + id + ": no accountEnabled");
         }
-        return Boolean.toString(enabled.booleanValue());
+        return Boolean.toString(sp.getAccountEnabled());
     }
 
     private static PlatformCall call(String id) {

@@ -1,7 +1,23 @@
 package io.itdr.connector.azure.inventory;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.itdr.connector.azure.GraphJson;
+import com.microsoft.graph.models.AppRole;
+import com.microsoft.graph.models.AppRoleAssignment;
+import com.microsoft.graph.models.AppRoleAssignmentCollectionResponse;
+import com.microsoft.graph.models.Application;
+import com.microsoft.graph.models.DirectoryObject;
+import com.microsoft.graph.models.DirectoryObjectCollectionResponse;
+import com.microsoft.graph.models.DirectoryRole;
+import com.microsoft.graph.models.DirectoryRoleCollectionResponse;
+import com.microsoft.graph.models.FederatedIdentityCredential;
+import com.microsoft.graph.models.FederatedIdentityCredentialCollectionResponse;
+import com.microsoft.graph.models.KeyCredential;
+import com.microsoft.graph.models.PasswordCredential;
+import com.microsoft.graph.models.ServicePrincipal;
+import com.microsoft.graph.models.ServicePrincipalCollectionResponse;
+import com.microsoft.graph.models.User;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.kiota.serialization.UntypedString;
+import io.itdr.connector.azure.GraphSdk;
 import io.itdr.connector.azure.rbac.RoleAssignments;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
@@ -28,6 +44,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * The tenant's own workload identities from Microsoft Graph v1.0: service principals of applications the
@@ -51,7 +68,8 @@ import java.util.TreeSet;
  *       {@code criticality:<tier>} or notes line {@code criticality: <tier>}, handed on as the tag {@code criticality}.</li>
  * </ul>
  * Page tokens are Graph's {@code @odata.nextLink}, encoded; a page may hold fewer identities than asked (Microsoft's
- * own service principals are skipped). Reads only. Thread-safe.
+ * own service principals are skipped). Every read goes through the Microsoft Graph SDK's typed v1.0 requests ({@link GraphSdk}).
+ * Reads only. Thread-safe.
  */
 public final class EntraInventory implements InventorySource {
     /** Graph application permissions that let a holder take over the tenant or its data (flagged). */
@@ -61,24 +79,28 @@ public final class EntraInventory implements InventorySource {
             "GroupMember.ReadWrite.All", "ServicePrincipalEndpoint.ReadWrite.All", "Mail.ReadWrite", "Mail.Send",
             "Files.ReadWrite.All", "Sites.FullControl.All", "PrivilegedAccess.ReadWrite.AzureAD", "UserAuthenticationMethod.ReadWrite.All");
     static final String PLATFORM = "azure";
-    private static final String SELECT = "id,appId,displayName,servicePrincipalType,appOwnerOrganizationId,accountEnabled,tags,notes,"
-            + "passwordCredentials,keyCredentials,createdDateTime";
+    private static final String[] SELECT = {"id", "appId", "displayName", "servicePrincipalType", "appOwnerOrganizationId",
+        "accountEnabled", "tags", "notes", "passwordCredentials", "keyCredentials"};
 
-    private final GraphJson graph;
+    private final GraphSdk graph;
     private final String tenant;
     private final Clock clock;
     private final RoleAssignments rbac;
 
-    public EntraInventory(GraphJson graph, String tenant, Clock clock) {
+    public EntraInventory(GraphSdk graph, String tenant, Clock clock) {
         this(graph, tenant, null, clock);
     }
 
     /** @param rbac the configured subscriptions' Azure role assignments; null for none */
-    public EntraInventory(GraphJson graph, String tenant, RoleAssignments rbac, Clock clock) {
+    public EntraInventory(GraphSdk graph, String tenant, RoleAssignments rbac, Clock clock) {
         this.rbac = rbac;
         this.graph = Objects.requireNonNull(graph, "graph");
         this.tenant = Objects.requireNonNull(tenant, "tenant").toLowerCase(Locale.ROOT);
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    private GraphServiceClient sdk() {
+        return graph.client();
     }
 
     @Override
@@ -86,79 +108,100 @@ public final class EntraInventory implements InventorySource {
         if (pageSize < 1) {
             throw new IllegalArgumentException("pageSize must be at least 1: " + pageSize);
         }
-        URI url = pageToken == null ? graph.url("/v1.0/servicePrincipals?$select=" + SELECT + "&$top=" + Math.min(pageSize, 999))
-                : decode(pageToken);
-        GraphJson.Page page = graph.page(url, "GET /v1.0/servicePrincipals");
+        String what = "GET /v1.0/servicePrincipals";
+        ServicePrincipalCollectionResponse page;
+        if (pageToken == null) {
+            page = graph.call(what, () -> sdk().servicePrincipals().get(c -> {
+                c.queryParameters.select = SELECT;
+                c.queryParameters.top = Math.min(pageSize, 999);
+            }));
+        } else {
+            String next = decode(pageToken).toString();
+            page = graph.call(what, () -> sdk().servicePrincipals().withUrl(next).get());
+        }
+        if (page == null || page.getValue() == null) {
+            throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, what + ": expected a Graph collection {\"value\":[...]}");
+        }
         Map<String, String> roleNames = new HashMap<>();
         List<InventoryIdentity> identities = new ArrayList<>();
-        for (JsonNode sp : page.items()) {
+        for (ServicePrincipal sp : page.getValue()) {
             if (isOwn(sp)) {
                 identities.add(identity(sp, roleNames));
             }
         }
-        return new InventoryPage(identities, page.next() == null ? null : encode(page.next()));
+        String next = page.getOdataNextLink();
+        return new InventoryPage(identities, next == null ? null : encode(graph.onRoot(next, what)));
     }
 
     @Override
     public Optional<InventoryIdentity> get(String tenantId, IdentityRef identity) {
         Objects.requireNonNull(identity, "identity");
-        JsonNode sp;
+        ServicePrincipal sp;
         try {
-            sp = graph.object(graph.url("/v1.0/servicePrincipals/" + GraphJson.segment(identity.id()) + "?$select=" + SELECT),
-                    "GET /v1.0/servicePrincipals/{id}");
+            sp = graph.call("GET /v1.0/servicePrincipals/{id}", () -> sdk().servicePrincipals().byServicePrincipalId(identity.id())
+                    .get(c -> c.queryParameters.select = SELECT));
         } catch (ConnectorException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
                 return Optional.empty();
             }
             throw e;
         }
+        if (sp == null || sp.getId() == null) {
+            throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, "GET /v1.0/servicePrincipals/{id}: no service principal in the answer");
+        }
         return Optional.of(identity(sp, new HashMap<>()));
     }
 
     /** The tenant's own applications' service principals and its managed identities; not Microsoft's or other tenants' apps. */
-    private boolean isOwn(JsonNode sp) {
-        String type = text(sp, "servicePrincipalType");
+    private boolean isOwn(ServicePrincipal sp) {
+        String type = sp.getServicePrincipalType();
         if ("ManagedIdentity".equalsIgnoreCase(type)) {
             return true;
         }
-        return "Application".equalsIgnoreCase(type) && tenant.equalsIgnoreCase(String.valueOf(text(sp, "appOwnerOrganizationId")));
+        return "Application".equalsIgnoreCase(type) && sp.getAppOwnerOrganizationId() != null
+                && tenant.equalsIgnoreCase(sp.getAppOwnerOrganizationId().toString());
     }
 
-    private InventoryIdentity identity(JsonNode sp, Map<String, String> roleNames) {
-        String id = text(sp, "id");
-        String appId = text(sp, "appId");
-        boolean managed = "ManagedIdentity".equalsIgnoreCase(text(sp, "servicePrincipalType"));
-        String base = "/v1.0/servicePrincipals/" + GraphJson.segment(id);
+    private InventoryIdentity identity(ServicePrincipal sp, Map<String, String> roleNames) {
+        String id = sp.getId();
+        String appId = blankToNull(sp.getAppId());
+        boolean managed = "ManagedIdentity".equalsIgnoreCase(sp.getServicePrincipalType());
+        var spRequests = sdk().servicePrincipals().byServicePrincipalId(id);
         Instant now = clock.instant();
 
         List<Credential> credentials = new ArrayList<>();
-        credentials(sp, now, credentials);
-        JsonNode app = managed || appId == null ? null : application(appId);
+        credentials(sp.getPasswordCredentials(), sp.getKeyCredentials(), now, credentials);
+        Application app = managed || appId == null ? null : application(appId);
         List<String> scopes = new ArrayList<>();
         if (app != null) {
-            credentials(app, now, credentials);
-            for (JsonNode fic : graph.all(graph.url("/v1.0/applications/" + GraphJson.segment(text(app, "id"))
-                    + "/federatedIdentityCredentials"), "GET /v1.0/applications/{id}/federatedIdentityCredentials")) {
-                String ficId = text(fic, "id");
+            credentials(app.getPasswordCredentials(), app.getKeyCredentials(), now, credentials);
+            var fics = sdk().applications().byApplicationId(app.getId()).federatedIdentityCredentials();
+            for (FederatedIdentityCredential fic : graph.all("GET /v1.0/applications/{id}/federatedIdentityCredentials", () -> fics.get(),
+                    FederatedIdentityCredentialCollectionResponse::getValue, url -> fics.withUrl(url).get())) {
+                String ficId = blankToNull(fic.getId());
                 if (ficId != null) {
                     credentials.add(new Credential(ficId, "federated_credential", null, null, null, CredentialStatus.ACTIVE));
-                    scopes.add("federatedCredential:" + text(fic, "issuer") + " " + text(fic, "subject"));
+                    scopes.add("federatedCredential:" + fic.getIssuer() + " " + fic.getSubject());
                 }
             }
         }
         Set<String> dangerous = new TreeSet<>();
-        for (JsonNode assignment : graph.all(graph.url(base + "/appRoleAssignments"), "GET /v1.0/servicePrincipals/{id}/appRoleAssignments")) {
-            String value = roleValue(text(assignment, "resourceId"), text(assignment, "appRoleId"), roleNames);
-            String resource = text(assignment, "resourceDisplayName");
-            scopes.add((resource == null ? text(assignment, "resourceId") : resource) + ":" + value);
+        var assignments = spRequests.appRoleAssignments();
+        for (AppRoleAssignment assignment : graph.all("GET /v1.0/servicePrincipals/{id}/appRoleAssignments", () -> assignments.get(),
+                AppRoleAssignmentCollectionResponse::getValue, url -> assignments.withUrl(url).get())) {
+            String resourceId = assignment.getResourceId() == null ? null : assignment.getResourceId().toString();
+            String value = roleValue(resourceId, assignment.getAppRoleId(), roleNames);
+            String resource = blankToNull(assignment.getResourceDisplayName());
+            scopes.add((resource == null ? resourceId : resource) + ":" + value);
             if (DANGEROUS_PERMISSIONS.contains(value)) {
                 dangerous.add(value);
             }
         }
         List<String> directoryRoles = new ArrayList<>();
-        for (JsonNode role : graph.all(graph.url(base + "/transitiveMemberOf/microsoft.graph.directoryRole"),
-                "GET /v1.0/servicePrincipals/{id}/transitiveMemberOf/microsoft.graph.directoryRole")) {
-            String name = text(role, "displayName");
+        var roles = spRequests.transitiveMemberOf().graphDirectoryRole();
+        for (DirectoryRole role : graph.all("GET /v1.0/servicePrincipals/{id}/transitiveMemberOf/microsoft.graph.directoryRole",
+                () -> roles.get(), DirectoryRoleCollectionResponse::getValue, url -> roles.withUrl(url).get())) {
+            String name = blankToNull(role.getDisplayName());
             if (name != null) {
                 directoryRoles.add(name);
                 scopes.add("directoryRole:" + name);
@@ -174,20 +217,25 @@ public final class EntraInventory implements InventorySource {
             }
         }
         List<String> owners = new ArrayList<>();
-        for (JsonNode owner : graph.all(graph.url(base + "/owners"), "GET /v1.0/servicePrincipals/{id}/owners")) {
-            String name = firstOf(text(owner, "userPrincipalName"), text(owner, "displayName"), text(owner, "id"));
+        var ownerRequests = spRequests.owners();
+        for (DirectoryObject owner : graph.all("GET /v1.0/servicePrincipals/{id}/owners", () -> ownerRequests.get(),
+                DirectoryObjectCollectionResponse::getValue, url -> ownerRequests.withUrl(url).get())) {
+            String name = firstOf(owner instanceof User user ? blankToNull(user.getUserPrincipalName()) : null,
+                    owner instanceof ServicePrincipal principal ? blankToNull(principal.getDisplayName()) : null,
+                    additional(owner.getAdditionalData(), "displayName"), blankToNull(owner.getId()));
             if (name != null) {
                 owners.add(name);
             }
         }
         Map<String, String> tags = new LinkedHashMap<>();
-        tags(sp, tags);
+        tags(sp.getTags(), tags);
         if (app != null) {
-            tags(app, tags);
+            tags(app.getTags(), tags);
         }
-        String owner = firstOf(tags.remove("owner"), noted(sp, "owner"), app == null ? null : noted(app, "owner"),
+        String owner = firstOf(tags.remove("owner"), noted(sp.getNotes(), "owner"), app == null ? null : noted(app.getNotes(), "owner"),
                 owners.isEmpty() ? null : owners.get(0));
-        String criticality = firstOf(tags.get("criticality"), noted(sp, "criticality"), app == null ? null : noted(app, "criticality"));
+        String criticality = firstOf(tags.get("criticality"), noted(sp.getNotes(), "criticality"),
+                app == null ? null : noted(app.getNotes(), "criticality"));
         if (criticality != null) {
             tags.put("criticality", criticality);
         }
@@ -203,16 +251,15 @@ public final class EntraInventory implements InventorySource {
         if (appId != null) {
             tags.put("app_id", appId);
         }
-        Boolean enabled = sp.has("accountEnabled") && sp.get("accountEnabled").isBoolean() ? sp.get("accountEnabled").booleanValue() : null;
         return new InventoryIdentity(PLATFORM, tenant, new IdentityRef(id, managed ? "managed_identity" : "service_principal",
-                text(sp, "displayName")), enabled, instant(text(sp, "createdDateTime")), owner, tags, credentials, List.of(), scopes,
-                !dangerous.isEmpty() || !directoryRoles.isEmpty() || !privilegedAzureRoles.isEmpty(), List.of());
+                sp.getDisplayName()), sp.getAccountEnabled(), instant(additional(sp.getAdditionalData(), "createdDateTime")), owner, tags,
+                credentials, List.of(), scopes, !dangerous.isEmpty() || !directoryRoles.isEmpty() || !privilegedAzureRoles.isEmpty(), List.of());
     }
 
-    private JsonNode application(String appId) {
+    private Application application(String appId) {
         try {
-            return graph.object(graph.url("/v1.0/applications(appId='" + GraphJson.segment(appId) + "')"
-                    + "?$select=id,appId,displayName,notes,tags,passwordCredentials,keyCredentials"), "GET /v1.0/applications(appId=...)");
+            return graph.call("GET /v1.0/applications(appId=...)", () -> sdk().applicationsWithAppId(appId).get(c -> c.queryParameters.select =
+                    new String[] {"id", "appId", "displayName", "notes", "tags", "passwordCredentials", "keyCredentials"}));
         } catch (ConnectorException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
                 return null; // an app registered in another tenant: its credentials are not this tenant's to see
@@ -222,53 +269,54 @@ public final class EntraInventory implements InventorySource {
     }
 
     /** The {@code value} of app role {@code roleId} on resource service principal {@code resourceId} (read once per page). */
-    private String roleValue(String resourceId, String roleId, Map<String, String> cache) {
+    private String roleValue(String resourceId, UUID roleId, Map<String, String> cache) {
         if (resourceId == null || roleId == null) {
             return String.valueOf(roleId);
         }
         if (!cache.containsKey(resourceId + "/")) {
             cache.put(resourceId + "/", "");
-            JsonNode resource = graph.object(graph.url("/v1.0/servicePrincipals/" + GraphJson.segment(resourceId) + "?$select=id,appRoles"),
-                    "GET /v1.0/servicePrincipals/{resourceId}");
-            JsonNode roles = resource.get("appRoles");
-            if (roles != null && roles.isArray()) {
-                roles.forEach(r -> {
-                    if (text(r, "id") != null && text(r, "value") != null) {
-                        cache.put(resourceId + "/" + text(r, "id"), text(r, "value"));
+            ServicePrincipal resource = graph.call("GET /v1.0/servicePrincipals/{resourceId}", () -> sdk().servicePrincipals()
+                    .byServicePrincipalId(resourceId).get(c -> c.queryParameters.select = new String[] {"id", "appRoles"}));
+            if (resource != null && resource.getAppRoles() != null) {
+                for (AppRole r : resource.getAppRoles()) {
+                    if (r.getId() != null && blankToNull(r.getValue()) != null) {
+                        cache.put(resourceId + "/" + r.getId(), r.getValue());
                     }
-                });
+                }
             }
         }
-        return cache.getOrDefault(resourceId + "/" + roleId, roleId);
+        return cache.getOrDefault(resourceId + "/" + roleId, roleId.toString());
     }
 
-    private static void credentials(JsonNode object, Instant now, List<Credential> into) {
-        for (String field : List.of("passwordCredentials", "keyCredentials")) {
-            JsonNode list = object.get(field);
-            if (list == null || !list.isArray()) {
-                continue;
-            }
-            for (JsonNode c : list) {
-                String keyId = text(c, "keyId");
-                if (keyId == null) {
-                    continue;
-                }
-                Instant end = instant(text(c, "endDateTime"));
-                into.add(new Credential(keyId, field.startsWith("password") ? "client_secret" : "certificate",
-                        instant(text(c, "startDateTime")), null, end,
-                        end != null && end.isBefore(now) ? CredentialStatus.EXPIRED : CredentialStatus.ACTIVE));
+    private static void credentials(List<PasswordCredential> passwords, List<KeyCredential> keys, Instant now, List<Credential> into) {
+        if (passwords != null) {
+            for (PasswordCredential c : passwords) {
+                add(c.getKeyId(), "client_secret", c.getStartDateTime(), c.getEndDateTime(), now, into);
             }
         }
+        if (keys != null) {
+            for (KeyCredential c : keys) {
+                add(c.getKeyId(), "certificate", c.getStartDateTime(), c.getEndDateTime(), now, into);
+            }
+        }
+    }
+
+    private static void add(UUID keyId, String kind, OffsetDateTime start, OffsetDateTime endTime, Instant now, List<Credential> into) {
+        if (keyId == null) {
+            return;
+        }
+        Instant end = endTime == null ? null : endTime.toInstant();
+        into.add(new Credential(keyId.toString(), kind, start == null ? null : start.toInstant(), null, end,
+                end != null && end.isBefore(now) ? CredentialStatus.EXPIRED : CredentialStatus.ACTIVE));
     }
 
     /** Tags {@code key:value} (Entra's convention, e.g. WindowsAzureActiveDirectoryIntegratedApp) as key → value, others as tag → "true". */
-    private static void tags(JsonNode object, Map<String, String> into) {
-        JsonNode tags = object.get("tags");
-        if (tags == null || !tags.isArray()) {
+    private static void tags(List<String> tags, Map<String, String> into) {
+        if (tags == null) {
             return;
         }
-        for (JsonNode t : tags) {
-            String tag = t.asText("").trim();
+        for (String t : tags) {
+            String tag = t == null ? "" : t.trim();
             if (tag.isEmpty()) {
                 continue;
             }
@@ -282,8 +330,7 @@ public final class EntraInventory implements InventorySource {
     }
 
     /** A line {@code <key>: <value>} (or {@code key=value}) in the object's notes. */
-    private static String noted(JsonNode object, String key) {
-        String notes = text(object, "notes");
+    private static String noted(String notes, String key) {
         if (notes == null) {
             return null;
         }
@@ -297,9 +344,17 @@ public final class EntraInventory implements InventorySource {
         return null;
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node == null ? null : node.get(field);
-        return v == null || v.isNull() || v.isContainerNode() || v.asText().isBlank() ? null : v.asText();
+    /** A property the v1.0 model does not declare (it lands in additional data), as text. */
+    private static String additional(Map<String, Object> data, String field) {
+        Object v = data == null ? null : data.get(field);
+        if (v instanceof UntypedString s) {
+            return blankToNull(s.getValue());
+        }
+        return v instanceof String s ? blankToNull(s) : null;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     private static Instant instant(String text) {
@@ -331,10 +386,12 @@ public final class EntraInventory implements InventorySource {
         try {
             String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
             if (text.startsWith("v1\n")) {
-                return graph.onGraph(text.substring(3), "inventory page token");
+                return graph.onRoot(text.substring(3), "inventory page token");
             }
         } catch (IllegalArgumentException malformed) {
             // reported below
+        } catch (ConnectorException offGraph) {
+            // a link off Graph's host: not one this inventory made
         }
         throw new ConnectorException(ErrorCode.CURSOR_INVALID, "inventory page token '" + io.itdr.connector.support.JsonFields.clip(token, 40)
                 + "' was not made by this connector's inventory (list from the start with a null token)");

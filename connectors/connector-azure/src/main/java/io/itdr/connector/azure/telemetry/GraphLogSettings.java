@@ -16,14 +16,16 @@ import java.util.Set;
  *                         empty (no sign-ins polled)
  * @param directoryAudits  whether directory audits are polled too
  * @param riskDetections   whether Identity Protection's service principal risk detections are polled too
+ * @param riskyServicePrincipals whether Identity Protection's risky service principals (their risk state) are polled too
  * @param lookback         how far back the first poll reads; positive
  * @param pageSize         Graph's {@code $top}: records per page, 1 to 1,000
  */
-public record GraphLogSettings(List<String> signInEventTypes, boolean directoryAudits, boolean riskDetections, Duration lookback,
-                               int pageSize) {
+public record GraphLogSettings(List<String> signInEventTypes, boolean directoryAudits, boolean riskDetections,
+                               boolean riskyServicePrincipals, Duration lookback, int pageSize) {
     static final String SIGN_IN_EVENT_TYPES = "sign-in-event-types";
     static final String DIRECTORY_AUDITS = "directory-audits";
     static final String RISK_DETECTIONS = "risk-detections";
+    static final String RISKY_SERVICE_PRINCIPALS = "risky-service-principals";
     static final String LOOKBACK = "start-lookback";
     static final String PAGE_SIZE = "graph-page-size";
     /** https://learn.microsoft.com/en-us/graph/api/resources/signin?view=graph-rest-beta: signInEventTypes values. */
@@ -39,6 +41,10 @@ public record GraphLogSettings(List<String> signInEventTypes, boolean directoryA
             ConfigProperty.optional(RISK_DETECTIONS, ConfigType.BOOLEAN,
                     "Whether to poll Identity Protection's service principal risk detections (platform findings); needs "
                             + "IdentityRiskEvent.Read.All and Microsoft Entra Workload ID Premium.", "false"),
+            ConfigProperty.optional(RISKY_SERVICE_PRINCIPALS, ConfigType.BOOLEAN,
+                    "Whether to poll Identity Protection's risky service principals (each change of a service principal's risk state "
+                            + "becomes a platform finding); needs IdentityRiskyServicePrincipal.Read.All and Microsoft Entra Workload ID "
+                            + "Premium.", "false"),
             ConfigProperty.optional(LOOKBACK, ConfigType.DURATION,
                     "How far back the first poll reads, e.g. PT24H (Entra keeps sign-ins 30 days with P1 or P2, 7 days without).",
                     "PT24H"),
@@ -58,14 +64,15 @@ public record GraphLogSettings(List<String> signInEventTypes, boolean directoryA
         if (pageSize < 1 || pageSize > 1000) {
             throw invalid(PAGE_SIZE, "must be 1 to 1000 (Graph's largest page), got " + pageSize);
         }
-        if (signInEventTypes.isEmpty() && !directoryAudits && !riskDetections) {
-            throw invalid(SIGN_IN_EVENT_TYPES, "nothing to poll: no sign-in event types, directory-audits=false, risk-detections=false");
+        if (signInEventTypes.isEmpty() && !directoryAudits && !riskDetections && !riskyServicePrincipals) {
+            throw invalid(SIGN_IN_EVENT_TYPES, "nothing to poll: no sign-in event types, directory-audits=false, risk-detections=false, "
+                    + "risky-service-principals=false");
         }
     }
 
     public static GraphLogSettings from(ConnectorConfig config) {
         return new GraphLogSettings(config.list(SIGN_IN_EVENT_TYPES), config.bool(DIRECTORY_AUDITS).orElse(true),
-                config.bool(RISK_DETECTIONS).orElse(false),
+                config.bool(RISK_DETECTIONS).orElse(false), config.bool(RISKY_SERVICE_PRINCIPALS).orElse(false),
                 config.duration(LOOKBACK).orElse(Duration.ofHours(24)), config.integer(PAGE_SIZE).orElse(1000));
     }
 

@@ -38,8 +38,10 @@ import java.util.stream.Collectors;
  * ({@code GET /v1.0/auditLogs/directoryAudits}; https://learn.microsoft.com/en-us/graph/api/directoryaudit-list)
  * and, when asked, Identity Protection's service principal risk detections
  * ({@code GET /v1.0/identityProtection/servicePrincipalRiskDetections};
- * https://learn.microsoft.com/en-us/graph/api/identityprotectionroot-list-serviceprincipalriskdetections), which become
- * platform findings, from a {@link LogPosition}: each with {@code $filter=<time> ge <position>}, pages followed by
+ * https://learn.microsoft.com/en-us/graph/api/identityprotectionroot-list-serviceprincipalriskdetections) and risky service
+ * principals ({@code GET /v1.0/identityProtection/riskyServicePrincipals}, by {@code riskLastUpdatedDateTime};
+ * https://learn.microsoft.com/en-us/graph/api/identityprotectionroot-list-riskyserviceprincipals: each change of a
+ * service principal's risk state is read once), which become platform findings, from a {@link LogPosition}: each with {@code $filter=<time> ge <position>}, pages followed by
  * {@code @odata.nextLink} (https://learn.microsoft.com/en-us/graph/paging).
  *
  * <p>Graph lists these logs newest first and does not sort them the other way, so a poll reads every page
@@ -53,6 +55,7 @@ public final class GraphLogSource implements TelemetrySource {
     static final String SIGN_INS = "signIns";
     static final String AUDITS = "directoryAudits";
     static final String RISKS = "servicePrincipalRiskDetections";
+    static final String RISKY = "riskyServicePrincipals";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One Graph log: its name in the cursor, its path and its time property. */
@@ -87,6 +90,9 @@ public final class GraphLogSource implements TelemetrySource {
         }
         if (settings.riskDetections()) {
             list.add(new Log(RISKS, "/v1.0/identityProtection/servicePrincipalRiskDetections", "detectedDateTime", null));
+        }
+        if (settings.riskyServicePrincipals()) {
+            list.add(new Log(RISKY, "/v1.0/identityProtection/riskyServicePrincipals", "riskLastUpdatedDateTime", null));
         }
         this.logs = List.copyOf(list);
     }

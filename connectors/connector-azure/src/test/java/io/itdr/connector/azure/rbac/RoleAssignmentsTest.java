@@ -125,9 +125,10 @@ class RoleAssignmentsTest {
     }
 
     @Test
-    void withoutSubscriptionsNoRoleIsReadAndQuarantineIsNotOffered() {
+    void withoutSubscriptionsNoRoleIsReadAndQuarantineTakesGraphAppRolesOnly() {
         Connector plain = tenant.connect(new AzureConnectorFactory(TckAccess.credentials()), Map.of());
-        assertThat(plain.actions().rungs()).doesNotContainKey(Rung.QUARANTINE_SESSION);
+        assertThat(plain.actions().plan(quarantine(BILLING)).details()).containsEntry(io.itdr.connector.support.RungDispatch.ACTION,
+                "remove_app_role_assignments");
         assertThat(plain.inventory().get(null, IdentityRef.of(BILLING)).orElseThrow().privilegeScopes())
                 .noneMatch(s -> s.startsWith("azureRole:"));
     }

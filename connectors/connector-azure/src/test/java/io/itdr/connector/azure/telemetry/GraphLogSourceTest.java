@@ -120,6 +120,37 @@ class GraphLogSourceTest {
         assertThat(batch.next().value()).contains("servicePrincipalRiskDetections=");
     }
 
+    /** A riskyServicePrincipal as Identity Protection lists it (https://learn.microsoft.com/en-us/graph/api/resources/riskyserviceprincipal). */
+    private static String risky(String riskState, String riskLevel, Object at) {
+        return """
+                {"id":"4b6986ec-c49c-40c0-89ce-b2ac51213e39","appId":"de8bc8b5-d9f9-48b1-a8ad-b748da725064","displayName":"billing-exporter",
+                 "accountEnabled":true,"isProcessing":false,"riskLastUpdatedDateTime":"%s","riskLevel":"%s","riskState":"%s",
+                 "riskDetail":"none","servicePrincipalType":"Application"}
+                """.formatted(at, riskLevel, riskState);
+    }
+
+    @Test
+    void eachChangeOfAServicePrincipalsRiskIsPolledOnceAsAPlatformFinding() {
+        tenant.logs().addRiskyServicePrincipal(risky("atRisk", "medium", T0), T0);
+        Connector c = connect(Map.of("risky-service-principals", "true", "directory-audits", "false", "sign-in-event-types", ""));
+        TelemetryBatch first = c.telemetry().poll(Cursor.START, 10);
+        assertThat(first.events()).singleElement().satisfies(e -> {
+            assertThat(e.category()).isEqualTo(EventCategory.PLATFORM_FINDING);
+            assertThat(e.finding().type()).isEqualTo("riskyServicePrincipal");
+            assertThat(e.identity().id()).isEqualTo("4b6986ec-c49c-40c0-89ce-b2ac51213e39");
+            assertThat(e.rawRef()).startsWith("azure:graph/riskyServicePrincipals/");
+        });
+        assertThat(first.record(0)).contains("\"riskState\":\"atRisk\"");
+        assertThat(c.telemetry().poll(first.next(), 10).events()).isEmpty();
+
+        java.time.Instant later = T0.plusSeconds(600);
+        tenant.logs().addRiskyServicePrincipal(risky("confirmedCompromised", "high", later), later);
+        TelemetryBatch second = c.telemetry().poll(first.next(), 10);
+        assertThat(second.events()).hasSize(1);
+        assertThat(second.record(0)).contains("confirmedCompromised");
+        assertThat(second.next().value()).contains("riskyServicePrincipals=");
+    }
+
     @Test
     void eachEventTravelsWithItsRawRecord() {
         tenant.logs().addAudit(audit("Directory_r1", T0, "aaaa0000-0000-4000-8000-000000000001"), T0);
