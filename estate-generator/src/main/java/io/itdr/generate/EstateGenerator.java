@@ -198,6 +198,16 @@ public final class EstateGenerator {
                 i.credentialKind(), i.owner(), i.lifecycle())).toList();
     }
 
+    /**
+     * Each identity's criticality as the catalog states it (tier0 to tier3), by platform id: for simulated platforms
+     * that carry it on the identity itself (an Entra service principal's tags).
+     */
+    public Map<String, String> criticalities() {
+        Map<String, String> tiers = new LinkedHashMap<>();
+        identities.forEach(i -> tiers.put(i.ref().id(), i.tier()));
+        return tiers;
+    }
+
     /** Writes events.jsonl, catalog.yaml and labels.jsonl into {@code dir} (created if missing). */
     public Summary generate(Path dir) throws IOException {
         return generate(dir, (event, family) -> {

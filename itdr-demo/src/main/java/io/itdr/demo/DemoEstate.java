@@ -68,7 +68,9 @@ import java.util.UUID;
  *       their client secrets.</li>
  *   <li>Google Cloud, on a third: the estate's projects ({@link GcpDemoProject}: Cloud Logging with its GCP events as
  *       audit log entries, IAM and Resource Manager with its service accounts and keys).</li>
- *   <li>Events of the other platforms (Azure) are not served: no connector polls them.</li>
+ *   <li>Microsoft Entra and Azure, on a fourth: the estate's tenant ({@link AzureDemoTenant}: its Azure events as service
+ *       principal sign-ins and directory audits in Graph, its service principals and app registrations with their client
+ *       secrets, their role assignments in Resource Manager, and the tenant's token endpoint).</li>
  * </ul>
  *
  * <p>One estate deviates from AWS on purpose: one IAM endpoint answers for the estate's three
@@ -148,6 +150,7 @@ public final class DemoEstate implements AutoCloseable {
     private final String previousHttpsCheck;
     private final List<RawRecord> guardDuty;
     private GcpDemoProject gcp;
+    private AzureDemoTenant azure;
 
     private DemoEstate(WireMockServer aws, WireMockServer okta, Path catalog, Served served, Settings settings, String previousHttpsCheck,
                        List<RawRecord> guardDuty) {
@@ -191,9 +194,13 @@ public final class DemoEstate implements AutoCloseable {
         List<RawRecord> guardDuty = new ArrayList<>();
         GcpDemoProject gcp = new GcpDemoProject();
         gcp.seed(generator.identities());
+        AzureDemoTenant azure = new AzureDemoTenant();
+        azure.seed(generator.identities(), generator.criticalities());
         EstateGenerator.Summary summary = generator.stream((event, family) -> {
             if (event.platform().equals("gcp")) {
                 gcp.add(event);
+            } else if (event.platform().equals("azure")) {
+                azure.add(event);
             } else {
                 serve(event, cloudTrail, trail, systemLog, guardDuty, counts);
             }
@@ -227,7 +234,9 @@ public final class DemoEstate implements AutoCloseable {
             // printing unmatched requests, headers and all)
             okta.stubFor(any(anyUrl()).atPriority(10).willReturn(SystemLogSandbox.error(404, "E0000007", "Not found: Resource not found")));
             gcp.start();
+            azure.start();
         } catch (RuntimeException e) {
+            azure.close();
             gcp.close();
             stop(aws, okta, previousHttpsCheck);
             throw e;
@@ -236,6 +245,7 @@ public final class DemoEstate implements AutoCloseable {
                 summary.attacksByFamily());
         DemoEstate estate = new DemoEstate(aws, okta, catalog, served, settings, previousHttpsCheck, guardDuty);
         estate.gcp = gcp;
+        estate.azure = azure;
         return estate;
     }
 
@@ -392,6 +402,7 @@ public final class DemoEstate implements AutoCloseable {
         p.put(o + "endpoints.okta", oktaEndpoint().toString());
         p.put(o + "poll-interval", "5s");
         p.putAll(gcp.properties(lookback));
+        p.putAll(azure.properties(lookback));
         // the emulations listen on this host: loopback endpoints are refused unless allowed
         p.put("itdr.endpoints.allow-loopback", "true");
         return Map.copyOf(p);
@@ -458,8 +469,14 @@ public final class DemoEstate implements AutoCloseable {
         return gcp;
     }
 
+    /** The estate's Microsoft Entra tenant and Azure subscription. */
+    AzureDemoTenant azureTenant() {
+        return azure;
+    }
+
     @Override
     public void close() {
+        azure.close();
         gcp.close();
         stop(aws, okta, previousHttpsCheck);
     }

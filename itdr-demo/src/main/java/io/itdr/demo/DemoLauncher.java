@@ -83,7 +83,7 @@ public final class DemoLauncher {
         // a fresh database each run: the estate is generated anew, ending now
         Files.deleteIfExists(options.data().resolve("itdr.mv.db"));
         Files.deleteIfExists(options.data().resolve("itdr.trace.db"));
-        out.printf("itdr-demo: generating %d identities over %d days (seed %d) and starting the AWS, Okta and Google Cloud emulations...%n",
+        out.printf("itdr-demo: generating %d identities over %d days (seed %d) and starting the AWS, Okta, Google Cloud and Azure emulations...%n",
                 options.identities(), options.days(), options.seed());
         DemoEstate estate = DemoEstate.start(new DemoEstate.Settings(options.seed(), options.identities(), options.days(), options.data()),
                 Clock.systemUTC());
@@ -173,6 +173,10 @@ public final class DemoLauncher {
         out.printf("  GCP:      %s (Cloud Logging, IAM and Resource Manager emulation: %,d audit log entries, %d service accounts "
                 + "in projects %s)%n", estate.gcpProject().endpoint(), estate.gcpProject().entries(), estate.gcpProject().accounts(),
                 estate.gcpProject().projects());
+        out.printf("  Azure:    %s (Microsoft Graph sign-in and audit logs, directory and Resource Manager RBAC emulation: %,d service "
+                + "principal sign-ins, %,d directory audits, %d service principals in tenant %s; token endpoint %s)%n",
+                estate.azureTenant().endpoint(), estate.azureTenant().signIns(), estate.azureTenant().audits(),
+                estate.azureTenant().servicePrincipals(), AzureDemoTenant.TENANT_ID, estate.azureTenant().authority());
         out.printf("  Catalog:  %s%n", estate.catalog().toAbsolutePath());
         out.printf("  Server:   %s (H2 under %s, default policy in enforce mode)%n", base, estate.catalog().toAbsolutePath().getParent());
         out.printf("  Admin token (bootstrap): %s%n", token);
