@@ -19,6 +19,8 @@ import io.itdr.fixture.aws.SecretsManagerSandbox;
 import io.itdr.fixture.aws.CloudTrailSandbox;
 import io.itdr.connector.tck.ConnectorTck;
 import io.itdr.connector.tck.Fault;
+import io.itdr.connector.tck.MutatingFault;
+import io.itdr.fixture.wiremock.NextCallFault;
 import io.itdr.connector.tck.RawExport;
 import io.itdr.connector.tck.Sandbox;
 import io.itdr.connector.tck.TestingConnectorContext;
@@ -66,13 +68,14 @@ final class AwsSandbox implements Sandbox, AutoCloseable {
     private final IamConsole console = new IamConsole(iam);
     private final CloudTrailSandbox cloudTrail = new CloudTrailSandbox();
     private final SecretsManagerSandbox secretsManager = new SecretsManagerSandbox();
+    private final NextCallFault nextCall = new NextCallFault();
     private final WireMockServer server;
     private int seeded;
     /** The IAM action of every request the connector sent, across resets (see {@link DocumentedPermissions}). */
     final java.util.Set<String> requestedActions;
 
     AwsSandbox() {
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(iam, cloudTrail, secretsManager));
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(iam, cloudTrail, secretsManager, nextCall));
         server.start();
         requestedActions = DocumentedPermissions.record(server);
         reset();
@@ -99,6 +102,7 @@ final class AwsSandbox implements Sandbox, AutoCloseable {
     @Override
     public void reset() {
         server.resetAll();
+        nextCall.disarm();
         console.clear();
         console.addUser(USER, Map.of(KEY, "Active", "AKIAOTHERKEYEXAMPLE1", "Active"), "arn:aws:iam::aws:policy/ReadOnlyAccess");
         console.addRole(QUARANTINED_ROLE, "arn:aws:iam::123456789012:policy/app-server-data");
@@ -178,6 +182,27 @@ final class AwsSandbox implements Sandbox, AutoCloseable {
         server.stubFor(post(urlEqualTo("/")).atPriority(1).withHeader("X-Amz-Target", absent())
                 .withRequestBody(notMatching(IamSandbox.actionPattern("AssumeRole"))).willReturn(queryFault(fault)));
         server.stubFor(post(urlEqualTo("/")).atPriority(1).withHeader("X-Amz-Target", ANY_TARGET).willReturn(jsonFault(fault)));
+    }
+
+    /**
+     * The next IAM or Secrets Manager call that is not a read (see {@link #mutatingCallCount}) meets
+     * the fault: throttled in its protocol's shape before it is carried out, or carried out with its
+     * answer lost.
+     */
+    @Override
+    public void faultNextMutatingCall(MutatingFault fault) {
+        java.util.function.Predicate<com.github.tomakehurst.wiremock.http.Request> mutating = r -> !reads(IamSandbox.operation(r));
+        if (fault.applied()) {
+            nextCall.afterApplying(mutating, com.github.tomakehurst.wiremock.http.Fault.valueOf(fault.name()));
+        } else {
+            Fault throttled = new Fault(Fault.Kind.THROTTLED, ConnectorTck.RETRY_AFTER);
+            nextCall.beforeApplying(mutating, r -> r.getHeader("X-Amz-Target") == null ? queryFault(throttled) : jsonFault(throttled));
+        }
+    }
+
+    @Override
+    public boolean mutatingFaultPending() {
+        return nextCall.isArmed();
     }
 
     /** IAM and STS faults (https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html): AWS says 403, not 401, for refused keys. */

@@ -11,15 +11,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.RequestMethod;
 import io.itdr.connector.tck.ConnectorTck;
 import io.itdr.connector.tck.Fault;
+import io.itdr.connector.tck.MutatingFault;
 import io.itdr.connector.tck.RawExport;
 import io.itdr.connector.tck.Sandbox;
 import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.fixture.azure.ArmAuthorizationSandbox;
 import io.itdr.fixture.azure.DirectorySandbox;
 import io.itdr.fixture.azure.GraphLogSandbox;
+import io.itdr.fixture.wiremock.NextCallFault;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -64,6 +67,8 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
     private final DirectorySandbox directory;
     private final ArmAuthorizationSandbox rbac;
     private final WireMockServer server;
+    /** One fault on the next mutating call, for the kit's checks of faults on actions. */
+    private final NextCallFault nextCall = new NextCallFault();
     private int seeded;
 
     /** @param token the bearer token Graph accepts */
@@ -71,7 +76,7 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
         logs = new GraphLogSandbox(Set.of("Bearer " + token));
         directory = new DirectorySandbox(Set.of("Bearer " + token));
         rbac = new ArmAuthorizationSandbox(Set.of("Bearer " + token));
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(logs, directory, rbac));
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(logs, directory, rbac, nextCall));
         server.start();
         reset();
     }
@@ -96,6 +101,7 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
     @Override
     public void reset() {
         server.resetAll();
+        nextCall.disarm();
         logs.clear();
         seeded = 0;
         logs.stub(server);
@@ -265,6 +271,28 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
     @Override
     public int mutatingCallCount() {
         return (int) server.findAll(anyRequestedFor(anyUrl())).stream().filter(r -> !r.getMethod().equals(RequestMethod.GET)).count();
+    }
+
+    /**
+     * The next mutating call (as {@link #mutatingCallCount} counts them) meets the fault: throttled
+     * before it is carried out, or carried out with its answer lost.
+     */
+    @Override
+    public void faultNextMutatingCall(MutatingFault fault) {
+        if (fault.applied()) {
+            nextCall.afterApplying(AzureSandbox::mutating, com.github.tomakehurst.wiremock.http.Fault.valueOf(fault.name()));
+        } else {
+            nextCall.beforeApplying(AzureSandbox::mutating, response(new Fault(Fault.Kind.THROTTLED, ConnectorTck.RETRY_AFTER)));
+        }
+    }
+
+    @Override
+    public boolean mutatingFaultPending() {
+        return nextCall.isArmed();
+    }
+
+    private static boolean mutating(Request r) {
+        return !r.getMethod().equals(RequestMethod.GET);
     }
 
     @Override

@@ -12,10 +12,14 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.http.RequestMethod;
 import io.itdr.connector.tck.ConnectorTck;
 import io.itdr.connector.tck.Fault;
+import io.itdr.connector.tck.MutatingFault;
 import io.itdr.connector.tck.RawExport;
 import io.itdr.connector.tck.Sandbox;
+import io.itdr.fixture.wiremock.NextCallFault;
 import io.itdr.spi.action.ActionTarget;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -32,11 +36,13 @@ final class ExampleSandbox implements Sandbox, AutoCloseable {
 
     private final ExamplePlatformSimulation platform = new ExamplePlatformSimulation();
     private final WireMockServer server;
+    /** One fault on the next mutating call, for the kit's checks of faults on actions. */
+    private final NextCallFault nextCall = new NextCallFault();
     private final String bearer;
 
     ExampleSandbox(String token) {
         this.bearer = "Bearer " + token;
-        this.server = new WireMockServer(options().dynamicPort().extensions(platform));
+        this.server = new WireMockServer(options().dynamicPort().extensions(platform, nextCall));
         server.start();
         reset();
     }
@@ -58,6 +64,7 @@ final class ExampleSandbox implements Sandbox, AutoCloseable {
     @Override
     public void reset() {
         server.resetAll();
+        nextCall.disarm();
         platform.reset();
         ResponseDefinitionBuilder simulated = platform.routed();
         // API.md §3: audit events, paged by cursor.
@@ -75,6 +82,29 @@ final class ExampleSandbox implements Sandbox, AutoCloseable {
     @Override
     public int mutatingCallCount() {
         return server.findAll(postRequestedFor(urlPathMatching(API))).size();
+    }
+
+    /**
+     * The next mutating call (as {@link #mutatingCallCount} counts them) meets the fault: throttled
+     * before it is carried out, or carried out with its answer lost.
+     */
+    @Override
+    public void faultNextMutatingCall(MutatingFault fault) {
+        if (fault.applied()) {
+            nextCall.afterApplying(ExampleSandbox::mutating, com.github.tomakehurst.wiremock.http.Fault.valueOf(fault.name()));
+        } else {
+            nextCall.beforeApplying(ExampleSandbox::mutating, json(429, "rate limit exceeded")
+                    .withHeader("Retry-After", Long.toString(ConnectorTck.RETRY_AFTER.toSeconds())));
+        }
+    }
+
+    @Override
+    public boolean mutatingFaultPending() {
+        return nextCall.isArmed();
+    }
+
+    private static boolean mutating(Request r) {
+        return r.getMethod().equals(RequestMethod.POST) && r.getUrl().matches(API);
     }
 
     @Override

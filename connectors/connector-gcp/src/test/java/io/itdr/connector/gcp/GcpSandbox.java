@@ -10,14 +10,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Request;
 import io.itdr.connector.tck.ConnectorTck;
 import io.itdr.connector.tck.Fault;
+import io.itdr.connector.tck.MutatingFault;
 import io.itdr.connector.tck.RawExport;
 import io.itdr.connector.tck.Sandbox;
 import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.fixture.gcp.AuditLogEntries;
 import io.itdr.fixture.gcp.GoogleApis;
 import io.itdr.fixture.gcp.IamSandbox;
+import io.itdr.fixture.wiremock.NextCallFault;
 import io.itdr.spi.action.ActionTarget;
 import java.util.Map;
 import io.itdr.fixture.gcp.LoggingSandbox;
@@ -64,6 +67,8 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
     private final IamSandbox iam = new IamSandbox();
     private final PubSubSandbox pubsub = new PubSubSandbox(SUBSCRIPTION, TestingConnectorContext.NOW);
     private final WireMockServer server;
+    /** One fault on the next mutating call, for the kit's checks of faults on actions. */
+    private final NextCallFault nextCall = new NextCallFault();
     private final String privateKeyPem;
     private int seeded;
 
@@ -77,7 +82,7 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
      * federation configuration. Null for plain HTTP only.
      */
     public GcpSandbox(java.nio.file.Path keystore, String password) {
-        com.github.tomakehurst.wiremock.core.WireMockConfiguration config = wireMockConfig().dynamicPort().extensions(logging, iam, pubsub);
+        com.github.tomakehurst.wiremock.core.WireMockConfiguration config = wireMockConfig().dynamicPort().extensions(logging, iam, pubsub, nextCall);
         if (keystore != null) {
             config.dynamicHttpsPort().keystorePath(keystore.toString()).keystoreType("PKCS12").keystorePassword(password)
                     .keyManagerPassword(password);
@@ -150,6 +155,7 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
     @Override
     public synchronized void reset() {
         server.resetAll();
+        nextCall.disarm();
         logging.clear();
         GoogleApis.stubTokenEndpoint(server);
         // workload identity federation and impersonation of the reader account
@@ -195,11 +201,7 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
     @Override
     public int mutatingCallCount() {
         return (int) StatefulSimulation.received(server).stream()
-                .filter(r -> !r.getUrl().startsWith(LoggingSandbox.PATH) && !r.getUrl().startsWith(GoogleApis.TOKEN_PATH)
-                        && !r.getUrl().startsWith(SignInServices.STS_PATH) && !r.getUrl().contains(":generateAccessToken")
-                        && !r.getUrl().contains(":getIamPolicy") && !r.getUrl().contains("%3AgetIamPolicy")
-                        && !r.getUrl().contains(":getAncestry") && !r.getUrl().contains("%3AgetAncestry")
-                        && !r.getMethod().getName().equals("GET"))
+                .filter(GcpSandbox::mutating)
                 .count();
     }
 
@@ -226,6 +228,32 @@ public final class GcpSandbox implements Sandbox, AutoCloseable {
         } else {
             iam.setAccountDisabled(email, false);
         }
+    }
+
+    /**
+     * The next mutating call (as {@link #mutatingCallCount} counts them) meets the fault: throttled
+     * before it is carried out, or carried out with its answer lost.
+     */
+    @Override
+    public void faultNextMutatingCall(MutatingFault fault) {
+        if (fault.applied()) {
+            nextCall.afterApplying(GcpSandbox::mutating, com.github.tomakehurst.wiremock.http.Fault.valueOf(fault.name()));
+        } else {
+            nextCall.beforeApplying(GcpSandbox::mutating, response(new Fault(Fault.Kind.THROTTLED, ConnectorTck.RETRY_AFTER)));
+        }
+    }
+
+    @Override
+    public boolean mutatingFaultPending() {
+        return nextCall.isArmed();
+    }
+
+    private static boolean mutating(Request r) {
+        return !r.getUrl().startsWith(LoggingSandbox.PATH) && !r.getUrl().startsWith(GoogleApis.TOKEN_PATH)
+                && !r.getUrl().startsWith(SignInServices.STS_PATH) && !r.getUrl().contains(":generateAccessToken")
+                && !r.getUrl().contains(":getIamPolicy") && !r.getUrl().contains("%3AgetIamPolicy")
+                && !r.getUrl().contains(":getAncestry") && !r.getUrl().contains("%3AgetAncestry")
+                && !r.getMethod().getName().equals("GET");
     }
 
     /**

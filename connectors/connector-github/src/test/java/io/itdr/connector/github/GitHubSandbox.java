@@ -9,15 +9,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.RequestMethod;
 import io.itdr.connector.tck.ConnectorTck;
 import io.itdr.connector.tck.Fault;
+import io.itdr.connector.tck.MutatingFault;
 import io.itdr.connector.tck.RawExport;
 import io.itdr.connector.tck.Sandbox;
 import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.fixture.github.AuditLogRecords;
 import io.itdr.fixture.github.AuditLogSimulation;
 import io.itdr.fixture.github.OrgSimulation;
+import io.itdr.fixture.wiremock.NextCallFault;
 import io.itdr.spi.action.ActionRequest;
 import io.itdr.spi.action.ActionTarget;
 import io.itdr.spi.action.Rung;
@@ -61,6 +64,8 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
     private final OrgSimulation orgModel;
     private final boolean appMode;
     private final WireMockServer server;
+    /** One fault on the next mutating call, for the kit's checks of faults on actions. */
+    private final NextCallFault nextCall = new NextCallFault();
     private final List<Runnable> extraStubs = new ArrayList<>();
     private int seeded;
 
@@ -72,7 +77,7 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
         this.appMode = appMode;
         auditLog = new AuditLogSimulation(ORG, () -> TestingConnectorContext.NOW, Set.of(authorization));
         orgModel = new OrgSimulation(ORG, Set.of(authorization));
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(auditLog, orgModel));
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(auditLog, orgModel, nextCall));
         server.start();
         reset();
     }
@@ -103,6 +108,7 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
     @Override
     public void reset() {
         server.resetAll();
+        nextCall.disarm();
         auditLog.clear();
         seeded = 0;
         auditLog.stub(server);
@@ -243,6 +249,29 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
                 .filter(r -> !r.getMethod().equals(RequestMethod.GET) && !r.getMethod().equals(RequestMethod.HEAD))
                 .filter(r -> !r.getUrl().startsWith("/app/installations/")) // buying a token changes nothing in the org
                 .count();
+    }
+
+    /**
+     * The next mutating call (as {@link #mutatingCallCount} counts them) meets the fault: throttled
+     * before it is carried out, or carried out with its answer lost.
+     */
+    @Override
+    public void faultNextMutatingCall(MutatingFault fault) {
+        if (fault.applied()) {
+            nextCall.afterApplying(GitHubSandbox::mutating, com.github.tomakehurst.wiremock.http.Fault.valueOf(fault.name()));
+        } else {
+            nextCall.beforeApplying(GitHubSandbox::mutating, response(new Fault(Fault.Kind.THROTTLED, ConnectorTck.RETRY_AFTER)));
+        }
+    }
+
+    @Override
+    public boolean mutatingFaultPending() {
+        return nextCall.isArmed();
+    }
+
+    private static boolean mutating(Request r) {
+        return !r.getMethod().equals(RequestMethod.GET) && !r.getMethod().equals(RequestMethod.HEAD)
+                && !r.getUrl().startsWith("/app/installations/");
     }
 
     @Override

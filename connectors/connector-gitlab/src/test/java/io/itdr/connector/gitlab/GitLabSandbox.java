@@ -7,15 +7,18 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.RequestMethod;
 import io.itdr.connector.tck.ConnectorTck;
 import io.itdr.connector.tck.Fault;
+import io.itdr.connector.tck.MutatingFault;
 import io.itdr.connector.tck.RawExport;
 import io.itdr.connector.tck.Sandbox;
 import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.fixture.gitlab.AccountsSimulation;
 import io.itdr.fixture.gitlab.AuditEventsSimulation;
 import io.itdr.fixture.gitlab.GroupCredentialsSimulation;
+import io.itdr.fixture.wiremock.NextCallFault;
 import io.itdr.spi.action.ActionRequest;
 import io.itdr.spi.action.ActionTarget;
 import io.itdr.spi.action.Rung;
@@ -48,13 +51,15 @@ final class GitLabSandbox implements Sandbox, AutoCloseable {
     private final AccountsSimulation accounts;
     private final GroupCredentialsSimulation credentials;
     private final WireMockServer server;
+    /** One fault on the next mutating call, for the kit's checks of faults on actions. */
+    private final NextCallFault nextCall = new NextCallFault();
     private int seeded;
 
     GitLabSandbox(String token) {
         auditEvents = new AuditEventsSimulation(GROUP, Set.of(token));
         accounts = new AccountsSimulation(Set.of(token));
         credentials = new GroupCredentialsSimulation(GROUP, Set.of(token));
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(auditEvents, accounts, credentials));
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(auditEvents, accounts, credentials, nextCall));
         server.start();
         reset();
     }
@@ -71,6 +76,7 @@ final class GitLabSandbox implements Sandbox, AutoCloseable {
     @Override
     public void reset() {
         server.resetAll();
+        nextCall.disarm();
         auditEvents.clear();
         seeded = 0;
         auditEvents.stub(server);
@@ -136,6 +142,28 @@ final class GitLabSandbox implements Sandbox, AutoCloseable {
     @Override
     public int mutatingCallCount() {
         return (int) StatefulSimulation.received(server).stream().filter(r -> !r.getMethod().equals(RequestMethod.GET)).count();
+    }
+
+    /**
+     * The next mutating call (as {@link #mutatingCallCount} counts them) meets the fault: throttled
+     * before it is carried out, or carried out with its answer lost.
+     */
+    @Override
+    public void faultNextMutatingCall(MutatingFault fault) {
+        if (fault.applied()) {
+            nextCall.afterApplying(GitLabSandbox::mutating, com.github.tomakehurst.wiremock.http.Fault.valueOf(fault.name()));
+        } else {
+            nextCall.beforeApplying(GitLabSandbox::mutating, response(new Fault(Fault.Kind.THROTTLED, ConnectorTck.RETRY_AFTER)));
+        }
+    }
+
+    @Override
+    public boolean mutatingFaultPending() {
+        return nextCall.isArmed();
+    }
+
+    private static boolean mutating(Request r) {
+        return !r.getMethod().equals(RequestMethod.GET);
     }
 
     @Override

@@ -13,7 +13,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.RequestMethod;
+import io.itdr.connector.tck.MutatingFault;
 import io.itdr.fixture.okta.ManagementApiSandbox;
 import io.itdr.fixture.okta.SystemLogSandbox;
 import io.itdr.connector.tck.ConnectorTck;
@@ -21,6 +23,7 @@ import io.itdr.connector.tck.Fault;
 import io.itdr.connector.tck.RawExport;
 import io.itdr.connector.tck.Sandbox;
 import io.itdr.connector.tck.TestingConnectorContext;
+import io.itdr.fixture.wiremock.NextCallFault;
 import io.itdr.spi.action.ActionRequest;
 import io.itdr.spi.action.ActionTarget;
 import io.itdr.spi.action.Rung;
@@ -87,6 +90,8 @@ final class OktaSandbox implements Sandbox, AutoCloseable {
     private final SystemLogSandbox systemLog;
     private final ManagementApiSandbox management = new ManagementApiSandbox();
     private final WireMockServer server;
+    /** One fault on the next mutating call, for the kit's checks of faults on actions. */
+    private final NextCallFault nextCall = new NextCallFault();
     private int seeded;
     /** {@code METHOD /path} of every request the connector sent, across resets (see {@link DocumentedPermissions}). */
     final java.util.Set<String> requests;
@@ -95,7 +100,7 @@ final class OktaSandbox implements Sandbox, AutoCloseable {
     OktaSandbox(String authorization) {
         systemLog = new SystemLogSandbox(() -> TestingConnectorContext.NOW, Set.of(authorization));
         management.acceptAuthorizations(Set.of(authorization));
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(systemLog, management));
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(systemLog, management, nextCall));
         server.start();
         requests = DocumentedPermissions.record(server);
         reset();
@@ -113,6 +118,7 @@ final class OktaSandbox implements Sandbox, AutoCloseable {
     @Override
     public void reset() {
         server.resetAll();
+        nextCall.disarm();
         systemLog.clear();
         seeded = 0;
         systemLog.stub(server);
@@ -220,6 +226,28 @@ final class OktaSandbox implements Sandbox, AutoCloseable {
         return (int) server.findAll(anyRequestedFor(anyUrl())).stream()
                 .filter(r -> !r.getMethod().equals(RequestMethod.GET) && !r.getUrl().startsWith("/oauth2/v1/token"))
                 .count();
+    }
+
+    /**
+     * The next mutating call (as {@link #mutatingCallCount} counts them) meets the fault: throttled
+     * before it is carried out, or carried out with its answer lost.
+     */
+    @Override
+    public void faultNextMutatingCall(MutatingFault fault) {
+        if (fault.applied()) {
+            nextCall.afterApplying(OktaSandbox::mutating, com.github.tomakehurst.wiremock.http.Fault.valueOf(fault.name()));
+        } else {
+            nextCall.beforeApplying(OktaSandbox::mutating, response(new Fault(Fault.Kind.THROTTLED, ConnectorTck.RETRY_AFTER)));
+        }
+    }
+
+    @Override
+    public boolean mutatingFaultPending() {
+        return nextCall.isArmed();
+    }
+
+    private static boolean mutating(Request r) {
+        return !r.getMethod().equals(RequestMethod.GET) && !r.getUrl().startsWith("/oauth2/v1/token");
     }
 
     /** Every call (System Log, Management API and the token request) answers with the fault in Okta's shape. */

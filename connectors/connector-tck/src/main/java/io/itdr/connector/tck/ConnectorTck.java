@@ -159,6 +159,17 @@ public abstract class ConnectorTck {
         return TestingConnectorContext.withRequestTimeout(REQUEST_TIMEOUT);
     }
 
+    /**
+     * Whether this test runs the checks of faults on mutating calls
+     * ({@link #aFaultOnAMutatingCallOfExecuteEndsInAnErrorAndOneEffect},
+     * {@link #aFaultOnAMutatingCallOfRevertEndsInAnErrorAndTheSnapshotRestored}). True by default;
+     * a connector tested in several sign-in modes runs them in one (the calls are the same) and
+     * answers false in the others.
+     */
+    protected boolean checksMutatingCallFaults() {
+        return true;
+    }
+
     protected final boolean declares(Behavior behavior) {
         return behaviors().contains(behavior);
     }
@@ -427,6 +438,180 @@ public abstract class ConnectorTck {
             }
         }
         return tests.stream();
+    }
+
+    // ---------------------------------------------------------------- faults on mutating calls
+
+    /** The codes a connector may raise when a mutating call failed on its way (the engine reconciles them by reading back). */
+    private static final Set<ErrorCode> FAULTED_CALL_CODES =
+            EnumSet.of(ErrorCode.THROTTLED, ErrorCode.UNAVAILABLE, ErrorCode.TIMEOUT, ErrorCode.MALFORMED_RESPONSE);
+
+    /**
+     * A {@link MutatingFault} on the first mutating call of every declared action's execution (to keep
+     * the run short: throttling, and one transport fault per action, the next in turn, so that a
+     * connector with four actions meets them all):
+     * the execution ends in a {@link ConnectorException} with a transient or malformed-answer code
+     * (throttling with the platform's retry-after, and nothing changed), or succeeds having honoured
+     * the wait; never in a success the platform does not show. Verify then tells the platform's real
+     * state (in the post-state exactly when the platform shows what one clean execution leaves), and
+     * the engine's retry of the same plan under the same key ends in that state (one effect, never two:
+     * no second key, no second grant) or refuses with {@code CONFLICT} when a person must act (a new
+     * secret lost with the answer that carried it), leaving no second effect either.
+     */
+    @TestFactory
+    public Stream<DynamicTest> aFaultOnAMutatingCallOfExecuteEndsInAnErrorAndOneEffect() {
+        assumeTrue(checksMutatingCallFaults(), "the mutating-call fault checks run in another sign-in mode");
+        List<DynamicTest> tests = new ArrayList<>();
+        List<ActionRequest> requests = requestsFor(any -> true);
+        List<MutatingFault> transport = Stream.of(MutatingFault.values()).filter(MutatingFault::applied).toList();
+        for (int i = 0; i < requests.size(); i++) {
+            ActionRequest request = requests.get(i);
+            // per action: throttling, and one transport fault, each action the next in turn
+            Map<ActionRequest, Map<String, String>> cleanRuns = new LinkedHashMap<>();
+            for (MutatingFault fault : List.of(MutatingFault.THROTTLED, transport.get(i % transport.size()))) {
+                tests.add(dynamicTest("execute " + describe(request) + ", its first mutating call meeting " + fault, () -> {
+                    if (!cleanRuns.containsKey(request)) {
+                        ActionExecutor clean = connect().actions();
+                        clean.execute(clean.plan(request), "tck-clean-1");
+                        cleanRuns.put(request, sandbox().snapshotOf(request.target()));
+                    }
+                    Map<String, String> once = cleanRuns.get(request);
+                    ActionExecutor executor = connect().actions();
+                    Map<String, String> before = sandbox().snapshotOf(request.target());
+                    ActionPlan plan = executor.plan(request);
+                    sandbox().faultNextMutatingCall(fault);
+                    Optional<ConnectorException> failed = faultedCall("execute with " + fault,
+                            () -> executor.execute(plan, "tck-fault-1"));
+                    assertThat(sandbox().mutatingFaultPending()).as("the %s fault armed with sandbox().faultNextMutatingCall met"
+                            + " one of the execution's calls (does the sandbox's mutating-call predicate see them?)", fault).isFalse();
+                    Map<String, String> afterFault = sandbox().snapshotOf(request.target());
+                    if (fault == MutatingFault.THROTTLED && failed.isPresent()) {
+                        assertThat(failed.get().code()).as("code of an execution whose call was throttled").isEqualTo(ErrorCode.THROTTLED);
+                        assertThat(failed.get().retryAfter()).as("retry-after of a throttled execution").contains(RETRY_AFTER);
+                        assertThat(afterFault).as("platform state after a throttled (refused) first call").isEqualTo(before);
+                    }
+                    Verification told = executor.verify(plan);
+                    leaks.inspect("a verification", told);
+                    assertThat(told.inPostState()).as("verify after execution met %s (%s; detail: %s), compared to whether the"
+                            + " platform shows what one clean execution leaves", fault,
+                            failed.map(e -> "failed " + e.code()).orElse("succeeded"), told.detail())
+                            .isEqualTo(afterFault.equals(once));
+                    if (failed.isEmpty()) {
+                        assertThat(afterFault).as("platform state after an execution that answered success through %s", fault)
+                                .isEqualTo(once);
+                    }
+
+                    // The engine's recovery: the same plan again under the same key (a failed execution is not
+                    // done); it completes the action, or refuses with CONFLICT when a person must act (a new
+                    // secret lost with the answer that carried it), and never makes a second effect.
+                    Optional<ConnectorException> refused = Optional.empty();
+                    if (failed.isPresent()) {
+                        try {
+                            executor.execute(plan, "tck-fault-1");
+                        } catch (ConnectorException e) {
+                            leaks.inspect("the exception of execution retried after " + fault, e);
+                            assertThat(e.code()).as("code of the execution retried after %s (%s): it completes, or refuses with"
+                                    + " CONFLICT when a person must act", fault, e.getMessage()).isEqualTo(ErrorCode.CONFLICT);
+                            refused = Optional.of(e);
+                        }
+                    }
+                    Map<String, String> recovered = sandbox().snapshotOf(request.target());
+                    if (refused.isEmpty()) {
+                        assertThat(recovered).as("platform state after the execution retried after %s, compared to one clean"
+                                + " execution: one effect, never two", fault).isEqualTo(once);
+                        assertThat(executor.verify(plan).inPostState()).as("verify after recovering from %s", fault).isTrue();
+                    } else {
+                        assertThat(recovered.size()).as("entries of the platform state after the execution retried after %s refused"
+                                + " (%s), compared to one clean execution's: no second effect", fault, recovered).isLessThanOrEqualTo(once.size());
+                        assertThat(executor.verify(plan).inPostState()).as("verify after a refused recovery from %s", fault).isFalse();
+                    }
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    /**
+     * A {@link MutatingFault} on the first mutating call of every revertible action's revert (one
+     * fault per action, in turn, to keep the run short): the revert ends in a standard error or
+     * succeeds; verify tells whether the post-state is still there; and the engine's recovery (revert
+     * again, forced when it now refuses with {@code DRIFT} because the first attempt did restore)
+     * undoes the action: the snapshot exactly for a reversible one, out of the post-state for a
+     * compensable one.
+     */
+    @TestFactory
+    public Stream<DynamicTest> aFaultOnAMutatingCallOfRevertEndsInAnErrorAndTheSnapshotRestored() {
+        assumeTrue(checksMutatingCallFaults(), "the mutating-call fault checks run in another sign-in mode");
+        List<DynamicTest> tests = new ArrayList<>();
+        List<ActionRequest> requests = requestsFor(Reversibility::canRevert);
+        MutatingFault[] faults = MutatingFault.values();
+        for (int i = 0; i < requests.size(); i++) {
+            ActionRequest request = requests.get(i);
+            MutatingFault fault = faults[i % faults.length];
+            tests.add(dynamicTest("revert " + describe(request) + ", its first mutating call meeting " + fault, () -> {
+                ActionExecutor executor = connect().actions();
+                Map<String, String> before = sandbox().snapshotOf(request.target());
+                ActionPlan plan = executor.plan(request);
+                executor.execute(plan, "tck-key-1");
+                Map<String, String> executed = sandbox().snapshotOf(request.target());
+
+                sandbox().faultNextMutatingCall(fault);
+                Optional<ConnectorException> failed = faultedCall("revert with " + fault, () -> executor.revert(plan, false));
+                assertThat(sandbox().mutatingFaultPending()).as("the %s fault met one of the revert's calls", fault).isFalse();
+                Map<String, String> afterFault = sandbox().snapshotOf(request.target());
+                boolean exact = plan.reversibility() == Reversibility.REVERSIBLE;
+                if (failed.isEmpty() && exact) {
+                    assertThat(afterFault).as("platform state after a revert that answered success through %s", fault).isEqualTo(before);
+                }
+                assertThat(executor.verify(plan).inPostState()).as("verify after the revert met %s, compared to whether the platform"
+                        + " still shows the action's effect", fault).isEqualTo(afterFault.equals(executed));
+
+                if (failed.isPresent()) {
+                    try {
+                        executor.revert(plan, false);
+                    } catch (ConnectorException e) {
+                        leaks.inspect("the exception of a revert retried after " + fault, e);
+                        assertThat(e.code()).as("code of a revert retried after %s: only drift (the first attempt restored)", fault)
+                                .isEqualTo(ErrorCode.DRIFT);
+                        executor.revert(plan, true);
+                    }
+                }
+                if (exact) {
+                    assertThat(sandbox().snapshotOf(request.target()))
+                            .as("platform state after recovering a revert that met %s, compared to before the action", fault).isEqualTo(before);
+                }
+                assertThat(executor.verify(plan).inPostState()).as("verify after recovering a revert that met %s", fault).isFalse();
+            }));
+        }
+        return tests.stream();
+    }
+
+    /** Runs a mutating call armed with a fault: empty when it succeeded, the exception when it failed with an allowed code. */
+    private Optional<ConnectorException> faultedCall(String what, Executable call) {
+        try {
+            call.execute();
+            return Optional.empty();
+        } catch (ConnectorException e) {
+            leaks.inspect("the exception of " + what, e);
+            assertThat(e.code()).as("code of %s (%s): a failed call is throttled, unavailable, timed out or answered unreadably,"
+                    + " never a success and never %s", what, e.getMessage(), e.code()).isIn(FAULTED_CALL_CODES);
+            return Optional.of(e);
+        } catch (Throwable t) {
+            leaks.inspect("the exception of " + what, t);
+            throw new AssertionError(what + " threw " + t + " instead of a ConnectorException: every failure that"
+                    + " crosses the plugin boundary is a ConnectorException with a standard code", t);
+        }
+    }
+
+    /** The action requests whose declared rung's reversibility {@code applies} accepts. */
+    private List<ActionRequest> requestsFor(Predicate<Reversibility> applies) {
+        assumeTrue(declares(Behavior.ACTIONS), "the test does not declare ACTIONS");
+        Map<Rung, Reversibility> rungs = connect().actions().rungs();
+        List<ActionRequest> chosen = actionRequests().stream()
+                .filter(r -> rungs.containsKey(r.rung()) && applies.test(rungs.get(r.rung())))
+                .toList();
+        assumeFalse(chosen.isEmpty(), "no declared rung this check applies to");
+        return chosen;
     }
 
     // ---------------------------------------------------------------- inventory

@@ -72,6 +72,23 @@ public interface Sandbox {
         throw needs("applyOutOfBandChange", "ACTIONS");
     }
 
+    /**
+     * The next mutating call (as {@link #mutatingCallCount()} counts them) meets {@code fault}:
+     * refused unapplied ({@link MutatingFault#THROTTLED}) or carried out with its answer lost; every
+     * later call is answered normally. Cleared by {@link #reset()}.
+     */
+    default void faultNextMutatingCall(MutatingFault fault) {
+        throw needs("faultNextMutatingCall", "ACTIONS (the kit's checks of faults on mutating calls)");
+    }
+
+    /**
+     * Whether the fault of {@link #faultNextMutatingCall} has not met a call yet (the kit checks that
+     * it did, so that a predicate that misses the connector's calls cannot pass the check vacuously).
+     */
+    default boolean mutatingFaultPending() {
+        throw needs("mutatingFaultPending", "ACTIONS (the kit's checks of faults on mutating calls)");
+    }
+
     private UnsupportedOperationException needs(String method, String behaviors) {
         return new UnsupportedOperationException(getClass().getName() + " must implement Sandbox." + method
                 + "() because the test declares " + behaviors);

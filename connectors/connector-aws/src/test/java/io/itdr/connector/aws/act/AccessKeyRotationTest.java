@@ -319,6 +319,29 @@ class AccessKeyRotationTest {
         assertNoSecretIn(timeout, lost, again, reconciled);
     }
 
+    /**
+     * Rotation lists the user's keys before it creates one: when that list does not answer in time,
+     * execution ends in TIMEOUT having created nothing, and executing again creates exactly one key.
+     */
+    @Test
+    void aListWithoutAnswerBeforeCreatingIsATimeoutThatCreatedNothingAndTheRetryCreatesOneKey() {
+        ActionPlan plan = executor.plan(rotation());
+        iamSandbox.hooks.delayNext("ListAccessKeys", 1_500);
+        ConnectorException timeout = failure(() -> executor(Duration.ofMillis(300), Duration.ofSeconds(5)).execute(plan, "rotate-7"));
+        assertThat(timeout.code()).isEqualTo(ErrorCode.TIMEOUT);
+        assertThat(timeout.getMessage()).startsWith("iam:ListAccessKeys on ci-deployer: no answer in time");
+        assertThat(count("CreateAccessKey")).isZero();
+        assertThat(keys()).containsOnlyKeys(OLD).containsEntry(OLD, "Active");
+        assertThat(executor.verify(plan).inPostState()).isFalse();
+
+        ExecutionResult done = executor.execute(plan, "rotate-7");
+        assertThat(done.alreadyApplied()).isFalse();
+        assertThat(count("CreateAccessKey")).isEqualTo(1);
+        assertThat(keys()).hasSize(2).containsEntry(newKey(), "Active").containsEntry(OLD, "Inactive");
+        assertThat(executor.verify(plan).inPostState()).isTrue();
+        assertNoSecretIn(timeout, done);
+    }
+
     @Test
     void aSecretStoredWithoutAnswerIsAdoptedWhenExecutedAgain() {
         ActionPlan plan = executor.plan(rotation());

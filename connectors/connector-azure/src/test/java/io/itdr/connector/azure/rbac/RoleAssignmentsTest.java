@@ -2,10 +2,14 @@ package io.itdr.connector.azure.rbac;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.itdr.connector.azure.AzureConnectorFactory;
 import io.itdr.connector.azure.TckAccess;
 import io.itdr.fixture.azure.ArmAuthorizationSandbox;
@@ -15,8 +19,10 @@ import io.itdr.spi.ErrorCode;
 import io.itdr.spi.action.ActionPlan;
 import io.itdr.spi.action.ActionRequest;
 import io.itdr.spi.action.ActionTarget;
+import io.itdr.spi.action.RevertResult;
 import io.itdr.spi.action.Reversibility;
 import io.itdr.spi.action.Rung;
+import io.itdr.spi.action.Verification;
 import io.itdr.spi.event.IdentityRef;
 import io.itdr.spi.inventory.InventoryIdentity;
 import java.time.Duration;
@@ -159,5 +165,66 @@ class RoleAssignmentsTest {
                 .withHeader("Content-Type", "application/json").withBody("{\"value\":[")));
         assertThatThrownBy(() -> connector.inventory().get(null, IdentityRef.of(BILLING))).isInstanceOfSatisfying(ConnectorException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_RESPONSE));
+    }
+
+    /**
+     * Quarantine of BILLING removes two assignments; the first DELETE reaches ARM, the second is
+     * refused with 503 (https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/request-limits-and-throttling),
+     * later ones reach ARM again: the action is half done.
+     */
+    private ActionPlan quarantineFailingAtItsSecondRemoval() {
+        ActionPlan plan = connector.actions().plan(quarantine(BILLING));
+        assertThat(plan.calls()).hasSize(2);
+        String path = "(?i).*/providers/Microsoft\\.Authorization/roleAssignments/[^/]+";
+        tenant.server().stubFor(delete(urlPathMatching(path)).atPriority(1).inScenario("half-way").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(tenant.rbac().routed()).willSetStateTo("one removed"));
+        tenant.server().stubFor(delete(urlPathMatching(path)).atPriority(1).inScenario("half-way").whenScenarioStateIs("one removed")
+                .willReturn(ArmAuthorizationSandbox.error(503, "ServiceUnavailable", "The service is unavailable."))
+                .willSetStateTo("available again"));
+        ConnectorException failed = catchThrowableOfType(ConnectorException.class, () -> connector.actions().execute(plan, "k-half"));
+        assertThat(failed).as("execution failing at its second removal").isNotNull();
+        assertThat(failed.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(failed.retriable()).isTrue();
+        return plan;
+    }
+
+    @Test
+    void aQuarantineFailingHalfWayIsShownPartialAndAForcedRevertRestoresItsFirstStep() {
+        Map<String, String> before = assignments();
+        ActionPlan plan = quarantineFailingAtItsSecondRemoval();
+
+        // partially contained, and verify says which part: one assignment removed, one still held
+        Verification partial = connector.actions().verify(plan);
+        assertThat(partial.inPostState()).isFalse();
+        assertThat(partial.observed().state().values()).containsExactlyInAnyOrder("removed", "assigned");
+        assertThat(partial.detail()).contains("expected removed, found assigned");
+        assertThat(assignments()).hasSize(before.size() - 1);
+
+        // the state is not the action's post-state, so only an approver's forced revert undoes the first step
+        assertThatThrownBy(() -> connector.actions().revert(plan, false)).isInstanceOfSatisfying(ConnectorException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.DRIFT));
+        RevertResult restored = connector.actions().revert(plan, true);
+        assertThat(restored.performed()).as("only the removed assignment is re-created").hasSize(1);
+        assertThat(assignments().values()).containsExactlyInAnyOrderElementsOf(before.values());
+        assertThat(connector.actions().verify(plan).observed().state().values()).containsOnly("assigned");
+    }
+
+    @Test
+    void aQuarantineFailingHalfWayIsCompletedByExecutingAgainWithoutRemovingAnythingTwice() {
+        Map<String, String> before = assignments();
+        ActionPlan plan = quarantineFailingAtItsSecondRemoval();
+        int deletesSoFar = deletes();
+
+        var completed = connector.actions().execute(plan, "k-half");
+        assertThat(completed.alreadyApplied()).isFalse();
+        assertThat(connector.actions().verify(plan).inPostState()).isTrue();
+        // both removed, nothing else touched (the inherited Reader stays); the first DELETE, sent again, is a 204 at ARM
+        assertThat(assignments()).hasSize(before.size() - 2);
+        assertThat(assignments().values()).anyMatch(v -> v.startsWith(BILLING + " Reader"));
+        assertThat(deletes() - deletesSoFar).isEqualTo(2);
+    }
+
+    private int deletes() {
+        return tenant.server().findAll(deleteRequestedFor(urlPathMatching("(?i).*/roleAssignments/.*"))).size();
     }
 }

@@ -44,11 +44,16 @@ class ConnectorTckBitesTest {
                 new Case(PlanMutates.class, Set.of("planMakesNoMutatingCall", "executeTwiceWithOneKeyHasOneEffect")),
                 new Case(CursorSkipsARecord.class, Set.of("telemetryResumesFromACursorWithoutGapOrDuplicate",
                         "telemetryRejectsAMalformedRecordWithAReasonAndGoesOn")),
-                new Case(ThrottlingAsTerminal.class, Set.of("platformFaultsSurfaceAsRetriableOrTerminal")),
+                new Case(ThrottlingAsTerminal.class, Set.of("platformFaultsSurfaceAsRetriableOrTerminal",
+                        "aFaultOnAMutatingCallOfExecuteEndsInAnErrorAndOneEffect",
+                        "aFaultOnAMutatingCallOfRevertEndsInAnErrorAndTheSnapshotRestored")),
                 // its rollback restores nothing, which the approve path's rollback sees too
                 new Case(IrreversibleClaimedReversible.class, Set.of("revertOfAReversibleActionRestoresTheSnapshotExactly",
-                        "anApprovedPlanIsStableAcrossTimeAndCarriedOut")),
+                        "anApprovedPlanIsStableAcrossTimeAndCarriedOut",
+                        "aFaultOnAMutatingCallOfRevertEndsInAnErrorAndTheSnapshotRestored")),
                 new Case(PlanEmbedsTime.class, Set.of("anApprovedPlanIsStableAcrossTimeAndCarriedOut")),
+                new Case(FailedWriteTakenForDone.class, Set.of("aFaultOnAMutatingCallOfExecuteEndsInAnErrorAndOneEffect",
+                        "aFaultOnAMutatingCallOfRevertEndsInAnErrorAndTheSnapshotRestored")),
                 new Case(NonstandardRefusal.class, Set.of("undeclaredRungsRefuseWithTheStandardError")),
                 new Case(NotRegistered.class, Set.of("factoryIsFoundByServiceLoaderFromItsOwnJar")));
         return cases.stream().map(c -> dynamicTest(c.kit().getSimpleName(), () -> {
@@ -168,6 +173,13 @@ class ConnectorTckBitesTest {
         @Override
         protected Defect defect() {
             return Defect.PLAN_EMBEDS_TIME;
+        }
+    }
+
+    static class FailedWriteTakenForDone extends MemoryConnectorTckTest {
+        @Override
+        protected Defect defect() {
+            return Defect.FAILED_WRITE_TAKEN_FOR_DONE;
         }
     }
 

@@ -13,7 +13,9 @@ enum Defect {
     IRREVERSIBLE_CLAIMED_REVERSIBLE,
     NONSTANDARD_REFUSAL,
     /** The plan carries the time it was made, so re-planning before execution never gives the approved plan. */
-    PLAN_EMBEDS_TIME;
+    PLAN_EMBEDS_TIME,
+    /** A write the platform failed is taken for done: execute answers success with nothing changed. */
+    FAILED_WRITE_TAKEN_FOR_DONE;
 
     String configValue() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

@@ -1,6 +1,8 @@
 package io.itdr.connector.tck.memory;
 
+import io.itdr.connector.tck.ConnectorTck;
 import io.itdr.connector.tck.Fault;
+import io.itdr.connector.tck.MutatingFault;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ final class MemoryPlatform {
     private final Map<String, String> state = new TreeMap<>();
     private final String apiKey;
     private Fault fault;
+    private MutatingFault nextWriteFault;
     private int mutatingCalls;
 
     private MemoryPlatform(String apiKey) {
@@ -53,11 +56,21 @@ final class MemoryPlatform {
         state.put("app-3/key/key-4/status", "INACTIVE");
         state.put("app-3/sessions", "0");
         fault = null;
+        nextWriteFault = null;
         mutatingCalls = 0;
     }
 
     synchronized void inject(Fault f) {
         fault = f;
+    }
+
+    /** The next write meets {@code f}: refused unapplied (throttled), or applied and its answer lost (a dropped connection). */
+    synchronized void faultNextWrite(MutatingFault f) {
+        nextWriteFault = f;
+    }
+
+    synchronized boolean writeFaultPending() {
+        return nextWriteFault != null;
     }
 
     synchronized int mutatingCalls() {
@@ -112,10 +125,17 @@ final class MemoryPlatform {
     /** Sets a value; sessions once revoked cannot come back (the platform only ever lowers the count). */
     synchronized void write(String key, String name, String value) {
         enter(key, true);
-        if (name.endsWith("/sessions") && Integer.parseInt(value) > Integer.parseInt(state.get(name))) {
-            return;
+        MutatingFault met = nextWriteFault;
+        nextWriteFault = null;
+        if (met == MutatingFault.THROTTLED) {
+            throw new Failure(new Fault(Fault.Kind.THROTTLED, ConnectorTck.RETRY_AFTER));
         }
-        state.put(name, value);
+        if (!(name.endsWith("/sessions") && Integer.parseInt(value) > Integer.parseInt(state.get(name)))) {
+            state.put(name, value);
+        }
+        if (met != null) {
+            throw new Failure(new Fault(Fault.Kind.CONNECTION_RESET, null));
+        }
     }
 
     /** A change made at the platform's console: not a call of the connector, so not counted. */

@@ -1,6 +1,7 @@
 package io.itdr.connector.tck.memory;
 
 import io.itdr.connector.tck.Fault;
+import io.itdr.connector.tck.MutatingFault;
 import io.itdr.connector.tck.RawExport;
 import io.itdr.connector.tck.Sandbox;
 import io.itdr.spi.action.ActionTarget;
@@ -32,6 +33,16 @@ final class MemorySandbox implements Sandbox {
     @Override
     public void injectFault(Fault fault) {
         platform.inject(fault);
+    }
+
+    @Override
+    public void faultNextMutatingCall(MutatingFault fault) {
+        platform.faultNextWrite(fault);
+    }
+
+    @Override
+    public boolean mutatingFaultPending() {
+        return platform.writeFaultPending();
     }
 
     @Override
