@@ -96,6 +96,32 @@ final class RunningServer implements AutoCloseable {
         return send("POST", "/api/v1/ingest/" + connector, token, "application/json", payload);
     }
 
+    /** Pushes, expects 202 (stored), and waits until the server's worker processed the connector's backlog; returns the 202 body. */
+    JsonNode ingestProcessed(String connector, String token, String payload) {
+        Reply reply = ingest(connector, token, payload);
+        if (reply.status() != 202) {
+            throw new AssertionError("expected 202, got " + reply.status() + ": " + reply.body());
+        }
+        awaitProcessed(connector, token);
+        return reply.body();
+    }
+
+    /** Waits (at most 60 s) until no pushed event of {@code connector} waits to be processed. */
+    void awaitProcessed(String connector, String token) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (get("/api/v1/ingest/" + connector, token).ok().path("waiting").asLong() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("pushed events of " + connector + " still waiting after 60 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** An action id in a URL path: ids contain slashes, so they travel URL-encoded in one segment. */
     static String action(String id) {
         return URLEncoder.encode(id, StandardCharsets.UTF_8);

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,9 +52,13 @@ class ServerBulkheadTest {
         aws.iam.hooks.delayNext("UpdateAccessKey", 10_000);
 
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(120);
-        server.ingest("aws", responder, AwsEstate.trail(AwsEstate.OWN_USER, AwsEstate.OWN_KEY, "10.20.3.4", t0)).ok();
-        CompletableFuture<RunningServer.Reply> hanging = CompletableFuture.supplyAsync(() -> server.ingest("aws", responder,
-                AwsEstate.trail(AwsEstate.OWN_USER, AwsEstate.OWN_KEY, "203.0.113.50", t0.plusSeconds(60))));
+        server.ingestProcessed("aws", responder, AwsEstate.trail(AwsEstate.OWN_USER, AwsEstate.OWN_KEY, "10.20.3.4", t0));
+        // the push is answered once stored: its sender does not wait for the containment IAM sits on
+        RunningServer.Reply stored = server.ingest("aws", responder, AwsEstate.trail(AwsEstate.OWN_USER, AwsEstate.OWN_KEY, "203.0.113.50",
+                t0.plusSeconds(60)));
+        assertThat(stored.status()).as("%s", stored.body()).isEqualTo(202);
+        assertThat(stored.body().path("accepted").asInt()).isEqualTo(1);
+        assertThat(settled(responder)).as("answered before the containment finished (IAM answers after 10 s)").isEmpty();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (aws.calls("UpdateAccessKey") == 0 && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(50);
@@ -64,11 +67,20 @@ class ServerBulkheadTest {
 
         // Okta System Log records pushed as an event hook would (https://developer.okta.com/docs/reference/api/system-log/)
         String oktaEvents = "[" + SystemLogSandbox.tokenGrant("e2e-okta-0001", t0, "0oae2eclient0001") + "]";
-        JsonNode okta = server.ingest("okta", responder, oktaEvents).ok();
+        JsonNode okta = server.ingestProcessed("okta", responder, oktaEvents);
 
         assertThat(okta.path("accepted").asInt()).as("%s", okta).isEqualTo(1);
-        assertThat(hanging).as("the AWS batch is still waiting on IAM").isNotDone();
-        assertThat(hanging.get(60, TimeUnit.SECONDS).ok().path("findings").asInt()).isEqualTo(1);
+        assertThat(server.get("/api/v1/ingest/aws", responder).ok().path("waiting").asLong()).as("the AWS event is still waiting on IAM")
+                .isEqualTo(1);
+        assertThat(settled(responder)).isEmpty();
+        server.awaitProcessed("aws", responder);
         assertThat(aws.keyStatus(AwsEstate.OWN_USER, AwsEstate.OWN_KEY)).isEqualTo("Inactive");
+        assertThat(settled(responder)).isNotEmpty();
+    }
+
+    /** Actions whose platform call was answered (executed or verified). */
+    private java.util.List<JsonNode> settled(String token) {
+        return RunningServer.items(server.get("/api/v1/actions", token).ok()).stream()
+                .filter(a -> java.util.Set.of("executed", "verified").contains(a.path("state").asText())).toList();
     }
 }

@@ -61,9 +61,9 @@ abstract class ServerEndToEndTest {
     /** The key used from its workload's network, then from outside it a minute later. */
     private void replayKey(String user, String key) {
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(120);
-        server.ingest("aws", responder, AwsEstate.trail(user, key, "10.20.3.4", t0)).ok();
-        JsonNode pushed = server.ingest("aws", responder, AwsEstate.trail(user, key, "203.0.113.50", t0.plusSeconds(60))).ok();
-        assertThat(pushed.path("findings").asInt()).as("findings of the replay: %s", pushed).isEqualTo(1);
+        server.ingestProcessed("aws", responder, AwsEstate.trail(user, key, "10.20.3.4", t0));
+        JsonNode pushed = server.ingestProcessed("aws", responder, AwsEstate.trail(user, key, "203.0.113.50", t0.plusSeconds(60)));
+        assertThat(pushed.path("accepted").asInt()).as("the replayed use is stored: %s", pushed).isEqualTo(1);
     }
 
     private List<JsonNode> held() {

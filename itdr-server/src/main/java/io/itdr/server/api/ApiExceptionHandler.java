@@ -47,6 +47,8 @@ import tools.jackson.core.JacksonException;
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ApiExceptionHandler.class);
     private static final String INGEST_RETRY_AFTER_SECONDS = "1";
+    /** A full backlog drains at thousands of events a second; a few seconds free room for a push. */
+    private static final String BACKLOG_RETRY_AFTER_SECONDS = "5";
 
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> apiProblem(ApiProblem e, HttpServletRequest request) {
@@ -83,7 +85,8 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     /**
      * A push passed an ingest limit: 413 for a payload too large (as sent or unpacked) or with too
-     * many records, 429 with Retry-After when too many pushes run at once. The problem names the
+     * many records, 429 with Retry-After when too many pushes run at once or the backlog of events
+     * waiting to be processed is full. The problem names the
      * limit ({@code limit}, {@code property}) and what was processed before it.
      */
     @ExceptionHandler(Ingest.LimitExceededException.class)
@@ -96,9 +99,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             properties.put("duplicates", e.processed().duplicates());
             properties.put("rejected", e.processed().rejected());
         }
-        if (e.limit() == Ingest.Limit.CONCURRENT) {
-            ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-ingests", e.getMessage(), properties, request);
-            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, INGEST_RETRY_AFTER_SECONDS)
+        if (e.limit() == Ingest.Limit.CONCURRENT || e.limit() == Ingest.Limit.BACKLOG) {
+            boolean backlog = e.limit() == Ingest.Limit.BACKLOG;
+            ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, backlog ? "ingest-backlog-full" : "too-many-ingests",
+                    e.getMessage(), properties, request);
+            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                    .header(HttpHeaders.RETRY_AFTER, backlog ? BACKLOG_RETRY_AFTER_SECONDS : INGEST_RETRY_AFTER_SECONDS)
                     .body(response.getBody());
         }
         if (e.limit() != Ingest.Limit.RECORDS) {

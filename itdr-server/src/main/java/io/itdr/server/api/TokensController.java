@@ -35,13 +35,14 @@ public class TokensController {
      * @param principal who the token belongs to ({@code alice} or {@code user:alice}); absent for the issuing admin
      * @param expiresIn how long the token lasts: ISO-8601 ({@code P90D}) or short ({@code 90d}, {@code 12h}); absent for no expiry
      * @param reason    why it is issued (ledgered); required
+     * @param connector the one connector an ingest-only token may push to ({@code aws}); absent for any
      */
-    public record NewToken(String name, String principal, List<String> roles, String expiresIn, String reason) {
+    public record NewToken(String name, String principal, List<String> roles, String expiresIn, String reason, String connector) {
     }
 
     /** The issued token: {@code token} is the value to send as {@code Authorization: Bearer …}; it is shown only here. */
     public record Issued(String id, String name, String principal, Set<Role> roles, String actor, Instant createdAt, Instant expiresAt,
-                         String token) {
+                         String connector, String token) {
     }
 
     public record RevokeBody(String reason) {
@@ -66,15 +67,16 @@ public class TokensController {
         String reason = Inputs.reason(body.reason());
         ApiTokens.Issued issued;
         try {
-            issued = tokens.issue(body.name() == null ? null : body.name().strip(), principal, roles, expiresIn, caller.actor(), reason);
+            issued = tokens.issue(body.name() == null ? null : body.name().strip(), principal, roles, expiresIn,
+                    body.connector() == null ? null : body.connector().strip(), caller.actor(), reason);
         } catch (ApiTokens.NameInUseException e) {
             throw ApiProblem.conflict("token-name-in-use", e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.badInput("name", e.getMessage());
+            throw ApiProblem.badInput(e.getMessage().contains("connector") ? "connector" : "name", e.getMessage());
         }
         ApiTokens.ApiToken token = issued.token();
         return ResponseEntity.created(URI.create("/api/v1/tokens/" + token.id())).body(new Issued(token.id(), token.name(),
-                token.principal(), token.roles(), token.actor(), token.createdAt(), token.expiresAt(), issued.value()));
+                token.principal(), token.roles(), token.actor(), token.createdAt(), token.expiresAt(), token.connector(), issued.value()));
     }
 
     @GetMapping

@@ -94,11 +94,17 @@ public record ItdrProperties(Path policy, Path catalog, @DefaultValue Events eve
      *                      beyond; a compression bomb stops here)
      * @param maxRecords    most records (events plus rejections) one push may carry (413 beyond)
      * @param maxConcurrent most pushes normalized at once; one more is answered 429 with Retry-After
+     * @param maxBacklog    most pushed events stored and waiting to be processed; while as many
+     *                      wait, a push is answered 429 with Retry-After (back-pressure)
      */
     public record Ingest(@DefaultValue("10MB") DataSize maxPayload, @DefaultValue("256MB") DataSize maxUnpacked,
-                         @DefaultValue("100000") int maxRecords, @DefaultValue("2") int maxConcurrent) {
+                         @DefaultValue("100000") int maxRecords, @DefaultValue("2") int maxConcurrent,
+                         @DefaultValue("250000") long maxBacklog) {
         @org.springframework.boot.context.properties.bind.ConstructorBinding
         public Ingest {
+            if (maxBacklog < 1) {
+                throw new IllegalArgumentException("itdr.ingest.max-backlog must be at least 1, not " + maxBacklog);
+            }
             if (maxRecords < 1) {
                 throw new IllegalArgumentException("itdr.ingest.max-records must be at least 1, not " + maxRecords);
             }
@@ -107,9 +113,9 @@ public record ItdrProperties(Path policy, Path catalog, @DefaultValue Events eve
             }
         }
 
-        /** The given payload limit with the default unpacked, record and concurrency limits. */
+        /** The given payload limit with the default unpacked, record, concurrency and backlog limits. */
         public Ingest(DataSize maxPayload) {
-            this(maxPayload, DataSize.ofMegabytes(256), 100_000, 2);
+            this(maxPayload, DataSize.ofMegabytes(256), 100_000, 2, 250_000);
         }
     }
 

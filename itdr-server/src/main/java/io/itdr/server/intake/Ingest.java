@@ -1,6 +1,5 @@
 package io.itdr.server.intake;
 
-import io.itdr.core.pipeline.Intake;
 import io.itdr.core.pipeline.Origin;
 import io.itdr.server.config.ItdrProperties;
 import io.itdr.server.connector.ConnectorRuntime;
@@ -12,6 +11,7 @@ import io.itdr.spi.telemetry.NormalizationSink;
 import io.itdr.spi.telemetry.RawPayload;
 import io.itdr.spi.telemetry.Rejection;
 import java.io.InputStream;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -20,19 +20,28 @@ import org.springframework.stereotype.Component;
 
 /**
  * Push ingest: a raw platform payload (webhook delivery, log export) through the connector's own
- * normalizer into the engine, in bounded memory. The payload is streamed: gzip is unpacked here
- * and the bytes counted before and after unpacking ({@code itdr.ingest.max-payload},
- * {@code max-unpacked}); the records are counted ({@code max-records}); events go on to the engine
- * in chunks of {@value #CHUNK} while the normalizer waits (back-pressure), and of the rejections
- * only the count and the first {@value #REJECTIONS_LISTED} are kept. At most
- * {@code max-concurrent} pushes are normalized at once. A limit passed half-way stops reading:
- * what was read before it has been processed (sending it again counts it as duplicates), the rest
- * is not. Malformed records are rejected and counted, never fail the rest. Thread-safe.
+ * normalizer into the {@link IngestBacklog}, in bounded memory; the {@link IngestWorkers} run the
+ * stored events through the engine (detect, decide, act) afterwards, so a pushing client waits for
+ * storage, never for containment. The payload is streamed: gzip is unpacked here and the bytes
+ * counted before and after unpacking ({@code itdr.ingest.max-payload}, {@code max-unpacked}); the
+ * records are counted ({@code max-records}); events are stored in chunks of {@value #CHUNK} while
+ * the normalizer waits, and of the rejections only the count and the first {@value
+ * #REJECTIONS_LISTED} are kept. At most {@code max-concurrent} pushes are normalized at once, and
+ * none starts while {@code max-backlog} events wait to be processed (back-pressure: the sender
+ * retries later instead of the server collecting). Before the answer, what was stored is forced to
+ * the disk once (the push's group commit). A limit passed half-way stops reading: what was read
+ * before it is stored and will be processed (sending it again counts it as duplicates), the rest is
+ * not. Malformed records are rejected and counted, never fail the rest. Thread-safe.
  */
 @Component
 public class Ingest {
-    /** What a push led to; {@code rejections} lists the first few. */
-    public record Result(String connectorId, int accepted, int duplicates, int rejected, int findings, List<Rejection> rejections) {
+    /**
+     * What a push stored: {@code accepted} new events (durably stored, processed after the answer),
+     * {@code duplicates} (stored or waiting before), {@code rejected} records ({@code rejections}
+     * lists the first few), and {@code backlog}, the connector's events waiting to be processed
+     * after this push.
+     */
+    public record Result(String connectorId, int accepted, int duplicates, int rejected, List<Rejection> rejections, long backlog) {
     }
 
     /** No running connector takes pushes under this id. */
@@ -53,7 +62,9 @@ public class Ingest {
         /** {@code itdr.ingest.max-records}: events plus rejections. */
         RECORDS("itdr.ingest.max-records"),
         /** {@code itdr.ingest.max-concurrent}: pushes normalized at once. */
-        CONCURRENT("itdr.ingest.max-concurrent");
+        CONCURRENT("itdr.ingest.max-concurrent"),
+        /** {@code itdr.ingest.max-backlog}: pushed events waiting to be processed. */
+        BACKLOG("itdr.ingest.max-backlog");
 
         private final String property;
 
@@ -69,7 +80,7 @@ public class Ingest {
 
     /**
      * A push passed one of the ingest limits; {@code processed} is what was processed before
-     * (nothing for {@link Limit#CONCURRENT}, refused before reading).
+     * (nothing for {@link Limit#CONCURRENT} and {@link Limit#BACKLOG}, refused before reading).
      */
     public static class LimitExceededException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -104,21 +115,31 @@ public class Ingest {
     private final ConnectorRuntime connectors;
     private final EventIntake intake;
     private final IngestGate gate;
+    private final IngestBacklog backlog;
+    private final IngestWorkers workers;
+    private final Clock clock;
     private final long maxPayload;
     private final long maxUnpacked;
     private final int maxRecords;
+    private final long maxBacklog;
 
-    public Ingest(ConnectorRuntime connectors, EventIntake intake, IngestGate gate, ItdrProperties properties) {
+    public Ingest(ConnectorRuntime connectors, EventIntake intake, IngestGate gate, IngestBacklog backlog, IngestWorkers workers, Clock clock,
+                  ItdrProperties properties) {
         this.connectors = connectors;
         this.intake = intake;
         this.gate = gate;
+        this.backlog = backlog;
+        this.workers = workers;
+        this.clock = clock;
         this.maxPayload = properties.ingest().maxPayload().toBytes();
         this.maxUnpacked = properties.ingest().maxUnpacked().toBytes();
         this.maxRecords = properties.ingest().maxRecords();
+        this.maxBacklog = properties.ingest().maxBacklog();
     }
 
     /**
-     * Normalizes and processes one pushed payload.
+     * Normalizes one pushed payload and stores its new events for processing; returns once they
+     * are durably stored.
      *
      * @throws UnknownConnectorException when no running connector normalizes pushes under this id
      * @throws LimitExceededException    when a limit was passed (see the class comment)
@@ -140,39 +161,53 @@ public class Ingest {
                 "connector '" + connectorId + "' does not normalize pushed payloads"));
         try (IngestGate.Place place = gate.tryEnter().orElseThrow(() -> new LimitExceededException(Limit.CONCURRENT, gate.limit(),
                 gate.limit() + " pushes are being processed already; send again later", null))) {
+            long waiting = backlog.size();
+            if (waiting >= maxBacklog) {
+                throw new LimitExceededException(Limit.BACKLOG, maxBacklog, waiting + " pushed events are waiting to be processed (the limit is "
+                        + maxBacklog + ", " + Limit.BACKLOG.property() + "); send again later", null);
+            }
             BoundedStream sent = new BoundedStream(body, maxPayload);
             BoundedStream unpacked = new BoundedStream(new Unpacking(sent), maxUnpacked);
             Chunks chunks = new Chunks(connectorId, unpacked, origin);
             RuntimeException normalizerFailure = null;
             try {
-                normalizer.normalize(new RawPayload(name, mediaType, unpacked), chunks);
-            } catch (RuntimeException e) {
-                normalizerFailure = e;
-            }
-            if (chunks.failure != null) {
-                throw chunks.failure; // the engine failed: what the normalizer made of it does not matter
-            }
-            Limit passed = sent.exceeded() ? Limit.PAYLOAD_BYTES : unpacked.exceeded() ? Limit.UNPACKED_BYTES
-                    : chunks.tooMany ? Limit.RECORDS : null;
-            if (passed == null && normalizerFailure != null) {
+                try {
+                    normalizer.normalize(new RawPayload(name, mediaType, unpacked), chunks);
+                } catch (RuntimeException e) {
+                    normalizerFailure = e;
+                }
+                if (chunks.failure != null) {
+                    throw chunks.failure; // storage failed: what the normalizer made of it does not matter
+                }
+                Limit passed = sent.exceeded() ? Limit.PAYLOAD_BYTES : unpacked.exceeded() ? Limit.UNPACKED_BYTES
+                        : chunks.tooMany ? Limit.RECORDS : null;
+                if (passed == null && normalizerFailure != null) {
+                    managed.status().pushed(chunks.accepted, chunks.rejected);
+                    throw normalizerFailure;
+                }
+                chunks.flush();
+                if (chunks.accepted > 0) {
+                    backlog.sync(); // before the answer: what it counts as accepted survives a power loss
+                }
                 managed.status().pushed(chunks.accepted, chunks.rejected);
-                throw normalizerFailure;
+                intake.rejected(connectorId, chunks.rejected, chunks.rejections);
+                Result result = new Result(connectorId, chunks.accepted, chunks.duplicates, chunks.rejected, List.copyOf(chunks.rejections),
+                        backlog.size(connectorId));
+                if (passed != null) {
+                    throw exceeded(passed, result);
+                }
+                return result;
+            } finally {
+                if (chunks.accepted > 0) {
+                    workers.wake(connectorId); // whatever was stored is processed, whatever the answer
+                }
             }
-            chunks.flush();
-            managed.status().pushed(chunks.accepted, chunks.rejected);
-            intake.rejected(connectorId, chunks.rejected, chunks.rejections);
-            Result result = new Result(connectorId, chunks.accepted, chunks.duplicates, chunks.rejected, chunks.findings,
-                    List.copyOf(chunks.rejections));
-            if (passed != null) {
-                throw exceeded(passed, result);
-            }
-            return result;
         }
     }
 
     private LimitExceededException exceeded(Limit limit, Result processed) {
-        String done = "; the " + processed.accepted() + " new event(s) and " + processed.rejected()
-                + " rejection(s) read before it were processed, nothing after it";
+        String done = "; the " + processed.accepted() + " new event(s) read before it are stored and will be processed ("
+                + processed.rejected() + " rejection(s)), nothing after it";
         return switch (limit) {
             case PAYLOAD_BYTES -> new LimitExceededException(limit, maxPayload,
                     "the payload is larger than the limit of " + maxPayload + " bytes (" + limit.property() + ")" + done, processed);
@@ -181,11 +216,11 @@ public class Ingest {
             case RECORDS -> new LimitExceededException(limit, maxRecords,
                     "the payload has more than the limit of " + maxRecords + " records (" + limit.property() + "); send it in parts" + done,
                     processed);
-            case CONCURRENT -> throw new IllegalArgumentException("not a limit of the payload: " + limit);
+            case CONCURRENT, BACKLOG -> throw new IllegalArgumentException("not a limit of the payload: " + limit);
         };
     }
 
-    /** Hands events on in chunks and counts; stops the payload's stream at the record limit or an engine failure. */
+    /** Stores events in chunks and counts; stops the payload's stream at the record limit or a storage failure. */
     private final class Chunks implements NormalizationSink {
         private final String connectorId;
         private final BoundedStream stream;
@@ -197,7 +232,6 @@ public class Ingest {
         private int accepted;
         private int duplicates;
         private int rejected;
-        private int findings;
         private boolean tooMany;
         private RuntimeException failure;
 
@@ -248,7 +282,7 @@ public class Ingest {
             }
         }
 
-        /** False, and reading stopped, once the record limit is passed or the engine failed. */
+        /** False, and reading stopped, once the record limit is passed or storage failed. */
         private boolean counted() {
             if (failure != null || tooMany) {
                 return false;
@@ -265,12 +299,11 @@ public class Ingest {
             if (events.isEmpty()) {
                 return;
             }
-            Intake.BatchResult result = intake.accept(connectorId, List.copyOf(events), List.of(), new ArrayList<>(records), origin);
+            IngestBacklog.Added added = backlog.add(connectorId, events, records, origin, clock.instant());
             events.clear();
             records.clear();
-            accepted += result.accepted();
-            duplicates += result.duplicates();
-            findings += result.findings();
+            accepted += added.accepted();
+            duplicates += added.duplicates();
         }
     }
 

@@ -47,6 +47,7 @@ public final class AccessRules {
 
     public static final List<Rule> RULES = List.of(
             new Rule(POST, API + "/ingest/{connector}", INGEST),
+            new Rule(GET, API + "/ingest/{connector}", INGEST),
             new Rule(GET, API + "/events", VIEWER),
             new Rule(GET, API + "/findings", VIEWER),
             new Rule(GET, API + "/findings/{id}", VIEWER),

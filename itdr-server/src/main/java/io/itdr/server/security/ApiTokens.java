@@ -60,7 +60,9 @@ public final class ApiTokens {
     /** A person's login name as an OIDC subject or e-mail would give it; no '/' (it separates the token in an actor). */
     private static final Pattern PERSON = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+-]{0,199}");
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
-    private static final String COLUMNS = "id, name, principal, roles, created_by, created_at, expires_at, revoked_at, last_used_at";
+    private static final String COLUMNS = "id, name, principal, roles, created_by, created_at, expires_at, revoked_at, last_used_at, connector";
+    /** A connector id as the configuration names it. */
+    private static final Pattern CONNECTOR = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     /**
      * A token as listed: never its value, never its hash.
@@ -69,9 +71,10 @@ public final class ApiTokens {
      * @param expiresAt  null when it does not expire
      * @param revokedAt  null unless revoked
      * @param lastUsedAt null when never used (updated at most once a minute)
+     * @param connector  the one connector an ingest token may push to; null for any
      */
     public record ApiToken(String id, String name, String principal, Set<Role> roles, String createdBy, Instant createdAt,
-                           Instant expiresAt, Instant revokedAt, Instant lastUsedAt) {
+                           Instant expiresAt, Instant revokedAt, Instant lastUsedAt, String connector) {
         public ApiToken {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(name, "name");
@@ -155,10 +158,32 @@ public final class ApiTokens {
      * @throws NameInUseException when an active token has this name
      */
     public Issued issue(String name, String principal, Set<Role> roles, Duration expiresIn, String createdBy, String reason) {
+        return issue(name, principal, roles, expiresIn, null, createdBy, reason);
+    }
+
+    /**
+     * As {@link #issue(String, String, Set, Duration, String, String)}, bound to one connector when
+     * {@code connector} is not null: the token can then push to {@code /ingest/{connector}} only,
+     * and must hold the {@code ingest} role alone (a wider token bound to one connector would read
+     * and act on all of them).
+     *
+     * @throws IllegalArgumentException also for a malformed connector id or a bound token with other roles
+     */
+    public Issued issue(String name, String principal, Set<Role> roles, Duration expiresIn, String connector, String createdBy,
+                        String reason) {
+        if (connector != null) {
+            if (!CONNECTOR.matcher(connector).matches()) {
+                throw new IllegalArgumentException("a connector id is 1 to 100 characters of A-Z, a-z, 0-9, '.', '_' or '-', "
+                        + "starting with a letter or digit");
+            }
+            if (roles == null || !roles.equals(Set.of(Role.INGEST))) {
+                throw new IllegalArgumentException("only an ingest token (roles: ingest, nothing else) can be bound to a connector");
+            }
+        }
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         return store(PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), name, principal, roles, expiresIn,
-                createdBy, reason);
+                connector, createdBy, reason);
     }
 
     /**
@@ -171,11 +196,11 @@ public final class ApiTokens {
             throw new IllegalArgumentException("an API token is '" + PREFIX + "' followed by at least 27 characters of "
                     + "A-Z, a-z, 0-9, '-' or '_'");
         }
-        return store(value, name, principal, roles, null, createdBy, reason);
+        return store(value, name, principal, roles, null, null, createdBy, reason);
     }
 
-    private Issued store(String value, String name, String principal, Set<Role> roles, Duration expiresIn, String createdBy,
-                         String reason) {
+    private Issued store(String value, String name, String principal, Set<Role> roles, Duration expiresIn, String connector,
+                         String createdBy, String reason) {
         requireName(name);
         Objects.requireNonNull(principal, "principal");
         if (reason == null || reason.isBlank()) {
@@ -193,18 +218,19 @@ public final class ApiTokens {
             throw new NameInUseException("an active token is named '" + name + "'; revoke it or choose another name");
         }
         ApiToken token = new ApiToken(newId(), name, principal, roles, createdBy, now, expiresIn == null ? null : now.plus(expiresIn),
-                null, null);
+                null, null, connector);
         Map<String, String> evidence = new LinkedHashMap<>();
         evidence.put("token.id", token.id());
         evidence.put("token.name", name);
         evidence.put("token.principal", principal);
         evidence.put("token.roles", rolesColumn(roles));
         evidence.put("token.expires_at", token.expiresAt() == null ? "never" : token.expiresAt().toString());
+        evidence.put("token.connector", connector == null ? "any" : connector);
         changes.record(LedgerKinds.ADMIN_TOKEN_ISSUED, createdBy, reason.strip(), evidence,
                 "token " + name + " issued to " + principal);
         try (Connection connection = dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO api_tokens (id, name, principal, token_hash, roles, "
-                     + "created_by, created_at, expires_at, revoked_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)")) {
+                     + "created_by, created_at, expires_at, revoked_at, last_used_at, connector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)")) {
             insert.setString(1, token.id());
             insert.setString(2, name);
             insert.setString(3, principal);
@@ -213,13 +239,14 @@ public final class ApiTokens {
             insert.setString(6, createdBy);
             Sql.setInstant(insert, 7, token.createdAt());
             Sql.setInstant(insert, 8, token.expiresAt());
+            insert.setString(9, connector);
             insert.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("token " + name + " cannot be stored: " + e.getMessage(), e);
         }
-        LOG.info("API token {} ({}) issued to {} by {} with roles {}{}", token.id(), Printable.escape(name), Printable.escape(principal),
+        LOG.info("API token {} ({}) issued to {} by {} with roles {}{}{}", token.id(), Printable.escape(name), Printable.escape(principal),
                 Printable.escape(createdBy), rolesColumn(roles),
-                token.expiresAt() == null ? "" : ", expiring " + token.expiresAt());
+                token.expiresAt() == null ? "" : ", expiring " + token.expiresAt(), connector == null ? "" : ", bound to connector " + connector);
         return new Issued(token, value);
     }
 
@@ -292,7 +319,7 @@ public final class ApiTokens {
         Optional<ApiToken> token = select("SELECT " + COLUMNS + " FROM api_tokens WHERE token_hash = ?", sha256(presented))
                 .stream().findFirst().filter(t -> t.activeAt(now));
         token.filter(t -> t.lastUsedAt() == null || !t.lastUsedAt().plus(TOUCH_EVERY).isAfter(now)).ifPresent(t -> touch(t, now));
-        return token.map(t -> new Caller(t.actor(), t.roles(), Caller.Via.API_TOKEN));
+        return token.map(t -> new Caller(t.actor(), t.roles(), Caller.Via.API_TOKEN, t.connector()));
     }
 
     private void touch(ApiToken token, Instant now) {
@@ -319,7 +346,7 @@ public final class ApiTokens {
                     tokens.add(new ApiToken(rows.getString("id"), rows.getString("name"), rows.getString("principal"),
                             roles(rows.getString("roles"), rows.getString("id")),
                             rows.getString("created_by"), Sql.instant(rows, "created_at"), Sql.instant(rows, "expires_at"),
-                            Sql.instant(rows, "revoked_at"), Sql.instant(rows, "last_used_at")));
+                            Sql.instant(rows, "revoked_at"), Sql.instant(rows, "last_used_at"), rows.getString("connector")));
                 }
             }
             return tokens;

@@ -13,9 +13,10 @@ import java.util.Set;
  *
  * @param actor never blank
  * @param roles the roles as granted (each includes those below it); never null, may be empty
- * @param via   how the caller authenticated; never null
+ * @param via       how the caller authenticated; never null
+ * @param connector the one connector an ingest token may push to; null for any (and for every JWT)
  */
-public record Caller(String actor, Set<Role> roles, Via via) {
+public record Caller(String actor, Set<Role> roles, Via via, String connector) {
     /** The credential a caller presented. */
     public enum Via { API_TOKEN, JWT }
 
@@ -26,6 +27,16 @@ public record Caller(String actor, Set<Role> roles, Via via) {
         }
         roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
         Objects.requireNonNull(via, "via");
+    }
+
+    /** A caller not bound to a connector. */
+    public Caller(String actor, Set<Role> roles, Via via) {
+        this(actor, roles, via, null);
+    }
+
+    /** Whether the caller may push to {@code connectorId}: any connector unless its token is bound to one. */
+    public boolean mayPushTo(String connectorId) {
+        return connector == null || connector.equals(connectorId);
     }
 
     /** The person behind the actor ({@link Actors#principal}). */

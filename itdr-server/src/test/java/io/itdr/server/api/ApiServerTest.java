@@ -52,6 +52,21 @@ public abstract class ApiServerTest {
         return response.json().get("token").asString();
     }
 
+    /**
+     * Waits until the server's ingest workers processed every pushed event (a push answers 202
+     * before detection, decision and action run).
+     */
+    protected void awaitPushesProcessed() {
+        try {
+            if (!server.bean(io.itdr.server.intake.IngestWorkers.class).awaitIdle(java.time.Duration.ofSeconds(60))) {
+                throw new AssertionError("pushed events still waiting after 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** Every ledger entry, read page by page through the API as a viewer. */
     protected java.util.List<tools.jackson.databind.JsonNode> ledger() {
         java.util.List<tools.jackson.databind.JsonNode> entries = new java.util.ArrayList<>();

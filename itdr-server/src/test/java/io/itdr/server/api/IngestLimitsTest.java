@@ -43,14 +43,14 @@ class IngestLimitsTest extends ApiServerTest {
         assertThat(anonymous().get("/actuator/health").status()).isEqualTo(200);
         // a packed payload within the limits is still taken
         ApiClient.Response small = push(gzip(cloudTrail(1).getBytes(StandardCharsets.UTF_8)));
-        assertThat(small.status()).as(small.toString()).isEqualTo(200);
+        assertThat(small.status()).as(small.toString()).isEqualTo(202);
         assertThat(small.json().get("accepted").asInt() + small.json().get("duplicates").asInt()).isEqualTo(1);
     }
 
     @Test
     void recordsBeyondTheLimitAre413AndThoseBeforeItAreProcessed() {
         ApiClient.Response atLimit = as(Role.RESPONDER).postText("/api/v1/ingest/aws", cloudTrail(TestServer.MAX_RECORDS), "application/json");
-        assertThat(atLimit.status()).as(atLimit.toString()).isEqualTo(200);
+        assertThat(atLimit.status()).as(atLimit.toString()).isEqualTo(202);
         assertThat(atLimit.json().get("accepted").asInt()).isEqualTo(TestServer.MAX_RECORDS);
 
         ApiClient.Response beyond = as(Role.RESPONDER).postText("/api/v1/ingest/aws", cloudTrail(TestServer.MAX_RECORDS + 1), "application/json");
@@ -81,7 +81,59 @@ class IngestLimitsTest extends ApiServerTest {
             taken.forEach(IngestGate.Place::close);
         }
         ApiClient.Response again = as(Role.RESPONDER).postText("/api/v1/ingest/aws", cloudTrail(1), "application/json");
-        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+        assertThat(again.status()).as(again.toString()).isEqualTo(202);
+    }
+
+    @Test
+    void aFullBacklogIs429WithRetryAfterAndNothingIsRead() throws Exception {
+        // a connector whose worker never runs (none is configured under this id) fills the backlog
+        String filler = "backlog-filler";
+        try (java.sql.Connection connection = dataSource.getConnection(); java.sql.PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO ingest_backlog (connector_id, event_id, pushed_by, received_at, body) VALUES (?, ?, 'test', CURRENT_TIMESTAMP, '{}')")) {
+            for (int i = 0; i < TestServer.MAX_BACKLOG; i++) {
+                insert.setString(1, filler);
+                insert.setString(2, "filler-" + i);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        try {
+            String payload = cloudTrail(1);
+            ApiClient.Response refused = as(Role.RESPONDER).postText("/api/v1/ingest/aws", payload, "application/json");
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(429);
+            assertThat(refused.header("Retry-After")).isEqualTo("5");
+            assertThat(refused.json().get("type").asString()).isEqualTo("urn:itdr:problem:ingest-backlog-full");
+            assertThat(refused.json().get("property").asString()).isEqualTo("itdr.ingest.max-backlog");
+            assertThat(refused.json().get("limit").asInt()).isEqualTo(TestServer.MAX_BACKLOG);
+            assertThat(refused.json().has("accepted")).as("refused before reading").isFalse();
+
+            try (java.sql.Connection connection = dataSource.getConnection(); java.sql.Statement delete = connection.createStatement()) {
+                delete.executeUpdate("DELETE FROM ingest_backlog WHERE connector_id = '" + filler + "'");
+            }
+            ApiClient.Response again = as(Role.RESPONDER).postText("/api/v1/ingest/aws", payload, "application/json");
+            assertThat(again.status()).as(again.toString()).isEqualTo(202);
+            assertThat(again.json().get("accepted").asInt()).as("the refused push stored nothing").isEqualTo(1);
+        } finally {
+            try (java.sql.Connection connection = dataSource.getConnection(); java.sql.Statement delete = connection.createStatement()) {
+                delete.executeUpdate("DELETE FROM ingest_backlog WHERE connector_id = '" + filler + "'");
+            }
+        }
+    }
+
+    @Test
+    void anAcknowledgedPushIsProcessedAfterTheAnswerAndItsBacklogCanBeRead() {
+        String payload = cloudTrail(3);
+        ApiClient pusher = as(Role.RESPONDER);
+        ApiClient.Response pushed = pusher.postText("/api/v1/ingest/aws", payload, "application/json");
+        assertThat(pushed.status()).as(pushed.toString()).isEqualTo(202);
+        assertThat(pushed.json().get("accepted").asInt()).isEqualTo(3);
+        assertThat(pushed.json().get("backlog").asLong()).isBetween(0L, 3L);
+        awaitPushesProcessed();
+        assertThat(pusher.get("/api/v1/ingest/aws").json().get("waiting").asLong()).isZero();
+        String firstId = payload.substring(payload.indexOf("evt-limits-"), payload.indexOf('"', payload.indexOf("evt-limits-")));
+        assertThat(as(Role.VIEWER).get("/api/v1/events?limit=500").body()).as("processed and stored as events").contains(firstId);
+        ApiClient.Response again = pusher.postText("/api/v1/ingest/aws", payload, "application/json");
+        assertThat(again.json().get("duplicates").asInt()).as("dedupe exact after processing").isEqualTo(3);
     }
 
     private ApiClient.Response push(byte[] payload) {

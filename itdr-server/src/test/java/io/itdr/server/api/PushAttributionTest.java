@@ -46,8 +46,9 @@ class PushAttributionTest extends ApiServerTest {
         ApiClient.Response pushed = pusher.postText("/api/v1/ingest/aws", finding(findingId, "team6-app", "ASIAFORGED0000000001"),
                 "application/json");
 
-        assertThat(pushed.status()).as(pushed.toString()).isEqualTo(200);
-        assertThat(pushed.json().get("findings").asInt()).isPositive();
+        assertThat(pushed.status()).as(pushed.toString()).isEqualTo(202);
+        assertThat(pushed.json().get("accepted").asInt()).isEqualTo(1);
+        awaitPushesProcessed();
         assertThat(pusher.get("/api/v1/events").status()).isEqualTo(403);
         List<JsonNode> mine = ledger().stream().filter(e -> e.toString().contains(findingId) || e.path("evidence").toString().contains(findingId))
                 .toList();

@@ -19,6 +19,7 @@ public final class TestServer {
     public static final int MAX_PAYLOAD = 64 * 1024;
     public static final int MAX_UNPACKED = 1024 * 1024;
     public static final int MAX_RECORDS = 50;
+    public static final int MAX_BACKLOG = 500;
     private static TestServer instance;
 
     private final ConfigurableApplicationContext context;
@@ -32,6 +33,7 @@ public final class TestServer {
         properties.put("itdr.ingest.max-payload", MAX_PAYLOAD + "B");
         properties.put("itdr.ingest.max-unpacked", MAX_UNPACKED + "B");
         properties.put("itdr.ingest.max-records", Integer.toString(MAX_RECORDS));
+        properties.put("itdr.ingest.max-backlog", Integer.toString(MAX_BACKLOG));
         properties.put("itdr.rules.dirs", ruleFolder().toString());
         List<String> args = new ArrayList<>();
         properties.forEach((key, value) -> args.add("--" + key + "=" + value));
