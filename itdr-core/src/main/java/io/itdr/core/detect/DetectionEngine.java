@@ -238,9 +238,9 @@ public final class DetectionEngine {
             JsonNode kept = d.get(detector.id());
             Object slot = null;
             if (kept != null && detector.stateVersion() > 0) {
-                if (kept.isArray() && kept.size() == 2 && kept.get(0).asInt() == detector.stateVersion()) {
+                if (kept.isArray() && kept.size() == 2 && detector.reads(kept.get(0).asInt())) {
                     try {
-                        slot = detector.restore(kept.get(1));
+                        slot = detector.restore(kept.get(1), kept.get(0).asInt());
                     } catch (IllegalArgumentException | NullPointerException e) {
                         LOG.debug("detector {} state: {}", detector.id(), e.getMessage());
                     }

@@ -57,6 +57,24 @@ public interface Detector<S> {
     }
 
     /**
+     * Whether {@link #restore(JsonNode, int)} reads a snapshot of {@code version}: the current
+     * version, and older ones a detector still reads after changing its format.
+     */
+    default boolean reads(int version) {
+        return version > 0 && version == stateVersion();
+    }
+
+    /**
+     * The state {@link #snapshot} wrote in {@code version}, one that {@link #reads} accepts; by
+     * default the current version's {@link #restore(JsonNode)}.
+     *
+     * @throws IllegalArgumentException when it cannot be read (that identity's state then starts afresh)
+     */
+    default S restore(JsonNode snapshot, int version) {
+        return restore(snapshot);
+    }
+
+    /**
      * The state {@link #snapshot} wrote, in the current {@link #stateVersion()}; the detector's
      * current settings apply (a smaller cap keeps the most recent entries).
      *

@@ -1,6 +1,7 @@
 package io.itdr.core.detect;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.itdr.core.model.Finding;
 import io.itdr.core.model.IdentityRecord;
@@ -50,23 +51,80 @@ public final class DormantReactivatedDetector implements Detector<DormantReactiv
     public static final class LastUse {
         Instant time;
         String eventId;
-        final LruMap<String, Use> credentials;
         boolean lifecycleReported;
+        private final int capacity;
+        /**
+         * The credentials' last uses, least recently used first, in parallel arrays (null until the
+         * first): a 64-bit hash of the credential's id (the id itself is only ever compared), when,
+         * and by which event. No map, entry or key text per credential.
+         */
+        long[] credentialIds;
+        Instant[] credentialTimes;
+        String[] credentialEvents;
+        /** Credentials remembered. */
+        int credentials;
 
         LastUse(int credentialCapacity) {
-            credentials = new LruMap<>(credentialCapacity, true);
+            this.capacity = credentialCapacity;
+        }
+
+        /** The index of the credential with this id hash, or -1. */
+        int indexOf(long id) {
+            for (int i = credentials - 1; i >= 0; i--) {
+                if (credentialIds[i] == id) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** Records a use of credential {@code id} (known at {@code i}, or -1 for a new one) as the most recent. */
+        void used(int i, long id, Instant when, String event) {
+            if (i >= 0) {
+                removeAt(i);
+            } else if (credentials == capacity) {
+                removeAt(0); // the least recently used makes room
+            }
+            if (credentialIds == null) {
+                credentialIds = new long[1];
+                credentialTimes = new Instant[1];
+                credentialEvents = new String[1];
+            } else if (credentials == credentialIds.length) {
+                int grown = Math.min(capacity, 2 * credentials);
+                credentialIds = java.util.Arrays.copyOf(credentialIds, grown);
+                credentialTimes = java.util.Arrays.copyOf(credentialTimes, grown);
+                credentialEvents = java.util.Arrays.copyOf(credentialEvents, grown);
+            }
+            credentialIds[credentials] = id;
+            credentialTimes[credentials] = when;
+            credentialEvents[credentials] = event;
+            credentials++;
+        }
+
+        private void removeAt(int i) {
+            int last = credentials - 1;
+            System.arraycopy(credentialIds, i + 1, credentialIds, i, last - i);
+            System.arraycopy(credentialTimes, i + 1, credentialTimes, i, last - i);
+            System.arraycopy(credentialEvents, i + 1, credentialEvents, i, last - i);
+            credentialTimes[last] = null;
+            credentialEvents[last] = null;
+            credentials--;
         }
     }
 
-    /** A credential's last use: when and by which event; updated in place to spare an allocation per event. */
-    static final class Use {
-        Instant time;
-        String eventId;
-
-        Use(Instant time, String eventId) {
-            this.time = time;
-            this.eventId = eventId;
+    /** A 64-bit hash of a credential's id (FNV-1a over its chars, then a murmur3 finaliser). */
+    static long credentialHash(String id) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < id.length(); i++) {
+            h ^= id.charAt(i);
+            h *= 0x100000001b3L;
         }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
     }
 
     @Override
@@ -76,32 +134,61 @@ public final class DormantReactivatedDetector implements Detector<DormantReactiv
 
     @Override
     public int stateVersion() {
-        return 1;
+        return 2;
     }
 
-    /** {@code {"t","e","r":lifecycleReported,"c":{credential:[time, eventId]}}}; null before the first use. */
+    /** Version 2, and version 1 (credentials keyed by their ids, read by hashing them). */
+    @Override
+    public boolean reads(int version) {
+        return version == 1 || version == 2;
+    }
+
+    /**
+     * Version 2: {@code {"t","e","r":lifecycleReported,"c":[[credentialHash, time, eventId], …]}}, credentials least
+     * recently used first; null before the first use. (Version 1 had {@code "c":{credentialId:[time, eventId]}}.)
+     */
     @Override
     public JsonNode snapshot(LastUse last) {
-        if (last.time == null && last.credentials.isEmpty() && !last.lifecycleReported) {
+        if (last.time == null && last.credentials == 0 && !last.lifecycleReported) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
         DetectorStateJson.putIfKnown(node, "t", last.time);
         DetectorStateJson.putIfKnown(node, "e", last.eventId);
         node.put("r", last.lifecycleReported);
-        ObjectNode c = node.putObject("c");
-        last.credentials.forEach((id, use) -> c.putArray(id).add(use.time.toString()).add(use.eventId));
+        ArrayNode c = node.putArray("c");
+        for (int i = 0; i < last.credentials; i++) {
+            c.addArray().add(last.credentialIds[i]).add(last.credentialTimes[i].toString()).add(last.credentialEvents[i]);
+        }
         return node;
     }
 
     @Override
     public LastUse restore(JsonNode node) {
+        return restore(node, stateVersion());
+    }
+
+    @Override
+    public LastUse restore(JsonNode node, int version) {
         LastUse last = newState();
         last.time = DetectorStateJson.instantOrNull(node, "t");
         last.eventId = DetectorStateJson.textOrNull(node, "e");
         last.lifecycleReported = node.path("r").asBoolean(false);
-        DetectorStateJson.fields(node.get("c"), (id, use) ->
-                last.credentials.put(id, new Use(DetectorStateJson.instant(use.get(0)), DetectorStateJson.text(use.get(1)))));
+        if (version == 1) {
+            DetectorStateJson.fields(node.get("c"), (id, use) -> last.used(-1, credentialHash(id),
+                    DetectorStateJson.instant(use.get(0)), DetectorStateJson.text(use.get(1))));
+        } else {
+            JsonNode c = node.get("c");
+            if (c != null && !c.isArray()) {
+                throw new IllegalArgumentException("field c: expected an array of credential uses");
+            }
+            for (JsonNode use : c == null ? DetectorStateJson.object().arrayNode() : c) {
+                if (!use.isArray() || use.size() != 3 || !use.get(0).canConvertToLong()) {
+                    throw new IllegalArgumentException("field c: expected [hash, time, event id]: " + use);
+                }
+                last.used(-1, use.get(0).asLong(), DetectorStateJson.instant(use.get(1)), DetectorStateJson.text(use.get(2)));
+            }
+        }
         return last;
     }
 
@@ -134,23 +221,23 @@ public final class DormantReactivatedDetector implements Detector<DormantReactiv
         }
         CredentialRef credential = event.credential();
         if (credential != null) {
-            Use previous = last.credentials.get(credential.id());
-            if (previous == null) {
+            long id = credentialHash(credential.id());
+            int previous = last.indexOf(id);
+            if (previous < 0) {
                 Instant inventoryLastUsed = inventoryLastUsed(record, credential.id());
                 if (inventoryLastUsed != null && isDormant(inventoryLastUsed, now)) {
                     reasons = add(reasons, "inventory_last_used");
                     longestGap = longer(longestGap, Duration.between(inventoryLastUsed, now));
                 }
-                last.credentials.put(credential.id(), new Use(now, event.id()));
             } else {
-                if (isDormant(previous.time, now)) {
+                Instant previousTime = last.credentialTimes[previous];
+                if (isDormant(previousTime, now)) {
                     reasons = add(reasons, "credential_gap");
-                    longestGap = longer(longestGap, Duration.between(previous.time, now));
-                    previousEventId = previousEventId == null ? previous.eventId : previousEventId;
+                    longestGap = longer(longestGap, Duration.between(previousTime, now));
+                    previousEventId = previousEventId == null ? last.credentialEvents[previous] : previousEventId;
                 }
-                previous.time = now;
-                previous.eventId = event.id();
             }
+            last.used(previous, id, now, event.id());
         }
         double confidence = longestGap == null ? 0 : gapConfidence(longestGap);
         Lifecycle lifecycle = record.lifecycle();

@@ -101,9 +101,9 @@ public final class ImpossibleTravelDetector implements Detector<ImpossibleTravel
         if (g == null || !g.isObject()) {
             throw new IllegalArgumentException("field g: expected the last location");
         }
-        last.geo = new Geo(DetectorStateJson.textOrNull(g, "country"), DetectorStateJson.textOrNull(g, "region"),
+        last.geo = Interner.intern(new Geo(DetectorStateJson.textOrNull(g, "country"), DetectorStateJson.textOrNull(g, "region"),
                 DetectorStateJson.textOrNull(g, "city"), g.has("lat") ? g.get("lat").asDouble() : null,
-                g.has("lon") ? g.get("lon").asDouble() : null);
+                g.has("lon") ? g.get("lon").asDouble() : null));
         last.time = DetectorStateJson.instantOrNull(node, "t");
         last.eventId = DetectorStateJson.textOrNull(node, "e");
         last.reportedFrom = DetectorStateJson.textOrNull(node, "rf");
@@ -128,7 +128,7 @@ public final class ImpossibleTravelDetector implements Detector<ImpossibleTravel
         if (last.geo != null && observation.expectation() != Verdict.INSIDE) {
             compare(observation, last, here, findings);
         }
-        last.geo = here;
+        last.geo = Interner.intern(here);
         last.time = event.time();
         last.eventId = event.id();
     }

@@ -16,6 +16,9 @@ final class Interner {
     static final int MAX_LENGTH = 256;
 
     private static final String[] TABLE = new String[SLOTS];
+    /** Slots for places; a power of two. */
+    static final int GEO_SLOTS = 1 << 12;
+    private static final io.itdr.spi.event.Geo[] GEOS = new io.itdr.spi.event.Geo[GEO_SLOTS];
 
     private Interner() {
     }
@@ -33,5 +36,26 @@ final class Interner {
         }
         TABLE[slot] = text;
         return text;
+    }
+
+    /**
+     * The shared instance equal to {@code geo} (its texts shared too); null for null. Places repeat
+     * across identities (a cloud region's city and coordinates), so a remembered location costs a
+     * reference instead of a {@code Geo}, two {@code Double}s and three strings.
+     */
+    static io.itdr.spi.event.Geo intern(io.itdr.spi.event.Geo geo) {
+        if (geo == null) {
+            return null;
+        }
+        int h = geo.hashCode();
+        int slot = (h ^ (h >>> 12)) & (GEO_SLOTS - 1);
+        io.itdr.spi.event.Geo held = GEOS[slot];
+        if (held != null && held.equals(geo)) {
+            return held;
+        }
+        io.itdr.spi.event.Geo shared = new io.itdr.spi.event.Geo(intern(geo.country()), intern(geo.region()), intern(geo.city()),
+                geo.lat(), geo.lon());
+        GEOS[slot] = shared;
+        return shared;
     }
 }

@@ -160,6 +160,81 @@ final class LruMap<K, V> extends AbstractMap<K, V> {
         return large != null ? large.entrySet() : new CompactEntries();
     }
 
+    /** A view made per call: {@link AbstractMap} would keep it in a field of every map, for good. */
+    @Override
+    public Set<K> keySet() {
+        if (large != null) {
+            return large.keySet();
+        }
+        return new AbstractSet<>() {
+            @Override
+            public Iterator<K> iterator() {
+                Iterator<Map.Entry<K, V>> entries = entrySet().iterator();
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return entries.hasNext();
+                    }
+
+                    @Override
+                    public K next() {
+                        return entries.next().getKey();
+                    }
+
+                    @Override
+                    public void remove() {
+                        entries.remove();
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return LruMap.this.size();
+            }
+
+            @Override
+            public boolean contains(Object k) {
+                return containsKey(k);
+            }
+        };
+    }
+
+    /** A view made per call, as {@link #keySet()}. */
+    @Override
+    public java.util.Collection<V> values() {
+        if (large != null) {
+            return large.values();
+        }
+        return new java.util.AbstractCollection<>() {
+            @Override
+            public Iterator<V> iterator() {
+                Iterator<Map.Entry<K, V>> entries = entrySet().iterator();
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return entries.hasNext();
+                    }
+
+                    @Override
+                    public V next() {
+                        return entries.next().getValue();
+                    }
+
+                    @Override
+                    public void remove() {
+                        entries.remove();
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return LruMap.this.size();
+            }
+        };
+    }
+
     /** The index of {@code key}'s slot pair in {@link #entries}, or -1. */
     private int indexOf(Object key) {
         if (entries == null) {

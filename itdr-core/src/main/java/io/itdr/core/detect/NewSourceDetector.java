@@ -62,17 +62,34 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
     public static final class Baseline {
         final LruMap<String, Boolean> fingerprints;
         final LruMap<String, Boolean> networks;
-        final LruMap<String, Boolean> countries;
+        /** Null until the first located event (many identities' sources carry no country). */
+        LruMap<String, Boolean> countries;
+        private final int size;
         int learnedEvents;
         /** Event time of the first successful located event: the learning period runs from it. */
         java.time.Instant firstSeen;
         /** key id → owners and countries ("c:" prefix) it was used from. */
-        final LruMap<String, LruMap<String, Boolean>> keys = new LruMap<>(KEYS_PER_IDENTITY, true);
+        /** Null until the first long-term key is used (most identities never use one). */
+        LruMap<String, LruMap<String, Boolean>> keys;
 
         Baseline(int size) {
+            this.size = size;
             fingerprints = new LruMap<>(size, true);
             networks = new LruMap<>(size, true);
-            countries = new LruMap<>(size, true);
+        }
+
+        LruMap<String, Boolean> countries() {
+            if (countries == null) {
+                countries = new LruMap<>(size, true);
+            }
+            return countries;
+        }
+
+        LruMap<String, LruMap<String, Boolean>> keys() {
+            if (keys == null) {
+                keys = new LruMap<>(KEYS_PER_IDENTITY, true);
+            }
+            return keys;
         }
     }
 
@@ -105,11 +122,13 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         ObjectNode node = DetectorStateJson.object();
         node.set("f", DetectorStateJson.keys(b.fingerprints));
         node.set("n", DetectorStateJson.keys(b.networks));
-        node.set("c", DetectorStateJson.keys(b.countries));
+        node.set("c", DetectorStateJson.keys(b.countries == null ? Map.of() : b.countries));
         node.put("l", b.learnedEvents);
         DetectorStateJson.putIfKnown(node, "s", b.firstSeen);
         ObjectNode keys = node.putObject("k");
-        b.keys.forEach((id, seen) -> keys.set(id, DetectorStateJson.keys(seen)));
+        if (b.keys != null) {
+            b.keys.forEach((id, seen) -> keys.set(id, DetectorStateJson.keys(seen)));
+        }
         return node;
     }
 
@@ -118,13 +137,15 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         Baseline b = newState();
         DetectorStateJson.putKeys(node.get("f"), b.fingerprints);
         DetectorStateJson.putKeys(node.get("n"), b.networks);
-        DetectorStateJson.putKeys(node.get("c"), b.countries);
+        if (node.path("c").size() > 0) {
+            DetectorStateJson.putKeys(node.get("c"), b.countries());
+        }
         b.learnedEvents = node.path("l").asInt(0);
         b.firstSeen = DetectorStateJson.instantOrNull(node, "s");
         DetectorStateJson.fields(node.get("k"), (id, owners) -> {
             LruMap<String, Boolean> seen = new LruMap<>(OWNERS_PER_KEY, true);
             DetectorStateJson.putKeys(owners, seen);
-            b.keys.put(id, seen);
+            b.keys().put(id, seen);
         });
         return b;
     }
@@ -144,7 +165,7 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         // get() refreshes recency for known values; put() below adds new ones
         boolean newFingerprint = fingerprint != null && baseline.fingerprints.get(fingerprint) == null;
         boolean newNetwork = network != null && baseline.networks.get(network) == null;
-        boolean newCountry = country != null && baseline.countries.get(country) == null;
+        boolean newCountry = country != null && (baseline.countries == null || baseline.countries.get(country) == null);
         java.time.Instant now = observation.event().time();
         if (baseline.firstSeen == null || now.isBefore(baseline.firstSeen)) {
             baseline.firstSeen = now;
@@ -240,10 +261,10 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         if (owner == null && country == null) {
             return;
         }
-        LruMap<String, Boolean> seen = baseline.keys.get(event.credential().id());
+        LruMap<String, Boolean> seen = baseline.keys == null ? null : baseline.keys.get(event.credential().id());
         if (seen == null) {
             seen = new LruMap<>(OWNERS_PER_KEY, true);
-            baseline.keys.put(event.credential().id(), seen);
+            baseline.keys().put(event.credential().id(), seen);
             remember(seen, owner, country);
             return;
         }
@@ -289,7 +310,7 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
             baseline.networks.put(network, Boolean.TRUE);
         }
         if (newCountry) {
-            baseline.countries.put(country, Boolean.TRUE);
+            baseline.countries().put(country, Boolean.TRUE);
         }
     }
 }

@@ -84,15 +84,15 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
     public static final class Repertoire {
         Instant firstSeen;
         final LruMap<String, Boolean> actions;
-        // small first arrays (ArrayDeque's default is 16 slots, for every identity)
-        final ArrayDeque<Sighting> sightings = new ArrayDeque<>(1);
-        final ArrayDeque<Sighting> refusals = new ArrayDeque<>(1);
+        // null while empty (most identities never have any): no deque and array per identity
+        ArrayDeque<Sighting> sightings;
+        ArrayDeque<Sighting> refusals;
         Instant firstUseReported;
         double firstUseMax;
         Instant fanOutReported;
         Instant deniedReported;
         /** Recent discovery calls: key = the service ("ssm" of "ssm:DescribeParameters"). */
-        final ArrayDeque<Sighting> discoveries = new ArrayDeque<>();
+        ArrayDeque<Sighting> discoveries;
         Instant discoveryReported;
         Instant harvestReported;
         String harvestService;
@@ -156,13 +156,13 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         Repertoire r = newState();
         r.firstSeen = DetectorStateJson.instant(node.get("f"));
         DetectorStateJson.putKeys(node.get("a"), r.actions);
-        restoreSightings(node.path("s"), r.sightings);
-        restoreSightings(node.path("d"), r.refusals);
+        r.sightings = restoreSightings(node.path("s"));
+        r.refusals = restoreSightings(node.path("d"));
         r.firstUseReported = DetectorStateJson.instantOrNull(node, "fu");
         r.firstUseMax = node.path("fm").asDouble(0);
         r.fanOutReported = DetectorStateJson.instantOrNull(node, "fo");
         r.deniedReported = DetectorStateJson.instantOrNull(node, "dr");
-        restoreSightings(node.path("x"), r.discoveries);
+        r.discoveries = restoreSightings(node.path("x"));
         r.discoveryReported = DetectorStateJson.instantOrNull(node, "xr");
         r.harvestReported = DetectorStateJson.instantOrNull(node, "hr");
         r.harvestService = DetectorStateJson.textOrNull(node, "hs");
@@ -170,15 +170,19 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
     }
 
     private static ArrayNode sightings(ArrayDeque<Sighting> deque) {
-        ArrayNode out = DetectorStateJson.object().arrayNode(deque.size());
-        deque.forEach(s -> out.addArray().add(s.time().toString()).add(s.key()).add(s.eventId()));
+        ArrayNode out = DetectorStateJson.object().arrayNode(size(deque));
+        if (deque != null) {
+            deque.forEach(s -> out.addArray().add(s.time().toString()).add(s.key()).add(s.eventId()));
+        }
         return out;
     }
 
-    private static void restoreSightings(JsonNode list, ArrayDeque<Sighting> into) {
+    private static ArrayDeque<Sighting> restoreSightings(JsonNode list) {
+        ArrayDeque<Sighting> into = null;
         for (JsonNode s : list) {
-            add(into, new Sighting(DetectorStateJson.instant(s.get(0)), DetectorStateJson.text(s.get(1)), DetectorStateJson.text(s.get(2))));
+            into = add(into, new Sighting(DetectorStateJson.instant(s.get(0)), DetectorStateJson.text(s.get(1)), DetectorStateJson.text(s.get(2))));
         }
+        return into;
     }
 
     @Override
@@ -211,8 +215,7 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
             return; // a refused call counts toward access_denied_burst instead
         }
         Instant now = event.time();
-        add(r.discoveries, new Sighting(now, service(event.action()), event.id()));
-        expire(r.discoveries, now);
+        r.discoveries = expire(add(r.discoveries, new Sighting(now, service(event.action()), event.id())), now);
         if (inIncident(r.harvestReported, now) && service(event.action()).equals(r.harvestService)) {
             observation.repeated(ID, "read_after_discovery");
         }
@@ -220,7 +223,7 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
             observation.repeated(ID, "discovery_burst");
             return;
         }
-        if (r.discoveries.size() < settings.discoveryBurst()) {
+        if (size(r.discoveries) < settings.discoveryBurst()) {
             return;
         }
         r.discoveryReported = now;
@@ -244,7 +247,7 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         }
         Instant now = event.time();
         String service = service(event.action());
-        expire(r.discoveries, now);
+        r.discoveries = expire(r.discoveries, now);
         if (inIncident(r.harvestReported, now) && service.equals(r.harvestService)) {
             observation.repeated(ID, "read_after_discovery");
             return;
@@ -346,18 +349,21 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
             // a bulk call names several resources ("a,b,c"): each counts
             for (String one : resource.split(",")) {
                 if (!one.isBlank()) {
-                    add(r.sightings, new Sighting(now, "r:" + sensitivity.family() + ":" + one.trim(), event.id()));
+                    r.sightings = add(r.sightings, new Sighting(now, "r:" + sensitivity.family() + ":" + one.trim(), event.id()));
                 }
             }
         }
         if (region != null) {
-            add(r.sightings, new Sighting(now, "g:" + region, event.id()));
+            r.sightings = add(r.sightings, new Sighting(now, "g:" + region, event.id()));
         }
-        expire(r.sightings, now);
+        r.sightings = expire(r.sightings, now);
         if (r.fanOutReported != null && !now.isAfter(r.fanOutReported.plus(settings.incidentWindow()))) {
             if (sensitivity != null && resource != null) {
                 observation.repeated(ID, "fan_out");
             }
+            return;
+        }
+        if (r.sightings == null) {
             return;
         }
         Map<String, Set<String>> resourcesByFamily = new HashMap<>();
@@ -405,13 +411,12 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         if (event.outcome() != Outcome.FAILURE || !accessDenied(event.attributes().get("error_code"))) {
             return;
         }
-        add(r.refusals, new Sighting(now, event.action(), event.id()));
-        expire(r.refusals, now);
+        r.refusals = expire(add(r.refusals, new Sighting(now, event.action(), event.id())), now);
         if (r.deniedReported != null && !now.isAfter(r.deniedReported.plus(settings.incidentWindow()))) {
             observation.repeated(ID, "access_denied_burst");
             return;
         }
-        if (r.refusals.size() < settings.deniedBurst()) {
+        if (size(r.refusals) < settings.deniedBurst()) {
             return;
         }
         r.deniedReported = now;
@@ -438,24 +443,41 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
                 || c.contains("permission_denied") || c.contains("authorizationfailed") || c.contains("access_denied");
     }
 
-    private static void add(ArrayDeque<Sighting> deque, Sighting s) {
+    /** {@code deque} with {@code s} added (a new deque when it was null). */
+    private static ArrayDeque<Sighting> add(ArrayDeque<Sighting> deque, Sighting s) {
+        if (deque == null) {
+            deque = new ArrayDeque<>(1);
+        }
         if (deque.size() >= RECENT) {
             deque.removeFirst();
         }
         deque.addLast(s);
+        return deque;
     }
 
-    private void expire(ArrayDeque<Sighting> deque, Instant now) {
+    /** {@code deque} without the sightings older than the window; null when none is left. */
+    private ArrayDeque<Sighting> expire(ArrayDeque<Sighting> deque, Instant now) {
+        if (deque == null) {
+            return null;
+        }
         for (Iterator<Sighting> it = deque.iterator(); it.hasNext(); ) {
             if (it.next().time().plus(settings.window()).isBefore(now)) {
                 it.remove();
             }
         }
+        return deque.isEmpty() ? null : deque;
+    }
+
+    private static int size(ArrayDeque<Sighting> deque) {
+        return deque == null ? 0 : deque.size();
     }
 
     /** Up to {@value #MAX_EVIDENCE} event ids, the latest last. */
     private static List<String> evidence(ArrayDeque<Sighting> deque, java.util.function.Predicate<Sighting> which) {
         List<String> ids = new ArrayList<>();
+        if (deque == null) {
+            return ids;
+        }
         Iterator<Sighting> it = deque.descendingIterator();
         while (it.hasNext() && ids.size() < MAX_EVIDENCE) {
             Sighting s = it.next();

@@ -38,10 +38,19 @@ public final class PlatformFindingDetector implements Detector<PlatformFindingDe
 
     /** Finding types recently seen for one identity. Not thread-safe. */
     public static final class RecentTypes {
-        final LruMap<String, Instant> lastSeen;
+        private final int capacity;
+        /** Null until the identity's first platform finding (most identities never get one). */
+        LruMap<String, Instant> lastSeen;
 
         RecentTypes(int capacity) {
-            lastSeen = new LruMap<>(capacity, true);
+            this.capacity = capacity;
+        }
+
+        LruMap<String, Instant> lastSeen() {
+            if (lastSeen == null) {
+                lastSeen = new LruMap<>(capacity, true);
+            }
+            return lastSeen;
         }
     }
 
@@ -58,7 +67,7 @@ public final class PlatformFindingDetector implements Detector<PlatformFindingDe
     /** {@code {"s":{type: lastSeen}}}, least recently seen first; null when none was seen. */
     @Override
     public JsonNode snapshot(RecentTypes recent) {
-        if (recent.lastSeen.isEmpty()) {
+        if (recent.lastSeen == null || recent.lastSeen.isEmpty()) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
@@ -69,7 +78,7 @@ public final class PlatformFindingDetector implements Detector<PlatformFindingDe
     @Override
     public RecentTypes restore(JsonNode node) {
         RecentTypes recent = newState();
-        DetectorStateJson.fields(node.get("s"), (type, time) -> recent.lastSeen.put(type, DetectorStateJson.instant(time)));
+        DetectorStateJson.fields(node.get("s"), (type, time) -> recent.lastSeen().put(type, DetectorStateJson.instant(time)));
         return recent;
     }
 
@@ -90,7 +99,7 @@ public final class PlatformFindingDetector implements Detector<PlatformFindingDe
             return;
         }
         PlatformFinding finding = event.finding();
-        Instant previous = recent.lastSeen.put(finding.type(), event.time());
+        Instant previous = recent.lastSeen().put(finding.type(), event.time());
         if (previous != null && Duration.between(previous, event.time()).compareTo(settings.repeatWindow()) < 0) {
             return;
         }

@@ -61,9 +61,29 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
 
     /** Grants to one identity not yet followed by its use, oldest first. Not thread-safe. */
     public static final class PendingGrants {
-        final ArrayDeque<Grant> grants = new ArrayDeque<>(2);
-        /** Foreign trusts already reported (role and accounts), at most {@value #TRUSTS_REMEMBERED}. */
-        final LruMap<String, Boolean> reportedTrusts = new LruMap<>(TRUSTS_REMEMBERED, true);
+        /** Null while none is pending (most identities never get a grant): no deque per identity. */
+        ArrayDeque<Grant> grants;
+        /** Foreign trusts already reported (role and accounts), at most {@value #TRUSTS_REMEMBERED}; null until the first. */
+        LruMap<String, Boolean> reportedTrusts;
+
+        boolean hasGrants() {
+            return grants != null && !grants.isEmpty();
+        }
+
+        /** The pending grants, made on first use. */
+        ArrayDeque<Grant> grants() {
+            if (grants == null) {
+                grants = new ArrayDeque<>(2);
+            }
+            return grants;
+        }
+
+        LruMap<String, Boolean> reportedTrusts() {
+            if (reportedTrusts == null) {
+                reportedTrusts = new LruMap<>(TRUSTS_REMEMBERED, true);
+            }
+            return reportedTrusts;
+        }
     }
 
     /** Foreign trusts remembered per identity, so one is reported once. */
@@ -96,19 +116,19 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
     /** {@code {"g":[{"e","t","s":[scopes],"a","by","self"}, …] oldest first,"r":[reported trusts]}}; null when both are empty. */
     @Override
     public JsonNode snapshot(PendingGrants pending) {
-        if (pending.grants.isEmpty() && pending.reportedTrusts.isEmpty()) {
+        if (!pending.hasGrants() && (pending.reportedTrusts == null || pending.reportedTrusts.isEmpty())) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
         ArrayNode grants = node.putArray("g");
-        for (Grant g : pending.grants) {
+        for (Grant g : pending.hasGrants() ? pending.grants : List.<Grant>of()) {
             ObjectNode o = grants.addObject();
             o.put("e", g.eventId()).put("t", g.time().toString()).put("a", g.administrative()).put("self", g.self());
             DetectorStateJson.putIfKnown(o, "by", g.grantor());
             ArrayNode scopes = o.putArray("s");
             g.scopes().forEach(scopes::add);
         }
-        node.set("r", DetectorStateJson.keys(pending.reportedTrusts));
+        node.set("r", DetectorStateJson.keys(pending.reportedTrusts == null ? Map.of() : pending.reportedTrusts));
         return node;
     }
 
@@ -120,14 +140,16 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
             for (JsonNode scope : o.path("s")) {
                 scopes.add(DetectorStateJson.text(scope));
             }
-            if (pending.grants.size() >= settings.pendingGrantsPerIdentity()) {
+            if (pending.grants().size() >= settings.pendingGrantsPerIdentity()) {
                 pending.grants.removeFirst();
             }
             pending.grants.addLast(new Grant(DetectorStateJson.text(o.get("e")), DetectorStateJson.instant(o.get("t")),
                     List.copyOf(scopes), o.path("a").asBoolean(false), DetectorStateJson.textOrNull(o, "by"),
                     o.path("self").asBoolean(false)));
         }
-        DetectorStateJson.putKeys(node.get("r"), pending.reportedTrusts);
+        if (node.path("r").size() > 0) {
+            DetectorStateJson.putKeys(node.get("r"), pending.reportedTrusts());
+        }
         return pending;
     }
 
@@ -139,12 +161,12 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
         PendingGrants mine = actorAlias.equals(actor) ? pending
                 : observation.stateOf(this, IdentityEvent.identityKey(event.platform(), event.tenant(), actorAlias));
         // a use first, so that the event that records a grant never counts as its use
-        if (!mine.grants.isEmpty() && observation.successfulUse()) {
+        if (mine.hasGrants() && observation.successfulUse()) {
             dropExpired(mine, event.time());
             if (!mine.grants.isEmpty()) {
                 report(observation, mine, findings);
-                mine.grants.clear();
             }
+            mine.grants = null; // used or expired: nothing pending
         }
         foreignTrust(observation, pending, findings);
         if (isGrant(event)) {
@@ -152,7 +174,7 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
             boolean self = target == null || target.equals(actorAlias);
             PendingGrants grantee = self ? mine
                     : observation.stateOf(this, IdentityEvent.identityKey(event.platform(), event.tenant(), target));
-            if (grantee.grants.size() >= settings.pendingGrantsPerIdentity()) {
+            if (grantee.grants().size() >= settings.pendingGrantsPerIdentity()) {
                 grantee.grants.removeFirst();
             }
             List<String> scopes = event.privilege().scopes();
@@ -229,7 +251,7 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
             return;
         }
         String role = event.target() == null ? "?" : event.target();
-        if (pending.reportedTrusts.put(role + "|" + String.join(",", foreign), Boolean.TRUE) != null) {
+        if (pending.reportedTrusts().put(role + "|" + String.join(",", foreign), Boolean.TRUE) != null) {
             return;
         }
         boolean anyone = foreign.contains("*");

@@ -64,12 +64,32 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
 
     /** Open tokens of one identity and the outside sources already reported. Not thread-safe. */
     public static final class Sightings {
-        final LruMap<String, Token> tokens;
-        final LruMap<String, Boolean> reportedOutside;
+        private final DetectionSettings.TokenReplay settings;
+        /** Null while the identity has no open token (many identities never present a session). */
+        LruMap<String, Token> tokens;
+        /** Null until the first outside source is reported (most identities never have one). */
+        LruMap<String, Boolean> reportedOutside;
 
         Sightings(DetectionSettings.TokenReplay settings) {
-            tokens = new LruMap<>(settings.tokensPerIdentity(), true);
-            reportedOutside = new LruMap<>(settings.outsideSourcesRemembered(), true);
+            this.settings = settings;
+        }
+
+        LruMap<String, Token> tokens() {
+            if (tokens == null) {
+                tokens = new LruMap<>(settings.tokensPerIdentity(), true);
+            }
+            return tokens;
+        }
+
+        LruMap<String, Boolean> reportedOutside() {
+            if (reportedOutside == null) {
+                reportedOutside = new LruMap<>(settings.outsideSourcesRemembered(), true);
+            }
+            return reportedOutside;
+        }
+
+        private static boolean empty(Map<?, ?> map) {
+            return map == null || map.isEmpty();
         }
     }
 
@@ -130,12 +150,12 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
      */
     @Override
     public JsonNode snapshot(Sightings s) {
-        if (s.tokens.isEmpty() && s.reportedOutside.isEmpty()) {
+        if (Sightings.empty(s.tokens) && Sightings.empty(s.reportedOutside)) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
         ObjectNode tokens = node.putObject("t");
-        s.tokens.forEach((key, token) -> {
+        (s.tokens == null ? Map.<String, Token>of() : s.tokens).forEach((key, token) -> {
             ObjectNode t = tokens.putObject(key);
             t.put("u", token.lastUse.toString());
             ArrayNode n = t.putArray("n");
@@ -143,7 +163,7 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
                 n.addArray().add(token.networks[i]).add(token.lastEventIds[i]).add(token.lastSeen[i].toString());
             }
         });
-        node.set("o", DetectorStateJson.keys(s.reportedOutside));
+        node.set("o", DetectorStateJson.keys(s.reportedOutside == null ? Map.of() : s.reportedOutside));
         return node;
     }
 
@@ -163,9 +183,11 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
                 throw new IllegalArgumentException("token " + key + ": no network");
             }
             token.lastUse = DetectorStateJson.instant(t.get("u"));
-            s.tokens.put(key, token);
+            s.tokens().put(key, token);
         });
-        DetectorStateJson.putKeys(node.get("o"), s.reportedOutside);
+        if (node.path("o").size() > 0) {
+            DetectorStateJson.putKeys(node.get("o"), s.reportedOutside());
+        }
         return s;
     }
 
@@ -197,7 +219,7 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
             network = EXPECTED_NETWORK;
         }
         Instant now = event.time();
-        Token token = sightings.tokens.get(key);
+        Token token = sightings.tokens == null ? null : sightings.tokens.get(key);
         if (token != null && idle(token, now)) {
             sightings.tokens.remove(key);
             token = null;
@@ -206,7 +228,7 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
             dropIdle(sightings, now);
             token = new Token(settings.networksPerToken());
             token.seen(token.count++, network, event.id(), now);
-            sightings.tokens.put(key, token);
+            sightings.tokens().put(key, token);
             return;
         }
         int known = token.indexOf(network);
@@ -312,7 +334,7 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
 
     /** Adds a reported outside source; true when it was not remembered already. */
     private static boolean remember(Sightings sightings, String key) {
-        return sightings.reportedOutside.put(key, Boolean.TRUE) == null;
+        return sightings.reportedOutside().put(key, Boolean.TRUE) == null;
     }
 
     private static String sourceKey(Observation observation) {
@@ -390,6 +412,9 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
     }
 
     private void dropIdle(Sightings sightings, Instant now) {
+        if (sightings.tokens == null) {
+            return;
+        }
         for (Iterator<Token> it = sightings.tokens.values().iterator(); it.hasNext(); ) {
             if (idle(it.next(), now)) {
                 it.remove();

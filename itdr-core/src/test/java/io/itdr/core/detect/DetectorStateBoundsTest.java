@@ -92,7 +92,7 @@ class DetectorStateBoundsTest {
         }
 
         DormantReactivatedDetector.LastUse lastUse = harness.state(Fixtures.ROLE);
-        assertThat(lastUse.credentials).hasSize(16);
+        assertThat(lastUse.credentials).isEqualTo(16);
     }
 
     @Test

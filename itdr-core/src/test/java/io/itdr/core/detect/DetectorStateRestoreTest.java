@@ -99,6 +99,34 @@ class DetectorStateRestoreTest {
         assertThat(location.geo).as("kept").isNotNull();
     }
 
+    @Test
+    void aDormancySnapshotOfVersionOneIsStillReadAndRewrittenInVersionTwo() {
+        // version 1 kept each credential under its id; version 2 keeps a 64-bit hash of it
+        String key = IdentityEvent.identityKey("aws", TENANT, role(3));
+        InMemoryStateStore store = new InMemoryStateStore();
+        store.write(List.of(new StateStore.Change(DetectionEngine.SECTION, key, "{\"v\":1,\"d\":{\"" + DormantReactivatedDetector.ID
+                + "\":[1,{\"t\":\"2026-10-01T00:00:00Z\",\"e\":\"e-identity\",\"r\":false,"
+                + "\"c\":{\"AKIA3X0\":[\"2026-06-01T00:00:00Z\",\"e-key-old\"],\"AKIA3X1\":[\"2026-09-30T00:00:00Z\",\"e-key\"]}}]}}")));
+        DetectionEngine engine = engine(DetectionSettings.defaults());
+        DetectionEngine.Restored counts = engine.restoreFrom(store, 0);
+        assertThat(counts.unreadable()).isZero();
+        DormantReactivatedDetector.LastUse last = (DormantReactivatedDetector.LastUse) engine.peekState(key).slots[3];
+        assertThat(last.credentials).isEqualTo(2);
+
+        IdentityEvent use = IdentityEvent.builder("e-now", Instant.parse("2026-10-02T00:00:00Z"), "aws", IdentityRef.of(role(3)))
+                .tenant(TENANT).action("s3:GetObject").credential(new CredentialRef("AKIA3X0", "access_key")).build();
+        List<Finding> findings = engine.process(use, Fixtures.record(role(3)));
+
+        assertThat(findings).singleElement().satisfies(f -> {
+            assertThat(f.detector()).isEqualTo(DormantReactivatedDetector.ID);
+            assertThat(f.attributes()).containsEntry("reason", "credential_gap").containsEntry("credential", "AKIA3X0");
+            assertThat(f.evidenceEventIds()).containsExactly("e-key-old", "e-now");
+        });
+        engine.checkpoint();
+        assertThat(store.get(DetectionEngine.SECTION, key)).contains("\"" + DormantReactivatedDetector.ID + "\":[2,")
+                .doesNotContain("AKIA3X0");
+    }
+
     private static DetectionEngine engine(DetectionSettings settings) {
         return new DetectionEngine(settings, GeoResolver.none());
     }
