@@ -190,7 +190,7 @@ public final class DemoEstate implements AutoCloseable {
         long[] counts = new long[4];
         List<RawRecord> guardDuty = new ArrayList<>();
         GcpDemoProject gcp = new GcpDemoProject();
-        gcp.seed(generator.identities());
+        gcp.seed(generator.identities(), generator.gcpBindings());
         EstateGenerator.Summary summary = generator.stream((event, family) -> {
             if (event.platform().equals("gcp")) {
                 gcp.add(event);
