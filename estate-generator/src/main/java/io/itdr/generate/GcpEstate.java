@@ -91,8 +91,11 @@ public final class GcpEstate {
     GcpEstate(GeneratorSettings settings, List<Identity> identities) {
         this.settings = settings;
         this.accounts = identities.stream().filter(i -> i.platform().equals("gcp") && "service_account".equals(i.ref().kind())).toList();
-        // four owned application accounts of one project: the roles below are played by ordinary services, as they are
-        List<Identity> services = accounts.stream().filter(i -> i.type() == EstateGenerator.Archetype.SERVICE && i.owner() != null).toList();
+        // four owned application accounts of one project: the roles below are played by ordinary services, as they are;
+        // none whose catalog entry states its sources, since the pipeline and the deployer work from GitHub's runners,
+        // which an entry written for the service's own cluster would contradict
+        List<Identity> services = accounts.stream().filter(i -> i.type() == EstateGenerator.Archetype.SERVICE && i.owner() != null
+                && !i.expectedSourcesStated()).toList();
         List<Identity> cast = services.isEmpty() ? List.of()
                 : services.stream().filter(i -> i.tenant().equals(services.get(0).tenant())).limit(4).toList();
         boolean enough = cast.size() == 4;
