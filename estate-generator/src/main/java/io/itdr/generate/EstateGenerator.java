@@ -60,6 +60,9 @@ import java.util.SplittableRandom;
  *       (privilege_change_then_use), a workload's credentials used from outside
  *       (outside_workload), and GuardDuty's finding on instance credentials used outside AWS, at the
  *       severity GuardDuty documents for it, with the calls it is about (platform_finding).</li>
+ *   <li>Google Cloud ({@link GcpEstate}): a CI pipeline impersonating the deployer and rotating a key (benign); a
+ *       service-account key exfiltrated and used elsewhere (access_key_theft), then an impersonation chain from it to
+ *       roles/owner (impersonation_chain).</li>
  * </ul>
  *
  * <p>Output in the given directory: {@code events.jsonl} (normalized events, ordered by time),
@@ -76,7 +79,7 @@ public final class EstateGenerator {
 
     /** Attack families: what the attacker does (see the class comment). */
     public static final List<String> FAMILIES = List.of("token_replay", "access_key_theft", "impossible_travel",
-            "dormant_reactivated", "privilege_change_then_use", "outside_workload", "platform_finding");
+            "dormant_reactivated", "privilege_change_then_use", "outside_workload", "platform_finding", "impersonation_chain");
 
     enum Archetype { PAYMENTS, SHARED, CI_RUNNER, SERVICE, ORPHAN, DORMANT, UNMAPPED, BREAK_GLASS }
 
@@ -152,6 +155,8 @@ public final class EstateGenerator {
 
     /** The CI role of each AWS account: the pipeline that rotates its users' keys. */
     private final Map<String, Identity> pipelines = new HashMap<>();
+    /** Google Cloud's impersonation, key rotation and attacks ({@link GcpEstate}); set with the attacks. */
+    private GcpEstate gcp;
 
     public EstateGenerator(GeneratorSettings settings) {
         this.settings = settings;
@@ -206,6 +211,11 @@ public final class EstateGenerator {
         Map<String, String> tiers = new LinkedHashMap<>();
         identities.forEach(i -> tiers.put(i.ref().id(), i.tier()));
         return tiers;
+    }
+
+    /** The IAM bindings the estate's Google Cloud projects begin with, for seeding simulated projects with them. */
+    public List<GcpEstate.Binding> gcpBindings() {
+        return gcp.bindings();
     }
 
     /** Writes events.jsonl, catalog.yaml and labels.jsonl into {@code dir} (created if missing). */
@@ -485,6 +495,7 @@ public final class EstateGenerator {
             return;
         }
         SplittableRandom r = new SplittableRandom(mix(settings.seed() ^ 0x5DEECE66DL, id.index() * 100_003L + hour));
+        gcp.benignHour(id, hour, from, out, this::inQuietWindow);
         if (id.signing() != null) {
             awsHour(id, hour, from, r, out);
             return;
@@ -982,7 +993,7 @@ public final class EstateGenerator {
         Workload workload = id.type() == Archetype.UNMAPPED ? null : new Workload(home.consumer(), "k8s", home.consumer());
         return IdentityEvent.builder(eventId, t, id.platform(), id.ref())
                 .tenant(id.tenant())
-                .credential(new CredentialRef(id.credentialId(), id.credentialKind()))
+                .credential(new CredentialRef(id.platform().equals("gcp") ? gcp.keyAt(id, t) : id.credentialId(), id.credentialKind()))
                 .category(category).action(action)
                 .source(sourceOf(home, r))
                 .session(new SessionInfo(session, null, issued, null))
@@ -1034,6 +1045,9 @@ public final class EstateGenerator {
             Instant t = campaign.plus(Duration.ofMinutes(5L * k));
             attacks.add(v.isRole() ? tokenReplay(v, t) : keyTheft(v, t));
         }
+        // Google Cloud: a stolen service-account key, then an impersonation chain to owner (GcpEstate, its own randomness)
+        gcp = new GcpEstate(settings, identities);
+        attacks.addAll(gcp.attacks(base.plus(Duration.ofMinutes(450))));
     }
 
     private Identity first(Archetype type) {

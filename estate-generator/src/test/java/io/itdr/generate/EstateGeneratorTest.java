@@ -241,6 +241,49 @@ class EstateGeneratorTest {
     }
 
     @Test
+    void googleCloudKeysAreStolenAndAnAccountImpersonatedBesideAPipelineThatImpersonatesDaily() {
+        List<IdentityEvent> gcp = events.stream().filter(e -> e.platform().equals("gcp")).toList();
+        // the stolen key: the account's own key, used from a network its own calls never left from
+        List<IdentityEvent> theft = gcp.stream().filter(e -> "access_key_theft".equals(families.get(e.id()))).toList();
+        assertThat(theft).isNotEmpty().allSatisfy(e -> assertThat(e.credential().kind()).isEqualTo("service_account_key"));
+        IdentityEvent first = theft.get(0);
+        assertThat(gcp).filteredOn(e -> families.get(e.id()) == null && e.identity().equals(first.identity()))
+                .isNotEmpty().noneMatch(e -> e.source().ip().equals(first.source().ip()))
+                .anyMatch(e -> e.credential().id().equals(first.credential().id()));
+        // the chain: a token minted with the stolen key for the deployer, then the deployer's calls naming the stolen account
+        List<IdentityEvent> chain = gcp.stream().filter(e -> "impersonation_chain".equals(families.get(e.id()))).toList();
+        IdentityEvent mint = chain.get(0);
+        assertThat(mint.action()).isEqualTo("GenerateAccessToken");
+        assertThat(mint.identity()).isEqualTo(first.identity());
+        assertThat(mint.credential()).isEqualTo(first.credential());
+        assertThat(chain.subList(1, chain.size())).allSatisfy(e -> {
+            assertThat(e.identity().id()).isEqualTo(mint.target());
+            assertThat(e.credential()).as("a minted token names no key").isNull();
+            assertThat(e.attributes()).containsEntry("delegated_by", mint.identity().id());
+        });
+        assertThat(chain).anyMatch(e -> e.category() == EventCategory.PRIVILEGE_CHANGE && e.privilege().scopes().contains("roles/owner")
+                && mint.target().equals(e.target()));
+        // never impersonated before; the pipeline impersonates the same deployer every six hours, labelled benign
+        assertThat(gcp).filteredOn(e -> e.action().equals("GenerateAccessToken") && families.get(e.id()) == null)
+                .hasSizeGreaterThan(40).allSatisfy(e -> {
+                    assertThat(e.target()).isEqualTo(mint.target());
+                    assertThat(e.identity()).isNotEqualTo(mint.identity());
+                });
+        assertThat(gcp).anyMatch(e -> families.get(e.id()) == null && e.category() == EventCategory.PRIVILEGE_CHANGE
+                && e.source().userAgent().startsWith("Terraform/") && e.attributes().containsKey("delegation_chain"));
+        // key rotation: created, the application switches to it, the old one disabled and deleted, all benign
+        List<IdentityEvent> rotation = gcp.stream().filter(e -> e.category() == EventCategory.CREDENTIAL_CHANGE
+                && families.get(e.id()) == null).toList();
+        assertThat(rotation).extracting(IdentityEvent::action).containsExactly("google.iam.admin.v1.CreateServiceAccountKey",
+                "google.iam.admin.v1.DisableServiceAccountKey", "google.iam.admin.v1.DeleteServiceAccountKey");
+        String rotated = rotation.get(0).attributes().get("target_service_account");
+        String newKey = rotation.get(0).target();
+        assertThat(gcp).anyMatch(e -> e.identity().id().equals(rotated) && e.credential() != null && e.credential().id().equals(newKey));
+        assertThat(gcp).noneMatch(e -> e.identity().id().equals(rotated) && e.credential() != null
+                && e.credential().id().equals(rotation.get(1).target()) && e.time().isAfter(rotation.get(1).time()));
+    }
+
+    @Test
     void everyFamilyIsInjectedAndTheCountsAddUp() {
         assertThat(summary.attacksByFamily().keySet()).containsExactlyInAnyOrderElementsOf(EstateGenerator.FAMILIES);
         assertThat(families.values().stream().filter(f -> f != null).count()).isEqualTo(summary.maliciousEvents());

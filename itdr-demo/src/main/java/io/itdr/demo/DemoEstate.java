@@ -193,7 +193,7 @@ public final class DemoEstate implements AutoCloseable {
         long[] counts = new long[4];
         List<RawRecord> guardDuty = new ArrayList<>();
         GcpDemoProject gcp = new GcpDemoProject();
-        gcp.seed(generator.identities());
+        gcp.seed(generator.identities(), generator.gcpBindings());
         AzureDemoTenant azure = new AzureDemoTenant();
         azure.seed(generator.identities(), generator.criticalities());
         EstateGenerator.Summary summary = generator.stream((event, family) -> {

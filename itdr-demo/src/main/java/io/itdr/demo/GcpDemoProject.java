@@ -12,6 +12,7 @@ import io.itdr.fixture.gcp.GoogleApis;
 import io.itdr.fixture.gcp.IamSandbox;
 import io.itdr.fixture.gcp.LoggingSandbox;
 import io.itdr.generate.EstateGenerator;
+import io.itdr.generate.GcpEstate;
 import io.itdr.spi.event.EventCategory;
 import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.event.Outcome;
@@ -19,6 +20,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +31,10 @@ import java.util.TreeSet;
  * The estate's Google Cloud projects, emulated on one WireMock server for the real Google Cloud connector to poll
  * and act in: Cloud Logging's {@code entries.list} ({@link LoggingSandbox}) holding the estate's GCP events as Cloud
  * Audit Logs entries ({@link AuditLogEntries}: the event's action is the method, its credential the service account
- * key, its source the caller IP and user agent, a failure status 7 PERMISSION_DENIED), IAM and Resource Manager
- * ({@link IamSandbox}) holding its service accounts with their user-managed keys, and the OAuth token endpoint of the
- * demo's own key file ({@link GoogleApis}).
+ * key, its source the caller IP and user agent, a failure status 7 PERMISSION_DENIED; impersonated calls with their
+ * delegation chain, policy changes with their binding deltas), IAM and Resource Manager ({@link IamSandbox}) holding its
+ * service accounts with their user-managed keys and the projects' policies as the logged changes left them, and the OAuth
+ * token endpoint of the demo's own key file ({@link GoogleApis}).
  *
  * <p>Add the events from one thread before {@link #start()}; the server answers on its own threads.
  */
@@ -47,8 +50,11 @@ final class GcpDemoProject implements AutoCloseable {
     private long entries;
     private int accounts;
 
-    /** Seeds IAM with the estate's GCP service accounts (each with its user-managed key) in their projects. */
-    void seed(List<EstateGenerator.GeneratedIdentity> identities) {
+    /**
+     * Seeds IAM with the estate's GCP service accounts (each with its user-managed key) in their projects, and the projects'
+     * policies with the bindings the estate begins with.
+     */
+    void seed(List<EstateGenerator.GeneratedIdentity> identities, List<GcpEstate.Binding> bindings) {
         for (EstateGenerator.GeneratedIdentity identity : identities) {
             if (identity.platform().equals("gcp") && "service_account".equals(identity.ref().kind())) {
                 projects.add(identity.tenant());
@@ -60,21 +66,63 @@ final class GcpDemoProject implements AutoCloseable {
                 accounts++;
             }
         }
+        for (GcpEstate.Binding b : bindings) {
+            iam.bind(b.project(), b.role(), b.member());
+        }
     }
 
-    /** Logs {@code event} (a GCP event of the estate) in its project's audit log. */
+    /**
+     * Logs {@code event} (a GCP event of the estate) in its project's audit log, with the service, resource, delegation
+     * chain and binding deltas its attributes name, and applies what it changed to IAM (a binding added, a key created,
+     * disabled or deleted), so that IAM at the start holds what the audit log says happened.
+     */
     void add(IdentityEvent event) {
         String project = event.tenant() == null ? "prod-core" : event.tenant();
         String method = event.action();
-        String service = method.contains(".") ? method.substring(0, method.indexOf('.')) + ".googleapis.com" : "iam.googleapis.com";
-        AuditLogEntries.Log log = event.category() == EventCategory.PRIVILEGE_CHANGE ? AuditLogEntries.Log.ACTIVITY : AuditLogEntries.Log.DATA_ACCESS;
+        Map<String, String> a = event.attributes();
+        String service = a.getOrDefault("service_name",
+                method.contains(".") ? method.substring(0, method.indexOf('.')) + ".googleapis.com" : "iam.googleapis.com");
+        String resource = a.getOrDefault("resource_name", event.target() == null ? "projects/" + project : event.target());
+        List<String> chain = a.containsKey("delegation_chain") ? List.of(a.get("delegation_chain").split(" -> ")) : List.of();
+        List<AuditLogEntries.BindingDelta> deltas = new ArrayList<>();
+        if (a.containsKey("binding_deltas")) {
+            for (String delta : a.get("binding_deltas").split("; ")) {
+                String[] d = delta.split(" ");
+                deltas.add(new AuditLogEntries.BindingDelta(d[0], d[1], d[2]));
+            }
+        }
+        boolean activity = event.category() == EventCategory.PRIVILEGE_CHANGE || event.category() == EventCategory.CREDENTIAL_CHANGE;
+        AuditLogEntries.Log log = activity ? AuditLogEntries.Log.ACTIVITY : AuditLogEntries.Log.DATA_ACCESS;
         AuditLogEntries.Entry entry = new AuditLogEntries.Entry(event.id(), event.time(), project, log, event.identity().id(),
-                event.credential() == null ? null : event.credential().id(), service, method,
-                event.target() == null ? "projects/" + project : event.target(), event.source().ip(), event.source().userAgent(),
-                event.outcome() == Outcome.FAILURE ? 7 : 0, List.of());
-        logging.add(project, event.time(), log.logName(project), AuditLogEntries.line(entry));
+                event.credential() == null ? null : event.credential().id(), service, method, resource, event.source().ip(),
+                event.source().userAgent(), event.outcome() == Outcome.FAILURE ? 7 : 0, chain);
+        logging.add(project, event.time(), log.logName(project), AuditLogEntries.line(entry, deltas));
         projects.add(project);
         entries++;
+        if (event.outcome() != Outcome.FAILURE) {
+            apply(project, method, resource, deltas);
+        }
+    }
+
+    /** What a logged change did to IAM. */
+    private void apply(String project, String method, String resource, List<AuditLogEntries.BindingDelta> deltas) {
+        deltas.stream().filter(d -> d.action().equals("ADD") && !iam.members(project, d.role()).contains(d.member()))
+                .forEach(d -> iam.bind(project, d.role(), d.member()));
+        int keys = resource.indexOf("/keys/");
+        int accounts = resource.indexOf("/serviceAccounts/");
+        if (keys < 0 || accounts < 0) {
+            return;
+        }
+        String email = resource.substring(accounts + "/serviceAccounts/".length(), keys);
+        String key = resource.substring(keys + "/keys/".length());
+        switch (method) {
+            case "google.iam.admin.v1.CreateServiceAccountKey" ->
+                    iam.addKey(email, key, "USER_MANAGED", false, "2026-01-01T00:00:00Z", "9999-12-31T23:59:59Z");
+            case "google.iam.admin.v1.DisableServiceAccountKey" -> iam.setKeyDisabled(email, key, true);
+            case "google.iam.admin.v1.DeleteServiceAccountKey" -> iam.removeKey(email, key);
+            default -> {
+            }
+        }
     }
 
     /** Starts the emulation on a free port of 127.0.0.1. */

@@ -57,8 +57,9 @@ public interface RollbackPaths {
                 // accountEnabled false ↔ true; removePassword loses the secret; no session revocation for service principals.
                 "azure", Map.of(Rung.DISABLE_CREDENTIAL, Reversibility.IRREVERSIBLE, Rung.ROTATE_CREDENTIAL, Reversibility.IRREVERSIBLE,
                         Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE),
-                // Service account and key disable ↔ enable; no per-session revocation.
-                "gcp", Map.of(Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE, Rung.ROTATE_CREDENTIAL, Reversibility.COMPENSABLE,
+                // Service account and key disable ↔ enable; no per-session revocation, so quarantine removes the account's
+                // roles from the IAM policies and gives them back (etag compare-and-swap); no rotation (connector-gcp's README).
+                "gcp", Map.of(Rung.QUARANTINE_SESSION, Reversibility.COMPENSABLE, Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE,
                         Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE),
                 // Workflow disable ↔ enable, installation suspend ↔ unsuspend; token and secret revocation are final.
                 "github", Map.of(Rung.QUARANTINE_SESSION, Reversibility.IRREVERSIBLE, Rung.DISABLE_CREDENTIAL, Reversibility.IRREVERSIBLE,

@@ -12,6 +12,7 @@ import com.google.auth.http.HttpCredentialsAdapter;
 import com.google.auth.http.HttpTransportFactory;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ImpersonatedCredentials;
+import com.google.auth.oauth2.ServiceAccountCredentials;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
 import io.itdr.spi.HttpSettings;
@@ -27,7 +28,7 @@ import java.util.Objects;
 /**
  * The Google API clients of one connector: Cloud Logging, IAM and Resource Manager (the REST clients
  * Google generates from its discovery documents), signed in as {@link GcpSettings} says, over one
- * HTTP transport with the host's timeouts and proxy. Endpoints may be overridden by the host
+ * HTTP transport with the host's timeouts and proxy (the sign-in library's token calls too, through {@link TokenTransport}). Endpoints may be overridden by the host
  * ({@code logging}, {@code iam}, {@code cloudresourcemanager}, {@code iamcredentials}: a sandbox or
  * Private Service Connect). Credentials are made on first use: reading Application Default
  * Credentials may ask the metadata server, and creating a connector must not call out.
@@ -168,7 +169,9 @@ public final class GcpClients {
     }
 
     private GoogleCredentials make() throws IOException {
-        HttpTransportFactory factory = () -> transport;
+        // the sign-in library's own calls (token endpoint, STS, IAM Credentials, metadata server) with the host's timeouts
+        HttpTransport tokens = new TokenTransport(transport, http.connectTimeout(), http.requestTimeout());
+        HttpTransportFactory factory = () -> tokens;
         GoogleCredentials base;
         if (settings.signIn() == GcpSettings.SignIn.CREDENTIALS_JSON) {
             try {
@@ -184,6 +187,10 @@ public final class GcpClients {
             base = GoogleCredentials.getApplicationDefault(factory);
         }
         base = base.createScoped(SCOPES);
+        if (base instanceof ServiceAccountCredentials key) {
+            // the library retries a failed token call three times with back-off; here, as for every call, the host retries
+            base = key.createWithCustomRetryStrategy(false);
+        }
         if (settings.impersonate() == null) {
             return base;
         }

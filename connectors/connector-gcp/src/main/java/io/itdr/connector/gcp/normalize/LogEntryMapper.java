@@ -45,7 +45,10 @@ import java.util.Set;
  * the {@code delegated_by} (the original caller) and {@code delegation_chain} attributes. A token
  * minted for another service account ({@code GenerateAccessToken}, {@code SignJwt} …) is an
  * {@link EventCategory#AUTHENTICATION} of the caller whose target is the impersonated account.
- * The key a service account signed in with ({@code serviceAccountKeyName}) is the credential.
+ * The key a service account signed in with ({@code serviceAccountKeyName}) is the credential. A policy
+ * change ({@code SetIamPolicy} …) is a {@link EventCategory#PRIVILEGE_CHANGE} whose target is its grantee, as on
+ * the other platforms: the one service account or user its binding deltas add roles to; else (several
+ * grantees, a group, removals only) the resource whose policy it is, which is also in {@code resource_name}.
  *
  * <p>Required: {@code insertId}, a time ({@code timestamp}, else {@code receiveTimestamp}: Logging
  * sets the first to the second when a writer leaves it out), an {@code AuditLog} {@code protoPayload}
@@ -151,8 +154,11 @@ final class LogEntryMapper {
             }
             case IDENTITY_CHANGE -> event.target(firstOf(serviceAccountIn(resourceName), text(object(payload, "response"), "email")));
             case PRIVILEGE_CHANGE -> {
-                event.target(resourceName);
-                event.privilege(bindingDeltas(payload, attributes));
+                // the grantee, as the other platforms name it (AttachUserPolicy's user): the one principal the change adds
+                // roles to; else what the policy belongs to (several grantees, a group, only removals)
+                Deltas deltas = bindingDeltas(payload, attributes);
+                event.target(deltas.grantee() != null ? deltas.grantee() : resourceName);
+                event.privilege(deltas.change());
             }
             default -> {
             }
@@ -242,18 +248,20 @@ final class LogEntryMapper {
     /**
      * IAM policy changes carry their bindings in {@code serviceData.policyDelta.bindingDeltas}
      * (https://cloud.google.com/iam/docs/audit-logging/examples-iam) or, for BigQuery, in
-     * {@code metadata.datasetChange.bindingDeltas}; each is {@code {"action":"ADD"|"REMOVE","role","member"}}.
+     * {@code metadata.datasetChange.bindingDeltas}; each is {@code {"action":"ADD"|"REMOVE","role","member"}}. The
+     * grantee is the one service account or user the change adds roles to (null for several, a group, only removals).
      */
-    private static PrivilegeChange bindingDeltas(JsonNode payload, Map<String, String> attributes) {
+    private static Deltas bindingDeltas(JsonNode payload, Map<String, String> attributes) {
         JsonNode deltas = child(object(object(payload, "serviceData"), "policyDelta"), "bindingDeltas");
         if (deltas == null) {
             deltas = child(object(object(payload, "metadata"), "datasetChange"), "bindingDeltas");
         }
         if (deltas == null || !deltas.isArray()) {
-            return null;
+            return new Deltas(null, null);
         }
         Set<String> roles = new LinkedHashSet<>();
         List<String> described = new ArrayList<>();
+        Set<String> grantees = new LinkedHashSet<>();
         boolean added = false;
         for (JsonNode delta : deltas) {
             String role = text(delta, "role");
@@ -263,13 +271,27 @@ final class LogEntryMapper {
             }
             roles.add(role);
             added |= "ADD".equals(action);
+            if ("ADD".equals(action)) {
+                grantees.add(firstOf(text(delta, "member"), "?"));
+            }
             described.add((action == null ? "?" : action) + " " + role + " " + firstOf(text(delta, "member"), "?"));
         }
         if (roles.isEmpty()) {
-            return null;
+            return new Deltas(null, null);
         }
         attributes.put("binding_deltas", clip(String.join("; ", described), MAX_ATTRIBUTE * 2));
-        return new PrivilegeChange(List.copyOf(roles), added);
+        String member = grantees.size() == 1 ? grantees.iterator().next() : "";
+        String grantee = null;
+        for (String kind : new String[]{"serviceAccount:", "user:"}) {
+            if (member.startsWith(kind) && member.length() > kind.length()) {
+                grantee = member.substring(kind.length());
+            }
+        }
+        return new Deltas(new PrivilegeChange(List.copyOf(roles), added), grantee);
+    }
+
+    /** A policy change's roles, and the one principal it grants them to (null when not one). */
+    private record Deltas(PrivilegeChange change, String grantee) {
     }
 
     private static Outcome outcome(JsonNode payload, boolean policyDenied, Map<String, String> attributes) {

@@ -109,7 +109,8 @@ class AuditLogNormalizerTest {
         assertThat(e.category()).isEqualTo(EventCategory.PRIVILEGE_CHANGE);
         assertThat(e.privilege().scopes()).containsExactly("roles/owner", "roles/viewer");
         assertThat(e.privilege().granted()).isTrue();
-        assertThat(e.target()).isEqualTo("projects/prod-payments");
+        assertThat(e.target()).as("the one principal roles are added to").isEqualTo("backup@prod-payments.iam.gserviceaccount.com");
+        assertThat(e.attributes()).containsEntry("resource_name", "projects/prod-payments");
         assertThat(e.attributes().get("binding_deltas"))
                 .isEqualTo("ADD roles/owner serviceAccount:backup@prod-payments.iam.gserviceaccount.com; REMOVE roles/viewer user:ana@example.com");
     }
