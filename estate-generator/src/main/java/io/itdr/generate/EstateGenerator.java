@@ -152,12 +152,15 @@ public final class EstateGenerator {
 
     /** The CI role of each AWS account: the pipeline that rotates its users' keys. */
     private final Map<String, Identity> pipelines = new HashMap<>();
+    /** The CI/CD identities on GitHub and GitLab, with their own randomness (appended: the rest stays as it was). */
+    private final CiEstate ci;
 
     public EstateGenerator(GeneratorSettings settings) {
         this.settings = settings;
         buildIdentities();
         identities.stream().filter(i -> i.type() == Archetype.CI_RUNNER).forEach(i -> pipelines.putIfAbsent(i.tenant(), i));
         buildAttacks();
+        ci = new CiEstate(settings);
     }
 
     /** Counts of what was written. */
@@ -195,7 +198,11 @@ public final class EstateGenerator {
     /** The estate's identities, in generation order; owner may be null (an orphan), tenant is never null. */
     public List<GeneratedIdentity> identities() {
         return identities.stream().map(i -> new GeneratedIdentity(i.platform(), i.tenant(), i.ref(), i.credentialId(),
-                i.credentialKind(), i.owner(), i.lifecycle())).toList();
+                i.credentialKind(), i.owner(), i.lifecycle())).collect(java.util.stream.Collectors.collectingAndThen(
+                java.util.stream.Collectors.toCollection(ArrayList::new), all -> {
+                    all.addAll(ci.identities());
+                    return List.copyOf(all);
+                }));
     }
 
     /** Writes events.jsonl, catalog.yaml and labels.jsonl into {@code dir} (created if missing). */
@@ -247,6 +254,15 @@ public final class EstateGenerator {
                 attackEventsByHour.computeIfAbsent(hour, h -> new ArrayList<>()).add(withoutLabelHint(e));
             }
         }
+        List<CiEstate.CiAttack> ciAttacks = ci.attacks();
+        for (CiEstate.CiAttack a : ciAttacks) {
+            for (IdentityEvent e : a.events()) {
+                if (!a.benign().contains(e.id())) {
+                    maliciousFamily.put(e.id(), a.family());
+                }
+                attackEventsByHour.computeIfAbsent((int) Duration.between(settings.start(), e.time()).toHours(), h -> new ArrayList<>()).add(e);
+            }
+        }
         int hours = settings.days() * 24;
         List<IdentityEvent> slice = new ArrayList<>();
         for (int hour = 0; hour < hours; hour++) {
@@ -255,6 +271,7 @@ public final class EstateGenerator {
             for (Identity identity : identities) {
                 benignHour(identity, hour, from, slice);
             }
+            ci.hour(hour, from, slice);
             slice.addAll(attackEventsByHour.getOrDefault(hour, List.of()));
             slice.sort(Comparator.comparing(IdentityEvent::time).thenComparing(IdentityEvent::id));
             for (IdentityEvent e : slice) {
@@ -268,9 +285,11 @@ public final class EstateGenerator {
         }
         Map<String, Integer> byFamily = new LinkedHashMap<>();
         attacks.forEach(a -> byFamily.merge(a.family(), 1, Integer::sum));
+        ciAttacks.forEach(a -> byFamily.merge(a.family(), 1, Integer::sum));
         Map<String, Integer> byType = new LinkedHashMap<>();
         identities.forEach(i -> byType.merge(i.type().name().toLowerCase(Locale.ROOT), 1, Integer::sum));
-        return new Summary(counts[0], counts[1], identities.size(), byFamily, byType);
+        byType.put("ci_cd", ci.identities().size());
+        return new Summary(counts[0], counts[1], identities.size() + ci.identities().size(), byFamily, byType);
     }
 
     // ---------------------------------------------------------------- identities
@@ -1282,6 +1301,7 @@ public final class EstateGenerator {
                     w.write("    secret_destination: \"arn:aws:secretsmanager:us-east-1:" + i.tenant() + ":secret:payments-core-key\"\n");
                 }
             }
+            ci.writeCatalog(w);
         }
     }
 

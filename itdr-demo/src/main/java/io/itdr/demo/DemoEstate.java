@@ -68,6 +68,9 @@ import java.util.UUID;
  *       their client secrets.</li>
  *   <li>Google Cloud, on a third: the estate's projects ({@link GcpDemoProject}: Cloud Logging with its GCP events as
  *       audit log entries, IAM and Resource Manager with its service accounts and keys).</li>
+ *   <li>GitHub and GitLab, on one server each: the estate's CI/CD organization ({@link GitHubDemoOrg}: the audit log, apps,
+ *       deploy keys and fine-grained token grants, the connector signed in as a GitHub App) and group
+ *       ({@link GitLabDemoGroup}: audit events, access tokens and their bot users).</li>
  *   <li>Events of the other platforms (Azure) are not served: no connector polls them.</li>
  * </ul>
  *
@@ -84,6 +87,9 @@ import java.util.UUID;
 public final class DemoEstate implements AutoCloseable {
     /** The Okta org of the generated estate: the connector's org-url host, so polled events carry it as tenant. */
     public static final String OKTA_ORG = "example.okta.com";
+    /** The estate's GitHub organization and GitLab group (the generator's CI/CD identities live there). */
+    static final String GITHUB_ORG = "example-org";
+    static final String GITLAB_GROUP = "example-group";
     /** The demo's Okta API token: the Management API sandbox's; it opens nothing but these emulations. */
     static final String OKTA_TOKEN = ManagementApiSandbox.TOKEN;
     /** The demo's organization trail: its bucket, organization and queue. */
@@ -148,6 +154,8 @@ public final class DemoEstate implements AutoCloseable {
     private final String previousHttpsCheck;
     private final List<RawRecord> guardDuty;
     private GcpDemoProject gcp;
+    private GitHubDemoOrg github;
+    private GitLabDemoGroup gitlab;
 
     private DemoEstate(WireMockServer aws, WireMockServer okta, Path catalog, Served served, Settings settings, String previousHttpsCheck,
                        List<RawRecord> guardDuty) {
@@ -191,9 +199,17 @@ public final class DemoEstate implements AutoCloseable {
         List<RawRecord> guardDuty = new ArrayList<>();
         GcpDemoProject gcp = new GcpDemoProject();
         gcp.seed(generator.identities());
+        GitHubDemoOrg github = new GitHubDemoOrg(GITHUB_ORG, clock);
+        github.seed(generator.identities());
+        GitLabDemoGroup gitlab = new GitLabDemoGroup(GITLAB_GROUP);
+        gitlab.seed(generator.identities());
         EstateGenerator.Summary summary = generator.stream((event, family) -> {
             if (event.platform().equals("gcp")) {
                 gcp.add(event);
+            } else if (event.platform().equals("github")) {
+                github.add(event);
+            } else if (event.platform().equals("gitlab")) {
+                gitlab.add(event);
             } else {
                 serve(event, cloudTrail, trail, systemLog, guardDuty, counts);
             }
@@ -227,8 +243,12 @@ public final class DemoEstate implements AutoCloseable {
             // printing unmatched requests, headers and all)
             okta.stubFor(any(anyUrl()).atPriority(10).willReturn(SystemLogSandbox.error(404, "E0000007", "Not found: Resource not found")));
             gcp.start();
+            github.start();
+            gitlab.start();
         } catch (RuntimeException e) {
             gcp.close();
+            github.close();
+            gitlab.close();
             stop(aws, okta, previousHttpsCheck);
             throw e;
         }
@@ -236,6 +256,8 @@ public final class DemoEstate implements AutoCloseable {
                 summary.attacksByFamily());
         DemoEstate estate = new DemoEstate(aws, okta, catalog, served, settings, previousHttpsCheck, guardDuty);
         estate.gcp = gcp;
+        estate.github = github;
+        estate.gitlab = gitlab;
         return estate;
     }
 
@@ -392,6 +414,8 @@ public final class DemoEstate implements AutoCloseable {
         p.put(o + "endpoints.okta", oktaEndpoint().toString());
         p.put(o + "poll-interval", "5s");
         p.putAll(gcp.properties(lookback));
+        p.putAll(github.properties(lookback));
+        p.putAll(gitlab.properties(lookback));
         // the emulations listen on this host: loopback endpoints are refused unless allowed
         p.put("itdr.endpoints.allow-loopback", "true");
         return Map.copyOf(p);
@@ -458,9 +482,21 @@ public final class DemoEstate implements AutoCloseable {
         return gcp;
     }
 
+    /** The estate's GitHub organization. */
+    GitHubDemoOrg gitHubOrg() {
+        return github;
+    }
+
+    /** The estate's GitLab group. */
+    GitLabDemoGroup gitLabGroup() {
+        return gitlab;
+    }
+
     @Override
     public void close() {
         gcp.close();
+        github.close();
+        gitlab.close();
         stop(aws, okta, previousHttpsCheck);
     }
 
