@@ -157,12 +157,15 @@ public final class EstateGenerator {
     private final Map<String, Identity> pipelines = new HashMap<>();
     /** Google Cloud's impersonation, key rotation and attacks ({@link GcpEstate}); set with the attacks. */
     private GcpEstate gcp;
+    /** The CI/CD identities on GitHub and GitLab, with their own randomness (appended: the rest stays as it was). */
+    private final CiEstate ci;
 
     public EstateGenerator(GeneratorSettings settings) {
         this.settings = settings;
         buildIdentities();
         identities.stream().filter(i -> i.type() == Archetype.CI_RUNNER).forEach(i -> pipelines.putIfAbsent(i.tenant(), i));
         buildAttacks();
+        ci = new CiEstate(settings);
     }
 
     /** Counts of what was written. */
@@ -200,7 +203,11 @@ public final class EstateGenerator {
     /** The estate's identities, in generation order; owner may be null (an orphan), tenant is never null. */
     public List<GeneratedIdentity> identities() {
         return identities.stream().map(i -> new GeneratedIdentity(i.platform(), i.tenant(), i.ref(), i.credentialId(),
-                i.credentialKind(), i.owner(), i.lifecycle())).toList();
+                i.credentialKind(), i.owner(), i.lifecycle())).collect(java.util.stream.Collectors.collectingAndThen(
+                java.util.stream.Collectors.toCollection(ArrayList::new), all -> {
+                    all.addAll(ci.identities());
+                    return List.copyOf(all);
+                }));
     }
 
     /**
@@ -267,6 +274,15 @@ public final class EstateGenerator {
                 attackEventsByHour.computeIfAbsent(hour, h -> new ArrayList<>()).add(withoutLabelHint(e));
             }
         }
+        List<CiEstate.CiAttack> ciAttacks = ci.attacks();
+        for (CiEstate.CiAttack a : ciAttacks) {
+            for (IdentityEvent e : a.events()) {
+                if (!a.benign().contains(e.id())) {
+                    maliciousFamily.put(e.id(), a.family());
+                }
+                attackEventsByHour.computeIfAbsent((int) Duration.between(settings.start(), e.time()).toHours(), h -> new ArrayList<>()).add(e);
+            }
+        }
         int hours = settings.days() * 24;
         List<IdentityEvent> slice = new ArrayList<>();
         for (int hour = 0; hour < hours; hour++) {
@@ -275,6 +291,7 @@ public final class EstateGenerator {
             for (Identity identity : identities) {
                 benignHour(identity, hour, from, slice);
             }
+            ci.hour(hour, from, slice);
             slice.addAll(attackEventsByHour.getOrDefault(hour, List.of()));
             slice.sort(Comparator.comparing(IdentityEvent::time).thenComparing(IdentityEvent::id));
             for (IdentityEvent e : slice) {
@@ -288,9 +305,11 @@ public final class EstateGenerator {
         }
         Map<String, Integer> byFamily = new LinkedHashMap<>();
         attacks.forEach(a -> byFamily.merge(a.family(), 1, Integer::sum));
+        ciAttacks.forEach(a -> byFamily.merge(a.family(), 1, Integer::sum));
         Map<String, Integer> byType = new LinkedHashMap<>();
         identities.forEach(i -> byType.merge(i.type().name().toLowerCase(Locale.ROOT), 1, Integer::sum));
-        return new Summary(counts[0], counts[1], identities.size(), byFamily, byType);
+        byType.put("ci_cd", ci.identities().size());
+        return new Summary(counts[0], counts[1], identities.size() + ci.identities().size(), byFamily, byType);
     }
 
     // ---------------------------------------------------------------- identities
@@ -1306,6 +1325,7 @@ public final class EstateGenerator {
                     w.write("    secret_destination: \"arn:aws:secretsmanager:us-east-1:" + i.tenant() + ":secret:payments-core-key\"\n");
                 }
             }
+            ci.writeCatalog(w);
         }
     }
 

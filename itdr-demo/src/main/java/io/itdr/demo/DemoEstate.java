@@ -71,6 +71,9 @@ import java.util.UUID;
  *   <li>Microsoft Entra and Azure, on a fourth: the estate's tenant ({@link AzureDemoTenant}: its Azure events as service
  *       principal sign-ins and directory audits in Graph, its service principals and app registrations with their client
  *       secrets, their role assignments in Resource Manager, and the tenant's token endpoint).</li>
+ *   <li>GitHub and GitLab, on one server each: the estate's CI/CD organization ({@link GitHubDemoOrg}: the audit log, apps,
+ *       deploy keys and fine-grained token grants, the connector signed in as a GitHub App) and group
+ *       ({@link GitLabDemoGroup}: audit events, access tokens and their bot users).</li>
  * </ul>
  *
  * <p>One estate deviates from AWS on purpose: one IAM endpoint answers for the estate's three
@@ -86,6 +89,9 @@ import java.util.UUID;
 public final class DemoEstate implements AutoCloseable {
     /** The Okta org of the generated estate: the connector's org-url host, so polled events carry it as tenant. */
     public static final String OKTA_ORG = "example.okta.com";
+    /** The estate's GitHub organization and GitLab group (the generator's CI/CD identities live there). */
+    static final String GITHUB_ORG = "example-org";
+    static final String GITLAB_GROUP = "example-group";
     /** The demo's Okta API token: the Management API sandbox's; it opens nothing but these emulations. */
     static final String OKTA_TOKEN = ManagementApiSandbox.TOKEN;
     /** The demo's organization trail: its bucket, organization and queue. */
@@ -151,6 +157,8 @@ public final class DemoEstate implements AutoCloseable {
     private final List<RawRecord> guardDuty;
     private GcpDemoProject gcp;
     private AzureDemoTenant azure;
+    private GitHubDemoOrg github;
+    private GitLabDemoGroup gitlab;
 
     private DemoEstate(WireMockServer aws, WireMockServer okta, Path catalog, Served served, Settings settings, String previousHttpsCheck,
                        List<RawRecord> guardDuty) {
@@ -196,11 +204,19 @@ public final class DemoEstate implements AutoCloseable {
         gcp.seed(generator.identities(), generator.gcpBindings());
         AzureDemoTenant azure = new AzureDemoTenant();
         azure.seed(generator.identities(), generator.criticalities());
+        GitHubDemoOrg github = new GitHubDemoOrg(GITHUB_ORG, clock);
+        github.seed(generator.identities());
+        GitLabDemoGroup gitlab = new GitLabDemoGroup(GITLAB_GROUP);
+        gitlab.seed(generator.identities());
         EstateGenerator.Summary summary = generator.stream((event, family) -> {
             if (event.platform().equals("gcp")) {
                 gcp.add(event);
             } else if (event.platform().equals("azure")) {
                 azure.add(event);
+            } else if (event.platform().equals("github")) {
+                github.add(event);
+            } else if (event.platform().equals("gitlab")) {
+                gitlab.add(event);
             } else {
                 serve(event, cloudTrail, trail, systemLog, guardDuty, counts);
             }
@@ -235,9 +251,13 @@ public final class DemoEstate implements AutoCloseable {
             okta.stubFor(any(anyUrl()).atPriority(10).willReturn(SystemLogSandbox.error(404, "E0000007", "Not found: Resource not found")));
             gcp.start();
             azure.start();
+            github.start();
+            gitlab.start();
         } catch (RuntimeException e) {
             azure.close();
             gcp.close();
+            github.close();
+            gitlab.close();
             stop(aws, okta, previousHttpsCheck);
             throw e;
         }
@@ -246,6 +266,8 @@ public final class DemoEstate implements AutoCloseable {
         DemoEstate estate = new DemoEstate(aws, okta, catalog, served, settings, previousHttpsCheck, guardDuty);
         estate.gcp = gcp;
         estate.azure = azure;
+        estate.github = github;
+        estate.gitlab = gitlab;
         return estate;
     }
 
@@ -403,6 +425,8 @@ public final class DemoEstate implements AutoCloseable {
         p.put(o + "poll-interval", "5s");
         p.putAll(gcp.properties(lookback));
         p.putAll(azure.properties(lookback));
+        p.putAll(github.properties(lookback));
+        p.putAll(gitlab.properties(lookback));
         // the emulations listen on this host: loopback endpoints are refused unless allowed
         p.put("itdr.endpoints.allow-loopback", "true");
         return Map.copyOf(p);
@@ -474,10 +498,22 @@ public final class DemoEstate implements AutoCloseable {
         return azure;
     }
 
+    /** The estate's GitHub organization. */
+    GitHubDemoOrg gitHubOrg() {
+        return github;
+    }
+
+    /** The estate's GitLab group. */
+    GitLabDemoGroup gitLabGroup() {
+        return gitlab;
+    }
+
     @Override
     public void close() {
         azure.close();
         gcp.close();
+        github.close();
+        gitlab.close();
         stop(aws, okta, previousHttpsCheck);
     }
 

@@ -83,7 +83,8 @@ public final class DemoLauncher {
         // a fresh database each run: the estate is generated anew, ending now
         Files.deleteIfExists(options.data().resolve("itdr.mv.db"));
         Files.deleteIfExists(options.data().resolve("itdr.trace.db"));
-        out.printf("itdr-demo: generating %d identities over %d days (seed %d) and starting the AWS, Okta, Google Cloud and Azure emulations...%n",
+        out.printf("itdr-demo: generating %d identities over %d days (seed %d) and starting the AWS, Okta, Google Cloud, Azure, GitHub "
+                + "and GitLab emulations...%n",
                 options.identities(), options.days(), options.seed());
         DemoEstate estate = DemoEstate.start(new DemoEstate.Settings(options.seed(), options.identities(), options.days(), options.data()),
                 Clock.systemUTC());
@@ -177,6 +178,10 @@ public final class DemoLauncher {
                 + "principal sign-ins, %,d directory audits, %d service principals in tenant %s; token endpoint %s)%n",
                 estate.azureTenant().endpoint(), estate.azureTenant().signIns(), estate.azureTenant().audits(),
                 estate.azureTenant().servicePrincipals(), AzureDemoTenant.TENANT_ID, estate.azureTenant().authority());
+        out.printf("  GitHub:   %s (organization %s: audit log, apps, deploy keys, fine-grained token grants; %,d audit log events, "
+                + "%d identities)%n", estate.gitHubOrg().endpoint(), DemoEstate.GITHUB_ORG, estate.gitHubOrg().events(), estate.gitHubOrg().identities());
+        out.printf("  GitLab:   %s (group %s: audit events, access tokens and their bot users; %,d audit events)%n",
+                estate.gitLabGroup().endpoint(), DemoEstate.GITLAB_GROUP, estate.gitLabGroup().events());
         out.printf("  Catalog:  %s%n", estate.catalog().toAbsolutePath());
         out.printf("  Server:   %s (H2 under %s, default policy in enforce mode)%n", base, estate.catalog().toAbsolutePath().getParent());
         out.printf("  Admin token (bootstrap): %s%n", token);

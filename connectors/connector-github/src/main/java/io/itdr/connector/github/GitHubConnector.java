@@ -1,6 +1,7 @@
 package io.itdr.connector.github;
 
 import io.itdr.connector.github.act.GitHubActionExecutor;
+import io.itdr.connector.github.act.InstallationSuspension;
 import io.itdr.connector.github.inventory.GitHubInventory;
 import io.itdr.connector.github.normalize.AuditLogNormalizer;
 import io.itdr.connector.github.telemetry.AuditLogSource;
@@ -38,6 +39,7 @@ public final class GitHubConnector extends AssembledConnector {
         this.parts = ConnectorParts.builder(GitHubConnectorFactory.ID).telemetry(telemetry).normalizer(normalizer)
                 .inventory(new GitHubInventory(GitHubConnectorFactory.ID, api, signIn, library, settings, context.clock()))
                 .actions(new GitHubActionExecutor(GitHubConnectorFactory.ID, api, signIn, library, settings.org(), settings.appMode(),
+                        settings.managedAppId() == null ? null : new InstallationSuspension.ManagedApp(settings.managedAppId(), settings.managedAppKey()),
                         context.clock()))
                 .build();
     }

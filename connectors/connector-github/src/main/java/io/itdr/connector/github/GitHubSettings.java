@@ -31,9 +31,11 @@ import java.util.regex.Pattern;
  * @param lookback       how far back the first poll reads; positive
  * @param include        which audit log events to read: {@code web}, {@code git} or {@code all}; never null
  * @param enterprise     the enterprise slug whose audit log is polled instead of the organization's; null for the org's
+ * @param managedAppId   a GitHub App of the organization whose installation the connector may suspend; null for none
+ * @param managedAppKey  that app's private key; null exactly when managedAppId is
  */
 public record GitHubSettings(URI apiUrl, String org, Secret token, String appId, Secret privateKey, String installationId,
-                             Duration lookback, String include, String enterprise) {
+                             Duration lookback, String include, String enterprise, String managedAppId, Secret managedAppKey) {
 
     static final String API_URL = "api-url";
     static final String ORG = "org";
@@ -44,6 +46,8 @@ public record GitHubSettings(URI apiUrl, String org, Secret token, String appId,
     static final String LOOKBACK = "lookback";
     static final String INCLUDE = "include";
     static final String ENTERPRISE = "enterprise";
+    static final String MANAGED_APP_ID = "managed-app-id";
+    static final String MANAGED_APP_KEY = "managed-app-private-key";
     public static final String DEFAULT_API_URL = "https://api.github.com";
 
     private static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})");
@@ -82,7 +86,13 @@ public record GitHubSettings(URI apiUrl, String org, Secret token, String appId,
                     "Slug of a GitHub Enterprise Cloud enterprise, e.g. acme-corp: the telemetry polls the enterprise audit log "
                             + "(GET /enterprises/{enterprise}/audit-log: every organization of the enterprise, and the enterprise's own "
                             + "events) instead of the organization's. Needs a classic token with read:audit_log of an enterprise owner; "
-                            + "inventory and actions stay on 'org'.", null));
+                            + "inventory and actions stay on 'org'.", null),
+            ConfigProperty.optional(MANAGED_APP_ID, ConfigType.STRING,
+                    "A GitHub App the organization owns (its automation) whose installation on the organization the connector may "
+                            + "suspend and unsuspend (disable_identity of '<app slug>[bot]'); give it with managed-app-private-key. "
+                            + "GitHub takes only the JWT of the app itself for this.", null),
+            ConfigProperty.secret(MANAGED_APP_KEY,
+                    "The private key (PEM) of managed-app-id; it signs the JWT of the suspend and unsuspend calls only.", false));
 
     public GitHubSettings {
         Objects.requireNonNull(apiUrl, "apiUrl");
@@ -134,6 +144,15 @@ public record GitHubSettings(URI apiUrl, String org, Secret token, String appId,
             // GitHub Apps cannot read the enterprise audit log: it takes a classic token of an enterprise owner
             throw invalid(ENTERPRISE, "the enterprise audit log is read with a token (read:audit_log), not as a GitHub App");
         }
+        if ((managedAppId == null) != (managedAppKey == null)) {
+            throw invalid(managedAppId == null ? MANAGED_APP_ID : MANAGED_APP_KEY, "give managed-app-id and managed-app-private-key together");
+        }
+        if (managedAppId != null && !APP.matcher(managedAppId).matches()) {
+            throw invalid(MANAGED_APP_ID, "'" + managedAppId + "' is not an app id (digits) or client id (Iv…)");
+        }
+        if (managedAppKey != null && !PEM_PRIVATE_KEY.matcher(managedAppKey.reveal()).matches()) {
+            throw invalid(MANAGED_APP_KEY, "expected a PEM private key (-----BEGIN RSA PRIVATE KEY----- ... -----END RSA PRIVATE KEY-----)");
+        }
         if (lookback.isNegative() || lookback.isZero()) {
             throw invalid(LOOKBACK, "must be positive, got " + lookback);
         }
@@ -146,7 +165,8 @@ public record GitHubSettings(URI apiUrl, String org, Secret token, String appId,
                 config.secret(TOKEN).orElse(null), config.string(APP_ID).map(String::trim).orElse(null),
                 config.secret(PRIVATE_KEY).orElse(null), config.string(INSTALLATION_ID).map(String::trim).orElse(null),
                 config.duration(LOOKBACK).orElse(Duration.ofHours(24)), config.choice(INCLUDE).orElse("all"),
-                config.string(ENTERPRISE).map(String::trim).filter(e -> !e.isEmpty()).map(e -> e.toLowerCase(Locale.ROOT)).orElse(null));
+                config.string(ENTERPRISE).map(String::trim).filter(e -> !e.isEmpty()).map(e -> e.toLowerCase(Locale.ROOT)).orElse(null),
+                config.string(MANAGED_APP_ID).map(String::trim).filter(e -> !e.isEmpty()).orElse(null), config.secret(MANAGED_APP_KEY).orElse(null));
     }
 
     /** The audit log polled: {@code /enterprises/{enterprise}/audit-log} when an enterprise is set, else the org's. */
@@ -167,6 +187,7 @@ public record GitHubSettings(URI apiUrl, String org, Secret token, String appId,
     public String toString() {
         return "GitHubSettings[api=" + apiUrl + ", org=" + org + ", auth=" + (appMode() ? "GitHub App " + appId
                 + " with private key (****)" + (installationId == null ? "" : ", installation " + installationId) : "token (****)")
-                + ", lookback=" + lookback + ", include=" + include + (enterprise == null ? "" : ", enterprise=" + enterprise) + "]";
+                + ", lookback=" + lookback + ", include=" + include + (enterprise == null ? "" : ", enterprise=" + enterprise)
+                + (managedAppId == null ? "" : ", managed app " + managedAppId + " with private key (****)") + "]";
     }
 }

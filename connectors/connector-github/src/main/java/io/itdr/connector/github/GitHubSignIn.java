@@ -102,13 +102,21 @@ public final class GitHubSignIn {
 
     /** A JWT for the app, signed with its key. */
     String jwt(Instant now) {
+        return appJwt(settings.appId(), key(), now);
+    }
+
+    /**
+     * A JWT for the GitHub App {@code appId}, signed with its {@code key}: RS256, {@code iat} 60 s back, {@code exp} 9 minutes on.
+     * Also for an app other than the one the connector signs in as (an installation is suspended with its own app's JWT).
+     */
+    public static String appJwt(String appId, PrivateKey key, Instant now) {
         String header = base64Url("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
         String claims = base64Url("{\"iat\":" + (now.getEpochSecond() - 60) + ",\"exp\":" + (now.getEpochSecond() + 540)
-                + ",\"iss\":\"" + settings.appId() + "\"}");
+                + ",\"iss\":\"" + appId + "\"}");
         String signed = header + "." + claims;
         try {
             Signature rs256 = Signature.getInstance("SHA256withRSA");
-            rs256.initSign(key());
+            rs256.initSign(key);
             rs256.update(signed.getBytes(StandardCharsets.US_ASCII));
             return signed + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rs256.sign());
         } catch (GeneralSecurityException e) {
@@ -125,7 +133,7 @@ public final class GitHubSignIn {
     }
 
     /** An RSA key in PEM: PKCS#1 ({@code BEGIN RSA PRIVATE KEY}, as GitHub downloads it) or PKCS#8. */
-    static PrivateKey readKey(Secret pem) {
+    public static PrivateKey readKey(Secret pem) {
         String text = pem.reveal();
         boolean pkcs1 = text.contains("-----BEGIN RSA PRIVATE KEY-----");
         String body = text.substring(text.indexOf("-----BEGIN")).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");

@@ -22,11 +22,14 @@ import org.junit.jupiter.api.BeforeAll;
 class GitHubAppTckTest extends ConnectorTck {
     private static GitHubSandbox sandbox;
     private static GitHubApps app;
+    /** Only its key is used: the managed app's JWT is checked by the sandbox's AppInstallationSimulation. */
+    private static GitHubApps managed;
 
     @BeforeAll
     static void startOrg() throws GeneralSecurityException {
         sandbox = new GitHubSandbox("Bearer " + GitHubApps.INSTALLATION_TOKEN, true);
         app = new GitHubApps(sandbox.server(), GitHubSandbox.ORG);
+        managed = new GitHubApps(sandbox.server(), GitHubSandbox.ORG);
         sandbox.alsoStub(app::stub);
     }
 
@@ -42,7 +45,8 @@ class GitHubAppTckTest extends ConnectorTck {
 
     @Override
     protected Map<String, String> validConfig() {
-        return Map.of("org", GitHubSandbox.ORG, "app-id", GitHubApps.APP_ID, "private-key", CANARY_SECRET + "\n" + app.privateKeyPem());
+        return Map.of("org", GitHubSandbox.ORG, "app-id", GitHubApps.APP_ID, "private-key", CANARY_SECRET + "\n" + app.privateKeyPem(),
+                "managed-app-id", GitHubSandbox.MANAGED_APP_ID, "managed-app-private-key", CANARY_SECRET + "\n" + managed.privateKeyPem());
     }
 
     @Override

@@ -51,7 +51,7 @@ class GitHubConnectorTckTest extends ConnectorTck {
 
     @Override
     protected Set<String> secretsOfOtherSignInModes() {
-        return Set.of("private-key");
+        return Set.of("private-key", "managed-app-private-key"); // the managed app is tried in GitHubAppTckTest
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.itdr.connector.tck.RawExport;
 import io.itdr.connector.tck.Sandbox;
 import io.itdr.connector.tck.TestingConnectorContext;
 import io.itdr.fixture.github.AuditLogRecords;
+import io.itdr.fixture.github.AppInstallationSimulation;
 import io.itdr.fixture.github.AuditLogSimulation;
 import io.itdr.fixture.github.OrgSimulation;
 import io.itdr.fixture.wiremock.NextCallFault;
@@ -56,12 +57,15 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
     static final long READ_KEY = 8001;
     static final long WRITE_KEY = 8002;
     static final long WORKFLOW = 3001;
+    static final String MANAGED_APP_ID = "9001";
     /** Seeded events start here, inside the default lookback (24 h) of the kit's clock. */
     private static final Instant FIRST_EVENT = TestingConnectorContext.NOW.minus(Duration.ofHours(4));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AuditLogSimulation auditLog;
     private final OrgSimulation orgModel;
+    /** The organization's own app {@value #APP} as it reaches its installation with its JWT (managed-app-id {@value #MANAGED_APP_ID}). */
+    private final AppInstallationSimulation managedApp = new AppInstallationSimulation(ORG, MANAGED_APP_ID, APP, 101);
     private final boolean appMode;
     private final WireMockServer server;
     /** One fault on the next mutating call, for the kit's checks of faults on actions. */
@@ -77,7 +81,7 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
         this.appMode = appMode;
         auditLog = new AuditLogSimulation(ORG, () -> TestingConnectorContext.NOW, Set.of(authorization));
         orgModel = new OrgSimulation(ORG, Set.of(authorization));
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(auditLog, orgModel, nextCall));
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(auditLog, orgModel, nextCall, managedApp));
         server.start();
         reset();
     }
@@ -113,6 +117,10 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
         seeded = 0;
         auditLog.stub(server);
         orgModel.stub(server);
+        managedApp.stub(server);
+        synchronized (managedApp) {
+            managedApp.suspendedAt = null;
+        }
         seedEstate();
         extraStubs.forEach(Runnable::run);
         server.stubFor(any(anyUrl()).atPriority(10).willReturn(AuditLogSimulation.error(404, "Not Found")));
@@ -198,6 +206,8 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
                 new ActionRequest(Rung.DISABLE_CREDENTIAL, new ActionTarget(ORG, new IdentityRef(ORG + "/" + REPO + ":deploy_key:" + WRITE_KEY,
                         "deploy_key", "release-push"), new CredentialRef(Long.toString(WRITE_KEY), "deploy_key")), Map.of())));
         if (appMode) {
+            requests.add(new ActionRequest(Rung.DISABLE_IDENTITY, new ActionTarget(ORG, new IdentityRef(APP + "[bot]", "github_app", APP), null),
+                    Map.of()));
             requests.add(new ActionRequest(Rung.QUARANTINE_SESSION, new ActionTarget(ORG, new IdentityRef("mona", "fine_grained_pat", "mona"),
                     new CredentialRef("7002", "fine_grained_pat")), Map.of()));
         }
@@ -214,6 +224,9 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
             repo.keys.forEach((id, k) -> state.put("key/" + k.key, "id=" + id + " read_only=" + k.readOnly + " title=" + k.title));
             orgModel.patGrants.forEach((id, g) -> state.put("grant/" + g.owner + "/" + g.tokenId, "id=" + id + " " + g.repositoryPermissions));
         }
+        synchronized (managedApp) {
+            state.put("installation/" + managedApp.installationId, String.valueOf(managedApp.suspendedAt));
+        }
         return state;
     }
 
@@ -223,7 +236,11 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
         synchronized (orgModel) {
             OrgSimulation.Repo repo = orgModel.repos.get(REPO);
             String kind = target.identity().kind();
-            if ("workflow".equals(kind)) {
+            if ("github_app".equals(kind)) {
+                synchronized (managedApp) {
+                    managedApp.suspendedAt = null; // an owner unsuspends it
+                }
+            } else if ("workflow".equals(kind)) {
                 repo.workflows.get(WORKFLOW).state = "active";
             } else if ("deploy_key".equals(kind)) {
                 OrgSimulation.DeployKey again = new OrgSimulation.DeployKey();
@@ -247,7 +264,8 @@ final class GitHubSandbox implements Sandbox, AutoCloseable {
     public int mutatingCallCount() {
         return (int) StatefulSimulation.received(server).stream()
                 .filter(r -> !r.getMethod().equals(RequestMethod.GET) && !r.getMethod().equals(RequestMethod.HEAD))
-                .filter(r -> !r.getUrl().startsWith("/app/installations/")) // buying a token changes nothing in the org
+                // buying a token changes nothing in the org; suspending an installation does
+                .filter(r -> !r.getUrl().startsWith("/app/installations/") || r.getUrl().endsWith("/suspended"))
                 .count();
     }
 

@@ -13,7 +13,7 @@ import java.util.Objects;
 /**
  * A connection to one GitLab instance's audit events (instance, one group or one project): polls them
  * from a persisted cursor and normalizes what GitLab exports or streams. Every event names the host
- * and group or project as its tenant. Blocks accounts and revokes project access tokens
+ * and group or project as its tenant. Blocks accounts, removes deploy keys, rotates and revokes project access tokens
  * ({@link GitLabActionExecutor}); lists access tokens, deploy tokens and service accounts ({@link GitLabInventory}).
  * Inventory and actions go through gitlab4j ({@link GitLabLibrary}); audit events over the JDK client ({@link GitLabApi}). Thread-safe; {@link #toString()} never shows the token.
  */

@@ -47,6 +47,10 @@ final class GitLabSandbox implements Sandbox, AutoCloseable {
     static final long SERVICE_ACCOUNT = 91;
     static final String PROJECT = "12";
     static final String TOKEN_ID = "3301";
+    static final String ROTATED_TOKEN_ID = "3302";
+    static final long DEPLOY_KEY = 77;
+    static final String DESTINATION = "gitlab-variable:project/" + PROJECT + "/DEPLOY_TOKEN";
+    static final String PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGl0ZHItc2FuZGJveC1kZXBsb3kta2V5LTc3IGZvciB0ZXN0cw deploy@ci";
     private final AuditEventsSimulation auditEvents;
     private final AccountsSimulation accounts;
     private final GroupCredentialsSimulation credentials;
@@ -62,6 +66,15 @@ final class GitLabSandbox implements Sandbox, AutoCloseable {
         server = new WireMockServer(wireMockConfig().dynamicPort().extensions(auditEvents, accounts, credentials, nextCall));
         server.start();
         reset();
+    }
+
+    /** The users, tokens, deploy keys and variables the actions change; change them synchronized on it. */
+    AccountsSimulation accounts() {
+        return accounts;
+    }
+
+    WireMockServer server() {
+        return server;
     }
 
     URI endpoint() {
@@ -95,6 +108,10 @@ final class GitLabSandbox implements Sandbox, AutoCloseable {
             accounts.clear();
             accounts.users.put(SERVICE_ACCOUNT, new String[] {"service_account_group_4242_6b1c", "active"});
             accounts.tokens.put(PROJECT + "/" + TOKEN_ID, new String[] {"ci-deploy", "false", "api"});
+            accounts.tokens.put(PROJECT + "/" + ROTATED_TOKEN_ID, new String[] {"release", "false", "write_repository"});
+            accounts.deployKeys.put(DEPLOY_KEY, new String[] {"ci runner", PUBLIC_KEY});
+            accounts.deployKeyLinks.put(PROJECT + "/" + DEPLOY_KEY, "true");
+            accounts.variables.put("projects/" + PROJECT + "/DEPLOY_TOKEN", new String[] {"glpat-before-rotation", "true", "true"});
         }
         server.stubFor(any(anyUrl()).atPriority(10).willReturn(AuditEventsSimulation.error(404, "404 Not found")));
     }
@@ -109,8 +126,13 @@ final class GitLabSandbox implements Sandbox, AutoCloseable {
         return List.of(
                 new ActionRequest(Rung.DISABLE_IDENTITY, new ActionTarget(null, new IdentityRef(Long.toString(SERVICE_ACCOUNT), "service_account",
                         "service_account_group_4242_6b1c"), null), Map.of()),
-                new ActionRequest(Rung.DISABLE_CREDENTIAL, new ActionTarget(null, new IdentityRef("project/" + PROJECT + "/access_token/" + TOKEN_ID,
-                        "project_access_token", "ci-deploy"), new CredentialRef(TOKEN_ID, "project_access_token")), Map.of()));
+                new ActionRequest(Rung.DISABLE_CREDENTIAL, new ActionTarget(null, new IdentityRef("project/" + PROJECT + "/deploy_key/" + DEPLOY_KEY,
+                        "deploy_key", "ci runner"), new CredentialRef(Long.toString(DEPLOY_KEY), "deploy_key")), Map.of()),
+                new ActionRequest(Rung.QUARANTINE_SESSION, new ActionTarget(null, new IdentityRef("project/" + PROJECT + "/access_token/" + TOKEN_ID,
+                        "project_access_token", "ci-deploy"), new CredentialRef(TOKEN_ID, "project_access_token")), Map.of()),
+                new ActionRequest(Rung.ROTATE_CREDENTIAL, new ActionTarget(null, new IdentityRef("project/" + PROJECT + "/access_token/"
+                        + ROTATED_TOKEN_ID, "project_access_token", "release"), new CredentialRef(ROTATED_TOKEN_ID, "project_access_token")),
+                        Map.of("secret-destination", DESTINATION)));
     }
 
     @Override
@@ -119,12 +141,15 @@ final class GitLabSandbox implements Sandbox, AutoCloseable {
         synchronized (accounts) {
             accounts.users.forEach((id, u) -> state.put("user/" + id, u[1]));
             accounts.tokens.forEach((id, t) -> state.put("token/" + id, t[1]));
+            accounts.deployKeyLinks.forEach((link, canPush) -> state.put("deployKeyLink/" + link + "/" + accounts.deployKeys.get(
+                    Long.parseLong(link.substring(link.indexOf('/') + 1)))[1].hashCode(), canPush));
+            accounts.variables.forEach((key, v) -> state.put("variable/" + key, v[0].hashCode() + " masked=" + v[1]));
         }
         return state;
     }
 
     /**
-     * An administrator unblocks the account. For the token there is no such change on GitLab (a revoked token cannot be
+     * An administrator unblocks the account; a maintainer adds the deploy key back read-only. For a token there is no such change on GitLab (a revoked token cannot be
      * reactivated); the simulation marks it active again only so that the kit can check that verify reads the platform
      * rather than remembering what execute did.
      */
@@ -133,8 +158,14 @@ final class GitLabSandbox implements Sandbox, AutoCloseable {
         synchronized (accounts) {
             if ("service_account".equals(target.identity().kind())) {
                 accounts.users.get(SERVICE_ACCOUNT)[1] = "active";
+            } else if ("deploy_key".equals(target.identity().kind())) {
+                // a maintainer adds the key back read-only
+                long id = accounts.deployKeys.entrySet().stream().filter(e -> e.getValue()[1].equals(PUBLIC_KEY)).map(Map.Entry::getKey)
+                        .findFirst().orElse(8800L);
+                accounts.deployKeys.put(id, new String[] {"ci runner", PUBLIC_KEY});
+                accounts.deployKeyLinks.put(PROJECT + "/" + id, "false");
             } else {
-                accounts.tokens.get(PROJECT + "/" + TOKEN_ID)[1] = "false";
+                accounts.tokens.get(PROJECT + "/" + target.credential().id())[1] = "false";
             }
         }
     }

@@ -48,6 +48,11 @@ final class GitHubOrg {
         return text.isBlank() ? null : parse(method, path, text);
     }
 
+    /** A call signed as another GitHub App ({@code jwt} gives its {@code Authorization}); the answer's text. */
+    String asApp(String method, String path, java.util.function.Supplier<String> jwt, String body) {
+        return api.sendForText(method, path, jwt, body);
+    }
+
     static String enc(String value) {
         return GitHubApi.encode(value);
     }

@@ -5,7 +5,9 @@ import io.itdr.connector.github.GitHubApi;
 import io.itdr.connector.github.GitHubSettings;
 import io.itdr.connector.github.GitHubSignIn;
 import io.itdr.connector.github.normalize.AuditLogNormalizer;
+import io.itdr.connector.support.LinkHeader;
 import io.itdr.connector.support.TelemetryMetrics;
+import io.itdr.connector.support.TransportGuard;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ConnectorMetrics;
 import io.itdr.spi.ErrorCode;
@@ -13,7 +15,6 @@ import io.itdr.spi.telemetry.CollectingSink;
 import io.itdr.spi.telemetry.Cursor;
 import io.itdr.spi.telemetry.TelemetryBatch;
 import io.itdr.spi.telemetry.TelemetrySource;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,8 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Polls the organization audit log, {@code GET /orgs/{org}/audit-log}
@@ -51,8 +50,6 @@ import java.util.regex.Pattern;
 public final class AuditLogSource implements TelemetrySource {
     static final int MAX_PER_PAGE = 100;
     private final String operation;
-    private static final Pattern LINK = Pattern.compile("<([^>]*)>\\s*((?:;\\s*[^;,]+)*)");
-    private static final Pattern REL = Pattern.compile(";\\s*rel\\s*=\\s*\"?([^\";]*)\"?");
 
     private final GitHubApi api;
     private final GitHubSignIn signIn;
@@ -154,20 +151,7 @@ public final class AuditLogSource implements TelemetrySource {
      * @throws ConnectorException {@code MALFORMED_RESPONSE} when a next link has no {@code after}
      */
     String nextAfter(List<String> links) {
-        for (String value : links) {
-            Matcher link = LINK.matcher(value);
-            while (link.find()) {
-                Matcher rel = REL.matcher(link.group(2));
-                while (rel.find()) {
-                    for (String r : rel.group(1).trim().split("\\s+")) {
-                        if (r.equalsIgnoreCase("next")) {
-                            return afterOf(link.group(1));
-                        }
-                    }
-                }
-            }
-        }
-        return null;
+        return LinkHeader.next(links).map(this::afterOf).orElse(null);
     }
 
     private String afterOf(String url) {
@@ -190,30 +174,5 @@ public final class AuditLogSource implements TelemetrySource {
     public String toString() {
         return "AuditLogSource[" + api.baseUrl() + settings.auditLogPath() + ", include=" + settings.include()
                 + ", lookback=" + settings.lookback() + "]";
-    }
-
-    /** Lets a failure of the connection while the page streams leave the normalizer as the transport failure it is. */
-    private static final class TransportGuard extends FilterInputStream {
-        TransportGuard(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 }

@@ -21,10 +21,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * disable_credential of a project access token ({@code project/<project id>/access_token/<token id>}):
+ * quarantine_session of a project access token ({@code project/<project id>/access_token/<token id>}):
  * {@code DELETE /api/v4/projects/:id/access_tokens/:token_id}
  * (https://docs.gitlab.com/api/project_access_tokens/#revoke-a-project-access-token). <b>Irreversible</b>: GitLab
- * has no way to reactivate a revoked token; a new token (a new secret) is the only way back. Snapshot:
+ * has no way to reactivate a revoked token; a new token (a new secret) is the only way back. On quarantine_session, beside GitHub's and Okta's token revocations
+ * (DESIGN §4: revoke live tokens), so that disable_credential stays reversible in kind ({@link DeployKeyRemoval}) and
+ * an irreversible revocation is never what a policy's credential rung runs. Snapshot:
  * {@code projectAccessToken/<project>/<token>} → {@code active} or {@code revoked}. Calls through gitlab4j
  * ({@code ProjectApi}). Stateless.
  */
@@ -48,7 +50,7 @@ final class ProjectTokenRevocation implements PlannedAction {
         }, "project access tokens named project/<project id>/access_token/<token id>");
         String project = m.group(1);
         String token = m.group(2);
-        String state = read(project, token);
+        String state = read(calls, project, token);
         Snapshot pre = SnapshotExecution.snapshot(clock, key(project, token), state);
         Snapshot post = SnapshotExecution.snapshot(clock, key(project, token), "revoked");
         boolean noOp = state.equals("revoked");
@@ -62,7 +64,7 @@ final class ProjectTokenRevocation implements PlannedAction {
     public Snapshot observe(ActionPlan plan) {
         String project = PlanDetails.require(plan, "projectId");
         String token = PlanDetails.require(plan, "tokenId");
-        return SnapshotExecution.snapshot(clock, key(project, token), read(project, token));
+        return SnapshotExecution.snapshot(clock, key(project, token), read(calls, project, token));
     }
 
     @Override
@@ -81,7 +83,8 @@ final class ProjectTokenRevocation implements PlannedAction {
         throw new ConnectorException(ErrorCode.NOT_SUPPORTED, "GitLab cannot reactivate a revoked access token");
     }
 
-    private String read(String project, String token) {
+    /** {@code active}, or {@code revoked} (a rotated token is revoked too). */
+    static String read(GitLabCalls calls, String project, String token) {
         ProjectAccessToken t = calls.call("GET /projects/:id/access_tokens/:token_id",
                 gitlab -> gitlab.getProjectApi().getProjectAccessToken(Long.valueOf(project), Long.valueOf(token)));
         return Boolean.TRUE.equals(t.isRevoked()) || Boolean.FALSE.equals(t.isActive()) ? "revoked" : "active";

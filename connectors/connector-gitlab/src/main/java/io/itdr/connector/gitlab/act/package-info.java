@@ -1,2 +1,2 @@
-/** Containment on GitLab: service accounts and project access tokens. */
+/** Containment on GitLab: accounts, deploy keys and project access tokens. */
 package io.itdr.connector.gitlab.act;

@@ -5,7 +5,9 @@ import com.okta.sdk.resource.client.ApiException;
 import io.itdr.connector.okta.OktaClients;
 import io.itdr.connector.okta.OktaErrors;
 import io.itdr.connector.okta.normalize.SystemLogNormalizer;
+import io.itdr.connector.support.LinkHeader;
 import io.itdr.connector.support.TelemetryMetrics;
+import io.itdr.connector.support.TransportGuard;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ConnectorMetrics;
 import io.itdr.spi.ErrorCode;
@@ -15,7 +17,6 @@ import io.itdr.spi.telemetry.Cursor;
 import io.itdr.spi.telemetry.Rejection;
 import io.itdr.spi.telemetry.TelemetryBatch;
 import io.itdr.spi.telemetry.TelemetrySource;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,8 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.routing.RoutingSupport;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -67,8 +66,6 @@ public final class SystemLogSource implements TelemetrySource {
     static final String PATH = "/api/v1/logs";
     private static final String OPERATION = "GET " + PATH;
     private static final int MAX_ERROR_BODY = 16 * 1024;
-    private static final Pattern LINK = Pattern.compile("<([^>]*)>\\s*((?:;\\s*[^;,]+)*)");
-    private static final Pattern NEXT = Pattern.compile(";\\s*rel\\s*=\\s*\"?([^\";]*)\"?");
 
     private final OktaClients clients;
     private final SystemLogSettings settings;
@@ -161,25 +158,13 @@ public final class SystemLogSource implements TelemetrySource {
 
     /** The position of the {@code rel="next"} link among the Link headers, or null when there is none. */
     static LogPosition nextLink(Map<String, List<String>> headers) {
-        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-            if (!header.getKey().equalsIgnoreCase("link")) {
-                continue;
+        List<String> links = new ArrayList<>();
+        headers.forEach((name, values) -> {
+            if (name.equalsIgnoreCase("link")) {
+                links.addAll(values);
             }
-            for (String value : header.getValue()) {
-                Matcher link = LINK.matcher(value);
-                while (link.find()) {
-                    Matcher rel = NEXT.matcher(link.group(2));
-                    while (rel.find()) {
-                        for (String r : rel.group(1).trim().split("\\s+")) {
-                            if (r.equalsIgnoreCase("next")) {
-                                return LogPosition.ofLink(link.group(1));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return null;
+        });
+        return LinkHeader.next(links).map(LogPosition::ofLink).orElse(null);
     }
 
     private static Map<String, List<String>> headers(ClassicHttpResponse response) {
@@ -203,33 +188,5 @@ public final class SystemLogSource implements TelemetrySource {
     public String toString() {
         return "SystemLogSource[" + clients.baseUrl() + PATH + ", lookback=" + settings.lookback()
                 + (settings.filter() == null ? "" : ", filter=" + settings.filter()) + "]";
-    }
-
-    /**
-     * Lets a failure of the connection while the page streams (a read timeout, a reset) leave the
-     * normalizer as the transport failure it is, not as an unreadable page.
-     */
-    private static final class TransportGuard extends FilterInputStream {
-        TransportGuard(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 }
