@@ -129,7 +129,8 @@ public class ConsoleController {
         return "console/login";
     }
 
-    @GetMapping("/denied")
+    /** Where Spring Security forwards a refused request (a missing role, a missing CSRF token), whatever its method. */
+    @RequestMapping("/denied")
     @ResponseStatus(HttpStatus.FORBIDDEN)
     public String denied() {
         return "console/denied";
