@@ -91,11 +91,14 @@ public final class DemoLauncher {
         byte[] secret = new byte[16];
         new SecureRandom().nextBytes(secret);
         String token = "itdr_demo_" + HexFormat.of().formatHex(secret);
+        DemoConsole console = DemoConsole.start();
         ConfigurableApplicationContext server;
         try {
-            server = ItdrServerApplication.start(serverDefaults(estate, options.data(), token),
-                    serverArgs(options).toArray(String[]::new));
+            Map<String, Object> defaults = serverDefaults(estate, options.data(), token);
+            defaults.putAll(console.properties());
+            server = ItdrServerApplication.start(defaults, serverArgs(options).toArray(String[]::new));
         } catch (RuntimeException e) {
+            console.close();
             estate.close();
             System.err.println("itdr-demo: the server did not start: " + e.getMessage());
             System.exit(1);
@@ -107,10 +110,11 @@ public final class DemoLauncher {
                 closed.countDown();
             }
         });
-        printWhereToLook(out, estate, server, token);
+        printWhereToLook(out, estate, server, token, console);
         if (server.isActive()) {
             closed.await();
         }
+        console.close();
         estate.close();
     }
 
@@ -157,7 +161,8 @@ public final class DemoLauncher {
         return file;
     }
 
-    private static void printWhereToLook(PrintStream out, DemoEstate estate, ConfigurableApplicationContext server, String token) {
+    private static void printWhereToLook(PrintStream out, DemoEstate estate, ConfigurableApplicationContext server, String token,
+                                         DemoConsole console) {
         int port = server instanceof WebServerApplicationContext web ? web.getWebServer().getPort() : 8080;
         String base = "http://localhost:" + port;
         DemoEstate.Served s = estate.served();
@@ -185,6 +190,7 @@ public final class DemoLauncher {
         out.printf("  Catalog:  %s%n", estate.catalog().toAbsolutePath());
         out.printf("  Server:   %s (H2 under %s, default policy in enforce mode)%n", base, estate.catalog().toAbsolutePath().getParent());
         out.printf("  Admin token (bootstrap): %s%n", token);
+        console.printWhereToSignIn(out, base);
         out.println();
         out.println("The connectors poll every 5 s; within a minute findings, containment, holds and the ledger are there:");
         for (String path : List.of("/actuator/health", "/api/v1/connectors", "/api/v1/findings", "/api/v1/actions", "/api/v1/approvals",

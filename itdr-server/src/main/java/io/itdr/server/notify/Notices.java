@@ -18,10 +18,21 @@ public final class Notices {
     static final String BREAKER_TRIPS = ", breaker trips";
 
     private final URI linkBase;
+    private final boolean console;
 
     /** @param linkBase where the server is reached; null for messages without links */
     public Notices(URI linkBase) {
+        this(linkBase, false);
+    }
+
+    /**
+     * @param linkBase where the server is reached; null for messages without links
+     * @param console  whether the web console is enabled: links then open its pages (where people approve, signed in)
+     *                 rather than the API's
+     */
+    public Notices(URI linkBase, boolean console) {
         this.linkBase = linkBase;
+        this.console = console;
     }
 
     /** The notice for this entry, if a person must be told. */
@@ -46,14 +57,16 @@ public final class Notices {
                     .map(Map.Entry::getValue).findFirst().orElse("");
             return Optional.of(new Notice("breaker_tripped", "Budget breaker tripped while deciding on " + subject,
                     Printable.escape(reason) + "; automation under that budget holds until an approver resets it", subject, null,
-                    link("/api/v1/automation"), e.seq(), e.time()));
+                    link(console ? "/console" : "/api/v1/automation"), e.seq(), e.time()));
         }
         return Optional.empty();
     }
 
     private Notice notice(String kind, String title, LedgerEntry e, String actionId) {
         return new Notice(kind, title, Printable.escape(e.result()), Printable.escape(e.identityKey() == null ? "" : e.identityKey()),
-                actionId, actionId == null ? null : link("/api/v1/actions/" + actionId), e.seq(), e.time());
+                actionId, actionId == null ? null : link(console
+                ? "/console/action?id=" + java.net.URLEncoder.encode(actionId, java.nio.charset.StandardCharsets.UTF_8)
+                : "/api/v1/actions/" + actionId), e.seq(), e.time());
     }
 
     private String link(String path) {

@@ -30,10 +30,13 @@ public class NotificationConfiguration {
     private static final Logger ACTIVITY = LoggerFactory.getLogger("io.itdr.activity");
 
     @Bean(destroyMethod = "close")
-    NotificationDispatcher notificationDispatcher(NotificationProperties settings, JdbcLedger ledger, MeterRegistry meters) {
+    NotificationDispatcher notificationDispatcher(NotificationProperties settings, JdbcLedger ledger, MeterRegistry meters,
+                                                  org.springframework.core.env.Environment environment) {
         HostContext resolver = HostContext.of(Clock.systemUTC(), System.getenv());
         List<Channel> channels = channels(settings, reference -> resolver.resolveSecret(reference).orElse(null));
-        NotificationDispatcher dispatcher = new NotificationDispatcher(new Notices(settings.linkBase()), channels, settings, meters,
+        NotificationDispatcher dispatcher = new NotificationDispatcher(new Notices(settings.linkBase(),
+                // links open the console pages when it is enabled (io.itdr.server.console.ConditionalOnConsole)
+                environment.containsProperty("itdr.console.issuer-uri") && environment.containsProperty("itdr.console.client-id")), channels, settings, meters,
                 Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis()));
         ledger.onAppended(entry -> Notices.logLine(entry).ifPresent(ACTIVITY::info));
         ledger.onAppended(dispatcher);

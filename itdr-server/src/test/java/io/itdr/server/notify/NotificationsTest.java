@@ -239,6 +239,14 @@ class NotificationsTest {
     }
 
     @Test
+    void withTheConsoleEnabledLinksOpenItsPages() {
+        Notices notices = new Notices(CONSOLE, true);
+        assertThat(notices.notice(held(1, "dec-1/action/0"))).get().extracting(Notice::link)
+                .isEqualTo(CONSOLE + "/console/action?id=dec-1%2Faction%2F0");
+        assertThat(notices.notice(breakerTripped(2))).get().extracting(Notice::link).isEqualTo(CONSOLE + "/console");
+    }
+
+    @Test
     void theActivityLogHasOneEscapedLinePerThingThatHappened() {
         Map<String, String> decision = Map.of("rung.now", "quarantine_session", "hold", "true", "rule", "r-1");
         Map<String, String> notifying = Map.of("rung.now", "notify", "hold", "false", "rule", "r-2");
