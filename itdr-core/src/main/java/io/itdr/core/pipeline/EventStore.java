@@ -36,4 +36,16 @@ public interface EventStore {
      * @return the events that were new, in the order given
      */
     List<IdentityEvent> append(String connectorId, List<IdentityEvent> events, Instant receivedAt);
+
+    /**
+     * As {@link #append(String, List, Instant)}, with each event's raw platform record (null where
+     * there is none), for a store that keeps records beside their events (a policy dry-run over
+     * stored events then gives rule sets the record they match). The default drops the records.
+     *
+     * @param records the raw record of an event of {@code events}, or null; never null itself
+     */
+    default List<IdentityEvent> append(String connectorId, List<IdentityEvent> events,
+                                       java.util.function.Function<IdentityEvent, String> records, Instant receivedAt) {
+        return append(connectorId, events, receivedAt);
+    }
 }

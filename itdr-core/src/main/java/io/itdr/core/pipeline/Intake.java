@@ -14,7 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * itdr replay} and by the benchmarks: of a connector's batch, the events not seen before go
  * through the {@link Pipeline} in order; each finding and its decision are filed in the {@link
  * CaseStore} as they happen; then the events are stored in the {@link EventStore}. The raw record
- * of each event, when given, goes beside it to detection only (see {@link EventStore#append}).
+ * of each event, when given, goes beside it to detection and to the store (which may keep it for
+ * dry-runs), never into detector state.
  *
  * <p>Events are stored after they were processed, except that an event that raised a finding is
  * stored, with the finding and its decision, before any action is planned on it: the evidence is
@@ -107,7 +108,7 @@ public final class Intake {
             int processed = 0;
             try {
                 Pipeline.Filing filing = (event, finding, decision) -> {
-                    events.append(connectorId, List.of(event), clock.instant()); // stores it once; a second finding of it finds it stored
+                    events.append(connectorId, List.of(event), raw::get, clock.instant()); // stores it once; a second finding of it finds it stored
                     cases.record(finding, decision, clock.instant());
                 };
                 for (IdentityEvent event : fresh) {
@@ -120,7 +121,7 @@ public final class Intake {
                     processed++;
                 }
             } finally {
-                events.append(connectorId, fresh.subList(0, processed), clock.instant());
+                events.append(connectorId, fresh.subList(0, processed), raw::get, clock.instant());
             }
             return new BatchResult(batch.size(), fresh.size(), batch.size() - fresh.size(), findings, acted);
         } finally {

@@ -10,8 +10,13 @@ import io.itdr.core.normalize.NormalizedEventNormalizer;
 import io.itdr.core.replay.ReplayOptions;
 import io.itdr.core.replay.ReplayReport;
 import io.itdr.core.replay.ReplayRunner;
+import io.itdr.core.rules.sigma.SigmaDetector;
+import io.itdr.core.rules.sigma.SigmaRules;
 import io.itdr.server.query.EventQueries;
 import io.itdr.spi.event.IdentityEvent;
+import io.itdr.spi.telemetry.EventNormalizer;
+import io.itdr.spi.telemetry.NormalizationSink;
+import io.itdr.spi.telemetry.Rejection;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,9 +34,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs the latest stored events through a candidate policy in shadow mode, with the server's
- * identity catalog, and reports what it would have done ({@link ReplayReport#toMap()}): the
+ * identity catalog and rule sets, and reports what it would have done ({@link ReplayReport#toMap()}): the
  * events are written, in event-time order, to a temporary file of itdr's normalized JSONL and
- * replayed by {@link ReplayRunner}, which never acts; the active policy is replayed over the same
+ * replayed by {@link ReplayRunner}, which never acts, each with the raw platform record stored
+ * beside it (so the server's rule sets match it as they did live); the active policy is replayed over the same
  * file, and the two are compared decision by decision. One dry-run at a time (429 otherwise): it
  * holds up to {@value #MAX_EVENTS} events in memory. Thread-safe.
  */
@@ -43,11 +49,17 @@ public class PolicyDryRun {
 
     private final EventQueries events;
     private final IdentityCatalog catalog;
+    private final SigmaRules rules;
     private final Semaphore running = new Semaphore(1);
 
-    public PolicyDryRun(EventQueries events, IdentityCatalog catalog) {
+    public PolicyDryRun(EventQueries events, IdentityCatalog catalog, SigmaRules rules) {
         this.events = events;
         this.catalog = catalog;
+        this.rules = rules;
+    }
+
+    /** A stored event and its raw record (null when none is kept). */
+    private record Stored(IdentityEvent event, String record) {
     }
 
     /** Changed decisions listed in a dry-run's diff; the counts cover all of them. */
@@ -84,22 +96,23 @@ public class PolicyDryRun {
                     Map.of());
         }
         try {
-            List<IdentityEvent> stored = latest(events);
+            List<Stored> stored = latest(events);
             Path file = Files.createTempFile("itdr-dry-run-", ".jsonl");
             try {
                 write(file, stored);
+                EventNormalizer normalizer = withRecords(stored);
                 Map<String, Decided> candidate = new LinkedHashMap<>();
-                ReplayReport report = new ReplayRunner(ReplayOptions.of(policy, catalog, null, null))
+                ReplayReport report = new ReplayRunner(options(policy))
                         .onOutcome(outcome -> candidate.put(outcome.finding().id(), Decided.of(policy, outcome)))
-                        .run("stored", new NormalizedEventNormalizer(), List.of(file));
+                        .run("stored", normalizer, List.of(file));
                 Map<String, Object> result = new LinkedHashMap<>(report.toMap());
                 result.put("source", "stored events (latest " + stored.size() + ")");
                 result.put("evaluationErrors", report.evaluationErrors());
                 if (active != null) {
                     Map<String, Decided> current = new LinkedHashMap<>();
-                    new ReplayRunner(ReplayOptions.of(active, catalog, null, null))
+                    new ReplayRunner(options(active))
                             .onOutcome(outcome -> current.put(outcome.finding().id(), Decided.of(active, outcome)))
-                            .run("stored", new NormalizedEventNormalizer(), List.of(file));
+                            .run("stored", normalizer, List.of(file));
                     result.put("diff", diff(active, current, candidate));
                 }
                 return result;
@@ -111,6 +124,44 @@ public class PolicyDryRun {
         } finally {
             running.release();
         }
+    }
+
+    /** Shadow replay of {@code policy} with the server's catalog and, when it has any, its rule sets (as its engine runs them). */
+    private ReplayOptions options(Policy policy) {
+        ReplayOptions options = ReplayOptions.of(policy, catalog, null, null);
+        return rules.rules().isEmpty() && rules.correlations().isEmpty() ? options
+                : options.withDetectors(List.of(SigmaDetector.of(rules)));
+    }
+
+    /**
+     * Reads the dry-run's file of normalized events and hands each on with the raw record stored
+     * with it: the file holds each event once, in the order of {@code stored}, so records are
+     * matched by the event's position among the file's events.
+     */
+    private static EventNormalizer withRecords(List<Stored> stored) {
+        NormalizedEventNormalizer lines = new NormalizedEventNormalizer();
+        return (payload, sink) -> {
+            int[] next = {0};
+            lines.normalize(payload, new NormalizationSink() {
+                @Override
+                public void accept(IdentityEvent event) {
+                    accept(event, null);
+                }
+
+                @Override
+                public void accept(IdentityEvent event, String location) {
+                    int i = next[0]++;
+                    String record = i < stored.size() && stored.get(i).event().id().equals(event.id()) ? stored.get(i).record() : null;
+                    sink.accept(event, location, record);
+                }
+
+                @Override
+                public void reject(Rejection rejection) {
+                    next[0]++;
+                    sink.reject(rejection);
+                }
+            });
+        };
     }
 
     /** What one decision came to, for comparison. */
@@ -200,24 +251,24 @@ public class PolicyDryRun {
         return diff;
     }
 
-    /** The latest {@code count} stored events, oldest event time first (the replay's reorder window then never bites). */
-    private List<IdentityEvent> latest(int count) {
-        List<IdentityEvent> events = new ArrayList<>();
+    /** The latest {@code count} stored events with their raw records, oldest event time first (the replay's reorder window then never bites). */
+    private List<Stored> latest(int count) {
+        List<Stored> events = new ArrayList<>();
         for (long offset = 0; events.size() < count; offset += PAGE) {
-            List<EventQueries.EventRow> page = this.events.latest(Math.min(PAGE, count - events.size()), offset);
-            page.stream().filter(row -> row.json() != null).forEach(row -> events.add(EventJson.read(row.json())));
+            List<EventQueries.EventRow> page = this.events.latest(Math.min(PAGE, count - events.size()), offset, true);
+            page.stream().filter(row -> row.json() != null).forEach(row -> events.add(new Stored(EventJson.read(row.json()), row.record())));
             if (page.size() < PAGE) {
                 break;
             }
         }
-        events.sort(Comparator.comparing(IdentityEvent::time));
+        events.sort(Comparator.comparing(s -> s.event().time()));
         return events;
     }
 
-    private static void write(Path file, List<IdentityEvent> events) throws IOException {
+    private static void write(Path file, List<Stored> events) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (IdentityEvent event : events) {
-                out.write(EventJson.write(event));
+            for (Stored stored : events) {
+                out.write(EventJson.write(stored.event()));
                 out.write('\n');
             }
         }

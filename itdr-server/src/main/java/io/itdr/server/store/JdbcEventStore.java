@@ -27,7 +27,8 @@ import javax.sql.DataSource;
  * Events accepted from connectors (table {@code events}), written in batches: one transaction and
  * one batched insert per call. With {@link Retention#DIGEST} only the SHA-256 of each event's
  * normalized JSON is kept (enough to prove what was seen), with {@link Retention#FULL} the JSON
- * too (what policy dry-runs read). An event already stored under the same connector and event id
+ * too, and the platform's raw record when the event came with one, deflate-compressed ({@link
+ * RawRecords}): what policy dry-runs read, the record for rule sets. An event already stored under the same connector and event id
  * is skipped, so redelivered batches store nothing twice. Thread-safe.
  */
 public final class JdbcEventStore implements EventStore, EventQueries {
@@ -38,8 +39,10 @@ public final class JdbcEventStore implements EventStore, EventQueries {
     public record StoredEvent(long seq, String connectorId, Instant receivedAt, String digest, IdentityEvent event) {
     }
 
+    private static final java.util.function.Function<IdentityEvent, String> NO_RECORDS = event -> null;
+
     private static final int IN_LIST = 500;
-    /** Rows per multi-row insert: 7 parameters each, far below either driver's limit of parameters per statement. */
+    /** Rows per multi-row insert: 8 parameters each, far below either driver's limit of parameters per statement. */
     static final int ROWS_PER_INSERT = 250;
 
     private final DataSource dataSource;
@@ -79,6 +82,14 @@ public final class JdbcEventStore implements EventStore, EventQueries {
      */
     @Override
     public List<IdentityEvent> append(String connectorId, List<IdentityEvent> events, Instant receivedAt) {
+        return append(connectorId, events, NO_RECORDS, receivedAt);
+    }
+
+    /** As {@link #append(String, List, Instant)}, keeping each event's raw record (compressed) under {@link Retention#FULL}. */
+    @Override
+    public List<IdentityEvent> append(String connectorId, List<IdentityEvent> events,
+                                      java.util.function.Function<IdentityEvent, String> records, Instant receivedAt) {
+        Objects.requireNonNull(records, "records");
         if (events.isEmpty()) {
             return List.of();
         }
@@ -94,7 +105,7 @@ public final class JdbcEventStore implements EventStore, EventQueries {
                 Set<String> inserted = new HashSet<>();
                 for (int from = 0; from < candidates.size(); from += ROWS_PER_INSERT) {
                     insert(connection, connectorId, candidates.subList(from, Math.min(candidates.size(), from + ROWS_PER_INSERT)),
-                            receivedAt, inserted);
+                            records, receivedAt, inserted);
                 }
                 if (rowValueLookup) {
                     return candidates;
@@ -130,12 +141,13 @@ public final class JdbcEventStore implements EventStore, EventQueries {
     }
 
     /** One multi-row insert; on PostgreSQL the ids actually inserted are added to {@code inserted}. */
-    private void insert(Connection connection, String connectorId, List<IdentityEvent> rows, Instant receivedAt, Set<String> inserted)
+    private void insert(Connection connection, String connectorId, List<IdentityEvent> rows,
+                        java.util.function.Function<IdentityEvent, String> records, Instant receivedAt, Set<String> inserted)
             throws SQLException {
-        StringBuilder sql = new StringBuilder(80 + rows.size() * 24)
-                .append("INSERT INTO events (connector_id, event_id, identity_key, occurred_at, received_at, digest, body) VALUES ");
+        StringBuilder sql = new StringBuilder(100 + rows.size() * 27)
+                .append("INSERT INTO events (connector_id, event_id, identity_key, occurred_at, received_at, digest, body, raw_record) VALUES ");
         for (int i = 0; i < rows.size(); i++) {
-            sql.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?)");
+            sql.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)");
         }
         if (!rowValueLookup) {
             sql.append(" ON CONFLICT (connector_id, event_id) DO NOTHING RETURNING event_id");
@@ -151,6 +163,12 @@ public final class JdbcEventStore implements EventStore, EventQueries {
                 Sql.setInstant(insert, index++, receivedAt);
                 insert.setString(index++, sha256(json));
                 insert.setString(index++, retention == Retention.FULL ? json : null);
+                String record = retention == Retention.FULL ? records.apply(event) : null;
+                if (record == null) {
+                    insert.setNull(index++, java.sql.Types.VARBINARY);
+                } else {
+                    insert.setBytes(index++, RawRecords.compress(record));
+                }
             }
             if (rowValueLookup) {
                 insert.executeUpdate();
@@ -217,9 +235,15 @@ public final class JdbcEventStore implements EventStore, EventQueries {
     /** A page of stored events, newest first, with or without bodies (listing; dry-runs of the latest events). */
     @Override
     public List<EventRow> latest(int limit, long offset) {
+        return latest(limit, offset, false);
+    }
+
+    /** As {@link #latest(int, long)}; with {@code records}, each row's raw record too (decompressed), null where none is kept. */
+    @Override
+    public List<EventRow> latest(int limit, long offset, boolean records) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT seq, connector_id, event_id, identity_key, occurred_at, "
-                     + "received_at, digest, body FROM events ORDER BY seq DESC LIMIT ? OFFSET ?")) {
+                     + "received_at, digest, body" + (records ? ", raw_record" : "") + " FROM events ORDER BY seq DESC LIMIT ? OFFSET ?")) {
             select.setInt(1, limit);
             select.setLong(2, offset);
             List<EventRow> rows = new ArrayList<>();
@@ -227,7 +251,8 @@ public final class JdbcEventStore implements EventStore, EventQueries {
                 while (result.next()) {
                     rows.add(new EventRow(result.getLong("seq"), result.getString("connector_id"), result.getString("event_id"),
                             result.getString("identity_key"), Sql.instant(result, "occurred_at"), Sql.instant(result, "received_at"),
-                            result.getString("digest"), result.getString("body")));
+                            result.getString("digest"), result.getString("body"),
+                            records ? record(result.getLong("seq"), result.getBytes("raw_record")) : null));
                 }
             }
             return rows;
@@ -285,6 +310,17 @@ public final class JdbcEventStore implements EventStore, EventQueries {
             }
         }
         return known;
+    }
+
+    private static String record(long seq, byte[] compressed) {
+        if (compressed == null) {
+            return null;
+        }
+        try {
+            return RawRecords.decompress(compressed);
+        } catch (IllegalArgumentException e) {
+            throw new StoreException("stored event " + seq + ": its raw record cannot be read: " + e.getMessage(), e);
+        }
     }
 
     static String sha256(String text) {
