@@ -125,4 +125,56 @@ class ServerCrashRecoveryTest {
         assertThat(actions.find(actionId).orElseThrow().lastError()).isNull();
         assertThat(new JdbcLedger(database, Clock.systemUTC()).verify().intact()).isTrue();
     }
+
+    /**
+     * Killed after the event, finding and decision were stored and before the action's intent (the
+     * server is reading IAM to plan the action): on restart the decision is handed to the
+     * coordinator again and the key is disabled once, although the stored event makes the
+     * redelivered CloudTrail record a duplicate (fault row 1). The waits are long: two server
+     * start-ups on a shared machine.
+     */
+    @Test
+    void aDecisionFiledBeforeACrashIsActedOnAfterTheRestart() throws Exception {
+        Files.writeString(dir.resolve("policy.yaml"), AwsEstate.POLICY);
+        Files.writeString(dir.resolve("catalog.yaml"), AwsEstate.CATALOG);
+        Process first = startServer("first");
+        await("the inventory was read", "first", Duration.ofSeconds(240), () -> log("first").contains("connector aws: inventory read"));
+        long inventoryReads = aws.calls("GetAccessKeyLastUsed");
+        // planning reads the key's last use: IAM sits on that read while the server is killed
+        aws.iam.hooks.delayNext("GetAccessKeyLastUsed", 60_000);
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(300);
+        aws.cloudTrail.add(t0, "s3.amazonaws.com", "GetObject",
+                id -> AwsEstate.record(id, AwsEstate.OWN_USER, AwsEstate.OWN_KEY, "10.20.3.4", t0));
+        aws.cloudTrail.add(t0.plusSeconds(60), "s3.amazonaws.com", "GetObject",
+                id -> AwsEstate.record(id, AwsEstate.OWN_USER, AwsEstate.OWN_KEY, "203.0.113.50", t0.plusSeconds(60)));
+        await("the server plans the containment", "first", Duration.ofSeconds(240),
+                () -> aws.calls("GetAccessKeyLastUsed") > inventoryReads);
+        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+        JdbcDataSource database = new JdbcDataSource();
+        database.setURL(databaseUrl());
+        database.setUser("sa");
+        JdbcActionStore actions = new JdbcActionStore(database);
+        assertThat(actions.inStates(Set.of(ActionState.values()))).as("killed before the intent").isEmpty();
+        try (java.sql.Connection connection = database.getConnection(); java.sql.Statement select = connection.createStatement();
+             java.sql.ResultSet rows = select.executeQuery("SELECT COUNT(*) FROM decisions WHERE handled_at IS NULL")) {
+            rows.next();
+            assertThat(rows.getInt(1)).as("the decision was filed, not handed over").isEqualTo(1);
+        }
+        assertThat(aws.keyStatus(AwsEstate.OWN_USER, AwsEstate.OWN_KEY)).isEqualTo("Active");
+
+        Process second = startServer("second");
+        await("the restarted server disabled the key", "second", Duration.ofSeconds(240), () -> aws.calls("UpdateAccessKey") == 1);
+        await("the restarted server handed the decision over", "second", Duration.ofSeconds(240),
+                () -> log("second").contains("handed to the coordinator:"));
+        second.destroy();
+        second.waitFor(30, TimeUnit.SECONDS);
+
+        assertThat(log("second")).contains("was filed but not handed to the coordinator");
+        assertThat(aws.keyStatus(AwsEstate.OWN_USER, AwsEstate.OWN_KEY)).isEqualTo("Inactive");
+        assertThat(aws.calls("UpdateAccessKey")).as("one effect in total").isEqualTo(1);
+        assertThat(actions.inStates(Set.of(ActionState.values()))).singleElement()
+                .satisfies(a -> assertThat(a.state()).isIn(ActionState.VERIFIED, ActionState.EXECUTED));
+        assertThat(new JdbcLedger(database, Clock.systemUTC()).verify().intact()).isTrue();
+    }
 }

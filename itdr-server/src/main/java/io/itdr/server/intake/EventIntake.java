@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
  * Where polled and pushed telemetry enter the server: the core's {@link Intake} over the
  * database's event and case stores, counted for Prometheus ({@code itdr_events_accepted|duplicate|
  * rejected_total{connector}}, {@code itdr_findings_total{detector}}, {@code itdr_decisions_total})
- * with the first few rejections of a batch logged. Thread-safe.
+ * with the first few rejections of a batch logged. Each decision is marked handled once the
+ * coordinator returned for it ({@link DecisionHandoff}). Thread-safe.
  */
 @Component
 public class EventIntake {
@@ -29,11 +30,12 @@ public class EventIntake {
     private final Intake intake;
     private final MeterRegistry meters;
 
-    public EventIntake(ResponseEngine engine, JdbcEventStore events, JdbcCaseStore cases, MeterRegistry meters) {
+    public EventIntake(ResponseEngine engine, JdbcEventStore events, JdbcCaseStore cases, DecisionHandoff handoff, MeterRegistry meters) {
         this.meters = meters;
         this.intake = engine.intake(events, cases, new Intake.Observer() {
             @Override
             public void outcome(String connectorId, Pipeline.Outcome outcome) {
+                handoff.handled(outcome.decision().id()); // the coordinator returned: a restart need not hand it over again
                 meters.counter("itdr.findings", "detector", outcome.finding().detector()).increment();
                 meters.counter("itdr.decisions", "rung", outcome.decision().rung().policyName(), "hold",
                         Boolean.toString(outcome.decision().hold()), "mode", outcome.decision().mode().policyName()).increment();

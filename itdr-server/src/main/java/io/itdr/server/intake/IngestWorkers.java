@@ -55,10 +55,11 @@ public class IngestWorkers implements AutoCloseable {
 
     /**
      * Starts draining every connector that has events waiting (left by a crash or stored before
-     * start-up), after the start-up housekeeping (order 0) settled what a crash left executing.
+     * start-up), after the start-up housekeeping (order 0) settled what a crash left executing and
+     * the decisions a crash left unhandled were handed over (order 1, {@link DecisionHandoff}).
      */
     @EventListener(ApplicationReadyEvent.class)
-    @Order(1)
+    @Order(2)
     public void start() {
         if (started.compareAndSet(false, true)) {
             backlog.connectors().forEach(this::wake);

@@ -50,7 +50,8 @@ public final class PushedBacklogChild {
         Ledger ledger = new JdbcLedger(dataSource, clock);
         ResponseEngine engine = ResponseEngine.builder(PolicyLoader.loadDefault(), clock, ledger).forceShadow(true).build();
         JdbcEventStore store = new JdbcEventStore(dataSource, JdbcEventStore.Retention.FULL);
-        EventIntake intake = new EventIntake(engine, store, new JdbcCaseStore(dataSource, Duration.ofHours(24)), new SimpleMeterRegistry());
+        JdbcCaseStore cases = new JdbcCaseStore(dataSource, Duration.ofHours(24));
+        EventIntake intake = new EventIntake(engine, store, cases, new DecisionHandoff(dataSource, cases, engine, clock), new SimpleMeterRegistry());
         IngestBacklog backlog = new IngestBacklog(dataSource, store);
         IngestWorkers workers = new IngestWorkers(backlog, intake);
         workers.start(); // what a killed run left waiting is processed first

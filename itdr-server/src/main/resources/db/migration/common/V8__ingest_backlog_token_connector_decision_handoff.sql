@@ -17,3 +17,11 @@ CREATE TABLE ingest_backlog (
 -- An ingest token may be bound to one connector: it can push to /ingest/{that connector} only.
 -- Null: any connector (tokens issued before this migration, and every non-ingest token).
 ALTER TABLE api_tokens ADD COLUMN connector VARCHAR(100);
+
+-- A decision is marked handled once the action coordinator returned for it. The engine files the
+-- event, finding and decision before it plans an action, so a process killed in between left a
+-- decision without its action while the stored event made every redelivery a duplicate; at
+-- start-up the decisions never marked are handed to the coordinator again (DecisionHandoff).
+-- Decisions made before this migration were handed over when they were made.
+ALTER TABLE decisions ADD COLUMN handled_at TIMESTAMP WITH TIME ZONE;
+UPDATE decisions SET handled_at = created_at;
