@@ -361,9 +361,9 @@ final class AzureDemoTenant implements AutoCloseable {
         return Long.parseLong(lookback.substring(0, lookback.length() - 1)) * 24;
     }
 
-    /** Graph and ARM (http). */
+    /** Graph and ARM (http; WireMock's {@code baseUrl()} names its https port once it has one). */
     URI endpoint() {
-        return URI.create(server.baseUrl());
+        return URI.create("http://127.0.0.1:" + server.port());
     }
 
     /** The token endpoint's authority (https). */
