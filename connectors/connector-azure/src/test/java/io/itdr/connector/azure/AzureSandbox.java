@@ -63,6 +63,7 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
     private final GraphLogSandbox logs;
     private final DirectorySandbox directory;
     private final ArmAuthorizationSandbox rbac;
+    private final io.itdr.fixture.azure.ConditionalAccessSandbox conditionalAccess;
     private final WireMockServer server;
     private int seeded;
 
@@ -71,7 +72,8 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
         logs = new GraphLogSandbox(Set.of("Bearer " + token));
         directory = new DirectorySandbox(Set.of("Bearer " + token));
         rbac = new ArmAuthorizationSandbox(Set.of("Bearer " + token));
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(logs, directory, rbac));
+        conditionalAccess = new io.itdr.fixture.azure.ConditionalAccessSandbox(Set.of("Bearer " + token));
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(logs, directory, rbac, conditionalAccess));
         server.start();
         reset();
     }
@@ -101,6 +103,10 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
         logs.stub(server);
         directory.stub(server);
         rbac.stub(server);
+        synchronized (conditionalAccess) {
+            conditionalAccess.clear();
+        }
+        conditionalAccess.stub(server);
         seedDirectory();
         seedRoleAssignments();
         server.stubFor(any(anyUrl()).atPriority(10).willReturn(GraphLogSandbox.error(404, "Request_ResourceNotFound",
@@ -113,6 +119,10 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
 
     ArmAuthorizationSandbox rbac() {
         return rbac;
+    }
+
+    io.itdr.fixture.azure.ConditionalAccessSandbox conditionalAccess() {
+        return conditionalAccess;
     }
 
     static final String SUBSCRIPTION = "2d6b0d8e-1c3f-4a5b-9c7d-8e9f0a1b2c3d";
