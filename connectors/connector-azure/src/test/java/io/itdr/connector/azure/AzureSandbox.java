@@ -66,6 +66,7 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
     private final GraphLogSandbox logs;
     private final DirectorySandbox directory;
     private final ArmAuthorizationSandbox rbac;
+    private final io.itdr.fixture.azure.ConditionalAccessSandbox conditionalAccess;
     private final WireMockServer server;
     /** One fault on the next mutating call, for the kit's checks of faults on actions. */
     private final NextCallFault nextCall = new NextCallFault();
@@ -76,7 +77,8 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
         logs = new GraphLogSandbox(Set.of("Bearer " + token));
         directory = new DirectorySandbox(Set.of("Bearer " + token));
         rbac = new ArmAuthorizationSandbox(Set.of("Bearer " + token));
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(logs, directory, rbac, nextCall));
+        conditionalAccess = new io.itdr.fixture.azure.ConditionalAccessSandbox(Set.of("Bearer " + token));
+        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(logs, directory, rbac, conditionalAccess, nextCall));
         server.start();
         reset();
     }
@@ -107,6 +109,10 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
         logs.stub(server);
         directory.stub(server);
         rbac.stub(server);
+        synchronized (conditionalAccess) {
+            conditionalAccess.clear();
+        }
+        conditionalAccess.stub(server);
         seedDirectory();
         seedRoleAssignments();
         server.stubFor(any(anyUrl()).atPriority(10).willReturn(GraphLogSandbox.error(404, "Request_ResourceNotFound",
@@ -119,6 +125,10 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
 
     ArmAuthorizationSandbox rbac() {
         return rbac;
+    }
+
+    io.itdr.fixture.azure.ConditionalAccessSandbox conditionalAccess() {
+        return conditionalAccess;
     }
 
     static final String SUBSCRIPTION = "2d6b0d8e-1c3f-4a5b-9c7d-8e9f0a1b2c3d";
@@ -216,10 +226,14 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
         return Set.of(SERVICE_PRINCIPAL, BACKUP_MI, REPORTS_SP);
     }
 
-    /** disable_identity of the billing-exporter service principal; disable_credential (irreversible) of its app's secret. */
+    /**
+     * disable_identity of the billing-exporter service principal; disable_credential (irreversible) of its app's secret;
+     * quarantine_session (compensable) of its Graph application permissions.
+     */
     static List<ActionRequest> actionRequests() {
         IdentityRef billing = new IdentityRef(SERVICE_PRINCIPAL, "service_principal", "billing-exporter");
         return List.of(new ActionRequest(Rung.DISABLE_IDENTITY, new ActionTarget(TENANT, billing, null), Map.of()),
+                new ActionRequest(Rung.QUARANTINE_SESSION, new ActionTarget(TENANT, billing, null), Map.of()),
                 new ActionRequest(Rung.DISABLE_CREDENTIAL, new ActionTarget(TENANT, billing,
                         new io.itdr.spi.event.CredentialRef(KEY, "client_secret")), Map.of()));
     }
@@ -236,6 +250,7 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
             state.put("accountEnabled", Boolean.toString(sp.accountEnabled));
             sp.passwordCredentials.forEach(c -> state.put("password/" + c.keyId(), c.end()));
             sp.keyCredentials.forEach(c -> state.put("key/" + c.keyId(), c.end()));
+            sp.appRoleAssignments.forEach(a -> state.put("appRole/" + a[0] + "/" + a[1], "assigned"));
             directory.applications.values().stream().filter(a -> a.appId.equals(sp.appId)).forEach(a -> {
                 a.passwordCredentials.forEach(c -> state.put("app/password/" + c.keyId(), c.end()));
                 a.keyCredentials.forEach(c -> state.put("app/key/" + c.keyId(), c.end()));
@@ -246,7 +261,8 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
 
     /**
      * An administrator re-enables the service principal in the admin center; after a secret's removal (which
-     * cannot be undone), an administrator adds a new secret to the app registration (addPassword).
+     * cannot be undone), an administrator adds a new secret to the app registration (addPassword); after its
+     * application permissions were removed, an administrator grants RoleManagement.ReadWrite.Directory again.
      */
     @Override
     public void applyOutOfBandChange(ActionTarget target) {
@@ -261,6 +277,8 @@ final class AzureSandbox implements Sandbox, AutoCloseable {
                                 "2026-03-01T12:00:00Z", "2027-03-01T12:00:00Z", null));
             } else if (!sp.accountEnabled) {
                 sp.accountEnabled = true;
+            } else if (sp.appRoleAssignments.isEmpty()) {
+                sp.appRoleAssignments.add(new String[] {GRAPH_SP, ROLE_MANAGEMENT, "ara-granted-by-admin"});
             } else {
                 throw new IllegalStateException("nothing contained on " + target + " to undo");
             }

@@ -42,6 +42,10 @@ public final class TckAccess {
             return sandbox.rbac();
         }
 
+        public io.itdr.fixture.azure.ConditionalAccessSandbox conditionalAccess() {
+            return sandbox.conditionalAccess();
+        }
+
         public static final String SUBSCRIPTION = AzureSandbox.SUBSCRIPTION;
 
         public io.itdr.fixture.azure.DirectorySandbox directory() {

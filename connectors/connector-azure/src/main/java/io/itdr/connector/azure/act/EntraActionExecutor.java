@@ -14,7 +14,9 @@ import java.util.Objects;
  * Containment on Microsoft Entra through Microsoft Graph:
  * <ul>
  *   <li>disable_identity → a service principal's (or managed identity's) {@code accountEnabled} false ↔ true
- *       (reversible; {@link ServicePrincipalDisablement});</li>
+ *       (reversible; {@link ServicePrincipalDisablement}); with the request parameter {@code method=conditional_access}, a
+ *       Conditional Access policy blocking it, deleted on revert (reversible; only in a tenant with Workload ID Premium;
+ *       {@link ConditionalAccessBlock});</li>
  *   <li>disable_credential → by the credential's kind: a client secret ({@code client_secret}) {@code removePassword}ed on the app
  *       registration or the service principal (irreversible: Entra cannot deactivate a secret, and a removed one cannot be
  *       re-created; {@link PasswordCredentialRemoval}); a certificate ({@code certificate}) removed from the app registration's
@@ -28,8 +30,7 @@ import java.util.Objects;
  *       request's parameter {@code privileges} is {@value #APP_ROLES_PARAMETER_VALUE}.</li>
  * </ul>
  * Other rungs are refused with the standard NOT_SUPPORTED error. Not offered, and why: revoking sessions
- * ({@code revokeSignInSessions}) exists for users only, not for service principals; a Conditional Access policy blocking
- * the service principal (workload identities) needs Microsoft Entra Workload ID Premium and is not implemented.
+ * ({@code revokeSignInSessions}) exists for users only, not for service principals.
  *
  * <p>The execute / verify / revert lifecycle (idempotency, drift, verification) is connector-support's
  * {@link SnapshotActionExecutor}. Thread-safe.
@@ -55,21 +56,21 @@ public final class EntraActionExecutor extends SnapshotActionExecutor {
 
     private static RungDispatch<PlannedAction> dispatch(String connectorId, GraphSdk graph, RoleAssignments rbac, Clock clock) {
         boolean azureRbac = rbac != null && !rbac.subscriptions().isEmpty();
-        RungDispatch.Builder<PlannedAction> dispatch = RungDispatch.<PlannedAction>builder(connectorId)
-                .rung(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE, new ServicePrincipalDisablement(connectorId, graph, clock))
+        PlannedAction appRoles = new AppRoleAssignmentRemoval(connectorId, graph, clock);
+        // plans of the established actions carry no action detail (plans made before the alternatives existed): ChosenAction
+        // sends every plan that does not name the alternative to the established action
+        PlannedAction quarantine = azureRbac ? new ChosenAction(new RoleAssignmentRemoval(connectorId, rbac, clock), AppRoleAssignmentRemoval.NAME,
+                appRoles, request -> APP_ROLES_PARAMETER_VALUE.equals(request.parameters().get(PRIVILEGES_PARAMETER))) : appRoles;
+        return RungDispatch.<PlannedAction>builder(connectorId)
+                .rung(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE, new ChosenAction(new ServicePrincipalDisablement(connectorId, graph, clock),
+                        ConditionalAccessBlock.NAME, new ConditionalAccessBlock(connectorId, graph, clock), ConditionalAccessBlock::chosen))
                 // the worst case of the credentials it acts on: a client secret's removal cannot be undone
                 .choose(Rung.DISABLE_CREDENTIAL, Reversibility.IRREVERSIBLE, EntraActionExecutor::credentialAction)
                 .action(PASSWORD, new PasswordCredentialRemoval(connectorId, graph, clock))
                 .action(CERTIFICATE, new KeyCredentialRemoval(connectorId, graph, clock))
                 .action(FEDERATED, new FederatedCredentialRemoval(connectorId, graph, clock))
-                .choose(Rung.QUARANTINE_SESSION, Reversibility.COMPENSABLE, request -> azureRbac
-                        && !APP_ROLES_PARAMETER_VALUE.equals(request.parameters().get(PRIVILEGES_PARAMETER))
-                        ? RoleAssignmentRemoval.NAME : AppRoleAssignmentRemoval.NAME)
-                .action(AppRoleAssignmentRemoval.NAME, new AppRoleAssignmentRemoval(connectorId, graph, clock));
-        if (azureRbac) {
-            dispatch.action(RoleAssignmentRemoval.NAME, new RoleAssignmentRemoval(connectorId, rbac, clock));
-        }
-        return dispatch.build();
+                .rung(Rung.QUARANTINE_SESSION, Reversibility.COMPENSABLE, quarantine)
+                .build();
     }
 
     private static String credentialAction(io.itdr.spi.action.ActionRequest request) {

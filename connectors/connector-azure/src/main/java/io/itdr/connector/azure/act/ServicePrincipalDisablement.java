@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  * The plan reads the service principal (its state, type and name). Calls through the Graph SDK ({@link GraphSdk}).
  */
 final class ServicePrincipalDisablement implements PlannedAction {
+    /** The action's name in plans (disable_identity chooses it unless {@code method=conditional_access}). */
+    static final String NAME = "disable_service_principal";
     private static final Pattern OBJECT_ID = Pattern.compile("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private final String connectorId;
     private final GraphSdk graph;
@@ -57,7 +59,7 @@ final class ServicePrincipalDisablement implements PlannedAction {
                 + " (" + id + "): Entra refuses its new sign-ins; access tokens it already holds stay valid until they expire "
                 + "(about an hour). Re-enabling restores it as it was.";
         return new ActionPlan(connectorId, request, calls, Reversibility.REVERSIBLE, pre, post, summary,
-                Map.of("servicePrincipalId", id, "servicePrincipalType", type));
+                Map.of("servicePrincipalId", id, "servicePrincipalType", type, io.itdr.connector.support.RungDispatch.ACTION, NAME));
     }
 
     @Override
