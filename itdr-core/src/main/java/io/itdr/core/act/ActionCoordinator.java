@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Enforce</b>, each of {@code decision.actions()}: plan (read-only) → store the record and
  *       ledger {@code action.planned} → ledger {@code action.executing} → execute with an
  *       idempotency key derived from the decision id and the action's position → executed,
- *       failed (the connector refused), or unknown ({@code TIMEOUT} or an unexpected error: never
+ *       failed (the connector refused; after a retriable error only when the platform, read back, shows no
+ *       change), or unknown ({@code TIMEOUT} or an unexpected error: never
  *       retried, settled by {@link #reconcile}) → verify → verified. Irreversible plans are held
  *       for approval instead (DESIGN §4).
  *   <li><b>Hold</b>: when {@code decision.hold()}, each of {@code decision.heldActions()} is planned
@@ -362,6 +363,9 @@ public final class ActionCoordinator {
             if (e.code() == ErrorCode.TIMEOUT) {
                 return unknownOutcome(executing, actor, e);
             }
+            if (e.retriable()) {
+                return readBackAfter(e, executing, executor, actor);
+            }
             return journal.advance(executing, executing.failed(describe(e), journal.now()), Stage.CONTAINMENT, actor,
                     "failed: " + describe(e), errorEvidence(e));
         } catch (RuntimeException e) {
@@ -377,6 +381,32 @@ public final class ActionCoordinator {
             return journal.amend(executed, executed.unverified(null, why, journal.now()), LedgerKinds.ACTION_UNVERIFIED,
                     Stage.CONTAINMENT, actor, why, errorEvidence(e));
         }
+        return settle(executed, observed, actor);
+    }
+
+    /**
+     * A retriable error from execute (a 5xx, a reset connection, an unreadable answer, throttling) may
+     * come after the platform applied the call: the answer was lost, not the change. The platform is
+     * read back before anything is recorded: in the post-state → executed and verified; no change →
+     * failed with the error; not readable → unknown, to be reconciled later. Never executed again.
+     */
+    private ActionRecord readBackAfter(ConnectorException e, ActionRecord executing, ActionExecutor executor, String actor) {
+        Verification observed;
+        try {
+            observed = executor.verify(executing.plan());
+        } catch (RuntimeException unreadable) {
+            return unknownOutcome(executing, actor, e);
+        }
+        if (!observed.inPostState()) {
+            String why = describe(e) + "; read back: the platform shows no change (" + observed.detail() + ")";
+            return journal.advance(executing, executing.failed(why, journal.now()), Stage.CONTAINMENT, actor, "failed: " + why,
+                    errorEvidence(e));
+        }
+        ExecutionResult readBack = new ExecutionResult(executing.idempotencyKey(), true, List.of(), observed.observed());
+        Map<String, String> evidence = new java.util.LinkedHashMap<>(errorEvidence(e));
+        evidence.put("reconciled", "true");
+        ActionRecord executed = journal.advance(executing, executing.executed(readBack, journal.now()), Stage.CONTAINMENT, actor,
+                "executed (the answer was lost: " + describe(e) + "; read back in the post-state)", evidence);
         return settle(executed, observed, actor);
     }
 

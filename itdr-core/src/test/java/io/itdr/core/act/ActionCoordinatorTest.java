@@ -183,6 +183,35 @@ class ActionCoordinatorTest {
     }
 
     @Test
+    void aRetriableErrorAfterThePlatformAppliedTheCallIsReadBackAsVerifiedNotFailed() {
+        // the platform disabled the identity, then the connection was reset: UNAVAILABLE, the change made
+        h.executor.failNext(Step.EXECUTE, Fault.UNAVAILABLE_AFTER_APPLY);
+
+        ActionRecord record = h.coordinator.handle(
+                acting("d-1", finding, Mode.ENFORCE, List.of(request(Rung.DISABLE_IDENTITY, "ci-deployer", null))), finding).get(0);
+
+        assertThat(record.state()).isEqualTo(ActionState.VERIFIED);
+        assertThat(record.execution().alreadyApplied()).isTrue();
+        assertThat(h.executor.invocations().stream().filter("execute"::equals)).hasSize(1);
+        assertThat(h.executor.mutatingCalls()).isEqualTo(2); // disable + attach deny policy, once
+        assertThat(h.ledgerKinds()).containsSubsequence("action.executing", "action.executed", "action.verified")
+                .doesNotContain("action.failed");
+    }
+
+    @Test
+    void aRetriableErrorBeforeThePlatformChangedIsFailedAfterReadingItBack() {
+        h.executor.failNext(Step.EXECUTE, Fault.UNAVAILABLE);
+
+        ActionRecord record = h.coordinator.handle(
+                acting("d-1", finding, Mode.ENFORCE, List.of(request(Rung.DISABLE_IDENTITY, "ci-deployer", null))), finding).get(0);
+
+        assertThat(record.state()).isEqualTo(ActionState.FAILED);
+        assertThat(record.lastError()).startsWith("UNAVAILABLE").contains("read back: the platform shows no change");
+        assertThat(h.executor.invocations()).containsSubsequence("execute", "verify");
+        assertThat(h.executor.mutatingCalls()).isZero();
+    }
+
+    @Test
     void actionLeftExecutingByACrashIsReconciledAtStartUp() {
         FailingLedger ledger = new FailingLedger(h.clock);
         h = new ActionHarness(ledger, InMemoryActionExecutor.DEFAULT_RUNGS);

@@ -66,10 +66,10 @@ public final class InMemoryActionExecutor implements ActionExecutor {
 
     /** What an injected fault does. "After apply" faults change the platform, then throw. */
     public enum Fault {
-        TIMEOUT_BEFORE_APPLY, TIMEOUT_AFTER_APPLY, THROTTLED, UNAVAILABLE, NOT_FOUND, UNEXPECTED_AFTER_APPLY;
+        TIMEOUT_BEFORE_APPLY, TIMEOUT_AFTER_APPLY, THROTTLED, UNAVAILABLE, UNAVAILABLE_AFTER_APPLY, NOT_FOUND, UNEXPECTED_AFTER_APPLY;
 
         boolean afterApply() {
-            return this == TIMEOUT_AFTER_APPLY || this == UNEXPECTED_AFTER_APPLY;
+            return this == TIMEOUT_AFTER_APPLY || this == UNEXPECTED_AFTER_APPLY || this == UNAVAILABLE_AFTER_APPLY;
         }
 
         RuntimeException exception(Step step) {
@@ -78,6 +78,7 @@ public final class InMemoryActionExecutor implements ActionExecutor {
                 case TIMEOUT_BEFORE_APPLY, TIMEOUT_AFTER_APPLY -> new ConnectorException(ErrorCode.TIMEOUT, where + ": no answer in time");
                 case THROTTLED -> ConnectorException.retriable(ErrorCode.THROTTLED, where + ": rate exceeded", Duration.ofSeconds(2), null);
                 case UNAVAILABLE -> ConnectorException.retriable(ErrorCode.UNAVAILABLE, where + ": HTTP 503", null, null);
+                case UNAVAILABLE_AFTER_APPLY -> ConnectorException.retriable(ErrorCode.UNAVAILABLE, where + ": connection reset", null, null);
                 case NOT_FOUND -> new ConnectorException(ErrorCode.NOT_FOUND, where + ": target not found");
                 case UNEXPECTED_AFTER_APPLY -> new IllegalStateException(where + ": connection reset");
             };
