@@ -139,6 +139,13 @@ public final class GraphSdk {
             }
             String retryAfter = values == null || values.isEmpty() ? null : values.iterator().next();
             throw GraphFailures.status(what, status, code, retryAfter, clock);
+        } catch (IllegalArgumentException e) {
+            if ("Only https is supported".equals(e.getMessage())) {
+                // Kiota's token provider sends tokens over https only, or to localhost
+                throw new ConnectorException(ErrorCode.CONFIG_INVALID, what + ": Microsoft Graph at " + root + " is not https; the Graph SDK "
+                        + "sends its token over https only (or to localhost)", e);
+            }
+            throw unreadable(what, e);
         } catch (RuntimeException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof ConnectorException c) {
@@ -155,10 +162,14 @@ public final class GraphSdk {
             if (token != null) {
                 throw token;
             }
-            // what remains is the SDK failing to read an answer: another content type, JSON it cannot parse, a wrong shape
-            throw new ConnectorException(ErrorCode.MALFORMED_RESPONSE, what + ": the answer could not be read ("
-                    + e.getClass().getSimpleName() + ": " + JsonFields.clip(GraphFailures.firstLine(e.getMessage()), 200) + ")", e);
+            throw unreadable(what, e);
         }
+    }
+
+    /** What remains is the SDK failing to read an answer: another content type, JSON it cannot parse, a wrong shape. */
+    private static ConnectorException unreadable(String what, RuntimeException e) {
+        return new ConnectorException(ErrorCode.MALFORMED_RESPONSE, what + ": the answer could not be read ("
+                + e.getClass().getSimpleName() + ": " + JsonFields.clip(GraphFailures.firstLine(e.getMessage()), 200) + ")", e);
     }
 
     /** Gson's verdict on a body that is not JSON (a syntax error, or JSON cut short). */

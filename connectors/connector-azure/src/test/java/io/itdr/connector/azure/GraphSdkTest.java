@@ -162,6 +162,16 @@ class GraphSdkTest {
     }
 
     @Test
+    void plainHttpToAHostOtherThanLocalhostIsAConfigurationErrorNotAnUnreadableAnswer() {
+        GraphSdk http = new GraphSdk(CREDENTIAL, URI.create("https://graph.microsoft.com"), URI.create("http://graph.example.invalid:1"),
+                new HttpSettings(Duration.ofSeconds(5), Duration.ofSeconds(10), null, Map.of()), Clock.systemUTC());
+        assertThatThrownBy(() -> read(http)).isInstanceOfSatisfying(ConnectorException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_INVALID);
+            assertThat(e.getMessage()).contains("http://graph.example.invalid:1", "https only");
+        });
+    }
+
+    @Test
     void aRefusedCredentialIsAnAuthenticationFailureAndNothingIsSent() {
         TokenCredential refused = new TokenCredential() {
             @Override
