@@ -13,6 +13,8 @@ CREATE TABLE ingest_backlog (
     raw_record    TEXT,
     CONSTRAINT ingest_backlog_unique UNIQUE (connector_id, event_id)
 );
+-- The worker reads a connector's oldest waiting rows through this index, in its order.
+CREATE INDEX ingest_backlog_next ON ingest_backlog (connector_id, seq);
 
 -- An ingest token may be bound to one connector: it can push to /ingest/{that connector} only.
 -- Null: any connector (tokens issued before this migration, and every non-ingest token).

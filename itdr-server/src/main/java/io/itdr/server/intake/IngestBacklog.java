@@ -146,13 +146,21 @@ public class IngestBacklog {
         }
     }
 
-    /** The oldest {@code max} waiting events of one connector, oldest first. */
-    public List<Entry> next(String connectorId, int max) {
+    /**
+     * The oldest {@code max} waiting events of one connector after {@code afterSeq}, oldest first.
+     * The query walks the index {@code (connector_id, seq)} in its order and stops after {@code max}
+     * rows (H2's plan says "index sorted" only when the ORDER BY names both columns): ordered by
+     * seq alone, H2 read every waiting row of the connector and sorted them, once per batch
+     * (quadratic in the backlog; seen with 200,000 waiting). Rows of one connector are committed in
+     * sequence order (one adder per connector), so none appears behind {@code afterSeq} later.
+     */
+    public List<Entry> next(String connectorId, long afterSeq, int max) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT seq, pushed_by, received_at, body, raw_record "
-                     + "FROM ingest_backlog WHERE connector_id = ? ORDER BY seq LIMIT ?")) {
+                     + "FROM ingest_backlog WHERE connector_id = ? AND seq > ? ORDER BY connector_id, seq LIMIT ?")) {
             select.setString(1, connectorId);
-            select.setInt(2, max);
+            select.setLong(2, afterSeq);
+            select.setInt(3, max);
             List<Entry> entries = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

@@ -104,6 +104,8 @@ public class IngestWorkers implements AutoCloseable {
         private volatile boolean again;
         private volatile boolean running;
         private Duration pause = FIRST_PAUSE;
+        /** The last sequence number processed and removed by this worker: the next read starts after it. */
+        private long done;
 
         Worker(String connectorId) {
             this.connectorId = connectorId;
@@ -131,9 +133,10 @@ public class IngestWorkers implements AutoCloseable {
             again = false;
             try {
                 List<IngestBacklog.Entry> entries;
-                while (!closed && !(entries = backlog.next(connectorId, BATCH)).isEmpty()) {
+                while (!closed && !(entries = backlog.next(connectorId, done, BATCH)).isEmpty()) {
                     process(entries);
                     backlog.remove(entries);
+                    done = entries.get(entries.size() - 1).seq();
                 }
                 pause = FIRST_PAUSE;
             } catch (RuntimeException e) {
