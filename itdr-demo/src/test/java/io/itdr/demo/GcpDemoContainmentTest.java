@@ -83,7 +83,7 @@ class GcpDemoContainmentTest {
         assertThat(finding.toString()).contains("roles/owner");
         JsonNode quarantine = await("the verified quarantine of " + deployer, () -> items(get("/api/v1/actions?limit=500")),
                 a -> a.toString().contains(deployer) && a.path("plan").path("request").path("rung").asText().equals("quarantine_session")
-                        && a.path("state").asText().equals("VERIFIED"));
+                        && a.path("state").asText().equalsIgnoreCase("verified"));
         Map<String, String> state = estate.gcpProject().iam().state(deployer);
         assertThat(state).as("the deployer's roles removed from the project's policy").noneSatisfy((k, v) -> assertThat(k).contains("/binding/"));
         assertThat(state).containsEntry("account/" + deployer + "/disabled", "false");
@@ -94,12 +94,12 @@ class GcpDemoContainmentTest {
                 "reason", "the test approves")).path("token").asText();
         JsonNode approved = post("/api/v1/approvals/" + encode(hold.path("actionId").asText()) + "/approve", approver,
                 Map.of("reason", "owner confirmed the compromise", "planDigest", hold.path("planDigest").asText()));
-        assertThat(approved.path("state").asText()).as(approved.toString()).isEqualTo("VERIFIED");
+        assertThat(approved.path("state").asText()).as(approved.toString()).isEqualToIgnoringCase("verified");
         assertThat(estate.gcpProject().iam().state(deployer)).containsEntry("account/" + deployer + "/disabled", "true");
 
         JsonNode rolledBack = post("/api/v1/actions/" + encode(quarantine.path("id").asText()) + "/rollback", TOKEN,
                 Map.of("reason", "the roles go back once the account is disabled"));
-        assertThat(rolledBack.path("state").asText()).as(rolledBack.toString()).isEqualTo("ROLLED_BACK");
+        assertThat(rolledBack.path("state").asText()).as(rolledBack.toString()).isEqualToIgnoringCase("rolled_back");
         assertThat(estate.gcpProject().iam().members(project, "roles/owner")).contains("serviceAccount:" + deployer);
         assertThat(estate.gcpProject().iam().members(project, "roles/resourcemanager.projectIamAdmin")).contains("serviceAccount:" + deployer);
     }

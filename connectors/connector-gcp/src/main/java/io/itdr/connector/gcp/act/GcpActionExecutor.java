@@ -25,8 +25,9 @@ import java.util.Objects;
  *   <li>quarantine_session → the account's roles on its project, folders and organization removed ↔ given back, etag compare-and-swap
  *       (compensable, {@link BindingRemoval}).</li>
  * </ul>
- * Key deletion is not offered: it is irreversible and no rung of the ladder deletes (disable_credential is the
- * reversible way to stop a key). Other rungs refuse with the standard NOT_SUPPORTED error.
+ * Key deletion is not offered: a rung maps to one action and a decision cannot choose another on the same rung,
+ * disable_credential is the reversible way to stop a key (a disabled key signs nothing in), and no rung above it
+ * deletes (the connector's README says why in full). Other rungs refuse with the standard NOT_SUPPORTED error.
  *
  * <p>IAM changes take effect over minutes (https://cloud.google.com/iam/docs/access-change-propagation):
  * {@link #verify} reads the platform again until it shows the post-state, at most {@code attempts} reads
