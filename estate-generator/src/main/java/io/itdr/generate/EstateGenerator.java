@@ -309,7 +309,8 @@ public final class EstateGenerator {
         Map<String, Integer> byType = new LinkedHashMap<>();
         identities.forEach(i -> byType.merge(i.type().name().toLowerCase(Locale.ROOT), 1, Integer::sum));
         byType.put("ci_cd", ci.identities().size());
-        return new Summary(counts[0], counts[1], identities.size() + ci.identities().size(), byFamily, byType);
+        // the CI/CD identities are listed by type (ci_cd) beside the requested number, which they do not change
+        return new Summary(counts[0], counts[1], identities.size(), byFamily, byType);
     }
 
     // ---------------------------------------------------------------- identities
