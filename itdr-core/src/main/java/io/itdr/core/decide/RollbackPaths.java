@@ -54,16 +54,22 @@ public interface RollbackPaths {
                 // Token revocation (DELETE /apps/{id}/tokens) cannot be undone; secrets and apps deactivate ↔ activate.
                 "okta", Map.of(Rung.QUARANTINE_SESSION, Reversibility.IRREVERSIBLE, Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE,
                         Rung.ROTATE_CREDENTIAL, Reversibility.COMPENSABLE, Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE),
-                // accountEnabled false ↔ true; removePassword loses the secret; no session revocation for service principals.
+                // accountEnabled false ↔ true; removePassword loses the secret; quarantine removes the service principal's
+                // app role (or Azure role) assignments and grants them again from the snapshot under new ids.
                 "azure", Map.of(Rung.DISABLE_CREDENTIAL, Reversibility.IRREVERSIBLE, Rung.ROTATE_CREDENTIAL, Reversibility.IRREVERSIBLE,
-                        Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE),
+                        Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE, Rung.QUARANTINE_SESSION, Reversibility.COMPENSABLE),
                 // Service account and key disable ↔ enable; no per-session revocation, so quarantine removes the account's
                 // roles from the IAM policies and gives them back (etag compare-and-swap); no rotation (connector-gcp's README).
                 "gcp", Map.of(Rung.QUARANTINE_SESSION, Reversibility.COMPENSABLE, Rung.DISABLE_CREDENTIAL, Reversibility.REVERSIBLE,
                         Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE),
-                // Workflow disable ↔ enable, installation suspend ↔ unsuspend; token and secret revocation are final.
-                "github", Map.of(Rung.QUARANTINE_SESSION, Reversibility.IRREVERSIBLE, Rung.DISABLE_CREDENTIAL, Reversibility.IRREVERSIBLE,
-                        Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE));
+                // Workflow disable ↔ enable, installation suspend ↔ unsuspend; a deploy key removed is added again from its
+                // public key (a new id); a fine-grained token grant revoked is final.
+                "github", Map.of(Rung.QUARANTINE_SESSION, Reversibility.IRREVERSIBLE, Rung.DISABLE_CREDENTIAL, Reversibility.COMPENSABLE,
+                        Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE),
+                // Service account block ↔ unblock; deploy key removed ↔ enabled again or re-added; a rotated or revoked
+                // access token's old value is gone (connector-gitlab's README).
+                "gitlab", Map.of(Rung.DISABLE_IDENTITY, Reversibility.REVERSIBLE, Rung.DISABLE_CREDENTIAL, Reversibility.COMPENSABLE,
+                        Rung.ROTATE_CREDENTIAL, Reversibility.IRREVERSIBLE, Rung.QUARANTINE_SESSION, Reversibility.IRREVERSIBLE));
         RollbackPaths typical = typical();
         return (platform, rung) -> {
             Map<Rung, Reversibility> known = facts.get(platform);

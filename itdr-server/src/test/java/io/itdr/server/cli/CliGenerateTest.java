@@ -105,8 +105,8 @@ class CliGenerateTest {
                 "dormant_reactivated", "1/1", "privilege_change_then_use", "2/4", "platform_finding", "1/1",
                 "nhi_behaviour", "3/3"));
         assertThat(evaluation.get("disruptive_on_benign").asLong()).isZero();
-        assertThat(counts(report.get("decisions"))).isEqualTo(Map.of("quarantine_session", 6L, "hold", 4L, "notify", 115L,
-                "monitor", 20L));
+        assertThat(counts(report.get("decisions"))).isEqualTo(Map.of("quarantine_session", 7L, "hold", 3L, "notify", 115L,
+                "monitor", 19L, "observe", 1L));
     }
 
     private static Map<String, Long> counts(JsonNode node) {
@@ -117,15 +117,14 @@ class CliGenerateTest {
 
     /**
      * The guardrails that hold on this estate (README). Those that held on the earlier, flattering
-     * estate and do not here (unknown_owner, shared_identity, unmapped_token, irreversible_action)
+     * estate and do not here (unknown_owner, no_rollback_path, shared_identity, unmapped_token, irreversible_action)
      * guard identities whose attacks today's detectors miss or only notify on: a stolen long-term
      * key, an Okta client secret. Each guardrail keeps its own tests in itdr-core.
      */
     @Test
     void theGuardrailsOfTheReadmeHold() {
         assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(ExitCode.OK);
-        assertThat(counts(report.get("guardrails"))).isEqualTo(Map.of("business_critical", 1L, "incident_contained", 2L,
-                "no_rollback_path", 2L));
+        assertThat(counts(report.get("guardrails"))).isEqualTo(Map.of("business_critical", 1L, "incident_contained", 2L));
         assertThat(GUARDRAILS).containsAll(counts(report.get("guardrails")).keySet());
     }
 
