@@ -46,6 +46,7 @@ class HelmChartTest {
         assertThat(map(map(container, "readinessProbe"), "httpGet")).containsEntry("path", "/actuator/health/readiness");
         assertThat(map(map(container, "startupProbe"), "httpGet")).containsEntry("path", "/actuator/health/liveness");
         assertThat(container.get("image")).isEqualTo("itdr:0.1.0-SNAPSHOT");
+        assertThat(env(container)).doesNotContainKeys("ITDR_CONSOLE_ISSUER_URI", "ITDR_CONSOLE_CLIENT_SECRET");
         assertThat(env(container)).containsEntry("ITDR_DB_URL", "jdbc:postgresql://postgresql:5432/itdr")
                 .containsEntry("MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED", "true")
                 .containsEntry("ITDR_DB_PASSWORD", "secret itdr-db/password")
@@ -76,6 +77,11 @@ class HelmChartTest {
                   enabled: true
                   className: nginx
                   host: itdr.example.com
+                console:
+                  issuerUri: https://login.example.com/realms/ops
+                  clientId: itdr-console
+                  clientSecretSecret: {name: itdr-console, key: client-secret}
+                  rolesClaim: realm_access.roles
                 """);
         Map<String, Map<String, Object>> objects = render(Map.of(), values);
 
@@ -87,7 +93,13 @@ class HelmChartTest {
                 .containsEntry("ITDR_SECURITY_BOOTSTRAP_ADMIN_TOKEN", "secret itdr-admin/token")
                 .containsEntry("ITDR_LEDGER_CHECKPOINT_KEY", "file:/etc/itdr/ledger-key/ledger-checkpoint.key")
                 .containsEntry("OKTA_API_TOKEN", "secret itdr-okta/api-token")
-                .containsEntry("ITDR_CONNECTORS_OKTA_CONFIG_API_TOKEN", "env:OKTA_API_TOKEN");
+                .containsEntry("ITDR_CONNECTORS_OKTA_CONFIG_API_TOKEN", "env:OKTA_API_TOKEN")
+                .containsEntry("ITDR_CONSOLE_ISSUER_URI", "https://login.example.com/realms/ops")
+                .containsEntry("ITDR_CONSOLE_CLIENT_ID", "itdr-console")
+                .containsEntry("ITDR_CONSOLE_ROLES_CLAIM", "realm_access.roles")
+                .containsEntry("ITDR_CONSOLE_CLIENT_SECRET_VALUE", "secret itdr-console/client-secret")
+                .containsEntry("ITDR_CONSOLE_CLIENT_SECRET", "env:ITDR_CONSOLE_CLIENT_SECRET_VALUE")
+                .containsEntry("SERVER_FORWARD_HEADERS_STRATEGY", "framework");
         assertThat(list(container, "volumeMounts")).extracting(m -> m.get("mountPath"))
                 .contains("/opt/itdr/plugins-mounted", "/etc/itdr/policy", "/var/lib/itdr/checkpoints", "/tmp");
         assertThat(list(pod, "volumes")).anySatisfy(v -> assertThat(v).containsEntry("name", "plugins")
