@@ -106,12 +106,12 @@ final class RunningServer implements AutoCloseable {
         return reply.body();
     }
 
-    /** Waits (at most 60 s) until no pushed event of {@code connector} waits to be processed. */
+    /** Waits (at most 180 s) until no pushed event of {@code connector} waits to be processed. */
     void awaitProcessed(String connector, String token) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (get("/api/v1/ingest/" + connector, token).ok().path("waiting").asLong() > 0) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("pushed events of " + connector + " still waiting after 60 s");
+                throw new AssertionError("pushed events of " + connector + " still waiting after 180 s");
             }
             try {
                 Thread.sleep(20);

@@ -101,7 +101,7 @@ class ServerCrashRecoveryTest {
         aws.iam.hooks.delayNext("UpdateAccessKey", 60_000);
 
         Process first = startServer("first");
-        await("the server disabled the key at the platform", "first", Duration.ofSeconds(90),
+        await("the server disabled the key at the platform", "first", Duration.ofSeconds(240),
                 () -> aws.calls("UpdateAccessKey") == 1);
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 
@@ -116,7 +116,7 @@ class ServerCrashRecoveryTest {
 
         Process second = startServer("second");
         // the database is the server's while it runs (embedded H2): watch its log, then read the database
-        await("the restarted server settled the action", "second", Duration.ofSeconds(90),
+        await("the restarted server settled the action", "second", Duration.ofSeconds(240),
                 () -> log("second").contains("action " + actionId + " reconciled: verified"));
         second.destroy();
         second.waitFor(30, TimeUnit.SECONDS);
