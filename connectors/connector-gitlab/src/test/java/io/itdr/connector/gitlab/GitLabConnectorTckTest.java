@@ -10,6 +10,7 @@ import io.itdr.spi.ConnectorContext;
 import io.itdr.spi.ConnectorFactory;
 import io.itdr.spi.HttpSettings;
 import io.itdr.spi.action.ActionRequest;
+import io.itdr.spi.action.Rung;
 import java.util.List;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -52,6 +53,18 @@ class GitLabConnectorTckTest extends ConnectorTck {
     @Override
     protected List<ActionRequest> actionRequests() {
         return GitLabSandbox.actionRequests();
+    }
+
+    /**
+     * Rotation is left out of the kit's execute fault checks: GitLab's rotate answer carries the only copy of the new
+     * token, so when that answer is lost (the platform rotated, the old value is revoked) no retry can make the state of
+     * one clean execution again, which is what the check compares with; and a throttled first call leaves a new token id
+     * in the simulation's sequence. {@code GitLabActionsTest} covers rotation's faults instead: 429 with Retry-After and
+     * a malformed answer on rotate, and a failed variable write (the new token revoked at once).
+     */
+    @Override
+    protected boolean faultChecksExecuteOf(ActionRequest request) {
+        return request.rung() != Rung.ROTATE_CREDENTIAL;
     }
 
     @Override
