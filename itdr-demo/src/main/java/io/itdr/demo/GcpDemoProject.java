@@ -17,11 +17,7 @@ import io.itdr.spi.event.EventCategory;
 import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.event.Outcome;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,23 +158,11 @@ final class GcpDemoProject implements AutoCloseable {
         key.put("type", "service_account");
         key.put("project_id", "prod-core");
         key.put("private_key_id", "demo00000000000000000000000000000000001");
-        key.put("private_key", privateKey());
+        key.put("private_key", DemoKeys.rsaPrivateKeyPem());
         key.put("client_email", CONNECTOR_ACCOUNT);
         key.put("client_id", "100000000000000000001");
         key.put("token_uri", server.baseUrl() + GoogleApis.TOKEN_PATH);
         return key.toString();
-    }
-
-    private static String privateKey() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            byte[] pkcs8 = generator.generateKeyPair().getPrivate().getEncoded();
-            return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
-                    + "\n-----END PRIVATE KEY-----\n";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Cloud Logging, IAM and Resource Manager. */

@@ -17,8 +17,6 @@ import io.itdr.generate.EstateGenerator;
 import io.itdr.spi.event.IdentityEvent;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -48,7 +46,7 @@ final class GitHubDemoOrg implements AutoCloseable {
     private final Clock clock;
     private final AuditLogSimulation auditLog;
     private final OrgSimulation inventory;
-    private final String privateKey = privateKey();
+    private final String privateKey = DemoKeys.rsaPrivateKeyPem();
     private WireMockServer server;
     private long events;
     private int identities;
@@ -167,18 +165,6 @@ final class GitHubDemoOrg implements AutoCloseable {
         p.put(g + "endpoints.github", endpoint().toString());
         p.put(g + "poll-interval", "5s");
         return p;
-    }
-
-    private static String privateKey() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            byte[] pkcs8 = generator.generateKeyPair().getPrivate().getEncoded();
-            return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
-                    + "\n-----END PRIVATE KEY-----\n";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     URI endpoint() {

@@ -4,20 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.itdr.core.connect.ConnectorRegistry;
-import io.itdr.core.connect.HostContext;
 import io.itdr.fixture.azure.ArmAuthorizationSandbox;
 import io.itdr.generate.EstateGenerator;
 import io.itdr.generate.GeneratorSettings;
 import io.itdr.server.ItdrServerApplication;
 import io.itdr.spi.Connector;
-import io.itdr.spi.ConnectorMetrics;
-import io.itdr.spi.HttpSettings;
 import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.inventory.InventoryIdentity;
 import io.itdr.spi.inventory.InventoryPage;
-import io.itdr.spi.telemetry.Cursor;
-import io.itdr.spi.telemetry.TelemetryBatch;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -81,7 +75,7 @@ class AzureDemoTenantTest {
         List<IdentityEvent> events;
         try (Connector azure = connector()) {
             azure.checkHealth();
-            events = pollAll(azure);
+            events = DemoConnectors.pollAll(azure);
         }
         AzureDemoTenant tenant = estate.azureTenant();
         assertThat(events).hasSize((int) (tenant.signIns() + tenant.audits())).isNotEmpty();
@@ -224,38 +218,10 @@ class AzureDemoTenantTest {
         }
     }
 
-    /** A connector made the way the server makes it: its config and endpoints from the demo's properties. */
     private static Connector connector() {
-        String prefix = "itdr.connectors.azure.";
-        Map<String, String> config = new HashMap<>();
-        Map<String, URI> endpoints = new HashMap<>();
-        estate.properties().forEach((key, value) -> {
-            if (key.startsWith(prefix + "config.")) {
-                config.put(key.substring((prefix + "config.").length()), value);
-            } else if (key.startsWith(prefix + "endpoints.")) {
-                endpoints.put(key.substring((prefix + "endpoints.").length()), URI.create(value));
-            }
-        });
-        assertThat(estate.properties()).containsEntry(prefix + "enabled", "true");
-        HostContext context = new HostContext(Clock.systemUTC(), new HttpSettings(Duration.ofSeconds(5), Duration.ofSeconds(10), null, endpoints),
-                ConnectorMetrics.NOOP, Map.<String, String>of()::get);
-        return ConnectorRegistry.discover().create("azure", config, context);
+        return DemoConnectors.connector(estate, Clock.systemUTC(), "azure");
     }
 
-    private static List<IdentityEvent> pollAll(Connector connector) {
-        List<IdentityEvent> events = new ArrayList<>();
-        Cursor cursor = Cursor.START;
-        for (int polls = 0; polls < 1_000; polls++) {
-            TelemetryBatch batch = connector.telemetry().poll(cursor, 500);
-            assertThat(batch.rejections()).isEmpty();
-            events.addAll(batch.events());
-            cursor = batch.next();
-            if (!batch.hasMore()) {
-                return events;
-            }
-        }
-        throw new AssertionError("still more to poll after 1,000 polls");
-    }
 
     private static Set<String> ids(List<?> items) {
         Set<String> ids = new TreeSet<>();

@@ -6,8 +6,6 @@ import io.itdr.core.act.ActionCoordinator;
 import io.itdr.core.act.ActionRecord;
 import io.itdr.core.act.ActionState;
 import io.itdr.core.audit.InMemoryLedger;
-import io.itdr.core.connect.ConnectorRegistry;
-import io.itdr.core.connect.HostContext;
 import io.itdr.core.decide.RollbackPaths;
 import io.itdr.core.decide.policy.Policy;
 import io.itdr.core.decide.policy.PolicyLoader;
@@ -16,8 +14,6 @@ import io.itdr.core.pipeline.Pipeline;
 import io.itdr.core.pipeline.ResponseEngine;
 import io.itdr.generate.EstateGenerator;
 import io.itdr.spi.Connector;
-import io.itdr.spi.ConnectorMetrics;
-import io.itdr.spi.HttpSettings;
 import io.itdr.spi.action.Rung;
 import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.inventory.InventoryIdentity;
@@ -26,15 +22,12 @@ import io.itdr.spi.telemetry.Cursor;
 import io.itdr.spi.telemetry.TelemetryBatch;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -179,22 +172,8 @@ class CiDemoTest {
         }
     }
 
-    /** A connector made the way the server makes it: its config and endpoints from the demo's properties. */
     private static Connector connector(String id) {
-        String prefix = "itdr.connectors." + id + ".";
-        Map<String, String> config = new HashMap<>();
-        Map<String, URI> endpoints = new HashMap<>();
-        estate.properties().forEach((key, value) -> {
-            if (key.startsWith(prefix + "config.")) {
-                config.put(key.substring((prefix + "config.").length()), value);
-            } else if (key.startsWith(prefix + "endpoints.")) {
-                endpoints.put(key.substring((prefix + "endpoints.").length()), URI.create(value));
-            }
-        });
-        assertThat(estate.properties()).containsEntry(prefix + "enabled", "true");
-        HostContext context = new HostContext(CLOCK, new HttpSettings(Duration.ofSeconds(5), Duration.ofSeconds(10), null, endpoints),
-                ConnectorMetrics.NOOP, Map.<String, String>of()::get);
-        return ConnectorRegistry.discover().create(id, config, context);
+        return DemoConnectors.connector(estate, CLOCK, id);
     }
 
     private static Set<String> ids(String platform) {

@@ -2,18 +2,12 @@ package io.itdr.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.itdr.core.connect.ConnectorRegistry;
-import io.itdr.core.connect.HostContext;
 import io.itdr.generate.EstateGenerator;
 import io.itdr.generate.GeneratorSettings;
 import io.itdr.spi.Connector;
-import io.itdr.spi.ConnectorMetrics;
-import io.itdr.spi.HttpSettings;
 import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.inventory.InventoryIdentity;
 import io.itdr.spi.inventory.InventoryPage;
-import io.itdr.spi.telemetry.Cursor;
-import io.itdr.spi.telemetry.TelemetryBatch;
 import io.itdr.core.decide.policy.PolicyLoader;
 import io.itdr.core.model.Mode;
 import io.itdr.spi.event.EventCategory;
@@ -22,7 +16,6 @@ import io.itdr.spi.telemetry.RawPayload;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,7 +72,7 @@ class DemoEstateTest {
     @Test
     void theAwsConnectorReadsEveryTrailRecordAndGuardDutyFindingThroughTheQueueEachIdentityOldestFirst() {
         try (Connector aws = connector("aws")) {
-            List<IdentityEvent> all = pollAll(aws);
+            List<IdentityEvent> all = DemoConnectors.pollAll(aws);
             List<IdentityEvent> events = all.stream().filter(e -> e.category() != EventCategory.PLATFORM_FINDING).toList();
 
             assertThat(all).hasSize((int) estate.served().cloudTrailEvents() + estate.guardDutyFindings());
@@ -104,7 +97,7 @@ class DemoEstateTest {
     @Test
     void lookupEventsServesTheManagementEventsOnly() {
         try (Connector aws = connector("aws", "telemetry", "lookup-events")) {
-            List<IdentityEvent> events = pollAll(aws);
+            List<IdentityEvent> events = DemoConnectors.pollAll(aws);
 
             assertThat(events).hasSize((int) estate.served().managementEvents()).isNotEmpty();
             assertThat(events).isSortedAccordingTo((a, b) -> a.time().compareTo(b.time()));
@@ -114,7 +107,7 @@ class DemoEstateTest {
     @Test
     void theOktaConnectorPollsEveryLogEventAsTheOrgsEvents() {
         try (Connector okta = connector("okta")) {
-            List<IdentityEvent> events = pollAll(okta);
+            List<IdentityEvent> events = DemoConnectors.pollAll(okta);
 
             assertThat(events).hasSize((int) estate.served().oktaLogEvents()).isNotEmpty();
             assertThat(events).allSatisfy(e -> {
@@ -184,41 +177,10 @@ class DemoEstateTest {
                 .anySatisfy(a -> assertThat(a).startsWith("--spring.datasource.url=jdbc:h2:file:").endsWith("itdr;WRITE_DELAY=0"));
     }
 
-    /** A connector made the way the server makes it: its config and endpoints from the demo's properties. */
     private static Connector connector(String id, String... overrides) {
-        String prefix = "itdr.connectors." + id + ".";
-        Map<String, String> config = new HashMap<>();
-        Map<String, URI> endpoints = new HashMap<>();
-        estate.properties().forEach((key, value) -> {
-            if (key.startsWith(prefix + "config.")) {
-                config.put(key.substring((prefix + "config.").length()), value);
-            } else if (key.startsWith(prefix + "endpoints.")) {
-                endpoints.put(key.substring((prefix + "endpoints.").length()), URI.create(value));
-            }
-        });
-        assertThat(estate.properties()).containsEntry(prefix + "enabled", "true");
-        for (int i = 0; i < overrides.length; i += 2) {
-            config.put(overrides[i], overrides[i + 1]);
-        }
-        HostContext context = new HostContext(CLOCK, new HttpSettings(Duration.ofSeconds(2), Duration.ofSeconds(10), null, endpoints),
-                ConnectorMetrics.NOOP, Map.<String, String>of()::get);
-        return ConnectorRegistry.discover().create(id, config, context);
+        return DemoConnectors.connector(estate, CLOCK, id, overrides);
     }
 
-    private static List<IdentityEvent> pollAll(Connector connector) {
-        List<IdentityEvent> events = new ArrayList<>();
-        Cursor cursor = Cursor.START;
-        for (int polls = 0; polls < 10_000; polls++) {
-            TelemetryBatch batch = connector.telemetry().poll(cursor, 500);
-            assertThat(batch.rejections()).isEmpty();
-            events.addAll(batch.events());
-            cursor = batch.next();
-            if (!batch.hasMore()) {
-                return events;
-            }
-        }
-        throw new AssertionError("still more to poll after 10,000 polls");
-    }
 
     private static List<InventoryIdentity> listAll(Connector connector) {
         List<InventoryIdentity> listed = new ArrayList<>();

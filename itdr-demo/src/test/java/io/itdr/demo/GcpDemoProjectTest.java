@@ -2,13 +2,9 @@ package io.itdr.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.itdr.core.connect.ConnectorRegistry;
-import io.itdr.core.connect.HostContext;
 import io.itdr.generate.EstateGenerator;
 import io.itdr.generate.GeneratorSettings;
 import io.itdr.spi.Connector;
-import io.itdr.spi.ConnectorMetrics;
-import io.itdr.spi.HttpSettings;
 import io.itdr.spi.action.ActionPlan;
 import io.itdr.spi.action.ActionRequest;
 import io.itdr.spi.action.ActionTarget;
@@ -20,14 +16,11 @@ import io.itdr.spi.inventory.InventoryPage;
 import io.itdr.spi.telemetry.Cursor;
 import io.itdr.spi.telemetry.TelemetryBatch;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -125,23 +118,8 @@ class GcpDemoProjectTest {
         }
     }
 
-    /** A connector made the way the server makes it: its config and endpoints from the demo's properties. */
     private static Connector connector() {
-        String prefix = "itdr.connectors.gcp.";
-        Map<String, String> config = new HashMap<>();
-        Map<String, URI> endpoints = new HashMap<>();
-        estate.properties().forEach((key, value) -> {
-            if (key.startsWith(prefix + "config.")) {
-                config.put(key.substring((prefix + "config.").length()), value);
-            } else if (key.startsWith(prefix + "endpoints.")) {
-                endpoints.put(key.substring((prefix + "endpoints.").length()), URI.create(value));
-            }
-        });
-        assertThat(estate.properties()).containsEntry(prefix + "enabled", "true");
-        config.put("verify-attempts", "1");
-        HostContext context = new HostContext(CLOCK, new HttpSettings(Duration.ofSeconds(2), Duration.ofSeconds(10), null, endpoints),
-                ConnectorMetrics.NOOP, Map.<String, String>of()::get);
-        return ConnectorRegistry.discover().create("gcp", config, context);
+        return DemoConnectors.connector(estate, CLOCK, "gcp", "verify-attempts", "1");
     }
 
     private static Set<String> estateIds() {
