@@ -140,10 +140,28 @@ class ContainerImageTest {
             // the database was created where the image lets the user write, as that user
             assertThat(Files.getOwner(root.resolve("var/lib/itdr/data")).getName()).isIn("65532", "itdr");
         } finally {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            stop(server);
+        }
+    }
+
+    /**
+     * Stops the server and everything under it. The server itself must be stopped, not only unshare: changing to
+     * user 65532 clears the parent-death signal unshare's --kill-child sets, so the JVM would outlive it.
+     */
+    private static void stop(Process server) throws Exception {
+        List<ProcessHandle> tree = new ArrayList<>(server.descendants().toList());
+        tree.forEach(ProcessHandle::destroy);
+        for (ProcessHandle process : tree) {
+            try {
+                process.onExit().get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException stillRunning) {
+                process.destroyForcibly();
+                process.onExit().get(30, TimeUnit.SECONDS);
             }
+        }
+        server.destroy();
+        if (!server.waitFor(30, TimeUnit.SECONDS)) {
+            server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
     }
 
