@@ -2,6 +2,7 @@ package io.itdr.core.normalize;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.itdr.spi.event.IdentityEvent;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.stream.Collectors;
 
@@ -30,6 +32,10 @@ import java.util.stream.Collectors;
  *
  * <p>Reading is hardened for hostile input: nesting deeper than {@value #MAX_NESTING} and strings
  * longer than {@value #MAX_STRING} characters are refused.
+ *
+ * <p>Reading takes {@link EventReader}'s streaming path first and the data binder only for what
+ * that path leaves to it (other value types, malformed input, the error message), with the same
+ * result either way.
  *
  * <p>Thread-safe.
  */
@@ -78,6 +84,11 @@ public final class EventJson {
      * @throws InvalidEventException naming the field and what is wrong with it
      */
     public static IdentityEvent read(String json) {
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+            return EventReader.read(p);
+        } catch (IOException | RuntimeException notOnTheFastPath) {
+            // read again below: the binder accepts by its wider rules or names the field at fault
+        }
         try {
             return READER.readValue(json);
         } catch (JsonProcessingException e) {
@@ -92,6 +103,11 @@ public final class EventJson {
      * @throws InvalidEventException naming the field and what is wrong with it
      */
     public static IdentityEvent read(byte[] utf8, int offset, int length) {
+        try (JsonParser p = MAPPER.getFactory().createParser(utf8, offset, length)) {
+            return EventReader.read(p);
+        } catch (IOException | RuntimeException notOnTheFastPath) {
+            // read again below: the binder accepts by its wider rules or names the field at fault
+        }
         try {
             return READER.readValue(utf8, offset, length);
         } catch (JsonProcessingException e) {
