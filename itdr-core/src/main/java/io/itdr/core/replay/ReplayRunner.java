@@ -107,7 +107,7 @@ public final class ReplayRunner {
             for (int i = 0; i < inputs.size(); i++) {
                 int index = i;
                 for (Path file : files.get(i)) {
-                    readFile(file, inputs.get(i).normalizer(), (event, record) -> sort.add(index, event, keepRecords ? record : null),
+                    readFile(file, inputs.get(i).normalizer(), keepRecords, (event, record) -> sort.add(index, event, record),
                             report::onRejected);
                 }
             }
@@ -182,12 +182,15 @@ public final class ReplayRunner {
         return false;
     }
 
-    private static void readFile(Path file, EventNormalizer normalizer, BiConsumer<IdentityEvent, String> events,
+    /** @param keepRecords whether the raw records are wanted: without, the sink tells the normalizer so and passes null */
+    private static void readFile(Path file, EventNormalizer normalizer, boolean keepRecords, BiConsumer<IdentityEvent, String> events,
                                  Consumer<Rejection> rejections) {
         String name = Printable.escape(file.toString());
         try (InputStream in = Files.newInputStream(file)) {
-            normalizer.normalize(new RawPayload(file.toString(), null, in), NormalizationSink.withRecords(
-                    (event, location, record) -> events.accept(event, record), rejections::accept));
+            NormalizationSink sink = keepRecords
+                    ? NormalizationSink.withRecords((event, location, record) -> events.accept(event, record), rejections::accept)
+                    : NormalizationSink.of((event, location) -> events.accept(event, null), rejections::accept);
+            normalizer.normalize(new RawPayload(file.toString(), null, in), sink);
         } catch (NoSuchFileException e) {
             throw new UnreadableInputException(name + ": no such file", e);
         } catch (ConnectorException e) {

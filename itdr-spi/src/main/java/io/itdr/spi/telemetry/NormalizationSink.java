@@ -45,6 +45,18 @@ public interface NormalizationSink {
     void reject(Rejection rejection);
 
     /**
+     * Whether this sink keeps the raw record handed to {@link #accept(IdentityEvent, String, String)}.
+     * When false a normalizer may pass null instead of making the record's text (a replay without
+     * rule sets, a benchmark that only counts). True by default: a sink that overrides the
+     * three-argument {@code accept} is taken to want the record.
+     *
+     * @since 1.2
+     */
+    default boolean wantsRecords() {
+        return true;
+    }
+
+    /**
      * A sink that hands each event, with its location, to {@code events} and each rejection to
      * {@code rejections}, as they come, keeping nothing. The location is null when the normalizer
      * called {@link #accept(IdentityEvent)}. What the consumers throw reaches the normalizer's
@@ -119,6 +131,11 @@ public interface NormalizationSink {
             @Override
             public void reject(Rejection rejection) {
                 rejections.accept(rejection);
+            }
+
+            @Override
+            public boolean wantsRecords() {
+                return false; // the raw record is dropped
             }
         };
     }

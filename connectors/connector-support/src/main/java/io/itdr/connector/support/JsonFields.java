@@ -85,10 +85,23 @@ public final class JsonFields {
         if (text == null) {
             return null;
         }
+        if (text.length() <= max && !hasControl(text)) {
+            return text; // the common case: nothing to cut or replace
+        }
         String shown = text.length() > max ? text.substring(0, max) + "…" : text;
         StringBuilder b = new StringBuilder(shown.length());
         shown.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
         return b.toString();
+    }
+
+    /** Whether a character of {@code text} is a control character (all of them are in the Basic Multilingual Plane). */
+    private static boolean hasControl(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isISOControl(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What kind of JSON a node is, for messages: "null" (also for a Java null), "a string", "a number", "a boolean", "an array", "an object". */

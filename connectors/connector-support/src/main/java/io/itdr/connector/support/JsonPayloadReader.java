@@ -1,6 +1,7 @@
 package io.itdr.connector.support;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -13,7 +14,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -60,6 +63,82 @@ public final class JsonPayloadReader {
         void unreadable(long number, long line, String reason);
     }
 
+    /**
+     * A handler that reads records straight off the parser, picking the fields it needs, instead of
+     * receiving each as a tree; it gets each record's bytes as they are in the payload. Streamed are
+     * the objects of an array of records (stream mode) and lines that hold one object (lines mode);
+     * everything else, and every record {@link #parse} declines, reaches the tree methods, exactly as
+     * with a plain {@link RecordHandler}. The outcome (records, numbers, lines, rejections, where a
+     * payload stops and why) is the same as with the tree methods alone, with one exception: a
+     * string longer than {@link #MAX_STRING_CHARS} inside a record of more than that many bytes is
+     * found by reading that record again as a tree, and the length the message reports may differ.
+     *
+     * @param <T> what {@link #parse} makes of a record, handed back to {@link #record(long, long, Object, RecordBytes, String)}
+     */
+    public interface StreamingRecordHandler<T> extends RecordHandler {
+        /**
+         * Reads one record: the parser is on its {@code START_OBJECT} and must be left on the matching
+         * {@code END_OBJECT} (values not needed are skipped with {@link JsonParser#skipChildren()}).
+         * Must deliver nothing: the reader may still find the record unusable (a line with more after
+         * it) and read it as a tree instead. Must decline an object with a field named like the first
+         * field of a {@link PayloadFormat#containerPaths() container path}: on a line such an object
+         * may be an envelope.
+         *
+         * @return what to deliver, or null to have the record read as a tree
+         * @throws IOException what the parser throws; in stream mode it ends the payload as it would
+         *                     have when read as a tree, in lines mode the line is read as a tree
+         */
+        T parse(JsonParser parser) throws IOException;
+
+        /**
+         * Delivers what {@link #parse} made of a record.
+         *
+         * @param raw the record's bytes as they are in the payload; valid during this call only
+         */
+        void record(long number, long line, T parsed, RecordBytes raw, String origin);
+
+        /**
+         * A record read as a tree, with its bytes in the payload when the reader has them (a record
+         * {@link #parse} declined); otherwise {@code raw} is null. Calls {@link #record(long, long, JsonNode, String)}
+         * unless overridden.
+         */
+        default void record(long number, long line, JsonNode record, RecordBytes raw, String origin) {
+            record(number, line, record, origin);
+        }
+    }
+
+    /**
+     * One record's bytes as they are in the (decompressed) payload, from its opening to its closing
+     * brace: UTF-8 JSON, one object. Valid only during the handler call it is given to.
+     */
+    public static final class RecordBytes {
+        private byte[] bytes;
+        private int offset;
+        private int length;
+
+        private RecordBytes set(byte[] bytes, int offset, int length) {
+            this.bytes = bytes;
+            this.offset = offset;
+            this.length = length;
+            return this;
+        }
+
+        /** The number of bytes. */
+        public int length() {
+            return length;
+        }
+
+        /** The record as text, decoded from its UTF-8 bytes: byte for byte what the payload holds. */
+        public String text() {
+            return new String(bytes, offset, length, StandardCharsets.UTF_8);
+        }
+
+        /** A copy of the bytes. */
+        public byte[] toByteArray() {
+            return Arrays.copyOfRange(bytes, offset, offset + length);
+        }
+    }
+
     /** The payload cannot be read any further; the records before it were handled. */
     public static final class UnreadablePayload extends IOException {
         private static final long serialVersionUID = 1L;
@@ -95,9 +174,18 @@ public final class JsonPayloadReader {
      * @param idField the field holding the record's id (e.g. {@code eventID}); may be null
      */
     public static String location(String payload, long number, long line, JsonNode record, String idField) {
-        String where = payload + ":record " + number + ", line " + line;
         JsonNode id = record == null || idField == null ? null : record.get(idField);
-        return id != null && id.isTextual() && !id.textValue().isBlank() ? where + ", id " + JsonFields.clip(id.textValue(), 120) : where;
+        return location(payload, number, line, id != null && id.isTextual() ? id.textValue() : null);
+    }
+
+    /**
+     * Like {@link #location(String, long, long, JsonNode, String)}, for a record read without a tree.
+     *
+     * @param id the record's id when it is a string; may be null
+     */
+    public static String location(String payload, long number, long line, String id) {
+        String where = payload + ":record " + number + ", line " + line;
+        return id != null && !id.isBlank() ? where + ", id " + JsonFields.clip(id, 120) : where;
     }
 
     /** The mapper with this reader's limits, for JSON embedded in records (as strings inside them). */
@@ -113,9 +201,22 @@ public final class JsonPayloadReader {
      *                           corrupt gzip, a limit exceeded in stream mode); says after which record
      */
     public void read(InputStream body, RecordHandler handler) throws UnreadablePayload {
-        Objects.requireNonNull(body, "body");
         Objects.requireNonNull(handler, "handler");
-        Progress progress = new Progress();
+        read(body, handler, null);
+    }
+
+    /**
+     * Like {@link #read(InputStream, RecordHandler)}, streaming the records {@code handler} can read
+     * without a tree (see {@link StreamingRecordHandler}).
+     */
+    public <T> void read(InputStream body, StreamingRecordHandler<T> handler) throws UnreadablePayload {
+        Objects.requireNonNull(handler, "handler");
+        read(body, handler, new Streamer<>(handler));
+    }
+
+    private void read(InputStream body, RecordHandler handler, Streamer<?> streamer) throws UnreadablePayload {
+        Objects.requireNonNull(body, "body");
+        Progress progress = new Progress(streamer);
         try {
             BufferedInputStream raw = new BufferedInputStream(new KeepOpen(body), BUFFER_BYTES);
             InputStream plain = raw;
@@ -211,9 +312,16 @@ public final class JsonPayloadReader {
     // ---- stream mode ----
 
     private void readStream(RecordBudget in, RecordHandler handler, Progress progress) throws IOException {
-        try (JsonParser parser = mapper.getFactory().createParser(in)) {
+        // a streaming handler gets each record's bytes: they are kept from where the records are
+        InputStream source = progress.streamer == null ? in : progress.streamer.keep(in);
+        try (JsonParser parser = mapper.getFactory().createParser(source)) {
+            if (progress.streamer != null && parser.currentLocation().getByteOffset() < 0) {
+                // not UTF-8 (the parser reads characters, with no byte offsets): every record as a tree
+                progress.streamer.kept.stop();
+                progress.streamer.off = true;
+            }
             JsonToken token;
-            while ((token = parser.nextToken()) != null) {
+            while ((token = progress.next(parser)) != null) {
                 if (token == JsonToken.START_ARRAY) {
                     readArrayOfRecords(parser, in, handler, progress, null);
                 } else if (token == JsonToken.START_OBJECT) {
@@ -237,7 +345,7 @@ public final class JsonPayloadReader {
         boolean envelope = readObject(parser, in, fields, fields, format.containerPaths(), handler, progress);
         in.endRecord();
         if (!envelope) {
-            handler.record(++progress.records, line, fields, null);
+            progress.tree(handler, ++progress.records, line, fields, null);
         }
     }
 
@@ -251,7 +359,7 @@ public final class JsonPayloadReader {
     private boolean readObject(JsonParser parser, RecordBudget in, ObjectNode into, ObjectNode root, List<List<String>> paths,
                                RecordHandler handler, Progress progress) throws IOException {
         boolean envelope = false;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        while (progress.next(parser) == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
             List<List<String>> below = pathsBelow(paths, name);
@@ -289,19 +397,24 @@ public final class JsonPayloadReader {
     private void readArrayOfRecords(JsonParser parser, RecordBudget in, RecordHandler handler, Progress progress, String origin)
             throws IOException {
         JsonToken token;
-        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+        while ((token = progress.next(parser)) != JsonToken.END_ARRAY) {
             if (token == null) {
                 throw new IOException("unexpected end of input inside the " + format.arrayName());
             }
             long number = ++progress.records;
-            long line = parser.currentTokenLocation().getLineNr();
-            if (token == JsonToken.START_OBJECT) {
+            JsonLocation start = parser.currentTokenLocation();
+            long line = start.getLineNr();
+            if (token == JsonToken.START_OBJECT && progress.streaming()) {
+                in.startRecord();
+                progress.reading = true;
+                progress.streamer.streamRecord(parser, in, progress, start.getByteOffset(), number, line, origin);
+            } else if (token == JsonToken.START_OBJECT) {
                 in.startRecord();
                 progress.reading = true;
                 JsonNode record = mapper.readTree(parser);
                 progress.reading = false;
                 in.endRecord();
-                handler.record(number, line, record, origin);
+                progress.tree(handler, number, line, record, origin);
             } else {
                 parser.skipChildren();
                 handler.unreadable(number, line, "expected a " + format.recordKind() + ", found " + describe(token));
@@ -343,6 +456,9 @@ public final class JsonPayloadReader {
     }
 
     private void readLine(byte[] bytes, int length, long lineNumber, RecordHandler handler, Progress progress) {
+        if (progress.streaming() && progress.streamer.streamLine(bytes, length, lineNumber, progress)) {
+            return;
+        }
         JsonNode node;
         try (JsonParser parser = mapper.getFactory().createParser(bytes, 0, length)) {
             node = mapper.readTree(parser);
@@ -365,6 +481,8 @@ public final class JsonPayloadReader {
                     records.forEach(record -> emit(record, lineNumber, origin, handler, progress));
                 }
             }
+        } else if (node != null && node.isObject() && progress.streaming()) {
+            progress.streamer.lineRecord(++progress.records, lineNumber, node, bytes, length);
         } else {
             emit(node, lineNumber, null, handler, progress);
         }
@@ -373,12 +491,16 @@ public final class JsonPayloadReader {
     private void emit(JsonNode node, long line, String origin, RecordHandler handler, Progress progress) {
         long number = ++progress.records;
         if (node != null && node.isObject()) {
-            handler.record(number, line, node, origin);
+            progress.tree(handler, number, line, node, origin);
         } else {
             String found = precise ? JsonFields.kindOf(node)
                     : node == null ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT);
             handler.unreadable(number, line, "expected a " + format.recordKind() + ", found " + found);
         }
+    }
+
+    private static boolean isJsonWhitespace(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
     private static boolean isBlank(byte[] bytes, int length) {
@@ -402,10 +524,229 @@ public final class JsonPayloadReader {
         };
     }
 
-    /** Records seen so far, and whether the last is still being read, to say where reading stopped. */
+    /**
+     * Records seen so far, and whether the last is still being read, to say where reading stopped;
+     * the streaming handler's reading when there is one.
+     */
     private static final class Progress {
+        final Streamer<?> streamer;
         long records;
         boolean reading;
+
+        Progress(Streamer<?> streamer) {
+            this.streamer = streamer;
+        }
+
+        /** The parser's next token; with a streaming handler, the bytes before it are no longer kept. */
+        JsonToken next(JsonParser parser) throws IOException {
+            if (streaming() && streamer.kept != null) {
+                streamer.kept.release(parser.currentLocation().getByteOffset());
+            }
+            return parser.nextToken();
+        }
+
+        /** Whether records are streamed: there is a streaming handler, and the payload has byte offsets. */
+        boolean streaming() {
+            return streamer != null && !streamer.off;
+        }
+
+        /** A record read as a tree, without its bytes. */
+        void tree(RecordHandler handler, long number, long line, JsonNode record, String origin) {
+            if (streamer != null) {
+                streamer.handler.record(number, line, record, null, origin);
+            } else {
+                handler.record(number, line, record, origin);
+            }
+        }
+    }
+
+    /** One {@link #read} call's streaming of records into a {@link StreamingRecordHandler}. */
+    private final class Streamer<T> {
+        private final StreamingRecordHandler<T> handler;
+        private final RecordBytes raw = new RecordBytes();
+        /** The payload is not UTF-8: no record is streamed. */
+        boolean off;
+        /** In stream mode, the payload's bytes from where the parser is (or the record it is in) on. */
+        Kept kept;
+
+        Streamer(StreamingRecordHandler<T> handler) {
+            this.handler = handler;
+        }
+
+        InputStream keep(InputStream in) {
+            kept = new Kept(in);
+            return kept;
+        }
+
+        /**
+         * Stream mode: the record whose {@code START_OBJECT} the parser is on, at byte {@code start}.
+         * A record that may hold a string beyond {@link #MAX_STRING_CHARS} (skipped strings are not
+         * measured) is read again as a tree, which measures every string.
+         */
+        void streamRecord(JsonParser parser, RecordBudget in, Progress progress, long start, long number, long line, String origin)
+                throws IOException {
+            T parsed = handler.parse(parser);
+            if (parser.currentToken() != JsonToken.END_OBJECT) {
+                throw new IllegalStateException("the streaming handler did not leave the parser on the record's end");
+            }
+            long end = parser.currentLocation().getByteOffset();
+            kept.slice(start, end, raw);
+            if (parsed == null || raw.length() > MAX_STRING_CHARS) {
+                JsonNode tree;
+                try (JsonParser again = mapper.getFactory().createParser(raw.bytes, raw.offset, raw.length)) {
+                    tree = mapper.readTree(again);
+                }
+                progress.reading = false;
+                in.endRecord();
+                handler.record(number, line, tree, raw, origin);
+            } else {
+                progress.reading = false;
+                in.endRecord();
+                handler.record(number, line, parsed, raw, origin);
+            }
+        }
+
+        /**
+         * Lines mode: streams a line that holds one object and nothing else; false when the line must
+         * be read as a tree (not one object, declined, not valid JSON: the tree says why).
+         */
+        boolean streamLine(byte[] bytes, int length, long lineNumber, Progress progress) {
+            if (length > MAX_STRING_CHARS) {
+                return false; // may hold a string too long, which skipping would not notice
+            }
+            T parsed;
+            int start;
+            int end;
+            try (JsonParser parser = mapper.getFactory().createParser(bytes, 0, length)) {
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    return false;
+                }
+                start = (int) parser.currentTokenLocation().getByteOffset();
+                if (start < 0) {
+                    return false; // not UTF-8: no byte offsets
+                }
+                parsed = handler.parse(parser);
+                if (parsed == null || parser.currentToken() != JsonToken.END_OBJECT) {
+                    return false;
+                }
+                end = (int) parser.currentLocation().getByteOffset();
+                if (parser.nextToken() != null) {
+                    return false;
+                }
+            } catch (IOException invalid) {
+                return false;
+            }
+            handler.record(++progress.records, lineNumber, parsed, raw.set(bytes, start, end - start), null);
+            return true;
+        }
+
+        /** Lines mode: a line that is one object, read as a tree; its bytes are the line's without the whitespace (and byte order mark) around it. */
+        void lineRecord(long number, long lineNumber, JsonNode record, byte[] bytes, int length) {
+            int start = length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf ? 3 : 0;
+            int end = length;
+            while (start < end && isJsonWhitespace(bytes[start])) {
+                start++;
+            }
+            while (end > start && isJsonWhitespace(bytes[end - 1])) {
+                end--;
+            }
+            boolean utf8 = end - start >= 2 && bytes[start] == '{' && bytes[end - 1] == '}'; // not so in UTF-16 or UTF-32
+            handler.record(number, lineNumber, record, utf8 ? raw.set(bytes, start, end - start) : null, null);
+        }
+    }
+
+    /**
+     * Passes a stream through, keeping what it delivered from a released offset on, so that the bytes
+     * of the record the parser is in (which it has read ahead of) can be sliced out.
+     */
+    private static final class Kept extends FilterInputStream {
+        private byte[] buffer = new byte[2 * BUFFER_BYTES];
+        private boolean keeping = true;
+        /** Payload offset of {@code buffer[from]}. */
+        private long base;
+        private int from;
+        private int to;
+
+        Kept(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0 && keeping) {
+                room(1);
+                buffer[to++] = (byte) b;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0 && keeping) {
+                room(n);
+                System.arraycopy(b, off, buffer, to, n);
+                to += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] skipped = new byte[(int) Math.min(n, 8192)];
+            int read = read(skipped, 0, skipped.length);
+            return Math.max(read, 0);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        @Override
+        public synchronized void mark(int readLimit) {
+        }
+
+        @Override
+        public synchronized void reset() throws IOException {
+            throw new IOException("mark/reset not supported");
+        }
+
+        /** Keeps nothing from now on. */
+        void stop() {
+            keeping = false;
+            buffer = new byte[0];
+            from = 0;
+            to = 0;
+        }
+
+        /** The bytes before {@code offset} are no longer needed. */
+        void release(long offset) {
+            int drop = (int) Math.min(Math.max(offset - base, 0), to - from);
+            from += drop;
+            base += drop;
+        }
+
+        /** Points {@code into} at the bytes from {@code start} to {@code end}, which must be kept. */
+        void slice(long start, long end, RecordBytes into) {
+            if (start < base || end > base + (to - from) || start > end) {
+                throw new IllegalStateException("bytes " + start + ".." + end + " are not kept (" + base + ".." + (base + to - from) + ")");
+            }
+            into.set(buffer, from + (int) (start - base), (int) (end - start));
+        }
+
+        private void room(int n) {
+            if (to + n <= buffer.length) {
+                return;
+            }
+            int kept = to - from;
+            byte[] target = kept + n <= buffer.length / 2 ? buffer : new byte[Math.max(buffer.length * 2, kept + n)];
+            System.arraycopy(buffer, from, target, 0, kept);
+            buffer = target;
+            from = 0;
+            to = kept;
+        }
     }
 
     /**

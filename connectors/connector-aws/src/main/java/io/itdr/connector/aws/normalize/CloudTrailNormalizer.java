@@ -5,8 +5,10 @@ import static io.itdr.connector.support.JsonFields.child;
 import static io.itdr.connector.support.JsonFields.clip;
 import static io.itdr.connector.support.JsonFields.object;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.itdr.connector.support.JsonPayloadReader;
+import io.itdr.connector.support.JsonPayloadReader.RecordBytes;
 import io.itdr.connector.support.PayloadFormat;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.ErrorCode;
@@ -26,6 +28,14 @@ import java.util.function.Supplier;
  * ({@code {"Events":[{"CloudTrailEvent":"..."}]}}), EventBridge events ("AWS API Call via
  * CloudTrail", "GuardDuty Finding") and GuardDuty findings (exported, or GetFindings output).
  * Compression and framing are detected from the bytes; records stream through one at a time.
+ *
+ * <p>A CloudTrail record is read without a tree: the streaming parser picks the fields the event
+ * needs ({@link PickedFields}) and skips the rest, and the raw record handed to the sink is the
+ * record's bytes as they are in the payload (made into text only for a sink that
+ * {@linkplain NormalizationSink#wantsRecords() wants records}). Read as a tree, with the same
+ * result, are the other shapes (EventBridge events, whose raw record is their {@code detail} written
+ * back as JSON; LookupEvents items; GuardDuty findings), records the picked fields cannot describe
+ * exactly (see {@link PickedFields}), and a root object that is itself a record.
  *
  * <p>Every record becomes an event or a {@link Rejection} located as {@code <payload>:record N, line L[, id X]}
  * naming the field at fault; events carry {@code rawRef} {@code <payload>:record N}. Reading stops
@@ -65,11 +75,34 @@ public final class CloudTrailNormalizer implements EventNormalizer {
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(sink, "sink");
         String name = clip(payload.name(), 200);
+        boolean wantsRecords = sink.wantsRecords();
+        PickedFields picked = new PickedFields();
         try {
-            reader.read(payload.body(), new JsonPayloadReader.RecordHandler() {
+            reader.read(payload.body(), new JsonPayloadReader.StreamingRecordHandler<PickedFields>() {
+                @Override
+                public PickedFields parse(JsonParser parser) throws IOException {
+                    return picked.read(parser);
+                }
+
+                @Override
+                public void record(long number, long line, PickedFields record, RecordBytes raw, String origin) {
+                    // a CloudTrail record with its required fields (else declined): eventID names it
+                    emit(() -> new Mapped(cloudTrail.map(record, name + ":record " + number), raw),
+                            JsonPayloadReader.location(name, number, line, record.text("eventID")), sink, wantsRecords);
+                }
+
+                @Override
+                public void record(long number, long line, JsonNode record, RecordBytes raw, String origin) {
+                    emit(() -> {
+                        Mapped mapped = map(record, name + ":record " + number);
+                        // the record itself (not an EventBridge event's detail): its bytes as they are in the payload
+                        return raw != null && mapped.raw() == record ? new Mapped(mapped.event(), raw) : mapped;
+                    }, location(name, number, line, record), sink, wantsRecords);
+                }
+
                 @Override
                 public void record(long number, long line, JsonNode record, String origin) {
-                    emit(() -> map(record, name + ":record " + number), location(name, number, line, record), sink);
+                    record(number, line, record, null, origin);
                 }
 
                 @Override
@@ -102,7 +135,7 @@ public final class CloudTrailNormalizer implements EventNormalizer {
                 throw new RejectedRecord("CloudTrailEvent: missing");
             }
             return new Mapped(cloudTrail.map(parseEmbedded(cloudTrailEvent), rawRef), cloudTrailEvent);
-        }, location, sink);
+        }, location, sink, sink.wantsRecords());
     }
 
     /**
@@ -110,13 +143,14 @@ public final class CloudTrailNormalizer implements EventNormalizer {
      * finding, unwrapped from an EventBridge event or a LookupEvents item), for rules that match
      * the record's fields.
      *
-     * @param raw the record as a JsonNode or, where the platform gave it as text, a String
+     * @param raw the record as a JsonNode, as its bytes in the payload ({@link RecordBytes}, valid
+     *            while the reader's handler runs) or, where the platform gave it as text, a String
      */
     record Mapped(IdentityEvent event, Object raw) {
     }
 
     /** Sends what {@code mapping} makes of one record to the sink: the event with its raw record, or a rejection at {@code location}. */
-    private void emit(Supplier<Mapped> mapping, String location, NormalizationSink sink) {
+    private void emit(Supplier<Mapped> mapping, String location, NormalizationSink sink, boolean wantsRecords) {
         Mapped event;
         try {
             event = mapping.get();
@@ -128,12 +162,15 @@ public final class CloudTrailNormalizer implements EventNormalizer {
             sink.reject(new Rejection(location, "not a valid event: " + invalid.getMessage()));
             return;
         }
-        sink.accept(event.event(), location, rawText(event.raw()));
+        sink.accept(event.event(), location, wantsRecords ? rawText(event.raw()) : null);
     }
 
     private String rawText(Object raw) {
         if (raw instanceof String text) {
             return text;
+        }
+        if (raw instanceof RecordBytes bytes) {
+            return bytes.text();
         }
         try {
             return reader.mapper().writeValueAsString(raw);

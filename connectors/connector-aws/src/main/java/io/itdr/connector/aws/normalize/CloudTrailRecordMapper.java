@@ -1,12 +1,9 @@
 package io.itdr.connector.aws.normalize;
 
-import io.itdr.connector.support.JsonFields;
 import static io.itdr.connector.aws.normalize.RecordFields.instant;
-import static io.itdr.connector.aws.normalize.RecordFields.text;
-import static io.itdr.connector.support.JsonFields.bool;
-import static io.itdr.connector.support.JsonFields.child;
 import static io.itdr.connector.support.JsonFields.clip;
-import static io.itdr.connector.support.JsonFields.object;
+
+import io.itdr.connector.support.JsonFields;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,7 +36,8 @@ import java.util.regex.Pattern;
  * <p>Only {@code eventID}, {@code eventTime} and {@code userIdentity} are required; every other
  * field may be missing, null or of an unexpected kind, and unknown fields are ignored. Values
  * that could hold secrets (session tokens in {@code responseElements}, policy bodies) are never
- * copied into the event. Stateless and thread-safe.
+ * copied into the event. The record is read through a {@link RecordView}: its tree, or the fields
+ * the streaming parser picked ({@link PickedFields}), with the same result. Stateless and thread-safe.
  */
 final class CloudTrailRecordMapper {
     static final String PLATFORM = "aws";
@@ -56,13 +54,21 @@ final class CloudTrailRecordMapper {
 
     IdentityEvent map(JsonNode record, String rawRef) {
         requireFields(record);
+        return map(RecordView.of(record), rawRef);
+    }
+
+    /**
+     * Maps a record whose required fields are known to be there: {@code eventID} and
+     * {@code eventTime} non-blank strings, {@code userIdentity} an object.
+     */
+    IdentityEvent map(RecordView record, String rawRef) {
         String eventId = text(record, "eventID");
         String timeText = text(record, "eventTime");
         Instant time = instant(timeText);
         if (time == null) {
             throw new RejectedRecord("eventTime: not an ISO-8601 instant: '" + clip(timeText, 40) + "'");
         }
-        JsonNode userIdentity = record.get("userIdentity");
+        RecordView userIdentity = record.object("userIdentity");
         Map<String, String> attributes = new LinkedHashMap<>();
         Caller caller = caller(userIdentity, attributes);
 
@@ -90,8 +96,8 @@ final class CloudTrailRecordMapper {
                 .session(session(record, userIdentity, caller))
                 .workload(caller.workload())
                 .rawRef(rawRef);
-        JsonNode request = object(record, "requestParameters");
-        JsonNode response = object(record, "responseElements");
+        RecordView request = object(record, "requestParameters");
+        RecordView response = object(record, "responseElements");
         put(attributes, "resource", resource(request));
         switch (category) {
             case PRIVILEGE_CHANGE -> privilegeChange(event, eventName, request, caller.partition(), tenant, attributes);
@@ -121,12 +127,12 @@ final class CloudTrailRecordMapper {
                           String sessionName, String tokenId, Workload workload) {
     }
 
-    private static Caller caller(JsonNode ui, Map<String, String> attributes) {
+    private static Caller caller(RecordView ui, Map<String, String> attributes) {
         String type = firstOf(text(ui, "type"), "Unknown");
         String arnText = text(ui, "arn");
         Optional<Arn> arn = Arn.parse(arnText);
-        JsonNode sessionContext = object(ui, "sessionContext");
-        JsonNode issuer = object(sessionContext, "sessionIssuer");
+        RecordView sessionContext = object(ui, "sessionContext");
+        RecordView issuer = object(sessionContext, "sessionIssuer");
         Optional<Arn> issuerArn = Arn.parse(text(issuer, "arn"));
         String partition = arn.or(() -> issuerArn).map(Arn::partition).orElse(Arn.DEFAULT_PARTITION);
         String accountId = firstOf(text(ui, "accountId"), arn.map(Arn::account).filter(a -> !a.isEmpty()).orElse(null));
@@ -200,7 +206,7 @@ final class CloudTrailRecordMapper {
             }
             case "IdentityCenterUser" -> {
                 kind = "identity_center_user";
-                JsonNode onBehalfOf = object(ui, "onBehalfOf");
+                RecordView onBehalfOf = object(ui, "onBehalfOf");
                 String userId = text(onBehalfOf, "userId");
                 String store = text(onBehalfOf, "identityStoreArn");
                 id = userId == null ? null : (store == null ? "identity-center-user" : store) + "/user/" + userId;
@@ -264,7 +270,7 @@ final class CloudTrailRecordMapper {
     }
 
     /** {@code inScopeOf}: the resource the credentials were issued to (a Lambda function, an EC2 instance). */
-    private static Workload scopedWorkload(JsonNode inScopeOf) {
+    private static Workload scopedWorkload(RecordView inScopeOf) {
         String issuedTo = text(inScopeOf, "credentialsIssuedTo");
         if (issuedTo == null) {
             return null;
@@ -289,8 +295,8 @@ final class CloudTrailRecordMapper {
 
     // ---- session, outcome ----
 
-    private static SessionInfo session(JsonNode record, JsonNode ui, Caller caller) {
-        JsonNode attributes = object(object(ui, "sessionContext"), "attributes");
+    private static SessionInfo session(RecordView record, RecordView ui, Caller caller) {
+        RecordView attributes = object(object(ui, "sessionContext"), "attributes");
         Instant issuedAt = instant(text(attributes, "creationDate"));
         Boolean mfa = bool(attributes, "mfaAuthenticated");
         if (mfa == null) {
@@ -303,7 +309,7 @@ final class CloudTrailRecordMapper {
         return new SessionInfo(caller.sessionName(), caller.tokenId(), issuedAt, mfa);
     }
 
-    private static Outcome outcome(JsonNode record) {
+    private static Outcome outcome(RecordView record) {
         if (text(record, "errorCode") != null) {
             return Outcome.FAILURE;
         }
@@ -314,7 +320,7 @@ final class CloudTrailRecordMapper {
 
     // ---- per category ----
 
-    private void privilegeChange(IdentityEvent.Builder event, String eventName, JsonNode request, String partition, String tenant,
+    private void privilegeChange(IdentityEvent.Builder event, String eventName, RecordView request, String partition, String tenant,
                                  Map<String, String> attributes) {
         ActivityKinds.PrivilegeRule rule = ActivityKinds.privilegeRule(eventName);
         String granteeName = text(request, rule.grantee().parameter);
@@ -372,16 +378,16 @@ final class CloudTrailRecordMapper {
     private static boolean denyOnly(JsonNode policy) {
         List<JsonNode> statements = PolicyDocuments.statements(policy);
         for (JsonNode statement : statements) {
-            if (!"Deny".equals(text(statement, "Effect"))) {
+            if (!"Deny".equals(RecordFields.text(statement, "Effect"))) {
                 return false;
             }
         }
         return !statements.isEmpty(); // an unreadable document is judged by its call: a grant
     }
 
-    private static void credentialChange(IdentityEvent.Builder event, JsonNode request, JsonNode response, Caller caller,
+    private static void credentialChange(IdentityEvent.Builder event, RecordView request, RecordView response, Caller caller,
                                          String tenant, Map<String, String> attributes) {
-        JsonNode createdKey = object(response, "accessKey");
+        RecordView createdKey = object(response, "accessKey");
         String keyId = firstOf(text(request, "accessKeyId"), text(createdKey, "accessKeyId"));
         String userName = firstOf(text(request, "userName"), text(createdKey, "userName"));
         String user;
@@ -397,7 +403,7 @@ final class CloudTrailRecordMapper {
         event.target(keyId != null ? keyId : user);
     }
 
-    private void identityChange(IdentityEvent.Builder event, String eventName, JsonNode request, JsonNode response,
+    private void identityChange(IdentityEvent.Builder event, String eventName, RecordView request, RecordView response,
                                 String partition, String tenant, Map<String, String> attributes) {
         if (eventName.equals("CreateRole")) {
             trustedAccounts(PolicyDocuments.parse(mapper, text(request, "assumeRolePolicyDocument")), attributes);
@@ -412,7 +418,7 @@ final class CloudTrailRecordMapper {
         event.target(target);
     }
 
-    private static void authentication(JsonNode request, JsonNode response, Map<String, String> attributes) {
+    private static void authentication(RecordView request, RecordView response, Map<String, String> attributes) {
         put(attributes, "role_arn", text(request, "roleArn"));
         put(attributes, "role_session_name", text(request, "roleSessionName"));
         if (!attributes.containsKey("source_identity")) {
@@ -425,9 +431,11 @@ final class CloudTrailRecordMapper {
     // ---- helpers ----
 
     /** Request parameters that name the one resource a call acts on, most specific first. */
-    private static final List<String> RESOURCE_PARAMETERS = List.of("secretId", "name", "snapshotId", "imageId",
+    static final List<String> RESOURCE_PARAMETERS = List.of("secretId", "name", "snapshotId", "imageId",
             "dBSnapshotIdentifier", "dBClusterSnapshotIdentifier", "instanceId", "functionName", "bucketName", "keyId",
             "trailName", "detectorId", "configurationRecorderName", "roleName", "userName", "groupId", "documentName");
+    /** Request parameters that list the resources a bulk call acts on. */
+    static final List<String> RESOURCE_LISTS = List.of("instanceIds", "names", "secretIdList");
 
     /**
      * The resources a call acts on, for counting fan-out over resources: the first of
@@ -435,34 +443,26 @@ final class CloudTrailRecordMapper {
      * {@code instanceIds} / {@code names} / {@code secretIdList} joined by commas (a bulk call
      * acts on each; clipped to the attribute size), else the first instance of {@code instancesSet}.
      */
-    private static String resource(JsonNode request) {
+    private static String resource(RecordView request) {
         if (request == null) {
             return null;
         }
         for (String p : RESOURCE_PARAMETERS) {
-            String v = text(request, p);
+            String v = request.text(p);
             if (v != null) {
                 return v;
             }
         }
-        for (String p : List.of("instanceIds", "names", "secretIdList")) {
-            JsonNode list = request.get(p);
-            if (list != null && list.isArray() && !list.isEmpty()) {
-                List<String> items = new ArrayList<>();
-                list.forEach(n -> items.add(n.asText()));
+        for (String p : RESOURCE_LISTS) {
+            List<String> list = request.texts(p);
+            if (list != null) {
+                List<String> items = new ArrayList<>(list);
                 java.util.Collections.sort(items);
                 return String.join(",", items);
             }
         }
-        JsonNode items = object(object(request, "instancesSet"), "items");
-        if (items == null) {
-            JsonNode set = request.get("instancesSet");
-            items = set == null ? null : set.get("items");
-        }
-        if (items != null && items.isArray() && !items.isEmpty()) {
-            return text(items.get(0), "instanceId");
-        }
-        return null;
+        RecordView set = object(request, "instancesSet");
+        return text(set == null ? null : set.first("items"), "instanceId");
     }
 
     private static String serviceOf(String eventSource) {
@@ -477,6 +477,19 @@ final class CloudTrailRecordMapper {
         if (value != null) {
             attributes.put(key, clip(value, MAX_ATTRIBUTE));
         }
+    }
+
+    /** The field of {@code view} as text ({@link RecordView#text}); null when {@code view} is null. */
+    private static String text(RecordView view, String field) {
+        return view == null ? null : view.text(field);
+    }
+
+    private static RecordView object(RecordView view, String field) {
+        return view == null ? null : view.object(field);
+    }
+
+    private static Boolean bool(RecordView view, String field) {
+        return view == null ? null : view.bool(field);
     }
 
     private static String firstOf(String a, String b) {

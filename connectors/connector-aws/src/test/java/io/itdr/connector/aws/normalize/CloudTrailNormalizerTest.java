@@ -79,21 +79,28 @@ class CloudTrailNormalizerTest {
 
     /** Rules match the platform's own fields, so each event comes with its CloudTrail record, whatever the framing. */
     @Test
-    void everyEventCarriesItsCloudTrailRecordAsJson() {
+    void everyEventCarriesItsCloudTrailRecordAsJson() throws java.io.IOException {
         CollectingSink sink = normalizeFixture("iam-user-guide-cloudtrail-examples.json");
         assertThat(sink.records()).hasSameSizeAs(sink.events()).doesNotContainNull();
         int i = ids(sink).indexOf("cEXAMPLE-127e-4632-980d-505a4EXAMPLE");
-        assertThat(sink.records().get(i)).startsWith("{").contains("\"eventID\":\"cEXAMPLE-127e-4632-980d-505a4EXAMPLE\"")
-                .contains("\"eventName\":\"GetUserPolicy\"").contains("\"userIdentity\":{");
-
         String record = sink.records().get(i);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode tree = json.readTree(record);
+        assertThat(tree.get("eventID").asText()).isEqualTo("cEXAMPLE-127e-4632-980d-505a4EXAMPLE");
+        assertThat(tree.get("eventName").asText()).isEqualTo("GetUserPolicy");
+        assertThat(tree.get("userIdentity").isObject()).isTrue();
+        // byte for byte as the file holds it (pretty-printed there)
+        assertThat(record).startsWith("{").endsWith("}").contains("\n");
+        assertThat(new String(fixture("iam-user-guide-cloudtrail-examples.json"), java.nio.charset.StandardCharsets.UTF_8)).contains(record);
+
         CollectingSink lookup = new CollectingSink();
         normalizer.normalizeLookupEvent(record, "LookupEvents EventId=x", "cloudtrail:LookupEvents/x", lookup);
         assertThat(lookup.records()).containsExactly(record); // the CloudTrailEvent text as AWS gave it
 
         CollectingSink bridged = normalize("eb.json", ("{\"detail-type\":\"AWS API Call via CloudTrail\",\"source\":\"aws.iam\",\"detail\":"
                 + record + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertThat(bridged.records()).containsExactly(record); // the EventBridge envelope is unwrapped
+        assertThat(bridged.records()).hasSize(1); // the EventBridge envelope is unwrapped: its detail, written back as JSON
+        assertThat(json.readTree(bridged.records().get(0))).isEqualTo(tree);
     }
 
     @Test
