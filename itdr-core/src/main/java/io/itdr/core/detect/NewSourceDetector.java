@@ -60,32 +60,32 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
 
     /** The sources an identity is known to act from. Not thread-safe. */
     public static final class Baseline {
-        final LruMap<String, Boolean> fingerprints;
-        final LruMap<String, Boolean> networks;
+        final LruSet<String> fingerprints;
+        final LruSet<String> networks;
         /** Null until the first located event (many identities' sources carry no country). */
-        LruMap<String, Boolean> countries;
+        LruSet<String> countries;
         private final int size;
         int learnedEvents;
         /** Event time of the first successful located event: the learning period runs from it. */
         java.time.Instant firstSeen;
         /** key id → owners and countries ("c:" prefix) it was used from. */
         /** Null until the first long-term key is used (most identities never use one). */
-        LruMap<String, LruMap<String, Boolean>> keys;
+        LruMap<String, LruSet<String>> keys;
 
         Baseline(int size) {
             this.size = size;
-            fingerprints = new LruMap<>(size, true);
-            networks = new LruMap<>(size, true);
+            fingerprints = LruSet.of(size);
+            networks = LruSet.of(size);
         }
 
-        LruMap<String, Boolean> countries() {
+        LruSet<String> countries() {
             if (countries == null) {
-                countries = new LruMap<>(size, true);
+                countries = LruSet.of(size);
             }
             return countries;
         }
 
-        LruMap<String, LruMap<String, Boolean>> keys() {
+        LruMap<String, LruSet<String>> keys() {
             if (keys == null) {
                 keys = new LruMap<>(KEYS_PER_IDENTITY, true);
             }
@@ -122,7 +122,7 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         ObjectNode node = DetectorStateJson.object();
         node.set("f", DetectorStateJson.keys(b.fingerprints));
         node.set("n", DetectorStateJson.keys(b.networks));
-        node.set("c", DetectorStateJson.keys(b.countries == null ? Map.of() : b.countries));
+        node.set("c", DetectorStateJson.keys(b.countries == null ? List.of() : b.countries));
         node.put("l", b.learnedEvents);
         DetectorStateJson.putIfKnown(node, "s", b.firstSeen);
         ObjectNode keys = node.putObject("k");
@@ -143,7 +143,7 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         b.learnedEvents = node.path("l").asInt(0);
         b.firstSeen = DetectorStateJson.instantOrNull(node, "s");
         DetectorStateJson.fields(node.get("k"), (id, owners) -> {
-            LruMap<String, Boolean> seen = new LruMap<>(OWNERS_PER_KEY, true);
+            LruSet<String> seen = LruSet.of(OWNERS_PER_KEY);
             DetectorStateJson.putKeys(owners, seen);
             b.keys().put(id, seen);
         });
@@ -163,9 +163,9 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
             return; // nothing to learn from or compare
         }
         // get() refreshes recency for known values; put() below adds new ones
-        boolean newFingerprint = fingerprint != null && baseline.fingerprints.get(fingerprint) == null;
-        boolean newNetwork = network != null && baseline.networks.get(network) == null;
-        boolean newCountry = country != null && (baseline.countries == null || baseline.countries.get(country) == null);
+        boolean newFingerprint = fingerprint != null && !baseline.fingerprints.touch(fingerprint);
+        boolean newNetwork = network != null && !baseline.networks.touch(network);
+        boolean newCountry = country != null && (baseline.countries == null || !baseline.countries.touch(country));
         java.time.Instant now = observation.event().time();
         if (baseline.firstSeen == null || now.isBefore(baseline.firstSeen)) {
             baseline.firstSeen = now;
@@ -228,7 +228,7 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
 
     private static int addressOnlyNetworks(Baseline baseline) {
         int n = 0;
-        for (String known : baseline.networks.keySet()) {
+        for (String known : baseline.networks) {
             if (addressOnly(known)) {
                 n++;
             }
@@ -242,7 +242,7 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
             return true;
         }
         String agent = fingerprint.substring(fingerprint.indexOf('|') + 1);
-        for (String known : baseline.fingerprints.keySet()) {
+        for (String known : baseline.fingerprints) {
             if (!known.equals(fingerprint) && known.substring(known.indexOf('|') + 1).equals(agent)) {
                 return true;
             }
@@ -261,15 +261,15 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         if (owner == null && country == null) {
             return;
         }
-        LruMap<String, Boolean> seen = baseline.keys == null ? null : baseline.keys.get(event.credential().id());
+        LruSet<String> seen = baseline.keys == null ? null : baseline.keys.get(event.credential().id());
         if (seen == null) {
-            seen = new LruMap<>(OWNERS_PER_KEY, true);
+            seen = LruSet.of(OWNERS_PER_KEY);
             baseline.keys().put(event.credential().id(), seen);
             remember(seen, owner, country);
             return;
         }
-        boolean newOwner = owner != null && seen.get(owner) == null;
-        boolean newCountry = country != null && seen.get("c:" + country) == null;
+        boolean newOwner = owner != null && !seen.touch(owner);
+        boolean newCountry = country != null && !seen.touch("c:" + country);
         remember(seen, owner, country);
         if (!newOwner && !newCountry) {
             return;
@@ -292,25 +292,25 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
                 List.of(event.id()), attributes));
     }
 
-    private static void remember(LruMap<String, Boolean> seen, String owner, String country) {
+    private static void remember(LruSet<String> seen, String owner, String country) {
         if (owner != null) {
-            seen.put(owner, Boolean.TRUE);
+            seen.add(owner);
         }
         if (country != null) {
-            seen.put("c:" + country, Boolean.TRUE);
+            seen.add("c:" + country);
         }
     }
 
     private static void remember(Baseline baseline, String fingerprint, String network, String country,
                                  boolean newFingerprint, boolean newNetwork, boolean newCountry) {
         if (newFingerprint) {
-            baseline.fingerprints.put(fingerprint, Boolean.TRUE);
+            baseline.fingerprints.add(fingerprint);
         }
         if (newNetwork) {
-            baseline.networks.put(network, Boolean.TRUE);
+            baseline.networks.add(network);
         }
         if (newCountry) {
-            baseline.countries().put(country, Boolean.TRUE);
+            baseline.countries().add(country);
         }
     }
 }

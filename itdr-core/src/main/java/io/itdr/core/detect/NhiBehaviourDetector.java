@@ -83,7 +83,7 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
     /** What one identity has done. Not thread-safe. */
     public static final class Repertoire {
         Instant firstSeen;
-        final LruMap<String, Boolean> actions;
+        final LruSet<String> actions;
         // null while empty (most identities never have any): no deque and array per identity
         ArrayDeque<Sighting> sightings;
         ArrayDeque<Sighting> refusals;
@@ -98,7 +98,7 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         String harvestService;
 
         Repertoire(int actionsRemembered) {
-            actions = new LruMap<>(actionsRemembered, true);
+            actions = LruSet.of(actionsRemembered);
         }
     }
 
@@ -312,9 +312,9 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
 
     private void firstUse(Observation observation, Repertoire r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
         IdentityEvent event = observation.event();
-        boolean known = r.actions.get(event.action()) != null;
+        boolean known = r.actions.touch(event.action());
         if (!known) {
-            r.actions.put(Interner.intern(event.action()), Boolean.TRUE);
+            r.actions.add(Interner.intern(event.action()));
         }
         Instant now = event.time();
         if (known || sensitivity == null || now.isBefore(r.firstSeen.plus(settings.learningPeriod()))) {

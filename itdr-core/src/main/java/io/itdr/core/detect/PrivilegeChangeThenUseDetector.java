@@ -64,7 +64,7 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
         /** Null while none is pending (most identities never get a grant): no deque per identity. */
         ArrayDeque<Grant> grants;
         /** Foreign trusts already reported (role and accounts), at most {@value #TRUSTS_REMEMBERED}; null until the first. */
-        LruMap<String, Boolean> reportedTrusts;
+        LruSet<String> reportedTrusts;
 
         boolean hasGrants() {
             return grants != null && !grants.isEmpty();
@@ -78,9 +78,9 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
             return grants;
         }
 
-        LruMap<String, Boolean> reportedTrusts() {
+        LruSet<String> reportedTrusts() {
             if (reportedTrusts == null) {
-                reportedTrusts = new LruMap<>(TRUSTS_REMEMBERED, true);
+                reportedTrusts = LruSet.of(TRUSTS_REMEMBERED);
             }
             return reportedTrusts;
         }
@@ -128,7 +128,7 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
             ArrayNode scopes = o.putArray("s");
             g.scopes().forEach(scopes::add);
         }
-        node.set("r", DetectorStateJson.keys(pending.reportedTrusts == null ? Map.of() : pending.reportedTrusts));
+        node.set("r", DetectorStateJson.keys(pending.reportedTrusts == null ? List.of() : pending.reportedTrusts));
         return node;
     }
 
@@ -251,7 +251,7 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
             return;
         }
         String role = event.target() == null ? "?" : event.target();
-        if (pending.reportedTrusts().put(role + "|" + String.join(",", foreign), Boolean.TRUE) != null) {
+        if (!pending.reportedTrusts().add(role + "|" + String.join(",", foreign))) {
             return;
         }
         boolean anyone = foreign.contains("*");

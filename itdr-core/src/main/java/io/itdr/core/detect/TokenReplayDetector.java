@@ -68,7 +68,7 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
         /** Null while the identity has no open token (many identities never present a session). */
         LruMap<String, Token> tokens;
         /** Null until the first outside source is reported (most identities never have one). */
-        LruMap<String, Boolean> reportedOutside;
+        LruSet<String> reportedOutside;
 
         Sightings(DetectionSettings.TokenReplay settings) {
             this.settings = settings;
@@ -81,15 +81,15 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
             return tokens;
         }
 
-        LruMap<String, Boolean> reportedOutside() {
+        LruSet<String> reportedOutside() {
             if (reportedOutside == null) {
-                reportedOutside = new LruMap<>(settings.outsideSourcesRemembered(), true);
+                reportedOutside = LruSet.of(settings.outsideSourcesRemembered());
             }
             return reportedOutside;
         }
 
-        private static boolean empty(Map<?, ?> map) {
-            return map == null || map.isEmpty();
+        private static boolean empty(java.util.Collection<?> c) {
+            return c == null || c.isEmpty();
         }
     }
 
@@ -150,7 +150,7 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
      */
     @Override
     public JsonNode snapshot(Sightings s) {
-        if (Sightings.empty(s.tokens) && Sightings.empty(s.reportedOutside)) {
+        if ((s.tokens == null || s.tokens.isEmpty()) && Sightings.empty(s.reportedOutside)) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
@@ -163,7 +163,7 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
                 n.addArray().add(token.networks[i]).add(token.lastEventIds[i]).add(token.lastSeen[i].toString());
             }
         });
-        node.set("o", DetectorStateJson.keys(s.reportedOutside == null ? Map.of() : s.reportedOutside));
+        node.set("o", DetectorStateJson.keys(s.reportedOutside == null ? List.of() : s.reportedOutside));
         return node;
     }
 
@@ -334,7 +334,7 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
 
     /** Adds a reported outside source; true when it was not remembered already. */
     private static boolean remember(Sightings sightings, String key) {
-        return sightings.reportedOutside().put(key, Boolean.TRUE) == null;
+        return sightings.reportedOutside().add(key);
     }
 
     private static String sourceKey(Observation observation) {
