@@ -2,19 +2,91 @@ package io.itdr.core.detect;
 
 import io.itdr.core.enrich.SourceExpectation;
 import io.itdr.core.model.ExpectedSources;
+import io.itdr.spi.event.Geo;
+import java.time.Instant;
+import java.util.ArrayDeque;
 
 /**
- * Everything the engine remembers about one identity: one state object per detector (in the
- * engine's detector order) and the identity's compiled expected sources. The single place where
- * per-identity detection state lives; bounded because each detector's state is. Not thread-safe:
- * guarded by the engine.
+ * Everything the engine remembers about one identity: the built-in detectors' state as fields of
+ * this one object, the states of the other detectors (rule sets) in the engine's order, and the
+ * identity's compiled expected sources. The single place where per-identity detection state lives;
+ * bounded because each detector's part is (each detector documents its caps).
+ *
+ * <p>One object rather than one per detector: most identities never need most of it (no session,
+ * no grant, no platform finding), and seven objects with their headers, settings references and
+ * the array holding them cost more than the fields themselves. A collection a detector keeps is
+ * made at its first entry and stays null until then. Each group of fields belongs to one detector,
+ * which alone reads and writes it (its snapshot and restore included). Not thread-safe: guarded by
+ * the engine.
  */
 final class IdentityState {
-    final Object[] slots;
+    /** The states of the detectors that keep their own ({@link DetectionEngine}'s order of them); null when there are none. */
+    final Object[] others;
     private SourceExpectation expectation = SourceExpectation.NONE;
 
-    IdentityState(Object[] slots) {
-        this.slots = slots;
+    // new_source (NewSourceDetector): each null until its first entry
+    LruSet<String> fingerprints;
+    LruSet<String> networks;
+    LruSet<String> countries;
+    int learnedEvents;
+    /** Event time of the first successful located event: the learning period runs from it. */
+    Instant sourcesFirstSeen;
+    /** Long-term key id → owners and countries ("c:" prefix) it was used from. */
+    LruMap<String, LruSet<String>> keys;
+
+    // impossible_travel (ImpossibleTravelDetector): the last location, and the last pair of places reported
+    Geo lastGeo;
+    Instant lastGeoTime;
+    String lastGeoEventId;
+    String travelReportedFrom;
+    String travelReportedTo;
+    Instant travelReportedAt;
+
+    // token_replay (TokenReplayDetector): open tokens, outside sources reported; each null until the first
+    LruMap<String, TokenReplayDetector.Token> tokens;
+    LruSet<String> reportedOutside;
+
+    // dormant_reactivated (DormantReactivatedDetector): the identity's last use and its credentials' last uses
+    Instant lastUseTime;
+    String lastUseEventId;
+    boolean lifecycleReported;
+    /**
+     * The credentials' last uses, least recently used first, in parallel arrays (null until the
+     * first): a 64-bit hash of the credential's id (the id itself is only ever compared), when, and
+     * by which event.
+     */
+    long[] credentialIds;
+    Instant[] credentialTimes;
+    String[] credentialEvents;
+    /** Credentials remembered. */
+    int credentials;
+
+    // privilege_change_then_use (PrivilegeChangeThenUseDetector): pending grants (null while none), trusts reported
+    ArrayDeque<PrivilegeChangeThenUseDetector.Grant> grants;
+    LruSet<String> reportedTrusts;
+
+    // platform_finding (PlatformFindingDetector): finding type → last seen; null until the first
+    LruMap<String, Instant> findingTypes;
+
+    // nhi_behaviour (NhiBehaviourDetector)
+    Instant actionsFirstSeen;
+    /** Null until the first event with an action. */
+    LruSet<String> actions;
+    ArrayDeque<NhiBehaviourDetector.Sighting> sightings;
+    ArrayDeque<NhiBehaviourDetector.Sighting> refusals;
+    /** Recent discovery calls: key = the service ("ssm" of "ssm:DescribeParameters"). */
+    ArrayDeque<NhiBehaviourDetector.Sighting> discoveries;
+    Instant firstUseReported;
+    double firstUseMax;
+    Instant fanOutReported;
+    Instant deniedReported;
+    Instant discoveryReported;
+    Instant harvestReported;
+    String harvestService;
+
+    /** @param others the other detectors' states; null when there are none */
+    IdentityState(Object[] others) {
+        this.others = others;
     }
 
     /** The compiled form of {@code sources}, recompiled only when the record's sources change. */

@@ -44,7 +44,7 @@ import java.util.Objects;
  * least recently seen evicted; one event counter; at most {@value #KEYS_PER_IDENTITY} long-term
  * keys with at most {@value #OWNERS_PER_KEY} owners and countries each.
  */
-public final class NewSourceDetector implements Detector<NewSourceDetector.Baseline> {
+public final class NewSourceDetector implements BuiltInDetector {
     public static final String ID = "new_source";
     private static final List<String> TAGS = List.of("OWASP-NHI2", "T1078.004", "DE.CM-01", "DE.AE-02");
     /** Long-term keys remembered per identity (AWS allows two per user). */
@@ -58,39 +58,38 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** The sources an identity is known to act from. Not thread-safe. */
-    public static final class Baseline {
-        final LruSet<String> fingerprints;
-        final LruSet<String> networks;
-        /** Null until the first located event (many identities' sources carry no country). */
-        LruSet<String> countries;
-        private final int size;
-        int learnedEvents;
-        /** Event time of the first successful located event: the learning period runs from it. */
-        java.time.Instant firstSeen;
-        /** key id → owners and countries ("c:" prefix) it was used from. */
-        /** Null until the first long-term key is used (most identities never use one). */
-        LruMap<String, LruSet<String>> keys;
+    // the sources an identity is known to act from: IdentityState's new_source fields, each set made at its first entry
 
-        Baseline(int size) {
-            this.size = size;
-            fingerprints = LruSet.of(size);
-            networks = LruSet.of(size);
+    private LruSet<String> fingerprints(IdentityState b) {
+        if (b.fingerprints == null) {
+            b.fingerprints = LruSet.of(settings.baselineSize());
         }
+        return b.fingerprints;
+    }
 
-        LruSet<String> countries() {
-            if (countries == null) {
-                countries = LruSet.of(size);
-            }
-            return countries;
+    private LruSet<String> networks(IdentityState b) {
+        if (b.networks == null) {
+            b.networks = LruSet.of(settings.baselineSize());
         }
+        return b.networks;
+    }
 
-        LruMap<String, LruSet<String>> keys() {
-            if (keys == null) {
-                keys = new LruMap<>(KEYS_PER_IDENTITY, true);
-            }
-            return keys;
+    private LruSet<String> countries(IdentityState b) {
+        if (b.countries == null) {
+            b.countries = LruSet.of(settings.baselineSize());
         }
+        return b.countries;
+    }
+
+    private static LruMap<String, LruSet<String>> keys(IdentityState b) {
+        if (b.keys == null) {
+            b.keys = new LruMap<>(KEYS_PER_IDENTITY, true);
+        }
+        return b.keys;
+    }
+
+    private static java.util.Collection<String> orEmpty(LruSet<String> set) {
+        return set == null ? List.of() : set;
     }
 
     @Override
@@ -104,11 +103,6 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
     }
 
     @Override
-    public Baseline newState() {
-        return new Baseline(settings.baselineSize());
-    }
-
-    @Override
     public int stateVersion() {
         return 2;
     }
@@ -118,13 +112,13 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
      * recently seen first.
      */
     @Override
-    public JsonNode snapshot(Baseline b) {
+    public JsonNode snapshot(IdentityState b) {
         ObjectNode node = DetectorStateJson.object();
-        node.set("f", DetectorStateJson.keys(b.fingerprints));
-        node.set("n", DetectorStateJson.keys(b.networks));
-        node.set("c", DetectorStateJson.keys(b.countries == null ? List.of() : b.countries));
+        node.set("f", DetectorStateJson.keys(orEmpty(b.fingerprints)));
+        node.set("n", DetectorStateJson.keys(orEmpty(b.networks)));
+        node.set("c", DetectorStateJson.keys(orEmpty(b.countries)));
         node.put("l", b.learnedEvents);
-        DetectorStateJson.putIfKnown(node, "s", b.firstSeen);
+        DetectorStateJson.putIfKnown(node, "s", b.sourcesFirstSeen);
         ObjectNode keys = node.putObject("k");
         if (b.keys != null) {
             b.keys.forEach((id, seen) -> keys.set(id, DetectorStateJson.keys(seen)));
@@ -133,25 +127,32 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
     }
 
     @Override
-    public Baseline restore(JsonNode node) {
-        Baseline b = newState();
-        DetectorStateJson.putKeys(node.get("f"), b.fingerprints);
-        DetectorStateJson.putKeys(node.get("n"), b.networks);
+    public void restoreInto(IdentityState into, JsonNode node, int version) {
+        IdentityState b = newState();
+        DetectorStateJson.putKeys(node.get("f"), fingerprints(b));
+        DetectorStateJson.putKeys(node.get("n"), networks(b));
+        b.fingerprints = b.fingerprints.isEmpty() ? null : b.fingerprints;
+        b.networks = b.networks.isEmpty() ? null : b.networks;
         if (node.path("c").size() > 0) {
-            DetectorStateJson.putKeys(node.get("c"), b.countries());
+            DetectorStateJson.putKeys(node.get("c"), countries(b));
         }
         b.learnedEvents = node.path("l").asInt(0);
-        b.firstSeen = DetectorStateJson.instantOrNull(node, "s");
+        b.sourcesFirstSeen = DetectorStateJson.instantOrNull(node, "s");
         DetectorStateJson.fields(node.get("k"), (id, owners) -> {
             LruSet<String> seen = LruSet.of(OWNERS_PER_KEY);
             DetectorStateJson.putKeys(owners, seen);
-            b.keys().put(id, seen);
+            keys(b).put(id, seen);
         });
-        return b;
+        into.fingerprints = b.fingerprints;
+        into.networks = b.networks;
+        into.countries = b.countries;
+        into.learnedEvents = b.learnedEvents;
+        into.sourcesFirstSeen = b.sourcesFirstSeen;
+        into.keys = b.keys;
     }
 
     @Override
-    public void detect(Observation observation, Baseline baseline, List<Finding> findings) {
+    public void detect(Observation observation, IdentityState baseline, List<Finding> findings) {
         if (!observation.successfulUse()) {
             return;
         }
@@ -163,15 +164,15 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
             return; // nothing to learn from or compare
         }
         // get() refreshes recency for known values; put() below adds new ones
-        boolean newFingerprint = fingerprint != null && !baseline.fingerprints.touch(fingerprint);
-        boolean newNetwork = network != null && !baseline.networks.touch(network);
+        boolean newFingerprint = fingerprint != null && (baseline.fingerprints == null || !baseline.fingerprints.touch(fingerprint));
+        boolean newNetwork = network != null && (baseline.networks == null || !baseline.networks.touch(network));
         boolean newCountry = country != null && (baseline.countries == null || !baseline.countries.touch(country));
         java.time.Instant now = observation.event().time();
-        if (baseline.firstSeen == null || now.isBefore(baseline.firstSeen)) {
-            baseline.firstSeen = now;
+        if (baseline.sourcesFirstSeen == null || now.isBefore(baseline.sourcesFirstSeen)) {
+            baseline.sourcesFirstSeen = now;
         }
         boolean learning = baseline.learnedEvents < settings.learningEvents()
-                || now.isBefore(baseline.firstSeen.plus(settings.learningPeriod()));
+                || now.isBefore(baseline.sourcesFirstSeen.plus(settings.learningPeriod()));
         if (baseline.learnedEvents < settings.learningEvents()) {
             baseline.learnedEvents++;
         }
@@ -210,7 +211,7 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         Findings.putIfKnown(attributes, "network", network);
         Findings.putIfKnown(attributes, "country", country);
         Findings.putIfKnown(attributes, "ip", event.source().ip());
-        attributes.put("baseline_size", Integer.toString(baseline.fingerprints.size()));
+        attributes.put("baseline_size", Integer.toString(orEmpty(baseline.fingerprints).size()));
         String what = newNetwork && newCountry ? "network " + network + " in new country " + country
                 : newNetwork ? "network " + network
                 : newCountry ? "country " + country
@@ -226,9 +227,9 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         return network != null && (network.startsWith("v4:") || network.startsWith("v6:"));
     }
 
-    private static int addressOnlyNetworks(Baseline baseline) {
+    private static int addressOnlyNetworks(IdentityState baseline) {
         int n = 0;
-        for (String known : baseline.networks) {
+        for (String known : orEmpty(baseline.networks)) {
             if (addressOnly(known)) {
                 n++;
             }
@@ -237,12 +238,12 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
     }
 
     /** Whether another fingerprint of the baseline has this one's client (the part after the network). */
-    private static boolean knownAgent(Baseline baseline, String fingerprint) {
+    private static boolean knownAgent(IdentityState baseline, String fingerprint) {
         if (fingerprint == null) {
             return true;
         }
         String agent = fingerprint.substring(fingerprint.indexOf('|') + 1);
-        for (String known : baseline.fingerprints) {
+        for (String known : orEmpty(baseline.fingerprints)) {
             if (!known.equals(fingerprint) && known.substring(known.indexOf('|') + 1).equals(agent)) {
                 return true;
             }
@@ -250,7 +251,7 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         return false;
     }
 
-    private void longTermKey(Observation observation, Baseline baseline, List<Finding> findings) {
+    private void longTermKey(Observation observation, IdentityState baseline, List<Finding> findings) {
         IdentityEvent event = observation.event();
         if (event.credential() == null || !"access_key".equals(event.credential().kind())) {
             return;
@@ -264,7 +265,7 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         LruSet<String> seen = baseline.keys == null ? null : baseline.keys.get(event.credential().id());
         if (seen == null) {
             seen = LruSet.of(OWNERS_PER_KEY);
-            baseline.keys().put(event.credential().id(), seen);
+            keys(baseline).put(event.credential().id(), seen);
             remember(seen, owner, country);
             return;
         }
@@ -301,16 +302,16 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         }
     }
 
-    private static void remember(Baseline baseline, String fingerprint, String network, String country,
+    private void remember(IdentityState baseline, String fingerprint, String network, String country,
                                  boolean newFingerprint, boolean newNetwork, boolean newCountry) {
         if (newFingerprint) {
-            baseline.fingerprints.add(fingerprint);
+            fingerprints(baseline).add(fingerprint);
         }
         if (newNetwork) {
-            baseline.networks.add(network);
+            networks(baseline).add(network);
         }
         if (newCountry) {
-            baseline.countries().add(country);
+            countries(baseline).add(country);
         }
     }
 }

@@ -66,7 +66,7 @@ import java.util.Set;
  * region sightings, {@value #RECENT} recent refusals and {@value #RECENT} recent discovery calls,
  * five report times and one service name. About 12 KB with the defaults.
  */
-public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector.Repertoire> {
+public final class NhiBehaviourDetector implements BuiltInDetector {
     public static final String ID = "nhi_behaviour";
     /** Sightings and refusals kept per identity. */
     static final int RECENT = 64;
@@ -80,27 +80,8 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** What one identity has done. Not thread-safe. */
-    public static final class Repertoire {
-        Instant firstSeen;
-        final LruSet<String> actions;
-        // null while empty (most identities never have any): no deque and array per identity
-        ArrayDeque<Sighting> sightings;
-        ArrayDeque<Sighting> refusals;
-        Instant firstUseReported;
-        double firstUseMax;
-        Instant fanOutReported;
-        Instant deniedReported;
-        /** Recent discovery calls: key = the service ("ssm" of "ssm:DescribeParameters"). */
-        ArrayDeque<Sighting> discoveries;
-        Instant discoveryReported;
-        Instant harvestReported;
-        String harvestService;
-
-        Repertoire(int actionsRemembered) {
-            actions = LruSet.of(actionsRemembered);
-        }
-    }
+    // what one identity has done: IdentityState's nhi_behaviour fields; the deques null while empty (most identities
+    // never have any): no deque and array per identity
 
     /** One sensitive resource or region touched, or one refusal. */
     record Sighting(Instant time, String key, String eventId) {
@@ -117,11 +98,6 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
     }
 
     @Override
-    public Repertoire newState() {
-        return new Repertoire(settings.actionsRemembered());
-    }
-
-    @Override
     public int stateVersion() {
         return 2;
     }
@@ -131,13 +107,13 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
      * "xr","hr","hs"}}, lists oldest (least recently used) first; null before the first event.
      */
     @Override
-    public JsonNode snapshot(Repertoire r) {
-        if (r.firstSeen == null) {
+    public JsonNode snapshot(IdentityState r) {
+        if (r.actionsFirstSeen == null) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
-        node.put("f", r.firstSeen.toString());
-        node.set("a", DetectorStateJson.keys(r.actions));
+        node.put("f", r.actionsFirstSeen.toString());
+        node.set("a", DetectorStateJson.keys(r.actions == null ? List.of() : r.actions));
         node.set("s", sightings(r.sightings));
         node.set("d", sightings(r.refusals));
         DetectorStateJson.putIfKnown(node, "fu", r.firstUseReported);
@@ -152,10 +128,12 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
     }
 
     @Override
-    public Repertoire restore(JsonNode node) {
-        Repertoire r = newState();
-        r.firstSeen = DetectorStateJson.instant(node.get("f"));
-        DetectorStateJson.putKeys(node.get("a"), r.actions);
+    public void restoreInto(IdentityState into, JsonNode node, int version) {
+        IdentityState r = newState();
+        r.actionsFirstSeen = DetectorStateJson.instant(node.get("f"));
+        LruSet<String> actions = LruSet.of(settings.actionsRemembered());
+        DetectorStateJson.putKeys(node.get("a"), actions);
+        r.actions = actions.isEmpty() ? null : actions;
         r.sightings = restoreSightings(node.path("s"));
         r.refusals = restoreSightings(node.path("d"));
         r.firstUseReported = DetectorStateJson.instantOrNull(node, "fu");
@@ -166,7 +144,18 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         r.discoveryReported = DetectorStateJson.instantOrNull(node, "xr");
         r.harvestReported = DetectorStateJson.instantOrNull(node, "hr");
         r.harvestService = DetectorStateJson.textOrNull(node, "hs");
-        return r;
+        into.actionsFirstSeen = r.actionsFirstSeen;
+        into.actions = r.actions;
+        into.sightings = r.sightings;
+        into.refusals = r.refusals;
+        into.firstUseReported = r.firstUseReported;
+        into.firstUseMax = r.firstUseMax;
+        into.fanOutReported = r.fanOutReported;
+        into.deniedReported = r.deniedReported;
+        into.discoveries = r.discoveries;
+        into.discoveryReported = r.discoveryReported;
+        into.harvestReported = r.harvestReported;
+        into.harvestService = r.harvestService;
     }
 
     private static ArrayNode sightings(ArrayDeque<Sighting> deque) {
@@ -186,14 +175,14 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
     }
 
     @Override
-    public void detect(Observation observation, Repertoire r, List<Finding> findings) {
+    public void detect(Observation observation, IdentityState r, List<Finding> findings) {
         IdentityEvent event = observation.event();
         if (event.category() == EventCategory.PLATFORM_FINDING) {
             return;
         }
         Instant now = event.time();
-        if (r.firstSeen == null || now.isBefore(r.firstSeen)) {
-            r.firstSeen = now;
+        if (r.actionsFirstSeen == null || now.isBefore(r.actionsFirstSeen)) {
+            r.actionsFirstSeen = now;
         }
         SensitiveActions.Sensitivity sensitivity = SensitiveActions.of(event.action());
         firstUse(observation, r, sensitivity, findings);
@@ -208,7 +197,7 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
                 && !now.isBefore(reported.minus(settings.incidentWindow()));
     }
 
-    private void discovered(Observation observation, Repertoire r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
+    private void discovered(Observation observation, IdentityState r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
         IdentityEvent event = observation.event();
         if (sensitivity != null || !discovery(event.action())
                 || (event.outcome() == Outcome.FAILURE && accessDenied(event.attributes().get("error_code")))) {
@@ -240,7 +229,7 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
                 evidence(r.discoveries, s -> true), attributes));
     }
 
-    private void harvest(Observation observation, Repertoire r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
+    private void harvest(Observation observation, IdentityState r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
         IdentityEvent event = observation.event();
         if (sensitivity == null || !"secret_read".equals(sensitivity.family())) {
             return;
@@ -310,14 +299,17 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         return name.startsWith(verb) && name.length() > verb.length() && Character.isUpperCase(name.charAt(verb.length()));
     }
 
-    private void firstUse(Observation observation, Repertoire r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
+    private void firstUse(Observation observation, IdentityState r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
         IdentityEvent event = observation.event();
-        boolean known = r.actions.touch(event.action());
+        boolean known = r.actions != null && r.actions.touch(event.action());
         if (!known) {
+            if (r.actions == null) {
+                r.actions = LruSet.of(settings.actionsRemembered());
+            }
             r.actions.add(Interner.intern(event.action()));
         }
         Instant now = event.time();
-        if (known || sensitivity == null || now.isBefore(r.firstSeen.plus(settings.learningPeriod()))) {
+        if (known || sensitivity == null || now.isBefore(r.actionsFirstSeen.plus(settings.learningPeriod()))) {
             return;
         }
         boolean inIncident = r.firstUseReported != null && !now.isAfter(r.firstUseReported.plus(settings.incidentWindow()));
@@ -332,15 +324,15 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         attributes.put("family", sensitivity.family());
         attributes.put("action", event.action());
         attributes.put("outcome", event.outcome().name().toLowerCase(Locale.ROOT));
-        attributes.put("days_known", Long.toString(Duration.between(r.firstSeen, now).toDays()));
+        attributes.put("days_known", Long.toString(Duration.between(r.actionsFirstSeen, now).toDays()));
         Findings.putIfKnown(attributes, "resource", event.attributes().get("resource"));
         findings.add(Findings.of(this, observation, sensitivity.confidence(),
                 event.identity().id() + " used " + event.action() + " (" + sensitivity.family().replace('_', ' ')
-                        + ") for the first time in " + Duration.between(r.firstSeen, now).toDays() + " days",
+                        + ") for the first time in " + Duration.between(r.actionsFirstSeen, now).toDays() + " days",
                 List.of(event.id()), attributes));
     }
 
-    private void fanOut(Observation observation, Repertoire r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
+    private void fanOut(Observation observation, IdentityState r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
         IdentityEvent event = observation.event();
         Instant now = event.time();
         String resource = event.attributes().get("resource");
@@ -405,7 +397,7 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
                 evidence, attributes));
     }
 
-    private void denied(Observation observation, Repertoire r, List<Finding> findings) {
+    private void denied(Observation observation, IdentityState r, List<Finding> findings) {
         IdentityEvent event = observation.event();
         Instant now = event.time();
         if (event.outcome() != Outcome.FAILURE || !accessDenied(event.attributes().get("error_code"))) {

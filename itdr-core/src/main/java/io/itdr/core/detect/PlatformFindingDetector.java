@@ -25,7 +25,7 @@ import java.util.Objects;
  * <p>Bounds per identity: at most {@code typesPerIdentity} finding types with their last time,
  * least recently seen evicted.
  */
-public final class PlatformFindingDetector implements Detector<PlatformFindingDetector.RecentTypes> {
+public final class PlatformFindingDetector implements BuiltInDetector {
     public static final String ID = "platform_finding";
     private static final List<String> TAGS = List.of("DE.CM-09", "DE.AE-02");
     private static final int MAX_DESCRIPTION = 256;
@@ -36,22 +36,12 @@ public final class PlatformFindingDetector implements Detector<PlatformFindingDe
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** Finding types recently seen for one identity. Not thread-safe. */
-    public static final class RecentTypes {
-        private final int capacity;
-        /** Null until the identity's first platform finding (most identities never get one). */
-        LruMap<String, Instant> lastSeen;
-
-        RecentTypes(int capacity) {
-            this.capacity = capacity;
+    /** The finding types recently seen for one identity (IdentityState's field, null until its first platform finding). */
+    private LruMap<String, Instant> lastSeen(IdentityState recent) {
+        if (recent.findingTypes == null) {
+            recent.findingTypes = new LruMap<>(settings.typesPerIdentity(), true);
         }
-
-        LruMap<String, Instant> lastSeen() {
-            if (lastSeen == null) {
-                lastSeen = new LruMap<>(capacity, true);
-            }
-            return lastSeen;
-        }
+        return recent.findingTypes;
     }
 
     @Override
@@ -66,20 +56,20 @@ public final class PlatformFindingDetector implements Detector<PlatformFindingDe
 
     /** {@code {"s":{type: lastSeen}}}, least recently seen first; null when none was seen. */
     @Override
-    public JsonNode snapshot(RecentTypes recent) {
-        if (recent.lastSeen == null || recent.lastSeen.isEmpty()) {
+    public JsonNode snapshot(IdentityState recent) {
+        if (recent.findingTypes == null || recent.findingTypes.isEmpty()) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
-        node.set("s", DetectorStateJson.times(recent.lastSeen));
+        node.set("s", DetectorStateJson.times(recent.findingTypes));
         return node;
     }
 
     @Override
-    public RecentTypes restore(JsonNode node) {
-        RecentTypes recent = newState();
-        DetectorStateJson.fields(node.get("s"), (type, time) -> recent.lastSeen().put(type, DetectorStateJson.instant(time)));
-        return recent;
+    public void restoreInto(IdentityState into, JsonNode node, int version) {
+        IdentityState recent = newState();
+        DetectorStateJson.fields(node.get("s"), (type, time) -> lastSeen(recent).put(type, DetectorStateJson.instant(time)));
+        into.findingTypes = recent.findingTypes;
     }
 
     @Override
@@ -88,18 +78,13 @@ public final class PlatformFindingDetector implements Detector<PlatformFindingDe
     }
 
     @Override
-    public RecentTypes newState() {
-        return new RecentTypes(settings.typesPerIdentity());
-    }
-
-    @Override
-    public void detect(Observation observation, RecentTypes recent, List<Finding> findings) {
+    public void detect(Observation observation, IdentityState recent, List<Finding> findings) {
         IdentityEvent event = observation.event();
         if (event.category() != EventCategory.PLATFORM_FINDING) {
             return;
         }
         PlatformFinding finding = event.finding();
-        Instant previous = recent.lastSeen().put(finding.type(), event.time());
+        Instant previous = lastSeen(recent).put(finding.type(), event.time());
         if (previous != null && Duration.between(previous, event.time()).compareTo(settings.repeatWindow()) < 0) {
             return;
         }

@@ -50,7 +50,7 @@ import java.util.Objects;
  * token arrives, and beyond the cap the least recently used token is evicted. At most
  * {@code outsideSourcesRemembered} reported outside sources, least recently seen evicted.
  */
-public final class TokenReplayDetector implements Detector<TokenReplayDetector.Sightings> {
+public final class TokenReplayDetector implements BuiltInDetector {
     public static final String ID = "token_replay";
     /** The network name of every use from inside the expected sources. */
     static final String EXPECTED_NETWORK = "expected_sources";
@@ -62,35 +62,21 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** Open tokens of one identity and the outside sources already reported. Not thread-safe. */
-    public static final class Sightings {
-        private final DetectionSettings.TokenReplay settings;
-        /** Null while the identity has no open token (many identities never present a session). */
-        LruMap<String, Token> tokens;
-        /** Null until the first outside source is reported (most identities never have one). */
-        LruSet<String> reportedOutside;
+    // open tokens of one identity and the outside sources already reported: IdentityState's token_replay fields,
+    // null while the identity has none (many identities never present a session, most never use one from outside)
 
-        Sightings(DetectionSettings.TokenReplay settings) {
-            this.settings = settings;
+    private LruMap<String, Token> tokens(IdentityState s) {
+        if (s.tokens == null) {
+            s.tokens = new LruMap<>(settings.tokensPerIdentity(), true);
         }
+        return s.tokens;
+    }
 
-        LruMap<String, Token> tokens() {
-            if (tokens == null) {
-                tokens = new LruMap<>(settings.tokensPerIdentity(), true);
-            }
-            return tokens;
+    private LruSet<String> reportedOutside(IdentityState s) {
+        if (s.reportedOutside == null) {
+            s.reportedOutside = LruSet.of(settings.outsideSourcesRemembered());
         }
-
-        LruSet<String> reportedOutside() {
-            if (reportedOutside == null) {
-                reportedOutside = LruSet.of(settings.outsideSourcesRemembered());
-            }
-            return reportedOutside;
-        }
-
-        private static boolean empty(java.util.Collection<?> c) {
-            return c == null || c.isEmpty();
-        }
+        return s.reportedOutside;
     }
 
     /** The networks one token was used from: parallel arrays, filled in order. */
@@ -135,11 +121,6 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
     }
 
     @Override
-    public Sightings newState() {
-        return new Sightings(settings);
-    }
-
-    @Override
     public int stateVersion() {
         return 1;
     }
@@ -149,8 +130,8 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
      * tokens and outside sources least recently used first; null when both are empty.
      */
     @Override
-    public JsonNode snapshot(Sightings s) {
-        if ((s.tokens == null || s.tokens.isEmpty()) && Sightings.empty(s.reportedOutside)) {
+    public JsonNode snapshot(IdentityState s) {
+        if ((s.tokens == null || s.tokens.isEmpty()) && (s.reportedOutside == null || s.reportedOutside.isEmpty())) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
@@ -168,8 +149,8 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
     }
 
     @Override
-    public Sightings restore(JsonNode node) {
-        Sightings s = newState();
+    public void restoreInto(IdentityState into, JsonNode node, int version) {
+        IdentityState s = newState();
         DetectorStateJson.fields(node.get("t"), (key, t) -> {
             Token token = new Token(settings.networksPerToken());
             for (JsonNode n : t.path("n")) {
@@ -183,16 +164,17 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
                 throw new IllegalArgumentException("token " + key + ": no network");
             }
             token.lastUse = DetectorStateJson.instant(t.get("u"));
-            s.tokens().put(key, token);
+            tokens(s).put(key, token);
         });
         if (node.path("o").size() > 0) {
-            DetectorStateJson.putKeys(node.get("o"), s.reportedOutside());
+            DetectorStateJson.putKeys(node.get("o"), reportedOutside(s));
         }
-        return s;
+        into.tokens = s.tokens;
+        into.reportedOutside = s.reportedOutside;
     }
 
     @Override
-    public void detect(Observation observation, Sightings sightings, List<Finding> findings) {
+    public void detect(Observation observation, IdentityState sightings, List<Finding> findings) {
         if (observation.event().category() == EventCategory.PLATFORM_FINDING) {
             return;
         }
@@ -207,7 +189,7 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
         outsideWorkload(observation, sightings, findings);
     }
 
-    private void multiSource(Observation observation, Sightings sightings, List<Finding> findings) {
+    private void multiSource(Observation observation, IdentityState sightings, List<Finding> findings) {
         IdentityEvent event = observation.event();
         SessionInfo session = event.session();
         String key = session == null ? null : session.replayKey();
@@ -228,7 +210,7 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
             dropIdle(sightings, now);
             token = new Token(settings.networksPerToken());
             token.seen(token.count++, network, event.id(), now);
-            sightings.tokens().put(key, token);
+            tokens(sightings).put(key, token);
             return;
         }
         int known = token.indexOf(network);
@@ -260,7 +242,7 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
                 List.of(token.lastEventIds[previous], event.id()), attributes));
     }
 
-    private void outsideWorkload(Observation observation, Sightings sightings, List<Finding> findings) {
+    private void outsideWorkload(Observation observation, IdentityState sightings, List<Finding> findings) {
         if (!observation.successfulUse()) {
             return;
         }
@@ -306,7 +288,7 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
                 List.of(event.id()), attributes));
     }
 
-    private boolean instanceCredentialsOutside(Observation observation, Sightings sightings, List<Finding> findings) {
+    private boolean instanceCredentialsOutside(Observation observation, IdentityState sightings, List<Finding> findings) {
         IdentityEvent event = observation.event();
         Workload workload = event.workload();
         if (workload == null || !"ec2".equals(workload.kind()) || !event.attributes().containsKey("ec2_role_delivery")) {
@@ -333,8 +315,8 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
     }
 
     /** Adds a reported outside source; true when it was not remembered already. */
-    private static boolean remember(Sightings sightings, String key) {
-        return sightings.reportedOutside().add(key);
+    private boolean remember(IdentityState sightings, String key) {
+        return reportedOutside(sightings).add(key);
     }
 
     private static String sourceKey(Observation observation) {
@@ -411,7 +393,7 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
         return token.lastUse.plus(settings.window()).isBefore(now);
     }
 
-    private void dropIdle(Sightings sightings, Instant now) {
+    private void dropIdle(IdentityState sightings, Instant now) {
         if (sightings.tokens == null) {
             return;
         }

@@ -34,7 +34,7 @@ class DetectorStateBoundsTest {
             harness.feed(event(second(i)).source(source(ip(i), 100_000L + i, "agent-" + i + "/1")).build());
         }
 
-        NewSourceDetector.Baseline baseline = harness.state(Fixtures.ROLE);
+        IdentityState baseline = harness.state(Fixtures.ROLE);
         assertThat(baseline.fingerprints).hasSize(32);
         assertThat(baseline.networks).hasSize(32);
         assertThat(baseline.countries).hasSize(32);
@@ -53,7 +53,7 @@ class DetectorStateBoundsTest {
             harness.feed(event(second(N + i)).session(replayed).source(source(ip(i), null, null)).build());
         }
 
-        TokenReplayDetector.Sightings sightings = harness.state(Fixtures.ROLE);
+        IdentityState sightings = harness.state(Fixtures.ROLE);
         assertThat(sightings.tokens).hasSize(16);
         assertThat(sightings.tokens.get("tok-replayed").count).isEqualTo(4);
         assertThat(harness.findings()).hasSize(3); // one per new network until the token's memory is full
@@ -67,7 +67,7 @@ class DetectorStateBoundsTest {
         }
         harness.feed(event(second(2 * 3600)).session(new SessionInfo(null, "late", null, null)).source(source(ip(1), null, null)).build());
 
-        TokenReplayDetector.Sightings sightings = harness.state(Fixtures.ROLE);
+        IdentityState sightings = harness.state(Fixtures.ROLE);
         assertThat(sightings.tokens).containsOnlyKeys("late");
     }
 
@@ -80,7 +80,7 @@ class DetectorStateBoundsTest {
             harness.feed(event(second(i)).source(source(ip(i), 100_000L + i, null)).build(), record);
         }
 
-        TokenReplayDetector.Sightings sightings = harness.state(Fixtures.ROLE);
+        IdentityState sightings = harness.state(Fixtures.ROLE);
         assertThat(sightings.reportedOutside).hasSize(8);
     }
 
@@ -91,7 +91,7 @@ class DetectorStateBoundsTest {
             harness.feed(event(second(i)).credential(new CredentialRef("AKIA" + i, "access_key")).build());
         }
 
-        DormantReactivatedDetector.LastUse lastUse = harness.state(Fixtures.ROLE);
+        IdentityState lastUse = harness.state(Fixtures.ROLE);
         assertThat(lastUse.credentials).isEqualTo(16);
     }
 
@@ -104,7 +104,7 @@ class DetectorStateBoundsTest {
                     .privilege(new PrivilegeChange(List.of("scope-" + i), true)).build());
         }
 
-        PrivilegeChangeThenUseDetector.PendingGrants pending = harness.state(Fixtures.ROLE);
+        IdentityState pending = harness.state(Fixtures.ROLE);
         assertThat(pending.grants).hasSize(4);
         assertThat(pending.grants.peekLast().scopes()).containsExactly("scope-" + (N - 1));
     }
@@ -117,8 +117,8 @@ class DetectorStateBoundsTest {
                     .finding(new PlatformFinding("type-" + i, 0.5, null, null)).build());
         }
 
-        PlatformFindingDetector.RecentTypes recent = harness.state(Fixtures.ROLE);
-        assertThat(recent.lastSeen).hasSize(8);
+        IdentityState recent = harness.state(Fixtures.ROLE);
+        assertThat(recent.findingTypes).hasSize(8);
     }
 
     @Test

@@ -93,10 +93,10 @@ class DetectorStateRestoreTest {
         DetectionEngine.Restored counts = restored.restoreFrom(store, 0);
 
         assertThat(counts.unreadable()).isEqualTo(2); // one detector's snapshot, one identity
-        NewSourceDetector.Baseline baseline = (NewSourceDetector.Baseline) restored.peekState(key).slots[0];
+        IdentityState baseline = restored.peekState(key);
         assertThat(baseline.learnedEvents).as("re-learns").isZero();
-        ImpossibleTravelDetector.LastLocation location = (ImpossibleTravelDetector.LastLocation) restored.peekState(key).slots[1];
-        assertThat(location.geo).as("kept").isNotNull();
+        IdentityState location = restored.peekState(key);
+        assertThat(location.lastGeo).as("kept").isNotNull();
     }
 
     @Test
@@ -110,7 +110,7 @@ class DetectorStateRestoreTest {
         DetectionEngine engine = engine(DetectionSettings.defaults());
         DetectionEngine.Restored counts = engine.restoreFrom(store, 0);
         assertThat(counts.unreadable()).isZero();
-        DormantReactivatedDetector.LastUse last = (DormantReactivatedDetector.LastUse) engine.peekState(key).slots[3];
+        IdentityState last = engine.peekState(key);
         assertThat(last.credentials).isEqualTo(2);
 
         IdentityEvent use = IdentityEvent.builder("e-now", Instant.parse("2026-10-02T00:00:00Z"), "aws", IdentityRef.of(role(3)))
