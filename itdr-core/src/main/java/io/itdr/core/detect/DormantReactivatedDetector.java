@@ -94,19 +94,9 @@ public final class DormantReactivatedDetector implements BuiltInDetector {
         s.credentials--;
     }
 
-    /** A 64-bit hash of a credential's id (FNV-1a over its chars, then a murmur3 finaliser). */
+    /** A 64-bit hash of a credential's id ({@link IdHash}). */
     static long credentialHash(String id) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < id.length(); i++) {
-            h ^= id.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
+        return IdHash.of(id);
     }
 
     @Override

@@ -43,7 +43,8 @@ final class IdentityState {
     Instant travelReportedAt;
 
     // token_replay (TokenReplayDetector): open tokens, outside sources reported; each null until the first
-    LruMap<String, TokenReplayDetector.Token> tokens;
+    /** Open tokens, least recently used first; null while none is open. */
+    TokenReplayDetector.Token[] tokens;
     LruSet<String> reportedOutside;
 
     // dormant_reactivated (DormantReactivatedDetector): the identity's last use and its credentials' last uses

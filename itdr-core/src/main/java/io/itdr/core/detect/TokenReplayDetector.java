@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -65,11 +64,50 @@ public final class TokenReplayDetector implements BuiltInDetector {
     // open tokens of one identity and the outside sources already reported: IdentityState's token_replay fields,
     // null while the identity has none (many identities never present a session, most never use one from outside)
 
-    private LruMap<String, Token> tokens(IdentityState s) {
-        if (s.tokens == null) {
-            s.tokens = new LruMap<>(settings.tokensPerIdentity(), true);
+    /** The open token whose key has this hash, made the most recently used; null when none. */
+    private static Token use(IdentityState s, long key) {
+        Token[] tokens = s.tokens;
+        if (tokens == null) {
+            return null;
         }
-        return s.tokens;
+        for (int i = 0; i < tokens.length; i++) {
+            Token token = tokens[i];
+            if (token.key == key) {
+                System.arraycopy(tokens, i + 1, tokens, i, tokens.length - 1 - i);
+                tokens[tokens.length - 1] = token;
+                return token;
+            }
+        }
+        return null;
+    }
+
+    /** Adds a token as the most recently used, dropping the least recently used one beyond the cap. */
+    private void open(IdentityState s, Token token) {
+        Token[] tokens = s.tokens;
+        if (tokens == null) {
+            s.tokens = new Token[] {token};
+            return;
+        }
+        int keep = Math.min(tokens.length, settings.tokensPerIdentity() - 1);
+        Token[] grown = new Token[keep + 1];
+        System.arraycopy(tokens, tokens.length - keep, grown, 0, keep);
+        grown[keep] = token;
+        s.tokens = grown;
+    }
+
+    /** Drops the tokens for which {@code drop} holds; the field is null when none is left. */
+    private static void drop(IdentityState s, java.util.function.Predicate<Token> drop) {
+        Token[] tokens = s.tokens;
+        if (tokens == null) {
+            return;
+        }
+        int kept = 0;
+        for (Token token : tokens) {
+            if (!drop.test(token)) {
+                tokens[kept++] = token;
+            }
+        }
+        s.tokens = kept == 0 ? null : kept == tokens.length ? tokens : java.util.Arrays.copyOf(tokens, kept);
     }
 
     private LruSet<String> reportedOutside(IdentityState s) {
@@ -79,33 +117,55 @@ public final class TokenReplayDetector implements BuiltInDetector {
         return s.reportedOutside;
     }
 
-    /** The networks one token was used from: parallel arrays, filled in order. */
+    /**
+     * One open token: a 64-bit hash of its replay key ({@link IdHash}: the key is only ever
+     * compared; a finding names the key of the event that fires it), its last use, and the networks
+     * it was used from, each with the last event and time from there, as triples in one array grown
+     * as networks come.
+     */
     static final class Token {
-        final String[] networks;
-        final String[] lastEventIds;
-        final Instant[] lastSeen;
-        int count;
+        final long key;
         Instant lastUse;
+        /** network, last event id, last seen, network, …: in the order the networks came; null before the first. */
+        private Object[] uses;
 
-        Token(int capacity) {
-            networks = new String[capacity];
-            lastEventIds = new String[capacity];
-            lastSeen = new Instant[capacity];
+        Token(long key) {
+            this.key = key;
+        }
+
+        int count() {
+            return uses == null ? 0 : uses.length / 3;
+        }
+
+        String network(int i) {
+            return (String) uses[3 * i];
+        }
+
+        String lastEventId(int i) {
+            return (String) uses[3 * i + 1];
+        }
+
+        Instant lastSeen(int i) {
+            return (Instant) uses[3 * i + 2];
         }
 
         int indexOf(String network) {
-            for (int i = 0; i < count; i++) {
-                if (networks[i].equals(network)) {
+            for (int i = 0, n = count(); i < n; i++) {
+                if (network(i).equals(network)) {
                     return i;
                 }
             }
             return -1;
         }
 
+        /** A use from network {@code i} (a known one, or {@link #count()} for the next). */
         void seen(int i, String network, String eventId, Instant time) {
-            networks[i] = network;
-            lastEventIds[i] = eventId;
-            lastSeen[i] = time;
+            if (i == count()) {
+                uses = uses == null ? new Object[3] : java.util.Arrays.copyOf(uses, uses.length + 3);
+            }
+            uses[3 * i] = network;
+            uses[3 * i + 1] = eventId;
+            uses[3 * i + 2] = time;
             lastUse = time;
         }
     }
@@ -122,28 +182,33 @@ public final class TokenReplayDetector implements BuiltInDetector {
 
     @Override
     public int stateVersion() {
-        return 1;
+        return 2;
+    }
+
+    /** Version 2, and version 1 (tokens keyed by their replay keys, read by hashing them). */
+    @Override
+    public boolean reads(int version) {
+        return version == 1 || version == 2;
     }
 
     /**
-     * {@code {"t":{token:{"u":lastUse,"n":[[network, lastEventId, lastSeen], …]}},"o":[outside sources]}},
-     * tokens and outside sources least recently used first; null when both are empty.
+     * Version 2: {@code {"t":[[tokenHash, lastUse, [[network, lastEventId, lastSeen], …]], …],"o":[outside sources]}},
+     * tokens and outside sources least recently used first; null when both are empty. (Version 1 had
+     * {@code "t":{token:{"u":lastUse,"n":[[network, lastEventId, lastSeen], …]}}}.)
      */
     @Override
     public JsonNode snapshot(IdentityState s) {
-        if ((s.tokens == null || s.tokens.isEmpty()) && (s.reportedOutside == null || s.reportedOutside.isEmpty())) {
+        if (s.tokens == null && (s.reportedOutside == null || s.reportedOutside.isEmpty())) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
-        ObjectNode tokens = node.putObject("t");
-        (s.tokens == null ? Map.<String, Token>of() : s.tokens).forEach((key, token) -> {
-            ObjectNode t = tokens.putObject(key);
-            t.put("u", token.lastUse.toString());
-            ArrayNode n = t.putArray("n");
-            for (int i = 0; i < token.count; i++) {
-                n.addArray().add(token.networks[i]).add(token.lastEventIds[i]).add(token.lastSeen[i].toString());
+        ArrayNode tokens = node.putArray("t");
+        for (Token token : s.tokens == null ? new Token[0] : s.tokens) {
+            ArrayNode n = tokens.addArray().add(token.key).add(token.lastUse.toString()).addArray();
+            for (int i = 0; i < token.count(); i++) {
+                n.addArray().add(token.network(i)).add(token.lastEventId(i)).add(token.lastSeen(i).toString());
             }
-        });
+        }
         node.set("o", DetectorStateJson.keys(s.reportedOutside == null ? List.of() : s.reportedOutside));
         return node;
     }
@@ -151,26 +216,42 @@ public final class TokenReplayDetector implements BuiltInDetector {
     @Override
     public void restoreInto(IdentityState into, JsonNode node, int version) {
         IdentityState s = newState();
-        DetectorStateJson.fields(node.get("t"), (key, t) -> {
-            Token token = new Token(settings.networksPerToken());
-            for (JsonNode n : t.path("n")) {
-                if (token.count == token.networks.length) {
-                    break; // fewer networks per token now: keep the first ones, as the detector would have
+        if (version == 1) {
+            DetectorStateJson.fields(node.get("t"), (key, t) ->
+                    open(s, restoreToken(IdHash.of(key), t.path("n"), t.get("u"), key)));
+        } else {
+            JsonNode t = node.get("t");
+            if (t != null && !t.isArray()) {
+                throw new IllegalArgumentException("field t: expected an array of tokens");
+            }
+            for (JsonNode token : t == null ? DetectorStateJson.object().arrayNode() : t) {
+                if (!token.isArray() || token.size() != 3 || !token.get(0).canConvertToLong()) {
+                    throw new IllegalArgumentException("field t: expected [hash, last use, networks]: " + token);
                 }
-                token.seen(token.count++, DetectorStateJson.text(n.get(0)), DetectorStateJson.text(n.get(1)),
-                        DetectorStateJson.instant(n.get(2)));
+                open(s, restoreToken(token.get(0).asLong(), token.get(2), token.get(1), token.get(0).asText()));
             }
-            if (token.count == 0) {
-                throw new IllegalArgumentException("token " + key + ": no network");
-            }
-            token.lastUse = DetectorStateJson.instant(t.get("u"));
-            tokens(s).put(key, token);
-        });
+        }
         if (node.path("o").size() > 0) {
             DetectorStateJson.putKeys(node.get("o"), reportedOutside(s));
         }
         into.tokens = s.tokens;
         into.reportedOutside = s.reportedOutside;
+    }
+
+    private Token restoreToken(long key, JsonNode networks, JsonNode lastUse, String name) {
+        Token token = new Token(key);
+        for (JsonNode n : networks) {
+            if (token.count() == settings.networksPerToken()) {
+                break; // fewer networks per token now: keep the first ones, as the detector would have
+            }
+            token.seen(token.count(), DetectorStateJson.text(n.get(0)), DetectorStateJson.text(n.get(1)),
+                    DetectorStateJson.instant(n.get(2)));
+        }
+        if (token.count() == 0) {
+            throw new IllegalArgumentException("token " + name + ": no network");
+        }
+        token.lastUse = DetectorStateJson.instant(lastUse);
+        return token;
     }
 
     @Override
@@ -201,16 +282,18 @@ public final class TokenReplayDetector implements BuiltInDetector {
             network = EXPECTED_NETWORK;
         }
         Instant now = event.time();
-        Token token = sightings.tokens == null ? null : sightings.tokens.get(key);
+        long keyHash = IdHash.of(key);
+        Token token = use(sightings, keyHash);
         if (token != null && idle(token, now)) {
-            sightings.tokens.remove(key);
+            Token idle = token;
+            drop(sightings, t -> t == idle);
             token = null;
         }
         if (token == null) {
             dropIdle(sightings, now);
-            token = new Token(settings.networksPerToken());
-            token.seen(token.count++, network, event.id(), now);
-            tokens(sightings).put(key, token);
+            token = new Token(keyHash);
+            token.seen(0, network, event.id(), now);
+            open(sightings, token);
             return;
         }
         int known = token.indexOf(network);
@@ -218,12 +301,12 @@ public final class TokenReplayDetector implements BuiltInDetector {
             token.seen(known, network, event.id(), now);
             return;
         }
-        if (token.count == token.networks.length) {
+        if (token.count() == settings.networksPerToken()) {
             token.lastUse = now; // already reported from as many networks as remembered: stay quiet
             return;
         }
         int previous = recentComparable(token, network, now);
-        token.seen(token.count++, network, event.id(), now);
+        token.seen(token.count(), network, event.id(), now);
         if (previous < 0) {
             return;
         }
@@ -231,15 +314,15 @@ public final class TokenReplayDetector implements BuiltInDetector {
         Map<String, String> attributes = new HashMap<>();
         attributes.put("variant", "multi_source");
         attributes.put("token", key);
-        attributes.put("first_network", token.networks[previous]);
+        attributes.put("first_network", token.network(previous));
         attributes.put("second_network", network);
-        attributes.put("seconds_apart", Long.toString(Duration.between(token.lastSeen[previous], now).toSeconds()));
+        attributes.put("seconds_apart", Long.toString(Duration.between(token.lastSeen(previous), now).toSeconds()));
         attributes.put("proxy", Boolean.toString(proxy));
         Findings.putIfKnown(attributes, "ip", event.source().ip());
         findings.add(Findings.of(this, observation, 0.8 + (proxy ? 0.1 : 0),
-                "token " + key + " of " + event.identity().id() + " used from " + token.networks[previous] + " and "
-                        + network + " within " + Duration.between(token.lastSeen[previous], now).toMinutes() + " min",
-                List.of(token.lastEventIds[previous], event.id()), attributes));
+                "token " + key + " of " + event.identity().id() + " used from " + token.network(previous) + " and "
+                        + network + " within " + Duration.between(token.lastSeen(previous), now).toMinutes() + " min",
+                List.of(token.lastEventId(previous), event.id()), attributes));
     }
 
     private void outsideWorkload(Observation observation, IdentityState sightings, List<Finding> findings) {
@@ -375,10 +458,10 @@ public final class TokenReplayDetector implements BuiltInDetector {
     /** The most recently seen network of the token comparable with {@code network} and within the window; -1 when none. */
     private int recentComparable(Token token, String network, Instant now) {
         int best = -1;
-        for (int i = 0; i < token.count; i++) {
-            if (comparable(token.networks[i], network)
-                    && !token.lastSeen[i].plus(settings.window()).isBefore(now)
-                    && (best < 0 || token.lastSeen[i].isAfter(token.lastSeen[best]))) {
+        for (int i = 0; i < token.count(); i++) {
+            if (comparable(token.network(i), network)
+                    && !token.lastSeen(i).plus(settings.window()).isBefore(now)
+                    && (best < 0 || token.lastSeen(i).isAfter(token.lastSeen(best)))) {
                 best = i;
             }
         }
@@ -394,13 +477,6 @@ public final class TokenReplayDetector implements BuiltInDetector {
     }
 
     private void dropIdle(IdentityState sightings, Instant now) {
-        if (sightings.tokens == null) {
-            return;
-        }
-        for (Iterator<Token> it = sightings.tokens.values().iterator(); it.hasNext(); ) {
-            if (idle(it.next(), now)) {
-                it.remove();
-            }
-        }
+        drop(sightings, t -> idle(t, now));
     }
 }
