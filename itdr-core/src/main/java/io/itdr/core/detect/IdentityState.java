@@ -23,6 +23,8 @@ final class IdentityState {
     /** The states of the detectors that keep their own ({@link DetectionEngine}'s order of them); null when there are none. */
     final Object[] others;
     private SourceExpectation expectation = SourceExpectation.NONE;
+    /** What few identities need (see {@link Rare}); null until one of its fields is set. */
+    Rare rare;
 
     // new_source (NewSourceDetector): each null until its first entry
     LruSet<String> fingerprints;
@@ -31,21 +33,15 @@ final class IdentityState {
     int learnedEvents;
     /** Event time of the first successful located event: the learning period runs from it. */
     Instant sourcesFirstSeen;
-    /** Long-term key id → owners and countries ("c:" prefix) it was used from. */
-    LruMap<String, LruSet<String>> keys;
 
-    // impossible_travel (ImpossibleTravelDetector): the last location, and the last pair of places reported
+    // impossible_travel (ImpossibleTravelDetector): the last location
     Geo lastGeo;
     Instant lastGeoTime;
     String lastGeoEventId;
-    String travelReportedFrom;
-    String travelReportedTo;
-    Instant travelReportedAt;
 
-    // token_replay (TokenReplayDetector): open tokens, outside sources reported; each null until the first
+    // token_replay (TokenReplayDetector)
     /** Open tokens, least recently used first; null while none is open. */
     TokenReplayDetector.Token[] tokens;
-    LruSet<String> reportedOutside;
 
     // dormant_reactivated (DormantReactivatedDetector): the identity's last use and its credentials' last uses
     Instant lastUseTime;
@@ -62,32 +58,69 @@ final class IdentityState {
     /** Credentials remembered. */
     int credentials;
 
-    // privilege_change_then_use (PrivilegeChangeThenUseDetector): pending grants (null while none), trusts reported
-    ArrayDeque<PrivilegeChangeThenUseDetector.Grant> grants;
-    LruSet<String> reportedTrusts;
-
-    // platform_finding (PlatformFindingDetector): finding type → last seen; null until the first
-    LruMap<String, Instant> findingTypes;
-
     // nhi_behaviour (NhiBehaviourDetector)
     Instant actionsFirstSeen;
-    /** Null until the first event with an action. */
+    /** Null until the first event. */
     LruSet<String> actions;
     ArrayDeque<NhiBehaviourDetector.Sighting> sightings;
     ArrayDeque<NhiBehaviourDetector.Sighting> refusals;
     /** Recent discovery calls: key = the service ("ssm" of "ssm:DescribeParameters"). */
     ArrayDeque<NhiBehaviourDetector.Sighting> discoveries;
-    Instant firstUseReported;
-    double firstUseMax;
-    Instant fanOutReported;
-    Instant deniedReported;
-    Instant discoveryReported;
-    Instant harvestReported;
-    String harvestService;
 
     /** @param others the other detectors' states; null when there are none */
     IdentityState(Object[] others) {
         this.others = others;
+    }
+
+    /** {@link #rare} to read, an empty one when there is none: never write into it (write through {@link #rare()}). */
+    Rare rareOrEmpty() {
+        return rare != null ? rare : Rare.EMPTY;
+    }
+
+    /** {@link #rare}, made when first needed. */
+    Rare rare() {
+        if (rare == null) {
+            rare = new Rare();
+        }
+        return rare;
+    }
+
+    /**
+     * The part of an identity's state that few identities ever need, kept aside so the others do
+     * not carry its fields: what the detectors reported (the times and subjects that suppress a
+     * repeat), long-term keys, pending grants, platform finding types. Grouped by detector as in
+     * {@link IdentityState}.
+     */
+    static final class Rare {
+        /** What {@link #rareOrEmpty()} reads when there is none; never written. */
+        private static final Rare EMPTY = new Rare();
+
+        // new_source: long-term key id → owners and countries ("c:" prefix) it was used from; null until the first
+        LruMap<String, LruSet<String>> keys;
+
+        // impossible_travel: the last pair of places reported
+        String travelReportedFrom;
+        String travelReportedTo;
+        Instant travelReportedAt;
+
+        // token_replay: outside sources reported; null until the first
+        LruSet<String> reportedOutside;
+
+        // privilege_change_then_use: pending grants (null while none), trusts reported (null until the first)
+        ArrayDeque<PrivilegeChangeThenUseDetector.Grant> grants;
+        LruSet<String> reportedTrusts;
+
+        // platform_finding: finding type → last seen; null until the first
+        LruMap<String, Instant> findingTypes;
+
+        // nhi_behaviour: when each variant last reported
+        Instant firstUseReported;
+        double firstUseMax;
+        Instant fanOutReported;
+        Instant deniedReported;
+        Instant discoveryReported;
+        Instant harvestReported;
+        String harvestService;
     }
 
     /** The compiled form of {@code sources}, recompiled only when the record's sources change. */

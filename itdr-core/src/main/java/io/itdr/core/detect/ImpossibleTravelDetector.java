@@ -73,9 +73,11 @@ public final class ImpossibleTravelDetector implements BuiltInDetector {
         }
         DetectorStateJson.putIfKnown(node, "t", last.lastGeoTime);
         DetectorStateJson.putIfKnown(node, "e", last.lastGeoEventId);
-        DetectorStateJson.putIfKnown(node, "rf", last.travelReportedFrom);
-        DetectorStateJson.putIfKnown(node, "rt", last.travelReportedTo);
-        DetectorStateJson.putIfKnown(node, "ra", last.travelReportedAt);
+        if (last.rare != null) {
+            DetectorStateJson.putIfKnown(node, "rf", last.rare.travelReportedFrom);
+            DetectorStateJson.putIfKnown(node, "rt", last.rare.travelReportedTo);
+            DetectorStateJson.putIfKnown(node, "ra", last.rare.travelReportedAt);
+        }
         return node;
     }
 
@@ -99,9 +101,11 @@ public final class ImpossibleTravelDetector implements BuiltInDetector {
         last.lastGeo = geo;
         last.lastGeoTime = time;
         last.lastGeoEventId = eventId;
-        last.travelReportedFrom = reportedFrom;
-        last.travelReportedTo = reportedTo;
-        last.travelReportedAt = reportedAt;
+        if (reportedFrom != null || reportedTo != null || reportedAt != null) {
+            last.rare().travelReportedFrom = reportedFrom;
+            last.rare().travelReportedTo = reportedTo;
+            last.rare().travelReportedAt = reportedAt;
+        }
     }
 
     @Override
@@ -150,18 +154,20 @@ public final class ImpossibleTravelDetector implements BuiltInDetector {
                 event.identity().id() + " moved " + Findings.number(km) + " km from " + from + " to " + to
                         + " in " + (millis / 1000) + " s (" + Findings.number(speed) + " km/h)",
                 List.of(last.lastGeoEventId, event.id()), attributes));
-        last.travelReportedFrom = from;
-        last.travelReportedTo = to;
-        last.travelReportedAt = event.time();
+        IdentityState.Rare rare = last.rare();
+        rare.travelReportedFrom = from;
+        rare.travelReportedTo = to;
+        rare.travelReportedAt = event.time();
     }
 
     private boolean alreadyReported(IdentityState last, String from, String to, Instant now) {
-        if (last.travelReportedAt == null
-                || Duration.between(last.travelReportedAt, now).compareTo(settings.repeatSuppression()) >= 0) {
+        IdentityState.Rare rare = last.rare;
+        if (rare == null || rare.travelReportedAt == null
+                || Duration.between(rare.travelReportedAt, now).compareTo(settings.repeatSuppression()) >= 0) {
             return false;
         }
-        return (from.equals(last.travelReportedFrom) && to.equals(last.travelReportedTo))
-                || (from.equals(last.travelReportedTo) && to.equals(last.travelReportedFrom));
+        return (from.equals(rare.travelReportedFrom) && to.equals(rare.travelReportedTo))
+                || (from.equals(rare.travelReportedTo) && to.equals(rare.travelReportedFrom));
     }
 
     /** A coarse name of a place, for suppression and people. */

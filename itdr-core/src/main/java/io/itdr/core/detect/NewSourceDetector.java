@@ -82,10 +82,11 @@ public final class NewSourceDetector implements BuiltInDetector {
     }
 
     private static LruMap<String, LruSet<String>> keys(IdentityState b) {
-        if (b.keys == null) {
-            b.keys = new LruMap<>(KEYS_PER_IDENTITY, true);
+        IdentityState.Rare rare = b.rare();
+        if (rare.keys == null) {
+            rare.keys = new LruMap<>(KEYS_PER_IDENTITY, true);
         }
-        return b.keys;
+        return rare.keys;
     }
 
     private static java.util.Collection<String> orEmpty(LruSet<String> set) {
@@ -120,8 +121,8 @@ public final class NewSourceDetector implements BuiltInDetector {
         node.put("l", b.learnedEvents);
         DetectorStateJson.putIfKnown(node, "s", b.sourcesFirstSeen);
         ObjectNode keys = node.putObject("k");
-        if (b.keys != null) {
-            b.keys.forEach((id, seen) -> keys.set(id, DetectorStateJson.keys(seen)));
+        if (b.rare != null && b.rare.keys != null) {
+            b.rare.keys.forEach((id, seen) -> keys.set(id, DetectorStateJson.keys(seen)));
         }
         return node;
     }
@@ -148,7 +149,9 @@ public final class NewSourceDetector implements BuiltInDetector {
         into.countries = b.countries;
         into.learnedEvents = b.learnedEvents;
         into.sourcesFirstSeen = b.sourcesFirstSeen;
-        into.keys = b.keys;
+        if (b.rare != null) {
+            into.rare().keys = b.rare.keys;
+        }
     }
 
     @Override
@@ -262,7 +265,8 @@ public final class NewSourceDetector implements BuiltInDetector {
         if (owner == null && country == null) {
             return;
         }
-        LruSet<String> seen = baseline.keys == null ? null : baseline.keys.get(event.credential().id());
+        LruSet<String> seen = baseline.rare == null || baseline.rare.keys == null ? null
+                : baseline.rare.keys.get(event.credential().id());
         if (seen == null) {
             seen = LruSet.of(OWNERS_PER_KEY);
             keys(baseline).put(event.credential().id(), seen);

@@ -116,14 +116,14 @@ public final class NhiBehaviourDetector implements BuiltInDetector {
         node.set("a", DetectorStateJson.keys(r.actions == null ? List.of() : r.actions));
         node.set("s", sightings(r.sightings));
         node.set("d", sightings(r.refusals));
-        DetectorStateJson.putIfKnown(node, "fu", r.firstUseReported);
-        node.put("fm", r.firstUseMax);
-        DetectorStateJson.putIfKnown(node, "fo", r.fanOutReported);
-        DetectorStateJson.putIfKnown(node, "dr", r.deniedReported);
+        DetectorStateJson.putIfKnown(node, "fu", r.rareOrEmpty().firstUseReported);
+        node.put("fm", r.rareOrEmpty().firstUseMax);
+        DetectorStateJson.putIfKnown(node, "fo", r.rareOrEmpty().fanOutReported);
+        DetectorStateJson.putIfKnown(node, "dr", r.rareOrEmpty().deniedReported);
         node.set("x", sightings(r.discoveries));
-        DetectorStateJson.putIfKnown(node, "xr", r.discoveryReported);
-        DetectorStateJson.putIfKnown(node, "hr", r.harvestReported);
-        DetectorStateJson.putIfKnown(node, "hs", r.harvestService);
+        DetectorStateJson.putIfKnown(node, "xr", r.rareOrEmpty().discoveryReported);
+        DetectorStateJson.putIfKnown(node, "hr", r.rareOrEmpty().harvestReported);
+        DetectorStateJson.putIfKnown(node, "hs", r.rareOrEmpty().harvestService);
         return node;
     }
 
@@ -136,26 +136,30 @@ public final class NhiBehaviourDetector implements BuiltInDetector {
         r.actions = actions.isEmpty() ? null : actions;
         r.sightings = restoreSightings(node.path("s"));
         r.refusals = restoreSightings(node.path("d"));
-        r.firstUseReported = DetectorStateJson.instantOrNull(node, "fu");
-        r.firstUseMax = node.path("fm").asDouble(0);
-        r.fanOutReported = DetectorStateJson.instantOrNull(node, "fo");
-        r.deniedReported = DetectorStateJson.instantOrNull(node, "dr");
+        Instant firstUseReported = DetectorStateJson.instantOrNull(node, "fu");
+        double firstUseMax = node.path("fm").asDouble(0);
+        Instant fanOutReported = DetectorStateJson.instantOrNull(node, "fo");
+        Instant deniedReported = DetectorStateJson.instantOrNull(node, "dr");
         r.discoveries = restoreSightings(node.path("x"));
-        r.discoveryReported = DetectorStateJson.instantOrNull(node, "xr");
-        r.harvestReported = DetectorStateJson.instantOrNull(node, "hr");
-        r.harvestService = DetectorStateJson.textOrNull(node, "hs");
+        Instant discoveryReported = DetectorStateJson.instantOrNull(node, "xr");
+        Instant harvestReported = DetectorStateJson.instantOrNull(node, "hr");
+        String harvestService = DetectorStateJson.textOrNull(node, "hs");
         into.actionsFirstSeen = r.actionsFirstSeen;
         into.actions = r.actions;
         into.sightings = r.sightings;
         into.refusals = r.refusals;
-        into.firstUseReported = r.firstUseReported;
-        into.firstUseMax = r.firstUseMax;
-        into.fanOutReported = r.fanOutReported;
-        into.deniedReported = r.deniedReported;
         into.discoveries = r.discoveries;
-        into.discoveryReported = r.discoveryReported;
-        into.harvestReported = r.harvestReported;
-        into.harvestService = r.harvestService;
+        if (firstUseReported != null || firstUseMax != 0 || fanOutReported != null || deniedReported != null
+                || discoveryReported != null || harvestReported != null || harvestService != null) {
+            IdentityState.Rare rare = into.rare();
+            rare.firstUseReported = firstUseReported;
+            rare.firstUseMax = firstUseMax;
+            rare.fanOutReported = fanOutReported;
+            rare.deniedReported = deniedReported;
+            rare.discoveryReported = discoveryReported;
+            rare.harvestReported = harvestReported;
+            rare.harvestService = harvestService;
+        }
     }
 
     private static ArrayNode sightings(ArrayDeque<Sighting> deque) {
@@ -205,17 +209,17 @@ public final class NhiBehaviourDetector implements BuiltInDetector {
         }
         Instant now = event.time();
         r.discoveries = expire(add(r.discoveries, new Sighting(now, service(event.action()), event.id())), now);
-        if (inIncident(r.harvestReported, now) && service(event.action()).equals(r.harvestService)) {
+        if (inIncident(r.rareOrEmpty().harvestReported, now) && service(event.action()).equals(r.rareOrEmpty().harvestService)) {
             observation.repeated(ID, "read_after_discovery");
         }
-        if (inIncident(r.discoveryReported, now)) {
+        if (inIncident(r.rareOrEmpty().discoveryReported, now)) {
             observation.repeated(ID, "discovery_burst");
             return;
         }
         if (size(r.discoveries) < settings.discoveryBurst()) {
             return;
         }
-        r.discoveryReported = now;
+        r.rare().discoveryReported = now;
         Set<String> actions = new HashSet<>();
         r.discoveries.forEach(s -> actions.add(s.key()));
         Map<String, String> attributes = new HashMap<>();
@@ -237,7 +241,7 @@ public final class NhiBehaviourDetector implements BuiltInDetector {
         Instant now = event.time();
         String service = service(event.action());
         r.discoveries = expire(r.discoveries, now);
-        if (inIncident(r.harvestReported, now) && service.equals(r.harvestService)) {
+        if (inIncident(r.rareOrEmpty().harvestReported, now) && service.equals(r.rareOrEmpty().harvestService)) {
             observation.repeated(ID, "read_after_discovery");
             return;
         }
@@ -248,8 +252,8 @@ public final class NhiBehaviourDetector implements BuiltInDetector {
         int listed = evidence.size();
         evidence = new ArrayList<>(evidence);
         evidence.add(event.id());
-        r.harvestReported = now;
-        r.harvestService = service;
+        r.rare().harvestReported = now;
+        r.rare().harvestService = service;
         Map<String, String> attributes = new HashMap<>();
         attributes.put("variant", "read_after_discovery");
         attributes.put("action", event.action());
@@ -312,13 +316,13 @@ public final class NhiBehaviourDetector implements BuiltInDetector {
         if (known || sensitivity == null || now.isBefore(r.actionsFirstSeen.plus(settings.learningPeriod()))) {
             return;
         }
-        boolean inIncident = r.firstUseReported != null && !now.isAfter(r.firstUseReported.plus(settings.incidentWindow()));
-        if (inIncident && sensitivity.confidence() <= r.firstUseMax) {
+        boolean inIncident = r.rareOrEmpty().firstUseReported != null && !now.isAfter(r.rareOrEmpty().firstUseReported.plus(settings.incidentWindow()));
+        if (inIncident && sensitivity.confidence() <= r.rareOrEmpty().firstUseMax) {
             observation.repeated(ID, "first_sensitive_action");
             return;
         }
-        r.firstUseMax = inIncident ? Math.max(r.firstUseMax, sensitivity.confidence()) : sensitivity.confidence();
-        r.firstUseReported = now;
+        r.rare().firstUseMax = inIncident ? Math.max(r.rareOrEmpty().firstUseMax, sensitivity.confidence()) : sensitivity.confidence();
+        r.rare().firstUseReported = now;
         Map<String, String> attributes = new HashMap<>();
         attributes.put("variant", "first_sensitive_action");
         attributes.put("family", sensitivity.family());
@@ -349,7 +353,7 @@ public final class NhiBehaviourDetector implements BuiltInDetector {
             r.sightings = add(r.sightings, new Sighting(now, "g:" + region, event.id()));
         }
         r.sightings = expire(r.sightings, now);
-        if (r.fanOutReported != null && !now.isAfter(r.fanOutReported.plus(settings.incidentWindow()))) {
+        if (r.rareOrEmpty().fanOutReported != null && !now.isAfter(r.rareOrEmpty().fanOutReported.plus(settings.incidentWindow()))) {
             if (sensitivity != null && resource != null) {
                 observation.repeated(ID, "fan_out");
             }
@@ -382,7 +386,7 @@ public final class NhiBehaviourDetector implements BuiltInDetector {
         if (!resources && !manyRegions) {
             return;
         }
-        r.fanOutReported = now;
+        r.rare().fanOutReported = now;
         Map<String, String> attributes = new HashMap<>();
         attributes.put("variant", "fan_out");
         attributes.put("resources", Integer.toString(most));
@@ -404,14 +408,14 @@ public final class NhiBehaviourDetector implements BuiltInDetector {
             return;
         }
         r.refusals = expire(add(r.refusals, new Sighting(now, event.action(), event.id())), now);
-        if (r.deniedReported != null && !now.isAfter(r.deniedReported.plus(settings.incidentWindow()))) {
+        if (r.rareOrEmpty().deniedReported != null && !now.isAfter(r.rareOrEmpty().deniedReported.plus(settings.incidentWindow()))) {
             observation.repeated(ID, "access_denied_burst");
             return;
         }
         if (size(r.refusals) < settings.deniedBurst()) {
             return;
         }
-        r.deniedReported = now;
+        r.rare().deniedReported = now;
         Set<String> actions = new HashSet<>();
         r.refusals.forEach(s -> actions.add(s.key()));
         Map<String, String> attributes = new HashMap<>();

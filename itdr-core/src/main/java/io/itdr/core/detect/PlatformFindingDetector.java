@@ -38,10 +38,11 @@ public final class PlatformFindingDetector implements BuiltInDetector {
 
     /** The finding types recently seen for one identity (IdentityState's field, null until its first platform finding). */
     private LruMap<String, Instant> lastSeen(IdentityState recent) {
-        if (recent.findingTypes == null) {
-            recent.findingTypes = new LruMap<>(settings.typesPerIdentity(), true);
+        IdentityState.Rare rare = recent.rare();
+        if (rare.findingTypes == null) {
+            rare.findingTypes = new LruMap<>(settings.typesPerIdentity(), true);
         }
-        return recent.findingTypes;
+        return rare.findingTypes;
     }
 
     @Override
@@ -57,11 +58,12 @@ public final class PlatformFindingDetector implements BuiltInDetector {
     /** {@code {"s":{type: lastSeen}}}, least recently seen first; null when none was seen. */
     @Override
     public JsonNode snapshot(IdentityState recent) {
-        if (recent.findingTypes == null || recent.findingTypes.isEmpty()) {
+        LruMap<String, Instant> types = recent.rare == null ? null : recent.rare.findingTypes;
+        if (types == null || types.isEmpty()) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
-        node.set("s", DetectorStateJson.times(recent.findingTypes));
+        node.set("s", DetectorStateJson.times(types));
         return node;
     }
 
@@ -69,7 +71,9 @@ public final class PlatformFindingDetector implements BuiltInDetector {
     public void restoreInto(IdentityState into, JsonNode node, int version) {
         IdentityState recent = newState();
         DetectorStateJson.fields(node.get("s"), (type, time) -> lastSeen(recent).put(type, DetectorStateJson.instant(time)));
-        into.findingTypes = recent.findingTypes;
+        if (recent.rare != null) {
+            into.rare().findingTypes = recent.rare.findingTypes;
+        }
     }
 
     @Override

@@ -64,22 +64,24 @@ public final class PrivilegeChangeThenUseDetector implements BuiltInDetector {
     // IdentityState's privilege_change_then_use fields
 
     private static boolean hasGrants(IdentityState pending) {
-        return pending.grants != null && !pending.grants.isEmpty();
+        return pending.rare != null && pending.rare.grants != null && !pending.rare.grants.isEmpty();
     }
 
     /** The pending grants, made on first use. */
     private static ArrayDeque<Grant> grants(IdentityState pending) {
-        if (pending.grants == null) {
-            pending.grants = new ArrayDeque<>(2);
+        IdentityState.Rare rare = pending.rare();
+        if (rare.grants == null) {
+            rare.grants = new ArrayDeque<>(2);
         }
-        return pending.grants;
+        return rare.grants;
     }
 
     private static LruSet<String> reportedTrusts(IdentityState pending) {
-        if (pending.reportedTrusts == null) {
-            pending.reportedTrusts = LruSet.of(TRUSTS_REMEMBERED);
+        IdentityState.Rare rare = pending.rare();
+        if (rare.reportedTrusts == null) {
+            rare.reportedTrusts = LruSet.of(TRUSTS_REMEMBERED);
         }
-        return pending.reportedTrusts;
+        return rare.reportedTrusts;
     }
 
     /** Foreign trusts remembered per identity, so one is reported once. */
@@ -107,19 +109,20 @@ public final class PrivilegeChangeThenUseDetector implements BuiltInDetector {
     /** {@code {"g":[{"e","t","s":[scopes],"a","by","self"}, …] oldest first,"r":[reported trusts]}}; null when both are empty. */
     @Override
     public JsonNode snapshot(IdentityState pending) {
-        if (!hasGrants(pending) && (pending.reportedTrusts == null || pending.reportedTrusts.isEmpty())) {
+        LruSet<String> reportedTrusts = pending.rare == null ? null : pending.rare.reportedTrusts;
+        if (!hasGrants(pending) && (reportedTrusts == null || reportedTrusts.isEmpty())) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
         ArrayNode grants = node.putArray("g");
-        for (Grant g : hasGrants(pending) ? pending.grants : List.<Grant>of()) {
+        for (Grant g : hasGrants(pending) ? pending.rare.grants : List.<Grant>of()) {
             ObjectNode o = grants.addObject();
             o.put("e", g.eventId()).put("t", g.time().toString()).put("a", g.administrative()).put("self", g.self());
             DetectorStateJson.putIfKnown(o, "by", g.grantor());
             ArrayNode scopes = o.putArray("s");
             g.scopes().forEach(scopes::add);
         }
-        node.set("r", DetectorStateJson.keys(pending.reportedTrusts == null ? List.of() : pending.reportedTrusts));
+        node.set("r", DetectorStateJson.keys(reportedTrusts == null ? List.of() : reportedTrusts));
         return node;
     }
 
@@ -132,17 +135,19 @@ public final class PrivilegeChangeThenUseDetector implements BuiltInDetector {
                 scopes.add(DetectorStateJson.text(scope));
             }
             if (grants(pending).size() >= settings.pendingGrantsPerIdentity()) {
-                pending.grants.removeFirst();
+                grants(pending).removeFirst();
             }
-            pending.grants.addLast(new Grant(DetectorStateJson.text(o.get("e")), DetectorStateJson.instant(o.get("t")),
+            grants(pending).addLast(new Grant(DetectorStateJson.text(o.get("e")), DetectorStateJson.instant(o.get("t")),
                     List.copyOf(scopes), o.path("a").asBoolean(false), DetectorStateJson.textOrNull(o, "by"),
                     o.path("self").asBoolean(false)));
         }
         if (node.path("r").size() > 0) {
             DetectorStateJson.putKeys(node.get("r"), reportedTrusts(pending));
         }
-        into.grants = pending.grants;
-        into.reportedTrusts = pending.reportedTrusts;
+        if (pending.rare != null) {
+            into.rare().grants = pending.rare.grants;
+            into.rare().reportedTrusts = pending.rare.reportedTrusts;
+        }
     }
 
     @Override
@@ -155,10 +160,10 @@ public final class PrivilegeChangeThenUseDetector implements BuiltInDetector {
         // a use first, so that the event that records a grant never counts as its use
         if (hasGrants(mine) && observation.successfulUse()) {
             dropExpired(mine, event.time());
-            if (!mine.grants.isEmpty()) {
+            if (!mine.rare.grants.isEmpty()) {
                 report(observation, mine, findings);
             }
-            mine.grants = null; // used or expired: nothing pending
+            mine.rare.grants = null; // used or expired: nothing pending
         }
         foreignTrust(observation, pending, findings);
         if (isGrant(event)) {
@@ -167,22 +172,23 @@ public final class PrivilegeChangeThenUseDetector implements BuiltInDetector {
             IdentityState grantee = self ? mine
                     : observation.stateOf(this, IdentityEvent.identityKey(event.platform(), event.tenant(), target));
             if (grants(grantee).size() >= settings.pendingGrantsPerIdentity()) {
-                grantee.grants.removeFirst();
+                grants(grantee).removeFirst();
             }
             List<String> scopes = event.privilege().scopes();
-            grantee.grants.addLast(new Grant(event.id(), event.time(), scopes, administrative(scopes),
+            grants(grantee).addLast(new Grant(event.id(), event.time(), scopes, administrative(scopes),
                     event.identity().id(), self));
         }
     }
 
     private void report(Observation observation, IdentityState pending, List<Finding> findings) {
         IdentityEvent event = observation.event();
-        List<String> evidence = new ArrayList<>(pending.grants.size() + 1);
+        ArrayDeque<Grant> grants = pending.rare.grants;
+        List<String> evidence = new ArrayList<>(grants.size() + 1);
         List<String> scopes = new ArrayList<>();
         List<String> grantors = new ArrayList<>(1);
         boolean administrative = false;
         boolean self = false;
-        for (Grant grant : pending.grants) {
+        for (Grant grant : grants) {
             evidence.add(grant.eventId());
             scopes.addAll(grant.scopes());
             if (!grantors.contains(grant.grantor())) {
@@ -192,7 +198,7 @@ public final class PrivilegeChangeThenUseDetector implements BuiltInDetector {
             self |= grant.self();
         }
         evidence.add(event.id());
-        Grant first = pending.grants.peekFirst();
+        Grant first = grants.peekFirst();
         long minutes = Duration.between(first.time(), event.time()).toMinutes();
         String scopeText = String.join(",", scopes);
         if (scopeText.length() > MAX_SCOPES_TEXT) {
@@ -213,7 +219,7 @@ public final class PrivilegeChangeThenUseDetector implements BuiltInDetector {
     }
 
     private void dropExpired(IdentityState pending, Instant now) {
-        for (Iterator<Grant> it = pending.grants.iterator(); it.hasNext(); ) {
+        for (Iterator<Grant> it = pending.rare.grants.iterator(); it.hasNext(); ) {
             if (it.next().time().plus(settings.window()).isBefore(now)) {
                 it.remove();
             }

@@ -111,10 +111,11 @@ public final class TokenReplayDetector implements BuiltInDetector {
     }
 
     private LruSet<String> reportedOutside(IdentityState s) {
-        if (s.reportedOutside == null) {
-            s.reportedOutside = LruSet.of(settings.outsideSourcesRemembered());
+        IdentityState.Rare rare = s.rare();
+        if (rare.reportedOutside == null) {
+            rare.reportedOutside = LruSet.of(settings.outsideSourcesRemembered());
         }
-        return s.reportedOutside;
+        return rare.reportedOutside;
     }
 
     /**
@@ -198,7 +199,8 @@ public final class TokenReplayDetector implements BuiltInDetector {
      */
     @Override
     public JsonNode snapshot(IdentityState s) {
-        if (s.tokens == null && (s.reportedOutside == null || s.reportedOutside.isEmpty())) {
+        LruSet<String> reportedOutside = s.rare == null ? null : s.rare.reportedOutside;
+        if (s.tokens == null && (reportedOutside == null || reportedOutside.isEmpty())) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
@@ -209,7 +211,7 @@ public final class TokenReplayDetector implements BuiltInDetector {
                 n.addArray().add(token.network(i)).add(token.lastEventId(i)).add(token.lastSeen(i).toString());
             }
         }
-        node.set("o", DetectorStateJson.keys(s.reportedOutside == null ? List.of() : s.reportedOutside));
+        node.set("o", DetectorStateJson.keys(reportedOutside == null ? List.of() : reportedOutside));
         return node;
     }
 
@@ -235,7 +237,9 @@ public final class TokenReplayDetector implements BuiltInDetector {
             DetectorStateJson.putKeys(node.get("o"), reportedOutside(s));
         }
         into.tokens = s.tokens;
-        into.reportedOutside = s.reportedOutside;
+        if (s.rare != null) {
+            into.rare().reportedOutside = s.rare.reportedOutside;
+        }
     }
 
     private Token restoreToken(long key, JsonNode networks, JsonNode lastUse, String name) {

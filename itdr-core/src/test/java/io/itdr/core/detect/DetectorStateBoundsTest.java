@@ -84,7 +84,7 @@ class DetectorStateBoundsTest {
         }
 
         IdentityState sightings = harness.state(Fixtures.ROLE);
-        assertThat(sightings.reportedOutside).hasSize(8);
+        assertThat(sightings.rare.reportedOutside).hasSize(8);
     }
 
     @Test
@@ -108,8 +108,8 @@ class DetectorStateBoundsTest {
         }
 
         IdentityState pending = harness.state(Fixtures.ROLE);
-        assertThat(pending.grants).hasSize(4);
-        assertThat(pending.grants.peekLast().scopes()).containsExactly("scope-" + (N - 1));
+        assertThat(pending.rare.grants).hasSize(4);
+        assertThat(pending.rare.grants.peekLast().scopes()).containsExactly("scope-" + (N - 1));
     }
 
     @Test
@@ -121,7 +121,7 @@ class DetectorStateBoundsTest {
         }
 
         IdentityState recent = harness.state(Fixtures.ROLE);
-        assertThat(recent.findingTypes).hasSize(8);
+        assertThat(recent.rare.findingTypes).hasSize(8);
     }
 
     @Test
