@@ -43,6 +43,20 @@ final class DetectorStateJson {
         }
     }
 
+    /** Keys written by {@link #keys} added to a {@link SmallSet} in order: the set to keep. */
+    static Object addKeys(JsonNode keys, Object set, int capacity) {
+        if (keys == null) {
+            return set;
+        }
+        if (!keys.isArray()) {
+            throw new IllegalArgumentException("expected an array of keys");
+        }
+        for (JsonNode k : keys) {
+            set = SmallSet.add(set, text(k), capacity);
+        }
+        return set;
+    }
+
     /** {@code {key: instant}} in the map's order. */
     static ObjectNode times(Map<String, Instant> map) {
         ObjectNode out = object();

@@ -26,10 +26,10 @@ final class IdentityState {
     /** What few identities need (see {@link Rare}); null until one of its fields is set. */
     Rare rare;
 
-    // new_source (NewSourceDetector): each null until its first entry
-    LruSet<String> fingerprints;
-    LruSet<String> networks;
-    LruSet<String> countries;
+    // new_source (NewSourceDetector): each a SmallSet (null until its first entry)
+    Object fingerprints;
+    Object networks;
+    Object countries;
     int learnedEvents;
     /** Event time of the first successful located event: the learning period runs from it. */
     Instant sourcesFirstSeen;
@@ -60,8 +60,8 @@ final class IdentityState {
 
     // nhi_behaviour (NhiBehaviourDetector)
     Instant actionsFirstSeen;
-    /** Null until the first event. */
-    LruSet<String> actions;
+    /** A SmallSet: null until the first event. */
+    Object actions;
     ArrayDeque<NhiBehaviourDetector.Sighting> sightings;
     ArrayDeque<NhiBehaviourDetector.Sighting> refusals;
     /** Recent discovery calls: key = the service ("ssm" of "ssm:DescribeParameters"). */

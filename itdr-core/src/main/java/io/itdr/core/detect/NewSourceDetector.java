@@ -60,26 +60,6 @@ public final class NewSourceDetector implements BuiltInDetector {
 
     // the sources an identity is known to act from: IdentityState's new_source fields, each set made at its first entry
 
-    private LruSet<String> fingerprints(IdentityState b) {
-        if (b.fingerprints == null) {
-            b.fingerprints = LruSet.of(settings.baselineSize());
-        }
-        return b.fingerprints;
-    }
-
-    private LruSet<String> networks(IdentityState b) {
-        if (b.networks == null) {
-            b.networks = LruSet.of(settings.baselineSize());
-        }
-        return b.networks;
-    }
-
-    private LruSet<String> countries(IdentityState b) {
-        if (b.countries == null) {
-            b.countries = LruSet.of(settings.baselineSize());
-        }
-        return b.countries;
-    }
 
     private static LruMap<String, LruSet<String>> keys(IdentityState b) {
         IdentityState.Rare rare = b.rare();
@@ -89,8 +69,8 @@ public final class NewSourceDetector implements BuiltInDetector {
         return rare.keys;
     }
 
-    private static java.util.Collection<String> orEmpty(LruSet<String> set) {
-        return set == null ? List.of() : set;
+    private static java.util.Collection<String> orEmpty(Object set) {
+        return SmallSet.elements(set);
     }
 
     @Override
@@ -130,12 +110,10 @@ public final class NewSourceDetector implements BuiltInDetector {
     @Override
     public void restoreInto(IdentityState into, JsonNode node, int version) {
         IdentityState b = newState();
-        DetectorStateJson.putKeys(node.get("f"), fingerprints(b));
-        DetectorStateJson.putKeys(node.get("n"), networks(b));
-        b.fingerprints = b.fingerprints.isEmpty() ? null : b.fingerprints;
-        b.networks = b.networks.isEmpty() ? null : b.networks;
+        b.fingerprints = DetectorStateJson.addKeys(node.get("f"), null, settings.baselineSize());
+        b.networks = DetectorStateJson.addKeys(node.get("n"), null, settings.baselineSize());
         if (node.path("c").size() > 0) {
-            DetectorStateJson.putKeys(node.get("c"), countries(b));
+            b.countries = DetectorStateJson.addKeys(node.get("c"), null, settings.baselineSize());
         }
         b.learnedEvents = node.path("l").asInt(0);
         b.sourcesFirstSeen = DetectorStateJson.instantOrNull(node, "s");
@@ -167,9 +145,9 @@ public final class NewSourceDetector implements BuiltInDetector {
             return; // nothing to learn from or compare
         }
         // get() refreshes recency for known values; put() below adds new ones
-        boolean newFingerprint = fingerprint != null && (baseline.fingerprints == null || !baseline.fingerprints.touch(fingerprint));
-        boolean newNetwork = network != null && (baseline.networks == null || !baseline.networks.touch(network));
-        boolean newCountry = country != null && (baseline.countries == null || !baseline.countries.touch(country));
+        boolean newFingerprint = fingerprint != null && !SmallSet.touch(baseline.fingerprints, fingerprint);
+        boolean newNetwork = network != null && !SmallSet.touch(baseline.networks, network);
+        boolean newCountry = country != null && !SmallSet.touch(baseline.countries, country);
         java.time.Instant now = observation.event().time();
         if (baseline.sourcesFirstSeen == null || now.isBefore(baseline.sourcesFirstSeen)) {
             baseline.sourcesFirstSeen = now;
@@ -309,13 +287,13 @@ public final class NewSourceDetector implements BuiltInDetector {
     private void remember(IdentityState baseline, String fingerprint, String network, String country,
                                  boolean newFingerprint, boolean newNetwork, boolean newCountry) {
         if (newFingerprint) {
-            fingerprints(baseline).add(fingerprint);
+            baseline.fingerprints = SmallSet.add(baseline.fingerprints, fingerprint, settings.baselineSize());
         }
         if (newNetwork) {
-            networks(baseline).add(network);
+            baseline.networks = SmallSet.add(baseline.networks, network, settings.baselineSize());
         }
         if (newCountry) {
-            countries(baseline).add(country);
+            baseline.countries = SmallSet.add(baseline.countries, country, settings.baselineSize());
         }
     }
 }

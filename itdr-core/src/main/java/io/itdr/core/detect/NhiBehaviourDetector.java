@@ -113,7 +113,7 @@ public final class NhiBehaviourDetector implements BuiltInDetector {
         }
         ObjectNode node = DetectorStateJson.object();
         node.put("f", r.actionsFirstSeen.toString());
-        node.set("a", DetectorStateJson.keys(r.actions == null ? List.of() : r.actions));
+        node.set("a", DetectorStateJson.keys(SmallSet.elements(r.actions)));
         node.set("s", sightings(r.sightings));
         node.set("d", sightings(r.refusals));
         DetectorStateJson.putIfKnown(node, "fu", r.rareOrEmpty().firstUseReported);
@@ -131,9 +131,7 @@ public final class NhiBehaviourDetector implements BuiltInDetector {
     public void restoreInto(IdentityState into, JsonNode node, int version) {
         IdentityState r = newState();
         r.actionsFirstSeen = DetectorStateJson.instant(node.get("f"));
-        LruSet<String> actions = LruSet.of(settings.actionsRemembered());
-        DetectorStateJson.putKeys(node.get("a"), actions);
-        r.actions = actions.isEmpty() ? null : actions;
+        r.actions = DetectorStateJson.addKeys(node.get("a"), null, settings.actionsRemembered());
         r.sightings = restoreSightings(node.path("s"));
         r.refusals = restoreSightings(node.path("d"));
         Instant firstUseReported = DetectorStateJson.instantOrNull(node, "fu");
@@ -305,12 +303,9 @@ public final class NhiBehaviourDetector implements BuiltInDetector {
 
     private void firstUse(Observation observation, IdentityState r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
         IdentityEvent event = observation.event();
-        boolean known = r.actions != null && r.actions.touch(event.action());
+        boolean known = SmallSet.touch(r.actions, event.action());
         if (!known) {
-            if (r.actions == null) {
-                r.actions = LruSet.of(settings.actionsRemembered());
-            }
-            r.actions.add(Interner.intern(event.action()));
+            r.actions = SmallSet.add(r.actions, Interner.intern(event.action()), settings.actionsRemembered());
         }
         Instant now = event.time();
         if (known || sensitivity == null || now.isBefore(r.actionsFirstSeen.plus(settings.learningPeriod()))) {

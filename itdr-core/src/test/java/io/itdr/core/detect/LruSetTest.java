@@ -40,6 +40,24 @@ class LruSetTest {
         check(LruSet.of(capacity), reference(capacity), capacity, operations);
     }
 
+    @Property(tries = 300)
+    void aSmallSetBehavesAsAnLruSet(@ForAll @IntRange(min = 1, max = 6) int capacity,
+                                    @ForAll @Size(max = 60) List<@IntRange(min = 0, max = 15) Integer> operations) {
+        Object small = null;
+        LruSet<String> expected = LruSet.of(capacity);
+        for (int op : operations) {
+            String key = "k" + (op % 8);
+            if (op < 8) {
+                assertThat(SmallSet.touch(small, key)).isEqualTo(expected.touch(key));
+            } else {
+                small = SmallSet.add(small, key, capacity);
+                expected.add(key);
+            }
+            assertThat(new ArrayList<>(SmallSet.elements(small))).isEqualTo(new ArrayList<>(expected));
+            assertThat(SmallSet.size(small)).isEqualTo(expected.size());
+        }
+    }
+
     private static void check(LruSet<String> set, Map<String, Boolean> expected, int capacity, List<Integer> operations) {
         for (int op : operations) {
             String key = "k" + (op % 20 + (capacity > LruMap.COMPACT_MAX ? op : 0));
