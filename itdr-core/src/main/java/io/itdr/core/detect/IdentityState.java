@@ -127,7 +127,7 @@ final class IdentityState {
     SourceExpectation expectation(ExpectedSources sources) {
         // the enricher hands out the catalog entry's own instance, so this is usually a reference check
         if (expectation.sources() != sources && !expectation.sources().equals(sources)) {
-            expectation = SourceExpectation.of(sources);
+            expectation = Interner.expectation(sources);
         }
         return expectation;
     }
