@@ -70,27 +70,32 @@ public final class DormantReactivatedDetector implements BuiltInDetector {
         }
         if (s.credentialIds == null) {
             s.credentialIds = new long[1];
-            s.credentialTimes = new Instant[1];
-            s.credentialEvents = new String[1];
+            s.credentialUses = new Object[2];
         } else if (s.credentials == s.credentialIds.length) {
             int grown = Math.min(capacity, 2 * s.credentials);
             s.credentialIds = java.util.Arrays.copyOf(s.credentialIds, grown);
-            s.credentialTimes = java.util.Arrays.copyOf(s.credentialTimes, grown);
-            s.credentialEvents = java.util.Arrays.copyOf(s.credentialEvents, grown);
+            s.credentialUses = java.util.Arrays.copyOf(s.credentialUses, 2 * grown);
         }
         s.credentialIds[s.credentials] = id;
-        s.credentialTimes[s.credentials] = when;
-        s.credentialEvents[s.credentials] = event;
+        s.credentialUses[2 * s.credentials] = when;
+        s.credentialUses[2 * s.credentials + 1] = event;
         s.credentials++;
+    }
+
+    private static Instant credentialTime(IdentityState s, int i) {
+        return (Instant) s.credentialUses[2 * i];
+    }
+
+    private static String credentialEvent(IdentityState s, int i) {
+        return (String) s.credentialUses[2 * i + 1];
     }
 
     private static void removeAt(IdentityState s, int i) {
         int last = s.credentials - 1;
         System.arraycopy(s.credentialIds, i + 1, s.credentialIds, i, last - i);
-        System.arraycopy(s.credentialTimes, i + 1, s.credentialTimes, i, last - i);
-        System.arraycopy(s.credentialEvents, i + 1, s.credentialEvents, i, last - i);
-        s.credentialTimes[last] = null;
-        s.credentialEvents[last] = null;
+        System.arraycopy(s.credentialUses, 2 * i + 2, s.credentialUses, 2 * i, 2 * (last - i));
+        s.credentialUses[2 * last] = null;
+        s.credentialUses[2 * last + 1] = null;
         s.credentials--;
     }
 
@@ -130,7 +135,7 @@ public final class DormantReactivatedDetector implements BuiltInDetector {
         node.put("r", last.lifecycleReported);
         ArrayNode c = node.putArray("c");
         for (int i = 0; i < last.credentials; i++) {
-            c.addArray().add(last.credentialIds[i]).add(last.credentialTimes[i].toString()).add(last.credentialEvents[i]);
+            c.addArray().add(last.credentialIds[i]).add(credentialTime(last, i).toString()).add(credentialEvent(last, i));
         }
         return node;
     }
@@ -160,8 +165,7 @@ public final class DormantReactivatedDetector implements BuiltInDetector {
         into.lastUseEventId = last.lastUseEventId;
         into.lifecycleReported = last.lifecycleReported;
         into.credentialIds = last.credentialIds;
-        into.credentialTimes = last.credentialTimes;
-        into.credentialEvents = last.credentialEvents;
+        into.credentialUses = last.credentialUses;
         into.credentials = last.credentials;
     }
 
@@ -198,11 +202,11 @@ public final class DormantReactivatedDetector implements BuiltInDetector {
                     longestGap = longer(longestGap, Duration.between(inventoryLastUsed, now));
                 }
             } else {
-                Instant previousTime = last.credentialTimes[previous];
+                Instant previousTime = credentialTime(last, previous);
                 if (isDormant(previousTime, now)) {
                     reasons = add(reasons, "credential_gap");
                     longestGap = longer(longestGap, Duration.between(previousTime, now));
-                    previousEventId = previousEventId == null ? last.credentialEvents[previous] : previousEventId;
+                    previousEventId = previousEventId == null ? credentialEvent(last, previous) : previousEventId;
                 }
             }
             used(last, previous, id, now, event.id());

@@ -48,13 +48,13 @@ final class IdentityState {
     String lastUseEventId;
     boolean lifecycleReported;
     /**
-     * The credentials' last uses, least recently used first, in parallel arrays (null until the
-     * first): a 64-bit hash of the credential's id (the id itself is only ever compared), when, and
-     * by which event.
+     * The credentials' last uses, least recently used first (null until the first): a 64-bit hash
+     * of each credential's id (the id itself is only ever compared) and, in the same order, when
+     * and by which event, as pairs.
      */
     long[] credentialIds;
-    Instant[] credentialTimes;
-    String[] credentialEvents;
+    /** time, event id, time, event id, …: {@link Instant} and {@code String}. */
+    Object[] credentialUses;
     /** Credentials remembered. */
     int credentials;
 
