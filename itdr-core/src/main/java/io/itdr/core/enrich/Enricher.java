@@ -50,6 +50,16 @@ public final class Enricher {
     private final InventoryTagKeys tagKeys;
     /** Racy by design: each slot holds an immutable {@link Cached} or null; a lost write only costs a rebuild. */
     private final Cached[] cache = new Cached[CACHE_SLOTS];
+    /** Identity keys handed out; a power of two. */
+    static final int KEY_SLOTS = 1 << 15;
+    /**
+     * The identity keys handed out, so that a record rebuilt after its slot was taken by another
+     * identity carries the same key instance as before: the detection engine keeps the first one it
+     * was given for as long as it tracks the identity, and a new copy in every rebuilt record would
+     * be a second. Direct-mapped, racy like the cache (slots hold immutable strings); a lost slot only
+     * costs sharing.
+     */
+    private final String[] keys = new String[KEY_SLOTS];
 
     /** A record and what it was built from. */
     private record Cached(String platform, String tenant, IdentityRef ref, InventoryIdentity inventory,
@@ -95,11 +105,22 @@ public final class Enricher {
             cache[slot] = new Cached(platform, tenant, ref, inv, record);
             return record;
         }
-        String key = IdentityEvent.identityKey(platform, tenant, ref.id());
+        String key = sharedKey(IdentityEvent.identityKey(platform, tenant, ref.id()));
         InventoryIdentity inv = inventory.find(key).orElse(null);
         IdentityRecord record = build(key, platform, tenant, ref, inv);
         cache[slot] = new Cached(platform, tenant, ref, inv, record);
         return record;
+    }
+
+    private String sharedKey(String key) {
+        int h = key.hashCode();
+        int slot = (h ^ (h >>> 15)) & (KEY_SLOTS - 1);
+        String held = keys[slot];
+        if (held != null && held.equals(key)) {
+            return held;
+        }
+        keys[slot] = key;
+        return key;
     }
 
     private IdentityRecord build(String key, String platform, String tenant, IdentityRef ref, InventoryIdentity inv) {
