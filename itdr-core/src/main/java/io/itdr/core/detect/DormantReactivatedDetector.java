@@ -61,7 +61,7 @@ public final class DormantReactivatedDetector implements BuiltInDetector {
     }
 
     /** Records a use of credential {@code id} (known at {@code i}, or -1 for a new one) as the most recent. */
-    private void used(IdentityState s, int i, long id, Instant when, String event) {
+    private void used(IdentityState s, int i, long id, Instant when, Object event) {
         int capacity = settings.credentialsPerIdentity();
         if (i >= 0) {
             removeAt(s, i);
@@ -87,7 +87,7 @@ public final class DormantReactivatedDetector implements BuiltInDetector {
     }
 
     private static String credentialEvent(IdentityState s, int i) {
-        return (String) s.credentialUses[2 * i + 1];
+        return EventIds.text(s.credentialUses[2 * i + 1]);
     }
 
     private static void removeAt(IdentityState s, int i) {
@@ -131,7 +131,7 @@ public final class DormantReactivatedDetector implements BuiltInDetector {
         }
         ObjectNode node = DetectorStateJson.object();
         DetectorStateJson.putIfKnown(node, "t", last.lastUseTime);
-        DetectorStateJson.putIfKnown(node, "e", last.lastUseEventId);
+        DetectorStateJson.putIfKnown(node, "e", EventIds.text(last.lastUseEventId));
         node.put("r", last.lifecycleReported);
         ArrayNode c = node.putArray("c");
         for (int i = 0; i < last.credentials; i++) {
@@ -144,11 +144,11 @@ public final class DormantReactivatedDetector implements BuiltInDetector {
     public void restoreInto(IdentityState into, JsonNode node, int version) {
         IdentityState last = newState();
         last.lastUseTime = DetectorStateJson.instantOrNull(node, "t");
-        last.lastUseEventId = DetectorStateJson.textOrNull(node, "e");
+        last.lastUseEventId = EventIds.kept(DetectorStateJson.textOrNull(node, "e"));
         last.lifecycleReported = node.path("r").asBoolean(false);
         if (version == 1) {
             DetectorStateJson.fields(node.get("c"), (id, use) -> used(last, -1, credentialHash(id),
-                    DetectorStateJson.instant(use.get(0)), DetectorStateJson.text(use.get(1))));
+                    DetectorStateJson.instant(use.get(0)), EventIds.kept(DetectorStateJson.text(use.get(1)))));
         } else {
             JsonNode c = node.get("c");
             if (c != null && !c.isArray()) {
@@ -158,7 +158,7 @@ public final class DormantReactivatedDetector implements BuiltInDetector {
                 if (!use.isArray() || use.size() != 3 || !use.get(0).canConvertToLong()) {
                     throw new IllegalArgumentException("field c: expected [hash, time, event id]: " + use);
                 }
-                used(last, -1, use.get(0).asLong(), DetectorStateJson.instant(use.get(1)), DetectorStateJson.text(use.get(2)));
+                used(last, -1, use.get(0).asLong(), DetectorStateJson.instant(use.get(1)), EventIds.kept(DetectorStateJson.text(use.get(2))));
             }
         }
         into.lastUseTime = last.lastUseTime;
@@ -189,7 +189,7 @@ public final class DormantReactivatedDetector implements BuiltInDetector {
         if (last.lastUseTime != null && isDormant(last.lastUseTime, now)) {
             reasons = add(reasons, "identity_gap");
             longestGap = Duration.between(last.lastUseTime, now);
-            previousEventId = last.lastUseEventId;
+            previousEventId = EventIds.text(last.lastUseEventId);
         }
         CredentialRef credential = event.credential();
         if (credential != null) {
@@ -209,7 +209,7 @@ public final class DormantReactivatedDetector implements BuiltInDetector {
                     previousEventId = previousEventId == null ? credentialEvent(last, previous) : previousEventId;
                 }
             }
-            used(last, previous, id, now, event.id());
+            used(last, previous, id, now, observation.keptEventId());
         }
         double confidence = longestGap == null ? 0 : gapConfidence(longestGap);
         Lifecycle lifecycle = record.lifecycle();
@@ -223,7 +223,7 @@ public final class DormantReactivatedDetector implements BuiltInDetector {
             last.lifecycleReported = false;
         }
         last.lastUseTime = now;
-        last.lastUseEventId = event.id();
+        last.lastUseEventId = observation.keptEventId();
         if (reasons == null) {
             return;
         }

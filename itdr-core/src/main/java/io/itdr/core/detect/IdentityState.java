@@ -37,7 +37,8 @@ final class IdentityState {
     // impossible_travel (ImpossibleTravelDetector): the last location
     Geo lastGeo;
     Instant lastGeoTime;
-    String lastGeoEventId;
+    /** As {@link EventIds} keeps it. */
+    Object lastGeoEventId;
 
     // token_replay (TokenReplayDetector)
     /** Open tokens, least recently used first; null while none is open. */
@@ -45,7 +46,8 @@ final class IdentityState {
 
     // dormant_reactivated (DormantReactivatedDetector): the identity's last use and its credentials' last uses
     Instant lastUseTime;
-    String lastUseEventId;
+    /** As {@link EventIds} keeps it. */
+    Object lastUseEventId;
     boolean lifecycleReported;
     /**
      * The credentials' last uses, least recently used first (null until the first): a 64-bit hash
@@ -53,7 +55,7 @@ final class IdentityState {
      * and by which event, as pairs.
      */
     long[] credentialIds;
-    /** time, event id, time, event id, …: {@link Instant} and {@code String}. */
+    /** time, event id, time, event id, …: {@link Instant} and the id as {@link EventIds} keeps it. */
     Object[] credentialUses;
     /** Credentials remembered. */
     int credentials;

@@ -72,7 +72,7 @@ public final class ImpossibleTravelDetector implements BuiltInDetector {
             g.put("lat", last.lastGeo.lat()).put("lon", last.lastGeo.lon());
         }
         DetectorStateJson.putIfKnown(node, "t", last.lastGeoTime);
-        DetectorStateJson.putIfKnown(node, "e", last.lastGeoEventId);
+        DetectorStateJson.putIfKnown(node, "e", EventIds.text(last.lastGeoEventId));
         if (last.rare != null) {
             DetectorStateJson.putIfKnown(node, "rf", last.rare.travelReportedFrom);
             DetectorStateJson.putIfKnown(node, "rt", last.rare.travelReportedTo);
@@ -100,7 +100,7 @@ public final class ImpossibleTravelDetector implements BuiltInDetector {
         }
         last.lastGeo = geo;
         last.lastGeoTime = time;
-        last.lastGeoEventId = eventId;
+        last.lastGeoEventId = EventIds.kept(eventId);
         if (reportedFrom != null || reportedTo != null || reportedAt != null) {
             last.rare().travelReportedFrom = reportedFrom;
             last.rare().travelReportedTo = reportedTo;
@@ -123,7 +123,7 @@ public final class ImpossibleTravelDetector implements BuiltInDetector {
         }
         last.lastGeo = Interner.intern(here);
         last.lastGeoTime = event.time();
-        last.lastGeoEventId = event.id();
+        last.lastGeoEventId = observation.keptEventId();
     }
 
     private void compare(Observation observation, IdentityState last, Geo here, List<Finding> findings) {
@@ -149,11 +149,12 @@ public final class ImpossibleTravelDetector implements BuiltInDetector {
         attributes.put("elapsed_seconds", Long.toString(millis / 1000));
         attributes.put("from", from);
         attributes.put("to", to);
-        attributes.put("previous_event_id", last.lastGeoEventId);
+        String previous = EventIds.text(last.lastGeoEventId);
+        attributes.put("previous_event_id", previous);
         findings.add(Findings.of(this, observation, confidence,
                 event.identity().id() + " moved " + Findings.number(km) + " km from " + from + " to " + to
                         + " in " + (millis / 1000) + " s (" + Findings.number(speed) + " km/h)",
-                List.of(last.lastGeoEventId, event.id()), attributes));
+                List.of(previous, event.id()), attributes));
         IdentityState.Rare rare = last.rare();
         rare.travelReportedFrom = from;
         rare.travelReportedTo = to;

@@ -143,7 +143,7 @@ public final class TokenReplayDetector implements BuiltInDetector {
         }
 
         String lastEventId(int i) {
-            return (String) uses[3 * i + 1];
+            return EventIds.text(uses[3 * i + 1]);
         }
 
         Instant lastSeen(int i) {
@@ -160,7 +160,8 @@ public final class TokenReplayDetector implements BuiltInDetector {
         }
 
         /** A use from network {@code i} (a known one, or {@link #count()} for the next). */
-        void seen(int i, String network, String eventId, Instant time) {
+        /** @param eventId as {@link EventIds} keeps it */
+        void seen(int i, String network, Object eventId, Instant time) {
             if (i == count()) {
                 uses = uses == null ? new Object[3] : java.util.Arrays.copyOf(uses, uses.length + 3);
             }
@@ -248,7 +249,7 @@ public final class TokenReplayDetector implements BuiltInDetector {
             if (token.count() == settings.networksPerToken()) {
                 break; // fewer networks per token now: keep the first ones, as the detector would have
             }
-            token.seen(token.count(), DetectorStateJson.text(n.get(0)), DetectorStateJson.text(n.get(1)),
+            token.seen(token.count(), DetectorStateJson.text(n.get(0)), EventIds.kept(DetectorStateJson.text(n.get(1))),
                     DetectorStateJson.instant(n.get(2)));
         }
         if (token.count() == 0) {
@@ -296,13 +297,13 @@ public final class TokenReplayDetector implements BuiltInDetector {
         if (token == null) {
             dropIdle(sightings, now);
             token = new Token(keyHash);
-            token.seen(0, network, event.id(), now);
+            token.seen(0, network, observation.keptEventId(), now);
             open(sightings, token);
             return;
         }
         int known = token.indexOf(network);
         if (known >= 0) {
-            token.seen(known, network, event.id(), now);
+            token.seen(known, network, observation.keptEventId(), now);
             return;
         }
         if (token.count() == settings.networksPerToken()) {
@@ -310,7 +311,7 @@ public final class TokenReplayDetector implements BuiltInDetector {
             return;
         }
         int previous = recentComparable(token, network, now);
-        token.seen(token.count(), network, event.id(), now);
+        token.seen(token.count(), network, observation.keptEventId(), now);
         if (previous < 0) {
             return;
         }
