@@ -60,6 +60,16 @@ public final class Enricher {
      * costs sharing.
      */
     private final String[] keys = new String[KEY_SLOTS];
+    /** Provenances handed out; a power of two. */
+    static final int PROVENANCE_SLOTS = 1 << 10;
+    /**
+     * One instance of each provenance: identities of one catalog entry (a pattern) without
+     * inventory facts have the same one ("catalog:team-a", "catalog:tier2", …), and each cached
+     * record kept its own map and texts. Direct-mapped and racy like the cache (slots hold immutable
+     * maps); a lost slot only costs sharing.
+     */
+    @SuppressWarnings("unchecked") // an array of a generic type
+    private final Map<String, String>[] provenances = new Map[PROVENANCE_SLOTS];
 
     /** A record and what it was built from. */
     private record Cached(String platform, String tenant, IdentityRef ref, InventoryIdentity inventory,
@@ -162,7 +172,18 @@ public final class Enricher {
                 inv == null ? Map.of() : inv.tags(),
                 entry == null ? null : entry.secretDestination(),
                 entry == null ? null : entry.match(),
-                provenance);
+                sharedProvenance(Map.copyOf(provenance)));
+    }
+
+    private Map<String, String> sharedProvenance(Map<String, String> provenance) {
+        int h = provenance.hashCode();
+        int slot = (h ^ (h >>> 10)) & (PROVENANCE_SLOTS - 1);
+        Map<String, String> held = provenances[slot];
+        if (held != null && held.equals(provenance)) {
+            return held;
+        }
+        provenances[slot] = provenance;
+        return provenance;
     }
 
     private String inventoryOwner(InventoryIdentity inv) {
