@@ -70,6 +70,15 @@ public final class Enricher {
      */
     @SuppressWarnings("unchecked") // an array of a generic type
     private final Map<String, String>[] provenances = new Map[PROVENANCE_SLOTS];
+    /** Texts of records handed out; a power of two. */
+    static final int TEXT_SLOTS = 1 << 12;
+    /**
+     * One instance of each frequent text of the records: provenance values ("catalog:tier2",
+     * "default:active") and identity kinds ("iam_role"), which every cached record otherwise kept a
+     * copy of (built per record, or parsed per event). Direct-mapped and racy like the cache; a lost
+     * slot only costs sharing.
+     */
+    private final String[] texts = new String[TEXT_SLOTS];
 
     /** A record and what it was built from. */
     private record Cached(String platform, String tenant, IdentityRef ref, InventoryIdentity inventory,
@@ -117,9 +126,16 @@ public final class Enricher {
         }
         String key = sharedKey(IdentityEvent.identityKey(platform, tenant, ref.id()));
         InventoryIdentity inv = inventory.find(key).orElse(null);
+        ref = sharedKind(ref);
         IdentityRecord record = build(key, platform, tenant, ref, inv);
         cache[slot] = new Cached(platform, tenant, ref, inv, record);
         return record;
+    }
+
+    /** {@code ref} with its kind's shared instance (the cache keeps the reference for as long as the record). */
+    private IdentityRef sharedKind(IdentityRef ref) {
+        String kind = sharedText(ref.kind());
+        return kind == ref.kind() ? ref : new IdentityRef(ref.id(), kind, ref.name());
     }
 
     private String sharedKey(String key) {
@@ -150,9 +166,9 @@ public final class Enricher {
         record(provenance, "criticality", catalogTier == null ? null : catalogTier.policyName(), inventoryTierNote);
 
         Lifecycle lifecycle = entry == null ? null : entry.lifecycle();
-        provenance.put("lifecycle", lifecycle == null ? "default:active" : "catalog:" + lifecycle.policyName());
+        provenance.put("lifecycle", lifecycle == null ? "default:active" : sharedText("catalog:" + lifecycle.policyName()));
         if (entry != null && entry.maturity() != null) {
-            provenance.put("maturity", "catalog:" + entry.maturity().policyName());
+            provenance.put("maturity", sharedText("catalog:" + entry.maturity().policyName()));
         }
 
         List<String> catalogConsumers = entry == null ? List.of() : entry.consumers();
@@ -173,6 +189,20 @@ public final class Enricher {
                 entry == null ? null : entry.secretDestination(),
                 entry == null ? null : entry.match(),
                 sharedProvenance(Map.copyOf(provenance)));
+    }
+
+    private String sharedText(String text) {
+        if (text == null || text.length() > 256) {
+            return text;
+        }
+        int h = text.hashCode();
+        int slot = (h ^ (h >>> 12)) & (TEXT_SLOTS - 1);
+        String held = texts[slot];
+        if (held != null && held.equals(text)) {
+            return held;
+        }
+        texts[slot] = text;
+        return text;
     }
 
     private Map<String, String> sharedProvenance(Map<String, String> provenance) {
@@ -229,7 +259,7 @@ public final class Enricher {
                 ref.name() != null ? ref.name() : known.name());
     }
 
-    private static void record(Map<String, String> provenance, String field, String catalogValue, String inventoryValue) {
+    private void record(Map<String, String> provenance, String field, String catalogValue, String inventoryValue) {
         if (catalogValue == null && inventoryValue == null) {
             return;
         }
@@ -243,7 +273,7 @@ public final class Enricher {
             }
             b.append("inventory:").append(inventoryValue);
         }
-        provenance.put(field, b.toString());
+        provenance.put(field, sharedText(b.toString()));
     }
 
     private static String joined(List<String> values) {
