@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * different identities may interleave. All windows are measured in event time, so replaying old
  * telemetry gives the same findings as live processing.
  *
- * <p>State: one {@link IdentityState} per identity key, holding each detector's bounded state;
+ * <p>State: one {@link IdentityState} per identity key, holding each detector's bounded state
+ * (the built-in detectors' as its fields, the others' as objects of their own);
  * at most {@link DetectionSettings#maxTrackedIdentities()} identities, the least recently seen
  * forgotten first. Memory is therefore bounded by identities × the per-detector caps documented
  * on each detector: about 1 KB for a quiet identity, up to roughly 20 KB for one that fills every
@@ -54,6 +55,13 @@ public final class DetectionEngine {
     static final int VERSION = 1;
 
     private final List<Detector<?>> detectors;
+    /**
+     * For each detector, where its state is: -1 for a built-in one (the {@link IdentityState}
+     * itself), else its index in {@link IdentityState#others}.
+     */
+    private final int[] otherSlot;
+    /** Detectors with a state object of their own. */
+    private final int others;
     private final LruMap<String, IdentityState> states;
     /** Identities changed or dropped since the last checkpoint; noted only once a store is attached. */
     private final Set<String> changed = new LinkedHashSet<>();
@@ -139,7 +147,23 @@ public final class DetectionEngine {
                 throw new IllegalArgumentException("two detectors share the id " + d.id());
             }
         }
+        this.otherSlot = new int[this.detectors.size()];
+        int n = 0;
+        for (int i = 0; i < otherSlot.length; i++) {
+            otherSlot[i] = this.detectors.get(i) instanceof BuiltInDetector ? -1 : n++;
+        }
+        this.others = n;
         this.states = new LruMap<>(settings.maxTrackedIdentities(), true, this::noteChanged);
+    }
+
+    /** The state of detector {@code i} in an identity's state. */
+    private Object slot(IdentityState state, int i) {
+        int other = otherSlot[i];
+        return other < 0 ? state : state.others[other];
+    }
+
+    private IdentityState newIdentityState() {
+        return new IdentityState(others == 0 ? null : new Object[others]);
     }
 
     /**
@@ -216,7 +240,7 @@ public final class DetectionEngine {
         for (int i = 0; i < detectors.size(); i++) {
             Detector<?> detector = detectors.get(i);
             if (detector.stateVersion() > 0) {
-                JsonNode s = snapshotOf(detector, state.slots[i]);
+                JsonNode s = snapshotOf(detector, slot(state, i));
                 if (s != null) {
                     d.putArray(detector.id()).add(detector.stateVersion()).add(s);
                 }
@@ -232,26 +256,35 @@ public final class DetectionEngine {
 
     private IdentityState restore(JsonNode node, int[] counts) {
         JsonNode d = StateJson.object(node, "d");
-        Object[] slots = new Object[detectors.size()];
-        for (int i = 0; i < slots.length; i++) {
+        IdentityState state = newIdentityState();
+        for (int i = 0; i < detectors.size(); i++) {
             Detector<?> detector = detectors.get(i);
             JsonNode kept = d.get(detector.id());
             Object slot = null;
+            boolean read = false;
             if (kept != null && detector.stateVersion() > 0) {
                 if (kept.isArray() && kept.size() == 2 && detector.reads(kept.get(0).asInt())) {
                     try {
-                        slot = detector.restore(kept.get(1), kept.get(0).asInt());
+                        if (detector instanceof BuiltInDetector builtIn) {
+                            builtIn.restoreInto(state, kept.get(1), kept.get(0).asInt());
+                            read = true;
+                        } else {
+                            slot = detector.restore(kept.get(1), kept.get(0).asInt());
+                            read = slot != null;
+                        }
                     } catch (IllegalArgumentException | NullPointerException e) {
                         LOG.debug("detector {} state: {}", detector.id(), e.getMessage());
                     }
                 }
-                if (slot == null) {
+                if (!read) {
                     counts[1]++;
                 }
             }
-            slots[i] = slot != null ? slot : Objects.requireNonNull(detector.newState(), "state of " + detector.id());
+            if (otherSlot[i] >= 0) {
+                state.others[otherSlot[i]] = slot != null ? slot : Objects.requireNonNull(detector.newState(), "state of " + detector.id());
+            }
         }
-        return new IdentityState(slots);
+        return state;
     }
 
     /**
@@ -310,7 +343,7 @@ public final class DetectionEngine {
         Observation observation = new Observation(this, event, record, state, raw);
         List<Finding> findings = new ArrayList<>(); // allocates no array until a detector fires
         for (int i = 0; i < detectors.size(); i++) {
-            run(detectors.get(i), observation, state.slots[i], findings);
+            run(detectors.get(i), observation, slot(state, i), findings);
         }
         if (checkpointEvery > 0 && ++sinceCheckpoint >= checkpointEvery) {
             try {
@@ -357,8 +390,14 @@ public final class DetectionEngine {
             throw new IllegalArgumentException("detector " + detector.id() + " does not run on this engine");
         }
         @SuppressWarnings("unchecked") // slot i always holds the state made by detector i
-        S s = (S) state(identityKey).slots[slot];
+        S s = (S) slot(state(identityKey), slot);
         return s;
+    }
+
+    /** The state detector {@code i} keeps for an identity, or null when none is held; for tests. */
+    synchronized Object peekSlot(String identityKey, int i) {
+        IdentityState state = states.get(identityKey);
+        return state == null ? null : slot(state, i);
     }
 
     NetworkFacts network(IdentityEvent event) {
@@ -390,11 +429,12 @@ public final class DetectionEngine {
         IdentityState state = states.get(key);
         noteChanged(key);
         if (state == null) {
-            Object[] slots = new Object[detectors.size()];
-            for (int i = 0; i < slots.length; i++) {
-                slots[i] = Objects.requireNonNull(detectors.get(i).newState(), "state of " + detectors.get(i).id());
+            state = newIdentityState();
+            for (int i = 0; i < otherSlot.length; i++) {
+                if (otherSlot[i] >= 0) {
+                    state.others[otherSlot[i]] = Objects.requireNonNull(detectors.get(i).newState(), "state of " + detectors.get(i).id());
+                }
             }
-            state = new IdentityState(slots);
             states.put(key, state);
         }
         return state;

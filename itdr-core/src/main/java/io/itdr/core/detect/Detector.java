@@ -12,7 +12,9 @@ import java.util.List;
  * <p>A detector instance holds no mutable state of its own and is thread-safe; its {@code S} is
  * touched only by the engine's thread, under the engine's lock. Every {@code S} must be bounded
  * in size whatever the event stream (fixed caps with eviction), and a detector reports an
- * incident once, not on every later event of it; each implementation documents both.
+ * incident once, not on every later event of it; each implementation documents both. (The
+ * built-in detectors share one state object per identity instead, {@code IdentityState}, each
+ * owning a group of its fields.)
  *
  * <p><b>Restarts.</b> A detector whose state should survive a restart returns a positive
  * {@link #stateVersion()} and writes its state for one identity with {@link #snapshot} as compact

@@ -23,15 +23,15 @@ final class DetectorStateJson {
         return JsonNodeFactory.instance.objectNode();
     }
 
-    /** The keys of {@code map} in its order; iterating does not touch an access-ordered map's order. */
-    static ArrayNode keys(Map<String, ?> map) {
-        ArrayNode out = JsonNodeFactory.instance.arrayNode(map.size());
-        map.keySet().forEach(out::add);
+    /** The elements of {@code set} in its order; iterating does not touch an {@link LruSet}'s order. */
+    static ArrayNode keys(java.util.Collection<String> set) {
+        ArrayNode out = JsonNodeFactory.instance.arrayNode(set.size());
+        set.forEach(out::add);
         return out;
     }
 
     /** Puts back keys written by {@link #keys}, in order. */
-    static void putKeys(JsonNode keys, LruMap<String, Boolean> into) {
+    static void putKeys(JsonNode keys, LruSet<String> into) {
         if (keys == null) {
             return;
         }
@@ -39,8 +39,22 @@ final class DetectorStateJson {
             throw new IllegalArgumentException("expected an array of keys");
         }
         for (JsonNode k : keys) {
-            into.put(text(k), Boolean.TRUE);
+            into.add(text(k));
         }
+    }
+
+    /** Keys written by {@link #keys} added to a {@link SmallSet} in order: the set to keep. */
+    static Object addKeys(JsonNode keys, Object set, int capacity) {
+        if (keys == null) {
+            return set;
+        }
+        if (!keys.isArray()) {
+            throw new IllegalArgumentException("expected an array of keys");
+        }
+        for (JsonNode k : keys) {
+            set = SmallSet.add(set, text(k), capacity);
+        }
+        return set;
     }
 
     /** {@code {key: instant}} in the map's order. */

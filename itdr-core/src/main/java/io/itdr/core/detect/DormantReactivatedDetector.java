@@ -37,7 +37,7 @@ import java.util.Objects;
  * <p>Bounds per identity: the last use and the last uses of at most
  * {@code credentialsPerIdentity} credentials, least recently used evicted.
  */
-public final class DormantReactivatedDetector implements Detector<DormantReactivatedDetector.LastUse> {
+public final class DormantReactivatedDetector implements BuiltInDetector {
     public static final String ID = "dormant_reactivated";
     private static final List<String> TAGS = List.of("OWASP-NHI1", "OWASP-NHI7", "T1078.004", "DE.CM-03", "DE.AE-02");
 
@@ -47,84 +47,61 @@ public final class DormantReactivatedDetector implements Detector<DormantReactiv
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** When the identity and its credentials were last used. Not thread-safe. */
-    public static final class LastUse {
-        Instant time;
-        String eventId;
-        boolean lifecycleReported;
-        private final int capacity;
-        /**
-         * The credentials' last uses, least recently used first, in parallel arrays (null until the
-         * first): a 64-bit hash of the credential's id (the id itself is only ever compared), when,
-         * and by which event. No map, entry or key text per credential.
-         */
-        long[] credentialIds;
-        Instant[] credentialTimes;
-        String[] credentialEvents;
-        /** Credentials remembered. */
-        int credentials;
+    // when the identity and its credentials were last used: IdentityState's dormant_reactivated fields; the
+    // credentials in parallel arrays keyed by a 64-bit hash of the id (no map, entry or key text per credential)
 
-        LastUse(int credentialCapacity) {
-            this.capacity = credentialCapacity;
-        }
-
-        /** The index of the credential with this id hash, or -1. */
-        int indexOf(long id) {
-            for (int i = credentials - 1; i >= 0; i--) {
-                if (credentialIds[i] == id) {
-                    return i;
-                }
+    /** The index of the credential with this id hash, or -1. */
+    static int indexOf(IdentityState s, long id) {
+        for (int i = s.credentials - 1; i >= 0; i--) {
+            if (s.credentialIds[i] == id) {
+                return i;
             }
-            return -1;
         }
-
-        /** Records a use of credential {@code id} (known at {@code i}, or -1 for a new one) as the most recent. */
-        void used(int i, long id, Instant when, String event) {
-            if (i >= 0) {
-                removeAt(i);
-            } else if (credentials == capacity) {
-                removeAt(0); // the least recently used makes room
-            }
-            if (credentialIds == null) {
-                credentialIds = new long[1];
-                credentialTimes = new Instant[1];
-                credentialEvents = new String[1];
-            } else if (credentials == credentialIds.length) {
-                int grown = Math.min(capacity, 2 * credentials);
-                credentialIds = java.util.Arrays.copyOf(credentialIds, grown);
-                credentialTimes = java.util.Arrays.copyOf(credentialTimes, grown);
-                credentialEvents = java.util.Arrays.copyOf(credentialEvents, grown);
-            }
-            credentialIds[credentials] = id;
-            credentialTimes[credentials] = when;
-            credentialEvents[credentials] = event;
-            credentials++;
-        }
-
-        private void removeAt(int i) {
-            int last = credentials - 1;
-            System.arraycopy(credentialIds, i + 1, credentialIds, i, last - i);
-            System.arraycopy(credentialTimes, i + 1, credentialTimes, i, last - i);
-            System.arraycopy(credentialEvents, i + 1, credentialEvents, i, last - i);
-            credentialTimes[last] = null;
-            credentialEvents[last] = null;
-            credentials--;
-        }
+        return -1;
     }
 
-    /** A 64-bit hash of a credential's id (FNV-1a over its chars, then a murmur3 finaliser). */
-    static long credentialHash(String id) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < id.length(); i++) {
-            h ^= id.charAt(i);
-            h *= 0x100000001b3L;
+    /** Records a use of credential {@code id} (known at {@code i}, or -1 for a new one) as the most recent. */
+    private void used(IdentityState s, int i, long id, Instant when, Object event) {
+        int capacity = settings.credentialsPerIdentity();
+        if (i >= 0) {
+            removeAt(s, i);
+        } else if (s.credentials == capacity) {
+            removeAt(s, 0); // the least recently used makes room
         }
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
+        if (s.credentialIds == null) {
+            s.credentialIds = new long[1];
+            s.credentialUses = new Object[2];
+        } else if (s.credentials == s.credentialIds.length) {
+            int grown = Math.min(capacity, 2 * s.credentials);
+            s.credentialIds = java.util.Arrays.copyOf(s.credentialIds, grown);
+            s.credentialUses = java.util.Arrays.copyOf(s.credentialUses, 2 * grown);
+        }
+        s.credentialIds[s.credentials] = id;
+        s.credentialUses[2 * s.credentials] = when;
+        s.credentialUses[2 * s.credentials + 1] = event;
+        s.credentials++;
+    }
+
+    private static Instant credentialTime(IdentityState s, int i) {
+        return (Instant) s.credentialUses[2 * i];
+    }
+
+    private static String credentialEvent(IdentityState s, int i) {
+        return EventIds.text(s.credentialUses[2 * i + 1]);
+    }
+
+    private static void removeAt(IdentityState s, int i) {
+        int last = s.credentials - 1;
+        System.arraycopy(s.credentialIds, i + 1, s.credentialIds, i, last - i);
+        System.arraycopy(s.credentialUses, 2 * i + 2, s.credentialUses, 2 * i, 2 * (last - i));
+        s.credentialUses[2 * last] = null;
+        s.credentialUses[2 * last + 1] = null;
+        s.credentials--;
+    }
+
+    /** A 64-bit hash of a credential's id ({@link IdHash}). */
+    static long credentialHash(String id) {
+        return IdHash.of(id);
     }
 
     @Override
@@ -148,35 +125,30 @@ public final class DormantReactivatedDetector implements Detector<DormantReactiv
      * recently used first; null before the first use. (Version 1 had {@code "c":{credentialId:[time, eventId]}}.)
      */
     @Override
-    public JsonNode snapshot(LastUse last) {
-        if (last.time == null && last.credentials == 0 && !last.lifecycleReported) {
+    public JsonNode snapshot(IdentityState last) {
+        if (last.lastUseTime == null && last.credentials == 0 && !last.lifecycleReported) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
-        DetectorStateJson.putIfKnown(node, "t", last.time);
-        DetectorStateJson.putIfKnown(node, "e", last.eventId);
+        DetectorStateJson.putIfKnown(node, "t", last.lastUseTime);
+        DetectorStateJson.putIfKnown(node, "e", EventIds.text(last.lastUseEventId));
         node.put("r", last.lifecycleReported);
         ArrayNode c = node.putArray("c");
         for (int i = 0; i < last.credentials; i++) {
-            c.addArray().add(last.credentialIds[i]).add(last.credentialTimes[i].toString()).add(last.credentialEvents[i]);
+            c.addArray().add(last.credentialIds[i]).add(credentialTime(last, i).toString()).add(credentialEvent(last, i));
         }
         return node;
     }
 
     @Override
-    public LastUse restore(JsonNode node) {
-        return restore(node, stateVersion());
-    }
-
-    @Override
-    public LastUse restore(JsonNode node, int version) {
-        LastUse last = newState();
-        last.time = DetectorStateJson.instantOrNull(node, "t");
-        last.eventId = DetectorStateJson.textOrNull(node, "e");
+    public void restoreInto(IdentityState into, JsonNode node, int version) {
+        IdentityState last = newState();
+        last.lastUseTime = DetectorStateJson.instantOrNull(node, "t");
+        last.lastUseEventId = EventIds.kept(DetectorStateJson.textOrNull(node, "e"));
         last.lifecycleReported = node.path("r").asBoolean(false);
         if (version == 1) {
-            DetectorStateJson.fields(node.get("c"), (id, use) -> last.used(-1, credentialHash(id),
-                    DetectorStateJson.instant(use.get(0)), DetectorStateJson.text(use.get(1))));
+            DetectorStateJson.fields(node.get("c"), (id, use) -> used(last, -1, credentialHash(id),
+                    DetectorStateJson.instant(use.get(0)), EventIds.kept(DetectorStateJson.text(use.get(1)))));
         } else {
             JsonNode c = node.get("c");
             if (c != null && !c.isArray()) {
@@ -186,10 +158,15 @@ public final class DormantReactivatedDetector implements Detector<DormantReactiv
                 if (!use.isArray() || use.size() != 3 || !use.get(0).canConvertToLong()) {
                     throw new IllegalArgumentException("field c: expected [hash, time, event id]: " + use);
                 }
-                last.used(-1, use.get(0).asLong(), DetectorStateJson.instant(use.get(1)), DetectorStateJson.text(use.get(2)));
+                used(last, -1, use.get(0).asLong(), DetectorStateJson.instant(use.get(1)), EventIds.kept(DetectorStateJson.text(use.get(2))));
             }
         }
-        return last;
+        into.lastUseTime = last.lastUseTime;
+        into.lastUseEventId = last.lastUseEventId;
+        into.lifecycleReported = last.lifecycleReported;
+        into.credentialIds = last.credentialIds;
+        into.credentialUses = last.credentialUses;
+        into.credentials = last.credentials;
     }
 
     @Override
@@ -198,12 +175,7 @@ public final class DormantReactivatedDetector implements Detector<DormantReactiv
     }
 
     @Override
-    public LastUse newState() {
-        return new LastUse(settings.credentialsPerIdentity());
-    }
-
-    @Override
-    public void detect(Observation observation, LastUse last, List<Finding> findings) {
+    public void detect(Observation observation, IdentityState last, List<Finding> findings) {
         if (!observation.successfulUse()) {
             return;
         }
@@ -214,15 +186,15 @@ public final class DormantReactivatedDetector implements Detector<DormantReactiv
         Duration longestGap = null;
         String previousEventId = null;
 
-        if (last.time != null && isDormant(last.time, now)) {
+        if (last.lastUseTime != null && isDormant(last.lastUseTime, now)) {
             reasons = add(reasons, "identity_gap");
-            longestGap = Duration.between(last.time, now);
-            previousEventId = last.eventId;
+            longestGap = Duration.between(last.lastUseTime, now);
+            previousEventId = EventIds.text(last.lastUseEventId);
         }
         CredentialRef credential = event.credential();
         if (credential != null) {
             long id = credentialHash(credential.id());
-            int previous = last.indexOf(id);
+            int previous = indexOf(last, id);
             if (previous < 0) {
                 Instant inventoryLastUsed = inventoryLastUsed(record, credential.id());
                 if (inventoryLastUsed != null && isDormant(inventoryLastUsed, now)) {
@@ -230,14 +202,14 @@ public final class DormantReactivatedDetector implements Detector<DormantReactiv
                     longestGap = longer(longestGap, Duration.between(inventoryLastUsed, now));
                 }
             } else {
-                Instant previousTime = last.credentialTimes[previous];
+                Instant previousTime = credentialTime(last, previous);
                 if (isDormant(previousTime, now)) {
                     reasons = add(reasons, "credential_gap");
                     longestGap = longer(longestGap, Duration.between(previousTime, now));
-                    previousEventId = previousEventId == null ? last.credentialEvents[previous] : previousEventId;
+                    previousEventId = previousEventId == null ? credentialEvent(last, previous) : previousEventId;
                 }
             }
-            last.used(previous, id, now, event.id());
+            used(last, previous, id, now, observation.keptEventId());
         }
         double confidence = longestGap == null ? 0 : gapConfidence(longestGap);
         Lifecycle lifecycle = record.lifecycle();
@@ -250,8 +222,8 @@ public final class DormantReactivatedDetector implements Detector<DormantReactiv
         } else {
             last.lifecycleReported = false;
         }
-        last.time = now;
-        last.eventId = event.id();
+        last.lastUseTime = now;
+        last.lastUseEventId = observation.keptEventId();
         if (reasons == null) {
             return;
         }

@@ -31,7 +31,7 @@ import java.util.Objects;
  *
  * <p>Bounds per identity: the last location and the last reported pair, nothing else.
  */
-public final class ImpossibleTravelDetector implements Detector<ImpossibleTravelDetector.LastLocation> {
+public final class ImpossibleTravelDetector implements BuiltInDetector {
     public static final String ID = "impossible_travel";
     private static final List<String> TAGS = List.of("OWASP-NHI2", "T1078.004", "DE.CM-01", "DE.AE-02");
     private static final double EARTH_RADIUS_KM = 6371.0088;
@@ -40,16 +40,6 @@ public final class ImpossibleTravelDetector implements Detector<ImpossibleTravel
 
     public ImpossibleTravelDetector(DetectionSettings.ImpossibleTravel settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-    }
-
-    /** Where the identity was last seen, and the last pair of places reported. Not thread-safe. */
-    public static final class LastLocation {
-        Geo geo;
-        Instant time;
-        String eventId;
-        String reportedFrom;
-        String reportedTo;
-        Instant reportedAt;
     }
 
     @Override
@@ -63,60 +53,63 @@ public final class ImpossibleTravelDetector implements Detector<ImpossibleTravel
     }
 
     @Override
-    public LastLocation newState() {
-        return new LastLocation();
-    }
-
-    @Override
     public int stateVersion() {
         return 1;
     }
 
     /** {@code {"g":{country, region, city, lat, lon},"t","e","rf","rt","ra"}}; null before the first located event. */
     @Override
-    public JsonNode snapshot(LastLocation last) {
-        if (last.geo == null) {
+    public JsonNode snapshot(IdentityState last) {
+        if (last.lastGeo == null) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
         ObjectNode g = node.putObject("g");
-        DetectorStateJson.putIfKnown(g, "country", last.geo.country());
-        DetectorStateJson.putIfKnown(g, "region", last.geo.region());
-        DetectorStateJson.putIfKnown(g, "city", last.geo.city());
-        if (last.geo.lat() != null) {
-            g.put("lat", last.geo.lat()).put("lon", last.geo.lon());
+        DetectorStateJson.putIfKnown(g, "country", last.lastGeo.country());
+        DetectorStateJson.putIfKnown(g, "region", last.lastGeo.region());
+        DetectorStateJson.putIfKnown(g, "city", last.lastGeo.city());
+        if (last.lastGeo.lat() != null) {
+            g.put("lat", last.lastGeo.lat()).put("lon", last.lastGeo.lon());
         }
-        DetectorStateJson.putIfKnown(node, "t", last.time);
-        DetectorStateJson.putIfKnown(node, "e", last.eventId);
-        DetectorStateJson.putIfKnown(node, "rf", last.reportedFrom);
-        DetectorStateJson.putIfKnown(node, "rt", last.reportedTo);
-        DetectorStateJson.putIfKnown(node, "ra", last.reportedAt);
+        DetectorStateJson.putIfKnown(node, "t", last.lastGeoTime);
+        DetectorStateJson.putIfKnown(node, "e", EventIds.text(last.lastGeoEventId));
+        if (last.rare != null) {
+            DetectorStateJson.putIfKnown(node, "rf", last.rare.travelReportedFrom);
+            DetectorStateJson.putIfKnown(node, "rt", last.rare.travelReportedTo);
+            DetectorStateJson.putIfKnown(node, "ra", last.rare.travelReportedAt);
+        }
         return node;
     }
 
     @Override
-    public LastLocation restore(JsonNode node) {
-        LastLocation last = new LastLocation();
+    public void restoreInto(IdentityState last, JsonNode node, int version) {
         JsonNode g = node.get("g");
         if (g == null || !g.isObject()) {
             throw new IllegalArgumentException("field g: expected the last location");
         }
-        last.geo = Interner.intern(new Geo(DetectorStateJson.textOrNull(g, "country"), DetectorStateJson.textOrNull(g, "region"),
+        Geo geo = Interner.intern(new Geo(DetectorStateJson.textOrNull(g, "country"), DetectorStateJson.textOrNull(g, "region"),
                 DetectorStateJson.textOrNull(g, "city"), g.has("lat") ? g.get("lat").asDouble() : null,
                 g.has("lon") ? g.get("lon").asDouble() : null));
-        last.time = DetectorStateJson.instantOrNull(node, "t");
-        last.eventId = DetectorStateJson.textOrNull(node, "e");
-        last.reportedFrom = DetectorStateJson.textOrNull(node, "rf");
-        last.reportedTo = DetectorStateJson.textOrNull(node, "rt");
-        last.reportedAt = DetectorStateJson.instantOrNull(node, "ra");
-        if (last.time == null || last.eventId == null) {
+        Instant time = DetectorStateJson.instantOrNull(node, "t");
+        String eventId = DetectorStateJson.textOrNull(node, "e");
+        String reportedFrom = DetectorStateJson.textOrNull(node, "rf");
+        String reportedTo = DetectorStateJson.textOrNull(node, "rt");
+        Instant reportedAt = DetectorStateJson.instantOrNull(node, "ra");
+        if (time == null || eventId == null) {
             throw new IllegalArgumentException("fields t and e: the last location's time and event are required");
         }
-        return last;
+        last.lastGeo = geo;
+        last.lastGeoTime = time;
+        last.lastGeoEventId = EventIds.kept(eventId);
+        if (reportedFrom != null || reportedTo != null || reportedAt != null) {
+            last.rare().travelReportedFrom = reportedFrom;
+            last.rare().travelReportedTo = reportedTo;
+            last.rare().travelReportedAt = reportedAt;
+        }
     }
 
     @Override
-    public void detect(Observation observation, LastLocation last, List<Finding> findings) {
+    public void detect(Observation observation, IdentityState last, List<Finding> findings) {
         if (!observation.successfulUse()) {
             return;
         }
@@ -125,26 +118,26 @@ public final class ImpossibleTravelDetector implements Detector<ImpossibleTravel
             return;
         }
         IdentityEvent event = observation.event();
-        if (last.geo != null && observation.expectation() != Verdict.INSIDE) {
+        if (last.lastGeo != null && observation.expectation() != Verdict.INSIDE) {
             compare(observation, last, here, findings);
         }
-        last.geo = Interner.intern(here);
-        last.time = event.time();
-        last.eventId = event.id();
+        last.lastGeo = Interner.intern(here);
+        last.lastGeoTime = event.time();
+        last.lastGeoEventId = observation.keptEventId();
     }
 
-    private void compare(Observation observation, LastLocation last, Geo here, List<Finding> findings) {
+    private void compare(Observation observation, IdentityState last, Geo here, List<Finding> findings) {
         IdentityEvent event = observation.event();
-        double km = distanceKm(last.geo.lat(), last.geo.lon(), here.lat(), here.lon());
+        double km = distanceKm(last.lastGeo.lat(), last.lastGeo.lon(), here.lat(), here.lon());
         if (km < settings.minDistanceKm() || km == 0) {
             return;
         }
-        long millis = Math.max(0, Duration.between(last.time, event.time()).toMillis());
+        long millis = Math.max(0, Duration.between(last.lastGeoTime, event.time()).toMillis());
         double speed = millis == 0 ? Double.POSITIVE_INFINITY : km / (millis / 3_600_000.0);
         if (speed <= settings.maxSpeedKmh()) {
             return;
         }
-        String from = place(last.geo);
+        String from = place(last.lastGeo);
         String to = place(here);
         if (alreadyReported(last, from, to, event.time())) {
             return;
@@ -156,22 +149,26 @@ public final class ImpossibleTravelDetector implements Detector<ImpossibleTravel
         attributes.put("elapsed_seconds", Long.toString(millis / 1000));
         attributes.put("from", from);
         attributes.put("to", to);
-        attributes.put("previous_event_id", last.eventId);
+        String previous = EventIds.text(last.lastGeoEventId);
+        attributes.put("previous_event_id", previous);
         findings.add(Findings.of(this, observation, confidence,
                 event.identity().id() + " moved " + Findings.number(km) + " km from " + from + " to " + to
                         + " in " + (millis / 1000) + " s (" + Findings.number(speed) + " km/h)",
-                List.of(last.eventId, event.id()), attributes));
-        last.reportedFrom = from;
-        last.reportedTo = to;
-        last.reportedAt = event.time();
+                List.of(previous, event.id()), attributes));
+        IdentityState.Rare rare = last.rare();
+        rare.travelReportedFrom = from;
+        rare.travelReportedTo = to;
+        rare.travelReportedAt = event.time();
     }
 
-    private boolean alreadyReported(LastLocation last, String from, String to, Instant now) {
-        if (last.reportedAt == null || Duration.between(last.reportedAt, now).compareTo(settings.repeatSuppression()) >= 0) {
+    private boolean alreadyReported(IdentityState last, String from, String to, Instant now) {
+        IdentityState.Rare rare = last.rare;
+        if (rare == null || rare.travelReportedAt == null
+                || Duration.between(rare.travelReportedAt, now).compareTo(settings.repeatSuppression()) >= 0) {
             return false;
         }
-        return (from.equals(last.reportedFrom) && to.equals(last.reportedTo))
-                || (from.equals(last.reportedTo) && to.equals(last.reportedFrom));
+        return (from.equals(rare.travelReportedFrom) && to.equals(rare.travelReportedTo))
+                || (from.equals(rare.travelReportedTo) && to.equals(rare.travelReportedFrom));
     }
 
     /** A coarse name of a place, for suppression and people. */

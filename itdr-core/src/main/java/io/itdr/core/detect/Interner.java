@@ -20,7 +20,31 @@ final class Interner {
     static final int GEO_SLOTS = 1 << 12;
     private static final io.itdr.spi.event.Geo[] GEOS = new io.itdr.spi.event.Geo[GEO_SLOTS];
 
+    /** Slots for compiled expected sources; a power of two. */
+    static final int EXPECTATION_SLOTS = 1 << 12;
+    private static final io.itdr.core.enrich.SourceExpectation[] EXPECTATIONS = new io.itdr.core.enrich.SourceExpectation[EXPECTATION_SLOTS];
+
     private Interner() {
+    }
+
+    /**
+     * {@code sources} compiled, one shared instance for equal sources: catalog entries that match
+     * many identities (a pattern) hand each of them the same expected sources, and each identity
+     * compiled its own copy (CIDR blocks, arrays) before. Compiled forms are immutable.
+     */
+    static io.itdr.core.enrich.SourceExpectation expectation(io.itdr.core.model.ExpectedSources sources) {
+        if (!sources.isStated()) {
+            return io.itdr.core.enrich.SourceExpectation.NONE;
+        }
+        int h = sources.hashCode();
+        int slot = (h ^ (h >>> 12)) & (EXPECTATION_SLOTS - 1);
+        io.itdr.core.enrich.SourceExpectation held = EXPECTATIONS[slot];
+        if (held != null && (held.sources() == sources || held.sources().equals(sources))) {
+            return held;
+        }
+        io.itdr.core.enrich.SourceExpectation compiled = io.itdr.core.enrich.SourceExpectation.of(sources);
+        EXPECTATIONS[slot] = compiled;
+        return compiled;
     }
 
     /** The shared instance equal to {@code text}; null for null. */

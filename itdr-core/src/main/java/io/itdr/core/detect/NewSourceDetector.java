@@ -44,7 +44,7 @@ import java.util.Objects;
  * least recently seen evicted; one event counter; at most {@value #KEYS_PER_IDENTITY} long-term
  * keys with at most {@value #OWNERS_PER_KEY} owners and countries each.
  */
-public final class NewSourceDetector implements Detector<NewSourceDetector.Baseline> {
+public final class NewSourceDetector implements BuiltInDetector {
     public static final String ID = "new_source";
     private static final List<String> TAGS = List.of("OWASP-NHI2", "T1078.004", "DE.CM-01", "DE.AE-02");
     /** Long-term keys remembered per identity (AWS allows two per user). */
@@ -58,39 +58,19 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** The sources an identity is known to act from. Not thread-safe. */
-    public static final class Baseline {
-        final LruMap<String, Boolean> fingerprints;
-        final LruMap<String, Boolean> networks;
-        /** Null until the first located event (many identities' sources carry no country). */
-        LruMap<String, Boolean> countries;
-        private final int size;
-        int learnedEvents;
-        /** Event time of the first successful located event: the learning period runs from it. */
-        java.time.Instant firstSeen;
-        /** key id → owners and countries ("c:" prefix) it was used from. */
-        /** Null until the first long-term key is used (most identities never use one). */
-        LruMap<String, LruMap<String, Boolean>> keys;
+    // the sources an identity is known to act from: IdentityState's new_source fields, each set made at its first entry
 
-        Baseline(int size) {
-            this.size = size;
-            fingerprints = new LruMap<>(size, true);
-            networks = new LruMap<>(size, true);
-        }
 
-        LruMap<String, Boolean> countries() {
-            if (countries == null) {
-                countries = new LruMap<>(size, true);
-            }
-            return countries;
+    private static LruMap<String, LruSet<String>> keys(IdentityState b) {
+        IdentityState.Rare rare = b.rare();
+        if (rare.keys == null) {
+            rare.keys = new LruMap<>(KEYS_PER_IDENTITY, true);
         }
+        return rare.keys;
+    }
 
-        LruMap<String, LruMap<String, Boolean>> keys() {
-            if (keys == null) {
-                keys = new LruMap<>(KEYS_PER_IDENTITY, true);
-            }
-            return keys;
-        }
+    private static java.util.Collection<String> orEmpty(Object set) {
+        return SmallSet.elements(set);
     }
 
     @Override
@@ -104,11 +84,6 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
     }
 
     @Override
-    public Baseline newState() {
-        return new Baseline(settings.baselineSize());
-    }
-
-    @Override
     public int stateVersion() {
         return 2;
     }
@@ -118,40 +93,47 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
      * recently seen first.
      */
     @Override
-    public JsonNode snapshot(Baseline b) {
+    public JsonNode snapshot(IdentityState b) {
         ObjectNode node = DetectorStateJson.object();
-        node.set("f", DetectorStateJson.keys(b.fingerprints));
-        node.set("n", DetectorStateJson.keys(b.networks));
-        node.set("c", DetectorStateJson.keys(b.countries == null ? Map.of() : b.countries));
+        node.set("f", DetectorStateJson.keys(orEmpty(b.fingerprints)));
+        node.set("n", DetectorStateJson.keys(orEmpty(b.networks)));
+        node.set("c", DetectorStateJson.keys(orEmpty(b.countries)));
         node.put("l", b.learnedEvents);
-        DetectorStateJson.putIfKnown(node, "s", b.firstSeen);
+        DetectorStateJson.putIfKnown(node, "s", b.sourcesFirstSeen);
         ObjectNode keys = node.putObject("k");
-        if (b.keys != null) {
-            b.keys.forEach((id, seen) -> keys.set(id, DetectorStateJson.keys(seen)));
+        if (b.rare != null && b.rare.keys != null) {
+            b.rare.keys.forEach((id, seen) -> keys.set(id, DetectorStateJson.keys(seen)));
         }
         return node;
     }
 
     @Override
-    public Baseline restore(JsonNode node) {
-        Baseline b = newState();
-        DetectorStateJson.putKeys(node.get("f"), b.fingerprints);
-        DetectorStateJson.putKeys(node.get("n"), b.networks);
+    public void restoreInto(IdentityState into, JsonNode node, int version) {
+        IdentityState b = newState();
+        b.fingerprints = DetectorStateJson.addKeys(node.get("f"), null, settings.baselineSize());
+        b.networks = DetectorStateJson.addKeys(node.get("n"), null, settings.baselineSize());
         if (node.path("c").size() > 0) {
-            DetectorStateJson.putKeys(node.get("c"), b.countries());
+            b.countries = DetectorStateJson.addKeys(node.get("c"), null, settings.baselineSize());
         }
         b.learnedEvents = node.path("l").asInt(0);
-        b.firstSeen = DetectorStateJson.instantOrNull(node, "s");
+        b.sourcesFirstSeen = DetectorStateJson.instantOrNull(node, "s");
         DetectorStateJson.fields(node.get("k"), (id, owners) -> {
-            LruMap<String, Boolean> seen = new LruMap<>(OWNERS_PER_KEY, true);
+            LruSet<String> seen = LruSet.of(OWNERS_PER_KEY);
             DetectorStateJson.putKeys(owners, seen);
-            b.keys().put(id, seen);
+            keys(b).put(id, seen);
         });
-        return b;
+        into.fingerprints = b.fingerprints;
+        into.networks = b.networks;
+        into.countries = b.countries;
+        into.learnedEvents = b.learnedEvents;
+        into.sourcesFirstSeen = b.sourcesFirstSeen;
+        if (b.rare != null) {
+            into.rare().keys = b.rare.keys;
+        }
     }
 
     @Override
-    public void detect(Observation observation, Baseline baseline, List<Finding> findings) {
+    public void detect(Observation observation, IdentityState baseline, List<Finding> findings) {
         if (!observation.successfulUse()) {
             return;
         }
@@ -163,15 +145,15 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
             return; // nothing to learn from or compare
         }
         // get() refreshes recency for known values; put() below adds new ones
-        boolean newFingerprint = fingerprint != null && baseline.fingerprints.get(fingerprint) == null;
-        boolean newNetwork = network != null && baseline.networks.get(network) == null;
-        boolean newCountry = country != null && (baseline.countries == null || baseline.countries.get(country) == null);
+        boolean newFingerprint = fingerprint != null && !SmallSet.touch(baseline.fingerprints, fingerprint);
+        boolean newNetwork = network != null && !SmallSet.touch(baseline.networks, network);
+        boolean newCountry = country != null && !SmallSet.touch(baseline.countries, country);
         java.time.Instant now = observation.event().time();
-        if (baseline.firstSeen == null || now.isBefore(baseline.firstSeen)) {
-            baseline.firstSeen = now;
+        if (baseline.sourcesFirstSeen == null || now.isBefore(baseline.sourcesFirstSeen)) {
+            baseline.sourcesFirstSeen = now;
         }
         boolean learning = baseline.learnedEvents < settings.learningEvents()
-                || now.isBefore(baseline.firstSeen.plus(settings.learningPeriod()));
+                || now.isBefore(baseline.sourcesFirstSeen.plus(settings.learningPeriod()));
         if (baseline.learnedEvents < settings.learningEvents()) {
             baseline.learnedEvents++;
         }
@@ -210,7 +192,7 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         Findings.putIfKnown(attributes, "network", network);
         Findings.putIfKnown(attributes, "country", country);
         Findings.putIfKnown(attributes, "ip", event.source().ip());
-        attributes.put("baseline_size", Integer.toString(baseline.fingerprints.size()));
+        attributes.put("baseline_size", Integer.toString(orEmpty(baseline.fingerprints).size()));
         String what = newNetwork && newCountry ? "network " + network + " in new country " + country
                 : newNetwork ? "network " + network
                 : newCountry ? "country " + country
@@ -226,9 +208,9 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         return network != null && (network.startsWith("v4:") || network.startsWith("v6:"));
     }
 
-    private static int addressOnlyNetworks(Baseline baseline) {
+    private static int addressOnlyNetworks(IdentityState baseline) {
         int n = 0;
-        for (String known : baseline.networks.keySet()) {
+        for (String known : orEmpty(baseline.networks)) {
             if (addressOnly(known)) {
                 n++;
             }
@@ -237,12 +219,12 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
     }
 
     /** Whether another fingerprint of the baseline has this one's client (the part after the network). */
-    private static boolean knownAgent(Baseline baseline, String fingerprint) {
+    private static boolean knownAgent(IdentityState baseline, String fingerprint) {
         if (fingerprint == null) {
             return true;
         }
         String agent = fingerprint.substring(fingerprint.indexOf('|') + 1);
-        for (String known : baseline.fingerprints.keySet()) {
+        for (String known : orEmpty(baseline.fingerprints)) {
             if (!known.equals(fingerprint) && known.substring(known.indexOf('|') + 1).equals(agent)) {
                 return true;
             }
@@ -250,7 +232,7 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         return false;
     }
 
-    private void longTermKey(Observation observation, Baseline baseline, List<Finding> findings) {
+    private void longTermKey(Observation observation, IdentityState baseline, List<Finding> findings) {
         IdentityEvent event = observation.event();
         if (event.credential() == null || !"access_key".equals(event.credential().kind())) {
             return;
@@ -261,15 +243,16 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
         if (owner == null && country == null) {
             return;
         }
-        LruMap<String, Boolean> seen = baseline.keys == null ? null : baseline.keys.get(event.credential().id());
+        LruSet<String> seen = baseline.rare == null || baseline.rare.keys == null ? null
+                : baseline.rare.keys.get(event.credential().id());
         if (seen == null) {
-            seen = new LruMap<>(OWNERS_PER_KEY, true);
-            baseline.keys().put(event.credential().id(), seen);
+            seen = LruSet.of(OWNERS_PER_KEY);
+            keys(baseline).put(event.credential().id(), seen);
             remember(seen, owner, country);
             return;
         }
-        boolean newOwner = owner != null && seen.get(owner) == null;
-        boolean newCountry = country != null && seen.get("c:" + country) == null;
+        boolean newOwner = owner != null && !seen.touch(owner);
+        boolean newCountry = country != null && !seen.touch("c:" + country);
         remember(seen, owner, country);
         if (!newOwner && !newCountry) {
             return;
@@ -292,25 +275,25 @@ public final class NewSourceDetector implements Detector<NewSourceDetector.Basel
                 List.of(event.id()), attributes));
     }
 
-    private static void remember(LruMap<String, Boolean> seen, String owner, String country) {
+    private static void remember(LruSet<String> seen, String owner, String country) {
         if (owner != null) {
-            seen.put(owner, Boolean.TRUE);
+            seen.add(owner);
         }
         if (country != null) {
-            seen.put("c:" + country, Boolean.TRUE);
+            seen.add("c:" + country);
         }
     }
 
-    private static void remember(Baseline baseline, String fingerprint, String network, String country,
+    private void remember(IdentityState baseline, String fingerprint, String network, String country,
                                  boolean newFingerprint, boolean newNetwork, boolean newCountry) {
         if (newFingerprint) {
-            baseline.fingerprints.put(fingerprint, Boolean.TRUE);
+            baseline.fingerprints = SmallSet.add(baseline.fingerprints, fingerprint, settings.baselineSize());
         }
         if (newNetwork) {
-            baseline.networks.put(network, Boolean.TRUE);
+            baseline.networks = SmallSet.add(baseline.networks, network, settings.baselineSize());
         }
         if (newCountry) {
-            baseline.countries().put(country, Boolean.TRUE);
+            baseline.countries = SmallSet.add(baseline.countries, country, settings.baselineSize());
         }
     }
 }

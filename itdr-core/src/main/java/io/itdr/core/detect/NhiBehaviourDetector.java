@@ -66,7 +66,7 @@ import java.util.Set;
  * region sightings, {@value #RECENT} recent refusals and {@value #RECENT} recent discovery calls,
  * five report times and one service name. About 12 KB with the defaults.
  */
-public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector.Repertoire> {
+public final class NhiBehaviourDetector implements BuiltInDetector {
     public static final String ID = "nhi_behaviour";
     /** Sightings and refusals kept per identity. */
     static final int RECENT = 64;
@@ -80,27 +80,8 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** What one identity has done. Not thread-safe. */
-    public static final class Repertoire {
-        Instant firstSeen;
-        final LruMap<String, Boolean> actions;
-        // null while empty (most identities never have any): no deque and array per identity
-        ArrayDeque<Sighting> sightings;
-        ArrayDeque<Sighting> refusals;
-        Instant firstUseReported;
-        double firstUseMax;
-        Instant fanOutReported;
-        Instant deniedReported;
-        /** Recent discovery calls: key = the service ("ssm" of "ssm:DescribeParameters"). */
-        ArrayDeque<Sighting> discoveries;
-        Instant discoveryReported;
-        Instant harvestReported;
-        String harvestService;
-
-        Repertoire(int actionsRemembered) {
-            actions = new LruMap<>(actionsRemembered, true);
-        }
-    }
+    // what one identity has done: IdentityState's nhi_behaviour fields; the deques null while empty (most identities
+    // never have any): no deque and array per identity
 
     /** One sensitive resource or region touched, or one refusal. */
     record Sighting(Instant time, String key, String eventId) {
@@ -117,11 +98,6 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
     }
 
     @Override
-    public Repertoire newState() {
-        return new Repertoire(settings.actionsRemembered());
-    }
-
-    @Override
     public int stateVersion() {
         return 2;
     }
@@ -131,42 +107,57 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
      * "xr","hr","hs"}}, lists oldest (least recently used) first; null before the first event.
      */
     @Override
-    public JsonNode snapshot(Repertoire r) {
-        if (r.firstSeen == null) {
+    public JsonNode snapshot(IdentityState r) {
+        if (r.actionsFirstSeen == null) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
-        node.put("f", r.firstSeen.toString());
-        node.set("a", DetectorStateJson.keys(r.actions));
+        node.put("f", r.actionsFirstSeen.toString());
+        node.set("a", DetectorStateJson.keys(SmallSet.elements(r.actions)));
         node.set("s", sightings(r.sightings));
         node.set("d", sightings(r.refusals));
-        DetectorStateJson.putIfKnown(node, "fu", r.firstUseReported);
-        node.put("fm", r.firstUseMax);
-        DetectorStateJson.putIfKnown(node, "fo", r.fanOutReported);
-        DetectorStateJson.putIfKnown(node, "dr", r.deniedReported);
+        DetectorStateJson.putIfKnown(node, "fu", r.rareOrEmpty().firstUseReported);
+        node.put("fm", r.rareOrEmpty().firstUseMax);
+        DetectorStateJson.putIfKnown(node, "fo", r.rareOrEmpty().fanOutReported);
+        DetectorStateJson.putIfKnown(node, "dr", r.rareOrEmpty().deniedReported);
         node.set("x", sightings(r.discoveries));
-        DetectorStateJson.putIfKnown(node, "xr", r.discoveryReported);
-        DetectorStateJson.putIfKnown(node, "hr", r.harvestReported);
-        DetectorStateJson.putIfKnown(node, "hs", r.harvestService);
+        DetectorStateJson.putIfKnown(node, "xr", r.rareOrEmpty().discoveryReported);
+        DetectorStateJson.putIfKnown(node, "hr", r.rareOrEmpty().harvestReported);
+        DetectorStateJson.putIfKnown(node, "hs", r.rareOrEmpty().harvestService);
         return node;
     }
 
     @Override
-    public Repertoire restore(JsonNode node) {
-        Repertoire r = newState();
-        r.firstSeen = DetectorStateJson.instant(node.get("f"));
-        DetectorStateJson.putKeys(node.get("a"), r.actions);
+    public void restoreInto(IdentityState into, JsonNode node, int version) {
+        IdentityState r = newState();
+        r.actionsFirstSeen = DetectorStateJson.instant(node.get("f"));
+        r.actions = DetectorStateJson.addKeys(node.get("a"), null, settings.actionsRemembered());
         r.sightings = restoreSightings(node.path("s"));
         r.refusals = restoreSightings(node.path("d"));
-        r.firstUseReported = DetectorStateJson.instantOrNull(node, "fu");
-        r.firstUseMax = node.path("fm").asDouble(0);
-        r.fanOutReported = DetectorStateJson.instantOrNull(node, "fo");
-        r.deniedReported = DetectorStateJson.instantOrNull(node, "dr");
+        Instant firstUseReported = DetectorStateJson.instantOrNull(node, "fu");
+        double firstUseMax = node.path("fm").asDouble(0);
+        Instant fanOutReported = DetectorStateJson.instantOrNull(node, "fo");
+        Instant deniedReported = DetectorStateJson.instantOrNull(node, "dr");
         r.discoveries = restoreSightings(node.path("x"));
-        r.discoveryReported = DetectorStateJson.instantOrNull(node, "xr");
-        r.harvestReported = DetectorStateJson.instantOrNull(node, "hr");
-        r.harvestService = DetectorStateJson.textOrNull(node, "hs");
-        return r;
+        Instant discoveryReported = DetectorStateJson.instantOrNull(node, "xr");
+        Instant harvestReported = DetectorStateJson.instantOrNull(node, "hr");
+        String harvestService = DetectorStateJson.textOrNull(node, "hs");
+        into.actionsFirstSeen = r.actionsFirstSeen;
+        into.actions = r.actions;
+        into.sightings = r.sightings;
+        into.refusals = r.refusals;
+        into.discoveries = r.discoveries;
+        if (firstUseReported != null || firstUseMax != 0 || fanOutReported != null || deniedReported != null
+                || discoveryReported != null || harvestReported != null || harvestService != null) {
+            IdentityState.Rare rare = into.rare();
+            rare.firstUseReported = firstUseReported;
+            rare.firstUseMax = firstUseMax;
+            rare.fanOutReported = fanOutReported;
+            rare.deniedReported = deniedReported;
+            rare.discoveryReported = discoveryReported;
+            rare.harvestReported = harvestReported;
+            rare.harvestService = harvestService;
+        }
     }
 
     private static ArrayNode sightings(ArrayDeque<Sighting> deque) {
@@ -186,14 +177,14 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
     }
 
     @Override
-    public void detect(Observation observation, Repertoire r, List<Finding> findings) {
+    public void detect(Observation observation, IdentityState r, List<Finding> findings) {
         IdentityEvent event = observation.event();
         if (event.category() == EventCategory.PLATFORM_FINDING) {
             return;
         }
         Instant now = event.time();
-        if (r.firstSeen == null || now.isBefore(r.firstSeen)) {
-            r.firstSeen = now;
+        if (r.actionsFirstSeen == null || now.isBefore(r.actionsFirstSeen)) {
+            r.actionsFirstSeen = now;
         }
         SensitiveActions.Sensitivity sensitivity = SensitiveActions.of(event.action());
         firstUse(observation, r, sensitivity, findings);
@@ -208,7 +199,7 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
                 && !now.isBefore(reported.minus(settings.incidentWindow()));
     }
 
-    private void discovered(Observation observation, Repertoire r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
+    private void discovered(Observation observation, IdentityState r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
         IdentityEvent event = observation.event();
         if (sensitivity != null || !discovery(event.action())
                 || (event.outcome() == Outcome.FAILURE && accessDenied(event.attributes().get("error_code")))) {
@@ -216,17 +207,17 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         }
         Instant now = event.time();
         r.discoveries = expire(add(r.discoveries, new Sighting(now, service(event.action()), event.id())), now);
-        if (inIncident(r.harvestReported, now) && service(event.action()).equals(r.harvestService)) {
+        if (inIncident(r.rareOrEmpty().harvestReported, now) && service(event.action()).equals(r.rareOrEmpty().harvestService)) {
             observation.repeated(ID, "read_after_discovery");
         }
-        if (inIncident(r.discoveryReported, now)) {
+        if (inIncident(r.rareOrEmpty().discoveryReported, now)) {
             observation.repeated(ID, "discovery_burst");
             return;
         }
         if (size(r.discoveries) < settings.discoveryBurst()) {
             return;
         }
-        r.discoveryReported = now;
+        r.rare().discoveryReported = now;
         Set<String> actions = new HashSet<>();
         r.discoveries.forEach(s -> actions.add(s.key()));
         Map<String, String> attributes = new HashMap<>();
@@ -240,7 +231,7 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
                 evidence(r.discoveries, s -> true), attributes));
     }
 
-    private void harvest(Observation observation, Repertoire r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
+    private void harvest(Observation observation, IdentityState r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
         IdentityEvent event = observation.event();
         if (sensitivity == null || !"secret_read".equals(sensitivity.family())) {
             return;
@@ -248,7 +239,7 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         Instant now = event.time();
         String service = service(event.action());
         r.discoveries = expire(r.discoveries, now);
-        if (inIncident(r.harvestReported, now) && service.equals(r.harvestService)) {
+        if (inIncident(r.rareOrEmpty().harvestReported, now) && service.equals(r.rareOrEmpty().harvestService)) {
             observation.repeated(ID, "read_after_discovery");
             return;
         }
@@ -259,8 +250,8 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         int listed = evidence.size();
         evidence = new ArrayList<>(evidence);
         evidence.add(event.id());
-        r.harvestReported = now;
-        r.harvestService = service;
+        r.rare().harvestReported = now;
+        r.rare().harvestService = service;
         Map<String, String> attributes = new HashMap<>();
         attributes.put("variant", "read_after_discovery");
         attributes.put("action", event.action());
@@ -310,37 +301,37 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         return name.startsWith(verb) && name.length() > verb.length() && Character.isUpperCase(name.charAt(verb.length()));
     }
 
-    private void firstUse(Observation observation, Repertoire r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
+    private void firstUse(Observation observation, IdentityState r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
         IdentityEvent event = observation.event();
-        boolean known = r.actions.get(event.action()) != null;
+        boolean known = SmallSet.touch(r.actions, event.action());
         if (!known) {
-            r.actions.put(Interner.intern(event.action()), Boolean.TRUE);
+            r.actions = SmallSet.add(r.actions, Interner.intern(event.action()), settings.actionsRemembered());
         }
         Instant now = event.time();
-        if (known || sensitivity == null || now.isBefore(r.firstSeen.plus(settings.learningPeriod()))) {
+        if (known || sensitivity == null || now.isBefore(r.actionsFirstSeen.plus(settings.learningPeriod()))) {
             return;
         }
-        boolean inIncident = r.firstUseReported != null && !now.isAfter(r.firstUseReported.plus(settings.incidentWindow()));
-        if (inIncident && sensitivity.confidence() <= r.firstUseMax) {
+        boolean inIncident = r.rareOrEmpty().firstUseReported != null && !now.isAfter(r.rareOrEmpty().firstUseReported.plus(settings.incidentWindow()));
+        if (inIncident && sensitivity.confidence() <= r.rareOrEmpty().firstUseMax) {
             observation.repeated(ID, "first_sensitive_action");
             return;
         }
-        r.firstUseMax = inIncident ? Math.max(r.firstUseMax, sensitivity.confidence()) : sensitivity.confidence();
-        r.firstUseReported = now;
+        r.rare().firstUseMax = inIncident ? Math.max(r.rareOrEmpty().firstUseMax, sensitivity.confidence()) : sensitivity.confidence();
+        r.rare().firstUseReported = now;
         Map<String, String> attributes = new HashMap<>();
         attributes.put("variant", "first_sensitive_action");
         attributes.put("family", sensitivity.family());
         attributes.put("action", event.action());
         attributes.put("outcome", event.outcome().name().toLowerCase(Locale.ROOT));
-        attributes.put("days_known", Long.toString(Duration.between(r.firstSeen, now).toDays()));
+        attributes.put("days_known", Long.toString(Duration.between(r.actionsFirstSeen, now).toDays()));
         Findings.putIfKnown(attributes, "resource", event.attributes().get("resource"));
         findings.add(Findings.of(this, observation, sensitivity.confidence(),
                 event.identity().id() + " used " + event.action() + " (" + sensitivity.family().replace('_', ' ')
-                        + ") for the first time in " + Duration.between(r.firstSeen, now).toDays() + " days",
+                        + ") for the first time in " + Duration.between(r.actionsFirstSeen, now).toDays() + " days",
                 List.of(event.id()), attributes));
     }
 
-    private void fanOut(Observation observation, Repertoire r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
+    private void fanOut(Observation observation, IdentityState r, SensitiveActions.Sensitivity sensitivity, List<Finding> findings) {
         IdentityEvent event = observation.event();
         Instant now = event.time();
         String resource = event.attributes().get("resource");
@@ -357,7 +348,7 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
             r.sightings = add(r.sightings, new Sighting(now, "g:" + region, event.id()));
         }
         r.sightings = expire(r.sightings, now);
-        if (r.fanOutReported != null && !now.isAfter(r.fanOutReported.plus(settings.incidentWindow()))) {
+        if (r.rareOrEmpty().fanOutReported != null && !now.isAfter(r.rareOrEmpty().fanOutReported.plus(settings.incidentWindow()))) {
             if (sensitivity != null && resource != null) {
                 observation.repeated(ID, "fan_out");
             }
@@ -390,7 +381,7 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
         if (!resources && !manyRegions) {
             return;
         }
-        r.fanOutReported = now;
+        r.rare().fanOutReported = now;
         Map<String, String> attributes = new HashMap<>();
         attributes.put("variant", "fan_out");
         attributes.put("resources", Integer.toString(most));
@@ -405,21 +396,21 @@ public final class NhiBehaviourDetector implements Detector<NhiBehaviourDetector
                 evidence, attributes));
     }
 
-    private void denied(Observation observation, Repertoire r, List<Finding> findings) {
+    private void denied(Observation observation, IdentityState r, List<Finding> findings) {
         IdentityEvent event = observation.event();
         Instant now = event.time();
         if (event.outcome() != Outcome.FAILURE || !accessDenied(event.attributes().get("error_code"))) {
             return;
         }
         r.refusals = expire(add(r.refusals, new Sighting(now, event.action(), event.id())), now);
-        if (r.deniedReported != null && !now.isAfter(r.deniedReported.plus(settings.incidentWindow()))) {
+        if (r.rareOrEmpty().deniedReported != null && !now.isAfter(r.rareOrEmpty().deniedReported.plus(settings.incidentWindow()))) {
             observation.repeated(ID, "access_denied_burst");
             return;
         }
         if (size(r.refusals) < settings.deniedBurst()) {
             return;
         }
-        r.deniedReported = now;
+        r.rare().deniedReported = now;
         Set<String> actions = new HashSet<>();
         r.refusals.forEach(s -> actions.add(s.key()));
         Map<String, String> attributes = new HashMap<>();

@@ -39,6 +39,7 @@ public final class Observation {
     private Geo geo;
     private SourceExpectation.Verdict expectation;
     private java.util.List<Repeat> repeats;
+    private Object keptEventId;
 
     Observation(DetectionEngine engine, IdentityEvent event, IdentityRecord record, IdentityState state, String rawText) {
         this.engine = engine;
@@ -80,6 +81,14 @@ public final class Observation {
 
     public IdentityRecord record() {
         return record;
+    }
+
+    /** The event's id as detector state keeps it ({@link EventIds}), one instance per event. */
+    Object keptEventId() {
+        if (keptEventId == null) {
+            keptEventId = EventIds.kept(event.id());
+        }
+        return keptEventId;
     }
 
     public String identityKey() {

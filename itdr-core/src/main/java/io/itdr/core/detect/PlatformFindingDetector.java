@@ -25,7 +25,7 @@ import java.util.Objects;
  * <p>Bounds per identity: at most {@code typesPerIdentity} finding types with their last time,
  * least recently seen evicted.
  */
-public final class PlatformFindingDetector implements Detector<PlatformFindingDetector.RecentTypes> {
+public final class PlatformFindingDetector implements BuiltInDetector {
     public static final String ID = "platform_finding";
     private static final List<String> TAGS = List.of("DE.CM-09", "DE.AE-02");
     private static final int MAX_DESCRIPTION = 256;
@@ -36,22 +36,13 @@ public final class PlatformFindingDetector implements Detector<PlatformFindingDe
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** Finding types recently seen for one identity. Not thread-safe. */
-    public static final class RecentTypes {
-        private final int capacity;
-        /** Null until the identity's first platform finding (most identities never get one). */
-        LruMap<String, Instant> lastSeen;
-
-        RecentTypes(int capacity) {
-            this.capacity = capacity;
+    /** The finding types recently seen for one identity (IdentityState's field, null until its first platform finding). */
+    private LruMap<String, Instant> lastSeen(IdentityState recent) {
+        IdentityState.Rare rare = recent.rare();
+        if (rare.findingTypes == null) {
+            rare.findingTypes = new LruMap<>(settings.typesPerIdentity(), true);
         }
-
-        LruMap<String, Instant> lastSeen() {
-            if (lastSeen == null) {
-                lastSeen = new LruMap<>(capacity, true);
-            }
-            return lastSeen;
-        }
+        return rare.findingTypes;
     }
 
     @Override
@@ -66,20 +57,23 @@ public final class PlatformFindingDetector implements Detector<PlatformFindingDe
 
     /** {@code {"s":{type: lastSeen}}}, least recently seen first; null when none was seen. */
     @Override
-    public JsonNode snapshot(RecentTypes recent) {
-        if (recent.lastSeen == null || recent.lastSeen.isEmpty()) {
+    public JsonNode snapshot(IdentityState recent) {
+        LruMap<String, Instant> types = recent.rare == null ? null : recent.rare.findingTypes;
+        if (types == null || types.isEmpty()) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
-        node.set("s", DetectorStateJson.times(recent.lastSeen));
+        node.set("s", DetectorStateJson.times(types));
         return node;
     }
 
     @Override
-    public RecentTypes restore(JsonNode node) {
-        RecentTypes recent = newState();
-        DetectorStateJson.fields(node.get("s"), (type, time) -> recent.lastSeen().put(type, DetectorStateJson.instant(time)));
-        return recent;
+    public void restoreInto(IdentityState into, JsonNode node, int version) {
+        IdentityState recent = newState();
+        DetectorStateJson.fields(node.get("s"), (type, time) -> lastSeen(recent).put(type, DetectorStateJson.instant(time)));
+        if (recent.rare != null) {
+            into.rare().findingTypes = recent.rare.findingTypes;
+        }
     }
 
     @Override
@@ -88,18 +82,13 @@ public final class PlatformFindingDetector implements Detector<PlatformFindingDe
     }
 
     @Override
-    public RecentTypes newState() {
-        return new RecentTypes(settings.typesPerIdentity());
-    }
-
-    @Override
-    public void detect(Observation observation, RecentTypes recent, List<Finding> findings) {
+    public void detect(Observation observation, IdentityState recent, List<Finding> findings) {
         IdentityEvent event = observation.event();
         if (event.category() != EventCategory.PLATFORM_FINDING) {
             return;
         }
         PlatformFinding finding = event.finding();
-        Instant previous = recent.lastSeen().put(finding.type(), event.time());
+        Instant previous = lastSeen(recent).put(finding.type(), event.time());
         if (previous != null && Duration.between(previous, event.time()).compareTo(settings.repeatWindow()) < 0) {
             return;
         }

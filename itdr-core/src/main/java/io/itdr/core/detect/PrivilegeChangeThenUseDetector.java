@@ -48,7 +48,7 @@ import java.util.Objects;
  * <p>Bounds per identity: at most {@code pendingGrantsPerIdentity} pending grants, the oldest
  * evicted; grants older than the window are dropped.
  */
-public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeChangeThenUseDetector.PendingGrants> {
+public final class PrivilegeChangeThenUseDetector implements BuiltInDetector {
     public static final String ID = "privilege_change_then_use";
     private static final List<String> TAGS = List.of("OWASP-NHI5", "T1098.003", "T1078.004", "DE.CM-03", "DE.AE-02");
     private static final int MAX_SCOPES_TEXT = 512;
@@ -59,31 +59,29 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** Grants to one identity not yet followed by its use, oldest first. Not thread-safe. */
-    public static final class PendingGrants {
-        /** Null while none is pending (most identities never get a grant): no deque per identity. */
-        ArrayDeque<Grant> grants;
-        /** Foreign trusts already reported (role and accounts), at most {@value #TRUSTS_REMEMBERED}; null until the first. */
-        LruMap<String, Boolean> reportedTrusts;
+    // grants to one identity not yet followed by its use, oldest first (null while none is pending: most identities
+    // never get a grant), and the foreign trusts already reported (at most TRUSTS_REMEMBERED; null until the first):
+    // IdentityState's privilege_change_then_use fields
 
-        boolean hasGrants() {
-            return grants != null && !grants.isEmpty();
-        }
+    private static boolean hasGrants(IdentityState pending) {
+        return pending.rare != null && pending.rare.grants != null && !pending.rare.grants.isEmpty();
+    }
 
-        /** The pending grants, made on first use. */
-        ArrayDeque<Grant> grants() {
-            if (grants == null) {
-                grants = new ArrayDeque<>(2);
-            }
-            return grants;
+    /** The pending grants, made on first use. */
+    private static ArrayDeque<Grant> grants(IdentityState pending) {
+        IdentityState.Rare rare = pending.rare();
+        if (rare.grants == null) {
+            rare.grants = new ArrayDeque<>(2);
         }
+        return rare.grants;
+    }
 
-        LruMap<String, Boolean> reportedTrusts() {
-            if (reportedTrusts == null) {
-                reportedTrusts = new LruMap<>(TRUSTS_REMEMBERED, true);
-            }
-            return reportedTrusts;
+    private static LruSet<String> reportedTrusts(IdentityState pending) {
+        IdentityState.Rare rare = pending.rare();
+        if (rare.reportedTrusts == null) {
+            rare.reportedTrusts = LruSet.of(TRUSTS_REMEMBERED);
         }
+        return rare.reportedTrusts;
     }
 
     /** Foreign trusts remembered per identity, so one is reported once. */
@@ -104,93 +102,93 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
     }
 
     @Override
-    public PendingGrants newState() {
-        return new PendingGrants();
-    }
-
-    @Override
     public int stateVersion() {
         return 1;
     }
 
     /** {@code {"g":[{"e","t","s":[scopes],"a","by","self"}, …] oldest first,"r":[reported trusts]}}; null when both are empty. */
     @Override
-    public JsonNode snapshot(PendingGrants pending) {
-        if (!pending.hasGrants() && (pending.reportedTrusts == null || pending.reportedTrusts.isEmpty())) {
+    public JsonNode snapshot(IdentityState pending) {
+        LruSet<String> reportedTrusts = pending.rare == null ? null : pending.rare.reportedTrusts;
+        if (!hasGrants(pending) && (reportedTrusts == null || reportedTrusts.isEmpty())) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
         ArrayNode grants = node.putArray("g");
-        for (Grant g : pending.hasGrants() ? pending.grants : List.<Grant>of()) {
+        for (Grant g : hasGrants(pending) ? pending.rare.grants : List.<Grant>of()) {
             ObjectNode o = grants.addObject();
             o.put("e", g.eventId()).put("t", g.time().toString()).put("a", g.administrative()).put("self", g.self());
             DetectorStateJson.putIfKnown(o, "by", g.grantor());
             ArrayNode scopes = o.putArray("s");
             g.scopes().forEach(scopes::add);
         }
-        node.set("r", DetectorStateJson.keys(pending.reportedTrusts == null ? Map.of() : pending.reportedTrusts));
+        node.set("r", DetectorStateJson.keys(reportedTrusts == null ? List.of() : reportedTrusts));
         return node;
     }
 
     @Override
-    public PendingGrants restore(JsonNode node) {
-        PendingGrants pending = newState();
+    public void restoreInto(IdentityState into, JsonNode node, int version) {
+        IdentityState pending = newState();
         for (JsonNode o : node.path("g")) {
             java.util.List<String> scopes = new java.util.ArrayList<>();
             for (JsonNode scope : o.path("s")) {
                 scopes.add(DetectorStateJson.text(scope));
             }
-            if (pending.grants().size() >= settings.pendingGrantsPerIdentity()) {
-                pending.grants.removeFirst();
+            if (grants(pending).size() >= settings.pendingGrantsPerIdentity()) {
+                grants(pending).removeFirst();
             }
-            pending.grants.addLast(new Grant(DetectorStateJson.text(o.get("e")), DetectorStateJson.instant(o.get("t")),
+            grants(pending).addLast(new Grant(DetectorStateJson.text(o.get("e")), DetectorStateJson.instant(o.get("t")),
                     List.copyOf(scopes), o.path("a").asBoolean(false), DetectorStateJson.textOrNull(o, "by"),
                     o.path("self").asBoolean(false)));
         }
         if (node.path("r").size() > 0) {
-            DetectorStateJson.putKeys(node.get("r"), pending.reportedTrusts());
+            DetectorStateJson.putKeys(node.get("r"), reportedTrusts(pending));
         }
-        return pending;
+        if (pending.rare != null) {
+            into.rare().grants = pending.rare.grants;
+            into.rare().reportedTrusts = pending.rare.reportedTrusts;
+        }
     }
 
     @Override
-    public void detect(Observation observation, PendingGrants pending, List<Finding> findings) {
+    public void detect(Observation observation, IdentityState pending, List<Finding> findings) {
         IdentityEvent event = observation.event();
         String actor = event.identity().id();
         String actorAlias = withoutIamPath(actor);
-        PendingGrants mine = actorAlias.equals(actor) ? pending
+        IdentityState mine = actorAlias.equals(actor) ? pending
                 : observation.stateOf(this, IdentityEvent.identityKey(event.platform(), event.tenant(), actorAlias));
         // a use first, so that the event that records a grant never counts as its use
-        if (mine.hasGrants() && observation.successfulUse()) {
+        if (hasGrants(mine) && observation.successfulUse()) {
             dropExpired(mine, event.time());
-            if (!mine.grants.isEmpty()) {
+            if (!mine.rare.grants.isEmpty()) {
                 report(observation, mine, findings);
             }
-            mine.grants = null; // used or expired: nothing pending
+            mine.rare.grants = null; // used or expired: nothing pending
         }
         foreignTrust(observation, pending, findings);
         if (isGrant(event)) {
             String target = event.target() == null ? null : withoutIamPath(event.target());
             boolean self = target == null || target.equals(actorAlias);
-            PendingGrants grantee = self ? mine
+            IdentityState grantee = self ? mine
                     : observation.stateOf(this, IdentityEvent.identityKey(event.platform(), event.tenant(), target));
-            if (grantee.grants().size() >= settings.pendingGrantsPerIdentity()) {
-                grantee.grants.removeFirst();
+            if (grants(grantee).size() >= settings.pendingGrantsPerIdentity()) {
+                grants(grantee).removeFirst();
             }
             List<String> scopes = event.privilege().scopes();
-            grantee.grants.addLast(new Grant(event.id(), event.time(), scopes, administrative(scopes),
+            grants(grantee).addLast(new Grant(event.id(), event.time(), scopes, administrative(scopes),
                     event.identity().id(), self));
         }
     }
 
-    private void report(Observation observation, PendingGrants pending, List<Finding> findings) {
+    private void report(Observation observation, IdentityState pending, List<Finding> findings) {
         IdentityEvent event = observation.event();
-        List<String> evidence = new ArrayList<>(pending.grants.size() + 1);
+        ArrayDeque<Grant> grants = pending.rare.grants;
+        List<String> evidence = new ArrayList<>(grants.size() + 1);
         List<String> scopes = new ArrayList<>();
         List<String> grantors = new ArrayList<>(1);
         boolean administrative = false;
         boolean self = false;
-        for (Grant grant : pending.grants) {
+        for (Grant grant : grants) {
             evidence.add(grant.eventId());
             scopes.addAll(grant.scopes());
             if (!grantors.contains(grant.grantor())) {
@@ -200,7 +198,7 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
             self |= grant.self();
         }
         evidence.add(event.id());
-        Grant first = pending.grants.peekFirst();
+        Grant first = grants.peekFirst();
         long minutes = Duration.between(first.time(), event.time()).toMinutes();
         String scopeText = String.join(",", scopes);
         if (scopeText.length() > MAX_SCOPES_TEXT) {
@@ -220,8 +218,8 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
                 evidence, attributes));
     }
 
-    private void dropExpired(PendingGrants pending, Instant now) {
-        for (Iterator<Grant> it = pending.grants.iterator(); it.hasNext(); ) {
+    private void dropExpired(IdentityState pending, Instant now) {
+        for (Iterator<Grant> it = pending.rare.grants.iterator(); it.hasNext(); ) {
             if (it.next().time().plus(settings.window()).isBefore(now)) {
                 it.remove();
             }
@@ -234,7 +232,7 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
                 && privilege != null && Boolean.TRUE.equals(privilege.granted()) && !privilege.scopes().isEmpty();
     }
 
-    private void foreignTrust(Observation observation, PendingGrants pending, List<Finding> findings) {
+    private void foreignTrust(Observation observation, IdentityState pending, List<Finding> findings) {
         IdentityEvent event = observation.event();
         String accounts = event.attributes().get("trust_accounts");
         if (accounts == null || event.outcome() != Outcome.SUCCESS) {
@@ -251,7 +249,7 @@ public final class PrivilegeChangeThenUseDetector implements Detector<PrivilegeC
             return;
         }
         String role = event.target() == null ? "?" : event.target();
-        if (pending.reportedTrusts().put(role + "|" + String.join(",", foreign), Boolean.TRUE) != null) {
+        if (!reportedTrusts(pending).add(role + "|" + String.join(",", foreign))) {
             return;
         }
         boolean anyone = foreign.contains("*");

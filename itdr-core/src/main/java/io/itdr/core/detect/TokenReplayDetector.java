@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,7 +49,7 @@ import java.util.Objects;
  * token arrives, and beyond the cap the least recently used token is evicted. At most
  * {@code outsideSourcesRemembered} reported outside sources, least recently seen evicted.
  */
-public final class TokenReplayDetector implements Detector<TokenReplayDetector.Sightings> {
+public final class TokenReplayDetector implements BuiltInDetector {
     public static final String ID = "token_replay";
     /** The network name of every use from inside the expected sources. */
     static final String EXPECTED_NETWORK = "expected_sources";
@@ -62,64 +61,113 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** Open tokens of one identity and the outside sources already reported. Not thread-safe. */
-    public static final class Sightings {
-        private final DetectionSettings.TokenReplay settings;
-        /** Null while the identity has no open token (many identities never present a session). */
-        LruMap<String, Token> tokens;
-        /** Null until the first outside source is reported (most identities never have one). */
-        LruMap<String, Boolean> reportedOutside;
+    // open tokens of one identity and the outside sources already reported: IdentityState's token_replay fields,
+    // null while the identity has none (many identities never present a session, most never use one from outside)
 
-        Sightings(DetectionSettings.TokenReplay settings) {
-            this.settings = settings;
+    /** The open token whose key has this hash, made the most recently used; null when none. */
+    private static Token use(IdentityState s, long key) {
+        Token[] tokens = s.tokens;
+        if (tokens == null) {
+            return null;
         }
-
-        LruMap<String, Token> tokens() {
-            if (tokens == null) {
-                tokens = new LruMap<>(settings.tokensPerIdentity(), true);
+        for (int i = 0; i < tokens.length; i++) {
+            Token token = tokens[i];
+            if (token.key == key) {
+                System.arraycopy(tokens, i + 1, tokens, i, tokens.length - 1 - i);
+                tokens[tokens.length - 1] = token;
+                return token;
             }
-            return tokens;
         }
-
-        LruMap<String, Boolean> reportedOutside() {
-            if (reportedOutside == null) {
-                reportedOutside = new LruMap<>(settings.outsideSourcesRemembered(), true);
-            }
-            return reportedOutside;
-        }
-
-        private static boolean empty(Map<?, ?> map) {
-            return map == null || map.isEmpty();
-        }
+        return null;
     }
 
-    /** The networks one token was used from: parallel arrays, filled in order. */
-    static final class Token {
-        final String[] networks;
-        final String[] lastEventIds;
-        final Instant[] lastSeen;
-        int count;
-        Instant lastUse;
+    /** Adds a token as the most recently used, dropping the least recently used one beyond the cap. */
+    private void open(IdentityState s, Token token) {
+        Token[] tokens = s.tokens;
+        if (tokens == null) {
+            s.tokens = new Token[] {token};
+            return;
+        }
+        int keep = Math.min(tokens.length, settings.tokensPerIdentity() - 1);
+        Token[] grown = new Token[keep + 1];
+        System.arraycopy(tokens, tokens.length - keep, grown, 0, keep);
+        grown[keep] = token;
+        s.tokens = grown;
+    }
 
-        Token(int capacity) {
-            networks = new String[capacity];
-            lastEventIds = new String[capacity];
-            lastSeen = new Instant[capacity];
+    /** Drops the tokens for which {@code drop} holds; the field is null when none is left. */
+    private static void drop(IdentityState s, java.util.function.Predicate<Token> drop) {
+        Token[] tokens = s.tokens;
+        if (tokens == null) {
+            return;
+        }
+        int kept = 0;
+        for (Token token : tokens) {
+            if (!drop.test(token)) {
+                tokens[kept++] = token;
+            }
+        }
+        s.tokens = kept == 0 ? null : kept == tokens.length ? tokens : java.util.Arrays.copyOf(tokens, kept);
+    }
+
+    private LruSet<String> reportedOutside(IdentityState s) {
+        IdentityState.Rare rare = s.rare();
+        if (rare.reportedOutside == null) {
+            rare.reportedOutside = LruSet.of(settings.outsideSourcesRemembered());
+        }
+        return rare.reportedOutside;
+    }
+
+    /**
+     * One open token: a 64-bit hash of its replay key ({@link IdHash}: the key is only ever
+     * compared; a finding names the key of the event that fires it), its last use, and the networks
+     * it was used from, each with the last event and time from there, as triples in one array grown
+     * as networks come.
+     */
+    static final class Token {
+        final long key;
+        Instant lastUse;
+        /** network, last event id, last seen, network, …: in the order the networks came; null before the first. */
+        private Object[] uses;
+
+        Token(long key) {
+            this.key = key;
+        }
+
+        int count() {
+            return uses == null ? 0 : uses.length / 3;
+        }
+
+        String network(int i) {
+            return (String) uses[3 * i];
+        }
+
+        String lastEventId(int i) {
+            return EventIds.text(uses[3 * i + 1]);
+        }
+
+        Instant lastSeen(int i) {
+            return (Instant) uses[3 * i + 2];
         }
 
         int indexOf(String network) {
-            for (int i = 0; i < count; i++) {
-                if (networks[i].equals(network)) {
+            for (int i = 0, n = count(); i < n; i++) {
+                if (network(i).equals(network)) {
                     return i;
                 }
             }
             return -1;
         }
 
-        void seen(int i, String network, String eventId, Instant time) {
-            networks[i] = network;
-            lastEventIds[i] = eventId;
-            lastSeen[i] = time;
+        /** A use from network {@code i} (a known one, or {@link #count()} for the next). */
+        /** @param eventId as {@link EventIds} keeps it */
+        void seen(int i, String network, Object eventId, Instant time) {
+            if (i == count()) {
+                uses = uses == null ? new Object[3] : java.util.Arrays.copyOf(uses, uses.length + 3);
+            }
+            uses[3 * i] = network;
+            uses[3 * i + 1] = eventId;
+            uses[3 * i + 2] = time;
             lastUse = time;
         }
     }
@@ -135,64 +183,84 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
     }
 
     @Override
-    public Sightings newState() {
-        return new Sightings(settings);
+    public int stateVersion() {
+        return 2;
     }
 
+    /** Version 2, and version 1 (tokens keyed by their replay keys, read by hashing them). */
     @Override
-    public int stateVersion() {
-        return 1;
+    public boolean reads(int version) {
+        return version == 1 || version == 2;
     }
 
     /**
-     * {@code {"t":{token:{"u":lastUse,"n":[[network, lastEventId, lastSeen], …]}},"o":[outside sources]}},
-     * tokens and outside sources least recently used first; null when both are empty.
+     * Version 2: {@code {"t":[[tokenHash, lastUse, [[network, lastEventId, lastSeen], …]], …],"o":[outside sources]}},
+     * tokens and outside sources least recently used first; null when both are empty. (Version 1 had
+     * {@code "t":{token:{"u":lastUse,"n":[[network, lastEventId, lastSeen], …]}}}.)
      */
     @Override
-    public JsonNode snapshot(Sightings s) {
-        if (Sightings.empty(s.tokens) && Sightings.empty(s.reportedOutside)) {
+    public JsonNode snapshot(IdentityState s) {
+        LruSet<String> reportedOutside = s.rare == null ? null : s.rare.reportedOutside;
+        if (s.tokens == null && (reportedOutside == null || reportedOutside.isEmpty())) {
             return null;
         }
         ObjectNode node = DetectorStateJson.object();
-        ObjectNode tokens = node.putObject("t");
-        (s.tokens == null ? Map.<String, Token>of() : s.tokens).forEach((key, token) -> {
-            ObjectNode t = tokens.putObject(key);
-            t.put("u", token.lastUse.toString());
-            ArrayNode n = t.putArray("n");
-            for (int i = 0; i < token.count; i++) {
-                n.addArray().add(token.networks[i]).add(token.lastEventIds[i]).add(token.lastSeen[i].toString());
+        ArrayNode tokens = node.putArray("t");
+        for (Token token : s.tokens == null ? new Token[0] : s.tokens) {
+            ArrayNode n = tokens.addArray().add(token.key).add(token.lastUse.toString()).addArray();
+            for (int i = 0; i < token.count(); i++) {
+                n.addArray().add(token.network(i)).add(token.lastEventId(i)).add(token.lastSeen(i).toString());
             }
-        });
-        node.set("o", DetectorStateJson.keys(s.reportedOutside == null ? Map.of() : s.reportedOutside));
+        }
+        node.set("o", DetectorStateJson.keys(reportedOutside == null ? List.of() : reportedOutside));
         return node;
     }
 
     @Override
-    public Sightings restore(JsonNode node) {
-        Sightings s = newState();
-        DetectorStateJson.fields(node.get("t"), (key, t) -> {
-            Token token = new Token(settings.networksPerToken());
-            for (JsonNode n : t.path("n")) {
-                if (token.count == token.networks.length) {
-                    break; // fewer networks per token now: keep the first ones, as the detector would have
+    public void restoreInto(IdentityState into, JsonNode node, int version) {
+        IdentityState s = newState();
+        if (version == 1) {
+            DetectorStateJson.fields(node.get("t"), (key, t) ->
+                    open(s, restoreToken(IdHash.of(key), t.path("n"), t.get("u"), key)));
+        } else {
+            JsonNode t = node.get("t");
+            if (t != null && !t.isArray()) {
+                throw new IllegalArgumentException("field t: expected an array of tokens");
+            }
+            for (JsonNode token : t == null ? DetectorStateJson.object().arrayNode() : t) {
+                if (!token.isArray() || token.size() != 3 || !token.get(0).canConvertToLong()) {
+                    throw new IllegalArgumentException("field t: expected [hash, last use, networks]: " + token);
                 }
-                token.seen(token.count++, DetectorStateJson.text(n.get(0)), DetectorStateJson.text(n.get(1)),
-                        DetectorStateJson.instant(n.get(2)));
+                open(s, restoreToken(token.get(0).asLong(), token.get(2), token.get(1), token.get(0).asText()));
             }
-            if (token.count == 0) {
-                throw new IllegalArgumentException("token " + key + ": no network");
-            }
-            token.lastUse = DetectorStateJson.instant(t.get("u"));
-            s.tokens().put(key, token);
-        });
-        if (node.path("o").size() > 0) {
-            DetectorStateJson.putKeys(node.get("o"), s.reportedOutside());
         }
-        return s;
+        if (node.path("o").size() > 0) {
+            DetectorStateJson.putKeys(node.get("o"), reportedOutside(s));
+        }
+        into.tokens = s.tokens;
+        if (s.rare != null) {
+            into.rare().reportedOutside = s.rare.reportedOutside;
+        }
+    }
+
+    private Token restoreToken(long key, JsonNode networks, JsonNode lastUse, String name) {
+        Token token = new Token(key);
+        for (JsonNode n : networks) {
+            if (token.count() == settings.networksPerToken()) {
+                break; // fewer networks per token now: keep the first ones, as the detector would have
+            }
+            token.seen(token.count(), DetectorStateJson.text(n.get(0)), EventIds.kept(DetectorStateJson.text(n.get(1))),
+                    DetectorStateJson.instant(n.get(2)));
+        }
+        if (token.count() == 0) {
+            throw new IllegalArgumentException("token " + name + ": no network");
+        }
+        token.lastUse = DetectorStateJson.instant(lastUse);
+        return token;
     }
 
     @Override
-    public void detect(Observation observation, Sightings sightings, List<Finding> findings) {
+    public void detect(Observation observation, IdentityState sightings, List<Finding> findings) {
         if (observation.event().category() == EventCategory.PLATFORM_FINDING) {
             return;
         }
@@ -207,7 +275,7 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
         outsideWorkload(observation, sightings, findings);
     }
 
-    private void multiSource(Observation observation, Sightings sightings, List<Finding> findings) {
+    private void multiSource(Observation observation, IdentityState sightings, List<Finding> findings) {
         IdentityEvent event = observation.event();
         SessionInfo session = event.session();
         String key = session == null ? null : session.replayKey();
@@ -219,29 +287,31 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
             network = EXPECTED_NETWORK;
         }
         Instant now = event.time();
-        Token token = sightings.tokens == null ? null : sightings.tokens.get(key);
+        long keyHash = IdHash.of(key);
+        Token token = use(sightings, keyHash);
         if (token != null && idle(token, now)) {
-            sightings.tokens.remove(key);
+            Token idle = token;
+            drop(sightings, t -> t == idle);
             token = null;
         }
         if (token == null) {
             dropIdle(sightings, now);
-            token = new Token(settings.networksPerToken());
-            token.seen(token.count++, network, event.id(), now);
-            sightings.tokens().put(key, token);
+            token = new Token(keyHash);
+            token.seen(0, network, observation.keptEventId(), now);
+            open(sightings, token);
             return;
         }
         int known = token.indexOf(network);
         if (known >= 0) {
-            token.seen(known, network, event.id(), now);
+            token.seen(known, network, observation.keptEventId(), now);
             return;
         }
-        if (token.count == token.networks.length) {
+        if (token.count() == settings.networksPerToken()) {
             token.lastUse = now; // already reported from as many networks as remembered: stay quiet
             return;
         }
         int previous = recentComparable(token, network, now);
-        token.seen(token.count++, network, event.id(), now);
+        token.seen(token.count(), network, observation.keptEventId(), now);
         if (previous < 0) {
             return;
         }
@@ -249,18 +319,18 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
         Map<String, String> attributes = new HashMap<>();
         attributes.put("variant", "multi_source");
         attributes.put("token", key);
-        attributes.put("first_network", token.networks[previous]);
+        attributes.put("first_network", token.network(previous));
         attributes.put("second_network", network);
-        attributes.put("seconds_apart", Long.toString(Duration.between(token.lastSeen[previous], now).toSeconds()));
+        attributes.put("seconds_apart", Long.toString(Duration.between(token.lastSeen(previous), now).toSeconds()));
         attributes.put("proxy", Boolean.toString(proxy));
         Findings.putIfKnown(attributes, "ip", event.source().ip());
         findings.add(Findings.of(this, observation, 0.8 + (proxy ? 0.1 : 0),
-                "token " + key + " of " + event.identity().id() + " used from " + token.networks[previous] + " and "
-                        + network + " within " + Duration.between(token.lastSeen[previous], now).toMinutes() + " min",
-                List.of(token.lastEventIds[previous], event.id()), attributes));
+                "token " + key + " of " + event.identity().id() + " used from " + token.network(previous) + " and "
+                        + network + " within " + Duration.between(token.lastSeen(previous), now).toMinutes() + " min",
+                List.of(token.lastEventId(previous), event.id()), attributes));
     }
 
-    private void outsideWorkload(Observation observation, Sightings sightings, List<Finding> findings) {
+    private void outsideWorkload(Observation observation, IdentityState sightings, List<Finding> findings) {
         if (!observation.successfulUse()) {
             return;
         }
@@ -306,7 +376,7 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
                 List.of(event.id()), attributes));
     }
 
-    private boolean instanceCredentialsOutside(Observation observation, Sightings sightings, List<Finding> findings) {
+    private boolean instanceCredentialsOutside(Observation observation, IdentityState sightings, List<Finding> findings) {
         IdentityEvent event = observation.event();
         Workload workload = event.workload();
         if (workload == null || !"ec2".equals(workload.kind()) || !event.attributes().containsKey("ec2_role_delivery")) {
@@ -333,8 +403,8 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
     }
 
     /** Adds a reported outside source; true when it was not remembered already. */
-    private static boolean remember(Sightings sightings, String key) {
-        return sightings.reportedOutside().put(key, Boolean.TRUE) == null;
+    private boolean remember(IdentityState sightings, String key) {
+        return reportedOutside(sightings).add(key);
     }
 
     private static String sourceKey(Observation observation) {
@@ -393,10 +463,10 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
     /** The most recently seen network of the token comparable with {@code network} and within the window; -1 when none. */
     private int recentComparable(Token token, String network, Instant now) {
         int best = -1;
-        for (int i = 0; i < token.count; i++) {
-            if (comparable(token.networks[i], network)
-                    && !token.lastSeen[i].plus(settings.window()).isBefore(now)
-                    && (best < 0 || token.lastSeen[i].isAfter(token.lastSeen[best]))) {
+        for (int i = 0; i < token.count(); i++) {
+            if (comparable(token.network(i), network)
+                    && !token.lastSeen(i).plus(settings.window()).isBefore(now)
+                    && (best < 0 || token.lastSeen(i).isAfter(token.lastSeen(best)))) {
                 best = i;
             }
         }
@@ -411,14 +481,7 @@ public final class TokenReplayDetector implements Detector<TokenReplayDetector.S
         return token.lastUse.plus(settings.window()).isBefore(now);
     }
 
-    private void dropIdle(Sightings sightings, Instant now) {
-        if (sightings.tokens == null) {
-            return;
-        }
-        for (Iterator<Token> it = sightings.tokens.values().iterator(); it.hasNext(); ) {
-            if (idle(it.next(), now)) {
-                it.remove();
-            }
-        }
+    private void dropIdle(IdentityState sightings, Instant now) {
+        drop(sightings, t -> idle(t, now));
     }
 }

@@ -50,6 +50,35 @@ public final class Enricher {
     private final InventoryTagKeys tagKeys;
     /** Racy by design: each slot holds an immutable {@link Cached} or null; a lost write only costs a rebuild. */
     private final Cached[] cache = new Cached[CACHE_SLOTS];
+    /** Identity keys handed out; a power of two. */
+    static final int KEY_SLOTS = 1 << 15;
+    /**
+     * The identity keys handed out, so that a record rebuilt after its slot was taken by another
+     * identity carries the same key instance as before: the detection engine keeps the first one it
+     * was given for as long as it tracks the identity, and a new copy in every rebuilt record would
+     * be a second. Direct-mapped, racy like the cache (slots hold immutable strings); a lost slot only
+     * costs sharing.
+     */
+    private final String[] keys = new String[KEY_SLOTS];
+    /** Provenances handed out; a power of two. */
+    static final int PROVENANCE_SLOTS = 1 << 10;
+    /**
+     * One instance of each provenance: identities of one catalog entry (a pattern) without
+     * inventory facts have the same one ("catalog:team-a", "catalog:tier2", …), and each cached
+     * record kept its own map and texts. Direct-mapped and racy like the cache (slots hold immutable
+     * maps); a lost slot only costs sharing.
+     */
+    @SuppressWarnings("unchecked") // an array of a generic type
+    private final Map<String, String>[] provenances = new Map[PROVENANCE_SLOTS];
+    /** Texts of records handed out; a power of two. */
+    static final int TEXT_SLOTS = 1 << 12;
+    /**
+     * One instance of each frequent text of the records: provenance values ("catalog:tier2",
+     * "default:active") and identity kinds ("iam_role"), which every cached record otherwise kept a
+     * copy of (built per record, or parsed per event). Direct-mapped and racy like the cache; a lost
+     * slot only costs sharing.
+     */
+    private final String[] texts = new String[TEXT_SLOTS];
 
     /** A record and what it was built from. */
     private record Cached(String platform, String tenant, IdentityRef ref, InventoryIdentity inventory,
@@ -95,11 +124,29 @@ public final class Enricher {
             cache[slot] = new Cached(platform, tenant, ref, inv, record);
             return record;
         }
-        String key = IdentityEvent.identityKey(platform, tenant, ref.id());
+        String key = sharedKey(IdentityEvent.identityKey(platform, tenant, ref.id()));
         InventoryIdentity inv = inventory.find(key).orElse(null);
+        ref = sharedKind(ref);
         IdentityRecord record = build(key, platform, tenant, ref, inv);
         cache[slot] = new Cached(platform, tenant, ref, inv, record);
         return record;
+    }
+
+    /** {@code ref} with its kind's shared instance (the cache keeps the reference for as long as the record). */
+    private IdentityRef sharedKind(IdentityRef ref) {
+        String kind = sharedText(ref.kind());
+        return kind == ref.kind() ? ref : new IdentityRef(ref.id(), kind, ref.name());
+    }
+
+    private String sharedKey(String key) {
+        int h = key.hashCode();
+        int slot = (h ^ (h >>> 15)) & (KEY_SLOTS - 1);
+        String held = keys[slot];
+        if (held != null && held.equals(key)) {
+            return held;
+        }
+        keys[slot] = key;
+        return key;
     }
 
     private IdentityRecord build(String key, String platform, String tenant, IdentityRef ref, InventoryIdentity inv) {
@@ -119,9 +166,9 @@ public final class Enricher {
         record(provenance, "criticality", catalogTier == null ? null : catalogTier.policyName(), inventoryTierNote);
 
         Lifecycle lifecycle = entry == null ? null : entry.lifecycle();
-        provenance.put("lifecycle", lifecycle == null ? "default:active" : "catalog:" + lifecycle.policyName());
+        provenance.put("lifecycle", lifecycle == null ? "default:active" : sharedText("catalog:" + lifecycle.policyName()));
         if (entry != null && entry.maturity() != null) {
-            provenance.put("maturity", "catalog:" + entry.maturity().policyName());
+            provenance.put("maturity", sharedText("catalog:" + entry.maturity().policyName()));
         }
 
         List<String> catalogConsumers = entry == null ? List.of() : entry.consumers();
@@ -141,7 +188,32 @@ public final class Enricher {
                 inv == null ? Map.of() : inv.tags(),
                 entry == null ? null : entry.secretDestination(),
                 entry == null ? null : entry.match(),
-                provenance);
+                sharedProvenance(Map.copyOf(provenance)));
+    }
+
+    private String sharedText(String text) {
+        if (text == null || text.length() > 256) {
+            return text;
+        }
+        int h = text.hashCode();
+        int slot = (h ^ (h >>> 12)) & (TEXT_SLOTS - 1);
+        String held = texts[slot];
+        if (held != null && held.equals(text)) {
+            return held;
+        }
+        texts[slot] = text;
+        return text;
+    }
+
+    private Map<String, String> sharedProvenance(Map<String, String> provenance) {
+        int h = provenance.hashCode();
+        int slot = (h ^ (h >>> 10)) & (PROVENANCE_SLOTS - 1);
+        Map<String, String> held = provenances[slot];
+        if (held != null && held.equals(provenance)) {
+            return held;
+        }
+        provenances[slot] = provenance;
+        return provenance;
     }
 
     private String inventoryOwner(InventoryIdentity inv) {
@@ -187,7 +259,7 @@ public final class Enricher {
                 ref.name() != null ? ref.name() : known.name());
     }
 
-    private static void record(Map<String, String> provenance, String field, String catalogValue, String inventoryValue) {
+    private void record(Map<String, String> provenance, String field, String catalogValue, String inventoryValue) {
         if (catalogValue == null && inventoryValue == null) {
             return;
         }
@@ -201,7 +273,7 @@ public final class Enricher {
             }
             b.append("inventory:").append(inventoryValue);
         }
-        provenance.put(field, b.toString());
+        provenance.put(field, sharedText(b.toString()));
     }
 
     private static String joined(List<String> values) {

@@ -34,10 +34,10 @@ class DetectorStateBoundsTest {
             harness.feed(event(second(i)).source(source(ip(i), 100_000L + i, "agent-" + i + "/1")).build());
         }
 
-        NewSourceDetector.Baseline baseline = harness.state(Fixtures.ROLE);
-        assertThat(baseline.fingerprints).hasSize(32);
-        assertThat(baseline.networks).hasSize(32);
-        assertThat(baseline.countries).hasSize(32);
+        IdentityState baseline = harness.state(Fixtures.ROLE);
+        assertThat(SmallSet.elements(baseline.fingerprints)).hasSize(32);
+        assertThat(SmallSet.elements(baseline.networks)).hasSize(32);
+        assertThat(SmallSet.elements(baseline.countries)).hasSize(32);
         // each new source fires once, none more than once
         assertThat(harness.findings()).hasSize(N - 20);
     }
@@ -53,9 +53,11 @@ class DetectorStateBoundsTest {
             harness.feed(event(second(N + i)).session(replayed).source(source(ip(i), null, null)).build());
         }
 
-        TokenReplayDetector.Sightings sightings = harness.state(Fixtures.ROLE);
+        IdentityState sightings = harness.state(Fixtures.ROLE);
         assertThat(sightings.tokens).hasSize(16);
-        assertThat(sightings.tokens.get("tok-replayed").count).isEqualTo(4);
+        TokenReplayDetector.Token replayedToken = sightings.tokens[sightings.tokens.length - 1]; // the most recently used
+        assertThat(replayedToken.key).isEqualTo(IdHash.of("tok-replayed"));
+        assertThat(replayedToken.count()).isEqualTo(4);
         assertThat(harness.findings()).hasSize(3); // one per new network until the token's memory is full
     }
 
@@ -67,8 +69,9 @@ class DetectorStateBoundsTest {
         }
         harness.feed(event(second(2 * 3600)).session(new SessionInfo(null, "late", null, null)).source(source(ip(1), null, null)).build());
 
-        TokenReplayDetector.Sightings sightings = harness.state(Fixtures.ROLE);
-        assertThat(sightings.tokens).containsOnlyKeys("late");
+        IdentityState sightings = harness.state(Fixtures.ROLE);
+        assertThat(sightings.tokens).hasSize(1);
+        assertThat(sightings.tokens[0].key).isEqualTo(IdHash.of("late"));
     }
 
     @Test
@@ -80,8 +83,8 @@ class DetectorStateBoundsTest {
             harness.feed(event(second(i)).source(source(ip(i), 100_000L + i, null)).build(), record);
         }
 
-        TokenReplayDetector.Sightings sightings = harness.state(Fixtures.ROLE);
-        assertThat(sightings.reportedOutside).hasSize(8);
+        IdentityState sightings = harness.state(Fixtures.ROLE);
+        assertThat(sightings.rare.reportedOutside).hasSize(8);
     }
 
     @Test
@@ -91,7 +94,7 @@ class DetectorStateBoundsTest {
             harness.feed(event(second(i)).credential(new CredentialRef("AKIA" + i, "access_key")).build());
         }
 
-        DormantReactivatedDetector.LastUse lastUse = harness.state(Fixtures.ROLE);
+        IdentityState lastUse = harness.state(Fixtures.ROLE);
         assertThat(lastUse.credentials).isEqualTo(16);
     }
 
@@ -104,9 +107,9 @@ class DetectorStateBoundsTest {
                     .privilege(new PrivilegeChange(List.of("scope-" + i), true)).build());
         }
 
-        PrivilegeChangeThenUseDetector.PendingGrants pending = harness.state(Fixtures.ROLE);
-        assertThat(pending.grants).hasSize(4);
-        assertThat(pending.grants.peekLast().scopes()).containsExactly("scope-" + (N - 1));
+        IdentityState pending = harness.state(Fixtures.ROLE);
+        assertThat(pending.rare.grants).hasSize(4);
+        assertThat(pending.rare.grants.peekLast().scopes()).containsExactly("scope-" + (N - 1));
     }
 
     @Test
@@ -117,8 +120,8 @@ class DetectorStateBoundsTest {
                     .finding(new PlatformFinding("type-" + i, 0.5, null, null)).build());
         }
 
-        PlatformFindingDetector.RecentTypes recent = harness.state(Fixtures.ROLE);
-        assertThat(recent.lastSeen).hasSize(8);
+        IdentityState recent = harness.state(Fixtures.ROLE);
+        assertThat(recent.rare.findingTypes).hasSize(8);
     }
 
     @Test

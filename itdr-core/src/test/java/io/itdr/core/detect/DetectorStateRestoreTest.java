@@ -93,10 +93,10 @@ class DetectorStateRestoreTest {
         DetectionEngine.Restored counts = restored.restoreFrom(store, 0);
 
         assertThat(counts.unreadable()).isEqualTo(2); // one detector's snapshot, one identity
-        NewSourceDetector.Baseline baseline = (NewSourceDetector.Baseline) restored.peekState(key).slots[0];
+        IdentityState baseline = restored.peekState(key);
         assertThat(baseline.learnedEvents).as("re-learns").isZero();
-        ImpossibleTravelDetector.LastLocation location = (ImpossibleTravelDetector.LastLocation) restored.peekState(key).slots[1];
-        assertThat(location.geo).as("kept").isNotNull();
+        IdentityState location = restored.peekState(key);
+        assertThat(location.lastGeo).as("kept").isNotNull();
     }
 
     @Test
@@ -110,7 +110,7 @@ class DetectorStateRestoreTest {
         DetectionEngine engine = engine(DetectionSettings.defaults());
         DetectionEngine.Restored counts = engine.restoreFrom(store, 0);
         assertThat(counts.unreadable()).isZero();
-        DormantReactivatedDetector.LastUse last = (DormantReactivatedDetector.LastUse) engine.peekState(key).slots[3];
+        IdentityState last = engine.peekState(key);
         assertThat(last.credentials).isEqualTo(2);
 
         IdentityEvent use = IdentityEvent.builder("e-now", Instant.parse("2026-10-02T00:00:00Z"), "aws", IdentityRef.of(role(3)))
@@ -125,6 +125,35 @@ class DetectorStateRestoreTest {
         engine.checkpoint();
         assertThat(store.get(DetectionEngine.SECTION, key)).contains("\"" + DormantReactivatedDetector.ID + "\":[2,")
                 .doesNotContain("AKIA3X0");
+    }
+
+    @Test
+    void aTokenReplaySnapshotOfVersionOneIsStillReadAndRewrittenInVersionTwo() {
+        // version 1 kept each token under its replay key; version 2 keeps a 64-bit hash of it
+        String key = IdentityEvent.identityKey("aws", TENANT, role(4));
+        InMemoryStateStore store = new InMemoryStateStore();
+        store.write(List.of(new StateStore.Change(DetectionEngine.SECTION, key, "{\"v\":1,\"d\":{\"" + TokenReplayDetector.ID
+                + "\":[1,{\"t\":{\"tok-old\":{\"u\":\"2026-10-01T20:00:00Z\",\"n\":[[\"as:16500\",\"e-old\",\"2026-10-01T20:00:00Z\"]]},"
+                + "\"tok-4\":{\"u\":\"2026-10-02T00:00:00Z\",\"n\":[[\"as:16500\",\"e-first\",\"2026-10-02T00:00:00Z\"]]}},"
+                + "\"o\":[]}]}}")));
+        DetectionEngine engine = engine(DetectionSettings.defaults());
+        DetectionEngine.Restored counts = engine.restoreFrom(store, 0);
+        assertThat(counts.unreadable()).isZero();
+        assertThat(engine.peekState(key).tokens).hasSize(2);
+
+        IdentityEvent replay = IdentityEvent.builder("e-now", Instant.parse("2026-10-02T00:10:00Z"), "aws", IdentityRef.of(role(4)))
+                .tenant(TENANT).action("s3:GetObject").source(new Source("11.0.0.1", 16_501L, null, null, "sdk/1", null))
+                .session(new SessionInfo(null, "tok-4", null, null)).build();
+        List<Finding> findings = engine.process(replay, Fixtures.record(role(4)));
+
+        assertThat(findings).filteredOn(f -> f.detector().equals(TokenReplayDetector.ID)).singleElement().satisfies(f -> {
+            assertThat(f.attributes()).containsEntry("variant", "multi_source").containsEntry("token", "tok-4")
+                    .containsEntry("first_network", "as:16500").containsEntry("second_network", "as:16501");
+            assertThat(f.evidenceEventIds()).containsExactly("e-first", "e-now");
+        });
+        engine.checkpoint();
+        assertThat(store.get(DetectionEngine.SECTION, key)).contains("\"" + TokenReplayDetector.ID + "\":[2,")
+                .doesNotContain("tok-4").doesNotContain("tok-old").contains("e-first");
     }
 
     private static DetectionEngine engine(DetectionSettings settings) {

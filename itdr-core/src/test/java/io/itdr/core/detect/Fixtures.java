@@ -105,7 +105,7 @@ final class Fixtures {
 
         <S> S state(String identity) {
             @SuppressWarnings("unchecked")
-            S s = (S) engine.peekState(IdentityEvent.identityKey(PLATFORM, TENANT, identity)).slots[0];
+            S s = (S) engine.peekSlot(IdentityEvent.identityKey(PLATFORM, TENANT, identity), 0);
             return s;
         }
     }

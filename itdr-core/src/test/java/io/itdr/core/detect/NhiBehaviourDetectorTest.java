@@ -215,8 +215,8 @@ class NhiBehaviourDetectorTest {
         for (int i = 0; i < 1000; i++) {
             harness.feed(call(T0.plusSeconds(i), "svc:Action" + i, Map.of("resource", "r" + i, "aws_region", "r-" + (i % 3))));
         }
-        NhiBehaviourDetector.Repertoire r = harness.state(Fixtures.ROLE);
-        assertThat(r.actions.size()).isEqualTo(DetectionSettings.NhiBehaviour.defaults().actionsRemembered());
+        IdentityState r = harness.state(Fixtures.ROLE);
+        assertThat(SmallSet.size(r.actions)).isEqualTo(DetectionSettings.NhiBehaviour.defaults().actionsRemembered());
         assertThat(r.sightings.size()).isLessThanOrEqualTo(NhiBehaviourDetector.RECENT);
         for (int i = 0; i < 1000; i++) {
             harness.feed(call(T0.plusSeconds(1000 + i), "ec2:DescribeThing" + (i % 7), null));
