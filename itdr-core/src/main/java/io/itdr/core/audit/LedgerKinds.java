@@ -49,6 +49,15 @@ public final class LedgerKinds {
     public static final String ADMIN_BREAKER_RESET = "admin.breaker_reset";
     /** A policy was activated at run time by an admin, with its hash and their reason. */
     public static final String ADMIN_POLICY_ACTIVATED = "admin.policy_activated";
+    /**
+     * A pushed event whose processing kept failing was moved to the ingest dead letters (actor
+     * {@code system}; evidence: connector, backlog seq, event id, pusher, attempts, reason).
+     */
+    public static final String INGEST_DEAD_LETTERED = "ingest.dead_lettered";
+    /** A person put a dead-lettered pushed event back into the ingest backlog, with their reason. */
+    public static final String ADMIN_INGEST_REQUEUED = "admin.ingest_requeued";
+    /** A person deleted a dead-lettered pushed event, with their reason. */
+    public static final String ADMIN_INGEST_DROPPED = "admin.ingest_dropped";
 
     private LedgerKinds() {
     }

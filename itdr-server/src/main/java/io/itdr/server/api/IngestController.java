@@ -72,8 +72,11 @@ public class IngestController {
         }
     }
 
-    /** A connector's pushed events still waiting to be processed. */
-    public record Backlog(String connectorId, long waiting) {
+    /**
+     * A connector's pushed events still waiting to be processed, and those set aside after failing
+     * {@code itdr.ingest.max-attempts} times ({@code /ingest/{connector}/dead-letters}).
+     */
+    public record Backlog(String connectorId, long waiting, long deadLetters) {
     }
 
     @GetMapping("/{connector}")
@@ -82,7 +85,7 @@ public class IngestController {
         if (connectors.find(connector).isEmpty()) {
             throw new ApiProblem(HttpStatus.NOT_FOUND, "unknown-connector", "no running connector '" + connector + "'", Map.of());
         }
-        return new Backlog(connector, backlog.size(connector));
+        return new Backlog(connector, backlog.size(connector), backlog.deadLetterCount(connector));
     }
 
     @PostMapping("/{connector}")

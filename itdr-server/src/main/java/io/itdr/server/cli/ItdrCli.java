@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Reversible, policy-governed threat response for non-human identities.",
         subcommands = {ServeCommand.class, ReplayCommand.class, GenerateCommand.class, PolicyCommand.class, CatalogCommand.class,
                 LedgerCommand.class,
-                RulesCommand.class, BreakerCommand.class, TokenCommand.class, CommandLine.HelpCommand.class},
+                RulesCommand.class, BreakerCommand.class, DeadLetterCommand.class, TokenCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:internal error", "2:usage error", "3:invalid policy, catalog or rule, or broken ledger",
                 "4:input unreadable"})

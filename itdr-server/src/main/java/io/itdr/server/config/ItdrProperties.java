@@ -64,14 +64,30 @@ public record ItdrProperties(Path policy, Path catalog, @DefaultValue Events eve
      * @param actionTimeout     longest an action step (plan, execute, verify, revert) may take before
      *                          it is treated as unknown and reconciled later
      * @param actionConcurrency most action steps running at once on this connector (its bulkhead)
+     * @param pollTimeout       longest one telemetry poll call may take: then it is given up, the
+     *                          connector reported down, and no other poll of it starts until the
+     *                          hung call returned (a hanging platform stalls only its connector)
      */
     public record Connector(@DefaultValue("false") boolean enabled, Map<String, String> config, Map<String, URI> endpoints,
                             URI proxy, @DefaultValue("5s") Duration connectTimeout, @DefaultValue("30s") Duration requestTimeout,
                             @DefaultValue("60s") Duration pollInterval, @DefaultValue("500") int pollBatch,
-                            @DefaultValue("30s") Duration actionTimeout, @DefaultValue("4") int actionConcurrency) {
+                            @DefaultValue("30s") Duration actionTimeout, @DefaultValue("4") int actionConcurrency,
+                            @DefaultValue("2m") Duration pollTimeout) {
+        /** The default {@code poll-timeout}. */
+        public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMinutes(2);
+
+        @org.springframework.boot.context.properties.bind.ConstructorBinding
         public Connector {
             config = config == null ? Map.of() : Map.copyOf(config);
             endpoints = endpoints == null ? Map.of() : Map.copyOf(endpoints);
+            pollTimeout = pollTimeout == null ? DEFAULT_POLL_TIMEOUT : pollTimeout;
+        }
+
+        /** With the default {@code poll-timeout}. */
+        public Connector(boolean enabled, Map<String, String> config, Map<String, URI> endpoints, URI proxy, Duration connectTimeout,
+                         Duration requestTimeout, Duration pollInterval, int pollBatch, Duration actionTimeout, int actionConcurrency) {
+            this(enabled, config, endpoints, proxy, connectTimeout, requestTimeout, pollInterval, pollBatch, actionTimeout,
+                    actionConcurrency, DEFAULT_POLL_TIMEOUT);
         }
     }
 
@@ -96,12 +112,21 @@ public record ItdrProperties(Path policy, Path catalog, @DefaultValue Events eve
      * @param maxConcurrent most pushes normalized at once; one more is answered 429 with Retry-After
      * @param maxBacklog    most pushed events stored and waiting to be processed; while as many
      *                      wait, a push is answered 429 with Retry-After (back-pressure)
+     * @param maxAttempts   failed processings of one pushed event (while the database takes
+     *                      writes) after which it is moved to the dead letters and its connector's
+     *                      later events go on
      */
     public record Ingest(@DefaultValue("10MB") DataSize maxPayload, @DefaultValue("256MB") DataSize maxUnpacked,
                          @DefaultValue("100000") int maxRecords, @DefaultValue("2") int maxConcurrent,
-                         @DefaultValue("250000") long maxBacklog) {
+                         @DefaultValue("250000") long maxBacklog, @DefaultValue("5") int maxAttempts) {
+        /** The default {@code max-attempts}. */
+        public static final int DEFAULT_MAX_ATTEMPTS = 5;
+
         @org.springframework.boot.context.properties.bind.ConstructorBinding
         public Ingest {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("itdr.ingest.max-attempts must be at least 1, not " + maxAttempts);
+            }
             if (maxBacklog < 1) {
                 throw new IllegalArgumentException("itdr.ingest.max-backlog must be at least 1, not " + maxBacklog);
             }
@@ -115,7 +140,7 @@ public record ItdrProperties(Path policy, Path catalog, @DefaultValue Events eve
 
         /** The given payload limit with the default unpacked, record, concurrency and backlog limits. */
         public Ingest(DataSize maxPayload) {
-            this(maxPayload, DataSize.ofMegabytes(256), 100_000, 2, 250_000);
+            this(maxPayload, DataSize.ofMegabytes(256), 100_000, 2, 250_000, DEFAULT_MAX_ATTEMPTS);
         }
     }
 

@@ -112,6 +112,9 @@ public class ConnectorRuntime implements DisposableBean {
             if (settings.pollBatch() < 1) {
                 problems.add("itdr.connectors." + id + ".poll-batch: must be at least 1, got " + settings.pollBatch());
             }
+            if (settings.pollTimeout().isNegative() || settings.pollTimeout().isZero()) {
+                problems.add("itdr.connectors." + id + ".poll-timeout: must be positive, got " + settings.pollTimeout());
+            }
             configs.put(id, config);
         });
         if (!problems.isEmpty()) {

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,13 +39,40 @@ import org.springframework.stereotype.Component;
  * event store. Pushes of one connector add one at a time (a lock per connector), so two pushes of
  * the same event cannot both find it missing; the unique key backs that up.
  *
+ * <p>An event whose processing keeps failing (a poison event) is counted ({@link #failed}) and,
+ * after {@code itdr.ingest.max-attempts}, moved to the dead letters (table
+ * {@code ingest_dead_letters}, {@link #deadLetter}) with the reason, so the rest of its connector's
+ * backlog proceeds; an operator re-queues ({@link #requeue}) or drops ({@link #drop}) it. The dedupe
+ * looks at the dead letters too: a dead-lettered event pushed again is a duplicate.
+ *
  * <p>Thread-safe.
  */
 @Component
 public class IngestBacklog {
-    /** One waiting event, as pushed. */
-    public record Entry(long seq, String connectorId, Origin origin, Instant receivedAt, IdentityEvent event, String record) {
+    /**
+     * One waiting event, as pushed; {@code attempts} is how often its processing failed so far.
+     * {@code event} is null when the stored body cannot be read, and {@code unreadable} says why
+     * (null otherwise): such an entry fails like a poison event and ends in the dead letters.
+     */
+    public record Entry(long seq, String connectorId, Origin origin, Instant receivedAt, IdentityEvent event, String record, int attempts,
+                        String unreadable) {
     }
+
+    /**
+     * An event set aside after {@code attempts} failed processings: {@code seq} (its place in the
+     * backlog then, its id here), who pushed it and when, the failure that set it aside
+     * ({@code reason}) and when, and its stored body (the normalized event's JSON).
+     */
+    public record DeadLetter(long seq, String connectorId, String eventId, String pushedBy, Instant receivedAt, int attempts, String reason,
+                             Instant deadAt, String body) {
+    }
+
+    /** Events waiting and dead letters of one connector. */
+    public record Counts(long waiting, long deadLetters) {
+    }
+
+    /** Longest reason kept with a dead letter (the column's size). */
+    static final int REASON_LENGTH = 2000;
 
     /** What one {@link #add} stored. */
     public record Added(int accepted, int duplicates) {
@@ -156,7 +184,7 @@ public class IngestBacklog {
      */
     public List<Entry> next(String connectorId, long afterSeq, int max) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT seq, pushed_by, received_at, body, raw_record "
+             PreparedStatement select = connection.prepareStatement("SELECT seq, pushed_by, received_at, body, raw_record, attempts "
                      + "FROM ingest_backlog WHERE connector_id = ? AND seq > ? ORDER BY connector_id, seq LIMIT ?")) {
             select.setString(1, connectorId);
             select.setLong(2, afterSeq);
@@ -165,14 +193,16 @@ public class IngestBacklog {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     long seq = rows.getLong("seq");
-                    IdentityEvent event;
+                    IdentityEvent event = null;
+                    String unreadable = null;
                     try {
                         event = EventJson.read(rows.getString("body"));
-                    } catch (RuntimeException e) {
-                        throw new StoreException("waiting event " + seq + " of connector " + connectorId + " cannot be read: " + e.getMessage(), e);
+                    } catch (RuntimeException | StackOverflowError e) {
+                        // one unreadable row must not stop the rest: it fails alone and ends in the dead letters
+                        unreadable = "waiting event " + seq + " of connector " + connectorId + " cannot be read: " + e;
                     }
                     entries.add(new Entry(seq, connectorId, Origin.pushedBy(rows.getString("pushed_by")), Sql.instant(rows, "received_at"),
-                            event, rows.getString("raw_record")));
+                            event, rows.getString("raw_record"), rows.getInt("attempts"), unreadable));
                 }
             }
             return entries;
@@ -202,6 +232,197 @@ public class IngestBacklog {
         }
     }
 
+    /**
+     * Counts one more failed processing of the waiting event {@code seq}; a write, so it fails when
+     * the database takes none (then the failure was the storage's, not the event's).
+     *
+     * @return the failures counted now; 0 when the row is no longer waiting
+     */
+    public int failed(long seq) {
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE ingest_backlog SET attempts = attempts + 1 WHERE seq = ?")) {
+                update.setLong(1, seq);
+                if (update.executeUpdate() == 0) {
+                    return 0;
+                }
+            }
+            try (PreparedStatement select = connection.prepareStatement("SELECT attempts FROM ingest_backlog WHERE seq = ?")) {
+                select.setLong(1, seq);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? rows.getInt(1) : 0;
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("a failed processing of waiting event " + seq + " cannot be counted: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Moves the waiting event {@code seq} to the dead letters with {@code reason} (cut to
+     * {@value #REASON_LENGTH} characters), in one transaction.
+     *
+     * @return false when it was no longer waiting (nothing moved)
+     */
+    public boolean deadLetter(long seq, String reason, Instant at) {
+        String kept = reason == null || reason.isBlank() ? "(no reason given)" : reason;
+        kept = kept.length() > REASON_LENGTH ? kept.substring(0, REASON_LENGTH - 1) + "…" : kept;
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO ingest_dead_letters "
+                    + "(seq, connector_id, event_id, pushed_by, received_at, body, raw_record, attempts, reason, dead_at) "
+                    + "SELECT seq, connector_id, event_id, pushed_by, received_at, body, raw_record, attempts, CAST(? AS VARCHAR(2000)), "
+                    + "CAST(? AS TIMESTAMP WITH TIME ZONE) FROM ingest_backlog WHERE seq = ?");
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM ingest_backlog WHERE seq = ?")) {
+                insert.setString(1, kept);
+                Sql.setInstant(insert, 2, at);
+                insert.setLong(3, seq);
+                int moved = insert.executeUpdate();
+                delete.setLong(1, seq);
+                delete.executeUpdate();
+                connection.commit();
+                return moved == 1;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("waiting event " + seq + " cannot be moved to the dead letters: " + e.getMessage(), e);
+        }
+    }
+
+    /** The dead letters of one connector, oldest first: {@code limit} of them after skipping {@code offset}. */
+    public List<DeadLetter> deadLetters(String connectorId, int limit, long offset) {
+        return readDeadLetters(connectorId, "ORDER BY connector_id, seq LIMIT ? OFFSET ?", select -> {
+            select.setInt(2, limit);
+            select.setLong(3, offset);
+        });
+    }
+
+    /** One dead letter of {@code connectorId}. */
+    public Optional<DeadLetter> deadLetter(String connectorId, long seq) {
+        return readDeadLetters(connectorId, "AND seq = ?", select -> select.setLong(2, seq)).stream().findFirst();
+    }
+
+    private interface Parameters {
+        void set(PreparedStatement select) throws SQLException;
+    }
+
+    private List<DeadLetter> readDeadLetters(String connectorId, String rest, Parameters parameters) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT seq, event_id, pushed_by, received_at, attempts, reason, dead_at, body "
+                     + "FROM ingest_dead_letters WHERE connector_id = ? " + rest)) {
+            select.setString(1, connectorId);
+            parameters.set(select);
+            List<DeadLetter> letters = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    letters.add(new DeadLetter(rows.getLong("seq"), connectorId, rows.getString("event_id"), rows.getString("pushed_by"),
+                            Sql.instant(rows, "received_at"), rows.getInt("attempts"), rows.getString("reason"), Sql.instant(rows, "dead_at"),
+                            rows.getString("body")));
+                }
+            }
+            return letters;
+        } catch (SQLException e) {
+            throw new StoreException("the dead letters of connector " + connectorId + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Puts the dead letter {@code seq} of {@code connectorId} back into the backlog, at its end (a
+     * new seq, its failures counted from zero), in one transaction; the worker must be woken.
+     *
+     * @return its new seq; empty when there is no such dead letter
+     */
+    public Optional<Long> requeue(String connectorId, long seq) {
+        ReentrantLock lock = adding.computeIfAbsent(connectorId, id -> new ReentrantLock());
+        lock.lock(); // one adder per connector keeps its rows committed in seq order
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (PreparedStatement find = connection.prepareStatement("SELECT event_id FROM ingest_dead_letters WHERE seq = ? AND connector_id = ?");
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO ingest_backlog "
+                         + "(connector_id, event_id, pushed_by, received_at, body, raw_record) "
+                         + "SELECT connector_id, event_id, pushed_by, received_at, body, raw_record FROM ingest_dead_letters WHERE seq = ?");
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM ingest_dead_letters WHERE seq = ?");
+                 PreparedStatement placed = connection.prepareStatement("SELECT seq FROM ingest_backlog WHERE connector_id = ? AND event_id = ?")) {
+                find.setLong(1, seq);
+                find.setString(2, connectorId);
+                String eventId;
+                try (ResultSet rows = find.executeQuery()) {
+                    if (!rows.next()) {
+                        connection.rollback();
+                        return Optional.empty();
+                    }
+                    eventId = rows.getString(1);
+                }
+                insert.setLong(1, seq);
+                insert.executeUpdate();
+                delete.setLong(1, seq);
+                delete.executeUpdate();
+                placed.setString(1, connectorId);
+                placed.setString(2, eventId);
+                long now;
+                try (ResultSet rows = placed.executeQuery()) {
+                    rows.next();
+                    now = rows.getLong(1);
+                }
+                connection.commit();
+                return Optional.of(now);
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("dead letter " + seq + " of connector " + connectorId + " cannot be re-queued: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Deletes the dead letter {@code seq} of {@code connectorId}: the event is gone (pushed again,
+     * it is taken as new).
+     *
+     * @return false when there was no such dead letter
+     */
+    public boolean drop(String connectorId, long seq) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM ingest_dead_letters WHERE seq = ? AND connector_id = ?")) {
+            delete.setLong(1, seq);
+            delete.setString(2, connectorId);
+            return delete.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("dead letter " + seq + " of connector " + connectorId + " cannot be dropped: " + e.getMessage(), e);
+        }
+    }
+
+    /** Events waiting and dead letters, per connector that has either (two grouped counts). */
+    public Map<String, Counts> counts() {
+        Map<String, long[]> both = new java.util.TreeMap<>();
+        try (Connection connection = dataSource.getConnection(); Statement select = connection.createStatement()) {
+            try (ResultSet rows = select.executeQuery("SELECT connector_id, COUNT(*) FROM ingest_backlog GROUP BY connector_id")) {
+                while (rows.next()) {
+                    both.computeIfAbsent(rows.getString(1), id -> new long[2])[0] = rows.getLong(2);
+                }
+            }
+            try (ResultSet rows = select.executeQuery("SELECT connector_id, COUNT(*) FROM ingest_dead_letters GROUP BY connector_id")) {
+                while (rows.next()) {
+                    both.computeIfAbsent(rows.getString(1), id -> new long[2])[1] = rows.getLong(2);
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("the ingest backlog cannot be counted: " + e.getMessage(), e);
+        }
+        Map<String, Counts> counts = new java.util.TreeMap<>();
+        both.forEach((id, n) -> counts.put(id, new Counts(n[0], n[1])));
+        return counts;
+    }
+
     /** Events waiting, of every connector. */
     public long size() {
         return count("SELECT COUNT(*) FROM ingest_backlog", null);
@@ -210,6 +431,11 @@ public class IngestBacklog {
     /** Events of one connector waiting. */
     public long size(String connectorId) {
         return count("SELECT COUNT(*) FROM ingest_backlog WHERE connector_id = ?", connectorId);
+    }
+
+    /** Dead letters of one connector. */
+    public long deadLetterCount(String connectorId) {
+        return count("SELECT COUNT(*) FROM ingest_dead_letters WHERE connector_id = ?", connectorId);
     }
 
     /** The connectors that have events waiting. */
@@ -259,6 +485,20 @@ public class IngestBacklog {
                     if (h2) {
                         select.setString(index++, connectorId);
                     }
+                    select.setString(index++, event.id());
+                }
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        known.add(rows.getString(1));
+                    }
+                }
+            }
+            // after the backlog: a row the worker moves from there to the dead letters is found in one of them
+            try (PreparedStatement select = connection.prepareStatement("SELECT event_id FROM ingest_dead_letters WHERE connector_id = ? "
+                    + "AND event_id IN (" + String.join(", ", Collections.nCopies(slice.size(), "?")) + ")")) {
+                int index = 1;
+                select.setString(index++, connectorId);
+                for (IdentityEvent event : slice) {
                     select.setString(index++, event.id());
                 }
                 try (ResultSet rows = select.executeQuery()) {

@@ -1,8 +1,14 @@
 package io.itdr.server.intake;
 
+import io.itdr.core.audit.Ledger;
+import io.itdr.core.audit.SetAsideEvents;
 import io.itdr.core.normalize.Printable;
 import io.itdr.core.pipeline.Origin;
+import io.itdr.server.config.ItdrProperties;
+import io.itdr.server.store.JdbcLedger;
 import io.itdr.spi.event.IdentityEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
@@ -33,6 +40,14 @@ import org.springframework.stereotype.Component;
  * events staying in the backlog. Started after the start-up housekeeping settled what a crash left
  * executing ({@link #start()}); a push before that only stores.
  *
+ * <p>Poison events: when a batch fails, its events are run again one at a time to find the one that
+ * fails. A failure is counted against that event only when the database takes the count (a write):
+ * then the storage works and the event is what fails; when it does not, nothing is counted and the
+ * drain waits as above. The connector's later events wait behind a failing event (order is kept)
+ * until its failures reach {@code itdr.ingest.max-attempts}; then it is ledgered
+ * ({@code ingest.dead_lettered}), moved to the dead letters with the reason, counted
+ * ({@code itdr_ingest_dead_lettered_total{connector}}), and the drain goes on with the rest.
+ *
  * <p>Thread-safe.
  */
 @Component
@@ -44,13 +59,34 @@ public class IngestWorkers implements AutoCloseable {
 
     private final IngestBacklog backlog;
     private final EventIntake intake;
+    private final SetAsideEvents setAside;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private final int maxAttempts;
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean closed;
 
-    public IngestWorkers(IngestBacklog backlog, EventIntake intake) {
+    @Autowired
+    public IngestWorkers(IngestBacklog backlog, EventIntake intake, JdbcLedger ledger, MeterRegistry meters, Clock clock,
+                         ItdrProperties properties) {
+        this(backlog, intake, ledger, meters, clock, properties.ingest().maxAttempts());
+    }
+
+    /**
+     * @param ledger      where a dead-lettered event is recorded before it is moved
+     * @param maxAttempts failed processings after which an event is moved to the dead letters; at least 1
+     */
+    public IngestWorkers(IngestBacklog backlog, EventIntake intake, Ledger ledger, MeterRegistry meters, Clock clock, int maxAttempts) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("itdr.ingest.max-attempts must be at least 1, not " + maxAttempts);
+        }
         this.backlog = backlog;
         this.intake = intake;
+        this.setAside = new SetAsideEvents(ledger);
+        this.meters = meters;
+        this.clock = clock;
+        this.maxAttempts = maxAttempts;
     }
 
     /**
@@ -134,12 +170,18 @@ public class IngestWorkers implements AutoCloseable {
             try {
                 List<IngestBacklog.Entry> entries;
                 while (!closed && !(entries = backlog.next(connectorId, done, BATCH)).isEmpty()) {
-                    process(entries);
+                    try {
+                        process(entries);
+                    } catch (RuntimeException | StackOverflowError e) {
+                        isolate(entries, e); // returns when a poison event was set aside; throws to wait and try again
+                        pause = FIRST_PAUSE; // the next failing event gets its own attempts from the first pause on
+                        continue;
+                    }
                     backlog.remove(entries);
                     done = entries.get(entries.size() - 1).seq();
                 }
                 pause = FIRST_PAUSE;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError e) {
                 LOG.warn("connector {}: pushed events could not be processed, trying again in {}: {}", Printable.escape(connectorId), pause,
                         Printable.escape(e.toString()));
                 Duration retry = pause;
@@ -157,8 +199,69 @@ public class IngestWorkers implements AutoCloseable {
             }
         }
 
+        /**
+         * A batch failed ({@code failure}): runs its events one at a time, in order, taking out each
+         * that succeeds. At the first that fails, counts the failure against it (a write: when the
+         * database takes none, nothing is counted and the failure is thrown to wait); below
+         * {@code max-attempts} the failure is thrown (the drain waits and tries again from this
+         * event), at it the event is moved to the dead letters and this returns, the drain reading on
+         * after it.
+         */
+        private void isolate(List<IngestBacklog.Entry> entries, Throwable failure) {
+            List<IngestBacklog.Entry> processed = new ArrayList<>();
+            try {
+                for (IngestBacklog.Entry entry : entries) {
+                    try {
+                        process(List.of(entry));
+                    } catch (RuntimeException | StackOverflowError e) {
+                        takeOut(processed);
+                        int attempts = backlog.failed(entry.seq()); // throws when the database takes no write
+                        if (attempts < maxAttempts) {
+                            LOG.warn("connector {}: pushed event {} failed ({} of {} attempts): {}", Printable.escape(connectorId),
+                                    Printable.escape(entry.event() == null ? "#" + entry.seq() : entry.event().id()), attempts, maxAttempts,
+                                    Printable.escape(e.toString()));
+                            throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.toString(), e);
+                        }
+                        setAside(entry, attempts, e);
+                        done = entry.seq();
+                        return;
+                    }
+                    processed.add(entry);
+                }
+            } finally {
+                takeOut(processed);
+            }
+            // one at a time, every event went through: what failed in the batch did not fail again
+            LOG.info("connector {}: a batch of {} pushed events failed ({}) and then went through one at a time",
+                    Printable.escape(connectorId), entries.size(), Printable.escape(failure.toString()));
+        }
+
+        private void takeOut(List<IngestBacklog.Entry> processed) {
+            if (!processed.isEmpty()) {
+                backlog.remove(processed);
+                done = processed.get(processed.size() - 1).seq();
+                processed.clear();
+            }
+        }
+
+        /** Ledgers the poison event, then moves it to the dead letters (an entry for a move that failed, never a silent move). */
+        private void setAside(IngestBacklog.Entry entry, int attempts, Throwable failure) {
+            String reason = failure.toString();
+            setAside.record(connectorId, entry.seq(), entry.event() == null ? null : entry.event().id(),
+                    entry.event() == null ? null : entry.event().identityKey(), entry.origin().by(), attempts, reason);
+            backlog.deadLetter(entry.seq(), reason, clock.instant());
+            meters.counter("itdr.ingest.dead.lettered", "connector", connectorId).increment();
+            LOG.warn("connector {}: pushed event {} moved to the dead letters after {} failed attempts: {}", Printable.escape(connectorId),
+                    Printable.escape(entry.event() == null ? "#" + entry.seq() : entry.event().id()), attempts, Printable.escape(reason));
+        }
+
         /** Runs of one pusher go to the engine together, in backlog order. */
         private void process(List<IngestBacklog.Entry> entries) {
+            for (IngestBacklog.Entry entry : entries) {
+                if (entry.unreadable() != null) {
+                    throw new IllegalStateException(entry.unreadable());
+                }
+            }
             int from = 0;
             while (from < entries.size()) {
                 Origin origin = entries.get(from).origin();

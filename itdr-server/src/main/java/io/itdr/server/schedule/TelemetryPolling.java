@@ -2,6 +2,7 @@ package io.itdr.server.schedule;
 
 import io.itdr.core.normalize.Printable;
 import io.itdr.core.pipeline.Intake;
+import io.itdr.server.connector.BoundedPoll;
 import io.itdr.server.connector.ConnectorRuntime;
 import io.itdr.server.intake.EventIntake;
 import io.itdr.server.store.JdbcCursorStore;
@@ -9,6 +10,10 @@ import io.itdr.spi.Capability;
 import io.itdr.spi.ConnectorException;
 import io.itdr.spi.telemetry.Cursor;
 import io.itdr.spi.telemetry.TelemetryBatch;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -26,10 +31,14 @@ import org.springframework.stereotype.Component;
  * cursor stored in the database, hands each batch to the {@link EventIntake}, and stores the next
  * cursor only after the batch was processed: a restart resumes without gaps and without double
  * effects (the intake drops events it stored before). A connector that throttles is left alone for
- * its Retry-After. Starts after {@link Housekeeping} settled what a crash left executing.
+ * its Retry-After. Each poll call runs behind the connector's {@link BoundedPoll} (its own thread,
+ * {@code poll-timeout}): a platform that hangs makes its connector's health DOWN and
+ * {@code itdr_connector_poll_hanging{connector}} 1 while the other connectors' polls go on, and
+ * it is not polled again until the hung call returned. Starts after {@link Housekeeping} settled
+ * what a crash left executing.
  */
 @Component
-public class TelemetryPolling {
+public class TelemetryPolling implements MeterBinder, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryPolling.class);
     private static final int MAX_PAGES_PER_TICK = 50;
 
@@ -39,6 +48,7 @@ public class TelemetryPolling {
     private final TaskScheduler scheduler;
     private final Clock clock;
     private final Map<String, Instant> quietUntil = new ConcurrentHashMap<>();
+    private final Map<String, BoundedPoll> bulkheads = new ConcurrentHashMap<>();
 
     public TelemetryPolling(ConnectorRuntime connectors, EventIntake intake, JdbcCursorStore cursors, TaskScheduler scheduler, Clock clock) {
         this.connectors = connectors;
@@ -46,6 +56,26 @@ public class TelemetryPolling {
         this.cursors = cursors;
         this.scheduler = scheduler;
         this.clock = clock;
+        for (ConnectorRuntime.Managed managed : connectors.running()) {
+            if (managed.connector().capabilities().contains(Capability.TELEMETRY_POLL)) {
+                bulkheads.put(managed.id(), new BoundedPoll(managed.id(), managed.settings().pollTimeout()));
+            }
+        }
+    }
+
+    /**
+     * {@code itdr.connector.poll.hanging{connector}} (1 while a poll given up at its deadline has
+     * not returned) and {@code itdr.connector.poll.timeouts{connector}} (polls given up).
+     */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        bulkheads.forEach((id, bulkhead) -> {
+            Gauge.builder("itdr.connector.poll.hanging", bulkhead, b -> b.hanging() ? 1 : 0).tag("connector", id)
+                    .description("1 while a telemetry poll given up at its poll-timeout has not returned (no other poll starts)")
+                    .register(registry);
+            FunctionCounter.builder("itdr.connector.poll.timeouts", bulkhead, BoundedPoll::timeouts).tag("connector", id)
+                    .description("telemetry polls given up at their poll-timeout").register(registry);
+        });
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -69,7 +99,7 @@ public class TelemetryPolling {
         try {
             Cursor cursor = cursors.load(id).map(Cursor::new).orElse(Cursor.START);
             for (int page = 0; page < MAX_PAGES_PER_TICK; page++) {
-                TelemetryBatch batch = managed.connector().telemetry().poll(cursor, managed.settings().pollBatch());
+                TelemetryBatch batch = bulkhead(managed).poll(managed.connector().telemetry(), cursor, managed.settings().pollBatch());
                 Intake.BatchResult result = intake.accept(id, batch.events(), batch.rejections(), batch.records());
                 cursors.save(id, batch.next().value(), clock.instant());
                 managed.status().polled(clock.instant(), result.accepted(), batch.rejections().size());
@@ -82,11 +112,23 @@ public class TelemetryPolling {
         } catch (ConnectorException e) {
             managed.status().failed(clock.instant(), e.getMessage());
             e.retryAfter().ifPresent(wait -> quietUntil.put(id, clock.instant().plus(wait)));
-            LOG.warn("connector {}: poll failed ({}{}): {}", id, e.code(), e.retryAfter().map(w -> ", retry after " + w).orElse(""),
+            LOG.warn("connector {}: poll failed ({}{}): {}", Printable.escape(id), e.code(), e.retryAfter().map(w -> ", retry after " + w).orElse(""),
                     Printable.escape(e.getMessage()));
         } catch (RuntimeException e) {
             managed.status().failed(clock.instant(), e.toString());
-            LOG.error("connector {}: poll failed", id, e);
+            // the message may carry platform text: escaped; the stack trace only when debugging
+            LOG.error("connector {}: poll failed: {}", Printable.escape(id), Printable.escape(e.toString()));
+            LOG.debug("connector {}: poll failure", Printable.escape(id), e);
         }
+    }
+
+    private BoundedPoll bulkhead(ConnectorRuntime.Managed managed) {
+        return bulkheads.computeIfAbsent(managed.id(), id -> new BoundedPoll(id, managed.settings().pollTimeout()));
+    }
+
+    @Override
+    @jakarta.annotation.PreDestroy
+    public void close() {
+        bulkheads.values().forEach(BoundedPoll::close);
     }
 }

@@ -48,6 +48,9 @@ public final class AccessRules {
     public static final List<Rule> RULES = List.of(
             new Rule(POST, API + "/ingest/{connector}", INGEST),
             new Rule(GET, API + "/ingest/{connector}", INGEST),
+            new Rule(GET, API + "/ingest/{connector}/dead-letters", VIEWER),
+            new Rule(POST, API + "/ingest/{connector}/dead-letters/{seq}/requeue", RESPONDER),
+            new Rule(POST, API + "/ingest/{connector}/dead-letters/{seq}/drop", ADMIN),
             new Rule(GET, API + "/events", VIEWER),
             new Rule(GET, API + "/findings", VIEWER),
             new Rule(GET, API + "/findings/{id}", VIEWER),

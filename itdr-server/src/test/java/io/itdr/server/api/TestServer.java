@@ -11,7 +11,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The whole server, started once per test JVM exactly as {@code itdr serve} starts it, on a random
  * port: an in-memory H2 database, the AWS connector on {@link TestEstate}'s sandbox, an
  * enforce-mode policy, JWTs trusted from the test key, a bootstrap admin token, and ingest limits of
- * 64 KiB as sent, 1 MiB unpacked and 50 records. (Plain JUnit rather than Spring's test support: Spring Framework 7's extension needs
+ * 64 KiB as sent, 1 MiB unpacked and 50 records, and 3 attempts before a pushed event is dead-lettered. (Plain JUnit rather than Spring's test support: Spring Framework 7's extension needs
  * JUnit 6, the build uses JUnit 5.)
  */
 public final class TestServer {
@@ -20,6 +20,7 @@ public final class TestServer {
     public static final int MAX_UNPACKED = 1024 * 1024;
     public static final int MAX_RECORDS = 50;
     public static final int MAX_BACKLOG = 500;
+    public static final int MAX_ATTEMPTS = 3;
     private static TestServer instance;
 
     private final ConfigurableApplicationContext context;
@@ -34,6 +35,7 @@ public final class TestServer {
         properties.put("itdr.ingest.max-unpacked", MAX_UNPACKED + "B");
         properties.put("itdr.ingest.max-records", Integer.toString(MAX_RECORDS));
         properties.put("itdr.ingest.max-backlog", Integer.toString(MAX_BACKLOG));
+        properties.put("itdr.ingest.max-attempts", Integer.toString(MAX_ATTEMPTS));
         properties.put("itdr.rules.dirs", ruleFolder().toString());
         List<String> args = new ArrayList<>();
         properties.forEach((key, value) -> args.add("--" + key + "=" + value));

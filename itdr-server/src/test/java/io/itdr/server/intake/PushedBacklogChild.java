@@ -53,7 +53,8 @@ public final class PushedBacklogChild {
         JdbcCaseStore cases = new JdbcCaseStore(dataSource, Duration.ofHours(24));
         EventIntake intake = new EventIntake(engine, store, cases, new DecisionHandoff(dataSource, cases, engine, clock), new SimpleMeterRegistry());
         IngestBacklog backlog = new IngestBacklog(dataSource, store);
-        IngestWorkers workers = new IngestWorkers(backlog, intake);
+        IngestWorkers workers = new IngestWorkers(backlog, intake, ledger, new SimpleMeterRegistry(), clock,
+                io.itdr.server.config.ItdrProperties.Ingest.DEFAULT_MAX_ATTEMPTS);
         workers.start(); // what a killed run left waiting is processed first
         PrintStream out = System.out;
         int accepted = 0;

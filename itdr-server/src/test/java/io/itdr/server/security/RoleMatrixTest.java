@@ -40,6 +40,11 @@ class RoleMatrixTest extends ApiServerTest {
     private static final List<Row> ROWS = List.of(
             new Row("POST", "/api/v1/ingest/no-such-connector", "{}", "/api/v1/ingest/{connector}", Role.INGEST, 404),
             new Row("GET", "/api/v1/ingest/no-such-connector", null, "/api/v1/ingest/{connector}", Role.INGEST, 404),
+            new Row("GET", "/api/v1/ingest/no-such-connector/dead-letters", null, "/api/v1/ingest/{connector}/dead-letters", Role.VIEWER, 200),
+            new Row("POST", "/api/v1/ingest/no-such-connector/dead-letters/1/requeue", "{\"reason\":\"matrix\"}",
+                    "/api/v1/ingest/{connector}/dead-letters/{seq}/requeue", Role.RESPONDER, 404),
+            new Row("POST", "/api/v1/ingest/no-such-connector/dead-letters/1/drop", "{\"reason\":\"matrix\"}",
+                    "/api/v1/ingest/{connector}/dead-letters/{seq}/drop", Role.ADMIN, 404),
             new Row("GET", "/api/v1/events", null, "/api/v1/events", Role.VIEWER, 200),
             new Row("GET", "/api/v1/findings", null, "/api/v1/findings", Role.VIEWER, 200),
             new Row("GET", "/api/v1/findings/no-such-finding", null, "/api/v1/findings/{id}", Role.VIEWER, 404),
