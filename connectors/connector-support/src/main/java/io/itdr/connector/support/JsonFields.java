@@ -104,6 +104,30 @@ public final class JsonFields {
         return false;
     }
 
+    /**
+     * Why JSON could not be read, for a rejection or an error a sender sees: Jackson's own message
+     * (without its location) as {@link #reason(String, int)} makes it.
+     */
+    public static String reason(java.io.IOException e, int max) {
+        return reason(e instanceof com.fasterxml.jackson.core.JacksonException j ? j.getOriginalMessage() : e.getMessage(), max);
+    }
+
+    /**
+     * A parser's message without the Java names of its limits and settings ("exceeds the maximum
+     * allowed (1000, from `StreamReadConstraints.getMaxNumberLength()`)" becomes "… allowed (1000)",
+     * "REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled)" "REDACTED"), at most
+     * {@code max} characters as {@link #clip} makes them; "unreadable" when there is none.
+     */
+    public static String reason(String message, int max) {
+        if (message == null || message.isBlank()) {
+            return "unreadable";
+        }
+        String plain = message.replaceAll(", from `[^`]*`", "")
+                .replaceAll("\\s*\\([^()`]*`[A-Z]\\w*\\.[\\w()]*`[^()]*\\)", "")
+                .replaceAll("`[A-Z]\\w*\\.[\\w()]*`", "a limit");
+        return clip(plain, max);
+    }
+
     /** What kind of JSON a node is, for messages: "null" (also for a Java null), "a string", "a number", "a boolean", "an array", "an object". */
     public static String kindOf(JsonNode node) {
         if (node == null || node.isNull()) {

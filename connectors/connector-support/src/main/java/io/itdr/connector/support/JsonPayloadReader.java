@@ -234,8 +234,8 @@ public final class JsonPayloadReader {
         } catch (IOException e) {
             String after = precise && progress.reading ? "in record " + progress.records
                     : progress.records == 0 ? "before the first record" : "after record " + progress.records;
-            String reason = precise && e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-            throw new UnreadablePayload("cannot be read " + after + ": " + JsonFields.clip(reason, 200), e);
+            String reason = precise && e instanceof JsonProcessingException ? JsonFields.reason(e, 200) : JsonFields.reason(e.getMessage(), 200);
+            throw new UnreadablePayload("cannot be read " + after + ": " + reason, e);
         }
     }
 
@@ -467,8 +467,7 @@ public final class JsonPayloadReader {
                 return;
             }
         } catch (IOException e) {
-            handler.unreadable(++progress.records, lineNumber, "not valid JSON: "
-                    + JsonFields.clip(e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage(), 160));
+            handler.unreadable(++progress.records, lineNumber, "not valid JSON: " + JsonFields.reason(e, 160));
             return;
         }
         if (node != null && node.isArray()) {

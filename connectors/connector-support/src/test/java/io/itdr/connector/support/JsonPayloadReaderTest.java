@@ -217,4 +217,24 @@ class JsonPayloadReaderTest {
         assertThat(JsonPayloadReader.location("trail.json", 3, 1, mapper.readTree("{\"eventID\": \" \"}"), "eventID"))
                 .isEqualTo("trail.json:record 3, line 1");
     }
+
+    /** A parser limit is named by what it limits, never by the parser's Java names (a sender sees these reasons). */
+    @Test
+    void aLimitsReasonNamesNoJavaTypeOfTheParser() throws IOException {
+        String longNumber = "0." + "0".repeat(2000) + "1";
+        String deep = "[".repeat(70) + "]".repeat(70);
+        List<String> lines = read(PRECISE, utf8("{\"id\":\"a\"}\n{\"id\":" + longNumber + "}\n{\"id\":" + deep + "}\n"));
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(1)).startsWith("2@2 ! not valid JSON: Number value length (").endsWith("exceeds the maximum allowed (1000)");
+        assertThat(lines.get(2)).startsWith("3@3 ! not valid JSON: Document nesting depth (").endsWith("exceeds the maximum allowed (64)");
+        assertThatThrownBy(() -> read(BASIC, utf8("{\"Items\":[{\"id\":" + longNumber + "}]}")))
+                .isInstanceOf(JsonPayloadReader.UnreadablePayload.class)
+                .hasMessageContaining("exceeds the maximum allowed (1000)").hasMessageNotContaining("StreamRead");
+        for (String line : lines) {
+            assertThat(line).doesNotContain("StreamRead", "`", "()");
+        }
+        assertThat(JsonFields.reason("Unexpected character at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1]", 200))
+                .isEqualTo("Unexpected character at [Source: REDACTED; line: 1]");
+        assertThat(JsonFields.reason((String) null, 10)).isEqualTo("unreadable");
+    }
 }

@@ -4,6 +4,7 @@ import static io.itdr.connector.aws.normalize.RecordFields.text;
 import static io.itdr.connector.support.JsonFields.child;
 import static io.itdr.connector.support.JsonFields.clip;
 import static io.itdr.connector.support.JsonFields.object;
+import static io.itdr.connector.support.JsonFields.reason;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -209,7 +210,7 @@ public final class CloudTrailNormalizer implements EventNormalizer {
         try {
             parsed = reader.mapper().readTree(text);
         } catch (IOException e) {
-            throw new RejectedRecord("CloudTrailEvent: not valid JSON: " + clip(e.getMessage(), 160));
+            throw new RejectedRecord("CloudTrailEvent: not valid JSON: " + reason(e, 160));
         }
         if (parsed == null || !parsed.isObject()) {
             throw new RejectedRecord("CloudTrailEvent: expected a JSON object");

@@ -4,6 +4,7 @@ import static io.itdr.connector.support.JsonFields.child;
 import static io.itdr.connector.support.JsonFields.clip;
 import static io.itdr.connector.support.JsonFields.kindOf;
 import static io.itdr.connector.support.JsonFields.object;
+import static io.itdr.connector.support.JsonFields.reason;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.itdr.connector.support.JsonPayloadReader;
@@ -200,7 +201,7 @@ public final class AuditLogNormalizer implements EventNormalizer {
         try {
             entry = reader.mapper().readTree(bytes);
         } catch (IOException e) {
-            throw new RejectedRecord(field + ": not a JSON LogEntry: " + clip(e.getMessage(), 160));
+            throw new RejectedRecord(field + ": not a JSON LogEntry: " + reason(e, 160));
         }
         if (entry == null || !entry.isObject()) {
             throw new RejectedRecord(field + ": expected a JSON LogEntry object, found " + kindOf(entry));
