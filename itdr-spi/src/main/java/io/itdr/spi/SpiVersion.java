@@ -7,8 +7,8 @@ package io.itdr.spi;
  */
 public final class SpiVersion {
     public static final int MAJOR = 1;
-    public static final int MINOR = 2;
-    /** "1.2": what a factory built against this jar reports. */
+    public static final int MINOR = 3;
+    /** "1.3": what a factory built against this jar reports. */
     public static final String CURRENT = MAJOR + "." + MINOR;
 
     private SpiVersion() {

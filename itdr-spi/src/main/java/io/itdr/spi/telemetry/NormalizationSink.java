@@ -48,9 +48,10 @@ public interface NormalizationSink {
      * Whether this sink keeps the raw record handed to {@link #accept(IdentityEvent, String, String)}.
      * When false a normalizer may pass null instead of making the record's text (a replay without
      * rule sets, a benchmark that only counts). True by default: a sink that overrides the
-     * three-argument {@code accept} is taken to want the record.
+     * three-argument {@code accept} is taken to want the record. Since SPI 1.3: a connector that
+     * calls it needs a host on 1.3 or later.
      *
-     * @since 1.2
+     * @since 1.3
      */
     default boolean wantsRecords() {
         return true;
