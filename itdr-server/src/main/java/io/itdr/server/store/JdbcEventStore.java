@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.postgresql.PGStatement;
 
 /**
  * Events accepted from connectors (table {@code events}), written in batches: one transaction and
@@ -292,6 +293,7 @@ public final class JdbcEventStore implements EventStore, EventQueries {
                             + String.join(", ", Collections.nCopies(slice.size(), "(?, ?)")) + ")"
                     : "SELECT event_id FROM events WHERE connector_id = ? AND event_id IN ("
                             + String.join(", ", Collections.nCopies(slice.size(), "?")) + ")")) {
+                plannedEachTime(select);
                 int index = 1;
                 if (!rowValueLookup) {
                     select.setString(index++, connectorId);
@@ -310,6 +312,20 @@ public final class JdbcEventStore implements EventStore, EventQueries {
             }
         }
         return known;
+    }
+
+    /**
+     * PostgreSQL plans this statement with its values every time. pgjdbc prepares a statement on the
+     * server from its fifth use on a pooled connection, and PostgreSQL may then keep a generic plan
+     * made while the table was small: a sequential scan, which it kept as the table grew, so every
+     * duplicate check read every stored event (on a fresh database the check took 12-15 s of the
+     * first 20,000 events; BENCHMARKS.md's durable rows). Planned with the values, it uses the
+     * unique key. H2 plans each statement itself.
+     */
+    private void plannedEachTime(PreparedStatement statement) throws SQLException {
+        if (!rowValueLookup && statement.isWrapperFor(PGStatement.class)) {
+            statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+        }
     }
 
     private static String record(long seq, byte[] compressed) {
