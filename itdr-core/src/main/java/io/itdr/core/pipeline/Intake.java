@@ -2,6 +2,8 @@ package io.itdr.core.pipeline;
 
 import io.itdr.spi.event.IdentityEvent;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * fails, the process dies), the events not processed are not stored, the connector's cursor is not
  * advanced, and they come again; processing one again is harmless, because findings, decisions and
  * actions have deterministic ids and an action that exists is never carried out twice.
+ *
+ * <p>The events of one batch are processed in time order (ties by event id), whatever order they
+ * came in; batches are processed in the order they arrive.
  *
  * <p>Thread-safe. Each connector's batches are processed one at a time, in order (an identity
  * belongs to one platform, so its events stay in order); different connectors' batches run side by
@@ -48,6 +53,9 @@ public final class Intake {
         default void outcome(String connectorId, Pipeline.Outcome outcome) {
         }
     }
+
+    private static final Comparator<IdentityEvent> IN_TIME =
+            Comparator.comparing(IdentityEvent::time).thenComparing(IdentityEvent::id);
 
     private final Pipeline pipeline;
     private final EventStore events;
@@ -102,7 +110,10 @@ public final class Intake {
         ReentrantLock lock = processing.computeIfAbsent(connectorId, id -> new ReentrantLock());
         lock.lock();
         try {
-            List<IdentityEvent> fresh = events.unseen(connectorId, batch);
+            // time order within the batch (ties by id): how a platform or a pusher ordered a batch
+            // does not change what detection sees
+            List<IdentityEvent> fresh = new ArrayList<>(events.unseen(connectorId, batch));
+            fresh.sort(IN_TIME);
             int findings = 0;
             int acted = 0;
             int processed = 0;

@@ -30,6 +30,7 @@ import net.jqwik.api.Provide;
  * whatever the duplicates and however the deliveries are cut into batches, the engine ends in the
  * same state as for each event delivered once: the same stored events, the same findings and
  * decisions in the ledger, the same actions in the same states, and the platform changed once.
+ * Within one batch, the order the events came in does not matter either.
  */
 class RedeliveryPropertyTest {
     private static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
@@ -87,6 +88,13 @@ class RedeliveryPropertyTest {
         Outcome redelivered = run(batches);
 
         assertThat(redelivered).isEqualTo(once);
+    }
+
+    @Property(tries = 40)
+    void anyOrderWithinABatchGivesTheSameFinalState(@ForAll("deliveries") Delivery delivery, @ForAll long seed) {
+        List<IdentityEvent> shuffled = new ArrayList<>(delivery.events());
+        java.util.Collections.shuffle(shuffled, new java.util.Random(seed));
+        assertThat(run(List.of(shuffled))).isEqualTo(run(List.of(delivery.events())));
     }
 
     record Outcome(Set<String> stored, List<String> ledger, Set<String> actions, int platformChanges) {
