@@ -111,6 +111,8 @@ public class Ingest {
 
     static final int CHUNK = 500;
     static final int REJECTIONS_LISTED = 20;
+    /** The longest event id the backlog and the event store hold ({@code event_id VARCHAR(500)}). */
+    static final int MAX_EVENT_ID = 500;
 
     private final ConnectorRuntime connectors;
     private final EventIntake intake;
@@ -254,6 +256,12 @@ public class Ingest {
         @Override
         public void accept(IdentityEvent event, String location, String record) {
             Objects.requireNonNull(event, "event");
+            if (event.id().length() > MAX_EVENT_ID) {
+                // a platform id this long is hostile; stored, it would fail the whole chunk
+                reject(new Rejection(location == null || location.isBlank() ? "record " + (seen + 1) : location,
+                        "event id longer than " + MAX_EVENT_ID + " characters (" + event.id().length() + ")"));
+                return;
+            }
             if (!counted()) {
                 return;
             }

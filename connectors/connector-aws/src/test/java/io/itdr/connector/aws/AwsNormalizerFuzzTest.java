@@ -1,38 +1,23 @@
 package io.itdr.connector.aws;
 
-import io.itdr.connector.tck.NormalizerFuzz;
-import io.itdr.connector.tck.RawExport;
-import io.itdr.spi.telemetry.EventNormalizer;
-import java.util.Set;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import io.itdr.connector.tck.NormalizerFuzzTck;
+import io.itdr.connector.tck.Sandbox;
+import io.itdr.spi.ConnectorFactory;
 
 /**
  * Generator fuzzing of the AWS normalizer (CloudTrail log files) from a realistic export of the
- * sandbox, one record of it malformed ({@link NormalizerFuzz}): every payload is read, each record an
+ * sandbox, one record of it malformed ({@link NormalizerFuzzTck}): every payload is read, each record an
  * event or a rejection with where and why, or refused as a whole with a reason; no exception escapes.
  * 200 tries in a build (connectors/pom.xml {@code itdr.fuzz.tries}); {@code -Ditdr.fuzz.tries=N} runs longer.
  */
-class AwsNormalizerFuzzTest {
-    private static final RawExport SEED = seed();
-    private final EventNormalizer normalizer = new AwsConnectorFactory().exportNormalizer().orElseThrow();
-
-    private static RawExport seed() {
-        try (AwsSandbox sandbox = new AwsSandbox()) {
-            sandbox.seedTelemetry(6, Set.of(2));
-            return sandbox.exportTelemetry();
-        }
+class AwsNormalizerFuzzTest extends NormalizerFuzzTck {
+    @Override
+    protected ConnectorFactory factory() {
+        return new AwsConnectorFactory();
     }
 
-    @Provide
-    Arbitrary<byte[]> payloads() {
-        return NormalizerFuzz.payloadsFrom(SEED.body());
-    }
-
-    @Property
-    void everyPayloadIsReadOrRefusedWithAReason(@ForAll("payloads") byte[] payload) {
-        NormalizerFuzz.assertReadOrRefused(normalizer, SEED.name(), SEED.mediaType(), payload);
+    @Override
+    protected Sandbox newSandbox() {
+        return new AwsSandbox();
     }
 }
