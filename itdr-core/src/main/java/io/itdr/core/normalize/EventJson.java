@@ -117,6 +117,66 @@ public final class EventJson {
         }
     }
 
+    /**
+     * The first field of {@code event} holding a text longer than {@link #MAX_STRING} characters
+     * (such an event is written but would be refused when read back), or null when there is none.
+     */
+    public static String overlong(IdentityEvent event) {
+        java.util.Map<String, String> texts = new java.util.LinkedHashMap<>();
+        texts.put("id", event.id());
+        texts.put("platform", event.platform());
+        texts.put("tenant", event.tenant());
+        texts.put("identity.id", event.identity().id());
+        texts.put("identity.kind", event.identity().kind());
+        texts.put("identity.name", event.identity().name());
+        if (event.credential() != null) {
+            texts.put("credential.id", event.credential().id());
+            texts.put("credential.kind", event.credential().kind());
+        }
+        texts.put("action", event.action());
+        texts.put("source.ip", event.source().ip());
+        texts.put("source.asOrg", event.source().asOrg());
+        texts.put("source.userAgent", event.source().userAgent());
+        if (event.source().geo() != null) {
+            texts.put("source.geo.country", event.source().geo().country());
+            texts.put("source.geo.region", event.source().geo().region());
+            texts.put("source.geo.city", event.source().geo().city());
+        }
+        if (event.session() != null) {
+            texts.put("session.sessionId", event.session().sessionId());
+            texts.put("session.tokenId", event.session().tokenId());
+        }
+        if (event.privilege() != null) {
+            for (int i = 0; i < event.privilege().scopes().size(); i++) {
+                texts.put("privilege.scopes[" + i + "]", event.privilege().scopes().get(i));
+            }
+        }
+        if (event.workload() != null) {
+            texts.put("workload.id", event.workload().id());
+            texts.put("workload.kind", event.workload().kind());
+            texts.put("workload.name", event.workload().name());
+        }
+        if (event.finding() != null) {
+            texts.put("finding.type", event.finding().type());
+            texts.put("finding.severity", event.finding().severity());
+            texts.put("finding.description", event.finding().description());
+        }
+        texts.put("target", event.target());
+        texts.put("rawRef", event.rawRef());
+        for (java.util.Map.Entry<String, String> e : event.attributes().entrySet()) {
+            if (e.getKey().length() > MAX_STRING) {
+                return "attributes (a name)";
+            }
+            texts.put("attributes." + Printable.clip(e.getKey(), 60), e.getValue());
+        }
+        for (java.util.Map.Entry<String, String> e : texts.entrySet()) {
+            if (e.getValue() != null && e.getValue().length() > MAX_STRING) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
     /** A short reason for people: which field, what is wrong; never the whole input. */
     static String reason(JsonProcessingException e) {
         String path = e instanceof MismatchedInputException m && !m.getPath().isEmpty()

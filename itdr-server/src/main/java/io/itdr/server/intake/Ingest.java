@@ -1,5 +1,6 @@
 package io.itdr.server.intake;
 
+import io.itdr.core.normalize.EventJson;
 import io.itdr.core.pipeline.Origin;
 import io.itdr.server.config.ItdrProperties;
 import io.itdr.server.connector.ConnectorRuntime;
@@ -260,6 +261,13 @@ public class Ingest {
                 // a platform id this long is hostile; stored, it would fail the whole chunk
                 reject(new Rejection(location == null || location.isBlank() ? "record " + (seen + 1) : location,
                         "event id longer than " + MAX_EVENT_ID + " characters (" + event.id().length() + ")"));
+                return;
+            }
+            String overlong = EventJson.overlong(event);
+            if (overlong != null) {
+                // the backlog and the event store keep the event as EventJson, which refuses such a text when read back
+                reject(new Rejection(location == null || location.isBlank() ? "record " + (seen + 1) : location,
+                        overlong + " longer than " + EventJson.MAX_STRING + " characters"));
                 return;
             }
             if (!counted()) {

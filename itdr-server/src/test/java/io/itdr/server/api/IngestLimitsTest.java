@@ -2,6 +2,7 @@ package io.itdr.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.itdr.core.normalize.EventJson;
 import io.itdr.server.intake.IngestGate;
 import io.itdr.server.security.Role;
 import java.io.ByteArrayOutputStream;
@@ -60,6 +61,19 @@ class IngestLimitsTest extends ApiServerTest {
         assertThat(problem.get("property").asString()).isEqualTo("itdr.ingest.max-records");
         assertThat(problem.get("limit").asInt()).isEqualTo(TestServer.MAX_RECORDS);
         assertThat(problem.get("accepted").asInt() + problem.get("duplicates").asInt()).isEqualTo(TestServer.MAX_RECORDS);
+    }
+
+    @Test
+    void aTextTooLongToBeReadBackIsRejectedNamingItsFieldAndTheRestIsTaken() {
+        String records = cloudTrail(3);
+        String huge = "aws-cli/" + "x".repeat(EventJson.MAX_STRING + 10);
+        String body = records.replaceFirst("\"userAgent\": \"aws-cli/2.15.0\"", "\"userAgent\": \"" + huge + "\"");
+        ApiClient.Response pushed = push(gzip(body.getBytes(StandardCharsets.UTF_8))); // packed: under the payload limit
+        assertThat(pushed.status()).as(pushed.toString()).isEqualTo(202);
+        assertThat(pushed.json().get("accepted").asInt() + pushed.json().get("duplicates").asInt()).isEqualTo(2);
+        assertThat(pushed.json().get("rejected").asInt()).isEqualTo(1);
+        assertThat(pushed.json().get("rejections").get(0).get("reason").asString())
+                .isEqualTo("source.userAgent longer than " + EventJson.MAX_STRING + " characters");
     }
 
     @Test
