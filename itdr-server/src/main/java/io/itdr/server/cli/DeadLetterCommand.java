@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -68,10 +69,8 @@ final class DeadLetterCommand implements Runnable {
         }
     }
 
-    @Command(name = "requeue", mixinStandardHelpOptions = true,
-            description = {"Put dead letter SEQ of CONNECTOR back into its backlog, with a reason; the server ledgers it.",
-                    "Needs a responder's token. Exits 0 when re-queued, 3 when there is no such dead letter."})
-    static final class Requeue implements Callable<Integer> {
+    /** One dead letter of one connector, changed by a POST with a reason. */
+    abstract static class OneLetter implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -84,52 +83,42 @@ final class DeadLetterCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "SEQ", description = "The dead letter's seq (itdr dead-letters list).")
         long seq;
 
+        /** POSTs the reason to {@code …/SEQ/verb} and prints what {@code line} makes of the answer. */
+        Integer post(String verb, String reason, Function<JsonNode, String> line) throws Exception {
+            HttpResponse<String> response = server.send(spec.commandLine(), "POST", path(connector) + "/" + seq + "/" + verb,
+                    JSON.writeValueAsString(Map.of("reason", reason)));
+            if (response.statusCode() != 200) {
+                return BreakerCommand.failed(response, spec.commandLine().getErr());
+            }
+            spec.commandLine().getOut().println(line.apply(JSON.readTree(response.body())));
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "requeue", mixinStandardHelpOptions = true,
+            description = {"Put dead letter SEQ of CONNECTOR back into its backlog, with a reason; the server ledgers it.",
+                    "Needs a responder's token. Exits 0 when re-queued, 3 when there is no such dead letter."})
+    static final class Requeue extends OneLetter {
         @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "What was fixed (ledgered).")
         String reason;
 
         @Override
         public Integer call() throws Exception {
-            HttpResponse<String> response = server.send(spec.commandLine(), "POST", path(connector) + "/" + seq + "/requeue",
-                    JSON.writeValueAsString(Map.of("reason", reason)));
-            if (response.statusCode() != 200) {
-                return BreakerCommand.failed(response, spec.commandLine().getErr());
-            }
-            JsonNode answer = JSON.readTree(response.body());
-            spec.commandLine().getOut().println("re-queued: " + printable(answer.path("eventId").asString()) + " (backlog seq "
-                    + answer.path("backlogSeq").asLong() + ")");
-            return ExitCode.OK;
+            return post("requeue", reason, answer -> "re-queued: " + printable(answer.path("eventId").asString())
+                    + " (backlog seq " + answer.path("backlogSeq").asLong() + ")");
         }
     }
 
     @Command(name = "drop", mixinStandardHelpOptions = true,
             description = {"Delete dead letter SEQ of CONNECTOR, with a reason; the server ledgers it.",
                     "Needs an admin's token. Exits 0 when dropped, 3 when there is no such dead letter."})
-    static final class Drop implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @CommandLine.Mixin
-        BreakerCommand.Server server = new BreakerCommand.Server();
-
-        @Parameters(index = "0", paramLabel = "CONNECTOR", description = "The connector the event was pushed to.")
-        String connector;
-
-        @Parameters(index = "1", paramLabel = "SEQ", description = "The dead letter's seq (itdr dead-letters list).")
-        long seq;
-
+    static final class Drop extends OneLetter {
         @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why the event may be lost (ledgered).")
         String reason;
 
         @Override
         public Integer call() throws Exception {
-            HttpResponse<String> response = server.send(spec.commandLine(), "POST", path(connector) + "/" + seq + "/drop",
-                    JSON.writeValueAsString(Map.of("reason", reason)));
-            if (response.statusCode() != 200) {
-                return BreakerCommand.failed(response, spec.commandLine().getErr());
-            }
-            JsonNode answer = JSON.readTree(response.body());
-            spec.commandLine().getOut().println("dropped: " + printable(answer.path("eventId").asString()));
-            return ExitCode.OK;
+            return post("drop", reason, answer -> "dropped: " + printable(answer.path("eventId").asString()));
         }
     }
 
