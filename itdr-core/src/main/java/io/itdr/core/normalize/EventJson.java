@@ -122,56 +122,54 @@ public final class EventJson {
      * (such an event is written but would be refused when read back), or null when there is none.
      */
     public static String overlong(IdentityEvent event) {
-        java.util.Map<String, String> texts = new java.util.LinkedHashMap<>();
-        texts.put("id", event.id());
-        texts.put("platform", event.platform());
-        texts.put("tenant", event.tenant());
-        texts.put("identity.id", event.identity().id());
-        texts.put("identity.kind", event.identity().kind());
-        texts.put("identity.name", event.identity().name());
+        String at = first(null, "id", event.id(), "platform", event.platform(), "tenant", event.tenant(), "action", event.action());
+        at = first(at, "identity.id", event.identity().id(), "identity.kind", event.identity().kind(), "identity.name", event.identity().name());
         if (event.credential() != null) {
-            texts.put("credential.id", event.credential().id());
-            texts.put("credential.kind", event.credential().kind());
+            at = first(at, "credential.id", event.credential().id(), "credential.kind", event.credential().kind());
         }
-        texts.put("action", event.action());
-        texts.put("source.ip", event.source().ip());
-        texts.put("source.asOrg", event.source().asOrg());
-        texts.put("source.userAgent", event.source().userAgent());
+        at = first(at, "source.ip", event.source().ip(), "source.asOrg", event.source().asOrg(), "source.userAgent", event.source().userAgent());
         if (event.source().geo() != null) {
-            texts.put("source.geo.country", event.source().geo().country());
-            texts.put("source.geo.region", event.source().geo().region());
-            texts.put("source.geo.city", event.source().geo().city());
+            at = first(at, "source.geo.country", event.source().geo().country(), "source.geo.region", event.source().geo().region(),
+                    "source.geo.city", event.source().geo().city());
         }
         if (event.session() != null) {
-            texts.put("session.sessionId", event.session().sessionId());
-            texts.put("session.tokenId", event.session().tokenId());
-        }
-        if (event.privilege() != null) {
-            for (int i = 0; i < event.privilege().scopes().size(); i++) {
-                texts.put("privilege.scopes[" + i + "]", event.privilege().scopes().get(i));
-            }
+            at = first(at, "session.sessionId", event.session().sessionId(), "session.tokenId", event.session().tokenId());
         }
         if (event.workload() != null) {
-            texts.put("workload.id", event.workload().id());
-            texts.put("workload.kind", event.workload().kind());
-            texts.put("workload.name", event.workload().name());
+            at = first(at, "workload.id", event.workload().id(), "workload.kind", event.workload().kind(), "workload.name", event.workload().name());
         }
         if (event.finding() != null) {
-            texts.put("finding.type", event.finding().type());
-            texts.put("finding.severity", event.finding().severity());
-            texts.put("finding.description", event.finding().description());
+            at = first(at, "finding.type", event.finding().type(), "finding.severity", event.finding().severity(),
+                    "finding.description", event.finding().description());
         }
-        texts.put("target", event.target());
-        texts.put("rawRef", event.rawRef());
-        for (java.util.Map.Entry<String, String> e : event.attributes().entrySet()) {
-            if (e.getKey().length() > MAX_STRING) {
-                return "attributes (a name)";
+        at = first(at, "target", event.target(), "rawRef", event.rawRef());
+        if (at == null && event.privilege() != null) {
+            for (int i = 0; i < event.privilege().scopes().size() && at == null; i++) {
+                at = first(null, "privilege.scopes[" + i + "]", event.privilege().scopes().get(i));
             }
-            texts.put("attributes." + Printable.clip(e.getKey(), 60), e.getValue());
         }
-        for (java.util.Map.Entry<String, String> e : texts.entrySet()) {
-            if (e.getValue() != null && e.getValue().length() > MAX_STRING) {
-                return e.getKey();
+        if (at == null) {
+            for (java.util.Map.Entry<String, String> e : event.attributes().entrySet()) {
+                if (e.getKey().length() > MAX_STRING) {
+                    return "attributes (a name)";
+                }
+                if (e.getValue() != null && e.getValue().length() > MAX_STRING) {
+                    return "attributes." + Printable.clip(e.getKey(), 60);
+                }
+            }
+        }
+        return at;
+    }
+
+    /** {@code found} if not null, else the name of the first (name, text) pair whose text is too long, else null. */
+    private static String first(String found, String... namesAndTexts) {
+        if (found != null) {
+            return found;
+        }
+        for (int i = 0; i < namesAndTexts.length; i += 2) {
+            String text = namesAndTexts[i + 1];
+            if (text != null && text.length() > MAX_STRING) {
+                return namesAndTexts[i];
             }
         }
         return null;

@@ -1,5 +1,6 @@
 package io.itdr.server.intake;
 
+import io.itdr.core.normalize.EventJson;
 import io.itdr.core.normalize.Printable;
 import io.itdr.core.pipeline.Intake;
 import io.itdr.core.pipeline.Origin;
@@ -10,6 +11,7 @@ import io.itdr.server.store.JdbcEventStore;
 import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.telemetry.Rejection;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,9 +63,39 @@ public class EventIntake {
         return accept(connectorId, batch, rejections, records, Origin.POLLED);
     }
 
-    /** As {@link #accept(String, List, List, List)}, for events that reached the server by {@code origin} (who pushed them). */
+    /**
+     * As {@link #accept(String, List, List, List)}, for events that reached the server by {@code origin} (who pushed them).
+     * An event holding a text longer than {@link EventJson#MAX_STRING} characters is rejected, naming the field: stored,
+     * it could not be read back.
+     */
     public Intake.BatchResult accept(String connectorId, List<IdentityEvent> batch, List<Rejection> rejections, List<String> records,
                                      Origin origin) {
+        List<IdentityEvent> kept = batch;
+        List<String> keptRecords = records;
+        List<Rejection> refused = rejections;
+        for (int i = 0; i < batch.size(); i++) {
+            String field = EventJson.overlong(batch.get(i));
+            if (field != null && kept == batch) {
+                // stored as EventJson, whose reader refuses such a text: the event could not be read back
+                kept = new ArrayList<>(batch.subList(0, i));
+                keptRecords = records.isEmpty() ? records : new ArrayList<>(records.subList(0, i));
+                refused = new ArrayList<>(rejections);
+            }
+            if (field != null) {
+                refused.add(new Rejection("event " + Printable.clip(batch.get(i).id(), 120),
+                        field + " longer than " + EventJson.MAX_STRING + " characters"));
+            } else if (kept != batch) {
+                kept.add(batch.get(i));
+                if (!records.isEmpty()) {
+                    keptRecords.add(records.get(i));
+                }
+            }
+        }
+        return process(connectorId, kept, refused, keptRecords, origin);
+    }
+
+    private Intake.BatchResult process(String connectorId, List<IdentityEvent> batch, List<Rejection> rejections, List<String> records,
+                                       Origin origin) {
         Intake.BatchResult result = intake.accept(connectorId, batch, records, origin);
         meters.counter("itdr.events.accepted", "connector", connectorId).increment(result.accepted());
         meters.counter("itdr.events.duplicate", "connector", connectorId).increment(result.duplicates());

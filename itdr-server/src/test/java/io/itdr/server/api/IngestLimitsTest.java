@@ -3,14 +3,21 @@ package io.itdr.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.itdr.core.normalize.EventJson;
+import io.itdr.core.pipeline.Intake;
+import io.itdr.server.intake.EventIntake;
 import io.itdr.server.intake.IngestGate;
 import io.itdr.server.security.Role;
+import io.itdr.server.store.JdbcEventStore;
+import io.itdr.spi.event.IdentityEvent;
+import io.itdr.spi.event.IdentityRef;
+import io.itdr.spi.event.Source;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -74,6 +81,24 @@ class IngestLimitsTest extends ApiServerTest {
         assertThat(pushed.json().get("rejected").asInt()).isEqualTo(1);
         assertThat(pushed.json().get("rejections").get(0).get("reason").asString())
                 .isEqualTo("source.userAgent longer than " + EventJson.MAX_STRING + " characters");
+    }
+
+    @Test
+    void aPolledEventWithATextTooLongToBeReadBackIsRejectedAndTheRestIsStored() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        IdentityEvent fine = polled("evt-polled-" + run + "-1", "aws-cli/2.15.0");
+        IdentityEvent overlong = polled("evt-polled-" + run + "-2", "aws-cli/" + "y".repeat(EventJson.MAX_STRING + 1));
+        EventIntake intake = server.bean(EventIntake.class);
+        Intake.BatchResult result = intake.accept("aws", List.of(overlong, fine), List.of(), List.of());
+        assertThat(result.accepted()).isEqualTo(1);
+        JdbcEventStore store = server.bean(JdbcEventStore.class);
+        assertThat(store.unseen("aws", List.of(fine, overlong))).containsExactly(overlong); // only the fine one is stored
+    }
+
+    private static IdentityEvent polled(String id, String userAgent) {
+        return IdentityEvent.builder(id, Instant.parse("2026-11-02T09:00:00Z"), "aws", IdentityRef.of("arn:aws:iam::123456789012:user/limits-test"))
+                .tenant("123456789012").action("iam:GetUserPolicy")
+                .source(new Source("198.51.100.7", null, null, null, userAgent, null)).build();
     }
 
     @Test
