@@ -44,8 +44,10 @@ import org.slf4j.LoggerFactory;
  *       ledger {@code action.planned} → ledger {@code action.executing} → execute with an
  *       idempotency key derived from the decision id and the action's position → executed,
  *       failed (the connector refused; after a retriable error only when the platform, read back, shows no
- *       change), or unknown ({@code TIMEOUT} or an unexpected error: never
- *       retried, settled by {@link #reconcile}) → verify → verified. Irreversible plans are held
+ *       change), unknown ({@code TIMEOUT} or an unexpected error: never
+ *       retried, settled by {@link #reconcile}) or partial (a multi-step plan that stopped half-way:
+ *       read back, some steps done and the others untouched, {@link Containment}; a person
+ *       {@link #complete}s it or rolls the steps done back) → verify → verified. Irreversible plans are held
  *       for approval instead (DESIGN §4).
  *   <li><b>Hold</b>: when {@code decision.hold()}, each of {@code decision.heldActions()} is planned
  *       and held for approval, even while the kill switch is engaged (planning reads only; the
@@ -247,6 +249,13 @@ public final class ActionCoordinator {
         if (record.state() == ActionState.EXECUTED) {
             return settle(record, observed, actor);
         }
+        Containment.Progress progress = Containment.progress(record.plan(), observed.observed());
+        if (!observed.inPostState() && progress.isPartial()) {
+            // half done (a crash or a lost answer between two of its calls): neither held (approving would re-plan from a
+            // state that is no longer the plan's pre-state) nor failed (part of it is in force); a person completes or reverts it
+            return toPartial(record, observed, progress, "reconciled after " + (record.state() == ActionState.EXECUTING
+                    ? "an interrupted execution" : "an unknown outcome"), Map.of("reconciled", "true"), actor);
+        }
         if (!observed.inPostState() && record.state() == ActionState.EXECUTING) {
             // A crash cut it off after its intent; the platform shows no change, so most likely the call was never made.
             // Settling it failed would silently drop a containment that is still wanted: a person decides, through the
@@ -265,6 +274,36 @@ public final class ActionCoordinator {
         ActionRecord executed = journal.advance(record, record.executed(readBack, journal.now()), Stage.CONTAINMENT, actor,
                 "executed (reconciled: the platform is in the post-state)", Map.of("reconciled", "true"));
         return settle(executed, observed, actor);
+    }
+
+    /**
+     * Completes a partially carried out action ({@link ActionState#PARTIAL}): executes its plan again
+     * under its own idempotency key (the connector does only the steps not done), then verifies it,
+     * exactly as the first execution; intent is ledgered first. The plan is not made again: its
+     * pre-state is the state before the first step, which the platform no longer shows, and the
+     * decision (or approval) to carry it out was taken for the whole plan.
+     *
+     * @param reason the person's reason, ledgered ({@code action.complete_requested}) before anything
+     *               else; null when there is none to record
+     * @return the record in its final state of this call (verified, executed, partial again, failed or unknown)
+     * @throws ActionRefusedException {@code NOT_FOUND}; {@code ILLEGAL_STATE} unless partial;
+     *         {@code KILL_SWITCH} (nothing changes); {@code NO_EXECUTOR}
+     */
+    public ActionRecord complete(String actionId, String actor, String reason) {
+        if (actor == null || actor.isBlank()) {
+            throw new IllegalArgumentException("actor is required to complete an action");
+        }
+        ActionRecord record = journal.require(actionId);
+        if (reason != null) {
+            journal.note(record, LedgerKinds.ACTION_COMPLETE_REQUESTED, Stage.CONTAINMENT, actor, "requested",
+                    Map.of("request.reason", reason));
+        }
+        if (record.state() != ActionState.PARTIAL) {
+            throw new ActionRefusedException(Refusal.ILLEGAL_STATE, "cannot complete action " + actionId + ": it is "
+                    + record.state().label() + "; only a partially carried out action (partial) is completed");
+        }
+        requireKillSwitchReleased(actionId);
+        return run(record, executorFor(record), actor);
     }
 
     /**
@@ -366,6 +405,10 @@ public final class ActionCoordinator {
             if (e.retriable()) {
                 return readBackAfter(e, executing, executor, actor);
             }
+            Optional<ActionRecord> halfWay = partialAfterRefusal(e, executing, executor, actor);
+            if (halfWay.isPresent()) {
+                return halfWay.get();
+            }
             return journal.advance(executing, executing.failed(describe(e), journal.now()), Stage.CONTAINMENT, actor,
                     "failed: " + describe(e), errorEvidence(e));
         } catch (RuntimeException e) {
@@ -397,6 +440,10 @@ public final class ActionCoordinator {
         } catch (RuntimeException unreadable) {
             return unknownOutcome(executing, actor, e);
         }
+        Containment.Progress progress = Containment.progress(executing.plan(), observed.observed());
+        if (!observed.inPostState() && progress.isPartial()) {
+            return toPartial(executing, observed, progress, describe(e), errorEvidence(e), actor);
+        }
         if (!observed.inPostState()) {
             String why = describe(e) + "; read back: the platform shows no change (" + observed.detail() + ")";
             return journal.advance(executing, executing.failed(why, journal.now()), Stage.CONTAINMENT, actor, "failed: " + why,
@@ -408,6 +455,46 @@ public final class ActionCoordinator {
         ActionRecord executed = journal.advance(executing, executing.executed(readBack, journal.now()), Stage.CONTAINMENT, actor,
                 "executed (the answer was lost: " + describe(e) + "; read back in the post-state)", evidence);
         return settle(executed, observed, actor);
+    }
+
+    /**
+     * A refusal (not retriable: permission denied, not found, a conflict) on the second call of a
+     * multi-step plan leaves the first in force: read back, so a half-done action is recorded as
+     * partial rather than failed. Empty for a single-step plan, an unreadable platform or any state
+     * that is not cleanly half done (then it fails, as before).
+     */
+    private Optional<ActionRecord> partialAfterRefusal(ConnectorException e, ActionRecord executing, ActionExecutor executor,
+                                                       String actor) {
+        if (Containment.steps(executing.plan()) < 2) {
+            return Optional.empty();
+        }
+        Verification observed;
+        try {
+            observed = executor.verify(executing.plan());
+        } catch (RuntimeException unreadable) {
+            return Optional.empty();
+        }
+        Containment.Progress progress = Containment.progress(executing.plan(), observed.observed());
+        if (observed.inPostState() || !progress.isPartial()) {
+            return Optional.empty();
+        }
+        return Optional.of(toPartial(executing, observed, progress, describe(e), errorEvidence(e), actor));
+    }
+
+    /** Records that the action stopped half-way, with the steps done and not done, ledgered ({@code action.partial}). */
+    private ActionRecord toPartial(ActionRecord from, Verification observed, Containment.Progress progress, String cause,
+                                   Map<String, String> evidence, String actor) {
+        Containment containment = progress.partial();
+        String why = "partially contained: " + progress.describe() + "; " + cause;
+        Map<String, String> all = new TreeMap<>(evidence);
+        all.put("containment", containment.status());
+        all.put("steps.done", Containment.keys(containment.stepsDone()));
+        all.put("steps.not_done", Containment.keys(containment.stepsNotDone()));
+        observed.observed().state().forEach((key, value) -> all.put("observed." + key, value));
+        LOG.warn("action {}: {}", Printable.escape(from.id()), Printable.escape(why));
+        return journal.advance(from, from.partial(containment, observed, why, journal.now()), Stage.CONTAINMENT, actor,
+                why + "; a person completes it (executed again, the steps done are not repeated) or rolls back the steps done",
+                all);
     }
 
     private ActionRecord unknownOutcome(ActionRecord executing, String actor, RuntimeException e) {

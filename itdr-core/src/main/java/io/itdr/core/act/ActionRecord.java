@@ -35,13 +35,16 @@ import java.util.Objects;
  * @param lastError          the latest failure, for people; null when none
  * @param findingConfidence  the confidence of the finding the policy acted on (recovery keeps what a
  *                           confident compromise finding contained); null for a person's request
+ * @param containment        which steps a partially carried out action has done and which not; set when it
+ *                           becomes {@code partial}, kept while it is completed or rolled back from there,
+ *                           cleared once it is executed in full; null otherwise
  */
 public record ActionRecord(String id, long version, String decisionId, String findingId, String identityKey,
                            String platform, ActionPlan plan, String planDigest, String idempotencyKey,
                            ActionState state, String requester, String approver, Instant approvalExpiresAt,
                            String confirmedBy, ExecutionResult execution, Verification verification,
                            RevertResult revert, Instant createdAt, Instant updatedAt, Instant executedAt,
-                           String lastError, Double findingConfidence) {
+                           String lastError, Double findingConfidence, Containment containment) {
     public ActionRecord {
         Objects.requireNonNull(id, "id");
         if (version < 1) {
@@ -76,7 +79,7 @@ public record ActionRecord(String id, long version, String decisionId, String fi
                                        Instant now, Double findingConfidence) {
         return new ActionRecord(id, 1, decisionId, findingId, identityKey, platform, plan, PlanDigest.of(plan),
                 idempotencyKey, ActionState.PLANNED, requester, null, null, null, null, null, null, now, now, null, null,
-                findingConfidence);
+                findingConfidence, null);
     }
 
     public ActionRecord held(Instant approvalExpiresAt, Instant now) {
@@ -102,7 +105,7 @@ public record ActionRecord(String id, long version, String decisionId, String fi
 
     public ActionRecord executed(ExecutionResult execution, Instant now) {
         return change(ActionState.EXECUTED, now).execution(Objects.requireNonNull(execution, "execution"))
-                .executedAt(now).build();
+                .executedAt(now).containment(null).build();
     }
 
     public ActionRecord failed(String error, Instant now) {
@@ -111,6 +114,15 @@ public record ActionRecord(String id, long version, String decisionId, String fi
 
     public ActionRecord unknown(String error, Instant now) {
         return change(ActionState.UNKNOWN, now).lastError(Objects.requireNonNull(error, "error")).build();
+    }
+
+    /**
+     * Executing stopped half-way: {@code containment} lists the steps done and not done, as
+     * {@code readBack} shows them; {@code error} is why it stopped.
+     */
+    public ActionRecord partial(Containment containment, Verification readBack, String error, Instant now) {
+        return change(ActionState.PARTIAL, now).containment(Objects.requireNonNull(containment, "containment"))
+                .verification(Objects.requireNonNull(readBack, "readBack")).lastError(Objects.requireNonNull(error, "error")).build();
     }
 
     public ActionRecord verified(Verification verification, Instant now) {
@@ -155,6 +167,7 @@ public record ActionRecord(String id, long version, String decisionId, String fi
         private RevertResult revert;
         private Instant executedAt;
         private String lastError;
+        private Containment containment;
 
         Change(ActionRecord from, ActionState state, Instant now) {
             this.from = from;
@@ -168,6 +181,7 @@ public record ActionRecord(String id, long version, String decisionId, String fi
             this.revert = from.revert;
             this.executedAt = from.executedAt;
             this.lastError = from.lastError;
+            this.containment = from.containment;
         }
 
         Change approver(String value) {
@@ -210,11 +224,16 @@ public record ActionRecord(String id, long version, String decisionId, String fi
             return this;
         }
 
+        Change containment(Containment value) {
+            containment = value;
+            return this;
+        }
+
         ActionRecord build() {
             return new ActionRecord(from.id, from.version + 1, from.decisionId, from.findingId, from.identityKey,
                     from.platform, from.plan, from.planDigest, from.idempotencyKey, state, from.requester, approver,
                     approvalExpiresAt, confirmedBy, execution, verification, revert, from.createdAt, now, executedAt,
-                    lastError, from.findingConfidence);
+                    lastError, from.findingConfidence, containment);
         }
     }
 }

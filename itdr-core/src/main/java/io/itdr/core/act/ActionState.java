@@ -13,8 +13,12 @@ import java.util.Set;
  *   held        approved, rejected, expired
  *   approved    executing, failed (re-plan differs from the approved plan or failed; kill switch)
  *   executing   executed, failed (the connector refused), unknown (timeout or unexpected error),
- *               held (a crash cut it off and the platform is not in the post-state: a person decides)
- *   unknown     executed, failed (reconciled by reading the platform, never by executing again)
+ *               held (a crash cut it off and the platform is not in the post-state: a person decides),
+ *               partial (it stopped half-way: some of its steps done, the others untouched)
+ *   unknown     executed, failed (reconciled by reading the platform, never by executing again),
+ *               partial (reconciled: half done)
+ *   partial     executing (a person completes it: executed again under its idempotency key, the
+ *               steps done are not repeated), rolled_back (the steps done are reverted)
  *   executed    verified, rolled_back
  *   verified    rolled_back
  *   rejected, expired, failed, rolled_back: final
@@ -23,9 +27,14 @@ import java.util.Set;
  * {@code executing → executed/held} is how {@code reconcile} settles an action a crash left in
  * {@code executing}: held, not failed, when the platform shows no change, since the call may never
  * have been made and the containment is still wanted.
+ *
+ * <p>{@code partial} is a multi-step action (several post-state values to reach) that stopped
+ * half-way: read back, every value is either where the action left it or as it was before, and
+ * there are some of each ({@link Containment}). It is neither failed (part of the containment is in
+ * force) nor executed (part is not), and it is not final: a person completes or reverts it.
  */
 public enum ActionState {
-    PLANNED, HELD, APPROVED, REJECTED, EXPIRED, EXECUTING, EXECUTED, FAILED, UNKNOWN, VERIFIED, ROLLED_BACK;
+    PLANNED, HELD, APPROVED, REJECTED, EXPIRED, EXECUTING, EXECUTED, FAILED, UNKNOWN, PARTIAL, VERIFIED, ROLLED_BACK;
 
     /** Lower-case name as used in reports and ledger kinds ("rolled_back"). */
     public String label() {
@@ -47,8 +56,9 @@ public enum ActionState {
             case PLANNED -> Set.of(HELD, EXECUTING, FAILED);
             case HELD -> Set.of(APPROVED, REJECTED, EXPIRED);
             case APPROVED -> Set.of(EXECUTING, FAILED);
-            case EXECUTING -> Set.of(EXECUTED, FAILED, UNKNOWN, HELD);
-            case UNKNOWN -> Set.of(EXECUTED, FAILED);
+            case EXECUTING -> Set.of(EXECUTED, FAILED, UNKNOWN, HELD, PARTIAL);
+            case UNKNOWN -> Set.of(EXECUTED, FAILED, PARTIAL);
+            case PARTIAL -> Set.of(EXECUTING, ROLLED_BACK);
             case EXECUTED -> Set.of(VERIFIED, ROLLED_BACK);
             case VERIFIED -> Set.of(ROLLED_BACK);
             case REJECTED, EXPIRED, FAILED, ROLLED_BACK -> Set.of();

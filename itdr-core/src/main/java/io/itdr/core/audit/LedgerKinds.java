@@ -35,6 +35,11 @@ public final class LedgerKinds {
     public static final String ACTION_ROLLBACK_REQUESTED = "action.rollback_requested";
     /** A person asked to keep an expiring action in force, with their reason; written before the confirmation. */
     public static final String ACTION_CONFIRM_REQUESTED = "action.confirm_requested";
+    /**
+     * A person asked to complete a partially carried out action (execute it again), with their
+     * reason; written before anything else is tried.
+     */
+    public static final String ACTION_COMPLETE_REQUESTED = "action.complete_requested";
     /** Intent to revert, written before the connector is called. */
     public static final String ACTION_REVERTING = "action.reverting";
     /** A rollback was refused (drift, irreversible) or failed; the action's state is unchanged. */

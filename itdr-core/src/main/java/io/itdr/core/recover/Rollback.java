@@ -5,6 +5,7 @@ import io.itdr.core.act.ActionRecord;
 import io.itdr.core.act.ActionRefusedException;
 import io.itdr.core.act.ActionRefusedException.Refusal;
 import io.itdr.core.act.ActionState;
+import io.itdr.core.act.Containment;
 import io.itdr.core.act.ExecutorRegistry;
 import io.itdr.core.audit.LedgerKinds;
 import io.itdr.core.model.Stage;
@@ -13,6 +14,8 @@ import io.itdr.spi.ErrorCode;
 import io.itdr.spi.action.ActionExecutor;
 import io.itdr.spi.action.RevertResult;
 import io.itdr.spi.action.Snapshot;
+import io.itdr.spi.action.Verification;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -29,10 +32,19 @@ import java.util.TreeSet;
  * than overwrite that change, unless forced by an approver. The kill switch does not block a
  * rollback: undoing is what an operator who stopped automation usually needs.
  *
+ * <p>A partially carried out action ({@link ActionState#PARTIAL}) is not in its post-state, so a
+ * connector would call its state drift. Unforced, rollback reads the platform first
+ * ({@code verify}) and checks that every value the plan changes is either as the action left it or
+ * as it was before, with nothing else changed ({@link Containment#progress}); then it asks the
+ * connector to restore the pre-state without its post-state check ({@code revert(plan, true)}),
+ * which reverts exactly the steps done (the others already hold their pre-state values). Anything
+ * foreign is refused with {@code DRIFT} naming it, as for any other action. The check and the
+ * restore are two calls, as a connector's own drift check and restore are.
+ *
  * <p>Thread-safe.
  */
 public final class Rollback {
-    private static final Set<ActionState> UNDOABLE = Set.of(ActionState.EXECUTED, ActionState.VERIFIED);
+    private static final Set<ActionState> UNDOABLE = Set.of(ActionState.EXECUTED, ActionState.VERIFIED, ActionState.PARTIAL);
 
     private final ActionJournal journal;
     private final ExecutorRegistry executors;
@@ -49,8 +61,8 @@ public final class Rollback {
      * @param force restore despite drift; only for an actor the caller has checked holds the
      *              approver role
      * @return the record, rolled back
-     * @throws ActionRefusedException {@code NOT_FOUND}; {@code ILLEGAL_STATE} unless executed or
-     *         verified; {@code IRREVERSIBLE}; {@code NO_EXECUTOR}; {@code DRIFT} when the platform
+     * @throws ActionRefusedException {@code NOT_FOUND}; {@code ILLEGAL_STATE} unless executed,
+     *         verified or partial; {@code IRREVERSIBLE}; {@code NO_EXECUTOR}; {@code DRIFT} when the platform
      *         changed since and {@code force} is false
      * @throws ConnectorException when the connector failed otherwise (ledgered; for {@code TIMEOUT}
      *         the restore may or may not have happened: read the platform before trying again)
@@ -77,9 +89,9 @@ public final class Rollback {
         }
         if (!UNDOABLE.contains(record.state())) {
             throw new ActionRefusedException(Refusal.ILLEGAL_STATE, "cannot roll back action " + actionId + ": it is "
-                    + record.state().label() + "; only executed or verified actions are rolled back");
+                    + record.state().label() + "; only executed, verified or partial actions are rolled back");
         }
-        Map<String, String> evidence = Map.of("rollback.force", Boolean.toString(force));
+        Map<String, String> evidence = new TreeMap<>(Map.of("rollback.force", Boolean.toString(force)));
         if (!record.plan().reversibility().canRevert()) {
             journal.note(record, LedgerKinds.ACTION_ROLLBACK_REFUSED, Stage.RECOVERY, actor, "refused: irreversible", evidence);
             throw new ActionRefusedException(Refusal.IRREVERSIBLE, "action " + actionId + " ("
@@ -87,10 +99,20 @@ public final class Rollback {
         }
         ActionExecutor executor = executors.find(record.platform()).orElseThrow(() -> new ActionRefusedException(
                 Refusal.NO_EXECUTOR, "no action executor for platform " + record.platform() + " (action " + actionId + ")"));
-        journal.note(record, LedgerKinds.ACTION_REVERTING, Stage.RECOVERY, actor, force ? "reverting (forced)" : "reverting", evidence);
+        boolean partial = record.state() == ActionState.PARTIAL && !force;
+        String intent = force ? "reverting (forced)" : "reverting";
+        if (partial) {
+            Containment.Progress progress = partialProgress(record, executor, actor, evidence);
+            evidence.put("rollback.partial", "true");
+            evidence.put("rollback.steps_done", progress.done().stream().map(Containment.Step::key).reduce((a, b) -> a + ", " + b).orElse(""));
+            intent = "reverting the " + progress.done().size() + (progress.done().size() == 1 ? " step" : " steps")
+                    + " done of a partially carried out action (" + progress.describe() + ")";
+        }
+        journal.note(record, LedgerKinds.ACTION_REVERTING, Stage.RECOVERY, actor, intent, evidence);
         RevertResult reverted;
         try {
-            reverted = executor.revert(record.plan(), force);
+            // a partial action was just read back holding only its own steps: the connector's post-state check cannot apply
+            reverted = executor.revert(record.plan(), force || partial);
         } catch (ConnectorException e) {
             if (e.code() == ErrorCode.DRIFT) {
                 journal.note(record, LedgerKinds.ACTION_ROLLBACK_REFUSED, Stage.RECOVERY, actor, "refused: drift: " + e.getMessage(), evidence);
@@ -114,6 +136,32 @@ public final class Rollback {
                 ? "rolled back: snapshot restored"
                 : "rolled back: compensated; the state differs from the snapshot (" + differences(snapshot, reverted.restored()) + ")";
         return journal.advance(record, record.rolledBack(reverted, journal.now()), Stage.RECOVERY, actor, result, restored);
+    }
+
+    /**
+     * Reads a partial action's platform back and returns its progress; refuses with {@code DRIFT}
+     * (ledgered) when a value is neither as the action left it nor as it was before.
+     */
+    private Containment.Progress partialProgress(ActionRecord record, ActionExecutor executor, String actor,
+                                                 Map<String, String> evidence) {
+        Verification observed;
+        try {
+            observed = executor.verify(record.plan());
+        } catch (RuntimeException e) {
+            String why = e instanceof ConnectorException ce ? ce.code() + ": " + ce.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            journal.note(record, LedgerKinds.ACTION_ROLLBACK_FAILED, Stage.RECOVERY, actor,
+                    "failed: reading the partially carried out action back: " + why, evidence);
+            throw e;
+        }
+        Containment.Progress progress = Containment.progress(record.plan(), observed.observed());
+        List<String> changed = progress.changed();
+        if (!changed.isEmpty()) {
+            String why = "it was partially carried out, and since then the platform changed otherwise (" + String.join("; ", changed)
+                    + "); an approver may force the rollback, restoring the pre-state over that change";
+            journal.note(record, LedgerKinds.ACTION_ROLLBACK_REFUSED, Stage.RECOVERY, actor, "refused: drift: " + why, evidence);
+            throw new ActionRefusedException(Refusal.DRIFT, "cannot roll back action " + record.id() + ": " + why);
+        }
+        return progress;
     }
 
     private static String differences(Snapshot expected, Snapshot actual) {

@@ -6,6 +6,7 @@ import static io.itdr.core.act.ActionState.EXECUTING;
 import static io.itdr.core.act.ActionState.EXPIRED;
 import static io.itdr.core.act.ActionState.FAILED;
 import static io.itdr.core.act.ActionState.HELD;
+import static io.itdr.core.act.ActionState.PARTIAL;
 import static io.itdr.core.act.ActionState.PLANNED;
 import static io.itdr.core.act.ActionState.REJECTED;
 import static io.itdr.core.act.ActionState.ROLLED_BACK;
@@ -36,8 +37,9 @@ class ActionStateTest {
                 Map.entry(PLANNED, Set.of(HELD, EXECUTING, FAILED)),
                 Map.entry(HELD, Set.of(APPROVED, REJECTED, EXPIRED)),
                 Map.entry(APPROVED, Set.of(EXECUTING, FAILED)),
-                Map.entry(EXECUTING, Set.of(EXECUTED, FAILED, UNKNOWN, HELD)),
-                Map.entry(UNKNOWN, Set.of(EXECUTED, FAILED)),
+                Map.entry(EXECUTING, Set.of(EXECUTED, FAILED, UNKNOWN, HELD, PARTIAL)),
+                Map.entry(UNKNOWN, Set.of(EXECUTED, FAILED, PARTIAL)),
+                Map.entry(PARTIAL, Set.of(EXECUTING, ROLLED_BACK)),
                 Map.entry(EXECUTED, Set.of(VERIFIED, ROLLED_BACK)),
                 Map.entry(VERIFIED, Set.of(ROLLED_BACK)),
                 Map.entry(REJECTED, Set.of()),
@@ -86,7 +88,7 @@ class ActionStateTest {
 
         assertThatThrownBy(() -> new ActionRecord(planned.id(), 1, planned.decisionId(), planned.findingId(), planned.identityKey(),
                 planned.platform(), planned.plan(), "0".repeat(64), planned.idempotencyKey(), PLANNED, "system", null, null,
-                null, null, null, null, NOW, NOW, null, null, null))
+                null, null, null, null, NOW, NOW, null, null, null, null))
                 .hasMessageContaining("planDigest");
     }
 

@@ -33,7 +33,8 @@ import java.util.TreeSet;
 /**
  * An {@link ActionExecutor} over an {@link InMemoryPlatform}, with the real contract: plan reads
  * only; execute is idempotent by key, answers {@code alreadyApplied} when the target is already in
- * the post-state, and refuses with {@code CONFLICT} when the state changed since the plan; verify
+ * the post-state, and refuses with {@code CONFLICT} when the state changed since the plan (unless an
+ * execution under the same key stopped half-way: executing again completes it without repeating a step); verify
  * compares the platform with the plan's post-state; revert refuses with {@code DRIFT} unless the
  * platform is still in the post-state (or {@code force}), and restores the pre-state.
  *
@@ -66,7 +67,17 @@ public final class InMemoryActionExecutor implements ActionExecutor {
 
     /** What an injected fault does. "After apply" faults change the platform, then throw. */
     public enum Fault {
-        TIMEOUT_BEFORE_APPLY, TIMEOUT_AFTER_APPLY, THROTTLED, UNAVAILABLE, UNAVAILABLE_AFTER_APPLY, NOT_FOUND, UNEXPECTED_AFTER_APPLY;
+        TIMEOUT_BEFORE_APPLY, TIMEOUT_AFTER_APPLY, THROTTLED, UNAVAILABLE, UNAVAILABLE_AFTER_APPLY, NOT_FOUND, UNEXPECTED_AFTER_APPLY,
+        /** The first call of a multi-step execution is made, the second answered 503 (retriable): half done. */
+        UNAVAILABLE_HALF_WAY,
+        /** The first call of a multi-step execution is made, the second refused (permission denied): half done. */
+        DENIED_HALF_WAY,
+        /** The first call of a multi-step execution is made, the second not answered in time: outcome unknown. */
+        TIMEOUT_HALF_WAY;
+
+        boolean halfWay() {
+            return this == UNAVAILABLE_HALF_WAY || this == DENIED_HALF_WAY || this == TIMEOUT_HALF_WAY;
+        }
 
         boolean afterApply() {
             return this == TIMEOUT_AFTER_APPLY || this == UNEXPECTED_AFTER_APPLY || this == UNAVAILABLE_AFTER_APPLY;
@@ -75,12 +86,15 @@ public final class InMemoryActionExecutor implements ActionExecutor {
         RuntimeException exception(Step step) {
             String where = "injected fault in " + step.name().toLowerCase(Locale.ROOT);
             return switch (this) {
-                case TIMEOUT_BEFORE_APPLY, TIMEOUT_AFTER_APPLY -> new ConnectorException(ErrorCode.TIMEOUT, where + ": no answer in time");
+                case TIMEOUT_BEFORE_APPLY, TIMEOUT_AFTER_APPLY, TIMEOUT_HALF_WAY -> new ConnectorException(ErrorCode.TIMEOUT, where + ": no answer in time");
                 case THROTTLED -> ConnectorException.retriable(ErrorCode.THROTTLED, where + ": rate exceeded", Duration.ofSeconds(2), null);
                 case UNAVAILABLE -> ConnectorException.retriable(ErrorCode.UNAVAILABLE, where + ": HTTP 503", null, null);
                 case UNAVAILABLE_AFTER_APPLY -> ConnectorException.retriable(ErrorCode.UNAVAILABLE, where + ": connection reset", null, null);
                 case NOT_FOUND -> new ConnectorException(ErrorCode.NOT_FOUND, where + ": target not found");
                 case UNEXPECTED_AFTER_APPLY -> new IllegalStateException(where + ": connection reset");
+                case UNAVAILABLE_HALF_WAY -> ConnectorException.retriable(ErrorCode.UNAVAILABLE, where + ": HTTP 503 on its second call",
+                        null, null);
+                case DENIED_HALF_WAY -> new ConnectorException(ErrorCode.PERMISSION_DENIED, where + ": its second call was denied");
             };
         }
     }
@@ -91,6 +105,8 @@ public final class InMemoryActionExecutor implements ActionExecutor {
     private final List<String> invocations = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, ExecutionResult> appliedByKey = new HashMap<>();
     private final Map<Step, Deque<Fault>> faults = new EnumMap<>(Step.class);
+    /** Idempotency keys whose execution stopped half-way: executing again under one completes it. */
+    private final Set<String> stoppedHalfWay = new java.util.HashSet<>();
     private int mutatingCalls;
 
     public InMemoryActionExecutor(InMemoryPlatform platform, Clock clock) {
@@ -191,7 +207,7 @@ public final class InMemoryActionExecutor implements ActionExecutor {
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
         Fault fault = nextFault(Step.EXECUTE);
-        if (fault != null && !fault.afterApply()) {
+        if (fault != null && !fault.afterApply() && !fault.halfWay()) {
             throw fault.exception(Step.EXECUTE);
         }
         requireOwnPlan(plan);
@@ -204,16 +220,21 @@ public final class InMemoryActionExecutor implements ActionExecutor {
             Map<String, String> current = platform.read(plan.postState().state().keySet());
             if (current.equals(plan.postState().state())) {
                 result = new ExecutionResult(idempotencyKey, true, List.of(), snapshot(current));
-            } else if (!current.equals(plan.preState().state())) {
+            } else if (!current.equals(plan.preState().state()) && !completing(idempotencyKey, plan, current)) {
                 throw new ConnectorException(ErrorCode.CONFLICT, "the target changed since it was planned: "
                         + difference(plan.preState().state(), current));
             } else {
                 List<PlatformCall> performed = new ArrayList<>();
-                plan.postState().state().forEach((key, value) -> {
-                    if (!value.equals(current.get(key))) {
-                        performed.add(change(key, current.get(key), value));
+                for (Map.Entry<String, String> step : plan.postState().state().entrySet()) {
+                    if (!step.getValue().equals(current.get(step.getKey()))) {
+                        if (fault != null && fault.halfWay() && !performed.isEmpty()) {
+                            stoppedHalfWay.add(idempotencyKey);
+                            throw fault.exception(Step.EXECUTE);
+                        }
+                        performed.add(change(step.getKey(), current.get(step.getKey()), step.getValue()));
                     }
-                });
+                }
+                stoppedHalfWay.remove(idempotencyKey);
                 result = new ExecutionResult(idempotencyKey, false, performed, observe(plan.postState()));
             }
             appliedByKey.put(idempotencyKey, result);
@@ -222,6 +243,15 @@ public final class InMemoryActionExecutor implements ActionExecutor {
             throw fault.exception(Step.EXECUTE);
         }
         return result;
+    }
+
+    /** Whether this is a retry of an execution that stopped half-way and the target shows only its own steps. */
+    private boolean completing(String idempotencyKey, ActionPlan plan, Map<String, String> current) {
+        if (!stoppedHalfWay.contains(idempotencyKey)) {
+            return false;
+        }
+        return plan.postState().state().entrySet().stream().allMatch(step -> step.getValue().equals(current.get(step.getKey()))
+                || Objects.equals(plan.preState().state().get(step.getKey()), current.get(step.getKey())));
     }
 
     @Override
