@@ -33,7 +33,7 @@ import org.springframework.web.util.UriUtils;
 
 /**
  * Actions and their lifecycle: list, detail with the ledger evidence, a person's own request
- * (held for someone else's approval), rollback and confirmation. Action ids contain '/'
+ * (held for someone else's approval), completion of a partially carried out one, rollback and confirmation. Action ids contain '/'
  * ({@code dec-…/action/0}, {@code manual/…}): send them URL-encoded as one path segment
  * ({@code /api/v1/actions/dec-1%2Faction%2F0}).
  *
@@ -60,6 +60,9 @@ public class ActionsController {
     }
 
     public record ConfirmBody(String reason) {
+    }
+
+    public record CompleteBody(String reason) {
     }
 
     private final ActionQueries actions;
@@ -111,6 +114,17 @@ public class ActionsController {
         String reason = Inputs.reason(body.reason());
         require(id);
         return commands.rollback(id, caller.actor(), reason, force);
+    }
+
+    /**
+     * Completes a partially carried out action ({@code partial}): its plan is executed again under its own
+     * idempotency key, so the steps done are not repeated; answers with the action as it ended.
+     */
+    @PostMapping("/{id}/complete")
+    public ActionRecord complete(@PathVariable String id, @RequestBody CompleteBody body, @AuthenticationPrincipal Caller caller) {
+        String reason = Inputs.reason(body.reason());
+        require(id);
+        return commands.complete(id, caller.actor(), reason);
     }
 
     /** Keeps an expiring action (a quarantine) in force past its expiry. */

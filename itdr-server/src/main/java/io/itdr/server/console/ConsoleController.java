@@ -198,7 +198,7 @@ public class ConsoleController {
         model.addAttribute("requesterPrincipal", Actors.principal(record.requester()));
         model.addAttribute("held", record.state() == ActionState.HELD);
         model.addAttribute("canRollBack", record.state() == ActionState.VERIFIED || record.state() == ActionState.EXECUTED
-                || record.state() == ActionState.UNKNOWN);
+                || record.state() == ActionState.UNKNOWN || record.state() == ActionState.PARTIAL);
         model.addAttribute("driftRefusals", detail.ledger().stream().filter(e -> e.kind().equals("action.rollback_refused")).toList());
         return "console/action";
     }

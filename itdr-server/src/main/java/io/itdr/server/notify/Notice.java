@@ -7,7 +7,8 @@ import java.util.Objects;
  * Something a person should know about: an action held for approval, a budget breaker tripped, a containment that failed,
  * a rollback blocked by drift. Built from the ledger entry that recorded it.
  *
- * @param kind      {@code action_held}, {@code breaker_tripped}, {@code containment_failed} or {@code rollback_blocked}
+ * @param kind      {@code action_held}, {@code breaker_tripped}, {@code containment_failed},
+ *                  {@code containment_partial} or {@code rollback_blocked}
  * @param title     what happened, one line
  * @param why       why, in the engine's words (already escaped for logs and chat)
  * @param subject   the identity concerned

@@ -48,6 +48,10 @@ public final class Notices {
             String how = e.kind().equals(ActionState.FAILED.ledgerKind()) ? "failed" : "ended with an unknown outcome";
             return Optional.of(notice("containment_failed", "Containment " + how + ": " + rung + " on " + subject, e, action));
         }
+        if (e.kind().equals(ActionState.PARTIAL.ledgerKind())) {
+            // part of the containment is in force, part is not: a person completes it or rolls the steps done back
+            return Optional.of(notice("containment_partial", "Containment partially done: " + rung + " on " + subject, e, action));
+        }
         if (e.kind().equals(LedgerKinds.ACTION_ROLLBACK_REFUSED) && e.result().startsWith("refused: drift")) {
             return Optional.of(notice("rollback_blocked", "Rollback blocked by drift: " + rung + " on " + subject, e, action));
         }
@@ -102,7 +106,8 @@ public final class Notices {
                     yield "held for approval:" + action + " " + rung + " on " + subject;
                 }
                 if (e.kind().equals(ActionState.EXECUTED.ledgerKind()) || e.kind().equals(ActionState.VERIFIED.ledgerKind())
-                        || e.kind().equals(ActionState.FAILED.ledgerKind()) || e.kind().equals(ActionState.UNKNOWN.ledgerKind())) {
+                        || e.kind().equals(ActionState.FAILED.ledgerKind()) || e.kind().equals(ActionState.UNKNOWN.ledgerKind())
+                        || e.kind().equals(ActionState.PARTIAL.ledgerKind())) {
                     yield "containment " + e.kind().substring("action.".length()) + ":" + action + " " + rung + " on " + subject;
                 }
                 if (e.kind().equals(ActionState.APPROVED.ledgerKind()) || e.kind().equals(ActionState.REJECTED.ledgerKind())) {

@@ -55,6 +55,11 @@ public class ActionCommands {
         return engine.rollback().rollback(actionId, actor, reason, force);
     }
 
+    /** Executes a partially carried out action again to complete it; the person's reason is ledgered first. */
+    public ActionRecord complete(String actionId, String actor, String reason) {
+        return engine.coordinator().complete(actionId, actor, reason);
+    }
+
     /** Keeps an expiring action in force; the person's reason, if any, is ledgered first. */
     public ActionRecord confirm(String actionId, String actor, String reason) {
         return engine.expiry().confirm(actionId, actor, reason);

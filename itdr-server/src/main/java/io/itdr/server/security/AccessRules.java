@@ -62,6 +62,7 @@ public final class AccessRules {
             new Rule(POST, API + "/actions", RESPONDER),
             new Rule(GET, API + "/actions/{id}", VIEWER),
             new Rule(POST, API + "/actions/{id}/rollback", RESPONDER),
+            new Rule(POST, API + "/actions/{id}/complete", RESPONDER),
             new Rule(POST, API + "/actions/{id}/confirm", RESPONDER),
             new Rule(GET, API + "/approvals", VIEWER),
             new Rule(POST, API + "/approvals/{id}/approve", APPROVER),

@@ -59,6 +59,7 @@ class RoleMatrixTest extends ApiServerTest {
             new Row("POST", NO_ACTION + "/rollback", "{\"reason\":\"matrix\",\"force\":true}", "/api/v1/actions/{id}/rollback",
                     Role.APPROVER, 404),
             new Row("POST", NO_ACTION + "/confirm", "{}", "/api/v1/actions/{id}/confirm", Role.RESPONDER, 404),
+            new Row("POST", NO_ACTION + "/complete", "{\"reason\":\"matrix\"}", "/api/v1/actions/{id}/complete", Role.RESPONDER, 404),
             new Row("GET", "/api/v1/approvals", null, "/api/v1/approvals", Role.VIEWER, 200),
             new Row("POST", NO_APPROVAL + "/approve", "{\"reason\":\"matrix\",\"planDigest\":\"0\"}", "/api/v1/approvals/{id}/approve", Role.APPROVER, 404),
             new Row("POST", NO_APPROVAL + "/reject", "{\"reason\":\"matrix\"}", "/api/v1/approvals/{id}/reject", Role.APPROVER, 404),
