@@ -50,7 +50,7 @@ class ConnectorRuntimeTest {
                     assertThat(e.problems()).hasSize(2);
                     assertThat(e.problems()).anySatisfy(p -> assertThat(p)
                             .startsWith("itdr.connectors.aws.config.colour: unknown property; known properties are [access-key-id,"));
-                    assertThat(e.problems()).contains("itdr.connectors.gcp: no connector 'gcp' is installed; installed: [aws, okta] (from the class path)");
+                    assertThat(e.problems()).contains("itdr.connectors.gcp: no connector 'gcp' is installed; installed: [aws, okta, stepwise] (from the class path)");
                 });
     }
 
@@ -169,6 +169,6 @@ class ConnectorRuntimeTest {
         assertThatThrownBy(() -> new ConnectorRuntime(properties(Map.of("gcp", connector(true, Map.of())), dir), Clock.systemUTC(),
                 new SimpleMeterRegistry()))
                 .isInstanceOfSatisfying(ConnectorConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
-                        "itdr.connectors.gcp: no connector 'gcp' is installed; installed: [aws, okta] (from plugin folder " + dir + ")"));
+                        "itdr.connectors.gcp: no connector 'gcp' is installed; installed: [aws, okta, stepwise] (from plugin folder " + dir + ")"));
     }
 }
