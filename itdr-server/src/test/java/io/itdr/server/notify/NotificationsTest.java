@@ -237,6 +237,12 @@ class NotificationsTest {
         assertThat(notices.notice(entry(7, LedgerKinds.DECISION, Map.of("reason.01", "budget x full, breaker tripped until reset"),
                 "hold"))).as("only the trip itself is announced, not every refusal after it").isEmpty();
         assertThat(new Notices(null).notice(held(8, "f"))).get().extracting(Notice::link).isNull();
+        assertThat(notices.notice(entry(9, "action.partial", Map.of("action.id", "g", "plan.rung", "quarantine_session"),
+                "partially contained: 1 of 2 steps done"))).get().satisfies(n -> {
+                    assertThat(n.kind()).isEqualTo("containment_partial");
+                    assertThat(n.title()).startsWith("Containment partially done: quarantine_session on ");
+                    assertThat(n.why()).isEqualTo("partially contained: 1 of 2 steps done");
+                });
     }
 
     @Test
