@@ -50,6 +50,13 @@ import org.springframework.stereotype.Component;
  * ({@code ingest.dead_lettered}), moved to the dead letters with the reason, counted
  * ({@code itdr_ingest_dead_lettered_total{connector}}), and the drain goes on with the rest.
  *
+ * <p>Reorder window ({@code itdr.ingest.reorder-window}, 0 by default: none): what a drain reads is
+ * offered to the connector's {@link ReorderWindow}, and only what it releases, in time order across
+ * batches, is processed; an event behind what was released is processed at once and counted
+ * ({@code itdr_ingest_late_total{connector}}). Held events keep their backlog rows (so a crash loses
+ * none: a restart reads and offers them again); a timer wakes the worker when the next hold
+ * ({@code itdr.ingest.reorder-max-hold}, from receipt) runs out. Polled events then wait here too.
+ *
  * <p>Thread-safe.
  */
 @Component
