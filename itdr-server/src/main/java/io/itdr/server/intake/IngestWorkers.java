@@ -160,7 +160,7 @@ public class IngestWorkers implements AutoCloseable {
     }
 
     /** Whether a drain of {@code connectorId} runs or is scheduled (waiting for a held event's hold to run out is not); for tests. */
-    boolean busy(String connectorId) {
+    public boolean busy(String connectorId) {
         Worker worker = workers.get(connectorId);
         return worker != null && worker.busy();
     }
