@@ -28,7 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * actions have deterministic ids and an action that exists is never carried out twice.
  *
  * <p>The events of one batch are processed in time order (ties by event id), whatever order they
- * came in; batches are processed in the order they arrive.
+ * came in; batches are processed in the order they arrive (the server puts events of later batches
+ * in order first when an operator sets a reorder window: {@link ReorderWindow}).
  *
  * <p>Thread-safe. Each connector's batches are processed one at a time, in order (an identity
  * belongs to one platform, so its events stay in order); different connectors' batches run side by

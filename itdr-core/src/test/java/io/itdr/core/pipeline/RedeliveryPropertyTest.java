@@ -11,6 +11,7 @@ import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.event.IdentityRef;
 import io.itdr.spi.event.Source;
 import io.itdr.spi.event.Workload;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -30,7 +31,9 @@ import net.jqwik.api.Provide;
  * whatever the duplicates and however the deliveries are cut into batches, the engine ends in the
  * same state as for each event delivered once: the same stored events, the same findings and
  * decisions in the ledger, the same actions in the same states, and the platform changed once.
- * Within one batch, the order the events came in does not matter either.
+ * Within one batch, the order the events came in does not matter either; across batches it does not
+ * matter as long as no event arrives more than the live intake's reorder window behind the newest
+ * event seen before it ({@link ReorderWindow}, as the server's ingest workers use it).
  */
 class RedeliveryPropertyTest {
     private static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
@@ -97,6 +100,73 @@ class RedeliveryPropertyTest {
         assertThat(run(List.of(shuffled))).isEqualTo(run(List.of(delivery.events())));
     }
 
+    /** Arrival disorder: each event is delayed by up to the window (its jitter), then the stream is cut into batches. */
+    record Disorder(Delivery delivery, int windowSteps, List<Integer> jitters) {
+    }
+
+    @Provide
+    Arbitrary<Disorder> disorders() {
+        return Combinators.combine(deliveries(), Arbitraries.integers().between(0, 4),
+                Arbitraries.integers().between(0, 10_000).list().ofSize(8)).as(Disorder::new);
+    }
+
+    @Property(tries = 40)
+    void anyArrivalOrderWithinTheReorderWindowGivesTheSameFinalState(@ForAll("disorders") Disorder disorder) {
+        Delivery delivery = disorder.delivery();
+        List<IdentityEvent> events = delivery.events();
+        long window = 45L * disorder.windowSteps(); // seconds; events are 60 s apart
+        // arrival order: each event arrives as if it were up to (not quite) the window later than its time
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            order.add(i);
+        }
+        long[] arrival = new long[events.size()];
+        for (int i = 0; i < events.size(); i++) {
+            long jitter = window == 0 ? 0 : disorder.jitters().get(i) % window;
+            arrival[i] = events.get(i).time().getEpochSecond() + jitter;
+        }
+        order.sort(java.util.Comparator.<Integer>comparingLong(i -> arrival[i]).thenComparing(i -> i));
+        List<IdentityEvent> stream = new ArrayList<>();
+        order.forEach(i -> stream.add(events.get(i)));
+        for (int r : delivery.repeats()) {
+            // a redelivery: somewhere after the first copy
+            int original = stream.indexOf(events.get(r % events.size()));
+            stream.add(Math.min(stream.size(), original + 1 + r), events.get(r % events.size()));
+        }
+        List<List<IdentityEvent>> batches = new ArrayList<>();
+        int from = 0;
+        for (int cut : delivery.cuts()) {
+            int to = Math.min(stream.size(), from + cut);
+            batches.add(stream.subList(from, to));
+            from = to;
+        }
+        batches.add(stream.subList(from, stream.size()));
+
+        EngineFixture fixture = new EngineFixture();
+        Intake intake = fixture.intake(fixture.harness.executor, Confirmers.NONE);
+        ReorderWindow<IdentityEvent> reorder = new ReorderWindow<>(Duration.ofSeconds(window), Duration.ofHours(1));
+        Set<String> seen = new java.util.HashSet<>();
+        int lateFirstCopies = 0;
+        for (List<IdentityEvent> batch : batches) {
+            // as the server's worker does with one read of its backlog: late events at once, then what the window released
+            List<IdentityEvent> ready = new ArrayList<>();
+            for (IdentityEvent event : batch) {
+                boolean first = seen.add(event.id());
+                if (reorder.offer(event, event, T0) == ReorderWindow.Offer.LATE) {
+                    ready.add(event);
+                    lateFirstCopies += first ? 1 : 0;
+                }
+            }
+            ready.addAll(reorder.release(T0));
+            intake.accept("memory", ready);
+        }
+        intake.accept("memory", reorder.release(T0.plus(Duration.ofHours(1)))); // the connector went quiet: the hold bound passes
+
+        assertThat(lateFirstCopies).as("within the window no event is late").isZero();
+        assertThat(reorder.held()).isZero();
+        assertThat(outcome(fixture)).isEqualTo(run(List.of(events)));
+    }
+
     record Outcome(Set<String> stored, List<String> ledger, Set<String> actions, int platformChanges) {
     }
 
@@ -106,6 +176,10 @@ class RedeliveryPropertyTest {
         for (List<IdentityEvent> batch : batches) {
             intake.accept("memory", batch);
         }
+        return outcome(fixture);
+    }
+
+    private static Outcome outcome(EngineFixture fixture) {
         List<String> ledger = fixture.harness.entries().stream().map(LedgerEntry::kind).filter(k -> !k.isEmpty())
                 .map(k -> k).collect(Collectors.toList());
         Set<String> actions = new TreeSet<>();

@@ -115,10 +115,16 @@ public record ItdrProperties(Path policy, Path catalog, @DefaultValue Events eve
      * @param maxAttempts   failed processings of one pushed event (while the database takes
      *                      writes) after which it is moved to the dead letters and its connector's
      *                      later events go on
+     * @param reorderWindow how far behind the newest event time of its connector an event may
+     *                      arrive, in a later batch, and still be processed in time order; 0 (the
+     *                      default) keeps each batch in time order and batches in arrival order
+     * @param reorderMaxHold longest an event is held for the window, counted from when it was
+     *                      received (so a quiet connector's last events go on); the window when unset
      */
     public record Ingest(@DefaultValue("10MB") DataSize maxPayload, @DefaultValue("256MB") DataSize maxUnpacked,
                          @DefaultValue("100000") int maxRecords, @DefaultValue("2") int maxConcurrent,
-                         @DefaultValue("250000") long maxBacklog, @DefaultValue("5") int maxAttempts) {
+                         @DefaultValue("250000") long maxBacklog, @DefaultValue("5") int maxAttempts,
+                         @DefaultValue("0s") Duration reorderWindow, Duration reorderMaxHold) {
         /** The default {@code max-attempts}. */
         public static final int DEFAULT_MAX_ATTEMPTS = 5;
 
@@ -136,11 +142,24 @@ public record ItdrProperties(Path policy, Path catalog, @DefaultValue Events eve
             if (maxConcurrent < 1) {
                 throw new IllegalArgumentException("itdr.ingest.max-concurrent must be at least 1, not " + maxConcurrent);
             }
+            reorderWindow = reorderWindow == null ? Duration.ZERO : reorderWindow;
+            reorderMaxHold = reorderMaxHold == null ? reorderWindow : reorderMaxHold;
+            if (reorderWindow.isNegative()) {
+                throw new IllegalArgumentException("itdr.ingest.reorder-window must not be negative, not " + reorderWindow);
+            }
+            if (reorderMaxHold.isNegative()) {
+                throw new IllegalArgumentException("itdr.ingest.reorder-max-hold must not be negative, not " + reorderMaxHold);
+            }
         }
 
-        /** The given payload limit with the default unpacked, record, concurrency and backlog limits. */
+        /** Whether events are held across batches to put them in time order. */
+        public boolean reorders() {
+            return !reorderWindow.isZero(); // with no window every batch is released whole at once
+        }
+
+        /** The given payload limit with the default unpacked, record, concurrency and backlog limits, and no reorder window. */
         public Ingest(DataSize maxPayload) {
-            this(maxPayload, DataSize.ofMegabytes(256), 100_000, 2, 250_000, DEFAULT_MAX_ATTEMPTS);
+            this(maxPayload, DataSize.ofMegabytes(256), 100_000, 2, 250_000, DEFAULT_MAX_ATTEMPTS, Duration.ZERO, null);
         }
     }
 

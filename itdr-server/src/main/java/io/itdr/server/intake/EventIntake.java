@@ -70,6 +70,19 @@ public class EventIntake {
      */
     public Intake.BatchResult accept(String connectorId, List<IdentityEvent> batch, List<Rejection> rejections, List<String> records,
                                      Origin origin) {
+        Screened kept = screen(batch, rejections, records);
+        return process(connectorId, kept.events(), kept.rejections(), kept.records(), origin);
+    }
+
+    /** The events of a batch that can be stored, their raw records (as given), and the rejections with those that cannot. */
+    public record Screened(List<IdentityEvent> events, List<Rejection> rejections, List<String> records) {
+    }
+
+    /**
+     * Takes out of {@code batch} each event holding a text longer than {@link EventJson#MAX_STRING}
+     * characters, rejected naming the field: stored, it could not be read back.
+     */
+    public Screened screen(List<IdentityEvent> batch, List<Rejection> rejections, List<String> records) {
         List<IdentityEvent> kept = batch;
         List<String> keptRecords = records;
         List<Rejection> refused = rejections;
@@ -91,7 +104,7 @@ public class EventIntake {
                 }
             }
         }
-        return process(connectorId, kept, refused, keptRecords, origin);
+        return new Screened(kept, refused, keptRecords);
     }
 
     private Intake.BatchResult process(String connectorId, List<IdentityEvent> batch, List<Rejection> rejections, List<String> records,
@@ -102,6 +115,11 @@ public class EventIntake {
         meters.counter("itdr.events.rejected", "connector", connectorId).increment(rejections.size());
         rejections.stream().limit(REJECTIONS_LOGGED).forEach(r -> LOG.warn("connector {}: rejected {}", Printable.escape(connectorId), Printable.escape(r)));
         return result;
+    }
+
+    /** Counts {@code count} events of one connector's batch that were known already (stored or waiting) before they reached the engine. */
+    public void duplicated(String connectorId, int count) {
+        meters.counter("itdr.events.duplicate", "connector", connectorId).increment(count);
     }
 
     /** Counts {@code count} rejected records of one connector's push and logs the first few of {@code first}. */

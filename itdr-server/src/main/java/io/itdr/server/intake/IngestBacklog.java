@@ -33,6 +33,11 @@ import org.springframework.stereotype.Component;
  * an acknowledged event is, at every moment, in the backlog or in the event store or both, and a
  * SIGKILL at any point loses none.
  *
+ * <p>With a reorder window ({@code itdr.ingest.reorder-window}) polled events wait here too (the
+ * poller moves its cursor once they are stored; {@link Origin#POLLED}, stored with an empty
+ * {@code pushed_by}): the workers hold the events of the window while their rows stay here, so a
+ * held event survives a crash and is offered to the window again on restart.
+ *
  * <p>Dedupe is exact: an event is added only when neither the backlog nor the event store holds its
  * (connector, event id). The backlog is looked at first: the worker stores an event before it
  * deletes its backlog row, so an event that left the backlog between the two looks is found in the
@@ -60,7 +65,7 @@ public class IngestBacklog {
 
     /**
      * An event set aside after {@code attempts} failed processings: {@code seq} (its place in the
-     * backlog then, its id here), who pushed it and when, the failure that set it aside
+     * backlog then, its id here), who pushed it (empty for a polled event) and when, the failure that set it aside
      * ({@code reason}) and when, and its stored body (the normalized event's JSON).
      */
     public record DeadLetter(long seq, String connectorId, String eventId, String pushedBy, Instant receivedAt, int attempts, String reason,
@@ -98,9 +103,6 @@ public class IngestBacklog {
      * it); {@link #sync()} forces it to the disk.
      */
     public Added add(String connectorId, List<IdentityEvent> batch, List<String> records, Origin origin, Instant receivedAt) {
-        if (!origin.pushed()) {
-            throw new IllegalArgumentException("only pushed events wait in the ingest backlog");
-        }
         if (!records.isEmpty() && records.size() != batch.size()) {
             throw new IllegalArgumentException(records.size() + " records for " + batch.size() + " events");
         }
@@ -134,7 +136,7 @@ public class IngestBacklog {
                     }
                     insert.setString(1, connectorId);
                     insert.setString(2, event.id());
-                    insert.setString(3, origin.by());
+                    insert.setString(3, pushedBy(origin));
                     Sql.setInstant(insert, 4, receivedAt);
                     insert.setString(5, EventJson.write(event));
                     insert.setString(6, candidateRecords.get(i));
@@ -157,6 +159,15 @@ public class IngestBacklog {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The {@code pushed_by} column of {@code origin}: who pushed, or empty for polled events (the column is not null). */
+    private static String pushedBy(Origin origin) {
+        return origin.pushed() ? origin.by() : "";
+    }
+
+    private static Origin origin(String pushedBy) {
+        return pushedBy == null || pushedBy.isEmpty() ? Origin.POLLED : Origin.pushedBy(pushedBy);
     }
 
     /**
@@ -201,7 +212,7 @@ public class IngestBacklog {
                         // one unreadable row must not stop the rest: it fails alone and ends in the dead letters
                         unreadable = "waiting event " + seq + " of connector " + connectorId + " cannot be read: " + e;
                     }
-                    entries.add(new Entry(seq, connectorId, Origin.pushedBy(rows.getString("pushed_by")), Sql.instant(rows, "received_at"),
+                    entries.add(new Entry(seq, connectorId, origin(rows.getString("pushed_by")), Sql.instant(rows, "received_at"),
                             event, rows.getString("raw_record"), rows.getInt("attempts"), unreadable));
                 }
             }

@@ -84,7 +84,11 @@ public class IngestDeadLetters {
         evidence.put("connector", letter.connectorId());
         evidence.put("dead_letter.seq", Long.toString(letter.seq()));
         evidence.put("event.id", letter.eventId());
-        evidence.put("event.pushed_by", letter.pushedBy());
+        if (letter.pushedBy() == null || letter.pushedBy().isEmpty()) {
+            evidence.put("event.origin", "polled"); // held for the reorder window, not pushed
+        } else {
+            evidence.put("event.pushed_by", letter.pushedBy());
+        }
         evidence.put("attempts", Integer.toString(letter.attempts()));
         evidence.put("dead_letter.reason", letter.reason());
         return evidence;

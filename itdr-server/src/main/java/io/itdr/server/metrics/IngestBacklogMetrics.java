@@ -2,6 +2,7 @@ package io.itdr.server.metrics;
 
 import io.itdr.server.connector.ConnectorRuntime;
 import io.itdr.server.intake.IngestBacklog;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -11,10 +12,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * The ingest backlog for Prometheus, per running connector: {@code itdr_ingest_backlog{connector}}
- * (pushed events stored and waiting to be processed), {@code itdr_ingest_dead_letters{connector}}
+ * (pushed events stored and waiting to be processed, with a reorder window also the polled ones and
+ * those it holds), {@code itdr_ingest_dead_letters{connector}}
  * (events set aside after {@code itdr.ingest.max-attempts} failures, until someone re-queues or
  * drops them) and {@code itdr_ingest_dead_lettered_total{connector}} (events set aside since the
- * server started, counted by {@code IngestWorkers}). The two gauges come from one pair of grouped
+ * server started, counted by {@code IngestWorkers}), {@code itdr_ingest_late_total{connector}} (events
+ * that arrived behind what the reorder window had released, processed at once). The two gauges come from one pair of grouped
  * counts, read at most once per {@value #FRESH_SECONDS} seconds however often they are scraped; NaN
  * while the database cannot be read. Thread-safe.
  */
@@ -43,6 +46,10 @@ public class IngestBacklogMetrics implements MeterBinder {
                     .description("pushed events set aside after itdr.ingest.max-attempts failed processings, until re-queued or dropped")
                     .register(registry);
             registry.counter("itdr.ingest.dead.lettered", "connector", id); // 0 from the start, incremented by the worker
+            // 0 from the start, incremented by the worker: events that arrived behind what the reorder window already released
+            Counter.builder("itdr.ingest.late").tag("connector", id)
+                    .description("events that arrived more than itdr.ingest.reorder-window behind their connector's newest event: processed at once, out of time order")
+                    .register(registry);
         }
     }
 

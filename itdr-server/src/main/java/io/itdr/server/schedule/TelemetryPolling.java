@@ -1,10 +1,12 @@
 package io.itdr.server.schedule;
 
 import io.itdr.core.normalize.Printable;
-import io.itdr.core.pipeline.Intake;
+import io.itdr.core.pipeline.Origin;
 import io.itdr.server.connector.BoundedPoll;
 import io.itdr.server.connector.ConnectorRuntime;
 import io.itdr.server.intake.EventIntake;
+import io.itdr.server.intake.IngestBacklog;
+import io.itdr.server.intake.IngestWorkers;
 import io.itdr.server.store.JdbcCursorStore;
 import io.itdr.spi.Capability;
 import io.itdr.spi.ConnectorException;
@@ -36,6 +38,11 @@ import org.springframework.stereotype.Component;
  * {@code itdr_connector_poll_hanging{connector}} 1 while the other connectors' polls go on, and
  * it is not polled again until the hung call returned. Starts after {@link Housekeeping} settled
  * what a crash left executing.
+ *
+ * <p>With a reorder window ({@code itdr.ingest.reorder-window}) a batch is not processed here: its
+ * new events are stored in the {@link IngestBacklog} and the cursor is stored after that, so an
+ * event the window holds is never only in memory; the connector's {@link IngestWorkers} process
+ * them in time order across batches.
  */
 @Component
 public class TelemetryPolling implements MeterBinder, AutoCloseable {
@@ -45,15 +52,20 @@ public class TelemetryPolling implements MeterBinder, AutoCloseable {
     private final ConnectorRuntime connectors;
     private final EventIntake intake;
     private final JdbcCursorStore cursors;
+    private final IngestBacklog backlog;
+    private final IngestWorkers workers;
     private final TaskScheduler scheduler;
     private final Clock clock;
     private final Map<String, Instant> quietUntil = new ConcurrentHashMap<>();
     private final Map<String, BoundedPoll> bulkheads = new ConcurrentHashMap<>();
 
-    public TelemetryPolling(ConnectorRuntime connectors, EventIntake intake, JdbcCursorStore cursors, TaskScheduler scheduler, Clock clock) {
+    public TelemetryPolling(ConnectorRuntime connectors, EventIntake intake, JdbcCursorStore cursors, IngestBacklog backlog, IngestWorkers workers,
+                            TaskScheduler scheduler, Clock clock) {
         this.connectors = connectors;
         this.intake = intake;
         this.cursors = cursors;
+        this.backlog = backlog;
+        this.workers = workers;
         this.scheduler = scheduler;
         this.clock = clock;
         for (ConnectorRuntime.Managed managed : connectors.running()) {
@@ -100,9 +112,22 @@ public class TelemetryPolling implements MeterBinder, AutoCloseable {
             Cursor cursor = cursors.load(id).map(Cursor::new).orElse(Cursor.START);
             for (int page = 0; page < MAX_PAGES_PER_TICK; page++) {
                 TelemetryBatch batch = bulkhead(managed).poll(managed.connector().telemetry(), cursor, managed.settings().pollBatch());
-                Intake.BatchResult result = intake.accept(id, batch.events(), batch.rejections(), batch.records());
+                int accepted;
+                if (workers.reorders()) {
+                    // held for the reorder window: stored first, so the cursor never moves past an event only in memory
+                    EventIntake.Screened kept = intake.screen(batch.events(), batch.rejections(), batch.records());
+                    IngestBacklog.Added added = backlog.add(id, kept.events(), kept.records(), Origin.POLLED, clock.instant());
+                    accepted = added.accepted();
+                    intake.duplicated(id, added.duplicates());
+                    intake.rejected(id, kept.rejections().size(), kept.rejections());
+                } else {
+                    accepted = intake.accept(id, batch.events(), batch.rejections(), batch.records()).accepted();
+                }
                 cursors.save(id, batch.next().value(), clock.instant());
-                managed.status().polled(clock.instant(), result.accepted(), batch.rejections().size());
+                if (workers.reorders() && accepted > 0) {
+                    workers.wake(id);
+                }
+                managed.status().polled(clock.instant(), accepted, batch.rejections().size());
                 cursor = batch.next();
                 if (!batch.hasMore()) {
                     break;
