@@ -12,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
@@ -31,7 +29,7 @@ import java.util.function.Consumer;
  * twice, with the same {@code eventTime}): they meet side by side in the merge, and all but the
  * first are dropped and counted. A duplicate whose copies carry different times is caught only
  * while its first copy's id is among the last {@value #RECENT_IDS} ids released (a bounded set;
- * further apart, both copies are replayed).
+ * further apart, both copies are replayed; {@link RecentIds}: exact, no allocation per event).
  *
  * <p>Memory: {@code memoryEvents} events, one read-ahead event and an 8 KiB buffer per spilled
  * run, and the recent-id set. Disk: every event once, as JSON. {@link #close()} deletes the
@@ -124,16 +122,11 @@ final class EventSort implements Closeable {
             if (!buffer.isEmpty()) {
                 heads.add(new Head(buffer.get(inMemory++), memoryRun));
             }
-            Map<SourceId, Boolean> recent = new LinkedHashMap<>(1 << 16, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<SourceId, Boolean> eldest) {
-                    return size() > RECENT_IDS;
-                }
-            };
+            RecentIds recent = new RecentIds(RECENT_IDS);
             while (!heads.isEmpty()) {
                 Head head = heads.poll();
                 Entry entry = head.entry;
-                if (recent.put(new SourceId(entry.source(), entry.event().id()), Boolean.TRUE) != null) {
+                if (!recent.add(entry.source(), entry.event().id())) {
                     duplicates++;
                 } else {
                     out.accept(entry);
@@ -216,10 +209,6 @@ final class EventSort implements Closeable {
     }
 
     private record Head(Entry entry, int run) {
-    }
-
-    /** An event id of one source, the key of the recent-id set (no text built per event). */
-    private record SourceId(int source, String id) {
     }
 
     private static final class RunReader implements Closeable {
