@@ -3,8 +3,6 @@ package io.itdr.core.replay;
 import io.itdr.spi.event.IdentityEvent;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
@@ -34,7 +32,7 @@ public final class TimeOrder {
         int c = a.event().time().compareTo(b.event().time());
         return c != 0 ? c : Long.compare(a.seq(), b.seq());
     });
-    private final Map<String, Boolean> recentIds;
+    private final RecentIds recentIds;
     private Instant newest = Instant.MIN;
     private Instant released = Instant.MIN;
     private long seq;
@@ -45,12 +43,7 @@ public final class TimeOrder {
             throw new IllegalArgumentException("window must not be negative");
         }
         this.downstream = Objects.requireNonNull(downstream, "downstream");
-        this.recentIds = new LinkedHashMap<>(Math.min(dedupeCapacity, 1 << 16), 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                return size() > dedupeCapacity;
-            }
-        };
+        this.recentIds = new RecentIds(dedupeCapacity);
     }
 
     /** Offers one event; events may be released downstream during the call. */
@@ -58,7 +51,7 @@ public final class TimeOrder {
         if (event.time().isBefore(released)) {
             return Offer.LATE;
         }
-        if (recentIds.put(event.id(), Boolean.TRUE) != null) {
+        if (!recentIds.add(0, event.id())) {
             return Offer.DUPLICATE;
         }
         held.add(new Held(event, seq++));
