@@ -106,7 +106,7 @@ public final class Observation {
     /** {@link Source#fingerprint()}; null when the source is unknown. */
     public String fingerprint() {
         if (!fingerprintDone) {
-            fingerprint = Interner.intern(event.source().fingerprint());
+            fingerprint = fingerprintOf(event.source());
             fingerprintDone = true;
         }
         return fingerprint;
@@ -256,6 +256,28 @@ public final class Observation {
     private static final Named[] AS_NETWORKS = new Named[NAMED_SLOTS];
     private static final Named[] PREFIX_NETWORKS = new Named[NAMED_SLOTS];
     private static final Named[] PLATFORM_CLOUDS = new Named[64];
+
+    private record Fingerprint(Long asn, String ip, String userAgent, String text) {
+    }
+
+    private static final Fingerprint[] FINGERPRINTS = new Fingerprint[NAMED_SLOTS];
+
+    /** {@link Source#fingerprint()}, interned, kept by the ASN, address and user agent it is made of. */
+    private static String fingerprintOf(Source source) {
+        Long asn = source.asn();
+        String ip = source.ip();
+        String userAgent = source.userAgent();
+        int h = (java.util.Objects.hashCode(asn) * 31 + java.util.Objects.hashCode(ip)) * 31 + java.util.Objects.hashCode(userAgent);
+        int slot = (h ^ (h >>> 11)) & (NAMED_SLOTS - 1);
+        Fingerprint held = FINGERPRINTS[slot];
+        if (held != null && java.util.Objects.equals(held.asn, asn) && java.util.Objects.equals(held.ip, ip)
+                && java.util.Objects.equals(held.userAgent, userAgent)) {
+            return held.text;
+        }
+        String text = Interner.intern(source.fingerprint());
+        FINGERPRINTS[slot] = new Fingerprint(asn, ip, userAgent, text);
+        return text;
+    }
 
     /** {@code as:<asn>}, interned. */
     private static String asNetwork(Long asn) {

@@ -289,18 +289,20 @@ public final class Enricher {
 
     /**
      * "catalog:" and a value the catalog states alone (an owner, or consumers joined by commas),
-     * one instance per value while its slot holds it: found by the value, which the catalog entry
-     * keeps (its hash computed once), without building the text.
+     * one instance per value while its slot holds it: found by the value the catalog entry keeps
+     * (an owner's hash is computed once; consumers by the list instance), without building the text.
      */
     private String catalogText(Object value) {
-        int h = value.hashCode();
+        // a list of consumers by the instance its entry keeps (hashing or comparing a list walks it); an owner by its text
+        boolean list = value instanceof List<?>;
+        int h = list ? System.identityHashCode(value) : value.hashCode();
         int slot = (h ^ (h >>> 12)) & (TEXT_SLOTS - 1);
         CatalogText held = catalogTexts[slot];
-        if (held != null && held.value.equals(value)) {
+        if (held != null && (held.value == value || !list && held.value.equals(value))) {
             return held.text;
         }
         @SuppressWarnings("unchecked") // consumers are the only list
-        String text = sharedText("catalog:" + (value instanceof List<?> list ? String.join(",", (List<String>) list) : value));
+        String text = sharedText("catalog:" + (value instanceof List<?> consumers ? String.join(",", (List<String>) consumers) : value));
         catalogTexts[slot] = new CatalogText(value, text);
         return text;
     }
