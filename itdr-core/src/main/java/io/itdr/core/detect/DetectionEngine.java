@@ -319,6 +319,9 @@ public final class DetectionEngine {
      * @param repeats  in detector order; never null
      */
     public record Detection(List<Finding> findings, List<Repeat> repeats) {
+        /** Nothing found: what most events give, one instance. */
+        static final Detection NONE = new Detection(List.of(), List.of());
+
         public Detection {
             findings = List.copyOf(findings);
             repeats = List.copyOf(repeats);
@@ -353,7 +356,8 @@ public final class DetectionEngine {
                 LOG.warn("detector state checkpoint failed: {}", e.getMessage());
             }
         }
-        return new Detection(findings, observation.repeats());
+        List<Repeat> repeats = observation.repeats();
+        return findings.isEmpty() && repeats.isEmpty() ? Detection.NONE : new Detection(findings, repeats);
     }
 
     /** Whether {@code key} is {@link IdentityEvent#identityKey()} of {@code event}, compared part by part. */

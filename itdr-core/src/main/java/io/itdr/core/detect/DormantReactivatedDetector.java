@@ -245,8 +245,16 @@ public final class DormantReactivatedDetector implements BuiltInDetector {
                 evidence, attributes));
     }
 
+    /** {@code Duration.between(lastUsed, now) >= threshold}, compared without making the duration (twice or more per event). */
     private boolean isDormant(Instant lastUsed, Instant now) {
-        return Duration.between(lastUsed, now).compareTo(settings.threshold()) >= 0;
+        long seconds = now.getEpochSecond() - lastUsed.getEpochSecond(); // Instant's range cannot overflow a long here
+        int nanos = now.getNano() - lastUsed.getNano();
+        if (nanos < 0) {
+            seconds--;
+            nanos += 1_000_000_000;
+        }
+        Duration threshold = settings.threshold();
+        return seconds != threshold.getSeconds() ? seconds > threshold.getSeconds() : nanos >= threshold.getNano();
     }
 
     private double gapConfidence(Duration gap) {

@@ -106,7 +106,7 @@ public final class Observation {
     /** {@link Source#fingerprint()}; null when the source is unknown. */
     public String fingerprint() {
         if (!fingerprintDone) {
-            fingerprint = Interner.intern(event.source().fingerprint());
+            fingerprint = fingerprintOf(event.source());
             fingerprintDone = true;
         }
         return fingerprint;
@@ -136,7 +136,7 @@ public final class Observation {
      */
     public String baselineNetwork() {
         String n = network();
-        return NetworkFacts.TENANT.equals(n) ? Interner.intern("cloud:" + event.platform()) : n;
+        return NetworkFacts.TENANT.equals(n) ? platformCloud(event.platform()) : n;
     }
 
     /** What the network enrichment knows of the source; never null. */
@@ -234,17 +234,94 @@ public final class Observation {
 
     private static String networkOf(Source source, NetworkFacts facts) {
         if (source.asn() != null) {
-            return "as:" + source.asn(); // the platform's own word on the network comes first
+            return asNetwork(source.asn()); // the platform's own word on the network comes first
         }
         String owner = facts.owner();
         if (owner != null) {
             return owner;
         }
-        IpAddress ip = IpAddress.tryParse(source.ip());
+        return prefixNetwork(source.ip());
+    }
+
+    /*
+     * The texts network() and baselineNetwork() give, kept by what they are made of: most events
+     * come from a few networks, and each made its text afresh (and parsed its address again) only
+     * for the interner to find the same text. Direct-mapped tables of fixed size, racy like the
+     * interner (slots hold immutable pairs; a lost write only costs making the text again).
+     */
+    private record Named(Object of, String text) {
+    }
+
+    static final int NAMED_SLOTS = 1 << 11;
+    private static final Named[] AS_NETWORKS = new Named[NAMED_SLOTS];
+    private static final Named[] PREFIX_NETWORKS = new Named[NAMED_SLOTS];
+    private static final Named[] PLATFORM_CLOUDS = new Named[64];
+
+    private record Fingerprint(Long asn, String ip, String userAgent, String text) {
+    }
+
+    private static final Fingerprint[] FINGERPRINTS = new Fingerprint[NAMED_SLOTS];
+
+    /** {@link Source#fingerprint()}, interned, kept by the ASN, address and user agent it is made of. */
+    private static String fingerprintOf(Source source) {
+        Long asn = source.asn();
+        String ip = source.ip();
+        String userAgent = source.userAgent();
+        int h = (java.util.Objects.hashCode(asn) * 31 + java.util.Objects.hashCode(ip)) * 31 + java.util.Objects.hashCode(userAgent);
+        int slot = (h ^ (h >>> 11)) & (NAMED_SLOTS - 1);
+        Fingerprint held = FINGERPRINTS[slot];
+        if (held != null && java.util.Objects.equals(held.asn, asn) && java.util.Objects.equals(held.ip, ip)
+                && java.util.Objects.equals(held.userAgent, userAgent)) {
+            return held.text;
+        }
+        String text = Interner.intern(source.fingerprint());
+        FINGERPRINTS[slot] = new Fingerprint(asn, ip, userAgent, text);
+        return text;
+    }
+
+    /** {@code as:<asn>}, interned. */
+    private static String asNetwork(Long asn) {
+        int h = asn.hashCode();
+        int slot = (h ^ (h >>> 11)) & (NAMED_SLOTS - 1);
+        Named held = AS_NETWORKS[slot];
+        if (held != null && held.of.equals(asn)) {
+            return held.text;
+        }
+        String text = Interner.intern("as:" + asn);
+        AS_NETWORKS[slot] = new Named(asn, text);
+        return text;
+    }
+
+    /** {@code cloud:<platform>}, interned. */
+    private static String platformCloud(String platform) {
+        int slot = platform.hashCode() & (PLATFORM_CLOUDS.length - 1);
+        Named held = PLATFORM_CLOUDS[slot];
+        if (held != null && held.of.equals(platform)) {
+            return held.text;
+        }
+        String text = Interner.intern("cloud:" + platform);
+        PLATFORM_CLOUDS[slot] = new Named(platform, text);
+        return text;
+    }
+
+    /** {@code v4:<ip>/24} or {@code v6:<ip>/48} of an address literal, interned; null for other texts. */
+    private static String prefixNetwork(String address) {
+        if (address == null) {
+            return null;
+        }
+        int h = address.hashCode();
+        int slot = (h ^ (h >>> 11)) & (NAMED_SLOTS - 1);
+        Named held = PREFIX_NETWORKS[slot];
+        if (held != null && held.of.equals(address)) {
+            return held.text;
+        }
+        IpAddress ip = IpAddress.tryParse(address);
         if (ip == null) {
             return null;
         }
         ip = ip.unmapped();
-        return ip.v4() ? "v4:" + ip.network(24) + "/24" : "v6:" + ip.network(48) + "/48";
+        String text = Interner.intern(ip.v4() ? "v4:" + ip.network(24) + "/24" : "v6:" + ip.network(48) + "/48");
+        PREFIX_NETWORKS[slot] = new Named(address, text);
+        return text;
     }
 }

@@ -4,10 +4,10 @@ import io.itdr.core.model.Criticality;
 import io.itdr.core.model.ExpectedSources;
 import io.itdr.core.model.IdentityRecord;
 import io.itdr.core.model.Lifecycle;
+import io.itdr.core.model.Maturity;
 import io.itdr.spi.event.IdentityEvent;
 import io.itdr.spi.event.IdentityRef;
 import io.itdr.spi.inventory.InventoryIdentity;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,6 +40,13 @@ import java.util.Objects;
  * the same reference and the very same inventory record (the catalog is immutable), so an
  * inventory refresh, which hands out new records, rebuilds it at the identity's next event.
  * Memory is fixed, not per identity.
+ *
+ * <p>A record built again (the identity's first event, or its slot taken by another identity since)
+ * is made of parts shared across identities, found without building them: the catalog entry by
+ * index, the identity key handed out before (compared part by part with the event's platform,
+ * tenant and id), the kind, the provenance texts of what the catalog states alone (by the value)
+ * and the provenance map (compared pair by pair). A rebuild allocates the record, its cache slot
+ * and little else; what inventory adds is built as before.
  */
 public final class Enricher {
     /** Records kept for reuse; a power of two. */
@@ -79,6 +86,16 @@ public final class Enricher {
      * slot only costs sharing.
      */
     private final String[] texts = new String[TEXT_SLOTS];
+
+    /** Provenance texts of values the catalog states alone, by the value; as many slots as {@link #TEXT_SLOTS}. */
+    private final CatalogText[] catalogTexts = new CatalogText[TEXT_SLOTS];
+
+    private record CatalogText(Object value, String text) {
+    }
+
+    /** Kinds of identity seen, one instance each: few ("iam_role", "service_app"), so found by comparison, not by hash. */
+    private final String[] kinds = new String[KIND_SLOTS];
+    static final int KIND_SLOTS = 32;
 
     /** A record and what it was built from. */
     private record Cached(String platform, String tenant, IdentityRef ref, InventoryIdentity inventory,
@@ -124,7 +141,7 @@ public final class Enricher {
             cache[slot] = new Cached(platform, tenant, ref, inv, record);
             return record;
         }
-        String key = sharedKey(IdentityEvent.identityKey(platform, tenant, ref.id()));
+        String key = sharedKey(platform, tenant, ref.id(), hash);
         InventoryIdentity inv = inventory.find(key).orElse(null);
         ref = sharedKind(ref);
         IdentityRecord record = build(key, platform, tenant, ref, inv);
@@ -134,46 +151,101 @@ public final class Enricher {
 
     /** {@code ref} with its kind's shared instance (the cache keeps the reference for as long as the record). */
     private IdentityRef sharedKind(IdentityRef ref) {
-        String kind = sharedText(ref.kind());
+        String kind = sharedKind(ref.kind());
         return kind == ref.kind() ? ref : new IdentityRef(ref.id(), kind, ref.name());
     }
 
-    private String sharedKey(String key) {
-        int h = key.hashCode();
-        int slot = (h ^ (h >>> 15)) & (KEY_SLOTS - 1);
+    private String sharedKind(String kind) {
+        if (kind == null) {
+            return null;
+        }
+        for (int i = 0; i < KIND_SLOTS; i++) {
+            String held = kinds[i];
+            if (held == null) {
+                kinds[i] = kind; // racy: a lost write only costs sharing
+                return kind;
+            }
+            if (held.equals(kind)) {
+                return held;
+            }
+        }
+        return sharedText(kind); // more kinds than slots: shared by hash
+    }
+
+    /**
+     * The identity key of these parts, the instance handed out before when its slot still holds
+     * it: compared part by part, so a record rebuilt for an identity seen before builds no key text.
+     */
+    private String sharedKey(String platform, String tenant, String id, int hash) {
+        int slot = (hash ^ (hash >>> 15)) & (KEY_SLOTS - 1);
         String held = keys[slot];
-        if (held != null && held.equals(key)) {
+        if (held != null && isKey(held, platform, tenant, id)) {
             return held;
         }
+        String key = IdentityEvent.identityKey(platform, tenant, id);
         keys[slot] = key;
         return key;
     }
 
+    /** Whether {@code key} is {@link IdentityEvent#identityKey(String, String, String)} of the parts. */
+    private static boolean isKey(String key, String platform, String tenant, String id) {
+        String t = tenant == null ? "-" : tenant;
+        return key.length() == platform.length() + t.length() + id.length() + 2
+                && key.startsWith(platform) && key.charAt(platform.length()) == '/'
+                && key.startsWith(t, platform.length() + 1) && key.charAt(platform.length() + 1 + t.length()) == '/'
+                && key.endsWith(id);
+    }
+
     private IdentityRecord build(String key, String platform, String tenant, IdentityRef ref, InventoryIdentity inv) {
-        CatalogEntry entry = catalog.match(platform, ref.id()).orElse(null);
-        Map<String, String> provenance = new LinkedHashMap<>();
+        int index = catalog.matchIndex(platform, ref.id());
+        CatalogEntry entry = index < 0 ? null : catalog.entries().get(index);
+        // provenance in the order owner, criticality, lifecycle, maturity, consumers: keys and values, up to five pairs
+        String[] provenance = new String[10];
+        int n = 0;
 
         String catalogOwner = entry == null ? null : entry.owner();
         String inventoryOwner = inv == null ? null : inventoryOwner(inv);
-        record(provenance, "owner", catalogOwner, inventoryOwner);
+        if (inventoryOwner == null) {
+            if (catalogOwner != null) {
+                provenance[n++] = "owner";
+                provenance[n++] = catalogText(catalogOwner);
+            }
+        } else {
+            n = record(provenance, n, "owner", catalogOwner, inventoryOwner);
+        }
 
         Criticality catalogTier = entry == null ? null : entry.criticality();
         String tierTag = inv == null ? null : tag(inv.tags(), tagKeys.criticality());
         Criticality inventoryTier = parseTier(tierTag);
-        String inventoryTierNote = tierTag == null ? null
-                : inventoryTier != null ? inventoryTier.policyName()
-                : "ignored '" + tierTag + "' (not tier0..tier3)";
-        record(provenance, "criticality", catalogTier == null ? null : catalogTier.policyName(), inventoryTierNote);
+        if (tierTag == null) {
+            if (catalogTier != null) {
+                provenance[n++] = "criticality";
+                provenance[n++] = CATALOG_TIERS[catalogTier.ordinal()];
+            }
+        } else {
+            String inventoryTierNote = inventoryTier != null ? inventoryTier.policyName()
+                    : "ignored '" + tierTag + "' (not tier0..tier3)";
+            n = record(provenance, n, "criticality", catalogTier == null ? null : catalogTier.policyName(), inventoryTierNote);
+        }
 
         Lifecycle lifecycle = entry == null ? null : entry.lifecycle();
-        provenance.put("lifecycle", lifecycle == null ? "default:active" : sharedText("catalog:" + lifecycle.policyName()));
+        provenance[n++] = "lifecycle";
+        provenance[n++] = lifecycle == null ? "default:active" : CATALOG_LIFECYCLES[lifecycle.ordinal()];
         if (entry != null && entry.maturity() != null) {
-            provenance.put("maturity", sharedText("catalog:" + entry.maturity().policyName()));
+            provenance[n++] = "maturity";
+            provenance[n++] = CATALOG_MATURITIES[entry.maturity().ordinal()];
         }
 
         List<String> catalogConsumers = entry == null ? List.of() : entry.consumers();
         List<String> inventoryConsumers = inv == null ? List.of() : inv.consumers();
-        record(provenance, "consumers", joined(catalogConsumers), joined(inventoryConsumers));
+        if (inventoryConsumers.isEmpty()) {
+            if (!catalogConsumers.isEmpty()) {
+                provenance[n++] = "consumers";
+                provenance[n++] = catalogText(catalogConsumers);
+            }
+        } else {
+            n = record(provenance, n, "consumers", joined(catalogConsumers), joined(inventoryConsumers));
+        }
 
         return new IdentityRecord(key, platform, tenant, identityRef(ref, inv),
                 catalogOwner != null ? catalogOwner : inventoryOwner,
@@ -188,7 +260,51 @@ public final class Enricher {
                 inv == null ? Map.of() : inv.tags(),
                 entry == null ? null : entry.secretDestination(),
                 entry == null ? null : entry.match(),
-                sharedProvenance(Map.copyOf(provenance)));
+                sharedProvenance(provenance, n));
+    }
+
+    private static final String[] CATALOG_TIERS = catalogTexts(Criticality.values(), Criticality::policyName);
+    private static final String[] CATALOG_LIFECYCLES = catalogTexts(Lifecycle.values(), Lifecycle::policyName);
+    private static final String[] CATALOG_MATURITIES = catalogTexts(Maturity.values(), Maturity::policyName);
+
+    private static <E> String[] catalogTexts(E[] values, java.util.function.Function<E, String> name) {
+        String[] texts = new String[values.length];
+        for (int i = 0; i < values.length; i++) {
+            texts[i] = "catalog:" + name.apply(values[i]);
+        }
+        return texts;
+    }
+
+    /** An immutable map of {@code n / 2} pairs, inserted in their order (as {@code Map.copyOf} of a {@code LinkedHashMap} does). */
+    private static Map<String, String> mapOf(String[] kv, int n) {
+        return switch (n) {
+            case 2 -> Map.of(kv[0], kv[1]);
+            case 4 -> Map.of(kv[0], kv[1], kv[2], kv[3]);
+            case 6 -> Map.of(kv[0], kv[1], kv[2], kv[3], kv[4], kv[5]);
+            case 8 -> Map.of(kv[0], kv[1], kv[2], kv[3], kv[4], kv[5], kv[6], kv[7]);
+            case 10 -> Map.of(kv[0], kv[1], kv[2], kv[3], kv[4], kv[5], kv[6], kv[7], kv[8], kv[9]);
+            default -> throw new IllegalStateException("provenance of " + n + " texts"); // lifecycle is always there
+        };
+    }
+
+    /**
+     * "catalog:" and a value the catalog states alone (an owner, or consumers joined by commas),
+     * one instance per value while its slot holds it: found by the value the catalog entry keeps
+     * (an owner's hash is computed once; consumers by the list instance), without building the text.
+     */
+    private String catalogText(Object value) {
+        // a list of consumers by the instance its entry keeps (hashing or comparing a list walks it); an owner by its text
+        boolean list = value instanceof List<?>;
+        int h = list ? System.identityHashCode(value) : value.hashCode();
+        int slot = (h ^ (h >>> 12)) & (TEXT_SLOTS - 1);
+        CatalogText held = catalogTexts[slot];
+        if (held != null && (held.value == value || !list && held.value.equals(value))) {
+            return held.text;
+        }
+        @SuppressWarnings("unchecked") // consumers are the only list
+        String text = sharedText("catalog:" + (value instanceof List<?> consumers ? String.join(",", (List<String>) consumers) : value));
+        catalogTexts[slot] = new CatalogText(value, text);
+        return text;
     }
 
     private String sharedText(String text) {
@@ -205,15 +321,32 @@ public final class Enricher {
         return text;
     }
 
-    private Map<String, String> sharedProvenance(Map<String, String> provenance) {
-        int h = provenance.hashCode();
+    /**
+     * The provenance of {@code n / 2} pairs: the instance handed out before when its slot holds an
+     * equal one (found by the hash a map of them has, compared pair by pair), else a new map.
+     */
+    private Map<String, String> sharedProvenance(String[] kv, int n) {
+        int h = 0;
+        for (int i = 0; i < n; i += 2) {
+            h += kv[i].hashCode() ^ kv[i + 1].hashCode(); // Map.hashCode: the sum of its entries' hashes
+        }
         int slot = (h ^ (h >>> 10)) & (PROVENANCE_SLOTS - 1);
         Map<String, String> held = provenances[slot];
-        if (held != null && held.equals(provenance)) {
+        if (held != null && held.size() == n / 2 && holds(held, kv, n)) {
             return held;
         }
+        Map<String, String> provenance = mapOf(kv, n);
         provenances[slot] = provenance;
         return provenance;
+    }
+
+    private static boolean holds(Map<String, String> map, String[] kv, int n) {
+        for (int i = 0; i < n; i += 2) {
+            if (!kv[i + 1].equals(map.get(kv[i]))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private String inventoryOwner(InventoryIdentity inv) {
@@ -259,9 +392,10 @@ public final class Enricher {
                 ref.name() != null ? ref.name() : known.name());
     }
 
-    private void record(Map<String, String> provenance, String field, String catalogValue, String inventoryValue) {
+    /** Adds {@code field} and its two sources' values to {@code provenance} at {@code n} when either states one; the new {@code n}. */
+    private int record(String[] provenance, int n, String field, String catalogValue, String inventoryValue) {
         if (catalogValue == null && inventoryValue == null) {
-            return;
+            return n;
         }
         StringBuilder b = new StringBuilder();
         if (catalogValue != null) {
@@ -273,7 +407,9 @@ public final class Enricher {
             }
             b.append("inventory:").append(inventoryValue);
         }
-        provenance.put(field, sharedText(b.toString()));
+        provenance[n] = field;
+        provenance[n + 1] = sharedText(b.toString());
+        return n + 2;
     }
 
     private static String joined(List<String> values) {

@@ -53,26 +53,31 @@ public final class IdentityCatalog {
 
     private final String sourceName;
     private final List<CatalogEntry> entries;
-    /** Exact ids → entries in file order (several when restricted to different platforms). */
-    private final Map<String, List<CatalogEntry>> exact;
+    /** Exact ids → indexes of their entries in {@link #entries}, in file order (several when restricted to different platforms). */
+    private final Map<String, int[]> exact;
     /** Globs by precedence: most literal characters first, then file order; first match wins. */
     private final CatalogEntry[] globs;
     private final IdentityPattern[] globPatterns;
+    /** For each of {@link #globs}, its index in {@link #entries}. */
+    private final int[] globIndexes;
 
     private IdentityCatalog(String sourceName, List<CatalogEntry> entries) {
         this.sourceName = sourceName;
         this.entries = List.copyOf(entries);
-        Map<String, List<CatalogEntry>> byId = new HashMap<>();
+        Map<String, List<Integer>> byId = new HashMap<>();
         List<CatalogEntry> patterns = new ArrayList<>();
-        for (CatalogEntry entry : this.entries) {
+        List<Integer> patternIndexes = new ArrayList<>();
+        for (int i = 0; i < this.entries.size(); i++) {
+            CatalogEntry entry = this.entries.get(i);
             if (entry.isPattern()) {
                 patterns.add(entry);
+                patternIndexes.add(i);
             } else {
-                byId.computeIfAbsent(entry.match(), k -> new ArrayList<>(1)).add(entry);
+                byId.computeIfAbsent(entry.match(), k -> new ArrayList<>(1)).add(i);
             }
         }
         this.exact = new HashMap<>();
-        byId.forEach((id, list) -> exact.put(id, List.copyOf(list)));
+        byId.forEach((id, list) -> exact.put(id, list.stream().mapToInt(Integer::intValue).toArray()));
         List<IdentityPattern> compiled = new ArrayList<>(patterns.size());
         patterns.forEach(e -> compiled.add(new IdentityPattern(e.match())));
         // List.sort is stable, so ties keep file order
@@ -83,9 +88,11 @@ public final class IdentityCatalog {
         order.sort(Comparator.comparingInt((Integer i) -> compiled.get(i).literalLength()).reversed());
         this.globs = new CatalogEntry[order.size()];
         this.globPatterns = new IdentityPattern[order.size()];
+        this.globIndexes = new int[order.size()];
         for (int i = 0; i < order.size(); i++) {
             globs[i] = patterns.get(order.get(i));
             globPatterns[i] = compiled.get(order.get(i));
+            globIndexes[i] = patternIndexes.get(order.get(i));
         }
     }
 
@@ -136,22 +143,31 @@ public final class IdentityCatalog {
      * @param identityId never null
      */
     public Optional<CatalogEntry> match(String platform, String identityId) {
+        int index = matchIndex(platform, identityId);
+        return index < 0 ? Optional.empty() : Optional.of(entries.get(index));
+    }
+
+    /**
+     * {@link #match} as the index of the entry in {@link #entries()}, -1 for none: what the
+     * {@link Enricher} keys what it derives from an entry by, without an {@code Optional} per lookup.
+     */
+    int matchIndex(String platform, String identityId) {
         Objects.requireNonNull(platform, "platform");
         Objects.requireNonNull(identityId, "identityId");
-        List<CatalogEntry> candidates = exact.get(identityId);
+        int[] candidates = exact.get(identityId);
         if (candidates != null) {
-            for (CatalogEntry entry : candidates) {
-                if (entry.appliesTo(platform)) {
-                    return Optional.of(entry);
+            for (int index : candidates) {
+                if (entries.get(index).appliesTo(platform)) {
+                    return index;
                 }
             }
         }
         for (int i = 0; i < globs.length; i++) {
             if (globs[i].appliesTo(platform) && globPatterns[i].matches(identityId)) {
-                return Optional.of(globs[i]);
+                return globIndexes[i];
             }
         }
-        return Optional.empty();
+        return -1;
     }
 
     public int size() {

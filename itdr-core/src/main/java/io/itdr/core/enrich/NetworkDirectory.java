@@ -40,9 +40,24 @@ public final class NetworkDirectory implements NetworkResolver, Closeable {
             CidrBlock.parse("100.64.0.0/10"), CidrBlock.parse("127.0.0.0/8"), CidrBlock.parse("169.254.0.0/16"),
             CidrBlock.parse("fc00::/7"), CidrBlock.parse("fe80::/10"), CidrBlock.parse("::1/128"));
 
+    private static final NetworkFacts VPC_ENDPOINT = new NetworkFacts(NetworkFacts.Kind.VPC_ENDPOINT, null, null, null, null, null);
+    private static final NetworkFacts PRIVATE_NETWORK = new NetworkFacts(NetworkFacts.Kind.PRIVATE, null, null, null, null, null);
+    /** Addresses resolved, kept for reuse; a power of two. */
+    static final int RESOLVED_SLOTS = 1 << 12;
+
     private final DatabaseReader asnReader;
     private final DatabaseReader geoReader;
     private final CloudRanges ranges;
+    /**
+     * The latest answers by address text, direct-mapped: a workload calls from a few addresses over
+     * and over, and each answer (parsing the address, the private blocks, the ranges, the databases)
+     * depends on the text alone while the directory lives. Racy by design: each slot holds an
+     * immutable {@link Resolved} or null; a lost write only costs resolving again. Memory is fixed.
+     */
+    private final Resolved[] resolved = new Resolved[RESOLVED_SLOTS];
+
+    private record Resolved(String address, NetworkFacts facts) {
+    }
 
     private NetworkDirectory(DatabaseReader asnReader, DatabaseReader geoReader, CloudRanges ranges) {
         this.asnReader = asnReader;
@@ -122,11 +137,24 @@ public final class NetworkDirectory implements NetworkResolver, Closeable {
     @Override
     public NetworkFacts resolve(String address, String vpcEndpointId) {
         if (vpcEndpointId != null && !vpcEndpointId.isBlank()) {
-            return new NetworkFacts(NetworkFacts.Kind.VPC_ENDPOINT, null, null, null, null, null);
+            return VPC_ENDPOINT;
         }
         if (address == null || address.isBlank()) {
             return NetworkFacts.UNKNOWN;
         }
+        int h = address.hashCode();
+        int slot = (h ^ (h >>> 12)) & (RESOLVED_SLOTS - 1);
+        Resolved held = resolved[slot];
+        if (held != null && held.address.equals(address)) {
+            return held.facts;
+        }
+        NetworkFacts facts = resolve(address);
+        resolved[slot] = new Resolved(address, facts);
+        return facts;
+    }
+
+    /** What is known of a non-blank address. */
+    private NetworkFacts resolve(String address) {
         IpAddress ip = IpAddress.tryParse(address);
         if (ip == null) {
             String cloud = serviceCloud(address);
@@ -135,7 +163,7 @@ public final class NetworkDirectory implements NetworkResolver, Closeable {
         ip = ip.unmapped();
         for (CidrBlock block : PRIVATE) {
             if (block.contains(ip)) {
-                return new NetworkFacts(NetworkFacts.Kind.PRIVATE, null, null, null, null, null);
+                return PRIVATE_NETWORK;
             }
         }
         CloudRanges.Range range = ranges.find(ip);
