@@ -208,16 +208,19 @@ class IngestEndpointFuzzTest {
 
     @Provide
     Arbitrary<Push> pushes() {
-        Arbitrary<String> connector = Arbitraries.of(CONNECTORS);
+        // without edge cases: jqwik's edge cases of a list are its first and last value, which would take twice the
+        // tries of the others; the run (the records' ids) likewise, so that edge cases do not push the same ids again
+        Arbitrary<String> connector = Arbitraries.of(CONNECTORS).withoutEdgeCases();
+        Arbitrary<String> run = Arbitraries.strings().alpha().ofLength(10).withoutEdgeCases();
         Arbitrary<String> type = Arbitraries.of(CONTENT_TYPES);
         Arbitrary<Boolean> chunked = Arbitraries.of(true, false);
-        Arbitrary<Push> hostileFields = Combinators.combine(connector, Arbitraries.strings().alpha().ofLength(10),
+        Arbitrary<Push> hostileFields = Combinators.combine(connector, run,
                 Arbitraries.frequencyOf(Tuple.of(9, Arbitraries.integers().between(1, 60)), Tuple.of(1, Arbitraries.integers().between(95, 120))),
                 mutations().list().ofMaxSize(4), Arbitraries.integers().between(0, 2),
-                Arbitraries.integers().between(0, 3)).as((c, run, n, changes, shape, framing) -> {
+                Arbitraries.integers().between(0, 3)).as((c, id, n, changes, shape, framing) -> {
                     List<ObjectNode> records = new ArrayList<>();
                     for (int i = 0; i < n; i++) {
-                        records.add(record(c, run, i));
+                        records.add(record(c, id, i));
                     }
                     int counted = n;
                     List<byte[]> raws = new ArrayList<>();
@@ -227,11 +230,11 @@ class IngestEndpointFuzzTest {
                     byte[] body = frame(framing, envelope(c, records, shape, raws));
                     return new Push("hostile fields", c, null, false, body, framing == 3 ? null : counted);
                 });
-        Arbitrary<Push> wrongShape = Combinators.combine(connector, connector, Arbitraries.strings().alpha().ofLength(10),
-                Arbitraries.integers().between(1, 30)).as((to, from, run, n) -> {
+        Arbitrary<Push> wrongShape = Combinators.combine(connector, connector, run,
+                Arbitraries.integers().between(1, 30)).as((to, from, id, n) -> {
                     List<ObjectNode> records = new ArrayList<>();
                     for (int i = 0; i < n; i++) {
-                        records.add(record(from, run, i));
+                        records.add(record(from, id, i));
                     }
                     return new Push(from + " records", to, null, false, envelope(from, records, 1, List.of()), null);
                 });
