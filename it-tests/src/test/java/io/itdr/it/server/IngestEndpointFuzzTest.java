@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.itdr.connector.tck.NormalizerFuzz;
+import io.itdr.fixture.azure.GraphLogSandbox;
 import io.itdr.fixture.gcp.AuditLogEntries;
+import io.itdr.fixture.github.AuditLogRecords;
+import io.itdr.fixture.gitlab.AuditEventsSimulation;
 import io.itdr.fixture.okta.SystemLogSandbox;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -42,6 +45,7 @@ import javax.sql.DataSource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -53,11 +57,14 @@ import net.jqwik.api.statistics.Statistics;
 /**
  * Generator fuzzing (jqwik; Jazzer is not resolvable in this build) of the push endpoint
  * {@code POST /api/v1/ingest/{connector}} of a running server (this JVM, a random port, H2) with the
- * AWS, Okta and Google Cloud connectors: each try sends one hostile push and checks the whole
- * contract of the answer.
+ * AWS, Okta, Google Cloud, Azure, GitHub and GitLab connectors: each try sends one hostile push to one
+ * of them and checks the whole contract of the answer.
  *
  * <p>The pushes: well-formed envelopes (CloudTrail {@code Records}, System Log arrays, Cloud Audit
- * Logs lines or {@code entries}; as JSON, JSON lines or arrays) of 1 to 120 records whose fields are
+ * Logs lines; Entra sign-ins and audits and Activity log records in a diagnostic settings delivery's
+ * {@code records}, as Event Hubs and storage get them; GitHub audit log events as streamed, JSON lines;
+ * GitLab audit events as streamed, objects one after the other; or any of these as a JSON array or
+ * JSON lines) of 1 to 120 records whose fields are
  * set to CR/LF, ESC, U+2028, NUL, huge strings, invalid UTF-8, deeply nested arrays, wrong types or
  * removed, with duplicated records; another connector's records (wrong shape); the connector's
  * payload mutated, gzip-framed, cut off or replaced by noise ({@link NormalizerFuzz}); gzip bombs
@@ -73,14 +80,15 @@ import net.jqwik.api.statistics.Statistics;
  * accepted events more are stored (a 400 stores none: at most 100 records are read, the backlog
  * stores in chunks of 500).
  *
- * <p>100 tries in a build (it-tests/pom.xml {@code itdr.fuzz.tries}); {@code -Ditdr.fuzz.tries=2000}
+ * <p>100 tries in a build, drawn over the six connectors (it-tests/pom.xml {@code itdr.fuzz.tries}); {@code -Ditdr.fuzz.tries=2000}
  * runs longer. The outcome of every try is in jqwik's statistics.
  */
 class IngestEndpointFuzzTest {
     static final long MAX_PAYLOAD = 512 * 1024;
     static final long MAX_UNPACKED = 2 * 1024 * 1024;
     static final int MAX_RECORDS = 100;
-    private static final List<String> CONNECTORS = List.of("aws", "okta", "gcp");
+    private static final List<String> CONNECTORS = List.of("aws", "okta", "gcp", "azure", "github", "gitlab");
+    private static final String TENANT = "8f0b9c3e-5a41-4d7e-9b2a-1c6d0e4f7a21";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<Integer> ANSWERS = Set.of(202, 400, 413, 415, 429);
     /** A qualified Java class name, a stack frame, an exception's simple name, a class's method or constant ({@code Type.method()}, {@code Type.NAME}). */
@@ -138,6 +146,28 @@ class IngestEndpointFuzzTest {
             properties.put("itdr.connectors.gcp.endpoints." + service, aws.server.baseUrl());
         }
         properties.put("itdr.connectors.gcp.poll-interval", "1h");
+        // Azure, GitHub and GitLab likewise: Graph, the GitHub and GitLab APIs at the AWS emulation, the Entra authority
+        // at a closed port; their polls fail, pushes need no calls
+        properties.put("itdr.connectors.azure.enabled", "true");
+        properties.put("itdr.connectors.azure.config.tenant-id", TENANT);
+        properties.put("itdr.connectors.azure.config.client-id", "3c1f2a4b-6d5e-4f70-8a9b-0c1d2e3f4a5b");
+        properties.put("itdr.connectors.azure.config.client-secret", "fuzzSecretNotUsedForCalls");
+        properties.put("itdr.connectors.azure.config.authority-host", "https://localhost:1/");
+        properties.put("itdr.connectors.azure.endpoints.azure", aws.server.baseUrl());
+        properties.put("itdr.connectors.azure.endpoints.azure-arm", aws.server.baseUrl());
+        properties.put("itdr.connectors.azure.poll-interval", "1h");
+        properties.put("logging.level.com.microsoft.aad.msal4j", "WARN");
+        properties.put("itdr.connectors.github.enabled", "true");
+        properties.put("itdr.connectors.github.config.org", "fuzz-org");
+        properties.put("itdr.connectors.github.config.token", "ghp_fuzzTokenNotUsedForCalls");
+        properties.put("itdr.connectors.github.endpoints.github", aws.server.baseUrl());
+        properties.put("itdr.connectors.github.poll-interval", "1h");
+        properties.put("itdr.connectors.gitlab.enabled", "true");
+        properties.put("itdr.connectors.gitlab.config.scope", "group");
+        properties.put("itdr.connectors.gitlab.config.scope-id", "fuzz-group");
+        properties.put("itdr.connectors.gitlab.config.token", "glpat-fuzzTokenNotUsedForCalls");
+        properties.put("itdr.connectors.gitlab.endpoints.gitlab", aws.server.baseUrl());
+        properties.put("itdr.connectors.gitlab.poll-interval", "1h");
         server = new RunningServer(properties);
         pusher = server.token("fuzz-source", "ingest");
         base = "http://localhost:" + server.context.getEnvironment().getProperty("local.server.port");
@@ -178,16 +208,19 @@ class IngestEndpointFuzzTest {
 
     @Provide
     Arbitrary<Push> pushes() {
-        Arbitrary<String> connector = Arbitraries.of(CONNECTORS);
+        // without edge cases: jqwik's edge cases of a list are its first and last value, which would take twice the
+        // tries of the others (and as every push combines it, no push is an edge case); the run (the records' ids) likewise
+        Arbitrary<String> connector = Arbitraries.of(CONNECTORS).withoutEdgeCases();
+        Arbitrary<String> run = Arbitraries.strings().alpha().ofLength(10).withoutEdgeCases();
         Arbitrary<String> type = Arbitraries.of(CONTENT_TYPES);
         Arbitrary<Boolean> chunked = Arbitraries.of(true, false);
-        Arbitrary<Push> hostileFields = Combinators.combine(connector, Arbitraries.strings().alpha().ofLength(10),
+        Arbitrary<Push> hostileFields = Combinators.combine(connector, run,
                 Arbitraries.frequencyOf(Tuple.of(9, Arbitraries.integers().between(1, 60)), Tuple.of(1, Arbitraries.integers().between(95, 120))),
                 mutations().list().ofMaxSize(4), Arbitraries.integers().between(0, 2),
-                Arbitraries.integers().between(0, 3)).as((c, run, n, changes, shape, framing) -> {
+                Arbitraries.integers().between(0, 3)).as((c, id, n, changes, shape, framing) -> {
                     List<ObjectNode> records = new ArrayList<>();
                     for (int i = 0; i < n; i++) {
-                        records.add(record(c, run, i));
+                        records.add(record(c, id, i));
                     }
                     int counted = n;
                     List<byte[]> raws = new ArrayList<>();
@@ -197,11 +230,11 @@ class IngestEndpointFuzzTest {
                     byte[] body = frame(framing, envelope(c, records, shape, raws));
                     return new Push("hostile fields", c, null, false, body, framing == 3 ? null : counted);
                 });
-        Arbitrary<Push> wrongShape = Combinators.combine(connector, connector, Arbitraries.strings().alpha().ofLength(10),
-                Arbitraries.integers().between(1, 30)).as((to, from, run, n) -> {
+        Arbitrary<Push> wrongShape = Combinators.combine(connector, connector, run,
+                Arbitraries.integers().between(1, 30)).as((to, from, id, n) -> {
                     List<ObjectNode> records = new ArrayList<>();
                     for (int i = 0; i < n; i++) {
-                        records.add(record(from, run, i));
+                        records.add(record(from, id, i));
                     }
                     return new Push(from + " records", to, null, false, envelope(from, records, 1, List.of()), null);
                 });
@@ -257,6 +290,7 @@ class IngestEndpointFuzzTest {
                         .isEqualTo(push.records());
             }
             Statistics.label("answer").collect("202", push.kind());
+            Statistics.label("connector").collect(push.connector(), json.path("accepted").asInt() > 0 ? "events accepted" : "none accepted");
         } else {
             assertThat(answer.headers().firstValue("Content-Type").orElse("")).as("content type of the %d answer %s", status, body)
                     .startsWith("application/problem+json");
@@ -288,6 +322,7 @@ class IngestEndpointFuzzTest {
                 assertThat(status).as("a form: %s", body).isEqualTo(415);
             }
             Statistics.label("answer").collect(status + " " + problem, push.kind());
+            Statistics.label("connector").collect(push.connector(), "refused");
         }
 
         server.awaitProcessed(push.connector(), pusher);
@@ -298,6 +333,28 @@ class IngestEndpointFuzzTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).as("health after %s: %s", push, health.body()).isIn(200, 503);
         assertThat(JSON.readTree(health.body()).path("status").asText()).isNotBlank();
+    }
+
+    /**
+     * The fuzzing starts from what each platform sends: six records of every connector, in its platform's own envelope, are
+     * all accepted and stored (so the mutations above start from records the connector takes, not from ones it rejects).
+     */
+    @Example
+    void everyConnectorAcceptsItsPlatformsRecords() throws Exception {
+        for (String connector : CONNECTORS) {
+            List<ObjectNode> records = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                records.add(record(connector, "accepted", i));
+            }
+            long storedBefore = stored(connector);
+            Push push = new Push("platform records", connector, null, false, envelope(connector, records, 0, List.of()), records.size());
+            HttpResponse<String> answer = send(push);
+            assertThat(answer.statusCode()).as("status of %s: %s", push, answer.body()).isEqualTo(202);
+            JsonNode json = JSON.readTree(answer.body());
+            assertThat(json.path("accepted").asInt()).as("accepted of %s: %s", push, answer.body()).isEqualTo(records.size());
+            server.awaitProcessed(connector, pusher);
+            assertThat(stored(connector) - storedBefore).as("stored of %s", push).isEqualTo(records.size());
+        }
     }
 
     /** Checks a result's counts and listed rejections; returns accepted + duplicates + rejected. */
@@ -417,6 +474,13 @@ class IngestEndpointFuzzTest {
             // https://cloud.google.com/logging/docs/reference/audit/auditlog/rest/Shared.Types/AuditLog
             case "gcp" -> AuditLogEntries.line(AuditLogEntries.Entry.call("fuzz-" + run + "-" + i, time, "fuzz-project",
                     "reader-" + (i % 3) + "@fuzz-project.iam.gserviceaccount.com", "k" + (i % 3), "198.51.100." + (i % 250)));
+            case "azure" -> azureRecord(run, i, time);
+            case "github" -> githubRecord(run, i, time);
+            // https://docs.gitlab.com/api/audit_events/ (the API's example; streamed events carry the same fields:
+            // https://docs.gitlab.com/user/compliance/audit_event_streaming/)
+            case "gitlab" -> AuditEventsSimulation.tokenEvent(Math.floorMod(run.hashCode(), 1_000_000) * 1_000L + i, time, "fuzz-group",
+                    4_000 + i % 3, "project_77_bot_" + (i % 3), i % 2 == 0 ? "project_access_token_created" : "personal_access_token_revoked",
+                    "198.51.100." + (i % 250));
             default -> throw new IllegalArgumentException(connector);
         };
         try {
@@ -424,6 +488,91 @@ class IngestEndpointFuzzTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The three shapes the Azure connector is pushed, in turn: a Microsoft Graph service principal sign-in (fixture-azure's
+     * {@link GraphLogSandbox#servicePrincipalSignIn}); an Entra audit log record as diagnostic settings deliver it to Event
+     * Hubs or storage (category {@code AuditLogs}, the Graph {@code directoryAudit} in {@code properties}: the records of the
+     * shared corpus's entra_audit.jsonl and connector-azure's diagnostic-delivery.json have this shape,
+     * https://learn.microsoft.com/en-us/entra/identity/monitoring-health/howto-stream-logs-to-event-hub); an Activity log
+     * role assignment (category {@code Administrative}, as the corpus's azure_activity.jsonl,
+     * https://learn.microsoft.com/en-us/azure/azure-monitor/essentials/activity-log-schema).
+     */
+    private static String azureRecord(String run, int i, Instant time) {
+        String principal = "b1c34143-e405-4058-8e29-84596ad7" + String.format("%04d", i % 3);
+        String app = "cfceb902-8fab-4f8c-88ba-374d3c97" + String.format("%04d", i % 3);
+        String id = "fuzz-" + run + "-" + i;
+        return switch (i % 3) {
+            case 0 -> GraphLogSandbox.servicePrincipalSignIn(id, time, TENANT, principal, app, "fuzz-app-" + (i % 3),
+                    "9d2f1c0e-1234-4abc-9def-0123456789a" + (i % 3));
+            case 1 -> {
+                ObjectNode r = JSON.createObjectNode();
+                r.put("time", time.toString());
+                r.put("resourceId", "/tenants/" + TENANT + "/providers/Microsoft.aadiam");
+                r.put("operationName", "Add service principal credentials");
+                r.put("operationVersion", "1.0");
+                r.put("category", "AuditLogs");
+                r.put("tenantId", TENANT);
+                r.put("resultSignature", "None");
+                r.put("correlationId", id);
+                r.put("Level", "4");
+                ObjectNode p = r.putObject("properties");
+                p.put("id", "Directory_" + id);
+                p.put("category", "ApplicationManagement");
+                p.put("correlationId", id);
+                p.put("result", "success");
+                p.put("activityDisplayName", "Add service principal credentials");
+                p.put("activityDateTime", time.toString());
+                p.put("loggedByService", "Core Directory");
+                p.put("operationType", "Update");
+                p.putObject("initiatedBy").putObject("app").put("appId", app).put("displayName", "fuzz-app-" + (i % 3))
+                        .put("servicePrincipalId", principal);
+                ObjectNode target = p.putArray("targetResources").addObject();
+                target.put("id", "4b6986ec-c49c-40c0-89ce-b2ac5121" + String.format("%04d", i % 7));
+                target.put("displayName", "billing-exporter");
+                target.put("type", "ServicePrincipal");
+                target.putArray("modifiedProperties").addObject().put("displayName", "KeyDescription").put("oldValue", "[]")
+                        .put("newValue", "[\"[KeyIdentifier=9d2f1c0e-1234-4abc-9def-0123456789ab,KeyType=Password,KeyUsage=Verify,DisplayName=x]\"]");
+                yield r.toString();
+            }
+            default -> {
+                ObjectNode r = JSON.createObjectNode();
+                r.put("time", time.toString());
+                r.put("resourceId", "/subscriptions/12345678-1234-1234-1234-123456789abc/providers/Microsoft.Authorization/roleAssignments/"
+                        + id);
+                r.put("operationName", "MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE");
+                r.put("category", "Administrative");
+                r.put("resultType", "Success");
+                r.put("resultSignature", "Succeeded.Created");
+                r.put("callerIpAddress", "198.51.100." + (i % 250));
+                r.put("correlationId", id);
+                r.put("tenantId", TENANT);
+                r.put("location", "global");
+                ObjectNode claims = r.putObject("identity").putObject("authorization").putObject("evidence");
+                claims.put("principalId", principal).put("principalType", "ServicePrincipal").put("role", "Owner");
+                r.putObject("properties").put("statusCode", "Created").put("entity", r.get("resourceId").asText());
+                yield r.toString();
+            }
+        };
+    }
+
+    /**
+     * A GitHub audit log event as the audit log API answers it and audit log streaming delivers it (the same object,
+     * https://docs.github.com/en/enterprise-cloud@latest/admin/monitoring-activity-in-your-enterprise/reviewing-audit-logs-for-your-enterprise/streaming-the-audit-log-for-your-enterprise):
+     * fixture-github's {@link AuditLogRecords} Git events and repository changes by apps and fine-grained tokens.
+     */
+    private static String githubRecord(String run, int i, Instant time) {
+        String id = "fuzz-" + run + "-" + i;
+        String ip = "198.51.100." + (i % 250);
+        return switch (i % 3) {
+            case 0 -> AuditLogRecords.appClone(id, time, "fuzz-org", "fuzz-app-" + (i % 2), "repo-" + (i % 4),
+                    "fuzzHashedToken" + (i % 2) + "=", ip);
+            case 1 -> AuditLogRecords.patRepoChange(id, time, "fuzz-org", "fuzz-user-" + (i % 2), "repo-" + (i % 4), 7_000 + i % 2,
+                    "fuzzPatHash" + (i % 2) + "=", ip, "NL");
+            default -> AuditLogRecords.gitEvent(id, time, "git.push", "fuzz-org", "fuzz-user-" + (i % 2), false, 7_000L + i % 2,
+                    "fuzzPatHash" + (i % 2) + "=", "repo-" + (i % 4), ip, "NL", "git/2.43.0");
+        };
     }
 
     private static List<ObjectNode> seedRecords(String connector) {
@@ -436,14 +585,20 @@ class IngestEndpointFuzzTest {
 
     /**
      * The records in an envelope of {@code connector}'s platform: 0 its own (CloudTrail {@code Records},
-     * a System Log array, Cloud Audit Logs lines), 1 a JSON array, 2 JSON lines; the raw values put in
-     * place of their markers.
+     * a System Log array, Cloud Audit Logs lines, a diagnostic settings delivery's {@code records}, GitHub's
+     * streamed JSON lines, GitLab's streamed objects one after the other, pretty-printed), 1 a JSON array,
+     * 2 JSON lines; the raw values put in place of their markers.
      */
     static byte[] envelope(String connector, List<ObjectNode> records, int shape, List<byte[]> raws) {
         StringBuilder text = new StringBuilder();
         if (shape == 0 && connector.equals("aws")) {
             text.append("{\"Records\": ").append(array(records)).append('}');
-        } else if (shape == 0 && connector.equals("gcp") || shape == 2) {
+        } else if (shape == 0 && connector.equals("azure")) {
+            // https://learn.microsoft.com/en-us/azure/azure-monitor/essentials/resource-logs-schema (Event Hubs, storage)
+            text.append("{\"records\": ").append(array(records)).append('}');
+        } else if (shape == 0 && connector.equals("gitlab")) {
+            records.forEach(r -> text.append(r.toPrettyString()).append('\n'));
+        } else if (shape == 0 && (connector.equals("gcp") || connector.equals("github")) || shape == 2) {
             records.forEach(r -> text.append(r).append('\n'));
         } else {
             text.append(array(records));
