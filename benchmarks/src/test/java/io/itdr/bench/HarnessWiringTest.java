@@ -98,6 +98,20 @@ class HarnessWiringTest {
     }
 
     @Test
+    void aPostgresRowIsJudgedByTheCpuOfTheJvmAndTheDatabaseTogether() {
+        Report report = new Report(List.of(
+                new Result("1.parse.normalized.stream", "limit", "events/s", List.of(500.0),
+                        Map.of("events_per_cpu_second", List.of(1000.0))),
+                new Result("5.replay.normalized.postgres.first100000", "replay", "events/s", List.of(50.0),
+                        Map.of("events", 100_000L, "events_per_cpu_second", List.of(400.0),
+                                "events_per_cpu_second_with_database", List.of(300.0), "database_cpu_seconds_per_run", List.of(83.3)))),
+                false);
+
+        assertThat(report.table()).contains("| 5 | replay normalized + PostgreSQL event store and ledger, first 100,000 events "
+                + "| 50.00 events/s | 50.00 – 50.00 | 1 | 10.0% | 300 | 30.0% |");
+    }
+
+    @Test
     void theParseLimitCountsTheRecordsOfBothFormats() throws Exception {
         Inputs inputs = new Inputs(dir);
         List<Inputs.FileFacts> facts = inputs.prepare(io.itdr.generate.EstateGenerator.MIN_IDENTITIES);

@@ -174,6 +174,34 @@ class JdbcStoreTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void awkwardTextAndRawRecordsComeBackAsTheyWereStored(String name, DataSource database) {
+        JdbcEventStore full = new JdbcEventStore(database, JdbcEventStore.Retention.FULL);
+        String awkward = "tab\there, new\nline, cr\r, back\\slash \\N, \"quotes\", {braces}, comma, NULL, é ✓ 𝄞";
+        IdentityEvent odd = IdentityEvent.builder("e-" + awkward, T0.plusNanos(123_456_789), "aws",
+                        new IdentityRef("arn:aws:iam::123456789012:user/" + awkward, "iam_user", awkward))
+                .tenant("123456789012").category(EventCategory.API_CALL).action("s3:GetObject").target(awkward)
+                .attributes(Map.of("k\t" + awkward, awkward)).build();
+        IdentityEvent plain = event("NULL", 1);
+        Map<IdentityEvent, String> records = new java.util.IdentityHashMap<>();
+        records.put(odd, "{\"eventName\":\"" + awkward.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")
+                .replace("\r", "\\r").replace("\t", "\\t") + "\"}");
+
+        assertThat(full.append("aws", List.of(odd, plain), records::get, T0)).containsExactly(odd, plain);
+        assertThat(full.unseen("aws", List.of(odd, plain, event("e-new", 2)))).extracting(IdentityEvent::id).containsExactly("e-new");
+        assertThat(full.append("aws", List.of(plain, odd), records::get, T0)).as("stored already").isEmpty();
+
+        assertThat(full.read(0, 10)).extracting(JdbcEventStore.StoredEvent::event).containsExactly(odd, plain);
+        List<io.itdr.server.query.EventQueries.EventRow> rows = full.latest(10, 0, true);
+        assertThat(rows).extracting(io.itdr.server.query.EventQueries.EventRow::eventId).containsExactly("NULL", odd.id());
+        assertThat(rows.get(1).record()).isEqualTo(records.get(odd));
+        assertThat(rows.get(0).record()).isNull();
+        assertThat(rows.get(1).identityKey()).isEqualTo(odd.identityKey());
+        assertThat(rows.get(1).occurredAt()).isEqualTo(T0.plusNanos(123_457_000)); // microseconds, as both databases keep them
+        assertThat(rows.get(1).digest()).isEqualTo(JdbcEventStore.sha256(rows.get(1).json()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void underDigestRetentionOnlyTheHashIsKept(String name, DataSource database) {
         JdbcEventStore digests = new JdbcEventStore(database, JdbcEventStore.Retention.DIGEST);
         digests.append("aws", List.of(event("e-1", 1)), T0);
