@@ -38,9 +38,7 @@ import java.util.function.Consumer;
  * gzip is the normalizers' to detect) are read once, every source one after the other, and
  * their events put in time order by an external sort ({@link EventSort}) that spills sorted runs to
  * temporary files beyond {@link ReplayOptions#memoryEvents()} and drops duplicates; then the
- * merged runs go through the engine's intake in batches. Events a file gives in time order (within
- * a small reorder window) are not held: the sort counts them, and its drain reads that file a second
- * time and merges them with what was held. A file that changes between the two reads fails the run. Memory stays bounded for inputs larger
+ * merged runs go through the engine's intake in batches. Memory stays bounded for inputs larger
  * than the heap: what grows is the detector state (bounded per identity, capped in identities)
  * and the findings and decisions kept for the report. Temporary files are deleted at the end,
  * also when the run fails.
@@ -100,24 +98,17 @@ public final class ReplayRunner {
         }
         ReplayClock clock = new ReplayClock(Instant.EPOCH);
         Ledger ledger = openLedger(clock);
-        try (EventSort sort = EventSort.streaming(options.memoryEvents(), options.spillDirectory())) {
+        try (EventSort sort = new EventSort(options.memoryEvents(), options.spillDirectory())) {
             String source = String.join("+", inputs.stream().map(ReplayInput::source).distinct().toList());
             ReplayReport report = new ReplayReport(options, source);
             // raw records are read by rule sets only (the built-in detectors never look at them): without one loaded,
             // the sort neither holds nor spills them
             boolean keepRecords = !options.detectors().isEmpty();
-            // one segment per file: what it gives in time order is streamed (read again by the drain), the rest held
-            List<Path> segmentFiles = new ArrayList<>();
-            List<Integer> segmentInputs = new ArrayList<>();
             for (int i = 0; i < inputs.size(); i++) {
                 int index = i;
                 for (Path file : files.get(i)) {
-                    sort.startSegment(Printable.escape(file.toString()));
-                    segmentFiles.add(file);
-                    segmentInputs.add(index);
                     readFile(file, inputs.get(i).normalizer(), keepRecords, (event, record) -> sort.add(index, event, record),
                             report::onRejected);
-                    sort.endSegment();
                 }
             }
             io.itdr.core.pipeline.ResponseEngine engine = options.shadowEngine(clock, ledger);
@@ -127,13 +118,7 @@ public final class ReplayRunner {
             }));
             List<IdentityEvent> batch = new ArrayList<>(BATCH);
             List<String> records = new ArrayList<>(BATCH);
-            EventSort.Rereader again = (segment, entries) -> {
-                int index = segmentInputs.get(segment);
-                // its rejections were counted by the first read
-                readFile(segmentFiles.get(segment), inputs.get(index).normalizer(), keepRecords,
-                        (event, record) -> entries.accept(new EventSort.Entry(index, event, record)), rejection -> { });
-            };
-            sort.drain(again, entry -> {
+            sort.drain(entry -> {
                 report.onAccepted(entry.event());
                 batch.add(entry.event());
                 records.add(entry.record());
