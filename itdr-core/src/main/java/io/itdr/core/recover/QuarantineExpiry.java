@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * {@code keep_at_confidence} is never restored automatically: at expiry its restore is withheld
  * (ledgered once, {@code action.restore_withheld}) and a person rolls it back or confirms it.
  *
+ * <p>A partially carried out action ({@link ActionState#PARTIAL}: some of its steps in force) on an
+ * expiring rung expires too, counted from when it was recorded partial: its restore reverts exactly
+ * the steps done, as an unforced rollback does, so a half-done quarantine is not left in force
+ * beyond the time the policy gave it while it waits for a person.
+ *
  * <p>Restores pause while the kill switch is engaged. An action whose restore was refused (drift)
  * is not tried again by this instance, so a periodic call does not flood the ledger; it remains
  * executed for a person to roll back (or force).
@@ -43,7 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class QuarantineExpiry {
     private static final Logger LOG = LoggerFactory.getLogger(QuarantineExpiry.class);
-    private static final Set<ActionState> IN_FORCE = Set.of(ActionState.EXECUTED, ActionState.VERIFIED);
+    private static final Set<ActionState> IN_FORCE = Set.of(ActionState.EXECUTED, ActionState.VERIFIED, ActionState.PARTIAL);
 
     private final ActionJournal journal;
     private final Rollback rollback;
@@ -98,10 +103,11 @@ public final class QuarantineExpiry {
     /** When {@code record} will be restored; empty when its rung does not expire, it is confirmed, or not in force. */
     public Optional<Instant> expiresAt(ActionRecord record) {
         Duration expiry = expiries.get(record.plan().request().rung());
-        if (expiry == null || record.confirmedBy() != null || !IN_FORCE.contains(record.state()) || record.executedAt() == null) {
+        Instant since = record.state() == ActionState.PARTIAL ? record.updatedAt() : record.executedAt();
+        if (expiry == null || record.confirmedBy() != null || !IN_FORCE.contains(record.state()) || since == null) {
             return Optional.empty();
         }
-        return Optional.of(record.executedAt().plus(expiry));
+        return Optional.of(since.plus(expiry));
     }
 
     /**

@@ -11,10 +11,12 @@ import io.itdr.core.audit.LedgerKinds;
 import io.itdr.core.audit.LedgerVerifier;
 import io.itdr.core.model.Finding;
 import io.itdr.core.model.Mode;
+import io.itdr.core.recover.QuarantineExpiry;
 import io.itdr.core.testing.ActionHarness;
 import io.itdr.core.testing.InMemoryActionExecutor.Fault;
 import io.itdr.core.testing.InMemoryActionExecutor.Step;
 import io.itdr.spi.action.Rung;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -115,6 +117,45 @@ class PartialContainmentTest {
                         e -> assertThat(e.refusal()).isEqualTo(ActionRefusedException.Refusal.KILL_SWITCH));
         assertThat(h.store.find(partial.id()).orElseThrow().state()).isEqualTo(ActionState.PARTIAL);
         assertThat(h.executor.mutatingCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aPartialActionOnAnExpiringRungIsRestoredAtItsExpiryRevertingTheStepsDone() {
+        Duration day = Duration.ofHours(24);
+        QuarantineExpiry expiry = new QuarantineExpiry(h.journal, h.rollback, h.killSwitch, Map.of(Rung.DISABLE_IDENTITY, day),
+                "system");
+        ActionRecord partial = halfDone(Fault.UNAVAILABLE_HALF_WAY);
+        assertThat(partial.state()).isEqualTo(ActionState.PARTIAL);
+        assertThat(partial.executedAt()).as("never executed in full").isNull();
+        assertThat(expiry.expiresAt(partial)).as("counted from when it was recorded partial").contains(partial.updatedAt().plus(day));
+
+        h.clock.advance(day.minusSeconds(1));
+        assertThat(expiry.restoreDue()).isEmpty();
+        h.clock.advance(Duration.ofSeconds(1));
+        List<ActionRecord> restored = expiry.restoreDue();
+
+        assertThat(restored).extracting(ActionRecord::id).containsExactly(partial.id());
+        assertThat(restored.get(0).state()).isEqualTo(ActionState.ROLLED_BACK);
+        assertThat(restored.get(0).revert().performed()).as("only the step done is undone").hasSize(1)
+                .allSatisfy(call -> assertThat(call.resource()).isEqualTo(DENY));
+        assertThat(h.platform.state()).containsEntry(DENY, "none").containsEntry(ENABLED, "true");
+        assertThat(h.entries().get(h.entries().size() - 1).actor()).isEqualTo("system");
+        assertThat(expiry.restoreDue()).isEmpty();
+    }
+
+    @Test
+    void aConfirmedPartialActionIsKeptBeyondItsExpiry() {
+        Duration day = Duration.ofHours(24);
+        QuarantineExpiry expiry = new QuarantineExpiry(h.journal, h.rollback, h.killSwitch, Map.of(Rung.DISABLE_IDENTITY, day),
+                "system");
+        ActionRecord partial = halfDone(Fault.UNAVAILABLE_HALF_WAY);
+
+        ActionRecord confirmed = expiry.confirm(partial.id(), "user:rita", "kept while the owner is reached");
+        h.clock.advance(day.multipliedBy(2));
+
+        assertThat(confirmed.state()).isEqualTo(ActionState.PARTIAL);
+        assertThat(expiry.restoreDue()).isEmpty();
+        assertThat(h.platform.state()).as("the step done stays in force").containsEntry(DENY, "attached");
     }
 
     @Test
