@@ -6,13 +6,21 @@ package io.itdr.core.detect;
  * Two ids sharing a hash would be taken for one (about one chance in 10^19 per pair). Stable
  * across versions and machines: snapshots keep it.
  */
-final class IdHash {
+public final class IdHash {
     private IdHash() {
     }
 
     /** FNV-1a over the id's chars, then a murmur3 finaliser. */
-    static long of(String id) {
-        long h = 0xcbf29ce484222325L;
+    public static long of(String id) {
+        return of(0, id);
+    }
+
+    /**
+     * As {@link #of(String)}, for an id within a namespace (the replay's input index): the salt is
+     * mixed into FNV-1a's offset basis, so a salt of 0 gives {@link #of(String)}.
+     */
+    public static long of(long salt, String id) {
+        long h = 0xcbf29ce484222325L ^ salt;
         for (int i = 0; i < id.length(); i++) {
             h ^= id.charAt(i);
             h *= 0x100000001b3L;

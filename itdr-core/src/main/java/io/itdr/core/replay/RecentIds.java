@@ -1,5 +1,6 @@
 package io.itdr.core.replay;
 
+import io.itdr.core.detect.IdHash;
 import java.util.Objects;
 
 /**
@@ -134,18 +135,8 @@ final class RecentIds {
         tablePositions[free] = 0;
     }
 
-    /** A 64-bit hash of the id's characters and the source (FNV-1a over the characters, then a murmur3 finaliser). */
+    /** A 64-bit hash of the id's characters and the source ({@link IdHash}, the source as its salt). */
     static long hash(int source, String id) {
-        long h = 0xcbf29ce484222325L ^ source;
-        for (int k = 0, n = id.length(); k < n; k++) {
-            h ^= id.charAt(k);
-            h *= 0x100000001b3L;
-        }
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
+        return IdHash.of(source, id);
     }
 }

@@ -32,7 +32,12 @@ class PartialContainmentTest {
     private static final String DENY = "identity/ci-deployer/denyPolicy";
     private static final String ENABLED = "identity/ci-deployer/enabled";
 
+    private static final Duration DAY = Duration.ofHours(24);
+
     private final ActionHarness h = new ActionHarness();
+    /** disable_identity given an expiry, as a quarantine rung has in a policy's recovery rules. */
+    private final QuarantineExpiry expiry = new QuarantineExpiry(h.journal, h.rollback, h.killSwitch,
+            Map.of(Rung.DISABLE_IDENTITY, DAY), "system");
     private final Finding finding = finding("ci-deployer");
 
     PartialContainmentTest() {
@@ -121,15 +126,12 @@ class PartialContainmentTest {
 
     @Test
     void aPartialActionOnAnExpiringRungIsRestoredAtItsExpiryRevertingTheStepsDone() {
-        Duration day = Duration.ofHours(24);
-        QuarantineExpiry expiry = new QuarantineExpiry(h.journal, h.rollback, h.killSwitch, Map.of(Rung.DISABLE_IDENTITY, day),
-                "system");
         ActionRecord partial = halfDone(Fault.UNAVAILABLE_HALF_WAY);
         assertThat(partial.state()).isEqualTo(ActionState.PARTIAL);
         assertThat(partial.executedAt()).as("never executed in full").isNull();
-        assertThat(expiry.expiresAt(partial)).as("counted from when it was recorded partial").contains(partial.updatedAt().plus(day));
+        assertThat(expiry.expiresAt(partial)).as("counted from when it was recorded partial").contains(partial.updatedAt().plus(DAY));
 
-        h.clock.advance(day.minusSeconds(1));
+        h.clock.advance(DAY.minusSeconds(1));
         assertThat(expiry.restoreDue()).isEmpty();
         h.clock.advance(Duration.ofSeconds(1));
         List<ActionRecord> restored = expiry.restoreDue();
@@ -145,13 +147,10 @@ class PartialContainmentTest {
 
     @Test
     void aConfirmedPartialActionIsKeptBeyondItsExpiry() {
-        Duration day = Duration.ofHours(24);
-        QuarantineExpiry expiry = new QuarantineExpiry(h.journal, h.rollback, h.killSwitch, Map.of(Rung.DISABLE_IDENTITY, day),
-                "system");
         ActionRecord partial = halfDone(Fault.UNAVAILABLE_HALF_WAY);
 
         ActionRecord confirmed = expiry.confirm(partial.id(), "user:rita", "kept while the owner is reached");
-        h.clock.advance(day.multipliedBy(2));
+        h.clock.advance(DAY.multipliedBy(2));
 
         assertThat(confirmed.state()).isEqualTo(ActionState.PARTIAL);
         assertThat(expiry.restoreDue()).isEmpty();
